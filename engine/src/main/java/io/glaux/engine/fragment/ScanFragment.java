@@ -1,0 +1,44 @@
+package io.glaux.engine.fragment;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.predicate.TupleDomain;
+import io.glaux.engine.expr.Expression;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What a worker runs over each split of a table scan, in this order:
+ * read {@code columns} (skipping data {@code pruning} excludes) → keep rows where {@code filter} is
+ * true → compute {@code projections} → optionally {@code aggregation} (partial) → optionally stop after
+ * {@code limit} rows. Expressions refer to {@code columns} by index; the aggregation refers to the
+ * projections by index. The output schema is the projections, or the aggregation's output.
+ *
+ * @param table the qualified table name, for error messages
+ * @param format the file format ({@code parquet})
+ */
+public record ScanFragment(
+        String table,
+        String format,
+        List<ColumnHandle> columns,
+        Optional<Expression> filter,
+        List<Expression> projections,
+        Optional<Aggregation> aggregation,
+        TupleDomain pruning,
+        OptionalLong limit)
+{
+    public ScanFragment
+    {
+        requireNonNull(table, "table is null");
+        requireNonNull(format, "format is null");
+        columns = List.copyOf(columns);
+        requireNonNull(filter, "filter is null");
+        projections = List.copyOf(projections);
+        requireNonNull(aggregation, "aggregation is null");
+        requireNonNull(pruning, "pruning is null");
+        requireNonNull(limit, "limit is null");
+    }
+}

@@ -1,0 +1,81 @@
+package io.glaux.spi.error;
+
+import static io.glaux.spi.error.ErrorCategory.EXTERNAL;
+import static io.glaux.spi.error.ErrorCategory.INSUFFICIENT_RESOURCES;
+import static io.glaux.spi.error.ErrorCategory.INTERNAL_ERROR;
+import static io.glaux.spi.error.ErrorCategory.USER_ERROR;
+
+/**
+ * Every user-visible failure has one of these codes. The name and number are stable: clients and
+ * scripts may match on them. Numbers are grouped by category (user 0x0000_xxxx, internal 0x0001_xxxx,
+ * resources 0x0002_xxxx, external 0x0100_xxxx), following Trino's layout where a Trino name fits.
+ */
+public enum ErrorCode
+{
+    // --- USER_ERROR
+    GENERIC_USER_ERROR(0, USER_ERROR),
+    SYNTAX_ERROR(1, USER_ERROR),
+    USER_CANCELED(3, USER_ERROR),
+    NOT_SUPPORTED(13, USER_ERROR),
+    INVALID_FUNCTION_ARGUMENT(7, USER_ERROR),
+    DIVISION_BY_ZERO(8, USER_ERROR),
+    INVALID_CAST_ARGUMENT(9, USER_ERROR),
+    TYPE_MISMATCH(58, USER_ERROR),
+    MISSING_TABLE(46, USER_ERROR),
+    MISSING_COLUMN_NAME(47, USER_ERROR),
+    COLUMN_NOT_FOUND(48, USER_ERROR),
+    MISSING_SCHEMA_NAME(49, USER_ERROR),
+    SCHEMA_NOT_FOUND(50, USER_ERROR),
+    CATALOG_NOT_FOUND(51, USER_ERROR),
+    FUNCTION_NOT_FOUND(44, USER_ERROR),
+    TABLE_NOT_FOUND(45, USER_ERROR),
+    AMBIGUOUS_NAME(55, USER_ERROR),
+    INVALID_TABLE_PROPERTY(67, USER_ERROR),
+    /** A data file does not match the table's declared format or schema. */
+    BAD_DATA(0x0000_0100, USER_ERROR),
+    /** A data file is damaged: truncated, wrong magic number, undecodable page. */
+    CORRUPT_FILE(0x0000_0101, USER_ERROR),
+
+    // --- INTERNAL_ERROR
+    GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),
+    /** A worker process died or stopped answering while running part of a query. */
+    WORKER_FAILED(0x0001_0001, INTERNAL_ERROR),
+    NO_NODES_AVAILABLE(0x0001_0005, INTERNAL_ERROR),
+    SERVER_STARTING_UP(0x0001_0007, INTERNAL_ERROR),
+
+    // --- INSUFFICIENT_RESOURCES
+    GENERIC_INSUFFICIENT_RESOURCES(0x0002_0000, INSUFFICIENT_RESOURCES),
+    EXCEEDED_MEMORY_LIMIT(0x0002_0001, INSUFFICIENT_RESOURCES),
+    EXCEEDED_TIME_LIMIT(0x0002_0004, INSUFFICIENT_RESOURCES),
+
+    // --- EXTERNAL
+    /** The object store failed or refused a request (other than bad credentials or a missing object). */
+    OBJECT_STORE_ERROR(0x0100_0001, EXTERNAL),
+    /** The object store rejected the credentials or the SSE-C key. */
+    OBJECT_STORE_ACCESS_DENIED(0x0100_0002, EXTERNAL),
+    /** An object the query needs does not exist (it was deleted after listing, or the location is wrong). */
+    OBJECT_NOT_FOUND(0x0100_0003, EXTERNAL),
+    /** The metastore failed or could not be reached. */
+    METASTORE_ERROR(0x0100_0004, EXTERNAL),
+    /** A connection between nodes (coordinator, workers) failed. */
+    REMOTE_TASK_ERROR(0x0100_0005, EXTERNAL);
+
+    private final int code;
+    private final ErrorCategory category;
+
+    ErrorCode(int code, ErrorCategory category)
+    {
+        this.code = code;
+        this.category = category;
+    }
+
+    public int code()
+    {
+        return code;
+    }
+
+    public ErrorCategory category()
+    {
+        return category;
+    }
+}
