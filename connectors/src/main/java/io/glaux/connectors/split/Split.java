@@ -8,7 +8,9 @@ import java.util.Map;
  * A unit of scan work: the byte range {@code [start, start + length)} of one object. For Parquet a
  * worker reads the row groups whose first byte lies in the range, so adjacent splits of one file never
  * read a row group twice. {@code partitionValues} are the Hive partition values of the object's
- * partition, as strings exactly as they appear in the path ({@code dt=2024-01-01} → "2024-01-01").
+ * partition, as strings as they appear in the path after Hive unescaping ({@code dt=2024-01-01} →
+ * "2024-01-01", {@code region=eu%3Awest} → "eu:west"; see {@link HivePartitions}); the value
+ * {@code __HIVE_DEFAULT_PARTITION__} means NULL.
  */
 public record Split(
         String bucket,

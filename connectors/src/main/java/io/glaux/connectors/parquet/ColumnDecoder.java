@@ -1,0 +1,638 @@
+package io.glaux.connectors.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.connectors.predicate.Domain;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.Type;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decodes one flat Parquet column into the Arrow vector of the engine type the table declares
+ * (schema-on-read), and converts its statistics for row-group pruning. Created only for
+ * combinations that are allowed; anything else is {@code BAD_DATA} at open time.
+ */
+final class ColumnDecoder
+{
+    private static final long JULIAN_EPOCH_DAY = 2_440_588L;
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    /** How values travel from the file to the vector; one tight loop per kind. */
+    enum Conversion
+    {
+        BOOLEAN,
+        INT32_TO_TINYINT, INT32_TO_SMALLINT, INT32_TO_INTEGER, INT32_TO_BIGINT, INT32_TO_DOUBLE,
+        UINT32_TO_BIGINT, UINT32_TO_DOUBLE,
+        INT64_TO_TINYINT, INT64_TO_SMALLINT, INT64_TO_INTEGER, INT64_TO_BIGINT, INT64_TO_DOUBLE,
+        DATE,
+        TIMESTAMP_MILLIS, TIMESTAMP_MICROS, TIMESTAMP_NANOS, INT96_TIMESTAMP,
+        FLOAT_TO_REAL, FLOAT_TO_DOUBLE, DOUBLE,
+        BINARY_TO_VARCHAR, BINARY_TO_VARBINARY,
+        DECIMAL_FROM_INT, DECIMAL_FROM_BINARY,
+    }
+
+    private final String path;
+    private final String column;
+    private final ColumnDescriptor descriptor;
+    private final Type type;
+    private final Conversion conversion;
+    private final int maxDefinitionLevel;
+    /** for decimals: the file's scale and whether values can be copied without rescaling */
+    private final int fileScale;
+    private final boolean decimalFastPath;
+
+    private ColumnDecoder(String path, String column, ColumnDescriptor descriptor, Type type, Conversion conversion, int fileScale, boolean decimalFastPath)
+    {
+        this.path = requireNonNull(path, "path is null");
+        this.column = requireNonNull(column, "column is null");
+        this.descriptor = requireNonNull(descriptor, "descriptor is null");
+        this.type = requireNonNull(type, "type is null");
+        this.conversion = requireNonNull(conversion, "conversion is null");
+        this.maxDefinitionLevel = descriptor.getMaxDefinitionLevel();
+        this.fileScale = fileScale;
+        this.decimalFastPath = decimalFastPath;
+    }
+
+    ColumnDescriptor descriptor()
+    {
+        return descriptor;
+    }
+
+    Conversion conversion()
+    {
+        return conversion;
+    }
+
+    /** The decoder of file column {@code descriptor} read as {@code type}, or {@code BAD_DATA} when it cannot be. */
+    static ColumnDecoder create(String path, String column, ColumnDescriptor descriptor, Type type)
+    {
+        PrimitiveType primitive = descriptor.getPrimitiveType();
+        PrimitiveTypeName physical = primitive.getPrimitiveTypeName();
+        LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+        Conversion conversion = null;
+        int fileScale = 0;
+        boolean decimalFastPath = false;
+
+        if (type instanceof Type.Decimal decimal) {
+            if (logical instanceof DecimalLogicalTypeAnnotation fileDecimal) {
+                fileScale = fileDecimal.getScale();
+                decimalFastPath = fileDecimal.getScale() == decimal.scale() && fileDecimal.getPrecision() <= decimal.precision();
+                conversion = switch (physical) {
+                    case INT32, INT64 -> Conversion.DECIMAL_FROM_INT;
+                    case BINARY, FIXED_LEN_BYTE_ARRAY -> Conversion.DECIMAL_FROM_BINARY;
+                    default -> null;
+                };
+            }
+            else if ((physical == PrimitiveTypeName.INT32 || physical == PrimitiveTypeName.INT64) && isSignedInteger(logical)) {
+                conversion = Conversion.DECIMAL_FROM_INT;
+                decimalFastPath = decimal.scale() == 0 && decimal.precision() >= (physical == PrimitiveTypeName.INT32 ? 10 : 19);
+            }
+        }
+        else if (type instanceof Type.Varchar) {
+            if (physical == PrimitiveTypeName.BINARY && isString(logical)) {
+                conversion = Conversion.BINARY_TO_VARCHAR;
+            }
+        }
+        else if (type instanceof Type.Timestamp) {
+            if (physical == PrimitiveTypeName.INT96) {
+                conversion = Conversion.INT96_TIMESTAMP;
+            }
+            else if (physical == PrimitiveTypeName.INT64 && logical instanceof TimestampLogicalTypeAnnotation timestamp) {
+                conversion = switch (timestamp.getUnit()) {
+                    case MILLIS -> Conversion.TIMESTAMP_MILLIS;
+                    case MICROS -> Conversion.TIMESTAMP_MICROS;
+                    case NANOS -> Conversion.TIMESTAMP_NANOS;
+                };
+            }
+        }
+        else if (type instanceof Type.Primitive p) {
+            boolean int32 = physical == PrimitiveTypeName.INT32 && isSignedInteger(logical);
+            boolean uint32 = physical == PrimitiveTypeName.INT32 && isUnsignedInteger(logical);
+            boolean int64 = physical == PrimitiveTypeName.INT64 && isSignedInteger(logical);
+            conversion = switch (p.kind()) {
+                case BOOLEAN -> physical == PrimitiveTypeName.BOOLEAN ? Conversion.BOOLEAN : null;
+                case TINYINT -> int32 ? Conversion.INT32_TO_TINYINT : int64 ? Conversion.INT64_TO_TINYINT : null;
+                case SMALLINT -> int32 ? Conversion.INT32_TO_SMALLINT : int64 ? Conversion.INT64_TO_SMALLINT : null;
+                case INTEGER -> int32 ? Conversion.INT32_TO_INTEGER : int64 ? Conversion.INT64_TO_INTEGER : null;
+                case BIGINT -> int32 ? Conversion.INT32_TO_BIGINT : uint32 ? Conversion.UINT32_TO_BIGINT : int64 ? Conversion.INT64_TO_BIGINT : null;
+                case REAL -> physical == PrimitiveTypeName.FLOAT ? Conversion.FLOAT_TO_REAL : null;
+                case DOUBLE -> switch (physical) {
+                    case DOUBLE -> Conversion.DOUBLE;
+                    case FLOAT -> Conversion.FLOAT_TO_DOUBLE;
+                    case INT32 -> int32 ? Conversion.INT32_TO_DOUBLE : uint32 ? Conversion.UINT32_TO_DOUBLE : null;
+                    case INT64 -> int64 ? Conversion.INT64_TO_DOUBLE : null;
+                    default -> null;
+                };
+                case VARBINARY -> (physical == PrimitiveTypeName.BINARY || physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                        && !(logical instanceof DecimalLogicalTypeAnnotation) ? Conversion.BINARY_TO_VARBINARY : null;
+                case DATE -> physical == PrimitiveTypeName.INT32 && logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? Conversion.DATE : null;
+            };
+        }
+        else {
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Column '%s' of %s: reading Parquet into %s is not supported yet"
+                    .formatted(column, path, type.trinoName()));
+        }
+        if (conversion == null) {
+            throw new GlauxException(ErrorCode.BAD_DATA, "Column '%s' of %s has Parquet type %s, which cannot be read as %s"
+                    .formatted(column, path, describe(primitive), type.trinoName()));
+        }
+        return new ColumnDecoder(path, column, descriptor, type, conversion, fileScale, decimalFastPath);
+    }
+
+    static String describe(PrimitiveType primitive)
+    {
+        LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+        String physical = primitive.getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+                ? "FIXED_LEN_BYTE_ARRAY(" + primitive.getTypeLength() + ")"
+                : primitive.getPrimitiveTypeName().name();
+        return logical == null ? physical : physical + " (" + logical + ")";
+    }
+
+    private static boolean isSignedInteger(LogicalTypeAnnotation logical)
+    {
+        return logical == null || (logical instanceof IntLogicalTypeAnnotation integer && integer.isSigned());
+    }
+
+    private static boolean isUnsignedInteger(LogicalTypeAnnotation logical)
+    {
+        return logical instanceof IntLogicalTypeAnnotation integer && !integer.isSigned();
+    }
+
+    private static boolean isString(LogicalTypeAnnotation logical)
+    {
+        return logical == null
+                || logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation;
+    }
+
+    // ------------------------------------------------------------------ decoding
+
+    /** Allocates {@code vector}, reads the next {@code rows} values of {@code reader} into it and sets its value count. */
+    void decode(ColumnReader reader, FieldVector vector, int rows)
+    {
+        int maxDef = maxDefinitionLevel;
+        switch (conversion) {
+            case BOOLEAN -> {
+                BitVector v = (BitVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, reader.getBoolean() ? 1 : 0);
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT32_TO_TINYINT -> {
+                TinyIntVector v = (TinyIntVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        int x = reader.getInteger();
+                        if (x != (byte) x) {
+                            throw outOfRange(x);
+                        }
+                        v.set(i, (byte) x);
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT32_TO_SMALLINT -> {
+                SmallIntVector v = (SmallIntVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        int x = reader.getInteger();
+                        if (x != (short) x) {
+                            throw outOfRange(x);
+                        }
+                        v.set(i, (short) x);
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT32_TO_INTEGER -> {
+                IntVector v = (IntVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, reader.getInteger());
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT32_TO_BIGINT, UINT32_TO_BIGINT -> {
+                boolean unsigned = conversion == Conversion.UINT32_TO_BIGINT;
+                BigIntVector v = (BigIntVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        int x = reader.getInteger();
+                        v.set(i, unsigned ? Integer.toUnsignedLong(x) : x);
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT32_TO_DOUBLE, UINT32_TO_DOUBLE -> {
+                boolean unsigned = conversion == Conversion.UINT32_TO_DOUBLE;
+                Float8Vector v = (Float8Vector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        int x = reader.getInteger();
+                        v.set(i, unsigned ? (double) Integer.toUnsignedLong(x) : x);
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT64_TO_TINYINT, INT64_TO_SMALLINT, INT64_TO_INTEGER -> decodeNarrowedLong(reader, vector, rows);
+            case INT64_TO_BIGINT, TIMESTAMP_MICROS -> {
+                // BigIntVector and TimeStampMicroVector are both 8-byte fixed width
+                org.apache.arrow.vector.BaseFixedWidthVector v = (org.apache.arrow.vector.BaseFixedWidthVector) vector;
+                v.allocateNew(rows);
+                org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
+                org.apache.arrow.memory.ArrowBuf validity = v.getValidityBuffer();
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        data.setLong((long) i * 8, reader.getLong());
+                        org.apache.arrow.vector.BitVectorHelper.setBit(validity, i);
+                    }
+                    else {
+                        org.apache.arrow.vector.BitVectorHelper.unsetBit(validity, i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT64_TO_DOUBLE -> {
+                Float8Vector v = (Float8Vector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, (double) reader.getLong());
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case DATE -> {
+                DateDayVector v = (DateDayVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, reader.getInteger());
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case TIMESTAMP_MILLIS, TIMESTAMP_NANOS -> {
+                boolean millis = conversion == Conversion.TIMESTAMP_MILLIS;
+                TimeStampMicroVector v = (TimeStampMicroVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        long x = reader.getLong();
+                        v.set(i, millis ? Math.multiplyExact(x, 1000L) : Math.floorDiv(x, 1000L));
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case INT96_TIMESTAMP -> {
+                TimeStampMicroVector v = (TimeStampMicroVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, int96ToMicros(reader.getBinary()));
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case FLOAT_TO_REAL -> {
+                Float4Vector v = (Float4Vector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, reader.getFloat());
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case FLOAT_TO_DOUBLE -> {
+                Float8Vector v = (Float8Vector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, reader.getFloat());
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case DOUBLE -> {
+                Float8Vector v = (Float8Vector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        v.set(i, reader.getDouble());
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case BINARY_TO_VARCHAR, BINARY_TO_VARBINARY -> {
+                org.apache.arrow.vector.BaseVariableWidthVector v = (org.apache.arrow.vector.BaseVariableWidthVector) vector;
+                v.allocateNew(Math.max(1024L, rows * 16L), rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        ByteBuffer bytes = reader.getBinary().toByteBuffer();
+                        if (v instanceof VarCharVector varchar) {
+                            varchar.setSafe(i, bytes, bytes.position(), bytes.remaining());
+                        }
+                        else {
+                            ((VarBinaryVector) v).setSafe(i, bytes, bytes.position(), bytes.remaining());
+                        }
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case DECIMAL_FROM_INT -> {
+                DecimalVector v = (DecimalVector) vector;
+                v.allocateNew(rows);
+                boolean int64 = descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        long unscaled = int64 ? reader.getLong() : reader.getInteger();
+                        if (decimalFastPath) {
+                            v.set(i, unscaled);
+                        }
+                        else {
+                            v.set(i, rescale(BigDecimal.valueOf(unscaled, fileScale), v));
+                        }
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+            case DECIMAL_FROM_BINARY -> {
+                DecimalVector v = (DecimalVector) vector;
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                        byte[] bytes = reader.getBinary().getBytesUnsafe();
+                        if (decimalFastPath && bytes.length <= 16) {
+                            v.setBigEndian(i, bytes);
+                        }
+                        else {
+                            v.set(i, rescale(new BigDecimal(new BigInteger(bytes), fileScale), v));
+                        }
+                    }
+                    else {
+                        v.setNull(i);
+                    }
+                    reader.consume();
+                }
+            }
+        }
+        vector.setValueCount(rows);
+    }
+
+    private void decodeNarrowedLong(ColumnReader reader, FieldVector vector, int rows)
+    {
+        int maxDef = maxDefinitionLevel;
+        vector.setInitialCapacity(rows);
+        vector.allocateNew();
+        for (int i = 0; i < rows; i++) {
+            if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
+                long x = reader.getLong();
+                switch (vector) {
+                    case TinyIntVector v -> {
+                        if (x != (byte) x) {
+                            throw outOfRange(x);
+                        }
+                        v.set(i, (byte) x);
+                    }
+                    case SmallIntVector v -> {
+                        if (x != (short) x) {
+                            throw outOfRange(x);
+                        }
+                        v.set(i, (short) x);
+                    }
+                    case IntVector v -> {
+                        if (x != (int) x) {
+                            throw outOfRange(x);
+                        }
+                        v.set(i, (int) x);
+                    }
+                    default -> throw new IllegalStateException("unexpected vector " + vector);
+                }
+            }
+            else {
+                vector.setNull(i);
+            }
+            reader.consume();
+        }
+    }
+
+    private BigDecimal rescale(BigDecimal value, DecimalVector vector)
+    {
+        try {
+            BigDecimal scaled = value.setScale(vector.getScale(), RoundingMode.UNNECESSARY);
+            if (scaled.precision() > vector.getPrecision()) {
+                throw new ArithmeticException("precision " + scaled.precision() + " exceeds " + vector.getPrecision());
+            }
+            return scaled;
+        }
+        catch (ArithmeticException e) {
+            throw new GlauxException(ErrorCode.BAD_DATA, "Column '%s' of %s: value %s does not fit %s"
+                    .formatted(column, path, value.toPlainString(), type.trinoName()), e);
+        }
+    }
+
+    private GlauxException outOfRange(long value)
+    {
+        return new GlauxException(ErrorCode.BAD_DATA, "Column '%s' of %s: value %d (Parquet %s) is out of range for %s"
+                .formatted(column, path, value, describe(descriptor.getPrimitiveType()), type.trinoName()));
+    }
+
+    static long int96ToMicros(Binary binary)
+    {
+        if (binary.length() != 12) {
+            throw new IllegalArgumentException("INT96 timestamp of " + binary.length() + " bytes");
+        }
+        ByteBuffer buffer = binary.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int start = buffer.position();
+        long nanosOfDay = buffer.getLong(start);
+        long julianDay = Integer.toUnsignedLong(buffer.getInt(start + 8));
+        return (julianDay - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + Math.floorDiv(nanosOfDay, 1000L);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /**
+     * Whether the row group whose chunk of this column is {@code chunk} may hold a value {@code domain}
+     * accepts. True whenever the statistics are missing or not usable for this type.
+     */
+    @SuppressWarnings("rawtypes")
+    boolean mayMatch(ColumnChunkMetaData chunk, Domain domain)
+    {
+        Statistics<?> statistics = chunk.getStatistics();
+        if (statistics == null || statistics.isEmpty()) {
+            return true;
+        }
+        boolean nullsKnown = statistics.isNumNullsSet();
+        long nulls = nullsKnown ? statistics.getNumNulls() : -1;
+        long values = chunk.getValueCount();
+        if (nullsKnown && values > 0 && nulls >= values) {
+            return domain.nullAllowed();
+        }
+        if (!statistics.hasNonNullValue()) {
+            return true;
+        }
+        Comparable min = statisticValue(statistics.genericGetMin(), true);
+        Comparable max = statisticValue(statistics.genericGetMax(), false);
+        if (min == null || max == null) {
+            return true;
+        }
+        try {
+            return domain.overlaps(min, max, !nullsKnown || nulls > 0);
+        }
+        catch (ClassCastException e) {
+            // the domain's values are not of this column's representation: cannot prune
+            return true;
+        }
+    }
+
+    /** A statistic in the engine's representation of {@link #type}, or null when it cannot be used. */
+    Comparable<?> statisticValue(Object value, boolean isMin)
+    {
+        if (value == null) {
+            return null;
+        }
+        return switch (conversion) {
+            case BOOLEAN -> (Boolean) value;
+            case INT32_TO_TINYINT, INT32_TO_SMALLINT, INT32_TO_INTEGER, INT32_TO_BIGINT, DATE -> (long) (Integer) value;
+            case INT64_TO_TINYINT, INT64_TO_SMALLINT, INT64_TO_INTEGER, INT64_TO_BIGINT, TIMESTAMP_MICROS -> (Long) value;
+            case INT32_TO_DOUBLE -> (double) (Integer) value;
+            case INT64_TO_DOUBLE -> isMin ? Math.nextDown((double) (Long) value) : Math.nextUp((double) (Long) value);
+            case TIMESTAMP_MILLIS -> {
+                long millis = (Long) value;
+                yield millis > Long.MAX_VALUE / 1000 || millis < Long.MIN_VALUE / 1000 ? null : millis * 1000;
+            }
+            case TIMESTAMP_NANOS -> Math.floorDiv((Long) value, 1000L);
+            case FLOAT_TO_REAL, FLOAT_TO_DOUBLE -> floatingStatistic(((Float) value).doubleValue(), isMin);
+            case DOUBLE -> floatingStatistic((Double) value, isMin);
+            case BINARY_TO_VARCHAR -> stringStatistic((Binary) value);
+            // unsigned values, INT96 (no defined order), binary and decimal: no pruning
+            case UINT32_TO_BIGINT, UINT32_TO_DOUBLE, INT96_TIMESTAMP, BINARY_TO_VARBINARY, DECIMAL_FROM_INT, DECIMAL_FROM_BINARY -> null;
+        };
+    }
+
+    private static Double floatingStatistic(double value, boolean isMin)
+    {
+        if (Double.isNaN(value)) {
+            return null;
+        }
+        if (value == 0.0) {
+            // -0.0 and +0.0 are equal in SQL but not to Double.compareTo: widen to cover both
+            return isMin ? -0.0 : 0.0;
+        }
+        return value;
+    }
+
+    /**
+     * Parquet orders strings by unsigned bytes (code points); Java's String.compareTo orders by UTF-16
+     * units. They agree unless a string holds a character at or above U+D800, so such bounds are dropped.
+     */
+    private static String stringStatistic(Binary binary)
+    {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(binary.toByteBuffer());
+            for (int i = chars.position(); i < chars.limit(); i++) {
+                if (chars.get(i) >= '\uD800') {
+                    return null;
+                }
+            }
+            return chars.toString();
+        }
+        catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

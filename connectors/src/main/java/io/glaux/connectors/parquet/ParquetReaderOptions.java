@@ -1,0 +1,65 @@
+package io.glaux.connectors.parquet;
+
+/**
+ * Tuning of the Parquet reader.
+ *
+ * @param batchSize rows per Arrow batch (a batch never spans two row groups)
+ * @param footerReadSize bytes fetched from the end of the file in the first GET; a footer larger than
+ *        this costs a second GET. Files not larger than this are read in that one GET.
+ * @param maxMergeGap column chunk ranges closer than this are fetched in one GET (the gap is read and dropped)
+ * @param maxRequestSize longer ranges are split into GETs of at most this many bytes, fetched in parallel
+ * @param prefetch whether to fetch the next row group while the current one is decoded
+ */
+public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMergeGap, long maxRequestSize, boolean prefetch)
+{
+    public static final int DEFAULT_BATCH_SIZE = 8192;
+    public static final int DEFAULT_FOOTER_READ_SIZE = 64 * 1024;
+    public static final long DEFAULT_MAX_MERGE_GAP = 1024 * 1024;
+    public static final long DEFAULT_MAX_REQUEST_SIZE = 8 * 1024 * 1024;
+
+    public ParquetReaderOptions
+    {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive: " + batchSize);
+        }
+        if (footerReadSize < 16) {
+            throw new IllegalArgumentException("footerReadSize must be at least 16: " + footerReadSize);
+        }
+        if (maxMergeGap < 0) {
+            throw new IllegalArgumentException("maxMergeGap must not be negative: " + maxMergeGap);
+        }
+        if (maxRequestSize < 1 || maxRequestSize > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("bad maxRequestSize: " + maxRequestSize);
+        }
+    }
+
+    public static ParquetReaderOptions defaults()
+    {
+        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true);
+    }
+
+    public ParquetReaderOptions withBatchSize(int batchSize)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+    }
+
+    public ParquetReaderOptions withFooterReadSize(int footerReadSize)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+    }
+
+    public ParquetReaderOptions withMaxMergeGap(long maxMergeGap)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+    }
+
+    public ParquetReaderOptions withMaxRequestSize(long maxRequestSize)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+    }
+
+    public ParquetReaderOptions withPrefetch(boolean prefetch)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+    }
+}

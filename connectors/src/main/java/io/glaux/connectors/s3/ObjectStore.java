@@ -1,0 +1,685 @@
+package io.glaux.connectors.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.ServerException;
+import io.minio.messages.Item;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * An S3-compatible object store reached with the MinIO client over a bounded OkHttp connection pool,
+ * with path-style addressing. Thread-safe; share one instance per endpoint and close it at shutdown.
+ *
+ * <p>Failures are {@link GlauxException}s naming {@code s3://bucket/key} (and the byte offset for reads):
+ * {@code OBJECT_STORE_ACCESS_DENIED} for rejected credentials (403, InvalidAccessKeyId,
+ * SignatureDoesNotMatch, AccessDenied), {@code OBJECT_NOT_FOUND} for a missing key or bucket, and
+ * {@code OBJECT_STORE_ERROR} for everything else. I/O errors, timeouts, short reads and 5xx answers are
+ * retried up to {@link ObjectStoreConfig#maxRetries()} times with exponential backoff; 4xx answers are
+ * not retried. Messages never contain the credentials.
+ */
+public final class ObjectStore
+        implements AutoCloseable
+{
+    private static final Set<String> ACCESS_DENIED_CODES = Set.of(
+            "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
+            "AllAccessDisabled", "AccountProblem", "InvalidSecurity");
+    private static final Set<String> NOT_FOUND_CODES = Set.of("NoSuchKey", "NoSuchBucket", "NotFound", "NoSuchObject");
+    private static final Set<String> RETRYABLE_CODES = Set.of(
+            "InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "Throttling", "ThrottlingException");
+    private static final long BASE_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
+    private static final int LIST_PAGE_SIZE = 1000;
+
+    private final URI endpoint;
+    private final int maxRetries;
+    private final OkHttpClient httpClient;
+    private final MinioClient client;
+    private final Semaphore inFlight;
+    private volatile boolean closed;
+
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder getRequests = new LongAdder();
+    private final LongAdder headRequests = new LongAdder();
+    private final LongAdder listRequests = new LongAdder();
+    private final LongAdder putRequests = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+
+    public ObjectStore(ObjectStoreConfig config)
+    {
+        requireNonNull(config, "config is null");
+        this.endpoint = config.endpoint();
+        this.maxRetries = config.maxRetries();
+        this.inFlight = new Semaphore(config.maxConnections());
+
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(config.maxConnections());
+        dispatcher.setMaxRequestsPerHost(config.maxConnections());
+        this.httpClient = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(config.maxConnections(), 2, TimeUnit.MINUTES))
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.readTimeout())
+                .writeTimeout(config.readTimeout())
+                .addInterceptor(chain -> {
+                    count(chain.request());
+                    return chain.proceed(chain.request());
+                })
+                .build();
+        HttpUrl url = new HttpUrl.Builder()
+                .scheme(config.endpoint().getScheme().toLowerCase(java.util.Locale.ROOT))
+                .host(config.endpoint().getHost())
+                .port(config.endpoint().getPort() > 0 ? config.endpoint().getPort() : HttpUrl.defaultPort(config.endpoint().getScheme().toLowerCase(java.util.Locale.ROOT)))
+                .build();
+        this.client = MinioClient.builder()
+                .endpoint(url)
+                .region(config.region())
+                .credentials(config.accessKey(), config.secretKey())
+                .httpClient(httpClient, false)
+                .build();
+        this.client.disableVirtualStyleEndpoint();
+    }
+
+    private void count(Request request)
+    {
+        requests.increment();
+        switch (request.method()) {
+            case "HEAD" -> headRequests.increment();
+            case "PUT", "POST" -> putRequests.increment();
+            case "GET" -> {
+                // path style: /bucket (listing or bucket operation) vs /bucket/key (object)
+                List<String> segments = request.url().pathSegments();
+                boolean objectRequest = segments.size() > 1 && !(segments.size() == 2 && segments.get(1).isEmpty());
+                if (objectRequest) {
+                    getRequests.increment();
+                }
+                else {
+                    listRequests.increment();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    public URI endpoint()
+    {
+        return endpoint;
+    }
+
+    public ObjectStoreStats stats()
+    {
+        return new ObjectStoreStats(requests.sum(), getRequests.sum(), headRequests.sum(), listRequests.sum(),
+                putRequests.sum(), retries.sum(), bytesRead.sum(), bytesWritten.sum());
+    }
+
+    /** Parses {@code s3://bucket/key}. */
+    public static S3Location parse(String location)
+    {
+        return S3Location.parse(location);
+    }
+
+    // ------------------------------------------------------------------ listing
+
+    /**
+     * Every object under {@code prefix} (recursively), in key order, fetched page by page as the stream
+     * is consumed. A page that fails with a retryable error is requested again from the last key seen.
+     * "Directory" entries (common prefixes) are not returned; zero-byte keys ending in '/' are.
+     */
+    public Stream<ObjectInfo> list(String bucket, String prefix)
+    {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(listIterator(bucket, prefix),
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
+    }
+
+    /** Like {@link #list} as an iterator. */
+    public Iterator<ObjectInfo> listIterator(String bucket, String prefix)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(prefix, "prefix is null");
+        checkOpen();
+        return new ListingIterator(bucket, prefix);
+    }
+
+    /**
+     * The "subdirectories" directly under {@code prefix} (listing with delimiter '/'): full key prefixes
+     * ending in '/', e.g. {@code logs/dt=2024-01-01/} for prefix {@code logs/}.
+     */
+    public List<String> listPrefixes(String bucket, String prefix)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(prefix, "prefix is null");
+        checkOpen();
+        return withRetries("list", bucket, prefix, -1, () -> {
+            List<String> prefixes = new ArrayList<>();
+            Iterable<Result<Item>> results = client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(false)
+                    .maxKeys(LIST_PAGE_SIZE)
+                    .build());
+            for (Result<Item> result : results) {
+                Item item = result.get();
+                if (item.isDir()) {
+                    prefixes.add(item.objectName());
+                }
+            }
+            return prefixes;
+        });
+    }
+
+    private final class ListingIterator
+            implements Iterator<ObjectInfo>
+    {
+        private final String bucket;
+        private final String prefix;
+        private Iterator<Result<Item>> page;
+        private String lastKey;
+        private ObjectInfo next;
+        private boolean done;
+        private int failures;
+
+        ListingIterator(String bucket, String prefix)
+        {
+            this.bucket = bucket;
+            this.prefix = prefix;
+        }
+
+        private Iterator<Result<Item>> open()
+        {
+            ListObjectsArgs.Builder args = ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .maxKeys(LIST_PAGE_SIZE);
+            if (lastKey != null) {
+                args.startAfter(lastKey);
+            }
+            return client.listObjects(args.build()).iterator();
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            while (next == null && !done) {
+                checkOpen();
+                try {
+                    if (page == null) {
+                        page = open();
+                    }
+                    if (!page.hasNext()) {
+                        done = true;
+                        break;
+                    }
+                    Item item = page.next().get();
+                    failures = 0;
+                    if (item.isDir() || item.isDeleteMarker()) {
+                        continue;
+                    }
+                    lastKey = item.objectName();
+                    long modified = item.lastModified() == null ? 0 : item.lastModified().toInstant().toEpochMilli();
+                    next = new ObjectInfo(item.objectName(), item.size(), modified);
+                }
+                catch (Exception e) {
+                    page = null;
+                    if (!isRetryable(e) || failures >= maxRetries) {
+                        done = true;
+                        throw translate(e, "list", bucket, prefix, -1);
+                    }
+                    backoff(failures++);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public ObjectInfo next()
+        {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ObjectInfo result = next;
+            next = null;
+            return result;
+        }
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    /** Size and last-modified time of one object; {@code OBJECT_NOT_FOUND} when there is none. */
+    public ObjectInfo head(String bucket, String key)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        checkOpen();
+        return withRetries("read", bucket, key, -1, () -> {
+            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            long modified = stat.lastModified() == null ? 0 : stat.lastModified().toInstant().toEpochMilli();
+            return new ObjectInfo(key, stat.size(), modified);
+        });
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * Exactly {@code length} bytes from {@code offset} (a ranged GET). Fewer bytes than asked for is an
+     * error naming the object and offset.
+     */
+    public byte[] read(String bucket, String key, long offset, int length)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("bad range " + offset + "+" + length);
+        }
+        if (length == 0) {
+            return new byte[0];
+        }
+        checkOpen();
+        return withRetries("read", bucket, key, offset, () -> {
+            inFlight.acquire();
+            try (GetObjectResponse response = client.getObject(GetObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .offset(offset)
+                    .length((long) length)
+                    .build())) {
+                byte[] data = response.readNBytes(length);
+                bytesRead.add(data.length);
+                if (data.length < length) {
+                    long objectSize = totalSize(response.headers().get("Content-Range"));
+                    if (objectSize >= 0 && objectSize < offset + length) {
+                        throw new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Short read from %s at offset %d: asked for %d bytes, but the object is %d bytes long (was it overwritten or truncated?)"
+                                .formatted(path(bucket, key), offset, length, objectSize));
+                    }
+                    throw new ShortReadException("short read from %s at offset %d: expected %d bytes, got %d"
+                            .formatted(path(bucket, key), offset, length, data.length));
+                }
+                return data;
+            }
+            finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /**
+     * The last {@code length} bytes of an object with one suffix-range GET ({@code Range: bytes=-length});
+     * the whole object when it is shorter. An empty object gives an empty array.
+     */
+    public byte[] readTail(String bucket, String key, int length)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        if (length <= 0 || length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("bad tail length: " + length);
+        }
+        checkOpen();
+        return withRetries("read", bucket, key, -1, () -> {
+            inFlight.acquire();
+            try (GetObjectResponse response = client.getObject(GetObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .extraHeaders(Map.of("Range", "bytes=-" + length))
+                    .build())) {
+                String contentRange = response.headers().get("Content-Range");
+                if (contentRange == null) {
+                    // 200 instead of 206: the whole object. Fine when it is not longer than asked for;
+                    // otherwise the server ignored the Range header and sent the head of the object.
+                    byte[] whole = response.readNBytes(length + 1);
+                    bytesRead.add(whole.length);
+                    if (whole.length > length) {
+                        throw new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "The object store at %s ignored the suffix range 'bytes=-%d' when reading %s"
+                                .formatted(endpoint, length, path(bucket, key)));
+                    }
+                    return whole;
+                }
+                long objectSize = totalSize(contentRange);
+                byte[] data = response.readNBytes(length);
+                bytesRead.add(data.length);
+                if (objectSize >= 0 && data.length < Math.min(length, objectSize)) {
+                    throw new ShortReadException("short read of the tail of %s: expected %d bytes, got %d"
+                            .formatted(path(bucket, key), Math.min(length, objectSize), data.length));
+                }
+                return data;
+            }
+            catch (ErrorResponseException e) {
+                if ("InvalidRange".equals(e.errorResponse().code())) {
+                    // a suffix range of an empty object
+                    return new byte[0];
+                }
+                throw e;
+            }
+            finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /**
+     * Reads several ranges of one object with parallel GETs (one virtual thread each, bounded by the
+     * connection limit). The result is in the order of {@code ranges}. The first failure cancels the rest.
+     */
+    public List<byte[]> readRanges(String bucket, String key, List<ByteRange> ranges)
+    {
+        requireNonNull(ranges, "ranges is null");
+        for (ByteRange range : ranges) {
+            if (range.length() > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("range too large for one read: " + range);
+            }
+        }
+        if (ranges.size() == 1) {
+            ByteRange range = ranges.getFirst();
+            return List.of(read(bucket, key, range.offset(), (int) range.length()));
+        }
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<byte[]>> futures = new ArrayList<>(ranges.size());
+            for (ByteRange range : ranges) {
+                futures.add(executor.submit(() -> read(bucket, key, range.offset(), (int) range.length())));
+            }
+            List<byte[]> results = new ArrayList<>(ranges.size());
+            try {
+                for (Future<byte[]> future : futures) {
+                    results.add(future.get());
+                }
+            }
+            catch (InterruptedException e) {
+                futures.forEach(future -> future.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Interrupted while reading " + path(bucket, key), e);
+            }
+            catch (ExecutionException e) {
+                futures.forEach(future -> future.cancel(true));
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw translate(e.getCause(), "read", bucket, key, -1);
+            }
+            return results;
+        }
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** Uploads a local file (multipart when large). */
+    public void put(String bucket, String key, Path file)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(file, "file is null");
+        checkOpen();
+        withRetries("write", bucket, key, -1, () -> {
+            long size = Files.size(file);
+            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
+            bytesWritten.add(size);
+            return null;
+        });
+    }
+
+    public void put(String bucket, String key, byte[] data)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(data, "data is null");
+        checkOpen();
+        withRetries("write", bucket, key, -1, () -> {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .stream(new ByteArrayInputStream(data), data.length, -1)
+                    .build());
+            bytesWritten.add(data.length);
+            return null;
+        });
+    }
+
+    public void delete(String bucket, String key)
+    {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        checkOpen();
+        withRetries("delete", bucket, key, -1, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
+    public void createBucketIfMissing(String bucket)
+    {
+        requireNonNull(bucket, "bucket is null");
+        checkOpen();
+        withRetries("create", bucket, "", -1, () -> {
+            if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                return null;
+            }
+            try {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+            catch (ErrorResponseException e) {
+                String code = e.errorResponse().code();
+                if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    @FunctionalInterface
+    private interface Call<T>
+    {
+        T call()
+                throws Exception;
+    }
+
+    private static final class ShortReadException
+            extends IOException
+    {
+        ShortReadException(String message)
+        {
+            super(message);
+        }
+    }
+
+    private <T> T withRetries(String operation, String bucket, String key, long offset, Call<T> call)
+    {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return call.call();
+            }
+            catch (GlauxException e) {
+                throw e;
+            }
+            catch (Exception e) {
+                if (closed || !isRetryable(e) || attempt >= maxRetries) {
+                    throw translate(e, operation, bucket, key, offset);
+                }
+                retries.increment();
+                backoff(attempt);
+            }
+        }
+    }
+
+    private void backoff(int attempt)
+    {
+        long delay = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt, 10));
+        delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        try {
+            Thread.sleep(delay);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Interrupted while waiting to retry a request to the object store at " + endpoint, e);
+        }
+    }
+
+    private static boolean isRetryable(Throwable e)
+    {
+        Throwable t = unwrap(e);
+        if (t instanceof ErrorResponseException error) {
+            int status = error.response() == null ? 0 : error.response().code();
+            return status >= 500 || status == 429 || status == 408 || RETRYABLE_CODES.contains(error.errorResponse().code());
+        }
+        if (t instanceof ServerException server) {
+            return server.statusCode() >= 500 || server.statusCode() == 429;
+        }
+        if (t instanceof InterruptedException || t instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        return t instanceof IOException;
+    }
+
+    private static Throwable unwrap(Throwable e)
+    {
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException
+                || (t != null && t.getClass() == RuntimeException.class)) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private GlauxException translate(Throwable e, String operation, String bucket, String key, long offset)
+    {
+        Throwable t = unwrap(e);
+        String path = path(bucket, key);
+        String at = offset >= 0 ? " at offset " + offset : "";
+        if (t instanceof GlauxException glaux) {
+            return glaux;
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Interrupted during %s of %s%s".formatted(operation, path, at), t);
+        }
+        if (t instanceof CancellationException) {
+            return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Cancelled during %s of %s%s".formatted(operation, path, at), t);
+        }
+        if (t instanceof IllegalArgumentException) {
+            // the client rejected the request before sending it (e.g. an invalid bucket name)
+            return new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid object store location %s: %s".formatted(path, t.getMessage()), t);
+        }
+        if (t instanceof ErrorResponseException error) {
+            String code = error.errorResponse().code();
+            int status = error.response() == null ? 0 : error.response().code();
+            String detail = code + (error.errorResponse().message() == null ? "" : ": " + error.errorResponse().message());
+            if (ACCESS_DENIED_CODES.contains(code) || status == 403) {
+                return new GlauxException(ErrorCode.OBJECT_STORE_ACCESS_DENIED,
+                        "Access denied by the object store at %s for %s (%s): check the access key and secret key (and that they are allowed to %s there)"
+                                .formatted(endpoint, path, detail, operation), t);
+            }
+            if ("NoSuchBucket".equals(code)) {
+                return new GlauxException(ErrorCode.OBJECT_NOT_FOUND, "Bucket '%s' does not exist at %s (needed for %s)".formatted(bucket, endpoint, path), t);
+            }
+            if (NOT_FOUND_CODES.contains(code) || status == 404) {
+                return new GlauxException(ErrorCode.OBJECT_NOT_FOUND, "Object not found: %s (it was deleted, or the location is wrong)".formatted(path), t);
+            }
+            if ("InvalidRange".equals(code) || status == 416) {
+                return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Requested range%s is beyond the end of %s".formatted(at, path), t);
+            }
+            return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Object store at %s failed during %s of %s%s: %s (HTTP %d)"
+                    .formatted(endpoint, operation, path, at, detail, status), t);
+        }
+        if (t instanceof ServerException server) {
+            if (server.statusCode() == 403) {
+                return new GlauxException(ErrorCode.OBJECT_STORE_ACCESS_DENIED,
+                        "Access denied by the object store at %s for %s: check the access key and secret key".formatted(endpoint, path), t);
+            }
+            return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Object store at %s failed during %s of %s%s (HTTP %d) after %d retries"
+                    .formatted(endpoint, operation, path, at, server.statusCode(), maxRetries), t);
+        }
+        if (t instanceof IOException) {
+            return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "I/O error talking to the object store at %s during %s of %s%s (after %d retries): %s"
+                    .formatted(endpoint, operation, path, at, maxRetries, t), t);
+        }
+        return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Object store request to %s failed during %s of %s%s: %s"
+                .formatted(endpoint, operation, path, at, t), t);
+    }
+
+    /** The total size from {@code Content-Range: bytes a-b/total}, or -1. */
+    private static long totalSize(String contentRange)
+    {
+        if (contentRange == null) {
+            return -1;
+        }
+        int slash = contentRange.lastIndexOf('/');
+        if (slash < 0 || contentRange.endsWith("*")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(contentRange.substring(slash + 1).trim());
+        }
+        catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String path(String bucket, String key)
+    {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    private void checkOpen()
+    {
+        if (closed) {
+            throw new IllegalStateException("object store client is closed");
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        httpClient.dispatcher().executorService().shutdown();
+        httpClient.connectionPool().evictAll();
+    }
+}

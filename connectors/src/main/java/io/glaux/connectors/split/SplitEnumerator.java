@@ -1,0 +1,163 @@
+package io.glaux.connectors.split;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.connectors.s3.ObjectInfo;
+import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.connectors.s3.S3Location;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Lists table or partition locations and cuts the objects into {@link Split}s: one per object, or
+ * byte ranges of at most {@code maxSplitSize} for larger splittable objects. Objects are listed page by
+ * page as splits are consumed, so scheduling can start before the listing ends.
+ *
+ * <p>Skipped, as Hive does: zero-byte objects, "directory marker" keys ending in '/', and any object
+ * below the location whose relative path has a segment starting with '_' or '.' ({@code _SUCCESS},
+ * {@code _temporary/...}, {@code .hive-staging...}).
+ */
+public final class SplitEnumerator
+{
+    public static final long DEFAULT_MAX_SPLIT_SIZE = 64L * 1024 * 1024;
+
+    /** A location to list (an {@code s3://bucket/prefix/} "directory") and the partition values of its objects. */
+    public record Location(String location, Map<String, String> partitionValues)
+    {
+        public Location
+        {
+            requireNonNull(location, "location is null");
+            partitionValues = Map.copyOf(partitionValues);
+        }
+
+        public static Location of(String location)
+        {
+            return new Location(location, Map.of());
+        }
+    }
+
+    private final ObjectStore store;
+    private final long maxSplitSize;
+
+    public SplitEnumerator(ObjectStore store)
+    {
+        this(store, DEFAULT_MAX_SPLIT_SIZE);
+    }
+
+    public SplitEnumerator(ObjectStore store, long maxSplitSize)
+    {
+        this.store = requireNonNull(store, "store is null");
+        if (maxSplitSize < 1) {
+            throw new IllegalArgumentException("maxSplitSize must be positive: " + maxSplitSize);
+        }
+        this.maxSplitSize = maxSplitSize;
+    }
+
+    /** Splits of splittable objects (e.g. Parquet), lazily. */
+    public Stream<Split> splits(List<Location> locations)
+    {
+        return splits(locations, true);
+    }
+
+    /** Splits, lazily; when {@code splittable} is false every object is one split (e.g. gzip text). */
+    public Stream<Split> splits(List<Location> locations, boolean splittable)
+    {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(locations, splittable),
+                Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    public Iterator<Split> iterator(List<Location> locations, boolean splittable)
+    {
+        return new SplitIterator(List.copyOf(locations), splittable);
+    }
+
+    /** Whether a key below a location (relative to it) names a hidden or marker object. */
+    public static boolean isHidden(String relativeKey)
+    {
+        if (relativeKey.isEmpty() || relativeKey.endsWith("/")) {
+            return true;
+        }
+        for (String segment : relativeKey.split("/")) {
+            if (segment.startsWith("_") || segment.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private final class SplitIterator
+            implements Iterator<Split>
+    {
+        private final Iterator<Location> locations;
+        private final boolean splittable;
+        private final Deque<Split> pending = new ArrayDeque<>();
+        private Location location;
+        private S3Location prefix;
+        private Iterator<ObjectInfo> objects;
+
+        SplitIterator(List<Location> locations, boolean splittable)
+        {
+            this.locations = locations.iterator();
+            this.splittable = splittable;
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            while (pending.isEmpty()) {
+                if (objects == null || !objects.hasNext()) {
+                    if (!locations.hasNext()) {
+                        return false;
+                    }
+                    location = locations.next();
+                    prefix = S3Location.parse(location.location()).asDirectory();
+                    objects = store.listIterator(prefix.bucket(), prefix.key());
+                    continue;
+                }
+                ObjectInfo object = objects.next();
+                if (object.size() == 0 || isHidden(object.key().substring(prefix.key().length()))) {
+                    continue;
+                }
+                addSplits(object);
+            }
+            return true;
+        }
+
+        private void addSplits(ObjectInfo object)
+        {
+            long size = object.size();
+            if (!splittable || size <= maxSplitSize) {
+                pending.add(new Split(prefix.bucket(), object.key(), 0, size, size, object.lastModifiedMillis(), location.partitionValues()));
+                return;
+            }
+            long start = 0;
+            while (start < size) {
+                long length = Math.min(maxSplitSize, size - start);
+                // fold a short remainder (< 1/4 of a split) into the last split instead of making a tiny one
+                if (size - (start + length) < maxSplitSize / 4) {
+                    length = size - start;
+                }
+                pending.add(new Split(prefix.bucket(), object.key(), start, length, size, object.lastModifiedMillis(), location.partitionValues()));
+                start += length;
+            }
+        }
+
+        @Override
+        public Split next()
+        {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return pending.poll();
+        }
+    }
+}

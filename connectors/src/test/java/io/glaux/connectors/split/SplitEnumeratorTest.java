@@ -1,0 +1,123 @@
+package io.glaux.connectors.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.connectors.s3.ObjectStoreStats;
+import io.glaux.connectors.s3.TestingS3;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SplitEnumeratorTest
+{
+    private static final String BUCKET = "splits-test";
+
+    private TestingS3 s3;
+    private ObjectStore store;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        s3 = new TestingS3();
+        store = s3.newStore();
+        store.createBucketIfMissing(BUCKET);
+        put("tbl/dt=2024-01-01/a.parquet", 100);
+        put("tbl/dt=2024-01-01/_SUCCESS", 0);
+        put("tbl/dt=2024-01-01/.a.parquet.crc", 10);
+        put("tbl/dt=2024-01-01/_temporary/0/part-0", 10);
+        put("tbl/dt=2024-01-01/.hive-staging_1/x", 10);
+        put("tbl/dt=2024-01-01/empty.parquet", 0);
+        put("tbl/dt=2024-01-01/sub/", 0);
+        put("tbl/dt=2024-01-01/sub/b.parquet", 250);
+        put("tbl/dt=2024-01-01/c.parquet", 210);
+        put("tbl/dt=2024-01-02/d.parquet", 50);
+        put("tbl/dt=2024-01-010/not-this-partition.parquet", 10);
+    }
+
+    private void put(String key, int size)
+    {
+        store.put(BUCKET, key, new byte[size]);
+    }
+
+    @AfterAll
+    void tearDown()
+            throws Exception
+    {
+        store.close();
+        s3.close();
+    }
+
+    @Test
+    void splitsSkipHiddenEmptyAndMarkerObjects()
+    {
+        SplitEnumerator enumerator = new SplitEnumerator(store, 100);
+        List<SplitEnumerator.Location> locations = List.of(
+                new SplitEnumerator.Location("s3://splits-test/tbl/dt=2024-01-01", Map.of("dt", "2024-01-01")),
+                new SplitEnumerator.Location("s3://splits-test/tbl/dt=2024-01-02/", Map.of("dt", "2024-01-02")));
+        List<Split> splits = enumerator.splits(locations).toList();
+        assertThat(splits).extracting(split -> split.key() + "@" + split.start() + "+" + split.length()).containsExactly(
+                "tbl/dt=2024-01-01/a.parquet@0+100",
+                "tbl/dt=2024-01-01/c.parquet@0+100",
+                "tbl/dt=2024-01-01/c.parquet@100+110",
+                "tbl/dt=2024-01-01/sub/b.parquet@0+100",
+                "tbl/dt=2024-01-01/sub/b.parquet@100+100",
+                "tbl/dt=2024-01-01/sub/b.parquet@200+50",
+                "tbl/dt=2024-01-02/d.parquet@0+50");
+        assertThat(splits.getFirst().partitionValues()).isEqualTo(Map.of("dt", "2024-01-01"));
+        assertThat(splits.getLast().partitionValues()).isEqualTo(Map.of("dt", "2024-01-02"));
+        assertThat(splits.getFirst().fileSize()).isEqualTo(100);
+        assertThat(splits.getFirst().lastModifiedMillis()).isGreaterThan(0);
+        assertThat(splits.getFirst().path()).isEqualTo("s3://splits-test/tbl/dt=2024-01-01/a.parquet");
+
+        // not splittable: one split per object
+        assertThat(enumerator.splits(locations, false).map(split -> split.length()).toList()).containsExactly(100L, 210L, 250L, 50L);
+        // default split size
+        assertThat(new SplitEnumerator(store).splits(locations).count()).isEqualTo(4);
+    }
+
+    @Test
+    void splitsAreProducedWhileListing()
+    {
+        SplitEnumerator enumerator = new SplitEnumerator(store);
+        ObjectStoreStats before = store.stats();
+        Optional<Split> first = enumerator.splits(List.of(
+                SplitEnumerator.Location.of("s3://splits-test/tbl/dt=2024-01-01/"),
+                SplitEnumerator.Location.of("s3://splits-test/tbl/dt=2024-01-02/"))).findFirst();
+        assertThat(first).isPresent();
+        // the second location was never listed
+        assertThat(store.stats().minus(before).lists()).isEqualTo(1);
+    }
+
+    @Test
+    void missingLocationsAndBuckets()
+    {
+        SplitEnumerator enumerator = new SplitEnumerator(store);
+        assertThat(enumerator.splits(List.of(SplitEnumerator.Location.of("s3://splits-test/nothing-here/"))).toList()).isEmpty();
+        assertThatThrownBy(() -> enumerator.splits(List.of(SplitEnumerator.Location.of("s3://no-such-bucket/x/"))).toList())
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.OBJECT_NOT_FOUND));
+        assertThatThrownBy(() -> new SplitEnumerator(store, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hiddenPaths()
+    {
+        assertThat(SplitEnumerator.isHidden("a.parquet")).isFalse();
+        assertThat(SplitEnumerator.isHidden("dt=1/a.parquet")).isFalse();
+        assertThat(SplitEnumerator.isHidden("_SUCCESS")).isTrue();
+        assertThat(SplitEnumerator.isHidden(".crc")).isTrue();
+        assertThat(SplitEnumerator.isHidden("_temporary/0/x")).isTrue();
+        assertThat(SplitEnumerator.isHidden("dir/")).isTrue();
+        assertThat(SplitEnumerator.isHidden("")).isTrue();
+    }
+}
