@@ -1,0 +1,553 @@
+package io.glaux.engine.exchange;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.security.auth.x500.X500Principal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The TLS identity of one node and the cluster CA that signs every node, as PEM files in a directory
+ * shared by all nodes of a cluster (the {@code tls.dir}).
+ *
+ * <p>On first use {@link #loadOrCreate} creates an EC P-256 CA valid for ten years ({@code ca.pem},
+ * {@code ca-key.pem}) and a certificate for the node signed by it ({@code <node>.pem}: node certificate
+ * followed by the CA certificate; {@code <node>-key.pem}: PKCS#8). Later calls reuse the files; the node
+ * certificate is re-issued when it no longer matches its key, is not signed by the CA, expires within
+ * 30 days or lacks a requested host name. Node certificates are valid for both server and client
+ * authentication and name {@code localhost}, {@code 127.0.0.1} and any extra host names in their SAN.
+ *
+ * <p>Processes starting at the same time on the same directory are serialized with a lock file
+ * ({@code .lock}); every file is written to a temporary file and atomically renamed, and private key
+ * files are readable by the owner only. Operators may also provide the files themselves (the CA key is
+ * then only needed to issue missing node certificates).
+ *
+ * <p>Instances are immutable.
+ */
+public final class TlsMaterial
+{
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Duration CA_VALIDITY = Duration.ofDays(3653);
+    private static final Duration NODE_VALIDITY = Duration.ofDays(3652);
+    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path directory;
+    private final String nodeName;
+    private final X509Certificate ca;
+    private final List<X509Certificate> chain;
+    private final PrivateKey key;
+
+    private TlsMaterial(Path directory, String nodeName, X509Certificate ca, List<X509Certificate> chain, PrivateKey key)
+    {
+        this.directory = requireNonNull(directory, "directory is null");
+        this.nodeName = requireNonNull(nodeName, "nodeName is null");
+        this.ca = requireNonNull(ca, "ca is null");
+        this.chain = List.copyOf(chain);
+        this.key = requireNonNull(key, "key is null");
+    }
+
+    /**
+     * Loads the CA and the certificate of {@code nodeName} from {@code dir}, creating whatever is
+     * missing (the directory, the CA, the node certificate).
+     *
+     * @param nodeName letters, digits, '.', '_' and '-'; names the files and the certificate's CN
+     * @param extraHostNames host names or IP literals to add to the certificate's SAN
+     */
+    public static TlsMaterial loadOrCreate(Path dir, String nodeName, List<String> extraHostNames)
+    {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(nodeName, "nodeName is null");
+        requireNonNull(extraHostNames, "extraHostNames is null");
+        if (!NODE_NAME.matcher(nodeName).matches()) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node name for TLS files: '" + nodeName + "'");
+        }
+        Set<String> hostNames = new LinkedHashSet<>();
+        hostNames.add("localhost");
+        hostNames.add("127.0.0.1");
+        for (String host : extraHostNames) {
+            String trimmed = host.strip();
+            if (!trimmed.isEmpty()) {
+                hostNames.add(trimmed.toLowerCase(Locale.ROOT));
+            }
+        }
+        Path directory = dir.toAbsolutePath().normalize();
+        try {
+            createDirectory(directory);
+            // FileLock serializes processes; it throws OverlappingFileLockException for two threads of
+            // one JVM, so threads are serialized first on a per-directory monitor.
+            Object jvmLock = JVM_LOCKS.computeIfAbsent(directory, _ -> new Object());
+            synchronized (jvmLock) {
+                try (FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock _ = channel.lock()) {
+                    return loadOrCreateLocked(directory, nodeName, hostNames);
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot create or read TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+        catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TlsMaterial loadOrCreateLocked(Path dir, String nodeName, Set<String> hostNames)
+            throws IOException, GeneralSecurityException, OperatorCreationException
+    {
+        Path caFile = dir.resolve("ca.pem");
+        Path caKeyFile = dir.resolve("ca-key.pem");
+        Path certFile = dir.resolve(nodeName + ".pem");
+        Path keyFile = dir.resolve(nodeName + "-key.pem");
+
+        X509Certificate ca;
+        PrivateKey caKey = null;
+        if (Files.exists(caFile)) {
+            ca = readCertificates(caFile).getFirst();
+        }
+        else {
+            KeyPair caPair = newKeyPair();
+            ca = createCa(caPair);
+            caKey = caPair.getPrivate();
+            // key first: a crash between the two writes leaves no CA certificate, so the next start
+            // creates a fresh CA rather than finding a certificate without its key
+            writeAtomically(caKeyFile, privateKeyPem(caKey), true);
+            writeAtomically(caFile, certificatePem(List.of(ca)), false);
+        }
+
+        if (Files.exists(certFile) && Files.exists(keyFile)) {
+            List<X509Certificate> chain = readCertificates(certFile);
+            PrivateKey key = readPrivateKey(keyFile);
+            if (isUsable(chain.getFirst(), key, ca, hostNames)) {
+                return new TlsMaterial(dir, nodeName, ca, chain, key);
+            }
+        }
+
+        if (caKey == null) {
+            if (!Files.exists(caKeyFile)) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR,
+                        "Cannot issue a TLS certificate for node " + nodeName + ": " + caKeyFile + " does not exist");
+            }
+            caKey = readPrivateKey(caKeyFile);
+        }
+        KeyPair nodePair = newKeyPair();
+        X509Certificate cert = createNodeCertificate(nodeName, hostNames, nodePair, ca, caKey);
+        List<X509Certificate> chain = List.of(cert, ca);
+        writeAtomically(keyFile, privateKeyPem(nodePair.getPrivate()), true);
+        writeAtomically(certFile, certificatePem(chain), false);
+        return new TlsMaterial(dir, nodeName, ca, chain, nodePair.getPrivate());
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    public String nodeName()
+    {
+        return nodeName;
+    }
+
+    /** {@code ca.pem}: the CA certificate every node trusts. */
+    public Path caCertificate()
+    {
+        return directory.resolve("ca.pem");
+    }
+
+    /** {@code <node>.pem}: this node's certificate followed by the CA certificate. */
+    public Path certificateChain()
+    {
+        return directory.resolve(nodeName + ".pem");
+    }
+
+    /** {@code <node>-key.pem}: this node's private key, PKCS#8 PEM. */
+    public Path privateKey()
+    {
+        return directory.resolve(nodeName + "-key.pem");
+    }
+
+    public X509Certificate certificate()
+    {
+        return chain.getFirst();
+    }
+
+    public X509Certificate caCertificateValue()
+    {
+        return ca;
+    }
+
+    /** A PKCS#12 key store holding this node's key and chain under the alias {@link #nodeName()}. */
+    public KeyStore keyStore(char[] password)
+    {
+        requireNonNull(password, "password is null");
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(nodeName, key, password, chain.toArray(new Certificate[0]));
+            return store;
+        }
+        catch (GeneralSecurityException | IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot build a key store for node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A PKCS#12 trust store holding only the cluster CA, under the alias {@code glaux-ca}. */
+    public KeyStore trustStore()
+    {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("glaux-ca", ca);
+            return store;
+        }
+        catch (GeneralSecurityException | IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot build a trust store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For HTTPS servers (the coordinator's): presents this node's certificate and trusts only the
+     * cluster CA for client certificates. Whether client certificates are required is the server's
+     * choice ({@code SSLParameters.setNeedClientAuth}).
+     */
+    public SSLContext serverSslContext()
+    {
+        return sslContext();
+    }
+
+    /** For HTTPS clients: trusts only the cluster CA and presents this node's certificate when asked. */
+    public SSLContext clientSslContext()
+    {
+        return sslContext();
+    }
+
+    private SSLContext sslContext()
+    {
+        try {
+            char[] password = new char[0];
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keyStore(password), password);
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trustStore());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), RANDOM);
+            return context;
+        }
+        catch (GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot build an SSL context for node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TlsMaterial{node=" + nodeName + ", dir=" + directory + ", subject=" + certificate().getSubjectX500Principal() + "}";
+    }
+
+    // --- checks
+
+    private static boolean isUsable(X509Certificate cert, PrivateKey key, X509Certificate ca, Set<String> hostNames)
+            throws GeneralSecurityException
+    {
+        try {
+            cert.verify(ca.getPublicKey());
+            cert.checkValidity(Date.from(Instant.now().plus(RENEW_BEFORE)));
+        }
+        catch (GeneralSecurityException e) {
+            return false;
+        }
+        if (!keyMatches(cert, key)) {
+            return false;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+        if (sans != null) {
+            for (List<?> san : sans) {
+                names.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+            }
+        }
+        for (String host : hostNames) {
+            String expected = isIpLiteral(host) ? InetAddress.ofLiteral(host).getHostAddress() : host;
+            if (!names.contains(expected) && !names.contains(host)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean keyMatches(X509Certificate cert, PrivateKey key)
+            throws GeneralSecurityException
+    {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> null;
+        };
+        if (algorithm == null || !key.getAlgorithm().equals(cert.getPublicKey().getAlgorithm())) {
+            return false;
+        }
+        byte[] probe = new byte[32];
+        RANDOM.nextBytes(probe);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(cert.getPublicKey());
+        verifier.update(probe);
+        return verifier.verify(signature);
+    }
+
+    private static boolean isIpLiteral(String host)
+    {
+        try {
+            InetAddress.ofLiteral(host);
+            return true;
+        }
+        catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    // --- generation
+
+    private static KeyPair newKeyPair()
+            throws GeneralSecurityException
+    {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate createCa(KeyPair pair)
+            throws GeneralSecurityException, OperatorCreationException, IOException
+    {
+        Instant now = Instant.now();
+        X500Principal subject = new X500Principal("CN=Glaux cluster CA " + new BigInteger(32, RANDOM).toString(16) + ",O=Glaux");
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                subject, serial(), Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(CA_VALIDITY)), subject, pair.getPublic());
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
+        return sign(builder, pair.getPrivate());
+    }
+
+    private static X509Certificate createNodeCertificate(String nodeName, Set<String> hostNames, KeyPair pair, X509Certificate ca, PrivateKey caKey)
+            throws GeneralSecurityException, OperatorCreationException, IOException
+    {
+        Instant now = Instant.now();
+        Instant notAfter = now.plus(NODE_VALIDITY);
+        if (notAfter.isAfter(ca.getNotAfter().toInstant())) {
+            notAfter = ca.getNotAfter().toInstant();
+        }
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                ca, serial(), Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter),
+                new X500Principal("CN=" + nodeName + ",O=Glaux"), pair.getPublic());
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hostNames) {
+            names.add(isIpLiteral(host)
+                    ? new GeneralName(GeneralName.iPAddress, InetAddress.ofLiteral(host).getHostAddress())
+                    : new GeneralName(GeneralName.dNSName, host));
+        }
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+        builder.addExtension(Extension.extendedKeyUsage, false,
+                new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
+        return sign(builder, caKey);
+    }
+
+    private static BigInteger serial()
+    {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
+            throws GeneralSecurityException, OperatorCreationException
+    {
+        ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(signingKey);
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    }
+
+    // --- PEM files
+
+    private static String certificatePem(List<X509Certificate> certificates)
+            throws GeneralSecurityException
+    {
+        StringBuilder pem = new StringBuilder();
+        for (X509Certificate certificate : certificates) {
+            pem.append(pem("CERTIFICATE", certificate.getEncoded()));
+        }
+        return pem.toString();
+    }
+
+    private static String privateKeyPem(PrivateKey key)
+    {
+        if (!"PKCS#8".equals(key.getFormat())) {
+            throw new IllegalStateException("expected a PKCS#8 key, got " + key.getFormat());
+        }
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    private static String pem(String type, byte[] der)
+    {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static List<X509Certificate> readCertificates(Path file)
+            throws IOException, GeneralSecurityException
+    {
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+            certificates.add((X509Certificate) certificate);
+        }
+        if (certificates.isEmpty()) {
+            throw new GeneralSecurityException("no certificate in " + file);
+        }
+        return certificates;
+    }
+
+    private static PrivateKey readPrivateKey(Path file)
+            throws IOException, GeneralSecurityException
+    {
+        String text = Files.readString(file, US_ASCII);
+        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
+        int end = text.indexOf("-----END PRIVATE KEY-----");
+        if (begin < 0 || end < begin) {
+            throw new GeneralSecurityException(file + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY)");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+        GeneralSecurityException failure = null;
+        for (String algorithm : List.of("EC", "RSA")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            }
+            catch (GeneralSecurityException e) {
+                failure = e;
+            }
+        }
+        throw new GeneralSecurityException("unsupported private key in " + file, failure);
+    }
+
+    private static void createDirectory(Path dir)
+            throws IOException
+    {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        }
+        catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void writeAtomically(Path target, String content, boolean secret)
+            throws IOException
+    {
+        Path dir = target.getParent();
+        boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
+        FileAttribute<?>[] attributes = secret && posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
+        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", attributes);
+        try {
+            Files.writeString(temp, content, US_ASCII);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            if (!secret && posix) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temp);
+            }
+            catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.glaux.engine.exchange;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.engine.fragment.Task;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.grpc.ChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightGrpcUtils;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Flight client to one worker over mutual TLS: it trusts only the cluster CA and presents this
+ * node's certificate ({@link TlsMaterial}).
+ *
+ * <p>Failure detection: a worker that dies closes its sockets, so the open streams fail at once; a
+ * refused or unreachable connection fails within {@link #CONNECT_TIMEOUT}; a hung peer (process
+ * stopped, network black hole) misses HTTP/2 keepalive pings, sent every {@link #KEEPALIVE_TIME}
+ * while a call is open (gRPC's minimum) and answered within {@link #KEEPALIVE_TIMEOUT}. All of these
+ * surface as {@link ErrorCode#WORKER_FAILED} "Worker &lt;id&gt; at &lt;uri&gt; failed: &lt;reason&gt;".
+ *
+ * <p>Thread-safe; one client (one HTTP/2 connection) per worker is enough for many concurrent tasks.
+ * Close every {@link RemoteTaskStream} before the client.
+ */
+public final class WorkerClient
+        implements AutoCloseable
+{
+    public static final String SCHEME = "grpc+tls";
+    public static final String PING_ACTION = "ping";
+    public static final String PING_OK = "ok";
+    public static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+    public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+    /** Servers must allow client pings at least this often (gRPC servers refuse pings more frequent than 5 minutes by default). */
+    public static final Duration MIN_PERMITTED_KEEPALIVE_TIME = Duration.ofSeconds(5);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    private final URI flightUri;
+    private final String workerId;
+    private final BufferAllocator allocator;
+    private final FlightClient client;
+
+    /**
+     * @param flightUri {@code grpc+tls://host:port} of the worker's Flight server
+     * @param allocator the parent of the allocator received batches are allocated from
+     */
+    public WorkerClient(URI flightUri, TlsMaterial tls, BufferAllocator allocator, String workerId)
+    {
+        this.flightUri = requireNonNull(flightUri, "flightUri is null");
+        requireNonNull(tls, "tls is null");
+        requireNonNull(allocator, "allocator is null");
+        this.workerId = requireNonNull(workerId, "workerId is null");
+        if (!SCHEME.equals(flightUri.getScheme()) || flightUri.getHost() == null || flightUri.getPort() <= 0) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + workerId + " has an invalid Flight URI (expected grpc+tls://host:port): " + flightUri);
+        }
+        ManagedChannel channel = channel(flightUri, tls, workerId);
+        this.allocator = allocator.newChildAllocator("worker-client-" + workerId, 0, Long.MAX_VALUE);
+        this.client = FlightGrpcUtils.createFlightClient(this.allocator, channel);
+    }
+
+    private static ManagedChannel channel(URI flightUri, TlsMaterial tls, String workerId)
+    {
+        ChannelCredentials credentials;
+        try {
+            credentials = TlsChannelCredentials.newBuilder()
+                    .trustManager(tls.caCertificate().toFile())
+                    .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
+                    .build();
+        }
+        catch (IOException | RuntimeException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot set up TLS to worker " + workerId + " with " + tls + ": " + e.getMessage(), e);
+        }
+        // without an explicit connect timeout an unreachable host takes Netty's 30 s to fail
+        return NettyChannelBuilder.forAddress(flightUri.getHost(), flightUri.getPort(), credentials)
+                .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .maxInboundMetadataSize(1 << 20)
+                .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveWithoutCalls(false)
+                .maxTraceEvents(0)
+                .build();
+    }
+
+    public String workerId()
+    {
+        return workerId;
+    }
+
+    public URI flightUri()
+    {
+        return flightUri;
+    }
+
+    /**
+     * Starts {@code task} on the worker and returns its output stream. The call returns at once;
+     * failures to reach the worker surface from the stream's first {@link RemoteTaskStream#schema()}
+     * or {@link RemoteTaskStream#next()}.
+     */
+    public RemoteTaskStream execute(Task task)
+    {
+        requireNonNull(task, "task is null");
+        return execute(TaskTickets.label(task), TaskTickets.encode(task));
+    }
+
+    /** Starts the task encoded in {@code ticket} (see {@link TaskTickets}). */
+    public RemoteTaskStream execute(String taskLabel, byte[] ticket)
+    {
+        requireNonNull(taskLabel, "taskLabel is null");
+        requireNonNull(ticket, "ticket is null");
+        try {
+            FlightStream stream = client.getStream(new Ticket(ticket));
+            return new RemoteTaskStream(stream, workerId, flightUri, taskLabel);
+        }
+        catch (FlightRuntimeException e) {
+            throw RemoteErrors.fromFlight(e, workerId, flightUri);
+        }
+    }
+
+    /** Whether the worker answers a ping within {@code timeout}. */
+    public boolean ping(Duration timeout)
+    {
+        requireNonNull(timeout, "timeout is null");
+        try {
+            Iterator<Result> results = client.doAction(new Action(PING_ACTION), CallOptions.timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+            boolean ok = false;
+            while (results.hasNext()) {
+                ok |= PING_OK.equals(new String(results.next().getBody(), UTF_8));
+            }
+            return ok;
+        }
+        catch (FlightRuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            client.close();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            allocator.close();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "WorkerClient{" + workerId + " at " + flightUri + "}";
+    }
+}

@@ -1,0 +1,479 @@
+package io.glaux.engine.expr;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.Type;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * CAST between numeric types, numeric/boolean/date/timestamp ↔ varchar, varchar → date/timestamp,
+ * date ↔ timestamp, timestamp precision, and varchar(n) truncation. Double → integer rounds half away
+ * from zero; out-of-range and unparsable values fail with INVALID_CAST_ARGUMENT.
+ */
+final class CastEvaluator
+        extends ValueEvaluator
+{
+    enum Conversion
+    {
+        LONG_CHECKED, TO_BOOLEAN, LONG_TO_DOUBLE, LONG_TO_REAL, DOUBLE_TO_REAL, DOUBLE_TO_LONG, DOUBLE_TO_BOOLEAN,
+        DATE_TO_TIMESTAMP, TIMESTAMP_TO_DATE, TIMESTAMP_PRECISION,
+        LONG_TO_VARCHAR, BOOLEAN_TO_VARCHAR, DOUBLE_TO_VARCHAR, REAL_TO_VARCHAR, DATE_TO_VARCHAR, TIMESTAMP_TO_VARCHAR,
+        VARCHAR_TO_LONG, VARCHAR_TO_DOUBLE, VARCHAR_TO_REAL, VARCHAR_TO_BOOLEAN, VARCHAR_TO_DATE, VARCHAR_TO_TIMESTAMP,
+        VARCHAR_TRUNCATE
+    }
+
+    private final ValueEvaluator input;
+    private final Conversion conversion;
+    private final long min;
+    private final long max;
+    private final int precision;
+    private final int length;
+    private final long[] parsed = new long[1];
+
+    private CastEvaluator(ValueEvaluator input, Type target, Conversion conversion)
+    {
+        super(target);
+        this.input = input;
+        this.conversion = conversion;
+        this.min = SqlTypes.isIntegral(target) ? SqlTypes.minValue(target) : Long.MIN_VALUE;
+        this.max = SqlTypes.isIntegral(target) ? SqlTypes.maxValue(target) : Long.MAX_VALUE;
+        this.precision = target instanceof Type.Timestamp(int p) ? p : 6;
+        this.length = target instanceof Type.Varchar(int n) ? n : Type.Varchar.UNBOUNDED;
+    }
+
+    /** The evaluator for {@code CAST(input AS target)}; {@code input} itself when nothing changes. */
+    static ValueEvaluator of(ValueEvaluator input, Type target)
+    {
+        Type source = input.type;
+        if (source.equals(target)) {
+            return input;
+        }
+        Conversion conversion = conversion(source, target);
+        if (conversion == null) {
+            if (SqlTypes.isIntegral(source) && SqlTypes.isIntegral(target) && SqlTypes.maxValue(target) >= SqlTypes.maxValue(source)) {
+                return new Retyped(input, target);
+            }
+            if (SqlTypes.isBoolean(source) && SqlTypes.isIntegral(target)) {
+                return new Retyped(input, target);
+            }
+            if (source.equals(Type.REAL) && target.equals(Type.DOUBLE)) {
+                return new Retyped(input, target);
+            }
+            if (SqlTypes.isVarchar(source) && target instanceof Type.Varchar(int n) && n == Type.Varchar.UNBOUNDED) {
+                return new Retyped(input, target);
+            }
+            throw ExpressionCompiler.notSupported("CAST from " + source.trinoName() + " to " + target.trinoName());
+        }
+        return new CastEvaluator(input, target, conversion);
+    }
+
+    private static Conversion conversion(Type source, Type target)
+    {
+        if (SqlTypes.isIntegral(source)) {
+            if (SqlTypes.isIntegral(target)) {
+                return SqlTypes.maxValue(target) >= SqlTypes.maxValue(source) ? null : Conversion.LONG_CHECKED;
+            }
+            if (SqlTypes.isBoolean(target)) {
+                return Conversion.TO_BOOLEAN;
+            }
+            if (target.equals(Type.DOUBLE)) {
+                return Conversion.LONG_TO_DOUBLE;
+            }
+            if (target.equals(Type.REAL)) {
+                return Conversion.LONG_TO_REAL;
+            }
+            if (SqlTypes.isVarchar(target)) {
+                return Conversion.LONG_TO_VARCHAR;
+            }
+        }
+        if (SqlTypes.isFloating(source)) {
+            if (SqlTypes.isIntegral(target)) {
+                return Conversion.DOUBLE_TO_LONG;
+            }
+            if (SqlTypes.isBoolean(target)) {
+                return Conversion.DOUBLE_TO_BOOLEAN;
+            }
+            if (target.equals(Type.REAL)) {
+                return Conversion.DOUBLE_TO_REAL;
+            }
+            if (SqlTypes.isVarchar(target)) {
+                return source.equals(Type.REAL) ? Conversion.REAL_TO_VARCHAR : Conversion.DOUBLE_TO_VARCHAR;
+            }
+            return null;
+        }
+        if (SqlTypes.isBoolean(source)) {
+            if (target.equals(Type.DOUBLE)) {
+                return Conversion.LONG_TO_DOUBLE;
+            }
+            if (target.equals(Type.REAL)) {
+                return Conversion.LONG_TO_REAL;
+            }
+            if (SqlTypes.isVarchar(target)) {
+                return Conversion.BOOLEAN_TO_VARCHAR;
+            }
+            return null;
+        }
+        if (SqlTypes.isDate(source)) {
+            if (SqlTypes.isTimestamp(target)) {
+                return Conversion.DATE_TO_TIMESTAMP;
+            }
+            if (SqlTypes.isVarchar(target)) {
+                return Conversion.DATE_TO_VARCHAR;
+            }
+        }
+        if (SqlTypes.isTimestamp(source)) {
+            if (SqlTypes.isDate(target)) {
+                return Conversion.TIMESTAMP_TO_DATE;
+            }
+            if (SqlTypes.isTimestamp(target)) {
+                return Conversion.TIMESTAMP_PRECISION;
+            }
+            if (SqlTypes.isVarchar(target)) {
+                return Conversion.TIMESTAMP_TO_VARCHAR;
+            }
+        }
+        if (SqlTypes.isVarchar(source)) {
+            if (SqlTypes.isIntegral(target)) {
+                return Conversion.VARCHAR_TO_LONG;
+            }
+            if (target.equals(Type.DOUBLE)) {
+                return Conversion.VARCHAR_TO_DOUBLE;
+            }
+            if (target.equals(Type.REAL)) {
+                return Conversion.VARCHAR_TO_REAL;
+            }
+            if (SqlTypes.isBoolean(target)) {
+                return Conversion.VARCHAR_TO_BOOLEAN;
+            }
+            if (SqlTypes.isDate(target)) {
+                return Conversion.VARCHAR_TO_DATE;
+            }
+            if (SqlTypes.isTimestamp(target)) {
+                return Conversion.VARCHAR_TO_TIMESTAMP;
+            }
+            if (target instanceof Type.Varchar(int n) && n != Type.Varchar.UNBOUNDED) {
+                return Conversion.VARCHAR_TRUNCATE;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    Block evaluate(VectorSchemaRoot batch, int[] positions, int count)
+    {
+        Block in = input.evaluate(batch, positions, count);
+        boolean[] nulls = in.hasNull ? in.nulls : null;
+        if (nulls != null) {
+            System.arraycopy(nulls, 0, result.nulls(count), 0, count);
+        }
+        result.count = count;
+        result.hasNull = nulls != null;
+        switch (conversion) {
+            case LONG_CHECKED -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    long v = x[j];
+                    if ((v < min || v > max) && (nulls == null || !nulls[j])) {
+                        throw outOfRange(Long.toString(v));
+                    }
+                    r[j] = v;
+                }
+            }
+            case TO_BOOLEAN -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = x[j] != 0 ? 1 : 0;
+                }
+            }
+            case LONG_TO_DOUBLE -> {
+                long[] x = in.longs;
+                double[] r = result.doubles(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = x[j];
+                }
+            }
+            case LONG_TO_REAL -> {
+                long[] x = in.longs;
+                double[] r = result.doubles(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = (float) x[j];
+                }
+            }
+            case DOUBLE_TO_REAL -> {
+                double[] x = in.doubles;
+                double[] r = result.doubles(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = (float) x[j];
+                }
+            }
+            case DOUBLE_TO_BOOLEAN -> {
+                double[] x = in.doubles;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = x[j] != 0 ? 1 : 0;
+                }
+            }
+            case DOUBLE_TO_LONG -> {
+                double[] x = in.doubles;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    r[j] = roundToLong(x[j]);
+                }
+            }
+            case DATE_TO_TIMESTAMP -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = x[j] * DateTimes.MICROS_PER_DAY;
+                }
+            }
+            case TIMESTAMP_TO_DATE -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = Math.floorDiv(x[j], DateTimes.MICROS_PER_DAY);
+                }
+            }
+            case TIMESTAMP_PRECISION -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                int p = precision;
+                for (int j = 0; j < count; j++) {
+                    r[j] = DateTimes.roundMicros(x[j], p);
+                }
+            }
+            case LONG_TO_VARCHAR, BOOLEAN_TO_VARCHAR, DATE_TO_VARCHAR, TIMESTAMP_TO_VARCHAR -> formatLongs(in, nulls, count);
+            case DOUBLE_TO_VARCHAR, REAL_TO_VARCHAR -> formatDoubles(in, nulls, count);
+            case VARCHAR_TO_LONG -> {
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    if (!Numbers.parseLong(in.bytes, in.offsets[j], in.offsets[j + 1], parsed)) {
+                        throw cannotCast(in, j);
+                    }
+                    long v = parsed[0];
+                    if (v < min || v > max) {
+                        throw outOfRange(Long.toString(v));
+                    }
+                    r[j] = v;
+                }
+            }
+            case VARCHAR_TO_DOUBLE, VARCHAR_TO_REAL -> {
+                double[] r = result.doubles(count);
+                boolean real = conversion == Conversion.VARCHAR_TO_REAL;
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    String text = new String(in.bytes, in.offsets[j], in.offsets[j + 1] - in.offsets[j], StandardCharsets.UTF_8).strip();
+                    try {
+                        double v = Double.parseDouble(text);
+                        r[j] = real ? Float.parseFloat(text) : v;
+                    }
+                    catch (NumberFormatException e) {
+                        throw cannotCast(in, j);
+                    }
+                }
+            }
+            case VARCHAR_TO_BOOLEAN -> {
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    r[j] = parseBoolean(in, j);
+                }
+            }
+            case VARCHAR_TO_DATE, VARCHAR_TO_TIMESTAMP -> {
+                long[] r = result.longs(count);
+                boolean date = conversion == Conversion.VARCHAR_TO_DATE;
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    int from = in.offsets[j];
+                    int to = in.offsets[j + 1];
+                    long v = date ? DateTimes.parseDate(in.bytes, from, to) : DateTimes.parseTimestamp(in.bytes, from, to, precision);
+                    if (v == DateTimes.INVALID) {
+                        throw cannotCast(in, j);
+                    }
+                    r[j] = v;
+                }
+            }
+            case VARCHAR_TRUNCATE -> truncate(in, count);
+        }
+        return result;
+    }
+
+    private void formatLongs(Block in, boolean[] nulls, int count)
+    {
+        int perValue = switch (conversion) {
+            case BOOLEAN_TO_VARCHAR -> 5;
+            case DATE_TO_VARCHAR -> 16;
+            case TIMESTAMP_TO_VARCHAR -> 40;
+            default -> 20;
+        };
+        byte[] out = result.bytes(Math.multiplyExact(count, perValue), 0);
+        int[] offsets = result.offsets(count + 1);
+        long[] x = in.longs;
+        int p = 0;
+        offsets[0] = 0;
+        for (int j = 0; j < count; j++) {
+            if (nulls == null || !nulls[j]) {
+                long v = x[j];
+                p = switch (conversion) {
+                    case BOOLEAN_TO_VARCHAR -> append(v != 0 ? TRUE : FALSE, out, p);
+                    case DATE_TO_VARCHAR -> DateTimes.formatDate(v, out, p);
+                    case TIMESTAMP_TO_VARCHAR -> DateTimes.formatTimestamp(v, ((Type.Timestamp) input.type).precision(), out, p);
+                    default -> Numbers.formatLong(v, out, p);
+                };
+            }
+            offsets[j + 1] = p;
+        }
+        checkLength(offsets, count);
+    }
+
+    private void formatDoubles(Block in, boolean[] nulls, int count)
+    {
+        int[] offsets = result.offsets(count + 1);
+        double[] x = in.doubles;
+        boolean real = conversion == Conversion.REAL_TO_VARCHAR;
+        int p = 0;
+        offsets[0] = 0;
+        for (int j = 0; j < count; j++) {
+            if (nulls == null || !nulls[j]) {
+                String text = real ? Float.toString((float) x[j]) : Double.toString(x[j]);
+                byte[] out = result.bytes(p + text.length(), p);
+                for (int i = 0; i < text.length(); i++) {
+                    out[p++] = (byte) text.charAt(i);
+                }
+            }
+            offsets[j + 1] = p;
+        }
+        checkLength(offsets, count);
+    }
+
+    private void checkLength(int[] offsets, int count)
+    {
+        if (length == Type.Varchar.UNBOUNDED) {
+            return;
+        }
+        for (int j = 0; j < count; j++) {
+            if (offsets[j + 1] - offsets[j] > length) {
+                String value = new String(result.bytes, offsets[j], offsets[j + 1] - offsets[j], StandardCharsets.UTF_8);
+                throw new GlauxException(ErrorCode.INVALID_CAST_ARGUMENT, "Value " + value + " cannot be represented as " + type.trinoName());
+            }
+        }
+    }
+
+    private void truncate(Block in, int count)
+    {
+        int[] offsets = result.offsets(count + 1);
+        byte[] out = result.bytes(in.offsets[count], 0);
+        byte[] src = in.bytes;
+        int p = 0;
+        offsets[0] = 0;
+        for (int j = 0; j < count; j++) {
+            int from = in.offsets[j];
+            int to = in.offsets[j + 1];
+            int end = from;
+            int chars = 0;
+            while (end < to) {
+                if ((src[end] & 0xC0) != 0x80) {
+                    if (chars == length) {
+                        break;
+                    }
+                    chars++;
+                }
+                end++;
+            }
+            System.arraycopy(src, from, out, p, end - from);
+            p += end - from;
+            offsets[j + 1] = p;
+        }
+    }
+
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+
+    private static int append(byte[] value, byte[] out, int p)
+    {
+        System.arraycopy(value, 0, out, p, value.length);
+        return p + value.length;
+    }
+
+    private long parseBoolean(Block in, int j)
+    {
+        String text = new String(in.bytes, in.offsets[j], in.offsets[j + 1] - in.offsets[j], StandardCharsets.UTF_8).strip();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("t") || text.equals("1")) {
+            return 1;
+        }
+        if (text.equalsIgnoreCase("false") || text.equalsIgnoreCase("f") || text.equals("0")) {
+            return 0;
+        }
+        throw cannotCast(in, j);
+    }
+
+    private long roundToLong(double v)
+    {
+        if (Double.isNaN(v) || v >= 9.223372036854775808E18 || v < -9.223372036854775808E18) {
+            throw outOfRange(Double.toString(v));
+        }
+        long r = (long) v;
+        double fraction = v - r;
+        if (fraction >= 0.5) {
+            r++;
+        }
+        else if (fraction <= -0.5) {
+            r--;
+        }
+        if (r < min || r > max) {
+            throw outOfRange(Double.toString(v));
+        }
+        return r;
+    }
+
+    private GlauxException outOfRange(String value)
+    {
+        return new GlauxException(ErrorCode.INVALID_CAST_ARGUMENT, "Out of range for " + type.trinoName() + ": " + value);
+    }
+
+    private GlauxException cannotCast(Block in, int j)
+    {
+        String value = new String(in.bytes, in.offsets[j], in.offsets[j + 1] - in.offsets[j], StandardCharsets.UTF_8);
+        return new GlauxException(ErrorCode.INVALID_CAST_ARGUMENT, "Cannot cast '" + value + "' to " + type.trinoName());
+    }
+
+    /** A value whose representation does not change, seen as another type (e.g. integer as bigint). */
+    static final class Retyped
+            extends ValueEvaluator
+    {
+        private final ValueEvaluator input;
+
+        Retyped(ValueEvaluator input, Type type)
+        {
+            super(type);
+            this.input = input;
+        }
+
+        @Override
+        Block evaluate(VectorSchemaRoot batch, int[] positions, int count)
+        {
+            return input.evaluate(batch, positions, count);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.glaux.engine.expr;
+
+import io.glaux.spi.type.Type;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** An input column, gathered for the selected rows. */
+final class ColumnEvaluator
+        extends ValueEvaluator
+{
+    private final int index;
+
+    ColumnEvaluator(int index, Type type)
+    {
+        super(type);
+        this.index = index;
+    }
+
+    @Override
+    Block evaluate(VectorSchemaRoot batch, int[] positions, int count)
+    {
+        Vectors.gather(batch.getVector(index), physicalType, positions, count, result);
+        return result;
+    }
+}

@@ -1,0 +1,470 @@
+package io.glaux.engine.expr;
+
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Tight per-type loops between Arrow vectors and {@link Block}s: gather selected rows into a block,
+ * write a block (or flat arrays) into a new vector, copy selected rows vector to vector. Positions are
+ * ascending row numbers. Engine-internal.
+ */
+public final class Vectors
+{
+    private Vectors() {}
+
+    // ------------------------------------------------------------------ gather
+
+    /** Reads rows {@code positions[0..count)} of {@code vector} into {@code out} (densely). */
+    public static void gather(FieldVector vector, PhysicalType type, int[] positions, int count, Block out)
+    {
+        switch (type.representation()) {
+            case LONG -> gatherLongs(vector, type, positions, count, out.longs(count));
+            case DOUBLE -> gatherDoubles(vector, type, positions, count, out.doubles(count));
+            case BYTES -> gatherBytes((BaseVariableWidthVector) vector, positions, count, out);
+            case OTHER -> throw new IllegalArgumentException("cannot compute on " + vector.getField());
+        }
+        gatherNulls(vector, positions, count, out);
+    }
+
+    /** Reads only the null flags of rows {@code positions[0..count)} (any vector type). */
+    public static void gatherNulls(FieldVector vector, int[] positions, int count, Block out)
+    {
+        if (count == 0 || vector.getNullCount() == 0) {
+            out.noNulls(count);
+            return;
+        }
+        ArrowBuf validity = vector.getValidityBuffer();
+        boolean[] nulls = out.nulls(count);
+        for (int j = 0; j < count; j++) {
+            int row = positions[j];
+            nulls[j] = ((validity.getByte(row >>> 3) >> (row & 7)) & 1) == 0;
+        }
+        out.count = count;
+        out.hasNull = true;
+    }
+
+    private static void gatherLongs(FieldVector vector, PhysicalType type, int[] positions, int count, long[] dst)
+    {
+        if (count == 0) {
+            return;
+        }
+        ArrowBuf data = vector.getDataBuffer();
+        switch (type) {
+            case BOOLEAN -> {
+                for (int j = 0; j < count; j++) {
+                    int row = positions[j];
+                    dst[j] = (data.getByte(row >>> 3) >> (row & 7)) & 1;
+                }
+            }
+            case INT8 -> {
+                for (int j = 0; j < count; j++) {
+                    dst[j] = data.getByte(positions[j]);
+                }
+            }
+            case INT16 -> {
+                for (int j = 0; j < count; j++) {
+                    dst[j] = data.getShort((long) positions[j] << 1);
+                }
+            }
+            case INT32 -> {
+                for (int j = 0; j < count; j++) {
+                    dst[j] = data.getInt((long) positions[j] << 2);
+                }
+            }
+            case INT64 -> {
+                for (int j = 0; j < count; j++) {
+                    dst[j] = data.getLong((long) positions[j] << 3);
+                }
+            }
+            default -> throw new IllegalArgumentException(type.name());
+        }
+    }
+
+    private static void gatherDoubles(FieldVector vector, PhysicalType type, int[] positions, int count, double[] dst)
+    {
+        if (count == 0) {
+            return;
+        }
+        ArrowBuf data = vector.getDataBuffer();
+        if (type == PhysicalType.FLOAT32) {
+            for (int j = 0; j < count; j++) {
+                dst[j] = data.getFloat((long) positions[j] << 2);
+            }
+        }
+        else {
+            for (int j = 0; j < count; j++) {
+                dst[j] = data.getDouble((long) positions[j] << 3);
+            }
+        }
+    }
+
+    private static void gatherBytes(BaseVariableWidthVector vector, int[] positions, int count, Block out)
+    {
+        int[] offsets = out.offsets(count + 1);
+        offsets[0] = 0;
+        if (count == 0) {
+            return;
+        }
+        ArrowBuf offsetBuffer = vector.getOffsetBuffer();
+        ArrowBuf data = vector.getDataBuffer();
+        if (positions[count - 1] - positions[0] == count - 1) {
+            // contiguous rows: one copy
+            int first = offsetBuffer.getInt((long) positions[0] << 2);
+            int last = offsetBuffer.getInt((long) (positions[count - 1] + 1) << 2);
+            byte[] bytes = out.bytes(last - first, 0);
+            data.getBytes(first, bytes, 0, last - first);
+            int row = positions[0];
+            for (int j = 1; j <= count; j++) {
+                offsets[j] = offsetBuffer.getInt((long) (row + j) << 2) - first;
+            }
+            return;
+        }
+        int total = 0;
+        for (int j = 0; j < count; j++) {
+            long at = (long) positions[j] << 2;
+            total += offsetBuffer.getInt(at + 4) - offsetBuffer.getInt(at);
+            offsets[j + 1] = total;
+        }
+        byte[] bytes = out.bytes(total, 0);
+        for (int j = 0; j < count; j++) {
+            int start = offsetBuffer.getInt((long) positions[j] << 2);
+            int length = offsets[j + 1] - offsets[j];
+            if (length > 0) {
+                data.getBytes(start, bytes, offsets[j], length);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ write
+
+    /** Writes the block's {@code count} values into {@code dst} (allocating it), in the vector's type. */
+    public static void write(Block block, PhysicalType type, int count, FieldVector dst)
+    {
+        boolean[] nulls = block.hasNull ? block.nulls : null;
+        switch (type.representation()) {
+            case LONG -> writeLongs(dst, type, block.longs, nulls, 0, count);
+            case DOUBLE -> writeDoubles(dst, type, block.doubles, nulls, 0, count);
+            case BYTES -> writeBytes((BaseVariableWidthVector) dst, block.bytes, block.offsets, nulls, 0, count);
+            case OTHER -> throw new IllegalArgumentException("cannot write " + dst.getField());
+        }
+    }
+
+    /** Writes {@code values[from..from+count)} (null where {@code nulls[i]}, if nulls is not null). */
+    public static void writeLongs(FieldVector dst, PhysicalType type, long[] values, boolean[] nulls, int from, int count)
+    {
+        BaseFixedWidthVector vector = (BaseFixedWidthVector) dst;
+        vector.allocateNew(Math.max(count, 1));
+        ArrowBuf data = vector.getDataBuffer();
+        switch (type) {
+            case BOOLEAN -> {
+                int fullBytes = count >>> 3;
+                int i = from;
+                for (int b = 0; b < fullBytes; b++) {
+                    int bits = 0;
+                    for (int k = 0; k < 8; k++) {
+                        bits |= (values[i + k] != 0 ? 1 : 0) << k;
+                    }
+                    data.setByte(b, bits);
+                    i += 8;
+                }
+                int bits = 0;
+                for (int k = 0; i < from + count; k++, i++) {
+                    bits |= (values[i] != 0 ? 1 : 0) << k;
+                }
+                if ((count & 7) != 0) {
+                    data.setByte(fullBytes, bits);
+                }
+            }
+            case INT8 -> {
+                for (int j = 0; j < count; j++) {
+                    data.setByte(j, (byte) values[from + j]);
+                }
+            }
+            case INT16 -> {
+                for (int j = 0; j < count; j++) {
+                    data.setShort((long) j << 1, (short) values[from + j]);
+                }
+            }
+            case INT32 -> {
+                for (int j = 0; j < count; j++) {
+                    data.setInt((long) j << 2, (int) values[from + j]);
+                }
+            }
+            case INT64 -> {
+                for (int j = 0; j < count; j++) {
+                    data.setLong((long) j << 3, values[from + j]);
+                }
+            }
+            default -> throw new IllegalArgumentException(type.name());
+        }
+        writeValidity(vector.getValidityBuffer(), nulls, from, count);
+        vector.setValueCount(count);
+    }
+
+    public static void writeDoubles(FieldVector dst, PhysicalType type, double[] values, boolean[] nulls, int from, int count)
+    {
+        BaseFixedWidthVector vector = (BaseFixedWidthVector) dst;
+        vector.allocateNew(Math.max(count, 1));
+        ArrowBuf data = vector.getDataBuffer();
+        if (type == PhysicalType.FLOAT32) {
+            for (int j = 0; j < count; j++) {
+                data.setFloat((long) j << 2, (float) values[from + j]);
+            }
+        }
+        else {
+            for (int j = 0; j < count; j++) {
+                data.setDouble((long) j << 3, values[from + j]);
+            }
+        }
+        writeValidity(vector.getValidityBuffer(), nulls, from, count);
+        vector.setValueCount(count);
+    }
+
+    /** Writes values {@code i} in {@code [from, from+count)} = {@code bytes[offsets[i]..offsets[i+1])}. */
+    public static void writeBytes(BaseVariableWidthVector dst, byte[] bytes, int[] offsets, boolean[] nulls, int from, int count)
+    {
+        int base = offsets[from];
+        int total = offsets[from + count] - base;
+        dst.allocateNew(Math.max(total, 1), Math.max(count, 1));
+        ArrowBuf offsetBuffer = dst.getOffsetBuffer();
+        for (int j = 0; j <= count; j++) {
+            offsetBuffer.setInt((long) j << 2, offsets[from + j] - base);
+        }
+        if (total > 0) {
+            dst.getDataBuffer().setBytes(0, bytes, base, total);
+        }
+        writeValidity(dst.getValidityBuffer(), nulls, from, count);
+        dst.setLastSet(count - 1);
+        dst.setValueCount(count);
+    }
+
+    /** Writes values {@code i} in {@code [from, from+count)} = {@code bytes[starts[i]..starts[i]+lengths[i])}. */
+    public static void writeBytes(BaseVariableWidthVector dst, byte[] bytes, int[] starts, int[] lengths, boolean[] nulls, int from, int count)
+    {
+        long total = 0;
+        for (int j = 0; j < count; j++) {
+            if (nulls == null || !nulls[from + j]) {
+                total += lengths[from + j];
+            }
+        }
+        dst.allocateNew(Math.max(total, 1), Math.max(count, 1));
+        ArrowBuf offsetBuffer = dst.getOffsetBuffer();
+        ArrowBuf data = dst.getDataBuffer();
+        int offset = 0;
+        offsetBuffer.setInt(0, 0);
+        for (int j = 0; j < count; j++) {
+            if (nulls == null || !nulls[from + j]) {
+                int length = lengths[from + j];
+                data.setBytes(offset, bytes, starts[from + j], length);
+                offset += length;
+            }
+            offsetBuffer.setInt((long) (j + 1) << 2, offset);
+        }
+        writeValidity(dst.getValidityBuffer(), nulls, from, count);
+        dst.setLastSet(count - 1);
+        dst.setValueCount(count);
+    }
+
+    /** Writes a vector of {@code count} NULLs, of any type. */
+    public static void writeNulls(FieldVector dst, int count)
+    {
+        switch (dst) {
+            case BaseFixedWidthVector vector -> vector.allocateNew(Math.max(count, 1));
+            case BaseVariableWidthVector vector -> {
+                vector.allocateNew(1, Math.max(count, 1));
+                vector.getOffsetBuffer().setZero(0, vector.getOffsetBuffer().capacity());
+            }
+            default -> dst.allocateNew();
+        }
+        dst.setValueCount(count);
+        ArrowBuf validity = dst.getValidityBuffer();
+        validity.setZero(0, validity.capacity());
+    }
+
+    static void writeValidity(ArrowBuf validity, boolean[] nulls, int from, int count)
+    {
+        int fullBytes = count >>> 3;
+        int remaining = count & 7;
+        if (nulls == null) {
+            validity.setOne(0, (long) fullBytes);
+            if (remaining != 0) {
+                validity.setByte(fullBytes, (1 << remaining) - 1);
+            }
+            return;
+        }
+        int i = from;
+        for (int b = 0; b < fullBytes; b++) {
+            int bits = 0;
+            for (int k = 0; k < 8; k++) {
+                bits |= (nulls[i + k] ? 0 : 1) << k;
+            }
+            validity.setByte(b, bits);
+            i += 8;
+        }
+        if (remaining != 0) {
+            int bits = 0;
+            for (int k = 0; k < remaining; k++) {
+                bits |= (nulls[i + k] ? 0 : 1) << k;
+            }
+            validity.setByte(fullBytes, bits);
+        }
+    }
+
+    // ------------------------------------------------------------------ copy
+
+    /** Copies rows {@code positions[0..count)} of {@code src} into {@code dst} (same vector type), allocating it. */
+    public static void copy(FieldVector src, PhysicalType type, int[] positions, int count, FieldVector dst)
+    {
+        switch (type) {
+            case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64 -> copyFixed(src, type, positions, count, (BaseFixedWidthVector) dst);
+            case VARIABLE_WIDTH -> copyVariable((BaseVariableWidthVector) src, positions, count, (BaseVariableWidthVector) dst);
+            case OTHER -> {
+                dst.allocateNew();
+                for (int j = 0; j < count; j++) {
+                    dst.copyFromSafe(positions[j], j, src);
+                }
+                dst.setValueCount(count);
+            }
+        }
+    }
+
+    private static void copyFixed(FieldVector src, PhysicalType type, int[] positions, int count, BaseFixedWidthVector dst)
+    {
+        dst.allocateNew(Math.max(count, 1));
+        if (count == 0) {
+            dst.setValueCount(0);
+            return;
+        }
+        ArrowBuf from = src.getDataBuffer();
+        ArrowBuf to = dst.getDataBuffer();
+        boolean contiguous = positions[count - 1] - positions[0] == count - 1;
+        int width = type.byteWidth();
+        if (type == PhysicalType.BOOLEAN) {
+            copyBits(from, positions, count, to);
+        }
+        else if (contiguous) {
+            to.setBytes(0, from, (long) positions[0] * width, (long) count * width);
+        }
+        else {
+            switch (width) {
+                case 1 -> {
+                    for (int j = 0; j < count; j++) {
+                        to.setByte(j, from.getByte(positions[j]));
+                    }
+                }
+                case 2 -> {
+                    for (int j = 0; j < count; j++) {
+                        to.setShort((long) j << 1, from.getShort((long) positions[j] << 1));
+                    }
+                }
+                case 4 -> {
+                    for (int j = 0; j < count; j++) {
+                        to.setInt((long) j << 2, from.getInt((long) positions[j] << 2));
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < count; j++) {
+                        to.setLong((long) j << 3, from.getLong((long) positions[j] << 3));
+                    }
+                }
+            }
+        }
+        copyValidity(src, positions, count, dst.getValidityBuffer());
+        dst.setValueCount(count);
+    }
+
+    private static void copyVariable(BaseVariableWidthVector src, int[] positions, int count, BaseVariableWidthVector dst)
+    {
+        if (count == 0) {
+            dst.allocateNew(1, 1);
+            dst.setValueCount(0);
+            return;
+        }
+        ArrowBuf srcOffsets = src.getOffsetBuffer();
+        ArrowBuf srcData = src.getDataBuffer();
+        boolean contiguous = positions[count - 1] - positions[0] == count - 1;
+        long total;
+        int first = 0;
+        if (contiguous) {
+            first = srcOffsets.getInt((long) positions[0] << 2);
+            total = srcOffsets.getInt((long) (positions[count - 1] + 1) << 2) - first;
+        }
+        else {
+            total = 0;
+            for (int j = 0; j < count; j++) {
+                long at = (long) positions[j] << 2;
+                total += srcOffsets.getInt(at + 4) - srcOffsets.getInt(at);
+            }
+        }
+        dst.allocateNew(Math.max(total, 1), count);
+        ArrowBuf dstOffsets = dst.getOffsetBuffer();
+        ArrowBuf dstData = dst.getDataBuffer();
+        if (contiguous) {
+            if (total > 0) {
+                dstData.setBytes(0, srcData, first, total);
+            }
+            int row = positions[0];
+            for (int j = 0; j <= count; j++) {
+                dstOffsets.setInt((long) j << 2, srcOffsets.getInt((long) (row + j) << 2) - first);
+            }
+        }
+        else {
+            int offset = 0;
+            dstOffsets.setInt(0, 0);
+            for (int j = 0; j < count; j++) {
+                long at = (long) positions[j] << 2;
+                int start = srcOffsets.getInt(at);
+                int length = srcOffsets.getInt(at + 4) - start;
+                if (length > 0) {
+                    dstData.setBytes(offset, srcData, start, length);
+                }
+                offset += length;
+                dstOffsets.setInt((long) (j + 1) << 2, offset);
+            }
+        }
+        copyValidity(src, positions, count, dst.getValidityBuffer());
+        dst.setLastSet(count - 1);
+        dst.setValueCount(count);
+    }
+
+    private static void copyValidity(FieldVector src, int[] positions, int count, ArrowBuf to)
+    {
+        if (src.getNullCount() == 0) {
+            writeValidity(to, null, 0, count);
+        }
+        else {
+            copyBits(src.getValidityBuffer(), positions, count, to);
+        }
+    }
+
+    private static void copyBits(ArrowBuf from, int[] positions, int count, ArrowBuf to)
+    {
+        int fullBytes = count >>> 3;
+        int j = 0;
+        for (int b = 0; b < fullBytes; b++) {
+            int bits = 0;
+            for (int k = 0; k < 8; k++) {
+                int row = positions[j + k];
+                bits |= ((from.getByte(row >>> 3) >> (row & 7)) & 1) << k;
+            }
+            to.setByte(b, bits);
+            j += 8;
+        }
+        if ((count & 7) != 0) {
+            int bits = 0;
+            for (int k = 0; j < count; k++, j++) {
+                int row = positions[j];
+                bits |= ((from.getByte(row >>> 3) >> (row & 7)) & 1) << k;
+            }
+            to.setByte(fullBytes, bits);
+        }
+    }
+
+    /** Moves {@code src}'s buffers into {@code dst} without copying; {@code src} is left empty. */
+    public static void transfer(FieldVector src, FieldVector dst)
+    {
+        src.makeTransferPair(dst).transfer();
+    }
+}

@@ -1,0 +1,269 @@
+package io.glaux.engine.operator;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.PageSource;
+import io.glaux.connectors.format.PageSourceFactory;
+import io.glaux.connectors.split.Split;
+import io.glaux.engine.expr.Expression;
+import io.glaux.engine.expr.FilterEvaluator;
+import io.glaux.engine.expr.Projector;
+import io.glaux.engine.expr.Selection;
+import io.glaux.engine.fragment.AggregateCall;
+import io.glaux.engine.fragment.Aggregation;
+import io.glaux.engine.fragment.ScanFragment;
+import io.glaux.spi.type.Type;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a {@link ScanFragment} over splits: read → filter → project → (partial aggregation) → limit.
+ * Without aggregation, {@link #process} sends output batches (columns {@code c0..}) to the sink as it
+ * goes; with aggregation it accumulates, and {@link #finish} sends the partial result (columns
+ * {@code k0.., a0..}). The limit caps the rows sent in total; once reached, reading stops
+ * ({@link #isFinished()}). With aggregation the limit applies to the groups emitted (and, for an
+ * aggregation without aggregates, i.e. DISTINCT, reading stops once enough groups are found).
+ *
+ * <p>One instance per thread; a worker runs several in parallel. Every Arrow buffer it allocates comes
+ * from its own child allocator, closed by {@link #close()}.
+ */
+public final class FragmentRunner
+        implements AutoCloseable
+{
+    private final ScanFragment fragment;
+    private final PageSourceFactory pageSources;
+    private final BufferAllocator allocator;
+    private final List<Type> columnTypes;
+    private final FilterEvaluator filter;
+    private final Projector projector;
+    private final HashAggregator aggregator;
+    /** Whether the aggregator reads the scan batch directly (all projections are plain columns). */
+    private final boolean aggregateScanColumns;
+    private final boolean distinctOnly;
+    private final long limit;
+    private final Schema outputSchema;
+    private final Selection allRows = new Selection();
+
+    private long rowsIn;
+    private long rowsOut;
+    private long bytesRead;
+    private long batchesIn;
+    private boolean finished;
+    private boolean emitted;
+    private boolean closed;
+
+    public FragmentRunner(ScanFragment fragment, PageSourceFactory pageSources, BufferAllocator allocator)
+    {
+        this.fragment = requireNonNull(fragment, "fragment is null");
+        this.pageSources = requireNonNull(pageSources, "pageSources is null");
+        requireNonNull(allocator, "allocator is null");
+        this.columnTypes = fragment.columns().stream().map(ColumnHandle::type).toList();
+        this.filter = fragment.filter().map(f -> FilterEvaluator.compile(f, columnTypes)).orElse(null);
+        this.projector = Projector.compile(fragment.projections(), columnTypes);
+        this.limit = fragment.limit().orElse(Long.MAX_VALUE);
+
+        BufferAllocator child = allocator.newChildAllocator("fragment " + fragment.table(), 0, Long.MAX_VALUE);
+        HashAggregator hashAggregator = null;
+        boolean direct = false;
+        try {
+            if (fragment.aggregation().isPresent()) {
+                Aggregation aggregation = fragment.aggregation().get();
+                direct = projector.isIdentityLike();
+                if (direct) {
+                    // aggregate straight from the scan columns: map projection indexes to column indexes
+                    hashAggregator = new HashAggregator(toScanColumns(aggregation), columnTypes, child);
+                }
+                else {
+                    hashAggregator = new HashAggregator(aggregation, projector.outputTypes(), child);
+                }
+            }
+        }
+        catch (RuntimeException e) {
+            child.close();
+            throw e;
+        }
+        this.allocator = child;
+        this.aggregator = hashAggregator;
+        this.aggregateScanColumns = direct;
+        this.distinctOnly = hashAggregator != null && fragment.aggregation().get().aggregates().isEmpty();
+        this.outputSchema = hashAggregator != null ? hashAggregator.outputSchema() : projector.outputSchema();
+    }
+
+    private Aggregation toScanColumns(Aggregation aggregation)
+    {
+        List<Integer> keys = new ArrayList<>();
+        for (int key : aggregation.groupKeys()) {
+            keys.add(scanColumn(key));
+        }
+        List<AggregateCall> calls = new ArrayList<>();
+        for (AggregateCall call : aggregation.aggregates()) {
+            calls.add(call.input() < 0 ? call : new AggregateCall(call.function(), scanColumn(call.input()), call.outputType()));
+        }
+        return new Aggregation(keys, calls);
+    }
+
+    private int scanColumn(int projection)
+    {
+        if (projection < 0 || projection >= fragment.projections().size()) {
+            throw new IllegalArgumentException("aggregation input " + projection + " out of range");
+        }
+        return ((Expression.InputRef) fragment.projections().get(projection)).index();
+    }
+
+    /** The schema of the batches sent to the sinks: {@code c0..} or, with aggregation, {@code k0.., a0..}. */
+    public Schema outputSchema()
+    {
+        return outputSchema;
+    }
+
+    /** Reads one split and processes its rows; output batches (no aggregation) go to {@code sink}. */
+    public void process(Split split, BatchSink sink)
+    {
+        requireNonNull(split, "split is null");
+        requireNonNull(sink, "sink is null");
+        checkOpen();
+        if (finished) {
+            return;
+        }
+        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        try {
+            while (!finished) {
+                VectorSchemaRoot batch = source.nextBatch();
+                if (batch == null) {
+                    break;
+                }
+                try {
+                    processBatch(batch, sink);
+                }
+                finally {
+                    batch.close();
+                }
+            }
+        }
+        finally {
+            try {
+                bytesRead += source.bytesRead();
+            }
+            finally {
+                source.close();
+            }
+        }
+    }
+
+    private void processBatch(VectorSchemaRoot batch, BatchSink sink)
+    {
+        int rowCount = batch.getRowCount();
+        rowsIn += rowCount;
+        batchesIn++;
+        Selection selection = filter == null ? allRows.selectAll(rowCount) : filter.filter(batch);
+        if (aggregator != null) {
+            if (aggregateScanColumns) {
+                aggregator.addInput(batch, selection.positions(), selection.count());
+            }
+            else if (selection.count() > 0) {
+                try (VectorSchemaRoot projected = projector.project(batch, selection, allocator)) {
+                    aggregator.addInput(projected);
+                }
+            }
+            if (distinctOnly && aggregator.groupCount() >= limit) {
+                finished = true;
+            }
+            return;
+        }
+        long remaining = limit - rowsOut;
+        if (selection.count() >= remaining) {
+            selection.truncate((int) remaining);
+            finished = true;
+        }
+        if (selection.count() == 0) {
+            return;
+        }
+        try (VectorSchemaRoot output = projector.project(batch, selection, allocator)) {
+            rowsOut += output.getRowCount();
+            sink.accept(output);
+        }
+    }
+
+    /**
+     * Ends the input: with aggregation, sends the (partial) aggregation result to {@code sink} (for a
+     * global aggregation exactly one row, even if no split was processed). Without aggregation, nothing.
+     */
+    public void finish(BatchSink sink)
+    {
+        requireNonNull(sink, "sink is null");
+        checkOpen();
+        finished = true;
+        if (aggregator == null || emitted) {
+            return;
+        }
+        emitted = true;
+        aggregator.emit(batch -> {
+            rowsOut += batch.getRowCount();
+            sink.accept(batch);
+        }, limit);
+    }
+
+    /** Whether the limit was reached: further splits need not be processed. */
+    public boolean isFinished()
+    {
+        return finished;
+    }
+
+    /** Rows read from the splits (before filtering). */
+    public long rowsIn()
+    {
+        return rowsIn;
+    }
+
+    /** Rows sent to sinks. */
+    public long rowsOut()
+    {
+        return rowsOut;
+    }
+
+    /** Bytes read from the object store (sum of the page sources' bytesRead). */
+    public long bytesRead()
+    {
+        return bytesRead;
+    }
+
+    public long batchesIn()
+    {
+        return batchesIn;
+    }
+
+    /** Arrow memory currently allocated by this runner. */
+    public long allocatedBytes()
+    {
+        return allocator.getAllocatedMemory();
+    }
+
+    private void checkOpen()
+    {
+        if (closed) {
+            throw new IllegalStateException("fragment runner is closed");
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (aggregator != null) {
+                aggregator.close();
+            }
+        }
+        finally {
+            allocator.close();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.glaux.engine.operator;
+
+import io.glaux.engine.expr.Block;
+import io.glaux.engine.expr.ByteHashing;
+import io.glaux.engine.expr.PhysicalType;
+import io.glaux.engine.expr.Vectors;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.Type;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+
+import java.util.Arrays;
+
+/**
+ * One group-by key column: the key value of every group in flat arrays (longs, or double bits, or a
+ * byte arena with offsets) plus null flags, and the batch currently being grouped.
+ */
+final class KeyColumn
+{
+    private static final long NULL_HASH = 0x2545F4914F6CDD1DL;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+    private final PhysicalType physicalType;
+    private final boolean bytesKey;
+    private final boolean doubleKey;
+
+    private long[] values = new long[0];
+    private boolean[] nulls = new boolean[0];
+    private byte[] arena = new byte[0];
+    private int[] offsets = new int[] {0};
+    private int arenaSize;
+
+    private Block batch;
+    private long[] batchLongs;
+    private long[] doubleBits = new long[0];
+
+    KeyColumn(Type type)
+    {
+        this.physicalType = PhysicalType.of(type);
+        if (physicalType == PhysicalType.OTHER) {
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "GROUP BY on " + type.trinoName() + " is not supported");
+        }
+        this.bytesKey = physicalType.representation() == PhysicalType.Representation.BYTES;
+        this.doubleKey = physicalType.representation() == PhysicalType.Representation.DOUBLE;
+    }
+
+    /** Uses {@code block} (the gathered key values of the batch) for the following calls. */
+    void prepare(Block block, int count)
+    {
+        batch = block;
+        if (doubleKey) {
+            if (doubleBits.length < count) {
+                doubleBits = new long[Math.max(count, doubleBits.length * 2)];
+            }
+            double[] d = block.doubles();
+            long[] bits = doubleBits;
+            for (int j = 0; j < count; j++) {
+                double v = d[j];
+                // 0.0 and -0.0 group together, and all NaNs
+                bits[j] = v == 0 ? 0 : Double.doubleToLongBits(v);
+            }
+            batchLongs = bits;
+        }
+        else if (!bytesKey) {
+            batchLongs = block.longs();
+        }
+    }
+
+    /** Sets (first key) or mixes in the hash of every row. */
+    void hash(long[] hashes, int count, boolean first)
+    {
+        Block b = batch;
+        if (bytesKey) {
+            byte[] bytes = b.bytes();
+            int[] offs = b.offsets();
+            for (int j = 0; j < count; j++) {
+                long h = b.isNull(j) ? NULL_HASH : ByteHashing.hash(bytes, offs[j], offs[j + 1]);
+                hashes[j] = first ? h : combine(hashes[j], h);
+            }
+        }
+        else {
+            long[] v = batchLongs;
+            if (!b.hasNull()) {
+                if (first) {
+                    for (int j = 0; j < count; j++) {
+                        hashes[j] = ByteHashing.hash(v[j]);
+                    }
+                }
+                else {
+                    for (int j = 0; j < count; j++) {
+                        hashes[j] = combine(hashes[j], ByteHashing.hash(v[j]));
+                    }
+                }
+            }
+            else {
+                boolean[] n = b.nulls();
+                for (int j = 0; j < count; j++) {
+                    long h = n[j] ? NULL_HASH : ByteHashing.hash(v[j]);
+                    hashes[j] = first ? h : combine(hashes[j], h);
+                }
+            }
+        }
+    }
+
+    static long combine(long h, long next)
+    {
+        return Long.rotateLeft(h * 0x9E3779B97F4A7C15L, 31) ^ next;
+    }
+
+    /** Whether row {@code j} of the batch has the key of {@code group}. */
+    boolean matches(int group, int j)
+    {
+        boolean isNull = batch.isNull(j);
+        if (nulls[group] != isNull) {
+            return false;
+        }
+        if (isNull) {
+            return true;
+        }
+        if (bytesKey) {
+            int[] offs = batch.offsets();
+            return Arrays.equals(arena, offsets[group], offsets[group + 1], batch.bytes(), offs[j], offs[j + 1]);
+        }
+        return values[group] == batchLongs[j];
+    }
+
+    /** The long key of row j (not for varchar keys); only meaningful when not null. */
+    long longAt(int j)
+    {
+        return batchLongs[j];
+    }
+
+    long groupLong(int group)
+    {
+        return values[group];
+    }
+
+    boolean groupIsNull(int group)
+    {
+        return nulls[group];
+    }
+
+    boolean batchHasNull()
+    {
+        return batch.hasNull();
+    }
+
+    boolean isBytesKey()
+    {
+        return bytesKey;
+    }
+
+    /** Stores row {@code j}'s key as group {@code group} (which is the next group). */
+    void append(int group, int j)
+    {
+        if (group >= nulls.length) {
+            int capacity = Math.max(16, nulls.length + (nulls.length >> 1));
+            nulls = Arrays.copyOf(nulls, capacity);
+            if (bytesKey) {
+                offsets = Arrays.copyOf(offsets, capacity + 1);
+            }
+            else {
+                values = Arrays.copyOf(values, capacity);
+            }
+        }
+        boolean isNull = batch.isNull(j);
+        nulls[group] = isNull;
+        if (bytesKey) {
+            int length = 0;
+            if (!isNull) {
+                int[] offs = batch.offsets();
+                int from = offs[j];
+                length = offs[j + 1] - from;
+                ensureArena(length);
+                System.arraycopy(batch.bytes(), from, arena, arenaSize, length);
+            }
+            arenaSize += length;
+            offsets[group + 1] = arenaSize;
+        }
+        else {
+            values[group] = isNull ? 0 : batchLongs[j];
+        }
+    }
+
+    private void ensureArena(int length)
+    {
+        long needed = (long) arenaSize + length;
+        if (needed > arena.length) {
+            if (needed > MAX_ARRAY) {
+                throw new GlauxException(ErrorCode.EXCEEDED_MEMORY_LIMIT, "Group-by keys exceed " + MAX_ARRAY + " bytes");
+            }
+            arena = Arrays.copyOf(arena, (int) Math.min(MAX_ARRAY, Math.max(needed, Math.max(1024, arena.length + (long) (arena.length >> 1)))));
+        }
+    }
+
+    /** Writes the keys of groups {@code [from, from+count)} into {@code dst}. */
+    void write(FieldVector dst, int from, int count)
+    {
+        switch (physicalType.representation()) {
+            case LONG -> Vectors.writeLongs(dst, physicalType, values, nulls, from, count);
+            case DOUBLE -> {
+                double[] d = new double[count];
+                for (int i = 0; i < count; i++) {
+                    d[i] = Double.longBitsToDouble(values[from + i]);
+                }
+                Vectors.writeDoubles(dst, physicalType, d, Arrays.copyOfRange(nulls, from, from + count), 0, count);
+            }
+            case BYTES -> Vectors.writeBytes((BaseVariableWidthVector) dst, arena, offsets, nulls, from, count);
+            case OTHER -> throw new IllegalStateException();
+        }
+    }
+
+    long sizeInBytes()
+    {
+        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8;
+    }
+}

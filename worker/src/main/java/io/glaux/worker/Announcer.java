@@ -1,0 +1,152 @@
+package io.glaux.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tells the coordinator this worker exists: {@code PUT {coordinator}/v1/announcement/{nodeId}} with
+ * {@code {"nodeId": ..., "flightUri": ...}} over HTTPS (client certificate from the cluster CA),
+ * every {@code interval}, from start until {@link #close()}. A coordinator that is not up yet or
+ * answers with an error is retried at the next interval.
+ */
+final class Announcer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(Announcer.class);
+
+    private final URI announcementUri;
+    private final byte[] body;
+    private final HttpClient client;
+    private final Duration interval;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicLong successes = new AtomicLong();
+    private volatile boolean announced;
+
+    Announcer(URI coordinatorUri, String nodeId, URI flightUri, SSLContext sslContext, Duration interval)
+    {
+        requireNonNull(coordinatorUri, "coordinatorUri is null");
+        requireNonNull(nodeId, "nodeId is null");
+        requireNonNull(flightUri, "flightUri is null");
+        requireNonNull(sslContext, "sslContext is null");
+        this.interval = requireNonNull(interval, "interval is null");
+        String base = coordinatorUri.toString();
+        this.announcementUri = URI.create((base.endsWith("/") ? base : base + "/") + "v1/announcement/"
+                + URLEncoder.encode(nodeId, StandardCharsets.UTF_8).replace("+", "%20"));
+        Map<String, String> announcement = new LinkedHashMap<>();
+        announcement.put("nodeId", nodeId);
+        announcement.put("flightUri", flightUri.toString());
+        try {
+            this.body = new ObjectMapper().writeValueAsBytes(announcement);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        this.client = HttpClient.newBuilder()
+                .sslContext(sslContext)
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "glaux-announcer-" + nodeId);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void start()
+    {
+        scheduler.scheduleWithFixedDelay(this::announce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    URI announcementUri()
+    {
+        return announcementUri;
+    }
+
+    /** How many announcements the coordinator accepted. */
+    long successes()
+    {
+        return successes.get();
+    }
+
+    private void announce()
+    {
+        HttpRequest request = HttpRequest.newBuilder(announcementUri)
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 == 2) {
+                successes.incrementAndGet();
+                if (!announced) {
+                    announced = true;
+                    log.info("Announced to the coordinator at {}", announcementUri);
+                }
+            }
+            else {
+                failed("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+            }
+        }
+        catch (IOException e) {
+            failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (RuntimeException e) {
+            failed(e.toString());
+        }
+    }
+
+    private void failed(String reason)
+    {
+        if (announced) {
+            announced = false;
+            log.warn("Announcing to {} failed: {}", announcementUri, reason);
+        }
+        else {
+            log.debug("Announcing to {} failed: {}", announcementUri, reason);
+        }
+    }
+
+    private static String abbreviate(String text)
+    {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    @Override
+    public void close()
+    {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+    }
+}

@@ -1,0 +1,390 @@
+package io.glaux.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.connectors.format.PageSourceFactory;
+import io.glaux.connectors.split.Split;
+import io.glaux.engine.exchange.RemoteErrors;
+import io.glaux.engine.fragment.Task;
+import io.glaux.engine.operator.FragmentRunner;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One task running on a worker: up to {@code concurrency} drivers, each with its own
+ * {@link FragmentRunner}, take splits from a shared queue; when the queue is empty each driver
+ * finishes its runner (partial aggregations emit their state then). Every output batch is loaded,
+ * under a lock, into the one root the Flight stream was started with and sent; a driver waits there
+ * while the stream is not ready (backpressure). The first failure stops all drivers and ends the call
+ * with the failure's error code; a client cancel or a server shutdown stops them too.
+ */
+final class TaskExecution
+{
+    private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
+    private static final long READY_POLL_MILLIS = 100;
+
+    private enum StopReason
+    {
+        FAILED, CLIENT_CANCELLED, SHUTDOWN
+    }
+
+    private final String nodeId;
+    private final Task task;
+    private final String label;
+    private final ServerStreamListener listener;
+    private final PageSourceFactory pageSources;
+    private final BufferAllocator parentAllocator;
+    private final ExecutorService driverPool;
+    private final int concurrency;
+    private final WorkerCounters counters;
+    private final Consumer<TaskExecution> onDone;
+
+    private final ReentrantLock streamLock = new ReentrantLock();
+    private final Condition streamReady = streamLock.newCondition();
+    // guarded by streamLock
+    private boolean terminated;
+    private VectorSchemaRoot out;
+    private VectorLoader loader;
+
+    // guarded by drivers
+    private final Set<Thread> drivers = new HashSet<>();
+    private volatile StopReason stopReason;
+    private volatile Throwable failure;
+
+    TaskExecution(
+            String nodeId,
+            Task task,
+            ServerStreamListener listener,
+            PageSourceFactory pageSources,
+            BufferAllocator parentAllocator,
+            ExecutorService driverPool,
+            int concurrency,
+            WorkerCounters counters,
+            Consumer<TaskExecution> onDone)
+    {
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.task = requireNonNull(task, "task is null");
+        this.label = task.queryId() + "." + task.taskId();
+        this.listener = requireNonNull(listener, "listener is null");
+        this.pageSources = requireNonNull(pageSources, "pageSources is null");
+        this.parentAllocator = requireNonNull(parentAllocator, "parentAllocator is null");
+        this.driverPool = requireNonNull(driverPool, "driverPool is null");
+        this.concurrency = concurrency;
+        this.counters = requireNonNull(counters, "counters is null");
+        this.onDone = requireNonNull(onDone, "onDone is null");
+        listener.setOnCancelHandler(() -> stop(StopReason.CLIENT_CANCELLED, null));
+        listener.setOnReadyHandler(this::signalReady);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "task " + label + " on worker " + nodeId;
+    }
+
+    /** Runs the task to its end on the calling thread. */
+    void run()
+    {
+        counters.tasksStarted.incrementAndGet();
+        counters.runningTasks.incrementAndGet();
+        List<FragmentRunner> runners = new ArrayList<>();
+        List<BufferAllocator> runnerAllocators = new ArrayList<>();
+        BufferAllocator taskAllocator = null;
+        CountDownLatch done = null;
+        try {
+            taskAllocator = parentAllocator.newChildAllocator("task-" + label, 0, Long.MAX_VALUE);
+            int driverCount = Math.max(1, Math.min(concurrency, task.splits().size()));
+            for (int i = 0; i < driverCount; i++) {
+                BufferAllocator allocator = taskAllocator.newChildAllocator("task-" + label + "-driver-" + i, 0, Long.MAX_VALUE);
+                runnerAllocators.add(allocator);
+                runners.add(new FragmentRunner(task.fragment(), pageSources, allocator));
+            }
+            Schema schema = runners.getFirst().outputSchema();
+            streamLock.lock();
+            try {
+                out = VectorSchemaRoot.create(schema, taskAllocator);
+                loader = new VectorLoader(out);
+                if (!terminated && stopReason == null) {
+                    listener.start(out);
+                }
+            }
+            finally {
+                streamLock.unlock();
+            }
+
+            Queue<Split> splits = new ConcurrentLinkedQueue<>(task.splits());
+            done = new CountDownLatch(runners.size());
+            for (FragmentRunner runner : runners) {
+                CountDownLatch latch = done;
+                try {
+                    driverPool.execute(() -> drive(runner, splits, latch));
+                }
+                catch (RejectedExecutionException e) {
+                    latch.countDown();
+                    stop(StopReason.SHUTDOWN, null);
+                }
+            }
+        }
+        catch (Throwable e) {
+            stop(StopReason.FAILED, e);
+        }
+        finally {
+            if (done != null) {
+                awaitDrivers(done);
+            }
+            finishCall();
+            closeAll(runners, runnerAllocators, taskAllocator);
+            counters.runningTasks.decrementAndGet();
+            onDone.accept(this);
+        }
+    }
+
+    /** Stops the task because the worker shuts down; the client sees a transport-level failure. */
+    void abortForShutdown()
+    {
+        stop(StopReason.SHUTDOWN, null);
+    }
+
+    private void drive(FragmentRunner runner, Queue<Split> splits, CountDownLatch done)
+    {
+        Thread current = Thread.currentThread();
+        try {
+            synchronized (drivers) {
+                if (stopReason != null) {
+                    return;
+                }
+                drivers.add(current);
+            }
+            Split split;
+            // a runner that reached its LIMIT needs no more splits; the others may still take them
+            while (stopReason == null && !runner.isFinished() && (split = splits.poll()) != null) {
+                runner.process(split, this::emit);
+                counters.splitsProcessed.incrementAndGet();
+            }
+            if (stopReason == null) {
+                runner.finish(this::emit);
+            }
+        }
+        catch (Throwable e) {
+            if (!(e instanceof TaskStopped)) {
+                stop(StopReason.FAILED, e);
+            }
+        }
+        finally {
+            counters.rowsRead.addAndGet(runner.rowsIn());
+            counters.bytesRead.addAndGet(runner.bytesRead());
+            synchronized (drivers) {
+                drivers.remove(current);
+                // clear an interrupt from stop() so it does not leak into the pool's next job
+                Thread.interrupted();
+            }
+            done.countDown();
+        }
+    }
+
+    private void emit(VectorSchemaRoot batch)
+    {
+        if (batch.getRowCount() == 0) {
+            return;
+        }
+        streamLock.lock();
+        try {
+            while (true) {
+                checkRunning();
+                if (listener.isReady()) {
+                    break;
+                }
+                try {
+                    streamReady.await(READY_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TaskStopped();
+                }
+            }
+            long bytes;
+            try (ArrowRecordBatch recordBatch = new VectorUnloader(batch).getRecordBatch()) {
+                bytes = recordBatch.computeBodyLength();
+                loader.load(recordBatch);
+            }
+            try {
+                // without zero-copy, putNext copies the buffers into gRPC's before returning
+                listener.putNext();
+            }
+            finally {
+                out.clear();
+            }
+            counters.batchesSent.incrementAndGet();
+            counters.rowsSent.addAndGet(batch.getRowCount());
+            counters.bytesSent.addAndGet(bytes);
+        }
+        finally {
+            streamLock.unlock();
+        }
+    }
+
+    private void checkRunning()
+    {
+        if (stopReason != null || terminated) {
+            throw new TaskStopped();
+        }
+    }
+
+    private void signalReady()
+    {
+        streamLock.lock();
+        try {
+            streamReady.signalAll();
+        }
+        finally {
+            streamLock.unlock();
+        }
+    }
+
+    private void stop(StopReason reason, Throwable cause)
+    {
+        synchronized (drivers) {
+            if (stopReason != null) {
+                return;
+            }
+            failure = cause;
+            stopReason = reason;
+            for (Thread driver : drivers) {
+                driver.interrupt();
+            }
+        }
+        if (reason == StopReason.FAILED && !(cause instanceof GlauxException)) {
+            log.error("Task {} failed on worker {}", label, nodeId, cause);
+        }
+        else if (reason == StopReason.FAILED) {
+            log.debug("Task {} failed on worker {}", label, nodeId, cause);
+        }
+        // end the call now rather than after every driver has noticed
+        finishCall();
+        signalReady();
+    }
+
+    /** Waits for every driver to leave its runner, so that runners and allocators can be closed. */
+    private void awaitDrivers(CountDownLatch done)
+    {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+                stop(StopReason.SHUTDOWN, null);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the Flight call once: completed, or an error status matching the stop reason. */
+    private void finishCall()
+    {
+        streamLock.lock();
+        try {
+            if (terminated) {
+                return;
+            }
+            terminated = true;
+            StopReason reason = stopReason;
+            if (reason == null) {
+                listener.completed();
+                counters.tasksSucceeded.incrementAndGet();
+                return;
+            }
+            switch (reason) {
+                case CLIENT_CANCELLED -> counters.tasksCancelled.incrementAndGet();
+                case SHUTDOWN -> {
+                    counters.tasksCancelled.incrementAndGet();
+                    listener.error(CallStatus.UNAVAILABLE.withDescription("Worker " + nodeId + " is shutting down").toRuntimeException());
+                }
+                case FAILED -> {
+                    counters.tasksFailed.incrementAndGet();
+                    listener.error(RemoteErrors.toCallStatus(asGlauxException(failure)).toRuntimeException());
+                }
+            }
+        }
+        catch (RuntimeException e) {
+            // the call may already be closed by the client or the transport
+            log.debug("Ending the call of task {} failed", label, e);
+        }
+        finally {
+            streamLock.unlock();
+        }
+    }
+
+    private GlauxException asGlauxException(Throwable throwable)
+    {
+        if (throwable instanceof GlauxException glaux) {
+            return glaux;
+        }
+        String message = throwable == null ? "unknown failure" : throwable.getClass().getSimpleName() + (throwable.getMessage() == null ? "" : ": " + throwable.getMessage());
+        return new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + nodeId + " failed running task " + label + ": " + message, throwable);
+    }
+
+    private void closeAll(List<FragmentRunner> runners, List<BufferAllocator> runnerAllocators, BufferAllocator taskAllocator)
+    {
+        List<AutoCloseable> closeables = new ArrayList<>(runners);
+        closeables.addAll(runnerAllocators);
+        streamLock.lock();
+        try {
+            if (out != null) {
+                closeables.add(out);
+            }
+        }
+        finally {
+            streamLock.unlock();
+        }
+        if (taskAllocator != null) {
+            closeables.add(taskAllocator);
+        }
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            }
+            catch (Exception | Error e) {
+                log.error("Closing {} of task {} failed", closeable, label, e);
+            }
+        }
+    }
+
+    /** Unwinds a driver whose task was stopped; never reported to the client. */
+    private static final class TaskStopped
+            extends RuntimeException
+    {
+        TaskStopped()
+        {
+            super("task stopped", null, false, false);
+        }
+    }
+}

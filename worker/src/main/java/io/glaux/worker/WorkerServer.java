@@ -1,0 +1,327 @@
+package io.glaux.worker;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glaux.connectors.format.PageSourceFactory;
+import io.glaux.engine.exchange.RemoteErrors;
+import io.glaux.engine.exchange.TaskTickets;
+import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.engine.exchange.WorkerClient;
+import io.glaux.engine.fragment.Task;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.grpc.netty.NettyServerBuilder;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A worker's Arrow Flight server, over mutual TLS: it presents the node certificate and accepts only
+ * clients whose certificate the cluster CA signed.
+ *
+ * <ul>
+ *   <li>{@code DoGet(ticket)}: the ticket is a {@link Task} ({@link TaskTickets}). The task's splits run
+ *       on a pool of {@code taskConcurrency} threads shared by all tasks, one
+ *       {@link io.glaux.engine.operator.FragmentRunner} per driver thread, and their output batches are
+ *       streamed back. Failures end the call with the {@link GlauxException}'s code and message
+ *       ({@link RemoteErrors}); a cancelled call stops the task's drivers.</li>
+ *   <li>{@code DoAction("ping")} returns {@code ok}; {@code DoAction("stats")} returns {@link WorkerStats} as JSON.</li>
+ * </ul>
+ */
+public final class WorkerServer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(WorkerServer.class);
+    public static final String STATS_ACTION = "stats";
+    private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+    private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Options options;
+    private final PageSourceFactory pageSources;
+    private final BufferAllocator allocator;
+    private final ExecutorService driverPool;
+    private final ExecutorService taskThreads;
+    private final ExecutorService flightExecutor;
+    private final WorkerCounters counters = new WorkerCounters();
+    private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
+    private final FlightServer server;
+    private final URI flightUri;
+    private volatile boolean closing;
+
+    /**
+     * @param nodeId this worker's id, in error messages and logs
+     * @param bindHost the address to listen on ({@code 127.0.0.1} by default)
+     * @param advertisedHost the host name or address clients use (in {@link #flightUri()}); must be
+     *         in the node certificate's SAN
+     * @param port 0 for an ephemeral port
+     * @param taskConcurrency threads running splits, shared by all tasks
+     */
+    public record Options(String nodeId, String bindHost, String advertisedHost, int port, int taskConcurrency)
+    {
+        public Options
+        {
+            requireNonNull(nodeId, "nodeId is null");
+            requireNonNull(bindHost, "bindHost is null");
+            requireNonNull(advertisedHost, "advertisedHost is null");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            if (taskConcurrency < 1) {
+                throw new IllegalArgumentException("taskConcurrency must be at least 1: " + taskConcurrency);
+            }
+        }
+
+        /** Loopback, ephemeral port, one thread per available processor. */
+        public static Options loopback(String nodeId)
+        {
+            return new Options(nodeId, "127.0.0.1", "127.0.0.1", 0, Runtime.getRuntime().availableProcessors());
+        }
+
+        public Options withPort(int port)
+        {
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency);
+        }
+
+        public Options withTaskConcurrency(int taskConcurrency)
+        {
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency);
+        }
+    }
+
+    /** Starts listening; the server runs until {@link #close()}. */
+    public static WorkerServer start(Options options, TlsMaterial tls, PageSourceFactory pageSources, BufferAllocator allocator)
+    {
+        return new WorkerServer(options, tls, pageSources, allocator);
+    }
+
+    private WorkerServer(Options options, TlsMaterial tls, PageSourceFactory pageSources, BufferAllocator parentAllocator)
+    {
+        this.options = requireNonNull(options, "options is null");
+        requireNonNull(tls, "tls is null");
+        this.pageSources = requireNonNull(pageSources, "pageSources is null");
+        requireNonNull(parentAllocator, "parentAllocator is null");
+        this.allocator = parentAllocator.newChildAllocator("worker-" + options.nodeId(), 0, Long.MAX_VALUE);
+        this.driverPool = new ThreadPoolExecutor(
+                options.taskConcurrency(), options.taskConcurrency(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("glaux-driver-" + options.nodeId() + "-"));
+        this.taskThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("glaux-task-" + options.nodeId() + "-", 0).factory());
+        // gRPC's call executor: owned here (not by FlightServer, which shuts its own down before the
+        // transports have finished, making Netty log RejectedExecutionExceptions)
+        this.flightExecutor = Executors.newCachedThreadPool(daemonThreads("glaux-flight-" + options.nodeId() + "-"));
+        FlightServer flightServer = null;
+        try {
+            Consumer<NettyServerBuilder> grpcOptions = builder -> builder
+                    .permitKeepAliveTime(WorkerClient.MIN_PERMITTED_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+            flightServer = FlightServer.builder(allocator, Location.forGrpcTls(options.bindHost(), options.port()), new Producer())
+                    .useTls(tls.certificateChain().toFile(), tls.privateKey().toFile())
+                    .useMTlsClientVerification(tls.caCertificate().toFile())
+                    .transportHint("grpc.builderConsumer", grpcOptions)
+                    .executor(flightExecutor)
+                    .build()
+                    .start();
+        }
+        catch (IOException | RuntimeException e) {
+            shutdownPools();
+            allocator.close();
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR,
+                    "Worker " + options.nodeId() + " cannot listen on " + options.bindHost() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        this.server = flightServer;
+        this.flightUri = URI.create(WorkerClient.SCHEME + "://" + uriHost(options.advertisedHost()) + ":" + server.getPort());
+        log.info("Worker {} listening on {}", options.nodeId(), flightUri);
+    }
+
+    public String nodeId()
+    {
+        return options.nodeId();
+    }
+
+    /** {@code grpc+tls://advertisedHost:port}, with the real port when started on port 0. */
+    public URI flightUri()
+    {
+        return flightUri;
+    }
+
+    public int port()
+    {
+        return server.getPort();
+    }
+
+    public WorkerStats stats()
+    {
+        return counters.snapshot(options.nodeId());
+    }
+
+    /**
+     * Stops accepting tasks, ends running tasks with UNAVAILABLE "Worker &lt;id&gt; is shutting down"
+     * (callers see WORKER_FAILED), stops the server and releases its memory.
+     */
+    @Override
+    public void close()
+    {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        for (TaskExecution task : running) {
+            task.abortForShutdown();
+        }
+        try {
+            server.close();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdownPools();
+        try {
+            allocator.close();
+        }
+        catch (IllegalStateException e) {
+            log.error("Worker {} leaked memory: {}", options.nodeId(), e.getMessage());
+        }
+        log.info("Worker {} stopped", options.nodeId());
+    }
+
+    private void shutdownPools()
+    {
+        taskThreads.shutdown();
+        driverPool.shutdown();
+        flightExecutor.shutdown();
+        try {
+            if (!taskThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+                taskThreads.shutdownNow();
+                log.warn("Worker {}: tasks still running after 10 s", options.nodeId());
+            }
+            if (!driverPool.awaitTermination(5, TimeUnit.SECONDS)) {
+                driverPool.shutdownNow();
+            }
+            if (!flightExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                flightExecutor.shutdownNow();
+            }
+        }
+        catch (InterruptedException e) {
+            taskThreads.shutdownNow();
+            driverPool.shutdownNow();
+            flightExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String uriHost(String host)
+    {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix)
+    {
+        AtomicInteger next = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + next.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private final class Producer
+            extends NoOpFlightProducer
+    {
+        private final ObjectMapper json = new ObjectMapper();
+
+        @Override
+        public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener)
+        {
+            if (closing) {
+                listener.error(CallStatus.UNAVAILABLE.withDescription("Worker " + options.nodeId() + " is shutting down").toRuntimeException());
+                return;
+            }
+            Task task;
+            try {
+                task = TaskTickets.decode(ticket.getBytes());
+            }
+            catch (GlauxException e) {
+                listener.error(RemoteErrors.toCallStatus(e).toRuntimeException());
+                return;
+            }
+            catch (RuntimeException e) {
+                log.error("Worker {} cannot decode a task ticket", options.nodeId(), e);
+                listener.error(RemoteErrors.toCallStatus(new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR,
+                        "Worker " + options.nodeId() + " cannot decode the task: " + e.getClass().getSimpleName() + ": " + e.getMessage())).toRuntimeException());
+                return;
+            }
+            // run on a task thread and return: gRPC delivers this call's cancel and ready events only
+            // after getStream returns
+            TaskExecution execution = new TaskExecution(
+                    options.nodeId(), task, listener, pageSources, allocator, driverPool, options.taskConcurrency(), counters,
+                    running::remove);
+            running.add(execution);
+            try {
+                taskThreads.execute(execution::run);
+            }
+            catch (RejectedExecutionException e) {
+                running.remove(execution);
+                listener.error(CallStatus.UNAVAILABLE.withDescription("Worker " + options.nodeId() + " is shutting down").toRuntimeException());
+            }
+            if (closing) {
+                execution.abortForShutdown();
+            }
+        }
+
+        @Override
+        public void doAction(CallContext context, Action action, StreamListener<Result> listener)
+        {
+            switch (action.getType()) {
+                case WorkerClient.PING_ACTION -> {
+                    listener.onNext(new Result(WorkerClient.PING_OK.getBytes(UTF_8)));
+                    listener.onCompleted();
+                }
+                case STATS_ACTION -> {
+                    try {
+                        listener.onNext(new Result(json.writeValueAsBytes(stats())));
+                        listener.onCompleted();
+                    }
+                    catch (JsonProcessingException e) {
+                        listener.onError(CallStatus.INTERNAL.withDescription("cannot encode stats: " + e.getMessage()).toRuntimeException());
+                    }
+                }
+                default -> listener.onError(CallStatus.UNIMPLEMENTED.withDescription("Unknown action: " + action.getType()).toRuntimeException());
+            }
+        }
+
+        @Override
+        public void listActions(CallContext context, StreamListener<ActionType> listener)
+        {
+            listener.onNext(new ActionType(WorkerClient.PING_ACTION, "returns ok"));
+            listener.onNext(new ActionType(STATS_ACTION, "the worker's counters as JSON"));
+            listener.onCompleted();
+        }
+    }
+}
