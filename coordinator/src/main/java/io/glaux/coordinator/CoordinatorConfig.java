@@ -1,0 +1,103 @@
+package io.glaux.coordinator;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Coordinator settings, read from {@code etc/config.properties} (keys documented in
+ * docs/configuration.md).
+ */
+public record CoordinatorConfig(
+        String httpHost,
+        int httpPort,
+        Path tlsDir,
+        String metastoreUri,
+        URI s3Endpoint,
+        String s3AccessKey,
+        String s3SecretKey,
+        String s3Region,
+        String catalogName,
+        String defaultSchema,
+        long maxSplitSize,
+        Duration workerExpiry)
+{
+    public static final String HTTP_HOST = "http-server.https.host";
+    public static final String HTTP_PORT = "http-server.https.port";
+    public static final String TLS_DIR = "tls.dir";
+    public static final String METASTORE_URI = "hive.metastore.uri";
+    public static final String S3_ENDPOINT = "s3.endpoint";
+    public static final String S3_ACCESS_KEY = "s3.access-key";
+    public static final String S3_SECRET_KEY = "s3.secret-key";
+    public static final String S3_REGION = "s3.region";
+    public static final String CATALOG_NAME = "catalog.name";
+    public static final String DEFAULT_SCHEMA = "session.default-schema";
+    public static final String MAX_SPLIT_SIZE = "hive.max-split-size";
+    public static final String WORKER_EXPIRY = "node.worker-expiry";
+
+    public CoordinatorConfig
+    {
+        requireNonNull(httpHost, "httpHost is null");
+        requireNonNull(tlsDir, "tlsDir is null");
+        requireNonNull(metastoreUri, "metastoreUri is null");
+        requireNonNull(s3Endpoint, "s3Endpoint is null");
+        requireNonNull(s3AccessKey, "s3AccessKey is null");
+        requireNonNull(s3SecretKey, "s3SecretKey is null");
+        requireNonNull(s3Region, "s3Region is null");
+        requireNonNull(catalogName, "catalogName is null");
+        requireNonNull(defaultSchema, "defaultSchema is null");
+        requireNonNull(workerExpiry, "workerExpiry is null");
+    }
+
+    public static CoordinatorConfig fromProperties(Map<String, String> properties)
+    {
+        return new CoordinatorConfig(
+                properties.getOrDefault(HTTP_HOST, "127.0.0.1"),
+                Integer.parseInt(properties.getOrDefault(HTTP_PORT, "8443")),
+                Path.of(required(properties, TLS_DIR)),
+                required(properties, METASTORE_URI),
+                URI.create(required(properties, S3_ENDPOINT)),
+                required(properties, S3_ACCESS_KEY),
+                required(properties, S3_SECRET_KEY),
+                properties.getOrDefault(S3_REGION, "us-east-1"),
+                properties.getOrDefault(CATALOG_NAME, "hive"),
+                properties.getOrDefault(DEFAULT_SCHEMA, "default"),
+                parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
+                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))));
+    }
+
+    private static String required(Map<String, String> properties, String key)
+    {
+        String value = properties.get(key);
+        if (value == null || value.isBlank()) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Configuration property '" + key + "' is required");
+        }
+        return value;
+    }
+
+    /** {@code 64MB}, {@code 512kB}, {@code 1GB} or a number of bytes. */
+    public static long parseSize(String text)
+    {
+        String value = text.strip().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        for (var suffix : new String[] {"KB", "MB", "GB", "B"}) {
+            if (value.endsWith(suffix)) {
+                unit = switch (suffix) {
+                    case "KB" -> 1024L;
+                    case "MB" -> 1024L * 1024;
+                    case "GB" -> 1024L * 1024 * 1024;
+                    default -> 1;
+                };
+                value = value.substring(0, value.length() - suffix.length()).strip();
+                break;
+            }
+        }
+        return Long.parseLong(value) * unit;
+    }
+}

@@ -1,0 +1,70 @@
+package io.glaux.coordinator.execution;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Arrow batches → rows of the Java values Calcite's generated code expects (Integer for integer,
+ * Long for bigint, Integer days for date, Long millis for timestamp, String for varchar). This is
+ * the boundary where the final, already reduced result leaves the columnar world.
+ */
+final class ArrowRows
+{
+    private ArrowRows() {}
+
+    static void appendRows(VectorSchemaRoot batch, List<Object[]> out)
+    {
+        int rowCount = batch.getRowCount();
+        int columnCount = batch.getFieldVectors().size();
+        Object[][] rows = new Object[rowCount][];
+        for (int row = 0; row < rowCount; row++) {
+            rows[row] = new Object[columnCount];
+        }
+        for (int column = 0; column < columnCount; column++) {
+            FieldVector vector = batch.getVector(column);
+            for (int row = 0; row < rowCount; row++) {
+                rows[row][column] = value(vector, row);
+            }
+        }
+        out.addAll(List.of(rows));
+    }
+
+    static Object value(FieldVector vector, int row)
+    {
+        if (vector.isNull(row)) {
+            return null;
+        }
+        return switch (vector) {
+            case BitVector v -> v.get(row) != 0;
+            case TinyIntVector v -> v.get(row);
+            case SmallIntVector v -> v.get(row);
+            case IntVector v -> v.get(row);
+            case BigIntVector v -> v.get(row);
+            case Float4Vector v -> v.get(row);
+            case Float8Vector v -> v.get(row);
+            case VarCharVector v -> new String(v.get(row), StandardCharsets.UTF_8);
+            case VarBinaryVector v -> new org.apache.calcite.avatica.util.ByteString(v.get(row));
+            case DateDayVector v -> v.get(row);
+            case TimeStampMicroVector v -> Math.floorDiv(v.get(row), 1000L);
+            case DecimalVector v -> v.getObject(row);
+            default -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Cannot return values of type " + vector.getField().getType() + " yet");
+        };
+    }
+}

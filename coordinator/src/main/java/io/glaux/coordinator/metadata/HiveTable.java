@@ -1,0 +1,73 @@
+package io.glaux.coordinator.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.catalog.model.Column;
+import io.glaux.catalog.model.Table;
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.coordinator.planner.GlauxTableScan;
+import io.glaux.coordinator.planner.TypeMapping;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.impl.AbstractTable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A metastore table as Calcite sees it: data columns then partition columns, scanned by {@link GlauxTableScan}. */
+public final class HiveTable
+        extends AbstractTable
+        implements TranslatableTable
+{
+    private final String catalogName;
+    private final Table table;
+    private final List<ColumnHandle> columns;
+
+    public HiveTable(String catalogName, Table table)
+    {
+        this.catalogName = requireNonNull(catalogName, "catalogName is null");
+        this.table = requireNonNull(table, "table is null");
+        List<ColumnHandle> handles = new ArrayList<>();
+        for (Column column : table.dataColumns()) {
+            handles.add(new ColumnHandle(column.name(), column.type(), ColumnHandle.Kind.REGULAR));
+        }
+        for (Column column : table.partitionColumns()) {
+            handles.add(new ColumnHandle(column.name(), column.type(), ColumnHandle.Kind.PARTITION));
+        }
+        this.columns = List.copyOf(handles);
+    }
+
+    public Table table()
+    {
+        return table;
+    }
+
+    public List<ColumnHandle> columns()
+    {
+        return columns;
+    }
+
+    public String qualifiedName()
+    {
+        return catalogName + "." + table.schemaName() + "." + table.tableName();
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory typeFactory)
+    {
+        RelDataTypeFactory.Builder builder = typeFactory.builder();
+        for (ColumnHandle column : columns) {
+            builder.add(column.name(), TypeMapping.toRelType(typeFactory, column.type()));
+        }
+        return builder.build();
+    }
+
+    @Override
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable)
+    {
+        return GlauxTableScan.create(context.getCluster(), relOptTable, this);
+    }
+}

@@ -1,0 +1,76 @@
+package io.glaux.coordinator.node;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workers the coordinator knows. Workers announce themselves every few seconds; a worker is
+ * active while its last announcement is recent and no query has seen it fail since. A failed worker
+ * comes back when it announces again after the failure (a restarted process).
+ */
+public final class NodeManager
+{
+    public record WorkerNode(String nodeId, URI flightUri) {}
+
+    private record State(WorkerNode node, long lastAnnouncementMillis, long failedAtMillis) {}
+
+    private final Map<String, State> nodes = new ConcurrentHashMap<>();
+    private final Duration expiry;
+    private final Clock clock;
+
+    public NodeManager(Duration expiry)
+    {
+        this(expiry, Clock.systemUTC());
+    }
+
+    NodeManager(Duration expiry, Clock clock)
+    {
+        this.expiry = requireNonNull(expiry, "expiry is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public void announce(String nodeId, URI flightUri)
+    {
+        long now = clock.millis();
+        nodes.compute(nodeId, (id, old) -> {
+            WorkerNode node = new WorkerNode(nodeId, flightUri);
+            if (old == null || !old.node().equals(node)) {
+                return new State(node, now, 0);
+            }
+            // a failed worker stays out until it has announced again well after the failure
+            long failedAt = old.failedAtMillis() != 0 && now - old.failedAtMillis() > 3_000 ? 0 : old.failedAtMillis();
+            return new State(node, now, failedAt);
+        });
+    }
+
+    public void markFailed(String nodeId)
+    {
+        nodes.computeIfPresent(nodeId, (id, old) -> new State(old.node(), old.lastAnnouncementMillis(), clock.millis()));
+    }
+
+    public List<WorkerNode> activeWorkers()
+    {
+        long now = clock.millis();
+        List<WorkerNode> active = new ArrayList<>();
+        for (State state : nodes.values()) {
+            if (state.failedAtMillis() == 0 && now - state.lastAnnouncementMillis() <= expiry.toMillis()) {
+                active.add(state.node());
+            }
+        }
+        active.sort(Comparator.comparing(WorkerNode::nodeId));
+        return active;
+    }
+
+    public List<WorkerNode> allWorkers()
+    {
+        return nodes.values().stream().map(State::node).sorted(Comparator.comparing(WorkerNode::nodeId)).toList();
+    }
+}

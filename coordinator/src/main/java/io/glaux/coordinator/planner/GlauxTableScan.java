@@ -1,0 +1,178 @@
+package io.glaux.coordinator.planner;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.predicate.TupleDomain;
+import io.glaux.coordinator.execution.ScanRuntime;
+import io.glaux.coordinator.metadata.HiveTable;
+import io.glaux.engine.expr.Expression;
+import io.glaux.engine.fragment.Aggregation;
+import io.glaux.engine.fragment.ScanFragment;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.JavaRowFormat;
+import org.apache.calcite.adapter.enumerable.PhysType;
+import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.tree.Blocks;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The scan of a metastore table, with whatever the planner pushed into it: the columns to read, a
+ * filter, projections, a partial aggregation and a limit. Those run on the workers; this node's
+ * Enumerable implementation schedules the splits, merges partial aggregates and hands rows to the
+ * rest of the plan. Immutable: pushdown creates new nodes.
+ */
+public final class GlauxTableScan
+        extends TableScan
+        implements EnumerableRel
+{
+    private final HiveTable hiveTable;
+    private final List<ColumnHandle> columns;
+    private final Optional<Expression> filter;
+    private final List<Expression> projections;
+    private final Optional<Aggregation> aggregation;
+    private final OptionalLong limit;
+    private final RelDataType outputType;
+
+    private GlauxTableScan(
+            RelOptCluster cluster,
+            RelTraitSet traitSet,
+            RelOptTable table,
+            HiveTable hiveTable,
+            List<ColumnHandle> columns,
+            Optional<Expression> filter,
+            List<Expression> projections,
+            Optional<Aggregation> aggregation,
+            OptionalLong limit,
+            RelDataType outputType)
+    {
+        super(cluster, traitSet, List.of(), table);
+        this.hiveTable = requireNonNull(hiveTable, "hiveTable is null");
+        this.columns = List.copyOf(columns);
+        this.filter = requireNonNull(filter, "filter is null");
+        this.projections = List.copyOf(projections);
+        this.aggregation = requireNonNull(aggregation, "aggregation is null");
+        this.limit = requireNonNull(limit, "limit is null");
+        this.outputType = requireNonNull(outputType, "outputType is null");
+    }
+
+    public static GlauxTableScan create(RelOptCluster cluster, RelOptTable table, HiveTable hiveTable)
+    {
+        List<Expression> identity = new ArrayList<>();
+        for (int i = 0; i < hiveTable.columns().size(); i++) {
+            identity.add(new Expression.InputRef(i, hiveTable.columns().get(i).type()));
+        }
+        return new GlauxTableScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, hiveTable,
+                hiveTable.columns(), Optional.empty(), identity, Optional.empty(), OptionalLong.empty(), table.getRowType());
+    }
+
+    public GlauxTableScan with(Optional<Expression> filter, List<Expression> projections, Optional<Aggregation> aggregation, OptionalLong limit, RelDataType outputType)
+    {
+        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType);
+    }
+
+    public GlauxTableScan withColumns(List<ColumnHandle> columns, Optional<Expression> filter, List<Expression> projections)
+    {
+        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType);
+    }
+
+    public HiveTable hiveTable()
+    {
+        return hiveTable;
+    }
+
+    public List<ColumnHandle> columns()
+    {
+        return columns;
+    }
+
+    public Optional<Expression> filter()
+    {
+        return filter;
+    }
+
+    public List<Expression> projections()
+    {
+        return projections;
+    }
+
+    public Optional<Aggregation> aggregation()
+    {
+        return aggregation;
+    }
+
+    public OptionalLong limit()
+    {
+        return limit;
+    }
+
+    public ScanFragment fragment(TupleDomain pruning)
+    {
+        return new ScanFragment(hiveTable.qualifiedName(), "parquet", columns, filter, projections, aggregation, pruning, limit);
+    }
+
+    @Override
+    public RelDataType deriveRowType()
+    {
+        return outputType;
+    }
+
+    @Override
+    public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs)
+    {
+        return new GlauxTableScan(getCluster(), traitSet, getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType);
+    }
+
+    @Override
+    public RelWriter explainTerms(RelWriter pw)
+    {
+        return super.explainTerms(pw)
+                .item("columns", columns.stream().map(ColumnHandle::name).toList())
+                .itemIf("filter", filter.orElse(null), filter.isPresent())
+                .item("projections", projections)
+                .itemIf("aggregation", aggregation.orElse(null), aggregation.isPresent())
+                .itemIf("limit", limit.isPresent() ? limit.getAsLong() : 0, limit.isPresent());
+    }
+
+    @Override
+    public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq)
+    {
+        double factor = 1.0;
+        if (filter.isPresent()) {
+            factor *= 0.5;
+        }
+        if (aggregation.isPresent()) {
+            factor *= 0.1;
+        }
+        factor *= (columns.size() + 1.0) / (hiveTable.columns().size() + 1.0);
+        return requireNonNull(super.computeSelfCost(planner, mq), "cost").multiplyBy(factor);
+    }
+
+    @Override
+    public Result implement(EnumerableRelImplementor implementor, Prefer pref)
+    {
+        JavaRowFormat format = getRowType().getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY;
+        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), format);
+        org.apache.calcite.linq4j.tree.Expression spec = implementor.stash(this, GlauxTableScan.class);
+        String method = format == JavaRowFormat.SCALAR ? "scanScalar" : "scan";
+        return implementor.result(physType, Blocks.toBlock(
+                Expressions.call(ScanRuntime.class, method, implementor.getRootExpression(), spec)));
+    }
+}

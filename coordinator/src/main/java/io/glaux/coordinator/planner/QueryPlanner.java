@@ -1,0 +1,261 @@
+package io.glaux.coordinator.planner;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.ErrorLocation;
+import io.glaux.spi.error.GlauxException;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexExecutorImpl;
+import org.apache.calcite.runtime.Bindable;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.DataContexts;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SQL text → an executable plan. Calcite parses (Trino identifier rules: unquoted names fold to lower
+ * case, double quotes quote), validates against the catalog, converts to relational algebra, and
+ * plans; {@link Pushdown} moves scan work to the workers. Names resolve against the session's
+ * {@code catalog.schema}, then the catalog, then the root ({@code catalog.schema.table}).
+ */
+public final class QueryPlanner
+{
+    public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(false)
+            .withConformance(GlauxConformance.INSTANCE);
+    /**
+     * Babel's grammar treats more words as identifiers (e.g. {@code system}, which the Trino JDBC
+     * driver's metadata queries name unquoted). Used when the core grammar rejects the text, until
+     * Glaux has its own grammar extension.
+     */
+    private static final SqlParser.Config BABEL_PARSER_CONFIG = PARSER_CONFIG.withParserFactory(SqlBabelParserImpl.FACTORY);
+
+    // standard operators once: a name found twice is left unresolved by the validator
+    private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
+            org.apache.calcite.sql.fun.SqlStdOperatorTable.instance(),
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(List.of(SqlLibrary.POSTGRESQL), false));
+
+    private static final HepProgram NORMALIZE = new HepProgramBuilder()
+            .addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES)
+            .addRuleInstance(AggregateReduceFunctionsRule.Config.DEFAULT
+                    .withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule())
+            .addRuleCollection(List.of(
+                    CoreRules.FILTER_REDUCE_EXPRESSIONS,
+                    CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+                    CoreRules.FILTER_MERGE,
+                    CoreRules.FILTER_PROJECT_TRANSPOSE,
+                    CoreRules.PROJECT_MERGE,
+                    CoreRules.PROJECT_REMOVE,
+                    CoreRules.AGGREGATE_PROJECT_MERGE))
+            .build();
+
+    private final CalciteSchema rootSchema;
+    private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(GlauxTypeSystem.INSTANCE);
+
+    public QueryPlanner(CalciteSchema rootSchema)
+    {
+        this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
+    }
+
+    public JavaTypeFactory typeFactory()
+    {
+        return typeFactory;
+    }
+
+    /** A planned query: its result type and column names, and how to run it. */
+    public record Plan(RelDataType rowType, List<String> columnNames, Bindable<?> bindable, Map<String, Object> parameters, String explain)
+    {
+    }
+
+    public Plan plan(String sql, String catalog, String schema)
+    {
+        SqlNode parsed = parse(sql);
+        CalciteConnectionConfig config = connectionConfig();
+        List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
+        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+        SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, catalogReader, typeFactory,
+                SqlValidator.Config.DEFAULT
+                        .withConformance(GlauxConformance.INSTANCE)
+                        .withIdentifierExpansion(true)
+                        .withDefaultNullCollation(org.apache.calcite.config.NullCollation.LAST));
+        SqlNode validated;
+        try {
+            validated = validator.validate(parsed);
+        }
+        catch (CalciteContextException e) {
+            throw validationError(e);
+        }
+
+        VolcanoPlanner planner = new VolcanoPlanner();
+        planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
+        planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
+        RelOptUtil.registerDefaultRules(planner, false, false);
+        planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
+        RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+        SqlToRelConverter converter = new SqlToRelConverter(null, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+                SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
+        RelRoot root = converter.convertQuery(validated, false, true);
+        RelNode logical = root.project();
+
+        HepPlanner hep = new HepPlanner(NORMALIZE);
+        hep.setRoot(logical);
+        RelNode normalized = hep.findBestExp();
+        RelNode pushed = Pushdown.apply(normalized);
+
+        RelNode physical = pushed;
+        if (!(pushed instanceof EnumerableRel)) {
+            // a query pushed entirely into the scan is already physical
+            Program program = Programs.standard();
+            physical = program.run(planner, pushed, pushed.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify(), List.of(), List.of());
+        }
+        Map<String, Object> parameters = new HashMap<>();
+        Bindable<?> bindable = EnumerableInterpretable.toBindable(parameters, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
+        List<String> names = new ArrayList<>(root.validatedRowType.getFieldNames());
+        return new Plan(root.validatedRowType, names, bindable, parameters, RelOptUtil.toString(physical));
+    }
+
+    public SqlNode parse(String sql)
+    {
+        try {
+            return SqlParser.create(sql, PARSER_CONFIG).parseQuery();
+        }
+        catch (SqlParseException e) {
+            try {
+                return SqlParser.create(sql, BABEL_PARSER_CONFIG).parseQuery();
+            }
+            catch (SqlParseException ignored) {
+                // report the core grammar's error: its messages are the standard ones
+            }
+            var pos = e.getPos();
+            String message = firstLine(e.getMessage());
+            message = message.replaceAll(" at line \\d+, column \\d+", "");
+            if (e.getExpectedTokenNames() != null && !e.getExpectedTokenNames().isEmpty()) {
+                List<String> expected = e.getExpectedTokenNames().stream().map(String::trim).sorted().limit(12).toList();
+                message += " Expecting one of: " + String.join(", ", expected) + (e.getExpectedTokenNames().size() > 12 ? ", ..." : "");
+            }
+            ErrorLocation location = pos == null || pos.getLineNum() < 1 ? new ErrorLocation(1, 1) : new ErrorLocation(pos.getLineNum(), Math.max(1, pos.getColumnNum()));
+            throw new GlauxException(ErrorCode.SYNTAX_ERROR, location, message, null);
+        }
+    }
+
+    private static final Pattern OBJECT_NOT_FOUND = Pattern.compile("Object '([^']*)' not found( within '([^']*)')?");
+    private static final Pattern TABLE_NOT_FOUND = Pattern.compile("Table '([^']*)' not found");
+    private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']*)' not found in (any table|table '([^']*)')");
+    private static final Pattern FUNCTION_NOT_FOUND = Pattern.compile("No match found for function signature ([^(]*)\\((.*)\\)");
+
+    private static GlauxException validationError(CalciteContextException e)
+    {
+        ErrorLocation location = e.getPosLine() > 0 ? new ErrorLocation(e.getPosLine(), Math.max(1, e.getPosColumn())) : null;
+        String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : firstLine(e.getMessage());
+        Matcher matcher;
+        ErrorCode code = ErrorCode.GENERIC_USER_ERROR;
+        if ((matcher = OBJECT_NOT_FOUND.matcher(message)).find()) {
+            String name = matcher.group(3) != null ? matcher.group(3) + "." + matcher.group(1) : matcher.group(1);
+            code = ErrorCode.TABLE_NOT_FOUND;
+            message = "Table '" + name + "' does not exist";
+        }
+        else if ((matcher = TABLE_NOT_FOUND.matcher(message)).find()) {
+            code = ErrorCode.TABLE_NOT_FOUND;
+            message = "Table '" + matcher.group(1) + "' does not exist";
+        }
+        else if ((matcher = COLUMN_NOT_FOUND.matcher(message)).find()) {
+            code = ErrorCode.COLUMN_NOT_FOUND;
+            message = "Column '" + matcher.group(1) + "' cannot be resolved" + (matcher.group(3) != null ? " in table '" + matcher.group(3) + "'" : "");
+        }
+        else if ((matcher = FUNCTION_NOT_FOUND.matcher(message)).find()) {
+            code = ErrorCode.FUNCTION_NOT_FOUND;
+            message = "Function '" + matcher.group(1).toLowerCase(java.util.Locale.ROOT) + "' not registered for arguments (" + matcher.group(2) + ")";
+        }
+        else if (message.startsWith("Cannot apply") || message.contains("Cannot assign") || message.contains("cannot be cast")) {
+            code = ErrorCode.TYPE_MISMATCH;
+        }
+        else if (message.contains("is not being grouped") || message.contains("Expression") && message.contains("GROUP BY")) {
+            code = ErrorCode.GENERIC_USER_ERROR;
+        }
+        else if (message.contains("ambiguous")) {
+            code = ErrorCode.AMBIGUOUS_NAME;
+        }
+        return new GlauxException(code, location, message, null);
+    }
+
+    private static String firstLine(String message)
+    {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+
+    private static CalciteConnectionConfig connectionConfig()
+    {
+        Properties properties = new Properties();
+        properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+        properties.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), Casing.TO_LOWER.name());
+        properties.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), Casing.UNCHANGED.name());
+        return new CalciteConnectionConfigImpl(properties);
+    }
+
+    /** Resolves names against several schema paths (session schema, session catalog, root). */
+    private static final class SessionCatalogReader
+            extends CalciteCatalogReader
+    {
+        SessionCatalogReader(CalciteSchema rootSchema, List<List<String>> paths, JavaTypeFactory typeFactory, CalciteConnectionConfig config)
+        {
+            super(rootSchema, SqlNameMatchers.withCaseSensitive(false), paths, typeFactory, config);
+        }
+    }
+}

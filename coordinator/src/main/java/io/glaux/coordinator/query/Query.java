@@ -1,0 +1,274 @@
+package io.glaux.coordinator.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One statement's lifecycle: planning, running, and a bounded buffer of encoded result pages that the
+ * client drains through {@code nextUri}. A slow client slows the query down instead of filling memory.
+ */
+public final class Query
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Query.class);
+    private static final int PAGE_ROWS = 4096;
+
+    private final String id;
+    private final String slug;
+    private final String sql;
+    private final Session session;
+    private final long createdNanos = System.nanoTime();
+    private final long createdMillis = System.currentTimeMillis();
+    private final QueryStats stats = new QueryStats();
+    private final BlockingQueue<List<List<Object>>> pages = new ArrayBlockingQueue<>(8);
+    private final AtomicBoolean canceled = new AtomicBoolean();
+    private final Object lock = new Object();
+
+    private volatile QueryState state = QueryState.QUEUED;
+    private volatile List<ResultColumn> columns;
+    private volatile GlauxException error;
+    private volatile long endNanos;
+    private volatile boolean producerDone;
+    private volatile StatementResult result;
+    private volatile Thread thread;
+
+    // protocol bookkeeping, guarded by lock
+    private long token;
+    private Object lastResponse;
+
+    public Query(String id, String slug, String sql, Session session)
+    {
+        this.id = requireNonNull(id, "id is null");
+        this.slug = requireNonNull(slug, "slug is null");
+        this.sql = requireNonNull(sql, "sql is null");
+        this.session = requireNonNull(session, "session is null");
+    }
+
+    public String id()
+    {
+        return id;
+    }
+
+    public String slug()
+    {
+        return slug;
+    }
+
+    public String sql()
+    {
+        return sql;
+    }
+
+    public Session session()
+    {
+        return session;
+    }
+
+    public QueryStats stats()
+    {
+        return stats;
+    }
+
+    public QueryState state()
+    {
+        return state;
+    }
+
+    public Optional<List<ResultColumn>> columns()
+    {
+        return Optional.ofNullable(columns);
+    }
+
+    public Optional<GlauxException> error()
+    {
+        return Optional.ofNullable(error);
+    }
+
+    public Optional<StatementResult> result()
+    {
+        return Optional.ofNullable(result);
+    }
+
+    public boolean isCanceled()
+    {
+        return canceled.get();
+    }
+
+    public long createdMillis()
+    {
+        return createdMillis;
+    }
+
+    public long elapsedMillis()
+    {
+        long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        return (end - createdNanos) / 1_000_000;
+    }
+
+    public Object lock()
+    {
+        return lock;
+    }
+
+    public long token()
+    {
+        return token;
+    }
+
+    public void setResponse(long token, Object response)
+    {
+        this.token = token;
+        this.lastResponse = response;
+    }
+
+    public Object lastResponse()
+    {
+        return lastResponse;
+    }
+
+    /** Runs the statement on the calling thread until all pages are handed to the buffer. */
+    public void run(StatementRunner runner, RowEncoder encoder)
+    {
+        thread = Thread.currentThread();
+        try {
+            state = QueryState.PLANNING;
+            StatementResult statementResult = runner.run(this);
+            result = statementResult;
+            try {
+                columns = statementResult.columns();
+                state = QueryState.RUNNING;
+                var rows = statementResult.rows();
+                List<List<Object>> page = new ArrayList<>();
+                while (!canceled.get() && rows.hasNext()) {
+                    page.add(encoder.encode(columns, rows.next()));
+                    if (page.size() >= PAGE_ROWS) {
+                        offer(page);
+                        page = new ArrayList<>();
+                    }
+                }
+                if (!page.isEmpty()) {
+                    offer(page);
+                }
+            }
+            finally {
+                statementResult.resources().close();
+            }
+            if (canceled.get()) {
+                throw new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled");
+            }
+            state = QueryState.FINISHING;
+            producerDone = true;
+        }
+        catch (Throwable t) {
+            fail(t);
+        }
+        finally {
+            thread = null;
+        }
+    }
+
+    private void offer(List<List<Object>> page)
+            throws InterruptedException
+    {
+        stats.outputRows.addAndGet(page.size());
+        while (!canceled.get()) {
+            if (pages.offer(page, 100, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        }
+    }
+
+    /** The next page of rows, waiting up to {@code waitMillis}; empty when none is ready yet or none is left. */
+    public Optional<List<List<Object>>> nextPage(long waitMillis)
+            throws InterruptedException
+    {
+        List<List<Object>> page = pages.poll();
+        if (page == null && !isDrained()) {
+            page = pages.poll(waitMillis, TimeUnit.MILLISECONDS);
+        }
+        if (page == null && producerDone && pages.isEmpty() && state == QueryState.FINISHING) {
+            finish();
+        }
+        return Optional.ofNullable(page);
+    }
+
+    private boolean isDrained()
+    {
+        return state == QueryState.FAILED || (producerDone && pages.isEmpty());
+    }
+
+    private void finish()
+    {
+        if (!state.isDone()) {
+            endNanos = System.nanoTime();
+            state = QueryState.FINISHED;
+        }
+    }
+
+    public void cancel()
+    {
+        if (canceled.compareAndSet(false, true)) {
+            if (!state.isDone()) {
+                fail(new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled"));
+            }
+            Thread running = thread;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+    }
+
+    public void fail(Throwable t)
+    {
+        GlauxException failure = toGlauxException(t);
+        synchronized (this) {
+            if (state.isDone()) {
+                return;
+            }
+            error = failure;
+            endNanos = System.nanoTime();
+            state = QueryState.FAILED;
+        }
+        pages.clear();
+        if (failure.errorCode().category() == io.glaux.spi.error.ErrorCategory.INTERNAL_ERROR && failure.errorCode() != ErrorCode.WORKER_FAILED) {
+            LOG.error("Query {} failed", id, t);
+        }
+        else {
+            LOG.info("Query {} failed: {} {}", id, failure.errorCode(), failure.getMessage());
+        }
+    }
+
+    /** Finds the Glaux error in a cause chain (Calcite's generated code wraps exceptions). */
+    public static GlauxException toGlauxException(Throwable t)
+    {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof GlauxException glaux) {
+                return glaux;
+            }
+        }
+        if (t instanceof InterruptedException) {
+            return new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", t);
+        }
+        if (t instanceof ArithmeticException) {
+            return new GlauxException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", t);
+        }
+        if (t instanceof NumberFormatException) {
+            return new GlauxException(ErrorCode.INVALID_CAST_ARGUMENT, "Cannot cast value: " + t.getMessage(), t);
+        }
+        if (t instanceof OutOfMemoryError) {
+            return new GlauxException(ErrorCode.EXCEEDED_MEMORY_LIMIT, "Query exceeded the coordinator's memory", t);
+        }
+        return new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Internal error: " + t, t);
+    }
+}

@@ -1,0 +1,83 @@
+package io.glaux.coordinator.query;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Creates, runs and remembers queries. Finished queries are kept (bounded) for the history. */
+public final class QueryManager
+        implements AutoCloseable
+{
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+    private static final int MAX_HISTORY = 200;
+
+    private final StatementRunner runner;
+    private final RowEncoder encoder = new RowEncoder();
+    private final Map<String, Query> queries = new ConcurrentHashMap<>();
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final String instanceId = randomSuffix();
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("query-", 0).daemon().factory());
+
+    public QueryManager(StatementRunner runner)
+    {
+        this.runner = requireNonNull(runner, "runner is null");
+    }
+
+    public Query submit(String sql, Session session)
+    {
+        String id = ID_TIME.format(LocalDateTime.now(ZoneOffset.UTC)) + "_" + String.format("%05d", sequence.incrementAndGet() % 100_000) + "_" + instanceId;
+        Query query = new Query(id, randomSuffix() + randomSuffix(), sql, session);
+        queries.put(id, query);
+        executor.execute(() -> query.run(runner, encoder));
+        prune();
+        return query;
+    }
+
+    public Optional<Query> get(String id)
+    {
+        return Optional.ofNullable(queries.get(id));
+    }
+
+    public List<Query> all()
+    {
+        List<Query> list = new ArrayList<>(queries.values());
+        list.sort(Comparator.comparingLong(Query::createdMillis).reversed());
+        return list;
+    }
+
+    private void prune()
+    {
+        if (queries.size() <= MAX_HISTORY) {
+            return;
+        }
+        all().stream().skip(MAX_HISTORY).filter(query -> query.state().isDone()).forEach(query -> queries.remove(query.id()));
+    }
+
+    private static String randomSuffix()
+    {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            sb.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close()
+    {
+        queries.values().forEach(Query::cancel);
+        executor.shutdownNow();
+    }
+}

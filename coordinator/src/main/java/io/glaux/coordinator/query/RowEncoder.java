@@ -1,0 +1,93 @@
+package io.glaux.coordinator.query;
+
+import org.apache.calcite.rel.type.RelDataType;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes rows of Calcite Java values into the JSON values of the Trino protocol: numbers and booleans
+ * as JSON, dates {@code 2024-01-01}, timestamps {@code 2024-01-01 12:34:56.789}, decimals as strings,
+ * NaN and infinities as strings, arrays/maps/rows as JSON arrays/objects.
+ */
+public final class RowEncoder
+{
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    public List<Object> encode(List<ResultColumn> columns, Object row)
+    {
+        List<Object> values = new ArrayList<>(columns.size());
+        if (columns.size() == 1) {
+            // Calcite hands one-column rows over as the bare value
+            Object value = row instanceof Object[] array && array.length == 1 ? array[0] : row;
+            values.add(encodeValue(columns.getFirst().type(), value));
+            return values;
+        }
+        Object[] array = (Object[]) row;
+        for (int i = 0; i < columns.size(); i++) {
+            values.add(encodeValue(columns.get(i).type(), array[i]));
+        }
+        return values;
+    }
+
+    public static Object encodeValue(RelDataType type, Object value)
+    {
+        if (value == null) {
+            return null;
+        }
+        return switch (type.getSqlTypeName()) {
+            case BOOLEAN -> value;
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> ((Number) value).longValue();
+            case REAL, FLOAT, DOUBLE -> {
+                double d = ((Number) value).doubleValue();
+                if (Double.isNaN(d)) {
+                    yield "NaN";
+                }
+                if (Double.isInfinite(d)) {
+                    yield d > 0 ? "Infinity" : "-Infinity";
+                }
+                yield type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.REAL ? (Object) ((Number) value).floatValue() : (Object) d;
+            }
+            case DECIMAL -> value instanceof BigDecimal decimal ? decimal.setScale(Math.max(type.getScale(), 0), java.math.RoundingMode.HALF_UP).toPlainString() : value.toString();
+            case CHAR, VARCHAR -> value.toString();
+            case DATE -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+            case TIMESTAMP -> TIMESTAMP.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC));
+            case TIME -> java.time.LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
+            case BINARY, VARBINARY -> value instanceof byte[] bytes ? java.util.Base64.getEncoder().encodeToString(bytes)
+                    : value instanceof org.apache.calcite.avatica.util.ByteString bytes ? java.util.Base64.getEncoder().encodeToString(bytes.getBytes()) : value.toString();
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                Iterable<?> elements = value instanceof Object[] array ? Arrays.asList(array) : (Iterable<?>) value;
+                for (Object element : elements) {
+                    list.add(encodeValue(type.getComponentType(), element));
+                }
+                yield list;
+            }
+            case MAP -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                    map.put(String.valueOf(encodeValue(type.getKeyType(), entry.getKey())), encodeValue(type.getValueType(), entry.getValue()));
+                }
+                yield map;
+            }
+            case ROW -> {
+                List<Object> fields = new ArrayList<>();
+                Object[] array = value instanceof Object[] a ? a : ((List<?>) value).toArray();
+                for (int i = 0; i < type.getFieldCount(); i++) {
+                    fields.add(encodeValue(type.getFieldList().get(i).getType(), array[i]));
+                }
+                yield fields;
+            }
+            default -> value.toString();
+        };
+    }
+}

@@ -1,0 +1,75 @@
+package io.glaux.coordinator.server;
+
+import static java.util.Objects.requireNonNull;
+
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.security.KeyStore;
+
+/** Jetty serving one handler over HTTPS only. */
+public final class HttpsServer
+        implements AutoCloseable
+{
+    private final Server server;
+    private final ServerConnector connector;
+
+    public HttpsServer(String host, int port, KeyStore keyStore, char[] keyStorePassword, KeyStore trustStore, Handler handler)
+    {
+        requireNonNull(handler, "handler is null");
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("http");
+        server = new Server(threads);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(keyStore);
+        ssl.setKeyStorePassword(new String(keyStorePassword));
+        if (trustStore != null) {
+            // nodes present their certificates (announcements); clients need not
+            ssl.setTrustStore(trustStore);
+            ssl.setWantClientAuth(true);
+        }
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        config.addCustomizer(secure);
+        connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(config));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(handler);
+    }
+
+    public void start()
+            throws Exception
+    {
+        server.start();
+    }
+
+    public int port()
+    {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            server.stop();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Cannot stop the HTTPS server: " + e.getMessage(), e);
+        }
+    }
+}
