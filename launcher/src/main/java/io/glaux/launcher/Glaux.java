@@ -1,0 +1,101 @@
+package io.glaux.launcher;
+
+import io.glaux.cli.GlauxCli;
+import io.glaux.coordinator.Coordinator;
+import io.glaux.coordinator.CoordinatorConfig;
+import io.glaux.launcher.demo.DemoCommand;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.worker.WorkerMain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The one launcher: {@code glaux demo | coordinator | worker | sql}. The {@code ./glaux} script at the
+ * repository root builds if needed, finds JDK 25 and runs this class with the JVM flags Arrow needs.
+ */
+public final class Glaux
+{
+    private Glaux() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            usage();
+            System.exit(args.length == 0 ? 2 : 0);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "demo" -> DemoCommand.run(rest);
+                case "coordinator" -> runCoordinator(rest);
+                case "worker" -> WorkerMain.main(rest);
+                case "sql" -> System.exit(GlauxCli.run(rest, System.in, System.out, System.err));
+                default -> {
+                    System.err.println("Unknown command: " + args[0]);
+                    usage();
+                    System.exit(2);
+                }
+            }
+        }
+        catch (GlauxException e) {
+            System.err.println("glaux " + args[0] + ": " + e.errorCode() + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void usage()
+    {
+        System.err.println("""
+                usage: glaux <command> [options]
+                  demo          start an embedded stack (object store, metastore, coordinator, 2 workers) with sample logs
+                                  --data-dir DIR (default ./data)  --port N (default 8443)
+                  coordinator   --config etc/config.properties
+                  worker        --config etc/worker.properties
+                  sql           the SQL command-line client (glaux sql --help)""");
+    }
+
+    private static void runCoordinator(String[] args)
+            throws Exception
+    {
+        Path config = Path.of("etc/config.properties");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            }
+        }
+        Coordinator coordinator = Coordinator.start(CoordinatorConfig.fromProperties(load(config)));
+        System.out.println("coordinator listening on https://127.0.0.1:" + coordinator.httpsPort());
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                coordinator.close();
+            }
+            catch (Exception ignored) {
+                // shutting down
+            }
+            stop.countDown();
+        }));
+        stop.await();
+    }
+
+    static Map<String, String> load(Path file)
+            throws IOException
+    {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        }
+        Map<String, String> map = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name).trim()));
+        return map;
+    }
+}
