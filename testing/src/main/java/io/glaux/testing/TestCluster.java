@@ -1,0 +1,165 @@
+package io.glaux.testing;
+
+import io.glaux.catalog.embedded.EmbeddedMetastore;
+import io.glaux.coordinator.Coordinator;
+import io.glaux.coordinator.CoordinatorConfig;
+import io.glaux.launcher.demo.DemoDataset;
+import io.glaux.launcher.objectstore.EmbeddedObjectStore;
+import io.glaux.worker.WorkerMain;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * An in-process Glaux cluster on loopback with real parts: S3Proxy (filesystem backend), the real
+ * Hive metastore (Derby), the coordinator over HTTPS, and workers serving Arrow Flight over mutual TLS.
+ * It loads the generated access-log table {@code hive.web.access_logs}.
+ */
+public final class TestCluster
+        implements AutoCloseable
+{
+    public static final String ACCESS_KEY = "test-access";
+    public static final String SECRET_KEY = "test-secret-key";
+
+    private final Path dataDir;
+    private final EmbeddedObjectStore objectStore;
+    private final EmbeddedMetastore metastore;
+    private final Coordinator coordinator;
+    private final List<WorkerMain.Handle> workers = new ArrayList<>();
+
+    private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay)
+            throws Exception
+    {
+        this.dataDir = dataDir;
+        objectStore = EmbeddedObjectStore.start(dataDir.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
+        metastore = EmbeddedMetastore.start(dataDir.resolve("metastore"), 0);
+        Map<String, String> config = new HashMap<>();
+        config.put(CoordinatorConfig.HTTP_PORT, "0");
+        config.put(CoordinatorConfig.TLS_DIR, dataDir.resolve("tls").toString());
+        config.put(CoordinatorConfig.METASTORE_URI, metastore.uri());
+        config.put(CoordinatorConfig.S3_ENDPOINT, objectStore.endpoint().toString());
+        config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
+        config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
+        config.put(CoordinatorConfig.DEFAULT_SCHEMA, DemoDataset.SCHEMA);
+        // small splits so that even the test data spreads over both workers
+        config.put(CoordinatorConfig.MAX_SPLIT_SIZE, "256kB");
+        coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
+        for (int i = 1; i <= workerCount; i++) {
+            addWorker("worker-" + i);
+        }
+        if (rowsPerDay > 0) {
+            DemoDataset.create(coordinator.objectStore(), coordinator.catalog(), dataDir.resolve("generated"), DemoDataset.BUCKET,
+                    DemoDataset.SCHEMA, DemoDataset.TABLE, 3, rowsPerDay, filesPerDay);
+        }
+        waitForWorkers(workerCount);
+    }
+
+    public static TestCluster start(Path dataDir, int workers, int rowsPerDay, int filesPerDay)
+            throws Exception
+    {
+        Files.createDirectories(dataDir);
+        return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay);
+    }
+
+    public WorkerMain.Handle addWorker(String nodeId)
+    {
+        Properties properties = new Properties();
+        properties.setProperty("node.id", nodeId);
+        properties.setProperty("node.data-dir", dataDir.resolve(nodeId).toString());
+        properties.setProperty("tls.dir", dataDir.resolve("tls").toString());
+        properties.setProperty("flight.port", "0");
+        properties.setProperty("coordinator.uri", "https://127.0.0.1:" + coordinator.httpsPort());
+        properties.setProperty("coordinator.announce-interval", "200ms");
+        properties.setProperty("s3.endpoint", objectStore.endpoint().toString());
+        properties.setProperty("s3.access-key", ACCESS_KEY);
+        properties.setProperty("s3.secret-key", SECRET_KEY);
+        WorkerMain.Handle handle = WorkerMain.start(properties);
+        workers.add(handle);
+        return handle;
+    }
+
+    public void waitForWorkers(int count)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (coordinator.nodeManager().activeWorkers().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("workers did not announce: " + coordinator.nodeManager().allWorkers());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public List<WorkerMain.Handle> workers()
+    {
+        return workers;
+    }
+
+    public Coordinator coordinator()
+    {
+        return coordinator;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    /** Where the table's Parquet files lie on local disk (the object store's filesystem backend). */
+    public Path tableDirectory()
+    {
+        return dataDir.resolve("s3").resolve(DemoDataset.BUCKET).resolve(DemoDataset.PREFIX);
+    }
+
+    public Path caCertificate()
+    {
+        return dataDir.resolve("tls").resolve("ca.pem");
+    }
+
+    public String serverUri()
+    {
+        return "https://localhost:" + coordinator.httpsPort();
+    }
+
+    public String jdbcUrl()
+    {
+        return "jdbc:trino://localhost:" + coordinator.httpsPort() + "/hive/" + DemoDataset.SCHEMA + "?SSL=true&SSLTrustStorePath=" + caCertificate();
+    }
+
+    public Connection jdbc()
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", "test");
+        return DriverManager.getConnection(jdbcUrl(), properties);
+    }
+
+    public EmbeddedObjectStore objectStore()
+    {
+        return objectStore;
+    }
+
+    public EmbeddedMetastore metastore()
+    {
+        return metastore;
+    }
+
+    @Override
+    public void close()
+    {
+        for (WorkerMain.Handle worker : workers) {
+            worker.close();
+        }
+        coordinator.close();
+        metastore.close();
+        objectStore.close();
+    }
+}
