@@ -1,0 +1,107 @@
+package io.glaux.benchmark;
+
+import io.glaux.testing.TestCluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Glaux against DuckDB on the same Parquet files, in one run on one machine. Glaux runs as the
+ * in-process cluster (coordinator + 2 workers, real HTTPS, Flight over mTLS, S3Proxy) and is queried
+ * through the Trino JDBC driver; DuckDB reads the object store's files straight from local disk.
+ * Each query runs {@code --warmup} times untimed, then {@code --runs} times; medians are compared.
+ */
+public final class Benchmark
+{
+    private static final List<String> QUERIES = List.of(
+            "SELECT count(*), sum(bytes) FROM access_logs WHERE status >= 500",
+            "SELECT status, count(*), sum(bytes), avg(latency) FROM access_logs GROUP BY status",
+            "SELECT url, count(*) AS c FROM access_logs WHERE method = 'GET' GROUP BY url ORDER BY c DESC LIMIT 10",
+            "SELECT count(*) FROM access_logs WHERE dt = '2024-03-02' AND url LIKE '/api/%' AND latency > 0.5",
+            "SELECT 1");
+
+    private Benchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        int rowsPerDay = 340_000;
+        int runs = 5;
+        int warmup = 2;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows-per-day" -> rowsPerDay = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rows-per-day N --runs N --warmup N)");
+            }
+        }
+        Path dir = Files.createTempDirectory("glaux-bench");
+        System.out.printf("Generating %,d rows (3 days, 2 Parquet files per day) and starting the cluster in %s ...%n", 3L * rowsPerDay, dir);
+        try (TestCluster cluster = TestCluster.start(dir, 2, rowsPerDay, 2);
+                Connection glaux = cluster.jdbc();
+                Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
+            Path files = cluster.tableDirectory();
+            long bytes;
+            try (Stream<Path> paths = Files.walk(files)) {
+                bytes = paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+            }
+            long rows = 3L * rowsPerDay;
+            try (Statement statement = duckdb.createStatement()) {
+                statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+                statement.execute("CREATE VIEW access_logs AS SELECT * FROM read_parquet('" + files + "/*/*.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR})");
+            }
+            System.out.printf("Table: %,d rows, %.1f MB of Parquet; %d cores; median of %d runs after %d warm-up runs%n%n",
+                    rows, bytes / 1e6, Runtime.getRuntime().availableProcessors(), runs, warmup);
+            System.out.printf("%-100s %10s %10s %8s %12s %10s%n", "query", "glaux ms", "duckdb ms", "ratio", "glaux rows/s", "glaux MB/s");
+            for (String query : QUERIES) {
+                double glauxMillis = median(glaux, query, runs, warmup);
+                double duckMillis = median(duckdb, query, runs, warmup);
+                boolean scan = query.contains("FROM");
+                System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx %12s %10s%n", query, glauxMillis, duckMillis, glauxMillis / duckMillis,
+                        scan ? String.format(Locale.ROOT, "%,.0f", rows / (glauxMillis / 1000)) : "-",
+                        scan ? String.format(Locale.ROOT, "%.0f", bytes / 1e6 / (glauxMillis / 1000)) : "-");
+            }
+            System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
+                    + " Glaux goes through HTTPS, the object store and Arrow Flight.");
+        }
+    }
+
+    private static double median(Connection connection, String sql, int runs, int warmup)
+            throws SQLException
+    {
+        for (int i = 0; i < warmup; i++) {
+            execute(connection, sql);
+        }
+        double[] times = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            execute(connection, sql);
+            times[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(times);
+        return times[runs / 2];
+    }
+
+    private static List<Object> execute(Connection connection, String sql)
+            throws SQLException
+    {
+        List<Object> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
+            while (resultSet.next()) {
+                values.add(resultSet.getObject(1));
+            }
+        }
+        return values;
+    }
+}
