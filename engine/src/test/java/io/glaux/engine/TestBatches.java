@@ -1,6 +1,6 @@
 package io.glaux.engine;
 
-import io.glaux.engine.expr.ArrowTypeMapping;
+import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -38,7 +38,7 @@ public final class TestBatches
         for (int c = 0; c < types.size(); c++) {
             names.add("col" + c);
         }
-        Schema schema = ArrowTypeMapping.toSchema(names, types);
+        Schema schema = ArrowTypes.toArrowSchema(names, types);
         List<FieldVector> vectors = new ArrayList<>();
         for (int c = 0; c < types.size(); c++) {
             FieldVector vector = schema.getFields().get(c).createVector(allocator);

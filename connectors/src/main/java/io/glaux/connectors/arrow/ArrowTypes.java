@@ -39,6 +39,19 @@ public final class ArrowTypes
         return field(name, type, true);
     }
 
+    /** A schema with one nullable field per name and type. */
+    public static Schema toArrowSchema(List<String> names, List<Type> types)
+    {
+        if (names.size() != types.size()) {
+            throw new IllegalArgumentException("names and types differ in size");
+        }
+        List<Field> fields = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            fields.add(toArrowField(names.get(i), types.get(i)));
+        }
+        return new Schema(fields);
+    }
+
     /** The schema of the batches a scan of {@code columns} produces, in order. */
     public static Schema toArrowSchema(List<ColumnHandle> columns)
     {

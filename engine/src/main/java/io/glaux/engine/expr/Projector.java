@@ -64,7 +64,7 @@ public final class Projector
             }
         }
         outputTypes = List.copyOf(types);
-        schema = ArrowTypeMapping.toSchema(names, outputTypes);
+        schema = io.glaux.connectors.arrow.ArrowTypes.toArrowSchema(names, outputTypes);
     }
 
     /** Output columns named {@code c0, c1, ...}. */

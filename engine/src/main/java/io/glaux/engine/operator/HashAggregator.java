@@ -2,7 +2,7 @@ package io.glaux.engine.operator;
 
 import static java.util.Objects.requireNonNull;
 
-import io.glaux.engine.expr.ArrowTypeMapping;
+import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.PhysicalType;
 import io.glaux.engine.expr.Selection;
@@ -108,7 +108,7 @@ public final class HashAggregator
             names.add("a" + i);
         }
         outputTypes = List.copyOf(types);
-        outputSchema = ArrowTypeMapping.toSchema(names, outputTypes);
+        outputSchema = ArrowTypes.toArrowSchema(names, outputTypes);
 
         this.allocator = allocator.newChildAllocator("hash-aggregator", 0, Long.MAX_VALUE);
         if (keys.length == 0) {

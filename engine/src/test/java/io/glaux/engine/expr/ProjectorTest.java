@@ -342,7 +342,7 @@ class ProjectorTest
     void copiesAndTransfersTypesItCannotComputeOn()
     {
         Type decimal = new Type.Decimal(10, 2);
-        org.apache.arrow.vector.DecimalVector vector = (org.apache.arrow.vector.DecimalVector) ArrowTypeMapping.toField("d", decimal).createVector(allocator);
+        org.apache.arrow.vector.DecimalVector vector = (org.apache.arrow.vector.DecimalVector) io.glaux.connectors.arrow.ArrowTypes.toArrowField("d", decimal).createVector(allocator);
         vector.allocateNew(4);
         vector.setSafe(0, new java.math.BigDecimal("1.25"));
         vector.setNull(1);
