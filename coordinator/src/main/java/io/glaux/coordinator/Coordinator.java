@@ -3,7 +3,6 @@ package io.glaux.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.Catalog;
-import io.glaux.catalog.hive.HiveCatalogConfig;
 import io.glaux.catalog.hive.HiveMetastoreCatalog;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.ObjectStoreConfig;
@@ -46,7 +45,7 @@ public final class Coordinator
         requireNonNull(config, "config is null");
         tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
         allocator = new RootAllocator();
-        catalog = new HiveMetastoreCatalog(HiveCatalogConfig.of(config.metastoreUri()));
+        catalog = new HiveMetastoreCatalog(config.metastore());
         objectStore = new ObjectStore(ObjectStoreConfig.of(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey()).withRegion(config.s3Region()));
         nodeManager = new NodeManager(config.workerExpiry());
         workerClients = new WorkerClients(tls, allocator);

@@ -2,6 +2,7 @@ package io.glaux.coordinator;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.catalog.hive.HiveCatalogConfig;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -18,7 +19,7 @@ public record CoordinatorConfig(
         String httpHost,
         int httpPort,
         Path tlsDir,
-        String metastoreUri,
+        HiveCatalogConfig metastore,
         URI s3Endpoint,
         String s3AccessKey,
         String s3SecretKey,
@@ -31,7 +32,7 @@ public record CoordinatorConfig(
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
     public static final String TLS_DIR = "tls.dir";
-    public static final String METASTORE_URI = "hive.metastore.uri";
+    public static final String METASTORE_URI = HiveCatalogConfig.METASTORE_URI;
     public static final String S3_ENDPOINT = "s3.endpoint";
     public static final String S3_ACCESS_KEY = "s3.access-key";
     public static final String S3_SECRET_KEY = "s3.secret-key";
@@ -45,7 +46,7 @@ public record CoordinatorConfig(
     {
         requireNonNull(httpHost, "httpHost is null");
         requireNonNull(tlsDir, "tlsDir is null");
-        requireNonNull(metastoreUri, "metastoreUri is null");
+        requireNonNull(metastore, "metastore is null");
         requireNonNull(s3Endpoint, "s3Endpoint is null");
         requireNonNull(s3AccessKey, "s3AccessKey is null");
         requireNonNull(s3SecretKey, "s3SecretKey is null");
@@ -61,7 +62,7 @@ public record CoordinatorConfig(
                 properties.getOrDefault(HTTP_HOST, "127.0.0.1"),
                 Integer.parseInt(properties.getOrDefault(HTTP_PORT, "8443")),
                 Path.of(required(properties, TLS_DIR)),
-                required(properties, METASTORE_URI),
+                metastore(properties),
                 URI.create(required(properties, S3_ENDPOINT)),
                 required(properties, S3_ACCESS_KEY),
                 required(properties, S3_SECRET_KEY),
@@ -70,6 +71,17 @@ public record CoordinatorConfig(
                 properties.getOrDefault(DEFAULT_SCHEMA, "default"),
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
                 Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))));
+    }
+
+    private static HiveCatalogConfig metastore(Map<String, String> properties)
+    {
+        required(properties, METASTORE_URI);
+        try {
+            return HiveCatalogConfig.fromProperties(properties);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid metastore configuration: " + e.getMessage(), e);
+        }
     }
 
     private static String required(Map<String, String> properties, String key)

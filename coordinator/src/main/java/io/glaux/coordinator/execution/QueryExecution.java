@@ -36,7 +36,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,10 @@ public final class QueryExecution
 {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
     private static final Object END = new Object();
+    /** Tasks the splits of one scan are grouped into, per worker. */
+    private static final int TASKS_PER_WORKER = 4;
+    /** Tasks of one scan a worker runs at once (each runs its splits in parallel on the worker). */
+    private static final int TASK_SLOTS_PER_WORKER = 2;
 
     private final Query query;
     private final Catalog catalog;
@@ -183,24 +189,12 @@ public final class QueryExecution
                 throw new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "No workers are available to run the query");
             }
             query.stats().nodes.set(workers.size() + 1);
-            Map<WorkerNode, List<Split>> assignment = new LinkedHashMap<>();
-            for (int i = 0; i < splits.size(); i++) {
-                assignment.computeIfAbsent(workers.get(i % workers.size()), key -> new ArrayList<>()).add(splits.get(i));
-            }
 
             merger = fragment.aggregation()
                     .map(aggregation -> new HashAggregator(aggregation.finalStep(), finalInputTypes(fragment), allocator))
                     .orElse(null);
             HashAggregator finalMerger = merger;
-            AtomicInteger remaining = new AtomicInteger(assignment.size());
-            int taskId = 0;
-            for (Map.Entry<WorkerNode, List<Split>> entry : assignment.entrySet()) {
-                Task task = new Task(query.id(), taskId++, fragment, entry.getValue());
-                Thread thread = Thread.ofVirtual().name("scan-" + query.id() + "-" + task.taskId()).unstarted(
-                        () -> runTask(entry.getKey(), task, finalMerger, remaining));
-                threads.add(thread);
-            }
-            if (assignment.isEmpty()) {
+            if (splits.isEmpty()) {
                 if (finalMerger != null) {
                     // no split survived pruning: a global aggregation still has one row (count 0)
                     try (FragmentRunner empty = new FragmentRunner(fragment, QueryExecution::noPageSources, allocator)) {
@@ -208,6 +202,28 @@ public final class QueryExecution
                     }
                 }
                 finishScan(finalMerger);
+                return;
+            }
+            // Several tasks per worker, pulled from one queue: a worker that finishes early takes more,
+            // and each finished task advances the query's split progress.
+            Queue<Task> pending = new ConcurrentLinkedQueue<>();
+            int splitsPerTask = Math.max(1, ceilDiv(splits.size(), workers.size() * TASKS_PER_WORKER));
+            for (int from = 0, taskId = 0; from < splits.size(); from += splitsPerTask, taskId++) {
+                pending.add(new Task(query.id(), taskId, fragment, splits.subList(from, Math.min(splits.size(), from + splitsPerTask))));
+            }
+            int drivers = Math.min(pending.size(), workers.size() * TASK_SLOTS_PER_WORKER);
+            AtomicInteger remaining = new AtomicInteger(drivers);
+            for (int i = 0; i < drivers; i++) {
+                WorkerNode worker = workers.get(i % workers.size());
+                threads.add(Thread.ofVirtual().name("scan-" + query.id() + "-" + worker.nodeId() + "-" + i).unstarted(() -> {
+                    Task task;
+                    while (!closed && failure.get() == null && (task = pending.poll()) != null) {
+                        runTask(worker, task, finalMerger);
+                    }
+                    if (remaining.decrementAndGet() == 0 && failure.get() == null && !closed) {
+                        finishScan(finalMerger);
+                    }
+                }));
             }
             threads.forEach(Thread::start);
         }
@@ -225,7 +241,7 @@ public final class QueryExecution
             return types;
         }
 
-        private void runTask(WorkerNode worker, Task task, HashAggregator merger, AtomicInteger remaining)
+        private void runTask(WorkerNode worker, Task task, HashAggregator merger)
         {
             query.stats().runningSplits.addAndGet(task.splits().size());
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
@@ -257,9 +273,6 @@ public final class QueryExecution
             }
             finally {
                 query.stats().runningSplits.addAndGet(-task.splits().size());
-            }
-            if (remaining.decrementAndGet() == 0 && failure.get() == null) {
-                finishScan(merger);
             }
         }
 
@@ -390,6 +403,11 @@ public final class QueryExecution
             TupleDomain pruning, BufferAllocator allocator)
     {
         throw new IllegalStateException("no split to read");
+    }
+
+    private static int ceilDiv(int a, int b)
+    {
+        return (a + b - 1) / b;
     }
 
     private static long batchBytes(org.apache.arrow.vector.VectorSchemaRoot batch)
