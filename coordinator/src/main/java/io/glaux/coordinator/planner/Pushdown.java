@@ -39,9 +39,10 @@ final class Pushdown
 {
     private Pushdown() {}
 
-    static RelNode apply(RelNode root)
+    static RelNode apply(RelNode root, ScanFieldTrimmer trimmer)
     {
-        return pruneColumns(push(root));
+        // trimming keeps the row type of the root: the query's result columns do not change
+        return pruneColumns(trimmer.trim(push(root)));
     }
 
     private static RelNode push(RelNode node)
@@ -231,6 +232,40 @@ final class Pushdown
     }
 
     private static GlauxTableScan pruneScanColumns(GlauxTableScan scan)
+    {
+        return pruneColumnsOf(pruneAggregationInputs(scan));
+    }
+
+    /** An aggregation reads only some projections (its keys and arguments): drop the others. */
+    private static GlauxTableScan pruneAggregationInputs(GlauxTableScan scan)
+    {
+        if (scan.aggregation().isEmpty()) {
+            return scan;
+        }
+        Aggregation aggregation = scan.aggregation().get();
+        TreeSet<Integer> used = new TreeSet<>(aggregation.groupKeys());
+        for (AggregateCall call : aggregation.aggregates()) {
+            if (call.input() >= 0) {
+                used.add(call.input());
+            }
+        }
+        if (used.size() == scan.projections().size()) {
+            return scan;
+        }
+        int[] mapping = new int[scan.projections().size()];
+        List<Expression> projections = new ArrayList<>();
+        for (int index : used) {
+            mapping[index] = projections.size();
+            projections.add(scan.projections().get(index));
+        }
+        List<Integer> keys = aggregation.groupKeys().stream().map(key -> mapping[key]).toList();
+        List<AggregateCall> calls = aggregation.aggregates().stream()
+                .map(call -> call.input() < 0 ? call : new AggregateCall(call.function(), mapping[call.input()], call.outputType()))
+                .toList();
+        return scan.with(scan.filter(), projections, Optional.of(new Aggregation(keys, calls)), scan.limit(), scan.getRowType());
+    }
+
+    private static GlauxTableScan pruneColumnsOf(GlauxTableScan scan)
     {
         TreeSet<Integer> used = new TreeSet<>();
         scan.filter().ifPresent(filter -> collectInputs(filter, used));

@@ -27,6 +27,7 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelCollationTraitDef;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
@@ -153,7 +154,7 @@ public final class QueryPlanner
         HepPlanner hep = new HepPlanner(NORMALIZE);
         hep.setRoot(logical);
         RelNode normalized = hep.findBestExp();
-        RelNode pushed = Pushdown.apply(normalized);
+        RelNode pushed = Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
 
         RelNode physical = pushed;
         if (!(pushed instanceof EnumerableRel)) {

@@ -1,0 +1,155 @@
+package io.glaux.coordinator.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glaux.catalog.Catalog;
+import io.glaux.catalog.model.Column;
+import io.glaux.catalog.model.Database;
+import io.glaux.catalog.model.Partition;
+import io.glaux.catalog.model.StorageFormat;
+import io.glaux.catalog.model.Table;
+import io.glaux.coordinator.metadata.HiveCatalogSchema;
+import io.glaux.spi.type.Type;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the planner pushes into the scan, read from the physical plan. */
+class TestPushdown
+{
+    private static final Table LOGS = Table.external("web", "logs",
+            List.of(new Column("status", Type.INTEGER), new Column("bytes", Type.BIGINT), new Column("url", Type.VARCHAR),
+                    new Column("agent", Type.VARCHAR), new Column("latency", Type.DOUBLE)),
+            List.of(new Column("dt", Type.VARCHAR)), StorageFormat.PARQUET, "s3://b/logs/", Map.of());
+
+    private final QueryPlanner planner;
+
+    TestPushdown()
+    {
+        CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+        root.add("hive", new HiveCatalogSchema("hive", new OneTableCatalog()));
+        planner = new QueryPlanner(root);
+    }
+
+    @Test
+    void aggregationReadsOnlyItsColumns()
+    {
+        String plan = explain("SELECT count(*), sum(bytes) FROM logs WHERE status >= 500");
+        assertThat(plan).contains("columns=[[status, bytes]]").contains("aggregation=").contains("GREATER_THAN_OR_EQUAL");
+        // fully pushed: the scan is the whole plan
+        assertThat(plan.strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void groupByPushesKeysAndAggregates()
+    {
+        String plan = explain("SELECT status, count(*), max(latency) FROM logs WHERE dt = '2024-03-01' GROUP BY status");
+        assertThat(plan).contains("columns=[[status, latency, dt]]").contains("aggregation=[Aggregation[groupKeys=[0]");
+    }
+
+    @Test
+    void averageAndDistinctAreRewrittenThenPushed()
+    {
+        assertThat(explain("SELECT avg(latency) FROM logs")).contains("function=SUM").contains("function=COUNT");
+        assertThat(explain("SELECT count(DISTINCT url) FROM logs")).contains("groupKeys=[0]").contains("columns=[[url]]");
+    }
+
+    @Test
+    void whatTheEngineCannotRunStaysAbove()
+    {
+        String plan = explain("SELECT upper(url) FROM logs WHERE status = 200 AND upper(agent) LIKE 'CURL%'");
+        // the comparison goes down; upper() does not, but only the columns it needs are read
+        assertThat(plan).contains("EQUAL").contains("columns=[[status, url, agent]]");
+        assertThat(plan).contains("EnumerableCalc");
+    }
+
+    @Test
+    void limitWithoutOrderGoesToTheScan()
+    {
+        assertThat(explain("SELECT url FROM logs LIMIT 5")).contains("limit=[5]").contains("columns=[[url]]");
+    }
+
+    private String explain(String sql)
+    {
+        return planner.plan(sql, "hive", "web").explain();
+    }
+
+    /** The catalog API over one in-memory table definition: pushdown depends on nothing else. */
+    private static final class OneTableCatalog
+            implements Catalog
+    {
+        @Override
+        public List<String> listSchemas()
+        {
+            return List.of("web");
+        }
+
+        @Override
+        public Optional<Database> getSchema(String name)
+        {
+            return name.equals("web") ? Optional.of(Database.named("web")) : Optional.empty();
+        }
+
+        @Override
+        public List<String> listTables(String schema)
+        {
+            return List.of("logs");
+        }
+
+        @Override
+        public Optional<Table> getTable(String schema, String table)
+        {
+            return schema.equals("web") && table.equals("logs") ? Optional.of(LOGS) : Optional.empty();
+        }
+
+        @Override
+        public List<Partition> getPartitions(String schema, String table)
+        {
+            return List.of();
+        }
+
+        @Override
+        public List<String> listPartitionNames(String schema, String table)
+        {
+            return List.of();
+        }
+
+        @Override
+        public void createSchema(Database database, boolean ifNotExists)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void dropSchema(String name, boolean ifExists, boolean cascade)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void createTable(Table table, boolean ifNotExists)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void dropTable(String schema, String table, boolean ifExists)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void addPartitions(String schema, String table, List<Partition> partitions, boolean ifNotExists)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+}
