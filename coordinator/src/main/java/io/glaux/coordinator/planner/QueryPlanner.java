@@ -164,7 +164,11 @@ public final class QueryPlanner
         }
         Map<String, Object> parameters = new HashMap<>();
         Bindable<?> bindable = EnumerableInterpretable.toBindable(parameters, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
-        List<String> names = new ArrayList<>(root.validatedRowType.getFieldNames());
+        List<String> names = new ArrayList<>();
+        for (String name : root.validatedRowType.getFieldNames()) {
+            // an unnamed expression is _col<position> in Trino, EXPR$<n> in Calcite
+            names.add(name.startsWith("EXPR$") ? "_col" + names.size() : name);
+        }
         return new Plan(root.validatedRowType, names, bindable, parameters, RelOptUtil.toString(physical));
     }
 

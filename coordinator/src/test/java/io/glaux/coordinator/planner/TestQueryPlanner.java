@@ -33,6 +33,12 @@ class TestQueryPlanner
     }
 
     @Test
+    void unnamedColumnsAreNamedAsInTrino()
+    {
+        assertThat(planner.plan("SELECT 1, 2 AS two, 3", "hive", "default").columnNames()).containsExactly("_col0", "two", "_col2");
+    }
+
+    @Test
     void syntaxErrorHasLineAndColumn()
     {
         assertThatThrownBy(() -> planner.plan("SELECT 1,\n  2 FROM", "hive", "default"))
