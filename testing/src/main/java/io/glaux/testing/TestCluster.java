@@ -49,8 +49,6 @@ public final class TestCluster
         config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
         config.put(CoordinatorConfig.DEFAULT_SCHEMA, DemoDataset.SCHEMA);
-        // small splits so that even the test data spreads over both workers
-        config.put(CoordinatorConfig.MAX_SPLIT_SIZE, "256kB");
         coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i);

@@ -1,0 +1,95 @@
+package io.glaux.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glaux.connectors.s3.ObjectStoreStats;
+import io.glaux.worker.WorkerMain;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Pushdown proven by I/O: the coordinator lists only the partitions the filter keeps, and workers
+ * skip row groups whose statistics exclude the filter and read only the columns the query uses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestPushdownToData
+{
+    private TestCluster cluster;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        cluster = SharedCluster.get();
+    }
+
+    @Test
+    void partitionsArePrunedBeforeListing()
+            throws SQLException
+    {
+        ObjectStoreStats before = cluster.coordinator().objectStore().stats();
+        assertThat(count("SELECT count(*) FROM access_logs WHERE dt = '2024-03-02'")).isEqualTo(40_000);
+        assertThat(cluster.coordinator().objectStore().stats().minus(before).lists()).isEqualTo(1);
+
+        before = cluster.coordinator().objectStore().stats();
+        assertThat(count("SELECT count(*) FROM access_logs")).isEqualTo(120_000);
+        assertThat(cluster.coordinator().objectStore().stats().minus(before).lists()).isEqualTo(3);
+
+        before = cluster.coordinator().objectStore().stats();
+        assertThat(count("SELECT count(*) FROM access_logs WHERE dt > '2024-03-09'")).isZero();
+        assertThat(cluster.coordinator().objectStore().stats().minus(before).lists()).isZero();
+    }
+
+    @Test
+    void rowGroupStatisticsAndProjectionLimitWhatIsRead()
+            throws SQLException
+    {
+        assertThat(rowsDecoded("SELECT count(ts) FROM access_logs")).isEqualTo(120_000);
+        // ts rises within each file (two files a day): one hour of one day lies in one file's row groups
+        assertThat(rowsDecoded("SELECT count(ts) FROM access_logs WHERE ts >= TIMESTAMP '2024-03-02 03:00:00' AND ts < TIMESTAMP '2024-03-02 04:00:00'"))
+                .isEqualTo(20_000);
+        long oneColumn = bytesRead("SELECT count(*) FROM access_logs WHERE status >= 500");
+        long allColumns = bytesRead("SELECT count(*) FROM access_logs WHERE concat(url, user_agent, referrer, method, client_ip, target) IS NOT NULL AND bytes >= 0 AND latency >= 0");
+        assertThat(oneColumn).isPositive().isLessThan(allColumns / 4);
+    }
+
+    private long rowsDecoded(String sql)
+            throws SQLException
+    {
+        long before = workerStat(true);
+        count(sql);
+        return workerStat(true) - before;
+    }
+
+    private long bytesRead(String sql)
+            throws SQLException
+    {
+        long before = workerStat(false);
+        count(sql);
+        return workerStat(false) - before;
+    }
+
+    private long workerStat(boolean rows)
+    {
+        long total = 0;
+        for (WorkerMain.Handle worker : cluster.workers()) {
+            total += rows ? worker.server().stats().rowsRead() : worker.server().stats().bytesRead();
+        }
+        return total;
+    }
+
+    private long count(String sql)
+            throws SQLException
+    {
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
+            assertThat(resultSet.next()).isTrue();
+            return resultSet.getLong(1);
+        }
+    }
+}
