@@ -85,6 +85,28 @@ class TestJdbcDriver
     }
 
     @Test
+    void hiddenColumns()
+            throws SQLException
+    {
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+            try (ResultSet resultSet = statement.executeQuery("SELECT * FROM access_logs LIMIT 1")) {
+                assertThat(resultSet.getMetaData().getColumnCount()).isEqualTo(11);
+            }
+            List<String> paths = new ArrayList<>();
+            try (ResultSet resultSet = statement.executeQuery(
+                    "SELECT \"$path\", \"$file_size\", max(\"$file_modified_time\"), count(*) FROM access_logs GROUP BY 1, 2 ORDER BY 1")) {
+                while (resultSet.next()) {
+                    paths.add(resultSet.getString(1));
+                    assertThat(resultSet.getLong(2)).isPositive();
+                    assertThat(resultSet.getTimestamp(3)).isNotNull();
+                    assertThat(resultSet.getLong(4)).isEqualTo(20_000);
+                }
+            }
+            assertThat(paths).hasSize(6).first().asString().isEqualTo("s3://glaux-demo/logs/access/dt=2024-03-01/part-0.parquet");
+        }
+    }
+
+    @Test
     void syntaxErrorHasPosition()
             throws SQLException
     {

@@ -7,6 +7,7 @@ import io.glaux.catalog.model.Table;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.coordinator.planner.GlauxTableScan;
 import io.glaux.coordinator.planner.TypeMapping;
+import io.glaux.spi.type.Type;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
@@ -17,11 +18,18 @@ import org.apache.calcite.schema.impl.AbstractTable;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A metastore table as Calcite sees it: data columns then partition columns, scanned by {@link GlauxTableScan}. */
+/**
+ * A metastore table as Calcite sees it: data columns, partition columns, then the hidden columns
+ * {@code "$path"}, {@code "$file_size"} and {@code "$file_modified_time"}; scanned by {@link GlauxTableScan}.
+ */
 public final class HiveTable
         extends AbstractTable
         implements TranslatableTable
 {
+    public static final String PATH = "$path";
+    public static final String FILE_SIZE = "$file_size";
+    public static final String FILE_MODIFIED_TIME = "$file_modified_time";
+
     private final String catalogName;
     private final Table table;
     private final List<ColumnHandle> columns;
@@ -37,6 +45,10 @@ public final class HiveTable
         for (Column column : table.partitionColumns()) {
             handles.add(new ColumnHandle(column.name(), column.type(), ColumnHandle.Kind.PARTITION));
         }
+        // hidden: selectable by name, not part of SELECT * (see GlauxValidator)
+        handles.add(new ColumnHandle(PATH, Type.VARCHAR, ColumnHandle.Kind.HIDDEN));
+        handles.add(new ColumnHandle(FILE_SIZE, Type.BIGINT, ColumnHandle.Kind.HIDDEN));
+        handles.add(new ColumnHandle(FILE_MODIFIED_TIME, Type.TIMESTAMP, ColumnHandle.Kind.HIDDEN));
         this.columns = List.copyOf(handles);
     }
 

@@ -127,7 +127,7 @@ public final class QueryPlanner
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
-        SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, catalogReader, typeFactory,
+        SqlValidator validator = new GlauxValidator(OPERATORS, catalogReader, typeFactory,
                 SqlValidator.Config.DEFAULT
                         .withConformance(GlauxConformance.INSTANCE)
                         .withIdentifierExpansion(true)

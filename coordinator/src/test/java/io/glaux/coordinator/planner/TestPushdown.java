@@ -67,6 +67,15 @@ class TestPushdown
     }
 
     @Test
+    void hiddenColumnsAreSelectableButNotInStar()
+    {
+        assertThat(planner.plan("SELECT * FROM logs", "hive", "web").columnNames()).containsExactly("status", "bytes", "url", "agent", "latency", "dt");
+        assertThat(planner.plan("SELECT \"$path\", \"$file_size\", \"$file_modified_time\" FROM logs", "hive", "web").columnNames())
+                .containsExactly("$path", "$file_size", "$file_modified_time");
+        assertThat(explain("SELECT count(*) FROM logs WHERE \"$path\" LIKE '%part-0%'")).contains("columns=[[$path]]");
+    }
+
+    @Test
     void limitWithoutOrderGoesToTheScan()
     {
         assertThat(explain("SELECT url FROM logs LIMIT 5")).contains("limit=[5]").contains("columns=[[url]]");
