@@ -30,15 +30,12 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
-import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +58,13 @@ public final class ParquetPageSource
     private static final String PATH_COLUMN = "$path";
     private static final String FILE_SIZE_COLUMN = "$file_size";
     private static final String FILE_MODIFIED_TIME_COLUMN = "$file_modified_time";
-    private static final GroupConverter NO_CONVERTER = new NoopGroupConverter();
-
     private enum Source
     {
-        FILE, ALIAS, MISSING, CONSTANT
+        /** a flat column decoded by its {@link ColumnDecoder} */
+        FILE,
+        /** an array, map or row (or a repeated Parquet field), read by its {@link NestedColumn} */
+        NESTED,
+        ALIAS, MISSING, CONSTANT
     }
 
     private final ObjectStore store;
@@ -79,12 +78,17 @@ public final class ParquetPageSource
     private final Source[] sources;
     private final Object[] constants;
     private final ColumnDecoder[] decoders;
+    private final NestedColumn[] nested;
     private final int[] aliasOf;
 
     private final AtomicLong bytesRead = new AtomicLong();
     private long rowsRead;
     private int rowGroupsInSplit;
     private int rowGroupsSkipped;
+    private int rowGroupsSkippedByDictionary;
+    private int rowGroupsSkippedByBloomFilter;
+    private int rowGroupsSkippedByColumnIndex;
+    private long pagesSkipped;
     private int rowGroupsRead;
 
     private boolean opened;
@@ -97,9 +101,11 @@ public final class ParquetPageSource
     private int nextSelected;
     private CachedInputFile inputFile;
     private ParquetFileReader reader;
-    private MessageType requestedSchema;
+    private MessageType fileSchema;
+    private GroupConverter converter;
     private String createdBy;
-    private final List<ColumnDecoder> fileColumns = new ArrayList<>();
+    /** the Parquet leaf columns read (of flat and nested columns), each once */
+    private final List<ColumnDescriptor> fileColumns = new ArrayList<>();
 
     private FutureTask<Map<Long, byte[]>> prefetch;
     private int prefetchBlock = -1;
@@ -121,6 +127,7 @@ public final class ParquetPageSource
         this.sources = new Source[this.columns.size()];
         this.constants = new Object[this.columns.size()];
         this.decoders = new ColumnDecoder[this.columns.size()];
+        this.nested = new NestedColumn[this.columns.size()];
         this.aliasOf = new int[this.columns.size()];
     }
 
@@ -140,6 +147,30 @@ public final class ParquetPageSource
     public int rowGroupsSkipped()
     {
         return rowGroupsSkipped;
+    }
+
+    /** Row groups skipped because no value of a column's dictionary lies in its domain. */
+    public int rowGroupsSkippedByDictionary()
+    {
+        return rowGroupsSkippedByDictionary;
+    }
+
+    /** Row groups skipped because a column's bloom filter holds none of the values of its domain. */
+    public int rowGroupsSkippedByBloomFilter()
+    {
+        return rowGroupsSkippedByBloomFilter;
+    }
+
+    /** Row groups skipped because the column index ruled out every page. */
+    public int rowGroupsSkippedByColumnIndex()
+    {
+        return rowGroupsSkippedByColumnIndex;
+    }
+
+    /** Data pages of the projected columns not fetched because the column index ruled out their rows. */
+    public long pagesSkipped()
+    {
+        return pagesSkipped;
     }
 
     /** Row groups whose first byte lies in this split's range. */
@@ -239,8 +270,8 @@ public final class ParquetPageSource
         footer = ParquetFooter.read(store, split, options.footerReadSize(), bytesRead::addAndGet);
         blocks = footer.metadata().getBlocks();
         createdBy = footer.metadata().getFileMetaData().getCreatedBy();
-        MessageType fileSchema = footer.metadata().getFileMetaData().getSchema();
-        bindFileColumns(fileSchema);
+        fileSchema = footer.metadata().getFileMetaData().getSchema();
+        bindFileColumns();
 
         long splitEnd = split.start() + split.length();
         for (int b = 0; b < blocks.size(); b++) {
@@ -283,7 +314,8 @@ public final class ParquetPageSource
             catch (IOException | RuntimeException e) {
                 throw corrupt(e, "cannot open the file", -1, null);
             }
-            reader.setRequestedSchema(requestedSchema);
+            reader.setRequestedSchema(fileColumns);
+            converter = NoopConverters.forGroup(fileSchema);
             columnReaders = new ColumnReader[columns.size()];
         }
     }
@@ -326,7 +358,7 @@ public final class ParquetPageSource
         }
     }
 
-    private void bindFileColumns(MessageType fileSchema)
+    private void bindFileColumns()
     {
         Map<String, org.apache.parquet.schema.Type> exact = new HashMap<>();
         Map<String, org.apache.parquet.schema.Type> folded = new HashMap<>();
@@ -335,7 +367,6 @@ public final class ParquetPageSource
             folded.putIfAbsent(field.getName().toLowerCase(Locale.ROOT), field);
         }
         Map<String, Integer> firstUse = new HashMap<>();
-        Map<String, org.apache.parquet.schema.Type> requested = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             ColumnHandle column = columns.get(i);
             if (column.kind() != ColumnHandle.Kind.REGULAR) {
@@ -349,10 +380,6 @@ public final class ParquetPageSource
                 sources[i] = Source.MISSING;
                 continue;
             }
-            if (!field.isPrimitive() || field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
-                throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Column '%s' of %s is a nested or repeated Parquet column (%s), which is not supported yet"
-                        .formatted(column.name(), split.path(), field.toString().trim()));
-            }
             Integer first = firstUse.get(field.getName());
             if (first != null) {
                 if (!columns.get(first).type().equals(column.type())) {
@@ -363,14 +390,25 @@ public final class ParquetPageSource
                 aliasOf[i] = first;
                 continue;
             }
-            ColumnDescriptor descriptor = fileSchema.getColumnDescription(new String[] {field.getName()});
-            decoders[i] = ColumnDecoder.create(split.path(), column.name(), descriptor, column.type());
-            sources[i] = Source.FILE;
+            boolean flat = field.isPrimitive() && !field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED);
+            if (flat && !isNested(column.type())) {
+                ColumnDescriptor descriptor = fileSchema.getColumnDescription(new String[] {field.getName()});
+                decoders[i] = ColumnDecoder.create(split.path(), column.name(), descriptor, column.type());
+                sources[i] = Source.FILE;
+                fileColumns.add(descriptor);
+            }
+            else {
+                nested[i] = NestedColumn.bind(split.path(), column.name(), fileSchema, field, column.type());
+                sources[i] = Source.NESTED;
+                fileColumns.addAll(nested[i].descriptors());
+            }
             firstUse.put(field.getName(), i);
-            requested.put(field.getName(), field);
-            fileColumns.add(decoders[i]);
         }
-        requestedSchema = new MessageType(fileSchema.getName(), new ArrayList<>(requested.values()));
+    }
+
+    private static boolean isNested(Type type)
+    {
+        return type instanceof Type.Array || type instanceof Type.MapType || type instanceof Type.Row;
     }
 
     private boolean mayMatch(BlockMetaData block)
@@ -412,17 +450,17 @@ public final class ParquetPageSource
 
     private void validateChunks(int index, BlockMetaData block)
     {
-        for (ColumnDecoder decoder : fileColumns) {
-            ColumnChunkMetaData chunk = chunk(block, decoder.descriptor());
+        for (ColumnDescriptor descriptor : fileColumns) {
+            ColumnChunkMetaData chunk = chunk(block, descriptor);
             if (chunk == null) {
                 throw new GlauxException(ErrorCode.CORRUPT_FILE, "Corrupt Parquet file %s: row group %d at offset %d has no chunk for column '%s'"
-                        .formatted(split.path(), index, block.getStartingPos(), String.join(".", decoder.descriptor().getPath())));
+                        .formatted(split.path(), index, block.getStartingPos(), String.join(".", descriptor.getPath())));
             }
             long start = chunk.getStartingPos();
             long size = chunk.getTotalSize();
             if (start < ParquetFooter.MAGIC.length || size < 0 || start + size > footer.dataEnd()) {
                 throw new GlauxException(ErrorCode.CORRUPT_FILE, "Corrupt Parquet file %s: the chunk of column '%s' in row group %d claims bytes [%d, %d), outside the data area [4, %d) of a %d-byte file"
-                        .formatted(split.path(), String.join(".", decoder.descriptor().getPath()), index, start, start + size, footer.dataEnd(), split.fileSize()));
+                        .formatted(split.path(), String.join(".", descriptor.getPath()), index, start, start + size, footer.dataEnd(), split.fileSize()));
             }
         }
     }
@@ -458,14 +496,22 @@ public final class ParquetPageSource
         if (options.prefetch() && nextSelected < selected.size()) {
             startFetch(selected.get(nextSelected));
         }
-        ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, NO_CONVERTER, requestedSchema, createdBy);
+        ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
         for (int i = 0; i < columns.size(); i++) {
             if (sources[i] == Source.FILE) {
                 try {
                     columnReaders[i] = columnStore.getColumnReader(decoders[i].descriptor());
                 }
                 catch (RuntimeException e) {
-                    throw corrupt(e, "cannot decode the first page", block, decoders[i]);
+                    throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
+                }
+            }
+            else if (sources[i] == Source.NESTED) {
+                try {
+                    nested[i].start(columnStore::getColumnReader);
+                }
+                catch (RuntimeException e) {
+                    throw corrupt(e, "cannot decode the first page of column '" + columns.get(i).name() + "'", block, null);
                 }
             }
         }
@@ -515,8 +561,8 @@ public final class ParquetPageSource
     {
         List<ByteRange> needed = new ArrayList<>();
         long tailStart = footer.tailOffset();
-        for (ColumnDecoder decoder : fileColumns) {
-            ColumnChunkMetaData chunk = chunk(block, decoder.descriptor());
+        for (ColumnDescriptor descriptor : fileColumns) {
+            ColumnChunkMetaData chunk = chunk(block, descriptor);
             long start = chunk.getStartingPos();
             long end = Math.min(start + chunk.getTotalSize(), tailStart);
             if (end > start) {
@@ -559,6 +605,11 @@ public final class ParquetPageSource
         if (columnReaders != null) {
             java.util.Arrays.fill(columnReaders, null);
         }
+        for (NestedColumn column : nested) {
+            if (column != null) {
+                column.finish();
+            }
+        }
         remainingInRowGroup = 0;
     }
 
@@ -576,7 +627,15 @@ public final class ParquetPageSource
                         decoders[i].decode(columnReaders[i], vector, rows);
                     }
                     catch (RuntimeException e) {
-                        throw corrupt(e, "cannot decode a page", currentBlock, decoders[i]);
+                        throw corrupt(e, "cannot decode a page", currentBlock, decoders[i].descriptor());
+                    }
+                }
+                case NESTED -> {
+                    try {
+                        nested[i].read(vector, rows);
+                    }
+                    catch (RuntimeException e) {
+                        throw corrupt(e, "cannot decode a page of column '" + columns.get(i).name() + "'", currentBlock, null);
                     }
                 }
                 case ALIAS -> { }
@@ -597,7 +656,7 @@ public final class ParquetPageSource
         root.setRowCount(rows);
     }
 
-    private RuntimeException corrupt(Throwable e, String what, int block, ColumnDecoder decoder)
+    private RuntimeException corrupt(Throwable e, String what, int block, ColumnDescriptor descriptor)
     {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof GlauxException glaux) {
@@ -608,14 +667,14 @@ public final class ParquetPageSource
             }
         }
         StringBuilder where = new StringBuilder();
-        if (decoder != null) {
-            where.append(", column '").append(String.join(".", decoder.descriptor().getPath())).append('\'');
+        if (descriptor != null) {
+            where.append(", column '").append(String.join(".", descriptor.getPath())).append('\'');
         }
         if (block >= 0) {
             BlockMetaData metadata = blocks.get(block);
             where.append(", row group ").append(block).append(" at offset ").append(metadata.getStartingPos());
-            if (decoder != null) {
-                ColumnChunkMetaData chunk = chunk(metadata, decoder.descriptor());
+            if (descriptor != null) {
+                ColumnChunkMetaData chunk = chunk(metadata, descriptor);
                 if (chunk != null) {
                     where.append(" (column chunk at offset ").append(chunk.getStartingPos()).append(", ").append(chunk.getTotalSize()).append(" bytes, ").append(chunk.getCodec()).append(')');
                 }
@@ -646,24 +705,5 @@ public final class ParquetPageSource
                 }
             }
         }
-    }
-
-    /** Values are read straight from {@link ColumnReader}s; the converters are never called. */
-    private static final class NoopGroupConverter
-            extends GroupConverter
-    {
-        private static final PrimitiveConverter PRIMITIVE = new PrimitiveConverter() {};
-
-        @Override
-        public Converter getConverter(int fieldIndex)
-        {
-            return PRIMITIVE;
-        }
-
-        @Override
-        public void start() {}
-
-        @Override
-        public void end() {}
     }
 }
