@@ -21,6 +21,7 @@ import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
@@ -781,6 +782,66 @@ final class ColumnDecoder
             // unsigned values, INT96 (no defined order), binary, half floats, UUIDs and decimal: no pruning
             case UINT32_TO_NARROW, UINT32_TO_BIGINT, UINT32_TO_DOUBLE, UINT64_TO_NARROW, UINT64_TO_BIGINT, UINT64_TO_DOUBLE, INT96_TIMESTAMP,
                     BINARY_TO_VARBINARY, FLOAT16_TO_REAL, FLOAT16_TO_DOUBLE, UUID_TO_VARCHAR, DECIMAL_FROM_INT, DECIMAL_FROM_BINARY -> null;
+        };
+    }
+
+    /** A value of a column's dictionary as the engine sees it (see {@link #statisticValue}), or null when unknown. */
+    Comparable<?> dictionaryValue(Dictionary dictionary, int id, boolean isMin)
+    {
+        Object raw = switch (descriptor.getPrimitiveType().getPrimitiveTypeName()) {
+            case BOOLEAN -> dictionary.decodeToBoolean(id);
+            case INT32 -> dictionary.decodeToInt(id);
+            case INT64 -> dictionary.decodeToLong(id);
+            case FLOAT -> dictionary.decodeToFloat(id);
+            case DOUBLE -> dictionary.decodeToDouble(id);
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> dictionary.decodeToBinary(id);
+            case INT96 -> null;
+        };
+        return statisticValue(raw, isMin);
+    }
+
+    /** A min or max of a column index (plain-encoded bytes) as the engine sees it, or null when unknown. */
+    Comparable<?> indexValue(ByteBuffer bytes, boolean isMin)
+    {
+        ByteBuffer le = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int p = le.position();
+        Object raw = switch (descriptor.getPrimitiveType().getPrimitiveTypeName()) {
+            case BOOLEAN -> le.remaining() >= 1 ? (Object) (le.get(p) != 0) : null;
+            case INT32 -> le.remaining() >= 4 ? (Object) le.getInt(p) : null;
+            case INT64 -> le.remaining() >= 8 ? (Object) le.getLong(p) : null;
+            case FLOAT -> le.remaining() >= 4 ? (Object) le.getFloat(p) : null;
+            case DOUBLE -> le.remaining() >= 8 ? (Object) le.getDouble(p) : null;
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> Binary.fromConstantByteBuffer(bytes.duplicate());
+            case INT96 -> null;
+        };
+        return statisticValue(raw, isMin);
+    }
+
+    /** Marks a value that cannot occur in this column at all (a bloom filter need not be asked). */
+    static final Object ABSENT = new Object();
+
+    /**
+     * The Parquet value a bloom filter hashes for the engine value {@code value} (Integer, Long, Float,
+     * Double or Binary), {@link #ABSENT} when no value of this column can equal it, or null when the
+     * filter cannot be used for it (then it must be assumed present).
+     */
+    Object bloomFilterValue(Object value)
+    {
+        return switch (conversion) {
+            case INT32_TO_TINYINT, INT32_TO_SMALLINT, INT32_TO_INTEGER, INT32_TO_BIGINT, DATE ->
+                    value instanceof Long l ? (l == (int) (long) l ? (Object) (int) (long) l : ABSENT) : null;
+            case INT64_TO_TINYINT, INT64_TO_SMALLINT, INT64_TO_INTEGER, INT64_TO_BIGINT, TIMESTAMP_MICROS -> value instanceof Long l ? l : null;
+            case TIMESTAMP_MILLIS -> value instanceof Long l ? (l % 1000 == 0 ? (Object) (l / 1000) : ABSENT) : null;
+            case FLOAT_TO_REAL, FLOAT_TO_DOUBLE -> {
+                if (!(value instanceof Double d) || Double.isNaN(d) || d == 0.0) {
+                    yield null;
+                }
+                float f = (float) (double) d;
+                yield (double) f == d ? (Object) f : ABSENT;
+            }
+            case DOUBLE -> value instanceof Double d && !Double.isNaN(d) && d != 0.0 ? d : null;
+            case BINARY_TO_VARCHAR -> value instanceof String s ? Binary.fromString(s) : null;
+            default -> null;
         };
     }
 

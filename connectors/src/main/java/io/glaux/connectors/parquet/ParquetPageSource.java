@@ -26,10 +26,17 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter2.columnindex.RowRanges;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.schema.MessageType;
 
@@ -58,6 +65,8 @@ public final class ParquetPageSource
     private static final String PATH_COLUMN = "$path";
     private static final String FILE_SIZE_COLUMN = "$file_size";
     private static final String FILE_MODIFIED_TIME_COLUMN = "$file_modified_time";
+    /** bytes fetched to read a bloom filter header whose length the footer does not give */
+    private static final int BLOOM_FILTER_HEADER_GUESS = 64;
     private enum Source
     {
         /** a flat column decoded by its {@link ColumnDecoder} */
@@ -107,7 +116,10 @@ public final class ParquetPageSource
     /** the Parquet leaf columns read (of flat and nested columns), each once */
     private final List<ColumnDescriptor> fileColumns = new ArrayList<>();
 
-    private FutureTask<Map<Long, byte[]>> prefetch;
+    /** the flat file columns with a domain, for dictionary, bloom filter and column index pruning */
+    private final List<ColumnFilter> filters = new ArrayList<>();
+
+    private FutureTask<LoadedRowGroup> prefetch;
     private int prefetchBlock = -1;
 
     private PageReadStore pages;
@@ -272,6 +284,7 @@ public final class ParquetPageSource
         createdBy = footer.metadata().getFileMetaData().getCreatedBy();
         fileSchema = footer.metadata().getFileMetaData().getSchema();
         bindFileColumns();
+        bindFilters();
 
         long splitEnd = split.start() + split.length();
         for (int b = 0; b < blocks.size(); b++) {
@@ -411,6 +424,22 @@ public final class ParquetPageSource
         return type instanceof Type.Array || type instanceof Type.MapType || type instanceof Type.Row;
     }
 
+    private record ColumnFilter(ColumnDecoder decoder, Domain domain, List<Object> points) {}
+
+    private void bindFilters()
+    {
+        for (Map.Entry<String, Domain> entry : pruning.domains().entrySet()) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).kind() == ColumnHandle.Kind.REGULAR && columns.get(i).name().toLowerCase(Locale.ROOT).equals(entry.getKey())) {
+                    if (sources[i] == Source.FILE) {
+                        filters.add(new ColumnFilter(decoders[i], entry.getValue(), ChunkPruning.pointValues(entry.getValue())));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
     private boolean mayMatch(BlockMetaData block)
     {
         for (Map.Entry<String, Domain> entry : pruning.domains().entrySet()) {
@@ -470,62 +499,92 @@ public final class ParquetPageSource
     private boolean advanceRowGroup()
     {
         releaseRowGroup();
-        if (nextSelected >= selected.size()) {
-            return false;
-        }
-        int block = selected.get(nextSelected++);
-        BlockMetaData metadata = blocks.get(block);
-        currentBlock = block;
-        rowGroupsRead++;
-        if (fileColumns.isEmpty()) {
-            // only constants and missing columns: the footer's row count is all we need
-            remainingInRowGroup = metadata.getRowCount();
-            return true;
-        }
-        Map<Long, byte[]> buffers = awaitChunks(block);
-        inputFile.setCurrent(buffers);
-        try {
-            pages = reader.readRowGroup(block);
-        }
-        catch (IOException | RuntimeException e) {
-            throw corrupt(e, "cannot read the pages", block, null);
-        }
-        finally {
-            inputFile.clearCurrent();
-        }
-        if (options.prefetch() && nextSelected < selected.size()) {
-            startFetch(selected.get(nextSelected));
-        }
-        ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
-        for (int i = 0; i < columns.size(); i++) {
-            if (sources[i] == Source.FILE) {
-                try {
-                    columnReaders[i] = columnStore.getColumnReader(decoders[i].descriptor());
+        while (nextSelected < selected.size()) {
+            int block = selected.get(nextSelected++);
+            BlockMetaData metadata = blocks.get(block);
+            currentBlock = block;
+            if (fileColumns.isEmpty()) {
+                // only constants and missing columns: the footer's row count is all we need
+                rowGroupsRead++;
+                remainingInRowGroup = metadata.getRowCount();
+                return true;
+            }
+            LoadedRowGroup loaded = awaitRowGroup(block);
+            if (loaded.skippedBy() != null) {
+                rowGroupsSkipped++;
+                switch (loaded.skippedBy()) {
+                    case DICTIONARY -> rowGroupsSkippedByDictionary++;
+                    case BLOOM_FILTER -> rowGroupsSkippedByBloomFilter++;
+                    case COLUMN_INDEX -> rowGroupsSkippedByColumnIndex++;
                 }
-                catch (RuntimeException e) {
-                    throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
+                continue;
+            }
+            rowGroupsRead++;
+            pagesSkipped += loaded.pagesSkipped();
+            inputFile.setCurrent(loaded.buffers());
+            try {
+                pages = loaded.rows() == null ? reader.readRowGroup(block) : reader.readFilteredRowGroup(block, loaded.rows());
+            }
+            catch (IOException | RuntimeException e) {
+                throw corrupt(e, "cannot read the pages", block, null);
+            }
+            finally {
+                inputFile.clearCurrent();
+            }
+            if (options.prefetch() && nextSelected < selected.size()) {
+                startLoad(selected.get(nextSelected));
+            }
+            ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
+            for (int i = 0; i < columns.size(); i++) {
+                if (sources[i] == Source.FILE) {
+                    try {
+                        columnReaders[i] = columnStore.getColumnReader(decoders[i].descriptor());
+                    }
+                    catch (RuntimeException e) {
+                        throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
+                    }
+                }
+                else if (sources[i] == Source.NESTED) {
+                    try {
+                        nested[i].start(columnStore::getColumnReader);
+                    }
+                    catch (RuntimeException e) {
+                        throw corrupt(e, "cannot decode the first page of column '" + columns.get(i).name() + "'", block, null);
+                    }
                 }
             }
-            else if (sources[i] == Source.NESTED) {
-                try {
-                    nested[i].start(columnStore::getColumnReader);
-                }
-                catch (RuntimeException e) {
-                    throw corrupt(e, "cannot decode the first page of column '" + columns.get(i).name() + "'", block, null);
-                }
+            remainingInRowGroup = pages.getRowCount();
+            if (remainingInRowGroup > 0) {
+                return true;
             }
         }
-        remainingInRowGroup = metadata.getRowCount();
-        return true;
+        return false;
     }
 
-    private Map<Long, byte[]> awaitChunks(int block)
+    private enum SkippedBy
+    {
+        DICTIONARY, BLOOM_FILTER, COLUMN_INDEX
+    }
+
+    /**
+     * A row group ready to decode: the bytes fetched for it (by offset), and the rows to read (null:
+     * all of them); or the reason it was skipped.
+     */
+    private record LoadedRowGroup(Map<Long, byte[]> buffers, RowRanges rows, long pagesSkipped, SkippedBy skippedBy)
+    {
+        static LoadedRowGroup skipped(SkippedBy reason)
+        {
+            return new LoadedRowGroup(Map.of(), null, 0, reason);
+        }
+    }
+
+    private LoadedRowGroup awaitRowGroup(int block)
     {
         if (prefetch == null || prefetchBlock != block) {
             cancelPrefetch();
-            startFetch(block);
+            startLoad(block);
         }
-        FutureTask<Map<Long, byte[]>> task = prefetch;
+        FutureTask<LoadedRowGroup> task = prefetch;
         prefetch = null;
         prefetchBlock = -1;
         try {
@@ -547,43 +606,240 @@ public final class ParquetPageSource
         }
     }
 
-    private void startFetch(int block)
+    private void startLoad(int block)
     {
-        List<ByteRange> ranges = chunkRanges(blocks.get(block));
-        FutureTask<Map<Long, byte[]>> task = new FutureTask<>(() -> fetch(ranges));
+        FutureTask<LoadedRowGroup> task = new FutureTask<>(() -> load(block));
         prefetch = task;
         prefetchBlock = block;
         Thread.ofVirtual().name("parquet-fetch-" + split.key()).start(task);
     }
 
-    /** The ranges of the projected column chunks not already in the tail, merged and cut for parallel GETs. */
-    private List<ByteRange> chunkRanges(BlockMetaData block)
+    /**
+     * Runs off the decoding thread: decides from the column index, dictionaries and bloom filters of the
+     * filtered columns whether the row group (or which of its pages) can match, then fetches the bytes
+     * of the projected columns that will be read.
+     */
+    private LoadedRowGroup load(int block)
     {
-        List<ByteRange> needed = new ArrayList<>();
-        long tailStart = footer.tailOffset();
-        for (ColumnDescriptor descriptor : fileColumns) {
-            ColumnChunkMetaData chunk = chunk(block, descriptor);
-            long start = chunk.getStartingPos();
-            long end = Math.min(start + chunk.getTotalSize(), tailStart);
-            if (end > start) {
-                needed.add(new ByteRange(start, end - start));
+        BlockMetaData metadata = blocks.get(block);
+        FetchedBytes fetched = new FetchedBytes(footer.tailOffset(), footer.tail());
+        RowRanges rows = null;
+        Map<ColumnPath, OffsetIndex> offsetIndexes = Map.of();
+
+        if (options.useColumnIndex() && !filters.isEmpty()) {
+            List<ColumnFilter> indexed = new ArrayList<>();
+            for (ColumnFilter filter : filters) {
+                ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+                if (chunk.getColumnIndexReference() != null && chunk.getOffsetIndexReference() != null) {
+                    indexed.add(filter);
+                }
+            }
+            if (!indexed.isEmpty()) {
+                // the offset indexes of every projected column (to read only some pages) and the column indexes of the filtered ones
+                List<ByteRange> indexRanges = new ArrayList<>();
+                for (ColumnDescriptor descriptor : fileColumns) {
+                    IndexReference reference = chunk(metadata, descriptor).getOffsetIndexReference();
+                    if (reference != null) {
+                        indexRanges.add(new ByteRange(reference.getOffset(), reference.getLength()));
+                    }
+                }
+                for (ColumnFilter filter : indexed) {
+                    IndexReference reference = chunk(metadata, filter.decoder().descriptor()).getColumnIndexReference();
+                    indexRanges.add(new ByteRange(reference.getOffset(), reference.getLength()));
+                }
+                fetch(fetched, indexRanges);
+                offsetIndexes = new HashMap<>();
+                for (ColumnDescriptor descriptor : fileColumns) {
+                    ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+                    IndexReference reference = chunk.getOffsetIndexReference();
+                    if (reference != null) {
+                        offsetIndexes.put(chunk.getPath(), readIndex(block, descriptor, fetched, reference,
+                                in -> ParquetMetadataConverter.fromParquetOffsetIndex(Util.readOffsetIndex(in))));
+                    }
+                }
+                rows = RowRanges.createSingle(metadata.getRowCount());
+                for (ColumnFilter filter : indexed) {
+                    ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+                    ColumnIndex columnIndex = readIndex(block, filter.decoder().descriptor(), fetched, chunk.getColumnIndexReference(),
+                            in -> ParquetMetadataConverter.fromParquetColumnIndex(chunk.getPrimitiveType(), Util.readColumnIndex(in)));
+                    if (columnIndex == null) {
+                        continue;
+                    }
+                    RowRanges matching = ChunkPruning.matchingRows(columnIndex, offsetIndexes.get(chunk.getPath()), metadata.getRowCount(), filter.decoder(), filter.domain());
+                    if (matching != null) {
+                        rows = RowRanges.intersection(rows, matching);
+                    }
+                }
+                if (rows.rowCount() == 0) {
+                    return LoadedRowGroup.skipped(SkippedBy.COLUMN_INDEX);
+                }
+                if (rows.rowCount() == metadata.getRowCount() || offsetIndexes.size() < fileColumns.size()) {
+                    // every row may match, or some projected column cannot be read page by page
+                    rows = null;
+                }
             }
         }
-        return ByteRange.coalesce(needed, options.maxMergeGap(), options.maxRequestSize());
+
+        if (options.useDictionary() && pruneByDictionary(block, metadata, fetched)) {
+            return LoadedRowGroup.skipped(SkippedBy.DICTIONARY);
+        }
+        if (options.useBloomFilter() && pruneByBloomFilter(block, metadata, fetched)) {
+            return LoadedRowGroup.skipped(SkippedBy.BLOOM_FILTER);
+        }
+
+        // the data: whole column chunks, or with a row selection only the dictionary and the pages holding selected rows
+        List<ByteRange> needed = new ArrayList<>();
+        long pagesSkipped = 0;
+        for (ColumnDescriptor descriptor : fileColumns) {
+            ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+            if (rows == null) {
+                needed.add(new ByteRange(chunk.getStartingPos(), chunk.getTotalSize()));
+                continue;
+            }
+            OffsetIndex offsets = offsetIndexes.get(chunk.getPath());
+            if (offsets.getPageCount() > 0 && chunk.getStartingPos() < offsets.getOffset(0)) {
+                needed.add(new ByteRange(chunk.getStartingPos(), offsets.getOffset(0) - chunk.getStartingPos()));
+            }
+            for (int page = 0; page < offsets.getPageCount(); page++) {
+                if (rows.isOverlapping(offsets.getFirstRowIndex(page), offsets.getLastRowIndex(page, metadata.getRowCount()))) {
+                    needed.add(new ByteRange(offsets.getOffset(page), offsets.getCompressedPageSize(page)));
+                }
+                else {
+                    pagesSkipped++;
+                }
+            }
+        }
+        fetch(fetched, needed);
+        return new LoadedRowGroup(fetched.buffers(), rows, pagesSkipped, null);
     }
 
-    private Map<Long, byte[]> fetch(List<ByteRange> ranges)
+    /** Whether some filtered column's dictionary shows that no row of the row group can match. */
+    private boolean pruneByDictionary(int block, BlockMetaData metadata, FetchedBytes fetched)
     {
-        Map<Long, byte[]> buffers = new HashMap<>();
-        if (ranges.isEmpty()) {
-            return buffers;
+        List<ColumnFilter> candidates = new ArrayList<>();
+        List<ByteRange> ranges = new ArrayList<>();
+        for (ColumnFilter filter : filters) {
+            ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+            long length = ChunkPruning.dictionaryEnd(chunk) - chunk.getStartingPos();
+            if (ChunkPruning.fullyDictionaryEncoded(chunk) && length > 0 && length <= ChunkPruning.MAX_DICTIONARY_PAGE_BYTES
+                    && !(filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))) {
+                candidates.add(filter);
+                ranges.add(new ByteRange(chunk.getStartingPos(), length));
+            }
         }
-        List<byte[]> data = store.readRanges(split.bucket(), split.key(), ranges);
-        for (int i = 0; i < ranges.size(); i++) {
-            buffers.put(ranges.get(i).offset(), data.get(i));
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        fetch(fetched, ranges);
+        CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 0);
+        try {
+            for (int i = 0; i < candidates.size(); i++) {
+                ColumnFilter filter = candidates.get(i);
+                ByteRange range = ranges.get(i);
+                byte[] dictionary = fetched.slice(range.offset(), (int) range.length());
+                try {
+                    if (!ChunkPruning.dictionaryMayMatch(dictionary, chunk(metadata, filter.decoder().descriptor()), filter.decoder(), filter.domain(), codecs)) {
+                        return true;
+                    }
+                }
+                catch (IOException | RuntimeException e) {
+                    throw corrupt(e, "cannot read the dictionary page", block, filter.decoder().descriptor());
+                }
+            }
+        }
+        finally {
+            codecs.release();
+        }
+        return false;
+    }
+
+    /** Whether some filtered column's bloom filter holds none of the values of its equality/IN domain. */
+    private boolean pruneByBloomFilter(int block, BlockMetaData metadata, FetchedBytes fetched)
+    {
+        // a filter bigger than the data it could save is not worth fetching
+        long dataBytes = 0;
+        for (ColumnDescriptor descriptor : fileColumns) {
+            dataBytes += chunk(metadata, descriptor).getTotalSize();
+        }
+        for (ColumnFilter filter : filters) {
+            if (filter.points() == null) {
+                continue;
+            }
+            ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+            long offset = chunk.getBloomFilterOffset();
+            if (offset < 0 || offset >= split.fileSize() || chunk.getBloomFilterLength() > dataBytes
+                    || (filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))) {
+                continue;
+            }
+            try {
+                int length = chunk.getBloomFilterLength();
+                int headerLength;
+                int bitsetLength;
+                if (length > 0) {
+                    fetch(fetched, List.of(new ByteRange(offset, length)));
+                    byte[] header = fetched.slice(offset, length);
+                    headerLength = ChunkPruning.bloomFilterHeaderLength(header);
+                    bitsetLength = headerLength < 0 ? 0 : ChunkPruning.bloomFilterBitsetLength(header);
+                    if (headerLength < 0 || headerLength + bitsetLength > length) {
+                        continue;
+                    }
+                }
+                else {
+                    // an older writer that did not record the length: the header first (a few bytes), then the bitset
+                    int guess = (int) Math.min(BLOOM_FILTER_HEADER_GUESS, split.fileSize() - offset);
+                    fetch(fetched, List.of(new ByteRange(offset, guess)));
+                    byte[] header = fetched.slice(offset, guess);
+                    headerLength = ChunkPruning.bloomFilterHeaderLength(header);
+                    if (headerLength < 0) {
+                        continue;
+                    }
+                    bitsetLength = ChunkPruning.bloomFilterBitsetLength(header);
+                    if (offset + headerLength + bitsetLength > split.fileSize()) {
+                        continue;
+                    }
+                    fetch(fetched, List.of(new ByteRange(offset + headerLength, bitsetLength)));
+                }
+                byte[] bitset = fetched.slice(offset + headerLength, bitsetLength);
+                if (!ChunkPruning.bloomFilterMayMatch(bitset, filter.decoder(), filter.points())) {
+                    return true;
+                }
+            }
+            catch (IOException | RuntimeException e) {
+                throw corrupt(e, "cannot read the bloom filter at offset " + offset, block, filter.decoder().descriptor());
+            }
+        }
+        return false;
+    }
+
+    @FunctionalInterface
+    private interface IndexParser<T>
+    {
+        T parse(java.io.InputStream in)
+                throws IOException;
+    }
+
+    private <T> T readIndex(int block, ColumnDescriptor descriptor, FetchedBytes fetched, IndexReference reference, IndexParser<T> parser)
+    {
+        try {
+            return parser.parse(new java.io.ByteArrayInputStream(fetched.slice(reference.getOffset(), reference.getLength())));
+        }
+        catch (IOException | RuntimeException e) {
+            throw corrupt(e, "cannot read the column or offset index at offset " + reference.getOffset(), block, descriptor);
+        }
+    }
+
+    /** Fetches the parts of {@code ranges} not fetched yet (near ranges merged, long ones cut for parallel GETs). */
+    private void fetch(FetchedBytes fetched, List<ByteRange> ranges)
+    {
+        List<ByteRange> missing = ByteRange.coalesce(fetched.missing(ranges), options.maxMergeGap(), options.maxRequestSize());
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<byte[]> data = store.readRanges(split.bucket(), split.key(), missing);
+        for (int i = 0; i < missing.size(); i++) {
+            fetched.add(missing.get(i).offset(), data.get(i));
             bytesRead.addAndGet(data.get(i).length);
         }
-        return buffers;
     }
 
     private void cancelPrefetch()

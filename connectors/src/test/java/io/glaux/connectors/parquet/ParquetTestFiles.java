@@ -83,7 +83,8 @@ final class ParquetTestFiles
                     .withPageRowCountLimit(options.pageRows())
                     .withDictionaryEncoding(options.dictionary());
             for (String column : options.bloomFilterColumns()) {
-                builder.withBloomFilterEnabled(column, true);
+                // sized for a row group's distinct values (unsized filters take parquet-java's maximum, 1 MiB)
+                builder.withBloomFilterEnabled(column, true).withBloomFilterNDV(column, options.rowGroupRows());
             }
             try (ParquetWriter<Group> writer = builder.build()) {
                 rows.accept(group -> {
