@@ -34,6 +34,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.internal.hadoop.metadata.IndexReference;
@@ -42,10 +43,12 @@ import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +68,14 @@ public final class ParquetPageSource
     private static final String PATH_COLUMN = "$path";
     private static final String FILE_SIZE_COLUMN = "$file_size";
     private static final String FILE_MODIFIED_TIME_COLUMN = "$file_modified_time";
+    /**
+     * The codecs parquet-hadoop decompresses with the libraries Glaux ships (snappy-java, zstd-jni,
+     * aircompressor, the JDK's zlib). LZ4 (Hadoop's framing; DuckDB and Arrow write LZ4_RAW), LZO and
+     * BROTLI need codec libraries that are not on the class path.
+     */
+    private static final Set<CompressionCodecName> SUPPORTED_CODECS = EnumSet.of(
+            CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY, CompressionCodecName.GZIP,
+            CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW);
     /** bytes fetched to read a bloom filter header whose length the footer does not give */
     private static final int BLOOM_FILTER_HEADER_GUESS = 64;
     private enum Source
@@ -484,6 +495,10 @@ public final class ParquetPageSource
             if (chunk == null) {
                 throw new GlauxException(ErrorCode.CORRUPT_FILE, "Corrupt Parquet file %s: row group %d at offset %d has no chunk for column '%s'"
                         .formatted(split.path(), index, block.getStartingPos(), String.join(".", descriptor.getPath())));
+            }
+            if (!SUPPORTED_CODECS.contains(chunk.getCodec())) {
+                throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Parquet file %s: column '%s' in row group %d is compressed with %s, which is not supported (supported: %s)"
+                        .formatted(split.path(), String.join(".", descriptor.getPath()), index, chunk.getCodec(), SUPPORTED_CODECS));
             }
             long start = chunk.getStartingPos();
             long size = chunk.getTotalSize();

@@ -30,7 +30,7 @@ class ParquetNestedTypesTest
 {
     // ------------------------------------------------------------------ parquet-java
 
-    private static final MessageType NESTED = MessageTypeParser.parseMessageType("""
+    static final MessageType NESTED = MessageTypeParser.parseMessageType("""
             message nested {
               required int64 id;
               optional group tags (LIST) {
@@ -89,7 +89,7 @@ class ParquetNestedTypesTest
             }
             """);
 
-    private static final List<ColumnHandle> NESTED_COLUMNS = columns(
+    static final List<ColumnHandle> NESTED_COLUMNS = columns(
             "id bigint",
             "tags array(varchar)",
             "point row(x double, y double, inner row(z integer))",
@@ -101,7 +101,7 @@ class ParquetNestedTypesTest
             "legacy_structs array(row(s varchar))");
 
     /** The rows of the nested file, in canonical form; {@link #writeNested} writes exactly these. */
-    private static List<Object> expectedNested(long i)
+    static List<Object> expectedNested(long i)
     {
         List<Object> tags = null;
         if (i % 5 == 1) {
@@ -190,7 +190,7 @@ class ParquetNestedTypesTest
     }
 
     @SuppressWarnings("unchecked")
-    private static void writeNested(ParquetTestFiles.Writer writer, int rows)
+    static void writeNested(ParquetTestFiles.Writer writer, int rows)
     {
         SimpleGroupFactory factory = new SimpleGroupFactory(NESTED);
         for (long i = 0; i < rows; i++) {
@@ -399,7 +399,7 @@ class ParquetNestedTypesTest
     // ------------------------------------------------------------------ DuckDB
 
     /** Nested columns built from {@code i} with NULLs at every level; DuckDB writes them, DuckDB is the oracle. */
-    private static final String DUCKDB_NESTED = """
+    static final String DUCKDB_NESTED = """
             SELECT
               i AS id,
               CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN []::VARCHAR[]
@@ -427,7 +427,7 @@ class ParquetNestedTypesTest
             FROM range($ROWS) t(i)
             """;
 
-    private static final List<ColumnHandle> DUCKDB_NESTED_COLUMNS = columns(
+    static final List<ColumnHandle> DUCKDB_NESTED_COLUMNS = columns(
             "id bigint",
             "tags array(varchar)",
             "st row(a integer, b array(varchar), c row(d double, e map(varchar, integer)))",

@@ -29,41 +29,46 @@ final class ParquetTestFiles
     record Written(Path file, Split split) {}
 
     /** How the file is written. */
-    record WriteOptions(CompressionCodecName codec, ParquetProperties.WriterVersion version, int rowGroupRows, boolean dictionary, int pageRows, Set<String> bloomFilterColumns)
+    record WriteOptions(CompressionCodecName codec, ParquetProperties.WriterVersion version, int rowGroupRows, boolean dictionary, int pageRows, Set<String> bloomFilterColumns, boolean byteStreamSplit)
     {
         static WriteOptions defaults()
         {
-            return new WriteOptions(CompressionCodecName.SNAPPY, ParquetProperties.WriterVersion.PARQUET_1_0, 1_000_000, true, 2_000, Set.of());
+            return new WriteOptions(CompressionCodecName.SNAPPY, ParquetProperties.WriterVersion.PARQUET_1_0, 1_000_000, true, 2_000, Set.of(), false);
         }
 
         WriteOptions withCodec(CompressionCodecName codec)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withVersion(ParquetProperties.WriterVersion version)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withRowGroupRows(int rowGroupRows)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withDictionary(boolean dictionary)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withPageRows(int pageRows)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
+        }
+
+        WriteOptions withByteStreamSplit(boolean byteStreamSplit)
+        {
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withBloomFilter(String... columns)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, Set.of(columns));
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, Set.of(columns), byteStreamSplit);
         }
     }
 
@@ -81,7 +86,8 @@ final class ParquetTestFiles
                     .withWriterVersion(options.version())
                     .withRowGroupRowCountLimit(options.rowGroupRows())
                     .withPageRowCountLimit(options.pageRows())
-                    .withDictionaryEncoding(options.dictionary());
+                    .withDictionaryEncoding(options.dictionary())
+                    .withByteStreamSplitEncoding(options.byteStreamSplit());
             for (String column : options.bloomFilterColumns()) {
                 // sized for a row group's distinct values (unsized filters take parquet-java's maximum, 1 MiB)
                 builder.withBloomFilterEnabled(column, true).withBloomFilterNDV(column, options.rowGroupRows());
