@@ -379,6 +379,13 @@ class ParquetNestedTypesTest
         assertThat(rows.get(10).get(2)).isEqualTo(list(list(10L, null), null));
         assertThat(rows.get(4).get(3)).isEqualTo(map("k0", 40.0, "k1", null));
 
+        // the same nested column twice (the second is a copy)
+        List<List<Object>> twice = scan(factory, split, columns("events array(row(name varchar, props map(varchar, array(double))))", "point row(x double)",
+                "EVENTS array(row(name varchar, props map(varchar, array(double))))"), TupleDomain.all()).rows();
+        for (int i = 0; i < twice.size(); i++) {
+            assertThat(twice.get(i).get(2)).isEqualTo(twice.get(i).get(0)).isEqualTo(expectedNested(i).get(5));
+        }
+
         for (String[] wrong : List.of(
                 new String[] {"point array(double)", "point"},
                 new String[] {"tags row(a varchar)", "tags"},
