@@ -57,10 +57,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads the row groups of one Parquet split into Arrow batches.
  *
  * <p>The footer comes from one suffix-range GET. Only row groups whose first byte lies in the split's
- * range are read, minus those whose statistics rule out {@code pruning}. For each row group the chunks
- * of the projected columns are fetched with parallel ranged GETs (near ranges merged), and the next
- * row group is prefetched while the current one is decoded. Values are decoded with parquet-column's
- * {@link ColumnReader} straight into Arrow vectors. Not thread-safe.
+ * range are read, minus those whose statistics rule out {@code pruning}. Each remaining row group is
+ * loaded off the decoding thread (the next one while the current one is decoded): the column index
+ * may skip it or select pages, then dictionaries and bloom filters may skip it, then the chunks (or
+ * selected pages) of the projected columns are fetched with parallel ranged GETs (near ranges
+ * merged). Values are decoded with parquet-column's {@link ColumnReader} straight into Arrow vectors;
+ * arrays, maps and rows by {@link NestedColumn}. Not thread-safe.
  */
 public final class ParquetPageSource
         implements PageSource
