@@ -379,6 +379,11 @@ class ParquetNestedTypesTest
         assertThat(rows.get(10).get(2)).isEqualTo(list(list(10L, null), null));
         assertThat(rows.get(4).get(3)).isEqualTo(map("k0", 40.0, "k1", null));
 
+        // nested columns the file does not have: all NULL
+        List<List<Object>> missing = scan(factory, split, columns("id bigint", "no_list array(varchar)", "no_row row(a bigint, b array(double))",
+                "no_map map(varchar, row(c bigint))"), TupleDomain.all()).rows();
+        assertThat(missing).hasSize(50).allMatch(row -> row.get(1) == null && row.get(2) == null && row.get(3) == null);
+
         // the same nested column twice (the second is a copy)
         List<List<Object>> twice = scan(factory, split, columns("events array(row(name varchar, props map(varchar, array(double))))", "point row(x double)",
                 "EVENTS array(row(name varchar, props map(varchar, array(double))))"), TupleDomain.all()).rows();
