@@ -29,7 +29,6 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
-import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -43,12 +42,10 @@ import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,14 +67,6 @@ public final class ParquetPageSource
     private static final String PATH_COLUMN = "$path";
     private static final String FILE_SIZE_COLUMN = "$file_size";
     private static final String FILE_MODIFIED_TIME_COLUMN = "$file_modified_time";
-    /**
-     * The codecs parquet-hadoop decompresses with the libraries Glaux ships (snappy-java, zstd-jni,
-     * aircompressor, the JDK's zlib). LZ4 (Hadoop's framing; DuckDB and Arrow write LZ4_RAW), LZO and
-     * BROTLI need codec libraries that are not on the class path.
-     */
-    private static final Set<CompressionCodecName> SUPPORTED_CODECS = EnumSet.of(
-            CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY, CompressionCodecName.GZIP,
-            CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW);
     /** bytes fetched to read a bloom filter header whose length the footer does not give */
     private static final int BLOOM_FILTER_HEADER_GUESS = 64;
     private enum Source
@@ -132,6 +121,8 @@ public final class ParquetPageSource
     /** the flat file columns with a domain, for dictionary, bloom filter and column index pruning */
     private final List<ColumnFilter> filters = new ArrayList<>();
 
+    /** the decompressors of the decoding thread (the loader makes its own) */
+    private final ParquetCodecs codecs = new ParquetCodecs();
     private FutureTask<LoadedRowGroup> prefetch;
     private int prefetchBlock = -1;
 
@@ -333,6 +324,7 @@ public final class ParquetPageSource
                     .useRecordFilter(false)
                     .useColumnIndexFilter(false)
                     .useBloomFilter(false)
+                    .withCodecFactory(codecs)
                     .build();
             try {
                 reader = new ParquetFileReader(inputFile, footer.metadata(), readOptions, inputFile.newStream());
@@ -498,9 +490,9 @@ public final class ParquetPageSource
                 throw new GlauxException(ErrorCode.CORRUPT_FILE, "Corrupt Parquet file %s: row group %d at offset %d has no chunk for column '%s'"
                         .formatted(split.path(), index, block.getStartingPos(), String.join(".", descriptor.getPath())));
             }
-            if (!SUPPORTED_CODECS.contains(chunk.getCodec())) {
+            if (!ParquetCodecs.SUPPORTED.contains(chunk.getCodec())) {
                 throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Parquet file %s: column '%s' in row group %d is compressed with %s, which is not supported (supported: %s)"
-                        .formatted(split.path(), String.join(".", descriptor.getPath()), index, chunk.getCodec(), SUPPORTED_CODECS));
+                        .formatted(split.path(), String.join(".", descriptor.getPath()), index, chunk.getCodec(), ParquetCodecs.SUPPORTED));
             }
             long start = chunk.getStartingPos();
             long size = chunk.getTotalSize();
@@ -748,7 +740,7 @@ public final class ParquetPageSource
             return false;
         }
         fetch(fetched, ranges);
-        CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 0);
+        ParquetCodecs codecs = new ParquetCodecs();
         try {
             for (int i = 0; i < candidates.size(); i++) {
                 ColumnFilter filter = candidates.get(i);
@@ -977,6 +969,7 @@ public final class ParquetPageSource
                     // nothing useful to do: the file was only read
                 }
             }
+            codecs.release();
         }
     }
 }
