@@ -86,15 +86,19 @@ final class CachedInputFile
     /** Copies {@code len} bytes at {@code position} into {@code target}; returns how many came from buffers. */
     private int copyFromBuffers(NavigableMap<Long, byte[]> buffers, long position, byte[] target, int offset, int len)
     {
-        Map.Entry<Long, byte[]> entry = buffers.floorEntry(position);
+        // buffers may overlap: the nearest start below may be a short one inside a longer buffer
+        Map.Entry<Long, byte[]> entry = null;
+        for (Map.Entry<Long, byte[]> candidate : buffers.headMap(position, true).descendingMap().entrySet()) {
+            if (candidate.getKey() + candidate.getValue().length > position) {
+                entry = candidate;
+                break;
+            }
+        }
         if (entry == null) {
             return 0;
         }
         long start = entry.getKey();
         byte[] bytes = entry.getValue();
-        if (position >= start + bytes.length) {
-            return 0;
-        }
         int n = (int) Math.min(len, start + bytes.length - position);
         System.arraycopy(bytes, (int) (position - start), target, offset, n);
         return n;

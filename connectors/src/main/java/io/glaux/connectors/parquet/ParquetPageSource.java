@@ -26,19 +26,23 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter2.columnindex.RowRanges;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
-import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,10 +54,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads the row groups of one Parquet split into Arrow batches.
  *
  * <p>The footer comes from one suffix-range GET. Only row groups whose first byte lies in the split's
- * range are read, minus those whose statistics rule out {@code pruning}. For each row group the chunks
- * of the projected columns are fetched with parallel ranged GETs (near ranges merged), and the next
- * row group is prefetched while the current one is decoded. Values are decoded with parquet-column's
- * {@link ColumnReader} straight into Arrow vectors. Not thread-safe.
+ * range are read, minus those whose statistics rule out {@code pruning}. Each remaining row group is
+ * loaded off the decoding thread (the next one while the current one is decoded): the column index
+ * may skip it or select pages, then dictionaries and bloom filters may skip it, then the chunks (or
+ * selected pages) of the projected columns are fetched with parallel ranged GETs (near ranges
+ * merged). Values are decoded with parquet-column's {@link ColumnReader} straight into Arrow vectors;
+ * arrays, maps and rows by {@link NestedColumn}. Not thread-safe.
  */
 public final class ParquetPageSource
         implements PageSource
@@ -61,11 +67,15 @@ public final class ParquetPageSource
     private static final String PATH_COLUMN = "$path";
     private static final String FILE_SIZE_COLUMN = "$file_size";
     private static final String FILE_MODIFIED_TIME_COLUMN = "$file_modified_time";
-    private static final GroupConverter NO_CONVERTER = new NoopGroupConverter();
-
+    /** bytes fetched to read a bloom filter header whose length the footer does not give */
+    private static final int BLOOM_FILTER_HEADER_GUESS = 64;
     private enum Source
     {
-        FILE, ALIAS, MISSING, CONSTANT
+        /** a flat column decoded by its {@link ColumnDecoder} */
+        FILE,
+        /** an array, map or row (or a repeated Parquet field), read by its {@link NestedColumn} */
+        NESTED,
+        ALIAS, MISSING, CONSTANT
     }
 
     private final ObjectStore store;
@@ -79,12 +89,17 @@ public final class ParquetPageSource
     private final Source[] sources;
     private final Object[] constants;
     private final ColumnDecoder[] decoders;
+    private final NestedColumn[] nested;
     private final int[] aliasOf;
 
     private final AtomicLong bytesRead = new AtomicLong();
     private long rowsRead;
     private int rowGroupsInSplit;
     private int rowGroupsSkipped;
+    private int rowGroupsSkippedByDictionary;
+    private int rowGroupsSkippedByBloomFilter;
+    private int rowGroupsSkippedByColumnIndex;
+    private long pagesSkipped;
     private int rowGroupsRead;
 
     private boolean opened;
@@ -97,11 +112,18 @@ public final class ParquetPageSource
     private int nextSelected;
     private CachedInputFile inputFile;
     private ParquetFileReader reader;
-    private MessageType requestedSchema;
+    private MessageType fileSchema;
+    private GroupConverter converter;
     private String createdBy;
-    private final List<ColumnDecoder> fileColumns = new ArrayList<>();
+    /** the Parquet leaf columns read (of flat and nested columns), each once */
+    private final List<ColumnDescriptor> fileColumns = new ArrayList<>();
 
-    private FutureTask<Map<Long, byte[]>> prefetch;
+    /** the flat file columns with a domain, for dictionary, bloom filter and column index pruning */
+    private final List<ColumnFilter> filters = new ArrayList<>();
+
+    /** the decompressors of the decoding thread (the loader makes its own) */
+    private final ParquetCodecs codecs = new ParquetCodecs();
+    private FutureTask<LoadedRowGroup> prefetch;
     private int prefetchBlock = -1;
 
     private PageReadStore pages;
@@ -121,6 +143,7 @@ public final class ParquetPageSource
         this.sources = new Source[this.columns.size()];
         this.constants = new Object[this.columns.size()];
         this.decoders = new ColumnDecoder[this.columns.size()];
+        this.nested = new NestedColumn[this.columns.size()];
         this.aliasOf = new int[this.columns.size()];
     }
 
@@ -140,6 +163,30 @@ public final class ParquetPageSource
     public int rowGroupsSkipped()
     {
         return rowGroupsSkipped;
+    }
+
+    /** Row groups skipped because no value of a column's dictionary lies in its domain. */
+    public int rowGroupsSkippedByDictionary()
+    {
+        return rowGroupsSkippedByDictionary;
+    }
+
+    /** Row groups skipped because a column's bloom filter holds none of the values of its domain. */
+    public int rowGroupsSkippedByBloomFilter()
+    {
+        return rowGroupsSkippedByBloomFilter;
+    }
+
+    /** Row groups skipped because the column index ruled out every page. */
+    public int rowGroupsSkippedByColumnIndex()
+    {
+        return rowGroupsSkippedByColumnIndex;
+    }
+
+    /** Data pages of the projected columns not fetched because the column index ruled out their rows. */
+    public long pagesSkipped()
+    {
+        return pagesSkipped;
     }
 
     /** Row groups whose first byte lies in this split's range. */
@@ -239,8 +286,9 @@ public final class ParquetPageSource
         footer = ParquetFooter.read(store, split, options.footerReadSize(), bytesRead::addAndGet);
         blocks = footer.metadata().getBlocks();
         createdBy = footer.metadata().getFileMetaData().getCreatedBy();
-        MessageType fileSchema = footer.metadata().getFileMetaData().getSchema();
-        bindFileColumns(fileSchema);
+        fileSchema = footer.metadata().getFileMetaData().getSchema();
+        bindFileColumns();
+        bindFilters();
 
         long splitEnd = split.start() + split.length();
         for (int b = 0; b < blocks.size(); b++) {
@@ -276,6 +324,7 @@ public final class ParquetPageSource
                     .useRecordFilter(false)
                     .useColumnIndexFilter(false)
                     .useBloomFilter(false)
+                    .withCodecFactory(codecs)
                     .build();
             try {
                 reader = new ParquetFileReader(inputFile, footer.metadata(), readOptions, inputFile.newStream());
@@ -283,7 +332,8 @@ public final class ParquetPageSource
             catch (IOException | RuntimeException e) {
                 throw corrupt(e, "cannot open the file", -1, null);
             }
-            reader.setRequestedSchema(requestedSchema);
+            reader.setRequestedSchema(fileColumns);
+            converter = NoopConverters.forGroup(fileSchema);
             columnReaders = new ColumnReader[columns.size()];
         }
     }
@@ -326,7 +376,7 @@ public final class ParquetPageSource
         }
     }
 
-    private void bindFileColumns(MessageType fileSchema)
+    private void bindFileColumns()
     {
         Map<String, org.apache.parquet.schema.Type> exact = new HashMap<>();
         Map<String, org.apache.parquet.schema.Type> folded = new HashMap<>();
@@ -335,7 +385,6 @@ public final class ParquetPageSource
             folded.putIfAbsent(field.getName().toLowerCase(Locale.ROOT), field);
         }
         Map<String, Integer> firstUse = new HashMap<>();
-        Map<String, org.apache.parquet.schema.Type> requested = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             ColumnHandle column = columns.get(i);
             if (column.kind() != ColumnHandle.Kind.REGULAR) {
@@ -349,10 +398,6 @@ public final class ParquetPageSource
                 sources[i] = Source.MISSING;
                 continue;
             }
-            if (!field.isPrimitive() || field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
-                throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Column '%s' of %s is a nested or repeated Parquet column (%s), which is not supported yet"
-                        .formatted(column.name(), split.path(), field.toString().trim()));
-            }
             Integer first = firstUse.get(field.getName());
             if (first != null) {
                 if (!columns.get(first).type().equals(column.type())) {
@@ -363,14 +408,41 @@ public final class ParquetPageSource
                 aliasOf[i] = first;
                 continue;
             }
-            ColumnDescriptor descriptor = fileSchema.getColumnDescription(new String[] {field.getName()});
-            decoders[i] = ColumnDecoder.create(split.path(), column.name(), descriptor, column.type());
-            sources[i] = Source.FILE;
+            boolean flat = field.isPrimitive() && !field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED);
+            if (flat && !isNested(column.type())) {
+                ColumnDescriptor descriptor = fileSchema.getColumnDescription(new String[] {field.getName()});
+                decoders[i] = ColumnDecoder.create(split.path(), column.name(), descriptor, column.type());
+                sources[i] = Source.FILE;
+                fileColumns.add(descriptor);
+            }
+            else {
+                nested[i] = NestedColumn.bind(split.path(), column.name(), fileSchema, field, column.type());
+                sources[i] = Source.NESTED;
+                fileColumns.addAll(nested[i].descriptors());
+            }
             firstUse.put(field.getName(), i);
-            requested.put(field.getName(), field);
-            fileColumns.add(decoders[i]);
         }
-        requestedSchema = new MessageType(fileSchema.getName(), new ArrayList<>(requested.values()));
+    }
+
+    private static boolean isNested(Type type)
+    {
+        return type instanceof Type.Array || type instanceof Type.MapType || type instanceof Type.Row;
+    }
+
+    private record ColumnFilter(ColumnDecoder decoder, Domain domain, List<Object> points) {}
+
+    private void bindFilters()
+    {
+        for (Map.Entry<String, Domain> entry : pruning.domains().entrySet()) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).kind() == ColumnHandle.Kind.REGULAR && columns.get(i).name().toLowerCase(Locale.ROOT).equals(entry.getKey())) {
+                    if (sources[i] == Source.FILE) {
+                        filters.add(new ColumnFilter(decoders[i], entry.getValue(), ChunkPruning.pointValues(entry.getValue())));
+                    }
+                    break;
+                }
+            }
+        }
     }
 
     private boolean mayMatch(BlockMetaData block)
@@ -412,17 +484,21 @@ public final class ParquetPageSource
 
     private void validateChunks(int index, BlockMetaData block)
     {
-        for (ColumnDecoder decoder : fileColumns) {
-            ColumnChunkMetaData chunk = chunk(block, decoder.descriptor());
+        for (ColumnDescriptor descriptor : fileColumns) {
+            ColumnChunkMetaData chunk = chunk(block, descriptor);
             if (chunk == null) {
                 throw new GlauxException(ErrorCode.CORRUPT_FILE, "Corrupt Parquet file %s: row group %d at offset %d has no chunk for column '%s'"
-                        .formatted(split.path(), index, block.getStartingPos(), String.join(".", decoder.descriptor().getPath())));
+                        .formatted(split.path(), index, block.getStartingPos(), String.join(".", descriptor.getPath())));
+            }
+            if (!ParquetCodecs.SUPPORTED.contains(chunk.getCodec())) {
+                throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Parquet file %s: column '%s' in row group %d is compressed with %s, which is not supported (supported: %s)"
+                        .formatted(split.path(), String.join(".", descriptor.getPath()), index, chunk.getCodec(), ParquetCodecs.SUPPORTED));
             }
             long start = chunk.getStartingPos();
             long size = chunk.getTotalSize();
             if (start < ParquetFooter.MAGIC.length || size < 0 || start + size > footer.dataEnd()) {
                 throw new GlauxException(ErrorCode.CORRUPT_FILE, "Corrupt Parquet file %s: the chunk of column '%s' in row group %d claims bytes [%d, %d), outside the data area [4, %d) of a %d-byte file"
-                        .formatted(split.path(), String.join(".", decoder.descriptor().getPath()), index, start, start + size, footer.dataEnd(), split.fileSize()));
+                        .formatted(split.path(), String.join(".", descriptor.getPath()), index, start, start + size, footer.dataEnd(), split.fileSize()));
             }
         }
     }
@@ -432,54 +508,92 @@ public final class ParquetPageSource
     private boolean advanceRowGroup()
     {
         releaseRowGroup();
-        if (nextSelected >= selected.size()) {
-            return false;
-        }
-        int block = selected.get(nextSelected++);
-        BlockMetaData metadata = blocks.get(block);
-        currentBlock = block;
-        rowGroupsRead++;
-        if (fileColumns.isEmpty()) {
-            // only constants and missing columns: the footer's row count is all we need
-            remainingInRowGroup = metadata.getRowCount();
-            return true;
-        }
-        Map<Long, byte[]> buffers = awaitChunks(block);
-        inputFile.setCurrent(buffers);
-        try {
-            pages = reader.readRowGroup(block);
-        }
-        catch (IOException | RuntimeException e) {
-            throw corrupt(e, "cannot read the pages", block, null);
-        }
-        finally {
-            inputFile.clearCurrent();
-        }
-        if (options.prefetch() && nextSelected < selected.size()) {
-            startFetch(selected.get(nextSelected));
-        }
-        ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, NO_CONVERTER, requestedSchema, createdBy);
-        for (int i = 0; i < columns.size(); i++) {
-            if (sources[i] == Source.FILE) {
-                try {
-                    columnReaders[i] = columnStore.getColumnReader(decoders[i].descriptor());
+        while (nextSelected < selected.size()) {
+            int block = selected.get(nextSelected++);
+            BlockMetaData metadata = blocks.get(block);
+            currentBlock = block;
+            if (fileColumns.isEmpty()) {
+                // only constants and missing columns: the footer's row count is all we need
+                rowGroupsRead++;
+                remainingInRowGroup = metadata.getRowCount();
+                return true;
+            }
+            LoadedRowGroup loaded = awaitRowGroup(block);
+            if (loaded.skippedBy() != null) {
+                rowGroupsSkipped++;
+                switch (loaded.skippedBy()) {
+                    case DICTIONARY -> rowGroupsSkippedByDictionary++;
+                    case BLOOM_FILTER -> rowGroupsSkippedByBloomFilter++;
+                    case COLUMN_INDEX -> rowGroupsSkippedByColumnIndex++;
                 }
-                catch (RuntimeException e) {
-                    throw corrupt(e, "cannot decode the first page", block, decoders[i]);
+                continue;
+            }
+            rowGroupsRead++;
+            pagesSkipped += loaded.pagesSkipped();
+            inputFile.setCurrent(loaded.buffers());
+            try {
+                pages = loaded.rows() == null ? reader.readRowGroup(block) : reader.readFilteredRowGroup(block, loaded.rows());
+            }
+            catch (IOException | RuntimeException e) {
+                throw corrupt(e, "cannot read the pages", block, null);
+            }
+            finally {
+                inputFile.clearCurrent();
+            }
+            if (options.prefetch() && nextSelected < selected.size()) {
+                startLoad(selected.get(nextSelected));
+            }
+            ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
+            for (int i = 0; i < columns.size(); i++) {
+                if (sources[i] == Source.FILE) {
+                    try {
+                        columnReaders[i] = columnStore.getColumnReader(decoders[i].descriptor());
+                    }
+                    catch (RuntimeException e) {
+                        throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
+                    }
+                }
+                else if (sources[i] == Source.NESTED) {
+                    try {
+                        nested[i].start(columnStore::getColumnReader);
+                    }
+                    catch (RuntimeException e) {
+                        throw corrupt(e, "cannot decode the first page of column '" + columns.get(i).name() + "'", block, null);
+                    }
                 }
             }
+            remainingInRowGroup = pages.getRowCount();
+            if (remainingInRowGroup > 0) {
+                return true;
+            }
         }
-        remainingInRowGroup = metadata.getRowCount();
-        return true;
+        return false;
     }
 
-    private Map<Long, byte[]> awaitChunks(int block)
+    private enum SkippedBy
+    {
+        DICTIONARY, BLOOM_FILTER, COLUMN_INDEX
+    }
+
+    /**
+     * A row group ready to decode: the bytes fetched for it (by offset), and the rows to read (null:
+     * all of them); or the reason it was skipped.
+     */
+    private record LoadedRowGroup(Map<Long, byte[]> buffers, RowRanges rows, long pagesSkipped, SkippedBy skippedBy)
+    {
+        static LoadedRowGroup skipped(SkippedBy reason)
+        {
+            return new LoadedRowGroup(Map.of(), null, 0, reason);
+        }
+    }
+
+    private LoadedRowGroup awaitRowGroup(int block)
     {
         if (prefetch == null || prefetchBlock != block) {
             cancelPrefetch();
-            startFetch(block);
+            startLoad(block);
         }
-        FutureTask<Map<Long, byte[]>> task = prefetch;
+        FutureTask<LoadedRowGroup> task = prefetch;
         prefetch = null;
         prefetchBlock = -1;
         try {
@@ -501,43 +615,240 @@ public final class ParquetPageSource
         }
     }
 
-    private void startFetch(int block)
+    private void startLoad(int block)
     {
-        List<ByteRange> ranges = chunkRanges(blocks.get(block));
-        FutureTask<Map<Long, byte[]>> task = new FutureTask<>(() -> fetch(ranges));
+        FutureTask<LoadedRowGroup> task = new FutureTask<>(() -> load(block));
         prefetch = task;
         prefetchBlock = block;
         Thread.ofVirtual().name("parquet-fetch-" + split.key()).start(task);
     }
 
-    /** The ranges of the projected column chunks not already in the tail, merged and cut for parallel GETs. */
-    private List<ByteRange> chunkRanges(BlockMetaData block)
+    /**
+     * Runs off the decoding thread: decides from the column index, dictionaries and bloom filters of the
+     * filtered columns whether the row group (or which of its pages) can match, then fetches the bytes
+     * of the projected columns that will be read.
+     */
+    private LoadedRowGroup load(int block)
     {
-        List<ByteRange> needed = new ArrayList<>();
-        long tailStart = footer.tailOffset();
-        for (ColumnDecoder decoder : fileColumns) {
-            ColumnChunkMetaData chunk = chunk(block, decoder.descriptor());
-            long start = chunk.getStartingPos();
-            long end = Math.min(start + chunk.getTotalSize(), tailStart);
-            if (end > start) {
-                needed.add(new ByteRange(start, end - start));
+        BlockMetaData metadata = blocks.get(block);
+        FetchedBytes fetched = new FetchedBytes(footer.tailOffset(), footer.tail());
+        RowRanges rows = null;
+        Map<ColumnPath, OffsetIndex> offsetIndexes = Map.of();
+
+        if (options.useColumnIndex() && !filters.isEmpty()) {
+            List<ColumnFilter> indexed = new ArrayList<>();
+            for (ColumnFilter filter : filters) {
+                ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+                if (chunk.getColumnIndexReference() != null && chunk.getOffsetIndexReference() != null) {
+                    indexed.add(filter);
+                }
+            }
+            if (!indexed.isEmpty()) {
+                // the offset indexes of every projected column (to read only some pages) and the column indexes of the filtered ones
+                List<ByteRange> indexRanges = new ArrayList<>();
+                for (ColumnDescriptor descriptor : fileColumns) {
+                    IndexReference reference = chunk(metadata, descriptor).getOffsetIndexReference();
+                    if (reference != null) {
+                        indexRanges.add(new ByteRange(reference.getOffset(), reference.getLength()));
+                    }
+                }
+                for (ColumnFilter filter : indexed) {
+                    IndexReference reference = chunk(metadata, filter.decoder().descriptor()).getColumnIndexReference();
+                    indexRanges.add(new ByteRange(reference.getOffset(), reference.getLength()));
+                }
+                fetch(fetched, indexRanges);
+                offsetIndexes = new HashMap<>();
+                for (ColumnDescriptor descriptor : fileColumns) {
+                    ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+                    IndexReference reference = chunk.getOffsetIndexReference();
+                    if (reference != null) {
+                        offsetIndexes.put(chunk.getPath(), readIndex(block, descriptor, fetched, reference,
+                                in -> ParquetMetadataConverter.fromParquetOffsetIndex(Util.readOffsetIndex(in))));
+                    }
+                }
+                rows = RowRanges.createSingle(metadata.getRowCount());
+                for (ColumnFilter filter : indexed) {
+                    ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+                    ColumnIndex columnIndex = readIndex(block, filter.decoder().descriptor(), fetched, chunk.getColumnIndexReference(),
+                            in -> ParquetMetadataConverter.fromParquetColumnIndex(chunk.getPrimitiveType(), Util.readColumnIndex(in)));
+                    if (columnIndex == null) {
+                        continue;
+                    }
+                    RowRanges matching = ChunkPruning.matchingRows(columnIndex, offsetIndexes.get(chunk.getPath()), metadata.getRowCount(), filter.decoder(), filter.domain());
+                    if (matching != null) {
+                        rows = RowRanges.intersection(rows, matching);
+                    }
+                }
+                if (rows.rowCount() == 0) {
+                    return LoadedRowGroup.skipped(SkippedBy.COLUMN_INDEX);
+                }
+                if (rows.rowCount() == metadata.getRowCount() || offsetIndexes.size() < fileColumns.size()) {
+                    // every row may match, or some projected column cannot be read page by page
+                    rows = null;
+                }
             }
         }
-        return ByteRange.coalesce(needed, options.maxMergeGap(), options.maxRequestSize());
+
+        if (options.useDictionary() && pruneByDictionary(block, metadata, fetched)) {
+            return LoadedRowGroup.skipped(SkippedBy.DICTIONARY);
+        }
+        if (options.useBloomFilter() && pruneByBloomFilter(block, metadata, fetched)) {
+            return LoadedRowGroup.skipped(SkippedBy.BLOOM_FILTER);
+        }
+
+        // the data: whole column chunks, or with a row selection only the dictionary and the pages holding selected rows
+        List<ByteRange> needed = new ArrayList<>();
+        long pagesSkipped = 0;
+        for (ColumnDescriptor descriptor : fileColumns) {
+            ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+            if (rows == null) {
+                needed.add(new ByteRange(chunk.getStartingPos(), chunk.getTotalSize()));
+                continue;
+            }
+            OffsetIndex offsets = offsetIndexes.get(chunk.getPath());
+            if (offsets.getPageCount() > 0 && chunk.getStartingPos() < offsets.getOffset(0)) {
+                needed.add(new ByteRange(chunk.getStartingPos(), offsets.getOffset(0) - chunk.getStartingPos()));
+            }
+            for (int page = 0; page < offsets.getPageCount(); page++) {
+                if (rows.isOverlapping(offsets.getFirstRowIndex(page), offsets.getLastRowIndex(page, metadata.getRowCount()))) {
+                    needed.add(new ByteRange(offsets.getOffset(page), offsets.getCompressedPageSize(page)));
+                }
+                else {
+                    pagesSkipped++;
+                }
+            }
+        }
+        fetch(fetched, needed);
+        return new LoadedRowGroup(fetched.buffers(), rows, pagesSkipped, null);
     }
 
-    private Map<Long, byte[]> fetch(List<ByteRange> ranges)
+    /** Whether some filtered column's dictionary shows that no row of the row group can match. */
+    private boolean pruneByDictionary(int block, BlockMetaData metadata, FetchedBytes fetched)
     {
-        Map<Long, byte[]> buffers = new HashMap<>();
-        if (ranges.isEmpty()) {
-            return buffers;
+        List<ColumnFilter> candidates = new ArrayList<>();
+        List<ByteRange> ranges = new ArrayList<>();
+        for (ColumnFilter filter : filters) {
+            ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+            long length = ChunkPruning.dictionaryEnd(chunk) - chunk.getStartingPos();
+            if (ChunkPruning.fullyDictionaryEncoded(chunk) && length > 0 && length <= ChunkPruning.MAX_DICTIONARY_PAGE_BYTES
+                    && !(filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))) {
+                candidates.add(filter);
+                ranges.add(new ByteRange(chunk.getStartingPos(), length));
+            }
         }
-        List<byte[]> data = store.readRanges(split.bucket(), split.key(), ranges);
-        for (int i = 0; i < ranges.size(); i++) {
-            buffers.put(ranges.get(i).offset(), data.get(i));
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        fetch(fetched, ranges);
+        ParquetCodecs codecs = new ParquetCodecs();
+        try {
+            for (int i = 0; i < candidates.size(); i++) {
+                ColumnFilter filter = candidates.get(i);
+                ByteRange range = ranges.get(i);
+                byte[] dictionary = fetched.slice(range.offset(), (int) range.length());
+                try {
+                    if (!ChunkPruning.dictionaryMayMatch(dictionary, chunk(metadata, filter.decoder().descriptor()), filter.decoder(), filter.domain(), codecs)) {
+                        return true;
+                    }
+                }
+                catch (IOException | RuntimeException e) {
+                    throw corrupt(e, "cannot read the dictionary page", block, filter.decoder().descriptor());
+                }
+            }
+        }
+        finally {
+            codecs.release();
+        }
+        return false;
+    }
+
+    /** Whether some filtered column's bloom filter holds none of the values of its equality/IN domain. */
+    private boolean pruneByBloomFilter(int block, BlockMetaData metadata, FetchedBytes fetched)
+    {
+        // a filter bigger than the data it could save is not worth fetching
+        long dataBytes = 0;
+        for (ColumnDescriptor descriptor : fileColumns) {
+            dataBytes += chunk(metadata, descriptor).getTotalSize();
+        }
+        for (ColumnFilter filter : filters) {
+            if (filter.points() == null) {
+                continue;
+            }
+            ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+            long offset = chunk.getBloomFilterOffset();
+            if (offset < 0 || offset >= split.fileSize() || chunk.getBloomFilterLength() > dataBytes
+                    || (filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))) {
+                continue;
+            }
+            try {
+                int length = chunk.getBloomFilterLength();
+                int headerLength;
+                int bitsetLength;
+                if (length > 0) {
+                    fetch(fetched, List.of(new ByteRange(offset, length)));
+                    byte[] header = fetched.slice(offset, length);
+                    headerLength = ChunkPruning.bloomFilterHeaderLength(header);
+                    bitsetLength = headerLength < 0 ? 0 : ChunkPruning.bloomFilterBitsetLength(header);
+                    if (headerLength < 0 || headerLength + bitsetLength > length) {
+                        continue;
+                    }
+                }
+                else {
+                    // an older writer that did not record the length: the header first (a few bytes), then the bitset
+                    int guess = (int) Math.min(BLOOM_FILTER_HEADER_GUESS, split.fileSize() - offset);
+                    fetch(fetched, List.of(new ByteRange(offset, guess)));
+                    byte[] header = fetched.slice(offset, guess);
+                    headerLength = ChunkPruning.bloomFilterHeaderLength(header);
+                    if (headerLength < 0) {
+                        continue;
+                    }
+                    bitsetLength = ChunkPruning.bloomFilterBitsetLength(header);
+                    if (offset + headerLength + bitsetLength > split.fileSize()) {
+                        continue;
+                    }
+                    fetch(fetched, List.of(new ByteRange(offset + headerLength, bitsetLength)));
+                }
+                byte[] bitset = fetched.slice(offset + headerLength, bitsetLength);
+                if (!ChunkPruning.bloomFilterMayMatch(bitset, filter.decoder(), filter.points())) {
+                    return true;
+                }
+            }
+            catch (IOException | RuntimeException e) {
+                throw corrupt(e, "cannot read the bloom filter at offset " + offset, block, filter.decoder().descriptor());
+            }
+        }
+        return false;
+    }
+
+    @FunctionalInterface
+    private interface IndexParser<T>
+    {
+        T parse(java.io.InputStream in)
+                throws IOException;
+    }
+
+    private <T> T readIndex(int block, ColumnDescriptor descriptor, FetchedBytes fetched, IndexReference reference, IndexParser<T> parser)
+    {
+        try {
+            return parser.parse(new java.io.ByteArrayInputStream(fetched.slice(reference.getOffset(), reference.getLength())));
+        }
+        catch (IOException | RuntimeException e) {
+            throw corrupt(e, "cannot read the column or offset index at offset " + reference.getOffset(), block, descriptor);
+        }
+    }
+
+    /** Fetches the parts of {@code ranges} not fetched yet (near ranges merged, long ones cut for parallel GETs). */
+    private void fetch(FetchedBytes fetched, List<ByteRange> ranges)
+    {
+        List<ByteRange> missing = ByteRange.coalesce(fetched.missing(ranges), options.maxMergeGap(), options.maxRequestSize());
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<byte[]> data = store.readRanges(split.bucket(), split.key(), missing);
+        for (int i = 0; i < missing.size(); i++) {
+            fetched.add(missing.get(i).offset(), data.get(i));
             bytesRead.addAndGet(data.get(i).length);
         }
-        return buffers;
     }
 
     private void cancelPrefetch()
@@ -559,6 +870,11 @@ public final class ParquetPageSource
         if (columnReaders != null) {
             java.util.Arrays.fill(columnReaders, null);
         }
+        for (NestedColumn column : nested) {
+            if (column != null) {
+                column.finish();
+            }
+        }
         remainingInRowGroup = 0;
     }
 
@@ -576,7 +892,15 @@ public final class ParquetPageSource
                         decoders[i].decode(columnReaders[i], vector, rows);
                     }
                     catch (RuntimeException e) {
-                        throw corrupt(e, "cannot decode a page", currentBlock, decoders[i]);
+                        throw corrupt(e, "cannot decode a page", currentBlock, decoders[i].descriptor());
+                    }
+                }
+                case NESTED -> {
+                    try {
+                        nested[i].read(vector, rows);
+                    }
+                    catch (RuntimeException e) {
+                        throw corrupt(e, "cannot decode a page of column '" + columns.get(i).name() + "'", currentBlock, null);
                     }
                 }
                 case ALIAS -> { }
@@ -597,7 +921,7 @@ public final class ParquetPageSource
         root.setRowCount(rows);
     }
 
-    private RuntimeException corrupt(Throwable e, String what, int block, ColumnDecoder decoder)
+    private RuntimeException corrupt(Throwable e, String what, int block, ColumnDescriptor descriptor)
     {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof GlauxException glaux) {
@@ -608,14 +932,14 @@ public final class ParquetPageSource
             }
         }
         StringBuilder where = new StringBuilder();
-        if (decoder != null) {
-            where.append(", column '").append(String.join(".", decoder.descriptor().getPath())).append('\'');
+        if (descriptor != null) {
+            where.append(", column '").append(String.join(".", descriptor.getPath())).append('\'');
         }
         if (block >= 0) {
             BlockMetaData metadata = blocks.get(block);
             where.append(", row group ").append(block).append(" at offset ").append(metadata.getStartingPos());
-            if (decoder != null) {
-                ColumnChunkMetaData chunk = chunk(metadata, decoder.descriptor());
+            if (descriptor != null) {
+                ColumnChunkMetaData chunk = chunk(metadata, descriptor);
                 if (chunk != null) {
                     where.append(" (column chunk at offset ").append(chunk.getStartingPos()).append(", ").append(chunk.getTotalSize()).append(" bytes, ").append(chunk.getCodec()).append(')');
                 }
@@ -645,25 +969,7 @@ public final class ParquetPageSource
                     // nothing useful to do: the file was only read
                 }
             }
+            codecs.release();
         }
-    }
-
-    /** Values are read straight from {@link ColumnReader}s; the converters are never called. */
-    private static final class NoopGroupConverter
-            extends GroupConverter
-    {
-        private static final PrimitiveConverter PRIMITIVE = new PrimitiveConverter() {};
-
-        @Override
-        public Converter getConverter(int fieldIndex)
-        {
-            return PRIMITIVE;
-        }
-
-        @Override
-        public void start() {}
-
-        @Override
-        public void end() {}
     }
 }

@@ -9,8 +9,12 @@ package io.glaux.connectors.parquet;
  * @param maxMergeGap column chunk ranges closer than this are fetched in one GET (the gap is read and dropped)
  * @param maxRequestSize longer ranges are split into GETs of at most this many bytes, fetched in parallel
  * @param prefetch whether to fetch the next row group while the current one is decoded
+ * @param useColumnIndex whether to skip pages (and row groups) whose column-index min/max cannot match
+ * @param useDictionary whether to skip row groups when no dictionary value of a fully dictionary-encoded column matches
+ * @param useBloomFilter whether to skip row groups whose bloom filter holds none of a column's equality values
  */
-public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMergeGap, long maxRequestSize, boolean prefetch)
+public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMergeGap, long maxRequestSize, boolean prefetch,
+        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter)
 {
     public static final int DEFAULT_BATCH_SIZE = 8192;
     public static final int DEFAULT_FOOTER_READ_SIZE = 64 * 1024;
@@ -35,31 +39,46 @@ public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMe
 
     public static ParquetReaderOptions defaults()
     {
-        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true);
+        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true);
     }
 
     public ParquetReaderOptions withBatchSize(int batchSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
     }
 
     public ParquetReaderOptions withFooterReadSize(int footerReadSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
     }
 
     public ParquetReaderOptions withMaxMergeGap(long maxMergeGap)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
     }
 
     public ParquetReaderOptions withMaxRequestSize(long maxRequestSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
     }
 
     public ParquetReaderOptions withPrefetch(boolean prefetch)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+    }
+
+    public ParquetReaderOptions withColumnIndex(boolean useColumnIndex)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+    }
+
+    public ParquetReaderOptions withDictionary(boolean useDictionary)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+    }
+
+    public ParquetReaderOptions withBloomFilter(boolean useBloomFilter)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
     }
 }

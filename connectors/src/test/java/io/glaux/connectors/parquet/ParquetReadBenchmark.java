@@ -46,6 +46,66 @@ class ParquetReadBenchmark
             }
             """);
 
+    private static final MessageType NESTED_SCHEMA = MessageTypeParser.parseMessageType("""
+            message bench_nested {
+              required int64 id;
+              optional group tags (LIST) {
+                repeated group list {
+                  optional binary element (STRING);
+                }
+              }
+              optional group point {
+                optional double x;
+                optional int64 y;
+              }
+              optional group attrs (MAP) {
+                repeated group key_value {
+                  required binary key (STRING);
+                  optional int64 value;
+                }
+              }
+            }
+            """);
+
+    /** Arrays, rows and maps: 1,000,000 rows, 3 tags, 2 map entries and one row each. */
+    @Test
+    void scanNested()
+            throws Exception
+    {
+        int rows = 1_000_000;
+        Path directory = Files.createTempDirectory("glaux-bench");
+        Path file = ParquetTestFiles.write(directory, NESTED_SCHEMA, ParquetTestFiles.WriteOptions.defaults().withRowGroupRows(250_000), writer -> {
+            SimpleGroupFactory factory = new SimpleGroupFactory(NESTED_SCHEMA);
+            for (long id = 0; id < rows; id++) {
+                Group group = factory.newGroup().append("id", id);
+                Group tags = group.addGroup("tags");
+                for (int t = 0; t < 3; t++) {
+                    tags.addGroup("list").append("element", "tag-" + (id + t) % 100);
+                }
+                group.addGroup("point").append("x", id * 0.5).append("y", id * 3);
+                Group attrs = group.addGroup("attrs");
+                attrs.addGroup("key_value").append("key", "k" + id % 10).append("value", id);
+                attrs.addGroup("key_value").append("key", "z" + id % 10).append("value", -id);
+                writer.write(group);
+            }
+        });
+        System.out.printf("nested file: %,d bytes, %,d rows%n", Files.size(file), rows);
+        try (TestingS3 s3 = new TestingS3(); ObjectStore store = s3.newStore()) {
+            store.createBucketIfMissing("bench");
+            Split split = ParquetTestFiles.upload(store, "bench", "bench/nested.parquet", file, Map.of());
+            List<ColumnHandle> columns = List.of(
+                    new ColumnHandle("id", Type.BIGINT, REGULAR),
+                    new ColumnHandle("tags", new Type.Array(Type.VARCHAR), REGULAR),
+                    new ColumnHandle("point", new Type.Row(List.of(new Type.Field("x", Type.DOUBLE), new Type.Field("y", Type.BIGINT))), REGULAR),
+                    new ColumnHandle("attrs", new Type.MapType(Type.VARCHAR, Type.BIGINT), REGULAR));
+            for (int round = 0; round < 4; round++) {
+                measure("glaux nested     ", store, split, columns);
+            }
+        }
+        Files.delete(file);
+        Files.delete(directory);
+    }
+
     @Test
     void scan()
             throws Exception

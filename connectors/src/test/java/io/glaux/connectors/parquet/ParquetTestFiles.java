@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Writes Parquet files with parquet-java's example writer and uploads them. */
@@ -28,26 +29,46 @@ final class ParquetTestFiles
     record Written(Path file, Split split) {}
 
     /** How the file is written. */
-    record WriteOptions(CompressionCodecName codec, ParquetProperties.WriterVersion version, int rowGroupRows, boolean dictionary)
+    record WriteOptions(CompressionCodecName codec, ParquetProperties.WriterVersion version, int rowGroupRows, boolean dictionary, int pageRows, Set<String> bloomFilterColumns, boolean byteStreamSplit)
     {
         static WriteOptions defaults()
         {
-            return new WriteOptions(CompressionCodecName.SNAPPY, ParquetProperties.WriterVersion.PARQUET_1_0, 1_000_000, true);
+            return new WriteOptions(CompressionCodecName.SNAPPY, ParquetProperties.WriterVersion.PARQUET_1_0, 1_000_000, true, 2_000, Set.of(), false);
         }
 
         WriteOptions withCodec(CompressionCodecName codec)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withVersion(ParquetProperties.WriterVersion version)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
         }
 
         WriteOptions withRowGroupRows(int rowGroupRows)
         {
-            return new WriteOptions(codec, version, rowGroupRows, dictionary);
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
+        }
+
+        WriteOptions withDictionary(boolean dictionary)
+        {
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
+        }
+
+        WriteOptions withPageRows(int pageRows)
+        {
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
+        }
+
+        WriteOptions withByteStreamSplit(boolean byteStreamSplit)
+        {
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, bloomFilterColumns, byteStreamSplit);
+        }
+
+        WriteOptions withBloomFilter(String... columns)
+        {
+            return new WriteOptions(codec, version, rowGroupRows, dictionary, pageRows, Set.of(columns), byteStreamSplit);
         }
     }
 
@@ -58,15 +79,20 @@ final class ParquetTestFiles
         try {
             Path file = Files.createTempFile(directory, "test", ".parquet");
             Files.delete(file);
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
+            ExampleParquetWriter.Builder builder = ExampleParquetWriter.builder(new LocalOutputFile(file))
                     .withConf(new PlainParquetConfiguration())
                     .withType(schema)
                     .withCompressionCodec(options.codec())
                     .withWriterVersion(options.version())
                     .withRowGroupRowCountLimit(options.rowGroupRows())
-                    .withPageRowCountLimit(2_000)
+                    .withPageRowCountLimit(options.pageRows())
                     .withDictionaryEncoding(options.dictionary())
-                    .build()) {
+                    .withByteStreamSplitEncoding(options.byteStreamSplit());
+            for (String column : options.bloomFilterColumns()) {
+                // sized for a row group's distinct values (unsized filters take parquet-java's maximum, 1 MiB)
+                builder.withBloomFilterEnabled(column, true).withBloomFilterNDV(column, options.rowGroupRows());
+            }
+            try (ParquetWriter<Group> writer = builder.build()) {
                 rows.accept(group -> {
                     try {
                         writer.write(group);
