@@ -16,9 +16,15 @@ import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Arrow batches → rows of the Java values Calcite's generated code expects (Integer for integer,
@@ -64,6 +70,30 @@ final class ArrowRows
             case DateDayVector v -> v.get(row);
             case TimeStampMicroVector v -> Math.floorDiv(v.get(row), 1000L);
             case DecimalVector v -> v.getObject(row);
+            // a map is a list of key/value structs: test it before ListVector
+            case MapVector v -> {
+                StructVector entries = (StructVector) v.getDataVector();
+                Map<Object, Object> map = new LinkedHashMap<>();
+                for (int i = v.getElementStartIndex(row); i < v.getElementEndIndex(row); i++) {
+                    map.put(value((FieldVector) entries.getChildByOrdinal(0), i), value((FieldVector) entries.getChildByOrdinal(1), i));
+                }
+                yield map;
+            }
+            case ListVector v -> {
+                FieldVector elements = v.getDataVector();
+                List<Object> list = new ArrayList<>();
+                for (int i = v.getElementStartIndex(row); i < v.getElementEndIndex(row); i++) {
+                    list.add(value(elements, i));
+                }
+                yield list;
+            }
+            case StructVector v -> {
+                Object[] fields = new Object[v.size()];
+                for (int i = 0; i < fields.length; i++) {
+                    fields[i] = value((FieldVector) v.getChildByOrdinal(i), row);
+                }
+                yield fields;
+            }
             default -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Cannot return values of type " + vector.getField().getType() + " yet");
         };
     }
