@@ -2,8 +2,11 @@ package io.glaux.connectors.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.line.LinePageSourceFactory;
+import io.glaux.connectors.line.LineReaderOptions;
 import io.glaux.connectors.parquet.ParquetPageSourceFactory;
 import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.connectors.text.TextFormat;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -31,9 +34,18 @@ public final class FormatRegistry
     public static FormatRegistry standard(ObjectStore store)
     {
         requireNonNull(store, "store is null");
+        return standard(store, LineReaderOptions.defaults());
+    }
+
+    /** Every format Glaux reads, over {@code store}, with the given tuning of the line-oriented readers. */
+    public static FormatRegistry standard(ObjectStore store, LineReaderOptions lineOptions)
+    {
+        requireNonNull(store, "store is null");
+        requireNonNull(lineOptions, "lineOptions is null");
         ParquetPageSourceFactory parquet = new ParquetPageSourceFactory(store);
         return builder()
                 .add(TableFormats.PARQUET, _ -> parquet)
+                .add(TableFormats.TEXT, properties -> LinePageSourceFactory.of(store, lineOptions, TextFormat.fromProperties(properties), properties))
                 .build();
     }
 

@@ -161,8 +161,8 @@ public final class ObjectInputStream
     {
         long length;
         if (offset < readaheadLimit) {
-            // do not read ahead past the limit: the bytes after it may not be needed at all
-            length = Math.min(chunkSize, readaheadLimit - offset);
+            // do not read ahead far past the limit: the bytes after it may not be needed at all
+            length = Math.min(chunkSize, Math.max(readaheadLimit - offset, MIN_TAIL_CHUNK));
         }
         else {
             length = Math.min(tailChunk, chunkSize);
