@@ -6,6 +6,7 @@ import io.glaux.connectors.line.LinePageSourceFactory;
 import io.glaux.connectors.line.LineReaderOptions;
 import io.glaux.connectors.parquet.ParquetPageSourceFactory;
 import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.connectors.text.CsvFormat;
 import io.glaux.connectors.text.TextFormat;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -46,6 +47,7 @@ public final class FormatRegistry
         return builder()
                 .add(TableFormats.PARQUET, _ -> parquet)
                 .add(TableFormats.TEXT, properties -> LinePageSourceFactory.of(store, lineOptions, TextFormat.fromProperties(properties), properties))
+                .add(TableFormats.CSV, properties -> LinePageSourceFactory.of(store, lineOptions, CsvFormat.fromProperties(properties), properties))
                 .build();
     }
 
