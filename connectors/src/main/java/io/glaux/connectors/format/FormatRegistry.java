@@ -2,6 +2,7 @@ package io.glaux.connectors.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.json.JsonFormat;
 import io.glaux.connectors.line.LinePageSourceFactory;
 import io.glaux.connectors.line.LineReaderOptions;
 import io.glaux.connectors.parquet.ParquetPageSourceFactory;
@@ -48,6 +49,7 @@ public final class FormatRegistry
                 .add(TableFormats.PARQUET, _ -> parquet)
                 .add(TableFormats.TEXT, properties -> LinePageSourceFactory.of(store, lineOptions, TextFormat.fromProperties(properties), properties))
                 .add(TableFormats.CSV, properties -> LinePageSourceFactory.of(store, lineOptions, CsvFormat.fromProperties(properties), properties))
+                .add(TableFormats.JSON, properties -> LinePageSourceFactory.of(store, lineOptions, JsonFormat.fromProperties(properties), properties))
                 .build();
     }
 
