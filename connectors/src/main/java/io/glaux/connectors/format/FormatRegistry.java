@@ -6,6 +6,7 @@ import io.glaux.connectors.json.JsonFormat;
 import io.glaux.connectors.line.LinePageSourceFactory;
 import io.glaux.connectors.line.LineReaderOptions;
 import io.glaux.connectors.parquet.ParquetPageSourceFactory;
+import io.glaux.connectors.regex.RegexFormat;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.text.CsvFormat;
 import io.glaux.connectors.text.TextFormat;
@@ -50,6 +51,7 @@ public final class FormatRegistry
                 .add(TableFormats.TEXT, properties -> LinePageSourceFactory.of(store, lineOptions, TextFormat.fromProperties(properties), properties))
                 .add(TableFormats.CSV, properties -> LinePageSourceFactory.of(store, lineOptions, CsvFormat.fromProperties(properties), properties))
                 .add(TableFormats.JSON, properties -> LinePageSourceFactory.of(store, lineOptions, JsonFormat.fromProperties(properties), properties))
+                .add(TableFormats.REGEX, properties -> LinePageSourceFactory.of(store, lineOptions, RegexFormat.fromProperties(properties), properties))
                 .build();
     }
 
