@@ -40,9 +40,11 @@ import java.util.Map;
  * line or any footer line, cannot be split: the split starting at byte 0 reads all of it and any other
  * split of it is empty. Header lines are skipped at the start of the object only.
  *
- * <p>Errors name the object and the line: {@code BAD_DATA} for a line the format cannot decode or a
- * line that is too long, {@code CORRUPT_FILE} for compressed data that cannot be decompressed
- * (truncated, not in the format its name says). Not thread-safe.
+ * <p>Errors name the object and the line: {@code BAD_DATA} for a line the format cannot decode, a
+ * line that is too long, or an object that is recognizably not text (a Parquet, ORC or Avro file,
+ * compressed data without the extension that says so); {@code CORRUPT_FILE} for compressed data that
+ * cannot be decompressed (truncated, not in the format its name says). A UTF-8 byte order mark at the
+ * start of an object is dropped. Not thread-safe.
  */
 public final class LinePageSource
         implements PageSource
@@ -343,7 +345,26 @@ public final class LinePageSource
         lineLength = reader.lineLength();
         lineNumber = reader.lineNumber();
         lineOffset = reader.lineOffset();
+        if (lineOffset == 0 && fromStart) {
+            checkStartOfObject();
+        }
         return true;
+    }
+
+    /** Rejects objects that are not text, and drops a UTF-8 byte order mark from the first line. */
+    private void checkStartOfObject()
+    {
+        if (compression == CompressionKind.NONE) {
+            String what = FileSignatures.describe(lineBuffer, lineStart, lineLength);
+            if (what != null) {
+                throw new GlauxException(ErrorCode.BAD_DATA, "%s is not a %s file: it is %s"
+                        .formatted(split.path(), format.displayName(), what));
+            }
+        }
+        if (lineLength >= 3 && lineBuffer[lineStart] == (byte) 0xEF && lineBuffer[lineStart + 1] == (byte) 0xBB && lineBuffer[lineStart + 2] == (byte) 0xBF) {
+            lineStart += 3;
+            lineLength -= 3;
+        }
     }
 
     private String lineLocation()

@@ -152,6 +152,21 @@ class JsonPageSourceTest
     }
 
     @Test
+    void objectInAnotherFormat()
+    {
+        List<ColumnHandle> columns = List.of(regular("id", Type.BIGINT));
+        Split parquet = files.put("other/part-0.parquet", "PAR1\u0015\u0000\nrest".getBytes(StandardCharsets.ISO_8859_1));
+        // recognized even when malformed lines are ignored
+        assertThatThrownBy(() -> files.read(openx("ignore.malformed.json", "true"), parquet, columns))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_DATA))
+                .hasMessage("s3://line-test/other/part-0.parquet is not a JSON file: it is a Parquet file");
+        Split csv = files.put("other/data.csv", "id,name\n1,a\n");
+        assertThatThrownBy(() -> files.read(hive(), csv, columns))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_DATA))
+                .hasMessageStartingWith("Malformed JSON data in s3://line-test/other/data.csv at line 1 (byte offset 0): invalid JSON: Unrecognized token 'id'");
+    }
+
+    @Test
     void ignoreMalformedJsonGivesRowsOfNulls()
     {
         // the second line is cut after a value was already written: that value must not survive

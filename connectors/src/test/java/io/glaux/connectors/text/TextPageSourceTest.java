@@ -344,6 +344,31 @@ class TextPageSourceTest
     }
 
     @Test
+    void objectsThatAreNotTextFail()
+    {
+        List<ColumnHandle> columns = List.of(regular("v", Type.VARCHAR));
+        PageSourceFactory factory = factory(properties("v"));
+        Split parquet = files.put("nottext/part-0", "PAR1\u0000\u0001binary stuff\nPAR1".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> files.read(factory, parquet, columns))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_DATA))
+                .hasMessage("s3://line-test/nottext/part-0 is not a text file: it is a Parquet file");
+        Split gzipWithoutExtension = files.put("nottext/data.txt", TestingCompression.compress(CompressionKind.GZIP, "a\nb\n".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> files.read(factory, gzipWithoutExtension, columns))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_DATA))
+                .hasMessage("s3://line-test/nottext/data.txt is not a text file: it is gzip-compressed data, but its name does not end in .gz");
+        // text that merely starts like a signature is text
+        assertThat(files.readLines(factory, files.put("nottext/orca.txt", "ORCA\nBZh!\n"), columns)).containsExactly("ORCA", "BZh!");
+    }
+
+    @Test
+    void byteOrderMarkIsDropped()
+    {
+        Split split = files.put("bom/a.csv", "\uFEFF1,a\n2,b\n");
+        assertThat(files.readLines(factory(properties("id,v", "field.delim", ",")), split, List.of(regular("id", Type.BIGINT), regular("v", Type.VARCHAR))))
+                .containsExactly("1|a", "2|b");
+    }
+
+    @Test
     void lineTooLong()
     {
         Split split = files.put("long/a.txt", "short\n" + "x".repeat(5000) + "\n");
