@@ -241,7 +241,7 @@ public final class LinePageSource
         List<FieldVector> vectors = new ArrayList<>(lineColumns.length);
         for (int position : lineColumns) {
             FieldVector vector = root.getVector(position);
-            vector.setInitialCapacity(Math.min(options.batchSize(), 1024));
+            vector.setInitialCapacity(options.batchSize());
             vector.allocateNew();
             vectors.add(vector);
         }
