@@ -3,6 +3,7 @@ package io.glaux.worker;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.format.PageSourceFactory;
+import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.split.Split;
 import io.glaux.engine.exchange.RemoteErrors;
 import io.glaux.engine.fragment.Task;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
 
 /**
  * One task running on a worker: up to {@code concurrency} drivers, each with its own
- * {@link FragmentRunner}, take splits from a shared queue; when the queue is empty each driver
+ * {@link FragmentRunner} over the page source factory of the fragment's format, take splits from a shared queue; when the queue is empty each driver
  * finishes its runner (partial aggregations emit their state then). Every output batch is loaded,
  * under a lock, into the one root the Flight stream was started with and sent; a driver waits there
  * while the stream is not ready (backpressure). The first failure stops all drivers and ends the call
@@ -56,7 +57,7 @@ final class TaskExecution
     private final Task task;
     private final String label;
     private final ServerStreamListener listener;
-    private final PageSourceFactory pageSources;
+    private final PageSourceProvider pageSources;
     private final BufferAllocator parentAllocator;
     private final ExecutorService driverPool;
     private final int concurrency;
@@ -79,7 +80,7 @@ final class TaskExecution
             String nodeId,
             Task task,
             ServerStreamListener listener,
-            PageSourceFactory pageSources,
+            PageSourceProvider pageSources,
             BufferAllocator parentAllocator,
             ExecutorService driverPool,
             int concurrency,
@@ -117,11 +118,13 @@ final class TaskExecution
         CountDownLatch done = null;
         try {
             taskAllocator = parentAllocator.newChildAllocator("task-" + label, 0, Long.MAX_VALUE);
+            // the reader of the fragment's file format, configured by the table's format properties
+            PageSourceFactory factory = pageSources.factory(task.fragment().format(), task.fragment().formatProperties());
             int driverCount = Math.max(1, Math.min(concurrency, task.splits().size()));
             for (int i = 0; i < driverCount; i++) {
                 BufferAllocator allocator = taskAllocator.newChildAllocator("task-" + label + "-driver-" + i, 0, Long.MAX_VALUE);
                 runnerAllocators.add(allocator);
-                runners.add(new FragmentRunner(task.fragment(), pageSources, allocator));
+                runners.add(new FragmentRunner(task.fragment(), factory, allocator));
             }
             Schema schema = runners.getFirst().outputSchema();
             streamLock.lock();

@@ -3,7 +3,8 @@ package io.glaux.worker;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.format.PageSourceFactory;
-import io.glaux.connectors.parquet.ParquetPageSourceFactory;
+import io.glaux.connectors.format.FormatRegistry;
+import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.spi.error.GlauxException;
@@ -90,7 +91,7 @@ public final class WorkerMain
 
     /**
      * Starts a worker in this process, reading splits from the object store in {@code s3.*} with the
-     * Parquet reader. Close the handle to stop it.
+     * reader of each task's format ({@link FormatRegistry#standard}). Close the handle to stop it.
      */
     public static Handle start(Properties properties)
     {
@@ -99,7 +100,7 @@ public final class WorkerMain
         ObjectStore objectStore = new ObjectStore(config.objectStore().orElseThrow(() ->
                 new GlauxException(io.glaux.spi.error.ErrorCode.GENERIC_USER_ERROR, "Worker configuration has no " + WorkerConfig.S3_ENDPOINT)));
         try {
-            return start(config, new ParquetPageSourceFactory(objectStore), List.of(objectStore));
+            return start(config, FormatRegistry.standard(objectStore), List.of(objectStore));
         }
         catch (RuntimeException e) {
             objectStore.close();
@@ -107,13 +108,19 @@ public final class WorkerMain
         }
     }
 
-    /** Starts a worker in this process that opens splits with {@code pageSources} (for tests and embedded use). */
+    /** Starts a worker in this process that opens the splits of every format with {@code pageSources} (for tests). */
     public static Handle start(WorkerConfig config, PageSourceFactory pageSources)
+    {
+        return start(config, PageSourceProvider.of(pageSources), List.of());
+    }
+
+    /** Starts a worker in this process that opens splits with the readers of {@code pageSources} (for tests and embedded use). */
+    public static Handle start(WorkerConfig config, PageSourceProvider pageSources)
     {
         return start(config, pageSources, List.of());
     }
 
-    private static Handle start(WorkerConfig config, PageSourceFactory pageSources, List<AutoCloseable> resources)
+    private static Handle start(WorkerConfig config, PageSourceProvider pageSources, List<AutoCloseable> resources)
     {
         requireNonNull(config, "config is null");
         requireNonNull(pageSources, "pageSources is null");

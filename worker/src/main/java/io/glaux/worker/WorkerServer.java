@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.glaux.connectors.format.PageSourceFactory;
+import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.engine.exchange.RemoteErrors;
 import io.glaux.engine.exchange.TaskTickets;
 import io.glaux.engine.exchange.TlsMaterial;
@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>{@code DoGet(ticket)}: the ticket is a {@link Task} ({@link TaskTickets}). The task's splits run
- *       on a pool of {@code taskConcurrency} threads shared by all tasks, one
+ *       on a pool of {@code taskConcurrency} threads shared by all tasks (read with the
+ *       {@link PageSourceProvider}'s reader for the fragment's format), one
  *       {@link io.glaux.engine.operator.FragmentRunner} per driver thread, and their output batches are
  *       streamed back. Failures end the call with the {@link GlauxException}'s code and message
  *       ({@link RemoteErrors}); a cancelled call stops the task's drivers.</li>
@@ -63,7 +64,7 @@ public final class WorkerServer
     private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Options options;
-    private final PageSourceFactory pageSources;
+    private final PageSourceProvider pageSources;
     private final BufferAllocator allocator;
     private final ExecutorService driverPool;
     private final ExecutorService taskThreads;
@@ -114,13 +115,16 @@ public final class WorkerServer
         }
     }
 
-    /** Starts listening; the server runs until {@link #close()}. */
-    public static WorkerServer start(Options options, TlsMaterial tls, PageSourceFactory pageSources, BufferAllocator allocator)
+    /**
+     * Starts listening; the server runs until {@link #close()}. Each task's splits are opened with the
+     * factory {@code pageSources} gives for the task fragment's format and format properties.
+     */
+    public static WorkerServer start(Options options, TlsMaterial tls, PageSourceProvider pageSources, BufferAllocator allocator)
     {
         return new WorkerServer(options, tls, pageSources, allocator);
     }
 
-    private WorkerServer(Options options, TlsMaterial tls, PageSourceFactory pageSources, BufferAllocator parentAllocator)
+    private WorkerServer(Options options, TlsMaterial tls, PageSourceProvider pageSources, BufferAllocator parentAllocator)
     {
         this.options = requireNonNull(options, "options is null");
         requireNonNull(tls, "tls is null");

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.FormatRegistry;
+import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.split.Split;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.fragment.ScanFragment;
@@ -77,6 +79,11 @@ class TestWorkerServer
     }
 
     private WorkerServer startWorker(SyntheticPageSourceFactory pageSources, int concurrency)
+    {
+        return startWorker(PageSourceProvider.of(pageSources), concurrency);
+    }
+
+    private WorkerServer startWorker(PageSourceProvider pageSources, int concurrency)
     {
         WorkerServer server = WorkerServer.start(WorkerServer.Options.loopback("worker-1").withTaskConcurrency(concurrency), workerTls, pageSources, root);
         closeables.add(server);
@@ -414,7 +421,7 @@ class TestWorkerServer
         // the fragment reads a column the page source does not have
         Task task = TestingTasks.scanAll("q13", TestingTasks.splits(1));
         ScanFragment fragment = task.fragment();
-        ScanFragment missingColumn = new ScanFragment(fragment.table(), fragment.format(),
+        ScanFragment missingColumn = new ScanFragment(fragment.table(), fragment.format(), fragment.formatProperties(),
                 List.of(new ColumnHandle("nope", Type.BIGINT, ColumnHandle.Kind.REGULAR)), Optional.empty(),
                 List.of(new Expression.InputRef(0, Type.BIGINT)), Optional.empty(), fragment.pruning(), fragment.limit());
         GlauxException failure = catchThrowableOfType(GlauxException.class, () -> {
@@ -424,6 +431,53 @@ class TestWorkerServer
         });
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.COLUMN_NOT_FOUND);
         assertThat(failure.getMessage()).isEqualTo("No column nope in s3://logs/access/part-0");
+    }
+
+    @Test
+    void eachTaskReadsWithTheFactoryOfItsFormat()
+    {
+        SyntheticPageSourceFactory parquet = new SyntheticPageSourceFactory(10, 10, 0);
+        SyntheticPageSourceFactory text = new SyntheticPageSourceFactory(20, 10, 0);
+        List<Map<String, String>> textProperties = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FormatRegistry registry = FormatRegistry.builder()
+                .add("parquet", _ -> parquet)
+                .add("text", properties -> {
+                    textProperties.add(properties);
+                    return text;
+                })
+                .build();
+        WorkerServer server = startWorker(registry, 2);
+        WorkerClient client = client(server);
+
+        Task parquetTask = TestingTasks.scanAll("q20", TestingTasks.splits(2));
+        assertThat(countRows(client, parquetTask)).isEqualTo(20);
+        ScanFragment fragment = parquetTask.fragment();
+        Map<String, String> properties = Map.of("field.delim", "\t", "columns", "status,bytes,host");
+        ScanFragment textFragment = new ScanFragment(fragment.table(), "TEXT", properties, fragment.columns(), fragment.filter(),
+                fragment.projections(), fragment.aggregation(), fragment.pruning(), fragment.limit());
+        assertThat(countRows(client, new Task("q21", 1, textFragment, TestingTasks.splits(2)))).isEqualTo(40);
+        assertThat(parquet.opened.get()).isEqualTo(2);
+        assertThat(text.opened.get()).isEqualTo(2);
+        // the properties reach the format's factory unchanged, once per task
+        assertThat(textProperties).containsExactly(properties);
+
+        ScanFragment unknown = new ScanFragment(fragment.table(), "orc", Map.of(), fragment.columns(), fragment.filter(),
+                fragment.projections(), fragment.aggregation(), fragment.pruning(), fragment.limit());
+        GlauxException failure = catchThrowableOfType(GlauxException.class, () -> countRows(client, new Task("q22", 1, unknown, TestingTasks.splits(1))));
+        assertThat(failure.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED);
+        assertThat(failure.getMessage()).isEqualTo("File format 'orc' is not supported (supported: parquet, text)");
+        assertThat(server.stats().tasksFailed()).isEqualTo(1);
+    }
+
+    private static long countRows(WorkerClient client, Task task)
+    {
+        long rows = 0;
+        try (RemoteTaskStream stream = client.execute(task)) {
+            while (stream.next()) {
+                rows += stream.root().getRowCount();
+            }
+        }
+        return rows;
     }
 
     private static void assertPingRejected(FlightClient client)

@@ -49,7 +49,7 @@ final class TestingTasks
         Aggregation aggregation = new Aggregation(List.of(0), List.of(
                 new AggregateCall(AggregateFunction.SUM, 1, Type.BIGINT),
                 new AggregateCall(AggregateFunction.COUNT_STAR, -1, Type.BIGINT)));
-        ScanFragment fragment = new ScanFragment("logs.access", "parquet", COLUMNS, Optional.of(filter), projections,
+        ScanFragment fragment = new ScanFragment("logs.access", "parquet", Map.of(), COLUMNS, Optional.of(filter), projections,
                 Optional.of(aggregation), TupleDomain.all(), OptionalLong.empty());
         return new Task(queryId, 0, fragment, splits);
     }
@@ -58,7 +58,7 @@ final class TestingTasks
     static Task scanAll(String queryId, List<Split> splits)
     {
         List<Expression> projections = List.of(new Expression.InputRef(1, Type.BIGINT), new Expression.InputRef(2, Type.VARCHAR));
-        ScanFragment fragment = new ScanFragment("logs.access", "parquet", COLUMNS, Optional.empty(), projections,
+        ScanFragment fragment = new ScanFragment("logs.access", "parquet", Map.of(), COLUMNS, Optional.empty(), projections,
                 Optional.empty(), TupleDomain.all(), OptionalLong.empty());
         return new Task(queryId, 1, fragment, splits);
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -71,13 +72,27 @@ public final class SplitEnumerator
     /** Splits, lazily; when {@code splittable} is false every object is one split (e.g. gzip text). */
     public Stream<Split> splits(List<Location> locations, boolean splittable)
     {
+        return splits(locations, _ -> splittable);
+    }
+
+    /**
+     * Splits, lazily; an object whose key {@code splittable} rejects is one split, whatever its size
+     * (e.g. {@code key -> TableFormats.isSplittable(format, properties, key)}: compressed text).
+     */
+    public Stream<Split> splits(List<Location> locations, Predicate<String> splittable)
+    {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(locations, splittable),
                 Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     public Iterator<Split> iterator(List<Location> locations, boolean splittable)
     {
-        return new SplitIterator(List.copyOf(locations), splittable);
+        return iterator(locations, _ -> splittable);
+    }
+
+    public Iterator<Split> iterator(List<Location> locations, Predicate<String> splittable)
+    {
+        return new SplitIterator(List.copyOf(locations), requireNonNull(splittable, "splittable is null"));
     }
 
     /** Whether a key below a location (relative to it) names a hidden or marker object. */
@@ -98,13 +113,13 @@ public final class SplitEnumerator
             implements Iterator<Split>
     {
         private final Iterator<Location> locations;
-        private final boolean splittable;
+        private final Predicate<String> splittable;
         private final Deque<Split> pending = new ArrayDeque<>();
         private Location location;
         private S3Location prefix;
         private Iterator<ObjectInfo> objects;
 
-        SplitIterator(List<Location> locations, boolean splittable)
+        SplitIterator(List<Location> locations, Predicate<String> splittable)
         {
             this.locations = locations.iterator();
             this.splittable = splittable;
@@ -135,7 +150,7 @@ public final class SplitEnumerator
         private void addSplits(ObjectInfo object)
         {
             long size = object.size();
-            if (!splittable || size <= maxSplitSize) {
+            if (size <= maxSplitSize || !splittable.test(object.key())) {
                 pending.add(new Split(prefix.bucket(), object.key(), 0, size, size, object.lastModifiedMillis(), location.partitionValues()));
                 return;
             }

@@ -87,6 +87,23 @@ class SplitEnumeratorTest
     }
 
     @Test
+    void splittableByKey()
+    {
+        store.put(BUCKET, "text/a.txt", new byte[250]);
+        store.put(BUCKET, "text/b.txt.gz", new byte[250]);
+        store.put(BUCKET, "text/c.txt.zst", new byte[50]);
+        SplitEnumerator enumerator = new SplitEnumerator(store, 100);
+        List<Split> splits = enumerator.splits(List.of(SplitEnumerator.Location.of("s3://splits-test/text/")),
+                key -> io.glaux.connectors.format.TableFormats.isSplittable("text", Map.of(), key)).toList();
+        assertThat(splits).extracting(split -> split.key() + "@" + split.start() + "+" + split.length()).containsExactly(
+                "text/a.txt@0+100",
+                "text/a.txt@100+100",
+                "text/a.txt@200+50",
+                "text/b.txt.gz@0+250",
+                "text/c.txt.zst@0+50");
+    }
+
+    @Test
     void splitsAreProducedWhileListing()
     {
         SplitEnumerator enumerator = new SplitEnumerator(store);

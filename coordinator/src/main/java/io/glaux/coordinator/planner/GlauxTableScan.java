@@ -125,7 +125,7 @@ public final class GlauxTableScan
 
     public ScanFragment fragment(TupleDomain pruning)
     {
-        return new ScanFragment(hiveTable.qualifiedName(), "parquet", columns, filter, projections, aggregation, pruning, limit);
+        return new ScanFragment(hiveTable.qualifiedName(), "parquet", java.util.Map.of(), columns, filter, projections, aggregation, pruning, limit);
     }
 
     @Override

@@ -166,6 +166,10 @@ public final class FragmentCodec
         ObjectNode node = NODES.objectNode();
         node.put("table", fragment.table());
         node.put("format", fragment.format());
+        ObjectNode formatProperties = node.putObject("formatProperties");
+        fragment.formatProperties().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> formatProperties.put(entry.getKey(), entry.getValue()));
         ArrayNode columns = node.putArray("columns");
         for (ColumnHandle column : fragment.columns()) {
             columns.add(toJson(column));
@@ -196,12 +200,23 @@ public final class FragmentCodec
         for (JsonNode projection : array(node, "projections")) {
             projections.add(expressionFromJson(projection));
         }
+        Map<String, String> formatProperties = new LinkedHashMap<>();
+        JsonNode properties = node.get("formatProperties");
+        if (!isAbsent(properties)) {
+            for (Map.Entry<String, JsonNode> entry : properties.properties()) {
+                if (!entry.getValue().isTextual()) {
+                    throw new IllegalArgumentException("format property '" + entry.getKey() + "' is not a string");
+                }
+                formatProperties.put(entry.getKey(), entry.getValue().textValue());
+            }
+        }
         JsonNode filter = node.get("filter");
         JsonNode aggregation = node.get("aggregation");
         JsonNode limit = node.get("limit");
         return new ScanFragment(
                 text(node, "table"),
                 text(node, "format"),
+                formatProperties,
                 columns,
                 isAbsent(filter) ? Optional.empty() : Optional.of(expressionFromJson(filter)),
                 projections,

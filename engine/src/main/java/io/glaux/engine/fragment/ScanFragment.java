@@ -7,6 +7,7 @@ import io.glaux.connectors.predicate.TupleDomain;
 import io.glaux.engine.expr.Expression;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -18,11 +19,17 @@ import java.util.OptionalLong;
  * projections by index. The output schema is the projections, or the aggregation's output.
  *
  * @param table the qualified table name, for error messages
- * @param format the file format ({@code parquet})
+ * @param format the file format: {@code parquet}, {@code text}, {@code csv}, {@code json}, {@code regex}
+ *        (see {@code io.glaux.connectors.format.TableFormats})
+ * @param formatProperties what the format's reader needs from the table: the SerDe properties merged
+ *        with the table properties Glaux uses ({@code field.delim}, {@code serialization.null.format},
+ *        {@code skip.header.line.count}, {@code ignore.malformed.json}, {@code mapping.*},
+ *        {@code input.regex}, {@code columns}, ...); empty for Parquet
  */
 public record ScanFragment(
         String table,
         String format,
+        Map<String, String> formatProperties,
         List<ColumnHandle> columns,
         Optional<Expression> filter,
         List<Expression> projections,
@@ -34,6 +41,7 @@ public record ScanFragment(
     {
         requireNonNull(table, "table is null");
         requireNonNull(format, "format is null");
+        formatProperties = Map.copyOf(requireNonNull(formatProperties, "formatProperties is null"));
         columns = List.copyOf(columns);
         requireNonNull(filter, "filter is null");
         projections = List.copyOf(projections);

@@ -3,6 +3,7 @@ package io.glaux.engine.fragment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.predicate.Domain;
 import io.glaux.connectors.predicate.Range;
@@ -69,7 +70,7 @@ class FragmentCodecTest
                 "latency", new Domain(List.of(new Range(-0.0, true, 2.5, true)), false),
                 "flag", new Domain(List.of(Range.equal(Boolean.TRUE)), false),
                 "anything", new Domain(List.of(Range.all()), true)), false);
-        return new ScanFragment("hive.logs.access", "parquet", columns, Optional.of(filter), projections, Optional.of(aggregation), pruning, OptionalLong.of(1000));
+        return new ScanFragment("hive.logs.access", "text", Map.of("field.delim", ",", "serialization.null.format", "", "columns", "host,status"), columns, Optional.of(filter), projections, Optional.of(aggregation), pruning, OptionalLong.of(1000));
     }
 
     @Test
@@ -121,9 +122,40 @@ class FragmentCodecTest
     }
 
     @Test
+    void formatPropertiesRoundTrip()
+    {
+        Map<String, String> properties = Map.of(
+                "field.delim", "\u0001",
+                "serialization.null.format", "\\N",
+                "input.regex", "^(\\S+) \"([^\"]*)\" (\\d{3})$",
+                "mapping.ts", "@timestamp",
+                "skip.header.line.count", "1",
+                "columns", "a,b,ü");
+        ScanFragment fragment = new ScanFragment("t", "regex", properties, List.of(), Optional.empty(), List.of(), Optional.empty(), TupleDomain.all(), OptionalLong.empty());
+        byte[] json = FragmentCodec.encode(fragment);
+        ScanFragment decoded = FragmentCodec.decodeFragment(json);
+        assertThat(decoded).isEqualTo(fragment);
+        assertThat(decoded.formatProperties()).isEqualTo(properties);
+        // keys are written sorted, so the encoding is deterministic
+        assertThat(FragmentCodec.encode(decoded)).isEqualTo(json);
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"formatProperties\":{\"columns\":\"a,b,ü\",\"field.delim\":\"\\u0001\"");
+    }
+
+    @Test
+    void fragmentWithoutFormatPropertiesDecodesToNone()
+    {
+        ObjectNode node = FragmentCodec.toJson(new ScanFragment("t", "parquet", Map.of("a", "b"), List.of(), Optional.empty(), List.of(), Optional.empty(), TupleDomain.all(), OptionalLong.empty()));
+        node.remove("formatProperties");
+        assertThat(FragmentCodec.fragmentFromJson(node).formatProperties()).isEmpty();
+        node.putObject("formatProperties").put("n", 1);
+        assertThatThrownBy(() -> FragmentCodec.fragmentFromJson(node))
+                .hasMessageContaining("format property 'n' is not a string");
+    }
+
+    @Test
     void emptyOptionals()
     {
-        ScanFragment fragment = new ScanFragment("t", "parquet", List.of(), Optional.empty(), List.of(), Optional.empty(), TupleDomain.nothing(), OptionalLong.empty());
+        ScanFragment fragment = new ScanFragment("t", "parquet", Map.of(), List.of(), Optional.empty(), List.of(), Optional.empty(), TupleDomain.nothing(), OptionalLong.empty());
         assertThat(FragmentCodec.decodeFragment(FragmentCodec.encode(fragment))).isEqualTo(fragment);
         Split split = new Split("b", "k", 0, 1, 1, 0, Map.of());
         assertThat(FragmentCodec.decodeSplit(FragmentCodec.encode(split))).isEqualTo(split);

@@ -193,7 +193,7 @@ class FragmentRunnerTest
 
     private static ScanFragment fragment(Optional<Expression> filter, List<Expression> projections, Optional<Aggregation> aggregation, OptionalLong limit)
     {
-        return new ScanFragment("test.logs", "arrays", SCAN, filter, projections, aggregation,
+        return new ScanFragment("test.logs", "arrays", Map.of(), SCAN, filter, projections, aggregation,
                 DomainExtractor.extract(filter, SCAN), limit);
     }
 
