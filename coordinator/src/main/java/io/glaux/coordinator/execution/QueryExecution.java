@@ -6,6 +6,7 @@ import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.Table;
+import io.glaux.connectors.format.TableFormats;
 import io.glaux.connectors.predicate.Domain;
 import io.glaux.connectors.predicate.TupleDomain;
 import io.glaux.connectors.s3.ObjectStore;
@@ -181,7 +182,10 @@ public final class QueryExecution
             TupleDomain domain = DomainExtractor.extract(scan.filter(), scan.columns());
             ScanFragment fragment = scan.fragment(domain);
             Table table = scan.hiveTable().table();
-            List<Split> splits = domain.isNone() ? List.of() : new SplitEnumerator(objectStore, maxSplitSize).splits(locations(table, domain)).toList();
+            var format = scan.hiveTable().format();
+            List<Split> splits = domain.isNone() ? List.of() : new SplitEnumerator(objectStore, maxSplitSize)
+                    .splits(locations(table, domain), key -> TableFormats.isSplittable(format.format(), format.properties(), key))
+                    .toList();
             query.stats().totalSplits.addAndGet(splits.size());
 
             List<WorkerNode> workers = nodeManager.activeWorkers();

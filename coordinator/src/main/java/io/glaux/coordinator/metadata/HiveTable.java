@@ -3,8 +3,10 @@ package io.glaux.coordinator.metadata;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.model.Column;
+import io.glaux.catalog.model.StorageFormat;
 import io.glaux.catalog.model.Table;
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.TableFormats;
 import io.glaux.coordinator.planner.GlauxTableScan;
 import io.glaux.coordinator.planner.TypeMapping;
 import io.glaux.spi.type.Type;
@@ -33,11 +35,16 @@ public final class HiveTable
     private final String catalogName;
     private final Table table;
     private final List<ColumnHandle> columns;
+    private final TableFormats.TableFormat format;
 
+    /** @throws io.glaux.spi.error.GlauxException NOT_SUPPORTED when Glaux cannot read the table's SerDe */
     public HiveTable(String catalogName, Table table)
     {
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.table = requireNonNull(table, "table is null");
+        StorageFormat storage = table.storage();
+        this.format = TableFormats.resolve(storage.serde(), storage.inputFormat(), storage.serdeParameters(), table.parameters(),
+                table.dataColumns().stream().map(Column::name).toList());
         List<ColumnHandle> handles = new ArrayList<>();
         for (Column column : table.dataColumns()) {
             handles.add(new ColumnHandle(column.name(), column.type(), ColumnHandle.Kind.REGULAR));
@@ -60,6 +67,12 @@ public final class HiveTable
     public List<ColumnHandle> columns()
     {
         return columns;
+    }
+
+    /** How workers read the table's objects: {@code parquet}, {@code text}, {@code csv}, {@code json}, {@code regex}, with its properties. */
+    public TableFormats.TableFormat format()
+    {
+        return format;
     }
 
     public String qualifiedName()

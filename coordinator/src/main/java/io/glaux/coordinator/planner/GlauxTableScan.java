@@ -125,7 +125,8 @@ public final class GlauxTableScan
 
     public ScanFragment fragment(TupleDomain pruning)
     {
-        return new ScanFragment(hiveTable.qualifiedName(), "parquet", java.util.Map.of(), columns, filter, projections, aggregation, pruning, limit);
+        return new ScanFragment(hiveTable.qualifiedName(), hiveTable.format().format(), hiveTable.format().properties(), columns, filter, projections,
+                aggregation, pruning, limit);
     }
 
     @Override
