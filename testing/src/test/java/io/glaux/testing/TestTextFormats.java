@@ -95,7 +95,8 @@ class TestTextFormats
     @CsvSource(delimiter = '|', value = {
             "json_logs|SELECT count(*), sum(bytes), count(referrer) FROM %s",
             "json_logs|SELECT status, count(*), round(avg(latency), 6) FROM %s WHERE method = 'GET' GROUP BY status",
-            "csv_logs|SELECT count(*), sum(bytes), count(referrer) FROM %s",
+            // OpenCSVSerde reads an empty string field as '' (as Athena does); DuckDB's CSV reader as NULL
+            "csv_logs|SELECT count(*), sum(bytes), count(nullif(referrer, '')) FROM %s",
             "csv_logs|SELECT url, count(*) FROM %s WHERE status >= 500 GROUP BY url",
             "tsv_logs|SELECT count(*), sum(bytes), count(referrer) FROM %s",
             "tsv_logs|SELECT method, max(latency), min(client_ip) FROM %s GROUP BY method"})
