@@ -2,6 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.coordinator.sql.parser.GlauxSqlParserImpl;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.ErrorLocation;
 import io.glaux.spi.error.GlauxException;
@@ -40,7 +41,6 @@ import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlNameMatchers;
@@ -70,18 +70,18 @@ import java.util.regex.Pattern;
  */
 public final class QueryPlanner
 {
+    /**
+     * Glaux's grammar ({@link GlauxSqlParserImpl}, generated from Calcite's Parser.jj with the
+     * Athena/Hive statements of {@code src/main/codegen}) with Trino's identifier rules: unquoted
+     * names fold to lower case, {@code "double quotes"} quote (and {@code `back quotes`} in DDL).
+     */
     public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+            .withParserFactory(GlauxSqlParserImpl.FACTORY)
             .withQuoting(Quoting.DOUBLE_QUOTE)
             .withUnquotedCasing(Casing.TO_LOWER)
             .withQuotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(false)
             .withConformance(GlauxConformance.INSTANCE);
-    /**
-     * Babel's grammar treats more words as identifiers (e.g. {@code system}, which the Trino JDBC
-     * driver's metadata queries name unquoted). Used when the core grammar rejects the text, until
-     * Glaux has its own grammar extension.
-     */
-    private static final SqlParser.Config BABEL_PARSER_CONFIG = PARSER_CONFIG.withParserFactory(SqlBabelParserImpl.FACTORY);
 
     // standard operators once: a name found twice is left unresolved by the validator
     private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
@@ -122,7 +122,12 @@ public final class QueryPlanner
 
     public Plan plan(String sql, String catalog, String schema)
     {
-        SqlNode parsed = parse(sql);
+        return plan(parse(sql), catalog, schema);
+    }
+
+    /** Plans a parsed query ({@link #parse}). */
+    public Plan plan(SqlNode parsed, String catalog, String schema)
+    {
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
@@ -167,18 +172,13 @@ public final class QueryPlanner
         return new Plan(root.validatedRowType, names, bindable, parameters, RelOptUtil.toString(physical));
     }
 
-    public SqlNode parse(String sql)
+    /** Parses one statement: a query, or a Glaux statement ({@link io.glaux.coordinator.sql.ast.SqlGlauxStatement}). */
+    public static SqlNode parse(String sql)
     {
         try {
-            return SqlParser.create(sql, PARSER_CONFIG).parseQuery();
+            return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
         }
         catch (SqlParseException e) {
-            try {
-                return SqlParser.create(sql, BABEL_PARSER_CONFIG).parseQuery();
-            }
-            catch (SqlParseException ignored) {
-                // report the core grammar's error: its messages are the standard ones
-            }
             var pos = e.getPos();
             String message = firstLine(e.getMessage());
             message = message.replaceAll(" at line \\d+, column \\d+", "");
