@@ -127,7 +127,8 @@ class TestGlauxSqlParser
             "SELECT * FROM default.t",
             "SELECT year, month, day, hour, value, position, location, comment FROM t WHERE year = 2024",
             "SELECT extract(year FROM DATE '2024-03-01'), position('a' IN 'ba'), count(*) FROM t",
-            "SELECT user, value FROM t"})
+            "SELECT user, value FROM t",
+            "SELECT method, global, local, function, start, element, member, module, percent, references FROM t WHERE method IN ('GET')"})
     void trinoNonReservedWordsAreNames(String sql)
     {
         assertThat(QueryPlanner.parse(sql).getKind()).isEqualTo(SqlKind.SELECT);
