@@ -15,7 +15,7 @@ import java.util.List;
  * statement ok
  * CREATE DATABASE db
  *
- * statement error (?i)already exists
+ * statement error SCHEMA_ALREADY_EXISTS: .*line 1:17: Schema 'hive.db' already exists
  * CREATE DATABASE db
  *
  * query TT rowsort
@@ -24,7 +24,8 @@ import java.util.List;
  * a	b
  * </pre>
  *
- * Expected rows are tab-separated, or space-separated when a line has no tab; an empty string is
+ * An error's regex is matched against {@code ERROR_NAME: message} (the JDBC message, which carries
+ * {@code line L:C}). Expected rows are tab-separated, or space-separated when a line has no tab; an empty string is
  * {@code (empty)} and SQL NULL is {@code NULL}. Glaux adds two records: {@code roundtrip} followed by
  * a table name (SHOW CREATE TABLE, DROP TABLE, run the output, and the new SHOW CREATE TABLE must be
  * the same text) and {@code object s3://bucket/key} (writes a small object, for MSCK REPAIR TABLE).

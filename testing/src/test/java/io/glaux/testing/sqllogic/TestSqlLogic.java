@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.S3Location;
+import io.glaux.spi.error.ErrorCode;
 import io.glaux.testing.SharedClusterAccess;
 import io.glaux.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -98,7 +99,7 @@ class TestSqlLogic
                 try (Statement statement = session.connection().createStatement()) {
                     assertThatThrownBy(() -> statement.execute(error.sql()))
                             .isInstanceOf(SQLException.class)
-                            .satisfies(e -> assertThat(e.getMessage()).containsPattern(error.regex()));
+                            .satisfies(e -> assertThat(errorName(((SQLException) e).getErrorCode()) + ": " + e.getMessage()).containsPattern(error.regex()));
                 }
             }
             case SqlLogicTest.Query query -> {
@@ -130,6 +131,17 @@ class TestSqlLogic
                 store.put(location.bucket(), location.key(), "x".getBytes(StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /** The Glaux error name of a JDBC error code ({@code TABLE_NOT_FOUND}), so records can match on it. */
+    private static String errorName(int code)
+    {
+        for (ErrorCode errorCode : ErrorCode.values()) {
+            if (errorCode.code() == code) {
+                return errorCode.name();
+            }
+        }
+        return "UNKNOWN_" + code;
     }
 
     private static String showCreate(Connection connection, String table)
