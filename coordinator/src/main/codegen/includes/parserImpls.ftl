@@ -5,7 +5,10 @@
   config.fmpp ("statementParserMethods") and tried before Calcite's own statements.
 -->
 
-/** One part of a name: an identifier, a non-reserved word, "double quoted" or `back quoted`. */
+/**
+ * One part of a name in a Glaux statement: an identifier, a non-reserved word, "double quoted",
+ * `back quoted`, or one of the type words Hive tables often use as column names.
+ */
 Statement.Located<String> GlauxNamePart() :
 {
     final String id;
@@ -17,6 +20,11 @@ Statement.Located<String> GlauxNamePart() :
 |
     id = Identifier() {
         return new Statement.Located<String>(id, getPos());
+    }
+|
+    // reserved in queries (typed literals), but plain names in DDL: PARTITION (date = '...')
+    ( <DATE> | <TIME> | <TIMESTAMP> ) {
+        return new Statement.Located<String>(token.image.toLowerCase(Locale.ROOT), getPos());
     }
 }
 

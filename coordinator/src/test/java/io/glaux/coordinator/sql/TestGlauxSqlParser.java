@@ -118,6 +118,11 @@ class TestGlauxSqlParser
                 change -> assertThat(change.columns()).hasSize(2));
         assertThat(statement("ALTER TABLE t SET TBLPROPERTIES ('a'='b')")).isInstanceOf(Statement.SetTableProperties.class);
         assertThat(statement("MSCK REPAIR TABLE db.t")).isInstanceOf(Statement.MsckRepair.class);
+        assertThat(statement("CREATE EXTERNAL TABLE t (date date, time string, Timestamp timestamp) PARTITIONED BY (year int) LOCATION 's3://b/t'"))
+                .isInstanceOfSatisfying(Statement.CreateTable.class, create -> assertThat(create.columns())
+                        .extracting(column -> column.name().value()).containsExactly("date", "time", "timestamp"));
+        assertThat(statement("ALTER TABLE t DROP PARTITION (date = '2024-01-01')")).isInstanceOfSatisfying(Statement.DropPartitions.class,
+                drop -> assertThat(drop.partitions().getFirst().keys().getFirst().value()).isEqualTo("date"));
         assertThat(statement("SHOW CATALOGS LIKE 'h%'")).isInstanceOf(Statement.ShowCatalogs.class);
     }
 
