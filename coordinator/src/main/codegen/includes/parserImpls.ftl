@@ -254,6 +254,7 @@ Optional<String> GlauxLike() :
 }
 
 /**
+ * CREATE [OR REPLACE] VIEW name AS query
  * CREATE DATABASE|SCHEMA [IF NOT EXISTS] db [COMMENT '..'] [LOCATION '..'] [WITH DBPROPERTIES (..)]
  * CREATE [EXTERNAL] TABLE [IF NOT EXISTS] name [(columns)] [COMMENT '..'] [PARTITIONED BY (columns)]
  *     [CLUSTERED BY (..) [SORTED BY (..)] INTO n BUCKETS] [ROW FORMAT ..] [STORED AS ..]
@@ -273,10 +274,22 @@ SqlNode GlauxCreate() :
     Statement.Bucketing bucketing = null;
     Statement.RowFormat rowFormat = null;
     Statement.StoredAs storedAs = null;
+    boolean replace = false;
+    Token queryStart;
+    SqlNode query;
 }
 {
     <CREATE> { s = span(); }
     (
+        [ <OR> <REPLACE> { replace = true; } ]
+        <VIEW> name = GlauxName()
+        <AS> { queryStart = getToken(1); }
+        query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
+        {
+            return new SqlGlauxStatement(new Statement.CreateView(s.pos(), name, replace,
+                new SqlParserPos(queryStart.beginLine, queryStart.beginColumn, queryStart.endLine, queryStart.endColumn)));
+        }
+    |
         ( <DATABASE> | <SCHEMA> )
         ifNotExists = GlauxIfNotExists()
         name = GlauxName()
@@ -410,6 +423,7 @@ Statement.StoredAs GlauxStoredAs() :
 /**
  * DROP DATABASE|SCHEMA [IF EXISTS] db [CASCADE|RESTRICT]
  * DROP TABLE [IF EXISTS] name
+ * DROP VIEW [IF EXISTS] name
  */
 SqlNode GlauxDrop() :
 {
@@ -434,6 +448,13 @@ SqlNode GlauxDrop() :
         name = GlauxName()
         {
             return new SqlGlauxStatement(new Statement.DropTable(s.pos(), name, ifExists));
+        }
+    |
+        <VIEW>
+        ifExists = GlauxIfExists()
+        name = GlauxName()
+        {
+            return new SqlGlauxStatement(new Statement.DropView(s.pos(), name, ifExists));
         }
     )
 }
@@ -534,9 +555,16 @@ SqlNode GlauxShow() :
             return new SqlGlauxStatement(new Statement.ShowTables(s.pos(), Optional.ofNullable(name), like));
         }
     |
-        <CREATE> <TABLE> name = GlauxName() {
-            return new SqlGlauxStatement(new Statement.ShowCreateTable(s.pos(), name));
-        }
+        <CREATE>
+        (
+            <TABLE> name = GlauxName() {
+                return new SqlGlauxStatement(new Statement.ShowCreateTable(s.pos(), name));
+            }
+        |
+            <VIEW> name = GlauxName() {
+                return new SqlGlauxStatement(new Statement.ShowCreateView(s.pos(), name));
+            }
+        )
     |
         <COLUMNS> ( <FROM> | <IN> ) name = GlauxName() {
             return new SqlGlauxStatement(new Statement.Describe(s.pos(), name, false));

@@ -25,9 +25,14 @@ import io.glaux.catalog.model.Bucketing;
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Database;
 import io.glaux.catalog.model.Partition;
+import io.glaux.catalog.model.StorageFormat;
 import io.glaux.catalog.model.Table;
+import io.glaux.catalog.model.TableType;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.S3Location;
+import io.glaux.coordinator.metadata.TrinoView;
+import io.glaux.coordinator.planner.QueryPlanner;
+import io.glaux.coordinator.planner.TypeMapping;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.Session;
 import io.glaux.coordinator.query.StatementResult;
@@ -38,6 +43,7 @@ import io.glaux.spi.type.TypeParser;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.parser.SqlParserUtil;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.math.BigDecimal;
@@ -86,21 +92,24 @@ public final class DdlExecutor
     private final Catalog catalog;
     private final ObjectStore objectStore;
     private final String catalogName;
+    private final QueryPlanner planner;
     private final RelDataType varchar;
 
-    public DdlExecutor(Catalog catalog, ObjectStore objectStore, String catalogName, RelDataTypeFactory typeFactory)
+    public DdlExecutor(Catalog catalog, ObjectStore objectStore, String catalogName, QueryPlanner planner)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.objectStore = requireNonNull(objectStore, "objectStore is null");
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
+        this.planner = requireNonNull(planner, "planner is null");
+        RelDataTypeFactory typeFactory = planner.typeFactory();
         this.varchar = typeFactory.createTypeWithNullability(typeFactory.createSqlType(SqlTypeName.VARCHAR, Integer.MAX_VALUE), true);
     }
 
     /**
-     * Runs a statement. {@code query} runs SQL (over {@code system.jdbc}) for the statements answered
-     * that way.
+     * Runs a statement whose text is {@code sql}. {@code query} runs SQL (over {@code system.jdbc}) for
+     * the statements answered that way.
      */
-    public StatementResult execute(Statement statement, Session session, Function<String, StatementResult> query)
+    public StatementResult execute(Statement statement, String sql, Session session, Function<String, StatementResult> query)
     {
         try {
             return switch (statement) {
@@ -123,6 +132,9 @@ public final class DdlExecutor
                 case Statement.ChangeColumns change -> changeColumns(change, session);
                 case Statement.SetTableProperties set -> setTableProperties(set, session);
                 case Statement.MsckRepair repair -> msckRepair(repair, session);
+                case Statement.CreateView create -> createView(create, sql, session);
+                case Statement.DropView drop -> dropView(drop, session);
+                case Statement.ShowCreateView show -> rows(List.of("Create View"), List.<Object[]>of(new Object[] {showCreateView(show, session)}));
             };
         }
         catch (GlauxException e) {
@@ -166,7 +178,7 @@ public final class DdlExecutor
     {
         List<String> name = qualify(describe.name(), session);
         if (name.get(0).equals(catalogName)) {
-            table(describe.name(), session);
+            relation(describe.name(), session);
         }
         else if (!name.get(0).equals("system")) {
             throw error(CATALOG_NOT_FOUND, describe.name().pos(), "Catalog '" + name.get(0) + "' does not exist");
@@ -319,11 +331,15 @@ public final class DdlExecutor
             }
             throw error(SCHEMA_NOT_FOUND, drop.name().pos(), "Schema '" + name.get(0) + "." + name.get(1) + "' does not exist");
         }
-        if (catalog.getTable(name.get(1), name.get(2)).isEmpty()) {
+        Optional<Table> existing = catalog.getTable(name.get(1), name.get(2));
+        if (existing.isEmpty()) {
             if (drop.ifExists()) {
                 return update("DROP TABLE");
             }
             throw error(TABLE_NOT_FOUND, drop.name().pos(), "Table '" + String.join(".", name) + "' does not exist");
+        }
+        if (existing.get().tableType() == TableType.VIRTUAL_VIEW) {
+            throw error(GENERIC_USER_ERROR, drop.name().pos(), "'" + String.join(".", name) + "' is a view, not a table: use DROP VIEW");
         }
         catalog.dropTable(name.get(1), name.get(2), drop.ifExists());
         return update("DROP TABLE");
@@ -568,6 +584,83 @@ public final class DdlExecutor
         }
     }
 
+    // --- views
+
+    private StatementResult createView(Statement.CreateView create, String sql, Session session)
+    {
+        List<String> name = tableName(create.name(), session);
+        if (catalog.getSchema(name.get(1)).isEmpty()) {
+            throw error(SCHEMA_NOT_FOUND, create.name().pos(), "Schema '" + name.get(0) + "." + name.get(1) + "' does not exist");
+        }
+        Optional<Table> existing = catalog.getTable(name.get(1), name.get(2));
+        if (existing.isPresent() && (!create.replace() || existing.get().tableType() != TableType.VIRTUAL_VIEW)) {
+            throw error(TABLE_ALREADY_EXISTS, create.name().pos(), (existing.get().tableType() == TableType.VIRTUAL_VIEW ? "View '" : "Table '")
+                    + String.join(".", name) + "' already exists");
+        }
+        String query = sql.substring(SqlParserUtil.lineColToIndex(sql, create.queryPos().getLineNum(), create.queryPos().getColumnNum())).strip();
+        QueryPlanner.Plan plan;
+        try {
+            plan = planner.plan(query, session.catalog(), session.schema());
+        }
+        catch (GlauxException e) {
+            // positions in the query are positions in the statement, shifted by where the query starts
+            throw e.location().map(location -> new GlauxException(e.errorCode(), DdlErrors.location(shift(create.queryPos(), location)), e.rawMessage(), e))
+                    .orElse(e);
+        }
+        List<TrinoView.ViewColumn> viewColumns = new ArrayList<>();
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < plan.columnNames().size(); i++) {
+            String type = TypeMapping.trinoName(plan.rowType().getFieldList().get(i).getType());
+            String columnName = plan.columnNames().get(i).toLowerCase(Locale.ROOT);
+            viewColumns.add(new TrinoView.ViewColumn(columnName, type));
+            columns.add(new Column(columnName, TypeParser.parse(type)));
+        }
+        TrinoView view = new TrinoView(query, session.catalog(), session.schema(), viewColumns, session.user(), false);
+        Table table = new Table(name.get(1), name.get(2), TableType.VIRTUAL_VIEW, columns, List.of(), StorageFormat.NONE, "",
+                Map.of(TrinoView.VIEW_FLAG, "true", "comment", "Presto View"), Optional.of(view.encode()), Optional.of(TrinoView.EXPANDED_TEXT));
+        if (existing.isPresent()) {
+            catalog.alterTable(table);
+        }
+        else {
+            catalog.createTable(table, false);
+        }
+        return update("CREATE VIEW");
+    }
+
+    private static SqlParserPos shift(SqlParserPos start, io.glaux.spi.error.ErrorLocation location)
+    {
+        int line = start.getLineNum() + location.line() - 1;
+        int column = location.line() == 1 ? start.getColumnNum() + location.column() - 1 : location.column();
+        return new SqlParserPos(line, column);
+    }
+
+    private StatementResult dropView(Statement.DropView drop, Session session)
+    {
+        List<String> name = tableName(drop.name(), session);
+        Optional<Table> existing = catalog.getSchema(name.get(1)).isEmpty() ? Optional.empty() : catalog.getTable(name.get(1), name.get(2));
+        if (existing.isEmpty()) {
+            if (drop.ifExists()) {
+                return update("DROP VIEW");
+            }
+            throw error(TABLE_NOT_FOUND, drop.name().pos(), "View '" + String.join(".", name) + "' does not exist");
+        }
+        if (existing.get().tableType() != TableType.VIRTUAL_VIEW) {
+            throw error(GENERIC_USER_ERROR, drop.name().pos(), "'" + String.join(".", name) + "' is a table, not a view: use DROP TABLE");
+        }
+        catalog.dropTable(name.get(1), name.get(2), drop.ifExists());
+        return update("DROP VIEW");
+    }
+
+    private String showCreateView(Statement.ShowCreateView show, Session session)
+    {
+        Table table = relation(show.name(), session);
+        if (table.tableType() != TableType.VIRTUAL_VIEW) {
+            throw error(GENERIC_USER_ERROR, show.name().pos(), "'" + table.qualifiedName() + "' is a table, not a view: use SHOW CREATE TABLE");
+        }
+        TrinoView view = TrinoView.of(table).orElseThrow(() -> error(NOT_SUPPORTED, show.name().pos(), "View '" + table.qualifiedName() + "' is a Hive view, not a Trino view"));
+        return "CREATE VIEW " + quoteName(table.schemaName()) + "." + quoteName(table.tableName()) + " AS " + view.originalSql();
+    }
+
     // --- helpers
 
     private static StatementResult update(String updateType)
@@ -758,7 +851,18 @@ public final class DdlExecutor
         }
     }
 
+    /** A table (not a view) of this catalog. */
     private Table table(Statement.Name name, Session session)
+    {
+        Table table = relation(name, session);
+        if (table.tableType() == TableType.VIRTUAL_VIEW) {
+            throw error(NOT_SUPPORTED, name.pos(), "'" + catalogName + "." + table.qualifiedName() + "' is a view, not a table");
+        }
+        return table;
+    }
+
+    /** A table or view of this catalog. */
+    private Table relation(Statement.Name name, Session session)
     {
         List<String> qualified = tableName(name, session);
         if (catalog.getSchema(qualified.get(1)).isEmpty()) {

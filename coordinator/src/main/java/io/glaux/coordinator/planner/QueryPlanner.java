@@ -19,6 +19,7 @@ import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
@@ -131,11 +132,7 @@ public final class QueryPlanner
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
-        SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, catalogReader, typeFactory,
-                SqlValidator.Config.DEFAULT
-                        .withConformance(GlauxConformance.INSTANCE)
-                        .withIdentifierExpansion(true)
-                        .withDefaultNullCollation(org.apache.calcite.config.NullCollation.LAST));
+        SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
             validated = validator.validate(parsed);
@@ -150,7 +147,7 @@ public final class QueryPlanner
         RelOptUtil.registerDefaultRules(planner, false, false);
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(null, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
         RelNode logical = root.project();
@@ -188,6 +185,61 @@ public final class QueryPlanner
             }
             ErrorLocation location = pos == null || pos.getLineNum() < 1 ? new ErrorLocation(1, 1) : new ErrorLocation(pos.getLineNum(), Math.max(1, pos.getColumnNum()));
             throw new GlauxException(ErrorCode.SYNTAX_ERROR, location, message, null);
+        }
+    }
+
+    private SqlValidator validator(CalciteCatalogReader catalogReader)
+    {
+        return SqlValidatorUtil.newValidator(OPERATORS, catalogReader, typeFactory,
+                SqlValidator.Config.DEFAULT
+                        .withConformance(GlauxConformance.INSTANCE)
+                        .withIdentifierExpansion(true)
+                        .withDefaultNullCollation(org.apache.calcite.config.NullCollation.LAST));
+    }
+
+    /**
+     * Expands a view (Calcite's {@code ViewTable}) into the query: its SQL is parsed, validated with
+     * names resolving in the view's own {@code catalog.schema}, and converted in the same cluster.
+     */
+    private final class ViewExpander
+            implements RelOptTable.ViewExpander
+    {
+        private final RelOptCluster cluster;
+        private final CalciteConnectionConfig config;
+
+        ViewExpander(RelOptCluster cluster, CalciteConnectionConfig config)
+        {
+            this.cluster = cluster;
+            this.config = config;
+        }
+
+        @Override
+        public RelRoot expandView(RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath)
+        {
+            String viewName = viewPath == null ? "view" : String.join(".", viewPath);
+            SqlNode parsed;
+            try {
+                parsed = parse(queryString);
+            }
+            catch (GlauxException e) {
+                throw new GlauxException(e.errorCode(), "View " + viewName + " does not parse: " + e.getMessage(), e);
+            }
+            List<List<String>> paths = List.of(schemaPath, schemaPath.subList(0, Math.min(1, schemaPath.size())), List.of());
+            CalciteCatalogReader reader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+            SqlValidator validator = validator(reader);
+            SqlNode validated;
+            try {
+                validated = validator.validate(parsed);
+            }
+            catch (CalciteContextException e) {
+                GlauxException error = validationError(e);
+                throw new GlauxException(error.errorCode(), "View " + viewName + " is no longer valid: " + error.getMessage(), e);
+            }
+            SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster, StandardConvertletTable.INSTANCE,
+                    SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
+            // Calcite's view table casts root.rel to the view's row type: project away what ORDER BY added
+            RelRoot root = converter.convertQuery(validated, false, true);
+            return RelRoot.of(root.project(), root.kind);
         }
     }
 

@@ -61,7 +61,7 @@ public final class SqlStatementRunner
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.maxSplitSize = maxSplitSize;
-        this.ddl = new DdlExecutor(catalog, objectStore, catalogName, planner.typeFactory());
+        this.ddl = new DdlExecutor(catalog, objectStore, catalogName, planner);
     }
 
     @Override
@@ -70,7 +70,7 @@ public final class SqlStatementRunner
         String sql = stripTrailingSemicolon(query.sql());
         SqlNode parsed = QueryPlanner.parse(sql);
         if (parsed instanceof SqlGlauxStatement statement) {
-            return ddl.execute(statement.statement(), query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
+            return ddl.execute(statement.statement(), sql, query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
         }
         if (!parsed.isA(SqlKind.QUERY)) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, new ErrorLocation(Math.max(1, parsed.getParserPosition().getLineNum()),

@@ -200,4 +200,13 @@ public sealed interface Statement
     }
 
     record MsckRepair(SqlParserPos pos, Name name) implements Statement {}
+
+    // --- views
+
+    /** {@code CREATE [OR REPLACE] VIEW name AS query}; the query is the statement's text from {@code queryPos} on. */
+    record CreateView(SqlParserPos pos, Name name, boolean replace, SqlParserPos queryPos) implements Statement {}
+
+    record DropView(SqlParserPos pos, Name name, boolean ifExists) implements Statement {}
+
+    record ShowCreateView(SqlParserPos pos, Name name) implements Statement {}
 }
