@@ -53,6 +53,24 @@ public interface Catalog
      */
     void addPartitions(String schema, String table, List<Partition> partitions, boolean ifNotExists);
 
+    /**
+     * Replaces a table's definition (its data columns, TBLPROPERTIES, storage, location) by this one,
+     * found by the table's schema and name. Partition columns cannot change; existing partitions keep
+     * their own storage descriptors. Fails with TABLE_NOT_FOUND for a missing table and
+     * GENERIC_USER_ERROR when the metastore refuses the change (e.g. an incompatible column type).
+     */
+    void alterTable(Table table);
+
+    /**
+     * Drops partitions (metadata only; their files stay), each given by its values in partition-column
+     * order. With {@code ifExists}, missing partitions are skipped; without it, a missing partition
+     * fails with GENERIC_USER_ERROR before anything is dropped.
+     */
+    void dropPartitions(String schema, String table, List<List<String>> partitionValues, boolean ifExists);
+
+    /** Points a partition at another location. Fails with GENERIC_USER_ERROR when there is no such partition. */
+    void setPartitionLocation(String schema, String table, List<String> partitionValues, String location);
+
     @Override
     void close();
 }

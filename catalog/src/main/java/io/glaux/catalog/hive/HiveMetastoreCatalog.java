@@ -355,6 +355,127 @@ public final class HiveMetastoreCatalog
     }
 
     @Override
+    public void alterTable(Table table)
+    {
+        requireNonNull(table, "table is null");
+        TableKey key = new TableKey(table.schemaName(), table.tableName());
+        try {
+            org.apache.hadoop.hive.metastore.api.Table existing = loadTable(key).orElseThrow(() -> tableNotFound(key, null));
+            if (!ThriftMapping.toColumns(table.qualifiedName(), existing.getPartitionKeys()).equals(table.partitionColumns())) {
+                throw new GlauxException(GENERIC_USER_ERROR, "The partition columns of table '" + table.qualifiedName() + "' cannot be changed");
+            }
+            org.apache.hadoop.hive.metastore.api.Table thrift = ThriftMapping.toThrift(table, existing.getOwner() == null ? owner : existing.getOwner());
+            thrift.setCreateTime(existing.getCreateTime());
+            if (existing.getOwnerType() != null) {
+                thrift.setOwnerType(existing.getOwnerType());
+            }
+            pool.run(client -> {
+                client.alter_table(HIVE_CATALOG, key.schema(), key.table(), thrift);
+                return null;
+            });
+        }
+        catch (InvalidOperationException e) {
+            throw new GlauxException(GENERIC_USER_ERROR, "Cannot alter table '" + table.qualifiedName() + "': " + e.getMessage(), e);
+        }
+        catch (NoSuchObjectException e) {
+            throw missingTable(key, e);
+        }
+        catch (TException e) {
+            throw metastoreError("alter table " + table.qualifiedName(), e);
+        }
+        finally {
+            invalidateTable(key);
+        }
+    }
+
+    @Override
+    public void dropPartitions(String schemaName, String tableName, List<List<String>> partitionValues, boolean ifExists)
+    {
+        TableKey key = new TableKey(lower(schemaName, "schema"), lower(tableName, "table"));
+        requireNonNull(partitionValues, "partitionValues is null");
+        try {
+            List<String> existing = listPartitionNames(key.schema(), key.table());
+            org.apache.hadoop.hive.metastore.api.Table table = loadTable(key).orElseThrow(() -> tableNotFound(key, null));
+            List<List<String>> toDrop = new ArrayList<>();
+            for (List<String> values : partitionValues) {
+                String name = partitionName(table, values);
+                if (existing.contains(name)) {
+                    toDrop.add(values);
+                }
+                else if (!ifExists) {
+                    throw new GlauxException(GENERIC_USER_ERROR, "Partition " + name + " of table '" + key.schema() + "." + key.table() + "' does not exist");
+                }
+            }
+            for (List<String> values : toDrop) {
+                // deleteData=false: metadata only
+                pool.run(client -> client.dropPartition(HIVE_CATALOG, key.schema(), key.table(), values, false));
+            }
+        }
+        catch (NoSuchObjectException e) {
+            throw missingTable(key, e);
+        }
+        catch (TException e) {
+            throw metastoreError("drop partitions of table " + key.schema() + "." + key.table(), e);
+        }
+        finally {
+            partitionsCache.invalidate(key);
+            partitionNamesCache.invalidate(key);
+        }
+    }
+
+    @Override
+    public void setPartitionLocation(String schemaName, String tableName, List<String> partitionValues, String location)
+    {
+        TableKey key = new TableKey(lower(schemaName, "schema"), lower(tableName, "table"));
+        requireNonNull(location, "location is null");
+        org.apache.hadoop.hive.metastore.api.Table table = loadTable(key).orElseThrow(() -> tableNotFound(key, null));
+        String name = partitionName(table, partitionValues);
+        try {
+            org.apache.hadoop.hive.metastore.api.Partition partition;
+            try {
+                partition = pool.run(client -> client.getPartition(HIVE_CATALOG, key.schema(), key.table(), partitionValues));
+            }
+            catch (NoSuchObjectException e) {
+                throw new GlauxException(GENERIC_USER_ERROR, "Partition " + name + " of table '" + key.schema() + "." + key.table() + "' does not exist", e);
+            }
+            partition.getSd().setLocation(location);
+            pool.run(client -> {
+                client.alter_partition(HIVE_CATALOG, key.schema(), key.table(), partition, null);
+                return null;
+            });
+        }
+        catch (InvalidOperationException e) {
+            throw new GlauxException(GENERIC_USER_ERROR, "Cannot alter partition " + name + " of table '" + key.schema() + "." + key.table() + "': " + e.getMessage(), e);
+        }
+        catch (TException e) {
+            throw metastoreError("alter partition " + name + " of table " + key.schema() + "." + key.table(), e);
+        }
+        finally {
+            partitionsCache.invalidate(key);
+            partitionNamesCache.invalidate(key);
+        }
+    }
+
+    /** {@code k1=v1/k2=v2}, checking the number of values against the table's partition columns. */
+    private static String partitionName(org.apache.hadoop.hive.metastore.api.Table table, List<String> values)
+    {
+        int keys = table.getPartitionKeysSize();
+        String qualified = table.getDbName() + "." + table.getTableName();
+        if (keys == 0) {
+            throw new GlauxException(GENERIC_USER_ERROR, "Table '" + qualified + "' is not partitioned");
+        }
+        if (values.size() != keys) {
+            throw new GlauxException(GENERIC_USER_ERROR, "Partition " + values + " of table '" + qualified
+                    + "' has " + values.size() + " values, the table has " + keys + " partition columns");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            names.add(table.getPartitionKeys().get(i).getName());
+        }
+        return org.apache.hadoop.hive.metastore.utils.FileUtils.makePartName(names, values);
+    }
+
+    @Override
     public void close()
     {
         pool.close();

@@ -2,6 +2,7 @@ package io.glaux.catalog.hive;
 
 import static io.glaux.spi.error.ErrorCode.NOT_SUPPORTED;
 
+import io.glaux.catalog.model.Bucketing;
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Database;
 import io.glaux.catalog.model.Partition;
@@ -12,6 +13,7 @@ import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import io.glaux.spi.type.TypeParser;
 import org.apache.hadoop.hive.metastore.api.FieldSchema;
+import org.apache.hadoop.hive.metastore.api.Order;
 import org.apache.hadoop.hive.metastore.api.PrincipalType;
 import org.apache.hadoop.hive.metastore.api.SerDeInfo;
 import org.apache.hadoop.hive.metastore.api.SkewedInfo;
@@ -86,7 +88,8 @@ final class ThriftMapping
                     nullToEmpty(sd.getLocation()),
                     parameters,
                     nonEmpty(table.getViewOriginalText()),
-                    nonEmpty(table.getViewExpandedText()));
+                    nonEmpty(table.getViewExpandedText()),
+                    toBucketing(sd));
         }
         catch (IllegalArgumentException e) {
             throw new GlauxException(NOT_SUPPORTED, "Table " + name + " has metadata Glaux cannot use: " + e.getMessage(), e);
@@ -119,10 +122,32 @@ final class ThriftMapping
         }
         thrift.setParameters(parameters);
 
-        thrift.setSd(storageDescriptor(table.tableName(), table.dataColumns(), table.storage(), table.location()));
+        StorageDescriptor sd = storageDescriptor(table.tableName(), table.dataColumns(), table.storage(), table.location());
+        table.bucketing().ifPresent(bucketing -> {
+            sd.setNumBuckets(bucketing.buckets());
+            sd.setBucketCols(new ArrayList<>(bucketing.columns()));
+            sd.setSortCols(new ArrayList<>(bucketing.sortedBy().stream()
+                    .map(column -> new Order(column.name(), column.ascending() ? 1 : 0))
+                    .toList()));
+        });
+        thrift.setSd(sd);
         table.viewOriginalText().ifPresent(thrift::setViewOriginalText);
         table.viewExpandedText().ifPresent(thrift::setViewExpandedText);
         return thrift;
+    }
+
+    static Optional<Bucketing> toBucketing(StorageDescriptor sd)
+    {
+        if (sd.getNumBuckets() <= 0 || sd.getBucketCols() == null || sd.getBucketCols().isEmpty()) {
+            return Optional.empty();
+        }
+        List<Bucketing.SortColumn> sortedBy = new ArrayList<>();
+        if (sd.getSortCols() != null) {
+            for (Order order : sd.getSortCols()) {
+                sortedBy.add(new Bucketing.SortColumn(order.getCol(), order.getOrder() != 0));
+            }
+        }
+        return Optional.of(new Bucketing(sd.getBucketCols(), sortedBy, sd.getNumBuckets()));
     }
 
     static StorageFormat toStorageFormat(StorageDescriptor sd)

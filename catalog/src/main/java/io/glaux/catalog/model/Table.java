@@ -30,6 +30,7 @@ import java.util.Set;
  *        keys are not part of this map.
  * @param viewOriginalText the view's SQL as written (views only)
  * @param viewExpandedText the view's SQL with names qualified (views only)
+ * @param bucketing {@code CLUSTERED BY ... INTO n BUCKETS}, when the table is bucketed
  */
 public record Table(
         String schemaName,
@@ -41,10 +42,12 @@ public record Table(
         String location,
         Map<String, String> parameters,
         Optional<String> viewOriginalText,
-        Optional<String> viewExpandedText)
+        Optional<String> viewExpandedText,
+        Optional<Bucketing> bucketing)
 {
     public Table
     {
+        requireNonNull(bucketing, "bucketing is null");
         schemaName = Names.lowerName(schemaName, "schemaName");
         tableName = Names.lowerName(tableName, "tableName");
         requireNonNull(tableType, "tableType is null");
@@ -67,12 +70,58 @@ public record Table(
                 throw invalid("Column '" + column.name() + "' appears twice in table " + schemaName + "." + tableName);
             }
         }
+        if (bucketing.isPresent()) {
+            for (String column : bucketing.get().columns()) {
+                if (dataColumns.stream().noneMatch(dataColumn -> dataColumn.name().equals(column))) {
+                    throw invalid("Bucketing column '" + column + "' is not a data column of table " + schemaName + "." + tableName);
+                }
+            }
+            for (Bucketing.SortColumn column : bucketing.get().sortedBy()) {
+                if (dataColumns.stream().noneMatch(dataColumn -> dataColumn.name().equals(column.name()))) {
+                    throw invalid("Sort column '" + column.name() + "' is not a data column of table " + schemaName + "." + tableName);
+                }
+            }
+        }
         if (tableType == TableType.VIRTUAL_VIEW && viewOriginalText.isEmpty()) {
             throw invalid("View " + schemaName + "." + tableName + " has no view text");
         }
         if (tableType == TableType.EXTERNAL_TABLE && location.isEmpty()) {
             throw invalid("External table " + schemaName + "." + tableName + " has no location");
         }
+    }
+
+    /** A table that is not bucketed. */
+    public Table(
+            String schemaName,
+            String tableName,
+            TableType tableType,
+            List<Column> dataColumns,
+            List<Column> partitionColumns,
+            StorageFormat storage,
+            String location,
+            Map<String, String> parameters,
+            Optional<String> viewOriginalText,
+            Optional<String> viewExpandedText)
+    {
+        this(schemaName, tableName, tableType, dataColumns, partitionColumns, storage, location, parameters, viewOriginalText, viewExpandedText, Optional.empty());
+    }
+
+    /** This table with other data columns ({@code ALTER TABLE ... ADD|REPLACE COLUMNS}). */
+    public Table withDataColumns(List<Column> columns)
+    {
+        return new Table(schemaName, tableName, tableType, columns, partitionColumns, storage, location, parameters, viewOriginalText, viewExpandedText, bucketing);
+    }
+
+    /** This table with other TBLPROPERTIES. */
+    public Table withParameters(Map<String, String> newParameters)
+    {
+        return new Table(schemaName, tableName, tableType, dataColumns, partitionColumns, storage, location, newParameters, viewOriginalText, viewExpandedText, bucketing);
+    }
+
+    /** This table, bucketed. */
+    public Table withBucketing(Optional<Bucketing> newBucketing)
+    {
+        return new Table(schemaName, tableName, tableType, dataColumns, partitionColumns, storage, location, parameters, viewOriginalText, viewExpandedText, newBucketing);
     }
 
     private static GlauxException invalid(String message)

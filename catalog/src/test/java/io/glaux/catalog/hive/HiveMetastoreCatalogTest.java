@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glaux.catalog.embedded.EmbeddedMetastore;
+import io.glaux.catalog.model.Bucketing;
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Database;
 import io.glaux.catalog.model.Partition;
@@ -253,6 +254,45 @@ class HiveMetastoreCatalogTest
             assertError(() -> catalog.dropSchema("errors", false, false), GENERIC_USER_ERROR, "Schema 'errors' is not empty");
             catalog.dropSchema("errors", false, true);
             assertThat(catalog.getSchema("errors")).isEmpty();
+        }
+    }
+
+    @Test
+    void altersTablesAndPartitions()
+    {
+        try (HiveMetastoreCatalog catalog = HiveMetastoreCatalog.connect(metastore.uri())) {
+            catalog.createSchema(Database.named("alter_test"), true);
+            Table bucketed = logsTable("alter_test", "logs", "s3://bucket/alter/")
+                    .withBucketing(Optional.of(new Bucketing(List.of("request_id"), List.of(new Bucketing.SortColumn("ts", false)), 8)));
+            catalog.createTable(bucketed, false);
+            catalog.addPartitions("alter_test", "logs", days("s3://bucket/alter/"), false);
+
+            // columns and properties change, bucketing and partitions stay
+            Table table = catalog.getTable("alter_test", "logs").orElseThrow();
+            assertThat(table.bucketing()).isEqualTo(bucketed.bucketing());
+            List<Column> columns = new ArrayList<>(table.dataColumns());
+            columns.add(new Column("referrer", Type.VARCHAR, Optional.of("added")));
+            catalog.alterTable(table.withDataColumns(columns).withParameters(Map.of("comment", "changed", "k", "v")));
+            try (HiveMetastoreCatalog reader = HiveMetastoreCatalog.connect(metastore.uri())) {
+                Table altered = reader.getTable("alter_test", "logs").orElseThrow();
+                assertThat(altered.dataColumns()).isEqualTo(columns);
+                assertThat(altered.parameters()).containsEntry("comment", "changed").containsEntry("k", "v").doesNotContainKey("parquet.compression");
+                assertThat(altered.bucketing()).isEqualTo(bucketed.bucketing());
+                assertThat(reader.listPartitionNames("alter_test", "logs")).hasSize(3);
+            }
+            // partitions: move one, drop two
+            catalog.setPartitionLocation("alter_test", "logs", List.of("2024-01-02"), "s3://other/moved");
+            assertThat(catalog.getPartitions("alter_test", "logs")).contains(new Partition(List.of("2024-01-02"), "s3://other/moved"));
+            assertError(() -> catalog.setPartitionLocation("alter_test", "logs", List.of("2030-01-01"), "s3://x/y"),
+                    GENERIC_USER_ERROR, "Partition dt=2030-01-01 of table 'alter_test.logs' does not exist");
+            assertError(() -> catalog.dropPartitions("alter_test", "logs", List.of(List.of("2024-01-01"), List.of("2030-01-01")), false),
+                    GENERIC_USER_ERROR, "Partition dt=2030-01-01 of table 'alter_test.logs' does not exist");
+            assertThat(catalog.listPartitionNames("alter_test", "logs")).hasSize(3);
+            catalog.dropPartitions("alter_test", "logs", List.of(List.of("2024-01-01"), List.of("2030-01-01"), List.of("2024-01-03")), true);
+            assertThat(catalog.listPartitionNames("alter_test", "logs")).containsExactly("dt=2024-01-02");
+            assertError(() -> catalog.dropPartitions("alter_test", "logs", List.of(List.of("a", "b")), true),
+                    GENERIC_USER_ERROR, "has 2 values, the table has 1 partition columns");
+            assertError(() -> catalog.alterTable(logsTable("alter_test", "missing", "s3://bucket/x/")), TABLE_NOT_FOUND, "Table 'alter_test.missing' does not exist");
         }
     }
 

@@ -3,15 +3,27 @@ package io.glaux.coordinator.metadata;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.Catalog;
+import io.glaux.coordinator.planner.TypeMapping;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.TypeParser;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelProtoDataType;
 import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.schema.lookup.Lookup;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The {@code hive} catalog: one Calcite sub-schema per metastore database, tables loaded on demand. */
+/**
+ * The {@code hive} catalog: one Calcite sub-schema per metastore database, tables loaded on demand.
+ * Views stored the way Trino stores them ({@link TrinoView}) are Calcite views, expanded by the
+ * planner.
+ */
 public final class HiveCatalogSchema
         extends AbstractSchema
 {
@@ -46,8 +58,28 @@ public final class HiveCatalogSchema
         public Lookup<Table> tables()
         {
             return new LazyLookup<>(
-                    name -> catalog.getTable(schemaName, name).map(table -> (Table) new HiveTable(catalogName, table)).orElse(null),
+                    name -> catalog.getTable(schemaName, name).map(this::toCalcite).orElse(null),
                     () -> Set.copyOf(catalog.listTables(schemaName)));
+        }
+
+        private Table toCalcite(io.glaux.catalog.model.Table table)
+        {
+            if (table.tableType() != io.glaux.catalog.model.TableType.VIRTUAL_VIEW) {
+                return new HiveTable(catalogName, table);
+            }
+            String qualified = catalogName + "." + table.schemaName() + "." + table.tableName();
+            TrinoView view = TrinoView.of(table).orElseThrow(() -> new GlauxException(ErrorCode.NOT_SUPPORTED,
+                    "View " + qualified + " is a Hive view; Glaux reads the views Glaux and Trino create"));
+            RelProtoDataType rowType = typeFactory -> {
+                RelDataTypeFactory.Builder builder = typeFactory.builder();
+                for (TrinoView.ViewColumn column : view.columns()) {
+                    builder.add(column.name(), TypeMapping.toRelType(typeFactory, TypeParser.parse(column.type())));
+                }
+                return builder.build();
+            };
+            return new ViewTable(Object[].class, rowType, view.originalSql(),
+                    List.of(view.catalog() == null ? catalogName : view.catalog(), view.schema() == null ? table.schemaName() : view.schema()),
+                    List.of(catalogName, table.schemaName(), table.tableName()));
         }
     }
 }

@@ -91,7 +91,17 @@ public final class SystemCatalogSchema
             List<Object[]> rows = new ArrayList<>();
             for (String schema : catalog.listSchemas()) {
                 for (String table : catalog.listTables(schema)) {
-                    rows.add(new Object[] {hiveCatalogName, schema, table, "TABLE", null, null, null, null, null, null});
+                    // the table definition is cached; only views are reported differently
+                    String type = "TABLE";
+                    try {
+                        if (catalog.getTable(schema, table).map(definition -> definition.tableType() == io.glaux.catalog.model.TableType.VIRTUAL_VIEW).orElse(false)) {
+                            type = "VIEW";
+                        }
+                    }
+                    catch (io.glaux.spi.error.GlauxException e) {
+                        // a table whose metadata Glaux cannot read is still listed
+                    }
+                    rows.add(new Object[] {hiveCatalogName, schema, table, type, null, null, null, null, null, null});
                 }
             }
             for (String table : getTableMap().keySet()) {

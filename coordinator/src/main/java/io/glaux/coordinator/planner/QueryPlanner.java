@@ -2,6 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.coordinator.sql.parser.GlauxSqlParserImpl;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.ErrorLocation;
 import io.glaux.spi.error.GlauxException;
@@ -18,6 +19,7 @@ import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
@@ -41,12 +43,10 @@ import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
-import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.Program;
@@ -71,18 +71,18 @@ import java.util.regex.Pattern;
  */
 public final class QueryPlanner
 {
+    /**
+     * Glaux's grammar ({@link GlauxSqlParserImpl}, generated from Calcite's Parser.jj with the
+     * Athena/Hive statements of {@code src/main/codegen}) with Trino's identifier rules: unquoted
+     * names fold to lower case, {@code "double quotes"} quote (and {@code `back quotes`} in DDL).
+     */
     public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+            .withParserFactory(GlauxSqlParserImpl.FACTORY)
             .withQuoting(Quoting.DOUBLE_QUOTE)
             .withUnquotedCasing(Casing.TO_LOWER)
             .withQuotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(false)
             .withConformance(GlauxConformance.INSTANCE);
-    /**
-     * Babel's grammar treats more words as identifiers (e.g. {@code system}, which the Trino JDBC
-     * driver's metadata queries name unquoted). Used when the core grammar rejects the text, until
-     * Glaux has its own grammar extension.
-     */
-    private static final SqlParser.Config BABEL_PARSER_CONFIG = PARSER_CONFIG.withParserFactory(SqlBabelParserImpl.FACTORY);
 
     // standard operators once: a name found twice is left unresolved by the validator
     private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
@@ -123,15 +123,16 @@ public final class QueryPlanner
 
     public Plan plan(String sql, String catalog, String schema)
     {
-        SqlNode parsed = parse(sql);
+        return plan(parse(sql), catalog, schema);
+    }
+
+    /** Plans a parsed query ({@link #parse}). */
+    public Plan plan(SqlNode parsed, String catalog, String schema)
+    {
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
-        SqlValidator validator = new GlauxValidator(OPERATORS, catalogReader, typeFactory,
-                SqlValidator.Config.DEFAULT
-                        .withConformance(GlauxConformance.INSTANCE)
-                        .withIdentifierExpansion(true)
-                        .withDefaultNullCollation(org.apache.calcite.config.NullCollation.LAST));
+        SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
             validated = validator.validate(parsed);
@@ -146,7 +147,7 @@ public final class QueryPlanner
         RelOptUtil.registerDefaultRules(planner, false, false);
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(null, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
         RelNode logical = root.project();
@@ -172,18 +173,13 @@ public final class QueryPlanner
         return new Plan(root.validatedRowType, names, bindable, parameters, RelOptUtil.toString(physical));
     }
 
-    public SqlNode parse(String sql)
+    /** Parses one statement: a query, or a Glaux statement ({@link io.glaux.coordinator.sql.ast.SqlGlauxStatement}). */
+    public static SqlNode parse(String sql)
     {
         try {
-            return SqlParser.create(sql, PARSER_CONFIG).parseQuery();
+            return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
         }
         catch (SqlParseException e) {
-            try {
-                return SqlParser.create(sql, BABEL_PARSER_CONFIG).parseQuery();
-            }
-            catch (SqlParseException ignored) {
-                // report the core grammar's error: its messages are the standard ones
-            }
             var pos = e.getPos();
             String message = firstLine(e.getMessage());
             message = message.replaceAll(" at line \\d+, column \\d+", "");
@@ -193,6 +189,61 @@ public final class QueryPlanner
             }
             ErrorLocation location = pos == null || pos.getLineNum() < 1 ? new ErrorLocation(1, 1) : new ErrorLocation(pos.getLineNum(), Math.max(1, pos.getColumnNum()));
             throw new GlauxException(ErrorCode.SYNTAX_ERROR, location, message, null);
+        }
+    }
+
+    private SqlValidator validator(CalciteCatalogReader catalogReader)
+    {
+        return new GlauxValidator(OPERATORS, catalogReader, typeFactory,
+                SqlValidator.Config.DEFAULT
+                        .withConformance(GlauxConformance.INSTANCE)
+                        .withIdentifierExpansion(true)
+                        .withDefaultNullCollation(org.apache.calcite.config.NullCollation.LAST));
+    }
+
+    /**
+     * Expands a view (Calcite's {@code ViewTable}) into the query: its SQL is parsed, validated with
+     * names resolving in the view's own {@code catalog.schema}, and converted in the same cluster.
+     */
+    private final class ViewExpander
+            implements RelOptTable.ViewExpander
+    {
+        private final RelOptCluster cluster;
+        private final CalciteConnectionConfig config;
+
+        ViewExpander(RelOptCluster cluster, CalciteConnectionConfig config)
+        {
+            this.cluster = cluster;
+            this.config = config;
+        }
+
+        @Override
+        public RelRoot expandView(RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath)
+        {
+            String viewName = viewPath == null ? "view" : String.join(".", viewPath);
+            SqlNode parsed;
+            try {
+                parsed = parse(queryString);
+            }
+            catch (GlauxException e) {
+                throw new GlauxException(e.errorCode(), "View " + viewName + " does not parse: " + e.getMessage(), e);
+            }
+            List<List<String>> paths = List.of(schemaPath, schemaPath.subList(0, Math.min(1, schemaPath.size())), List.of());
+            CalciteCatalogReader reader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+            SqlValidator validator = validator(reader);
+            SqlNode validated;
+            try {
+                validated = validator.validate(parsed);
+            }
+            catch (CalciteContextException e) {
+                GlauxException error = validationError(e);
+                throw new GlauxException(error.errorCode(), "View " + viewName + " is no longer valid: " + error.getMessage(), e);
+            }
+            SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster, StandardConvertletTable.INSTANCE,
+                    SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
+            // Calcite's view table casts root.rel to the view's row type: project away what ORDER BY added
+            RelRoot root = converter.convertQuery(validated, false, true);
+            return RelRoot.of(root.project(), root.kind);
         }
     }
 

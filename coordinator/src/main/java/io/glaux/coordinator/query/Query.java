@@ -194,8 +194,10 @@ public final class Query
             throws InterruptedException
     {
         List<List<Object>> page = pages.poll();
-        if (page == null && !isDrained()) {
-            page = pages.poll(waitMillis, TimeUnit.MILLISECONDS);
+        // wait in short slices: a statement that ends without rows (DDL) offers no page to wake on
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (page == null && !isDrained() && System.nanoTime() < deadline) {
+            page = pages.poll(Math.min(10, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))), TimeUnit.MILLISECONDS);
         }
         if (page == null && producerDone && pages.isEmpty() && state == QueryState.FINISHING) {
             finish();

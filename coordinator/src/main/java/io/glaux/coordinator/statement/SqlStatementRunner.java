@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.Catalog;
 import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.coordinator.ddl.DdlExecutor;
 import io.glaux.coordinator.execution.QueryExecution;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.node.NodeManager;
@@ -13,12 +14,16 @@ import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.StatementResult;
 import io.glaux.coordinator.query.StatementRunner;
 import io.glaux.spi.error.ErrorCode;
+import io.glaux.coordinator.sql.ast.SqlGlauxStatement;
+import io.glaux.spi.error.ErrorLocation;
 import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,7 +31,10 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
-/** Runs a statement: metadata statements are rewritten, queries are planned with Calcite and executed. */
+/**
+ * Runs a statement: Glaux's grammar parses it; Athena/Hive statements (DDL, SHOW, DESCRIBE, USE, MSCK)
+ * go to the {@link DdlExecutor}, queries are planned with Calcite and executed.
+ */
 public final class SqlStatementRunner
         implements StatementRunner
 {
@@ -39,6 +47,7 @@ public final class SqlStatementRunner
     private final BufferAllocator allocator;
     private final String catalogName;
     private final long maxSplitSize;
+    private final DdlExecutor ddl;
 
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
             WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize)
@@ -52,33 +61,27 @@ public final class SqlStatementRunner
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.maxSplitSize = maxSplitSize;
+        this.ddl = new DdlExecutor(catalog, objectStore, catalogName, planner);
     }
 
     @Override
     public StatementResult run(Query query)
     {
         String sql = stripTrailingSemicolon(query.sql());
-        Optional<MetadataStatement.Parsed> metadata = MetadataStatement.parse(sql, query.session());
-        if (metadata.isPresent()) {
-            switch (metadata.get()) {
-                case MetadataStatement.Use use -> {
-                    String catalogChoice = use.catalog().orElse(query.session().catalog());
-                    checkSchemaExists(catalogChoice, use.schema());
-                    return new StatementResult(List.of(), List.of().iterator(), () -> { },
-                            use.catalog(), Optional.of(use.schema()), Optional.of("USE"));
-                }
-                case MetadataStatement.Rewritten rewritten -> {
-                    rewritten.table().ifPresent(this::checkTableExists);
-                    sql = rewritten.sql();
-                }
-            }
+        SqlNode parsed = QueryPlanner.parse(sql);
+        if (parsed instanceof SqlGlauxStatement statement) {
+            return ddl.execute(statement.statement(), sql, query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
         }
-        return execute(query, sql);
+        if (!parsed.isA(SqlKind.QUERY)) {
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, new ErrorLocation(Math.max(1, parsed.getParserPosition().getLineNum()),
+                    Math.max(1, parsed.getParserPosition().getColumnNum())), parsed.getKind().sql + " statements are not supported", null);
+        }
+        return execute(query, parsed);
     }
 
-    private StatementResult execute(Query query, String sql)
+    private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(sql, query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
         for (int i = 0; i < types.size(); i++) {
@@ -127,33 +130,6 @@ public final class SqlStatementRunner
             }
         };
         return new StatementResult(columns, rows, resources, Optional.empty(), Optional.empty(), Optional.empty());
-    }
-
-    private void checkSchemaExists(String catalogChoice, String schema)
-    {
-        if (!catalogChoice.equals(catalogName) && !catalogChoice.equals("system")) {
-            throw new GlauxException(ErrorCode.CATALOG_NOT_FOUND, "Catalog '" + catalogChoice + "' does not exist");
-        }
-        if (catalogChoice.equals(catalogName) && catalog.getSchema(schema).isEmpty()) {
-            throw new GlauxException(ErrorCode.SCHEMA_NOT_FOUND, "Schema '" + catalogChoice + "." + schema + "' does not exist");
-        }
-    }
-
-    private void checkTableExists(List<String> name)
-    {
-        String qualified = String.join(".", name);
-        if (!name.get(0).equals(catalogName)) {
-            if (name.get(0).equals("system")) {
-                return;
-            }
-            throw new GlauxException(ErrorCode.CATALOG_NOT_FOUND, "Catalog '" + name.get(0) + "' does not exist");
-        }
-        if (catalog.getSchema(name.get(1)).isEmpty()) {
-            throw new GlauxException(ErrorCode.SCHEMA_NOT_FOUND, "Schema '" + name.get(0) + "." + name.get(1) + "' does not exist");
-        }
-        if (catalog.getTable(name.get(1), name.get(2)).isEmpty()) {
-            throw new GlauxException(ErrorCode.TABLE_NOT_FOUND, "Table '" + qualified + "' does not exist");
-        }
     }
 
     private static String stripTrailingSemicolon(String sql)

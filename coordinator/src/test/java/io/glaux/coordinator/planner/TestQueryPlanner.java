@@ -25,7 +25,7 @@ class TestQueryPlanner
             "SELECT x FROM (VALUES (1), (2)) AS t(x) WHERE x IN (1, 3) AND x BETWEEN 0 AND 5 ORDER BY x LIMIT 1",
             "SELECT CASE WHEN x > 1 THEN 'a' ELSE 'b' END AS c, count(*) FROM (VALUES (1), (2)) AS t(x) GROUP BY 1",
             "SELECT coalesce(x, 'd') AS r, count(*) FROM (VALUES ('a'), (NULL)) AS t(x) GROUP BY coalesce(x, 'd')",
-            // only the Babel grammar takes "system" as a name
+            // "system" is a name, as in Trino
             "SELECT coalesce(system.x, 'a'), mod(2, 1), trim(' a '), position('a' IN 'ba') FROM (VALUES ('b')) AS system(x)"})
     void plans(String sql)
     {

@@ -31,10 +31,28 @@ public enum ErrorCode
     TABLE_NOT_FOUND(45, USER_ERROR),
     AMBIGUOUS_NAME(55, USER_ERROR),
     INVALID_TABLE_PROPERTY(67, USER_ERROR),
+    /** Something created already exists (generic form; the specific codes below are used where they fit). */
+    ALREADY_EXISTS(12, USER_ERROR),
     /** A data file does not match the table's declared format or schema. */
     BAD_DATA(0x0000_0100, USER_ERROR),
     /** A data file is damaged: truncated, wrong magic number, undecodable page. */
     CORRUPT_FILE(0x0000_0101, USER_ERROR),
+    /** CREATE TABLE of a table that exists. */
+    TABLE_ALREADY_EXISTS(0x0000_0102, USER_ERROR),
+    /** CREATE DATABASE|SCHEMA of a schema that exists. */
+    SCHEMA_ALREADY_EXISTS(0x0000_0103, USER_ERROR),
+    /** A type name in DDL is unknown or malformed. */
+    TYPE_NOT_FOUND(0x0000_0104, USER_ERROR),
+    /** A partition value does not fit its partition column's type, or a partition spec names the wrong columns. */
+    INVALID_PARTITION_VALUE(0x0000_0105, USER_ERROR),
+    /** A column name appears twice in a table definition. */
+    DUPLICATE_COLUMN_NAME(0x0000_0106, USER_ERROR),
+    /** A LOCATION is not an object-store location Glaux reads ({@code s3://}, {@code s3a://}, {@code s3n://}). */
+    INVALID_LOCATION(0x0000_0107, USER_ERROR),
+    /** DROP DATABASE|SCHEMA without CASCADE of a schema that has tables. */
+    SCHEMA_NOT_EMPTY(0x0000_0108, USER_ERROR),
+    /** A SerDe class, STORED AS format or ROW FORMAT Glaux does not know. */
+    INVALID_STORAGE_FORMAT(0x0000_0109, USER_ERROR),
 
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),
