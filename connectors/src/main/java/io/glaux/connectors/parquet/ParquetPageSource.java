@@ -6,11 +6,11 @@ import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.connectors.arrow.ConstantVectors;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.PageSource;
+import io.glaux.connectors.format.SplitColumns;
 import io.glaux.connectors.predicate.Domain;
 import io.glaux.connectors.predicate.TupleDomain;
 import io.glaux.connectors.s3.ByteRange;
 import io.glaux.connectors.s3.ObjectStore;
-import io.glaux.connectors.split.HivePartitions;
 import io.glaux.connectors.split.Split;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -64,9 +64,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ParquetPageSource
         implements PageSource
 {
-    private static final String PATH_COLUMN = "$path";
-    private static final String FILE_SIZE_COLUMN = "$file_size";
-    private static final String FILE_MODIFIED_TIME_COLUMN = "$file_modified_time";
     /** bytes fetched to read a bloom filter header whose length the footer does not give */
     private static final int BLOOM_FILTER_HEADER_GUESS = 64;
     private enum Source
@@ -249,31 +246,19 @@ public final class ParquetPageSource
             finished = true;
             return;
         }
-        Map<String, String> partitionValues = new HashMap<>();
-        split.partitionValues().forEach((name, value) -> partitionValues.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
+        Map<String, String> partitionValues = SplitColumns.partitionValues(split);
 
         boolean constantsExclude = false;
         for (int i = 0; i < columns.size(); i++) {
             ColumnHandle column = columns.get(i);
             switch (column.kind()) {
-                case PARTITION -> {
+                case PARTITION, HIDDEN -> {
                     sources[i] = Source.CONSTANT;
-                    String raw = partitionValues.get(column.name().toLowerCase(Locale.ROOT));
-                    try {
-                        constants[i] = HivePartitions.parseValue(raw, column.type());
-                    }
-                    catch (IllegalArgumentException e) {
-                        throw new GlauxException(ErrorCode.BAD_DATA, "Invalid value for partition column '%s' of %s: %s"
-                                .formatted(column.name(), split.path(), e.getMessage()), e);
-                    }
-                }
-                case HIDDEN -> {
-                    sources[i] = Source.CONSTANT;
-                    constants[i] = hiddenValue(column);
+                    constants[i] = SplitColumns.constantValue(split, partitionValues, column);
                 }
                 case REGULAR -> sources[i] = Source.MISSING;
             }
-            if (sources[i] == Source.CONSTANT && !constantMayMatch(column, constants[i])) {
+            if (sources[i] == Source.CONSTANT && !SplitColumns.constantMayMatch(pruning, column, constants[i])) {
                 constantsExclude = true;
             }
         }
@@ -338,43 +323,7 @@ public final class ParquetPageSource
         }
     }
 
-    private Object hiddenValue(ColumnHandle column)
-    {
-        Object value = switch (column.name().toLowerCase(Locale.ROOT)) {
-            case PATH_COLUMN -> split.path();
-            case FILE_SIZE_COLUMN -> split.fileSize();
-            case FILE_MODIFIED_TIME_COLUMN -> Math.multiplyExact(split.lastModifiedMillis(), 1000L);
-            default -> throw new GlauxException(ErrorCode.COLUMN_NOT_FOUND, "Unknown hidden column '%s' (known: $path, $file_size, $file_modified_time)".formatted(column.name()));
-        };
-        if (column.type() instanceof Type.Varchar && !(value instanceof String)) {
-            return value.toString();
-        }
-        if (value instanceof String && !(column.type() instanceof Type.Varchar)) {
-            throw new GlauxException(ErrorCode.TYPE_MISMATCH, "Hidden column '%s' is varchar, not %s".formatted(column.name(), column.type().trinoName()));
-        }
-        return value;
-    }
 
-    @SuppressWarnings("rawtypes")
-    private boolean constantMayMatch(ColumnHandle column, Object value)
-    {
-        Domain domain = pruning.domains().get(column.name().toLowerCase(Locale.ROOT));
-        if (domain == null) {
-            return true;
-        }
-        if (value == null) {
-            return domain.nullAllowed();
-        }
-        if (!(value instanceof Comparable comparable)) {
-            return true;
-        }
-        try {
-            return domain.overlaps(comparable, comparable, false);
-        }
-        catch (ClassCastException e) {
-            return true;
-        }
-    }
 
     private void bindFileColumns()
     {

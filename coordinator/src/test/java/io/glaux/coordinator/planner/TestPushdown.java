@@ -157,6 +157,24 @@ class TestPushdown
         }
 
         @Override
+        public void alterTable(Table table)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void dropPartitions(String schema, String table, List<List<String>> partitionValues, boolean ifExists)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setPartitionLocation(String schema, String table, List<String> partitionValues, String location)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void close()
         {
         }
