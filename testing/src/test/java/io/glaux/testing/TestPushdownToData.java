@@ -47,6 +47,31 @@ class TestPushdownToData
     }
 
     @Test
+    void partitionProjectionListsOnlyProjectedPrefixes()
+            throws SQLException
+    {
+        var catalog = cluster.coordinator().catalog();
+        catalog.createSchema(io.glaux.catalog.model.Database.named("projected"), true);
+        var logs = catalog.getTable("web", "access_logs").orElseThrow();
+        catalog.createTable(io.glaux.catalog.model.Table.external("projected", "access_logs", logs.dataColumns(), logs.partitionColumns(),
+                logs.storage(), logs.location(), java.util.Map.of(
+                        "projection.enabled", "true",
+                        "projection.dt.type", "date",
+                        "projection.dt.range", "2024-03-01,2024-03-05",
+                        "projection.dt.format", "yyyy-MM-dd")), true);
+        assertThat(catalog.getPartitions("projected", "access_logs")).isEmpty();
+
+        ObjectStoreStats before = cluster.coordinator().objectStore().stats();
+        assertThat(count("SELECT count(*) FROM projected.access_logs WHERE dt = '2024-03-02'")).isEqualTo(40_000);
+        assertThat(cluster.coordinator().objectStore().stats().minus(before).lists()).isEqualTo(1);
+
+        before = cluster.coordinator().objectStore().stats();
+        assertThat(count("SELECT count(*) FROM projected.access_logs WHERE dt >= '2024-03-02'")).isEqualTo(80_000);
+        // 2024-03-02 .. 2024-03-05: four projected prefixes, two of them empty
+        assertThat(cluster.coordinator().objectStore().stats().minus(before).lists()).isEqualTo(4);
+    }
+
+    @Test
     void rowGroupStatisticsAndProjectionLimitWhatIsRead()
             throws SQLException
     {

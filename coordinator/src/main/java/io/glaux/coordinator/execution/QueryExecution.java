@@ -6,6 +6,7 @@ import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.Table;
+import io.glaux.catalog.projection.PartitionProjection;
 import io.glaux.connectors.format.TableFormats;
 import io.glaux.connectors.predicate.Domain;
 import io.glaux.connectors.predicate.TupleDomain;
@@ -34,9 +35,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -111,6 +116,9 @@ public final class QueryExecution
         if (!table.isPartitioned()) {
             return List.of(new SplitEnumerator.Location(table.location(), Map.of()));
         }
+        if (PartitionProjection.isEnabled(table)) {
+            return projectedLocations(table, domain);
+        }
         List<SplitEnumerator.Location> locations = new ArrayList<>();
         for (Partition partition : catalog.getPartitions(table.schemaName(), table.tableName())) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -129,6 +137,46 @@ public final class QueryExecution
             }
         }
         return locations;
+    }
+
+    /** Partitions computed from the table's projection properties and the query's filter; nothing is read from the metastore. */
+    private static List<SplitEnumerator.Location> projectedLocations(Table table, TupleDomain domain)
+    {
+        Map<String, Set<String>> fixed = new HashMap<>();
+        for (Column column : table.partitionColumns()) {
+            Domain columnDomain = domain.domains().get(column.name());
+            if (columnDomain != null) {
+                equalityValues(columnDomain, column.type()).ifPresent(values -> fixed.put(column.name(), values));
+            }
+        }
+        List<SplitEnumerator.Location> locations = new ArrayList<>();
+        for (PartitionProjection.ProjectedPartition partition : PartitionProjection.partitions(table,
+                (column, value) -> {
+                    Domain columnDomain = domain.domains().get(column.name());
+                    return columnDomain == null || partitionValueMatches(columnDomain, column.type(), value);
+                },
+                fixed, PartitionProjection.now())) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int i = 0; i < table.partitionColumns().size(); i++) {
+                values.put(table.partitionColumns().get(i).name(), partition.values().get(i));
+            }
+            locations.add(new SplitEnumerator.Location(partition.location(), values));
+        }
+        return locations;
+    }
+
+    /** The values a domain allows when it is a set of single values (=, IN), as partition path text. */
+    private static Optional<Set<String>> equalityValues(Domain domain, Type type)
+    {
+        Set<String> values = new TreeSet<>();
+        for (var range : domain.ranges()) {
+            if (range.low() == null || !range.low().equals(range.high()) || !range.lowInclusive() || !range.highInclusive()) {
+                return Optional.empty();
+            }
+            Object value = range.low();
+            values.add(type.equals(Type.DATE) && value instanceof Long days ? LocalDate.ofEpochDay(days).toString() : value.toString());
+        }
+        return values.isEmpty() ? Optional.empty() : Optional.of(values);
     }
 
     @SuppressWarnings("rawtypes")
