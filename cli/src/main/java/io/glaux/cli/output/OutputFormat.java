@@ -30,10 +30,10 @@ public enum OutputFormat
         return switch (this) {
             case ALIGNED -> new AlignedPrinter(columns, out);
             case VERTICAL -> new VerticalPrinter(columns, out);
-            case CSV -> new CsvPrinter(columns, out, false);
-            case CSV_HEADER -> new CsvPrinter(columns, out, true);
-            case TSV -> new TsvPrinter(columns, out, false);
-            case TSV_HEADER -> new TsvPrinter(columns, out, true);
+            case CSV -> DelimitedPrinter.csv(columns, out, false);
+            case CSV_HEADER -> DelimitedPrinter.csv(columns, out, true);
+            case TSV -> DelimitedPrinter.tsv(columns, out, false);
+            case TSV_HEADER -> DelimitedPrinter.tsv(columns, out, true);
             case JSON -> new JsonPrinter(columns, out);
             case NULL -> new OutputPrinter()
             {
