@@ -31,6 +31,9 @@ public final class Query
     private final long createdNanos = System.nanoTime();
     private final long createdMillis = System.currentTimeMillis();
     private final QueryStats stats = new QueryStats();
+    /** Put in the page buffer when the query ends, to wake a client waiting for a page that will not come. */
+    private static final List<List<Object>> END = java.util.Collections.unmodifiableList(new ArrayList<>());
+
     private final BlockingQueue<List<List<Object>>> pages = new ArrayBlockingQueue<>(8);
     private final AtomicBoolean canceled = new AtomicBoolean();
     private final Object lock = new Object();
@@ -169,6 +172,7 @@ public final class Query
             }
             state = QueryState.FINISHING;
             producerDone = true;
+            pages.offer(END);
         }
         catch (Throwable t) {
             fail(t);
@@ -194,12 +198,14 @@ public final class Query
             throws InterruptedException
     {
         List<List<Object>> page = pages.poll();
-        // wait in short slices: a statement that ends without rows (DDL) offers no page to wake on
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (page == null && !isDrained() && System.nanoTime() < deadline) {
-            page = pages.poll(Math.min(10, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))), TimeUnit.MILLISECONDS);
+        if (page == null && !isDrained()) {
+            // the end of the query puts END, so a statement without rows answers at once
+            page = pages.poll(waitMillis, TimeUnit.MILLISECONDS);
         }
-        if (page == null && producerDone && pages.isEmpty() && state == QueryState.FINISHING) {
+        if (page == END) {
+            page = null;
+        }
+        if (page == null && isDrained() && state == QueryState.FINISHING) {
             finish();
         }
         return Optional.ofNullable(page);
@@ -207,7 +213,7 @@ public final class Query
 
     private boolean isDrained()
     {
-        return state == QueryState.FAILED || (producerDone && pages.isEmpty());
+        return state == QueryState.FAILED || (producerDone && (pages.isEmpty() || pages.peek() == END));
     }
 
     private void finish()
@@ -243,6 +249,7 @@ public final class Query
             state = QueryState.FAILED;
         }
         pages.clear();
+        pages.offer(END);
         if (failure.errorCode().category() == io.glaux.spi.error.ErrorCategory.INTERNAL_ERROR && failure.errorCode() != ErrorCode.WORKER_FAILED) {
             LOG.error("Query {} failed", id, t);
         }
