@@ -321,8 +321,9 @@ final class TaskExecution
             terminated = true;
             StopReason reason = stopReason;
             if (reason == null) {
-                listener.completed();
+                // count first: a client that has seen the end of the stream must see the task counted
                 counters.tasksSucceeded.incrementAndGet();
+                listener.completed();
                 return;
             }
             switch (reason) {

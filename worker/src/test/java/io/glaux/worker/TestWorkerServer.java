@@ -118,6 +118,7 @@ class TestWorkerServer
         // one partial result per driver: at most 4 drivers x 3 hosts
         assertThat(batches).isBetween(1L, 4L);
 
+        awaitNoRunningTasks(server);
         WorkerStats stats = server.stats();
         assertThat(stats.tasksStarted()).isEqualTo(1);
         assertThat(stats.tasksSucceeded()).isEqualTo(1);
