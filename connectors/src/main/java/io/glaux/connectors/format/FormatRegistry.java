@@ -6,6 +6,7 @@ import io.glaux.connectors.json.JsonFormat;
 import io.glaux.connectors.line.LinePageSourceFactory;
 import io.glaux.connectors.line.LineReaderOptions;
 import io.glaux.connectors.parquet.ParquetPageSourceFactory;
+import io.glaux.connectors.regex.GrokFormat;
 import io.glaux.connectors.regex.RegexFormat;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.text.CsvFormat;
@@ -52,6 +53,7 @@ public final class FormatRegistry
                 .add(TableFormats.CSV, properties -> LinePageSourceFactory.of(store, lineOptions, CsvFormat.fromProperties(properties), properties))
                 .add(TableFormats.JSON, properties -> LinePageSourceFactory.of(store, lineOptions, JsonFormat.fromProperties(properties), properties))
                 .add(TableFormats.REGEX, properties -> LinePageSourceFactory.of(store, lineOptions, RegexFormat.fromProperties(properties), properties))
+                .add(TableFormats.GROK, properties -> LinePageSourceFactory.of(store, lineOptions, GrokFormat.fromProperties(properties), properties))
                 .build();
     }
 

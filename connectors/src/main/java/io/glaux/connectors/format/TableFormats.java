@@ -26,6 +26,7 @@ import java.util.TreeMap;
  *   <tr><td>{@value #JSON}</td><td>{@code org.apache.hive.hcatalog.data.JsonSerDe}, {@code org.apache.hadoop.hive.serde2.JsonSerDe},
  *       {@code org.openx.data.jsonserde.JsonSerDe}</td></tr>
  *   <tr><td>{@value #REGEX}</td><td>{@code RegexSerDe} ({@code input.regex})</td></tr>
+ *   <tr><td>{@value #GROK}</td><td>{@code com.amazonaws.glue.serde.GrokSerDe} ({@code input.format})</td></tr>
  * </table>
  *
  * <p>The properties are every SerDe parameter, the table parameters readers use
@@ -40,6 +41,7 @@ public final class TableFormats
     public static final String CSV = "csv";
     public static final String JSON = "json";
     public static final String REGEX = "regex";
+    public static final String GROK = "grok";
 
     /** Comma-separated names of the table's data (non-partition) columns, in order. */
     public static final String COLUMNS = "columns";
@@ -56,6 +58,7 @@ public final class TableFormats
     public static final String OPENX_JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe";
     public static final String REGEX_SERDE = "org.apache.hadoop.hive.serde2.RegexSerDe";
     public static final String CONTRIB_REGEX_SERDE = "org.apache.hadoop.hive.contrib.serde2.RegexSerDe";
+    public static final String GROK_SERDE = "com.amazonaws.glue.serde.GrokSerDe";
 
     private static final Set<String> PARQUET_INPUT_FORMATS = Set.of(
             "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
@@ -115,6 +118,7 @@ public final class TableFormats
             case OPEN_CSV_SERDE -> CSV;
             case HCATALOG_JSON_SERDE, HIVE_JSON_SERDE, OPENX_JSON_SERDE -> JSON;
             case REGEX_SERDE, CONTRIB_REGEX_SERDE -> REGEX;
+            case GROK_SERDE -> GROK;
             default -> throw unsupported(serdeClass, inputClass);
         };
         if (!inputClass.isEmpty() && !TEXT_INPUT_FORMATS.contains(inputClass)) {
@@ -139,6 +143,9 @@ public final class TableFormats
         if (format.equals(REGEX) && properties.getOrDefault("input.regex", "").isEmpty()) {
             throw new GlauxException(ErrorCode.INVALID_TABLE_PROPERTY, "Table with SerDe %s has no 'input.regex' SerDe property".formatted(serdeClass));
         }
+        if (format.equals(GROK) && properties.getOrDefault("input.format", "").isEmpty()) {
+            throw new GlauxException(ErrorCode.INVALID_TABLE_PROPERTY, "Table with SerDe %s has no 'input.format' SerDe property".formatted(serdeClass));
+        }
         return new TableFormat(format, properties);
     }
 
@@ -150,7 +157,7 @@ public final class TableFormats
         }
         return new GlauxException(ErrorCode.NOT_SUPPORTED, ("Tables stored with %s are not supported; Glaux reads Parquet (ParquetHiveSerDe), "
                 + "delimited text (LazySimpleSerDe with TextInputFormat), CSV (OpenCSVSerde), JSON (org.apache.hive.hcatalog.data.JsonSerDe, "
-                + "org.apache.hadoop.hive.serde2.JsonSerDe, org.openx.data.jsonserde.JsonSerDe) and RegexSerDe").formatted(what));
+                + "org.apache.hadoop.hive.serde2.JsonSerDe, org.openx.data.jsonserde.JsonSerDe), RegexSerDe and GrokSerDe (com.amazonaws.glue.serde.GrokSerDe)").formatted(what));
     }
 
     /**

@@ -3,33 +3,46 @@ package io.glaux.connectors.regex;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.line.LineDeserializer;
 import io.glaux.connectors.line.TextValueWriter;
+import io.glaux.connectors.line.TimestampFormats;
 import org.apache.arrow.vector.FieldVector;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Decodes {@link RegexFormat} lines with one reused {@link Matcher}. An ASCII line is matched through a
- * view of its bytes (no String), and groups are written from the line's bytes; other lines are decoded.
+ * Decodes {@link RegexFormat} and {@link GrokFormat} lines with one reused {@link Matcher}. An ASCII
+ * line is matched through a view of its bytes (no String), and groups are written from the line's
+ * bytes; other lines are decoded. Each column reads the first of its groups that took part in the
+ * match (a grok field may be captured at several places); a line that does not match is a row of NULLs.
  */
 final class RegexDeserializer
         implements LineDeserializer
 {
     private final Matcher matcher;
-    private final int[] groups;
+    private final boolean wholeLine;
+    private final int[][] groups;
     private final TextValueWriter[] writers;
     private final AsciiView ascii = new AsciiView();
     private FieldVector[] vectors = new FieldVector[0];
     private byte[] scratch = new byte[256];
 
-    RegexDeserializer(RegexFormat format, List<ColumnHandle> columns, int[] groups)
+    /**
+     * @param wholeLine whether the pattern must match the whole line ({@link Matcher#matches()}) or may match a part of it ({@link Matcher#find()})
+     * @param groups for each column, the groups it may read, in order of preference
+     */
+    RegexDeserializer(Pattern pattern, boolean wholeLine, TimestampFormats timestampFormats, List<ColumnHandle> columns, int[][] groups)
     {
-        this.matcher = format.pattern().matcher("");
-        this.groups = groups.clone();
+        this.matcher = pattern.matcher("");
+        this.wholeLine = wholeLine;
+        this.groups = new int[groups.length][];
+        for (int i = 0; i < groups.length; i++) {
+            this.groups[i] = groups[i].clone();
+        }
         this.writers = new TextValueWriter[columns.size()];
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = TextValueWriter.create(columns.get(i).type(), format.timestampFormats());
+            writers[i] = TextValueWriter.create(columns.get(i).type(), timestampFormats);
         }
     }
 
@@ -45,32 +58,49 @@ final class RegexDeserializer
         if (isAscii(line, offset, length)) {
             ascii.set(line, offset, length);
             matcher.reset(ascii);
-            if (!matcher.matches()) {
+            if (!matches()) {
                 // no match: a row of NULLs, as in Hive
                 return true;
             }
             for (int i = 0; i < writers.length; i++) {
-                int start = matcher.start(groups[i]);
-                if (start >= 0) {
+                int group = participating(groups[i]);
+                if (group >= 0) {
+                    int start = matcher.start(group);
                     // an invalid value stays NULL, as in Hive
-                    writers[i].write(vectors[i], row, line, offset + start, matcher.end(groups[i]) - start);
+                    writers[i].write(vectors[i], row, line, offset + start, matcher.end(group) - start);
                 }
             }
             return true;
         }
         String text = new String(line, offset, length, StandardCharsets.UTF_8);
         matcher.reset(text);
-        if (!matcher.matches()) {
+        if (!matches()) {
             return true;
         }
         for (int i = 0; i < writers.length; i++) {
-            int start = matcher.start(groups[i]);
-            if (start >= 0) {
-                int n = encode(text, start, matcher.end(groups[i]));
+            int group = participating(groups[i]);
+            if (group >= 0) {
+                int n = encode(text, matcher.start(group), matcher.end(group));
                 writers[i].write(vectors[i], row, scratch, 0, n);
             }
         }
         return true;
+    }
+
+    private boolean matches()
+    {
+        return wholeLine ? matcher.matches() : matcher.find();
+    }
+
+    /** The first of the groups that took part in the match, or -1. */
+    private int participating(int[] candidates)
+    {
+        for (int group : candidates) {
+            if (matcher.start(group) >= 0) {
+                return group;
+            }
+        }
+        return -1;
     }
 
     private int encode(String text, int start, int end)

@@ -70,16 +70,6 @@ public final class RegexFormat
         return "regex";
     }
 
-    Pattern pattern()
-    {
-        return pattern;
-    }
-
-    TimestampFormats timestampFormats()
-    {
-        return timestampFormats;
-    }
-
     @Override
     public LineDeserializer createDeserializer(List<ColumnHandle> columns, String path)
     {
@@ -87,7 +77,7 @@ public final class RegexFormat
         for (int i = 0; i < tableColumns.size(); i++) {
             positions.putIfAbsent(tableColumns.get(i), i);
         }
-        int[] groups = new int[columns.size()];
+        int[][] groups = new int[columns.size()][];
         for (int i = 0; i < columns.size(); i++) {
             ColumnHandle column = columns.get(i);
             Integer position = positions.get(column.name().toLowerCase(Locale.ROOT));
@@ -103,8 +93,8 @@ public final class RegexFormat
                 throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Column '%s' of %s is of type %s: regex columns must be scalar"
                         .formatted(column.name(), path, column.type().trinoName()));
             }
-            groups[i] = position + 1;
+            groups[i] = new int[] {position + 1};
         }
-        return new RegexDeserializer(this, columns, groups);
+        return new RegexDeserializer(pattern, true, timestampFormats, columns, groups);
     }
 }
