@@ -2,6 +2,7 @@ package io.glaux.connectors.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.json.CloudTrailPageSourceFactory;
 import io.glaux.connectors.json.JsonFormat;
 import io.glaux.connectors.line.LinePageSourceFactory;
 import io.glaux.connectors.line.LineReaderOptions;
@@ -54,6 +55,7 @@ public final class FormatRegistry
                 .add(TableFormats.JSON, properties -> LinePageSourceFactory.of(store, lineOptions, JsonFormat.fromProperties(properties), properties))
                 .add(TableFormats.REGEX, properties -> LinePageSourceFactory.of(store, lineOptions, RegexFormat.fromProperties(properties), properties))
                 .add(TableFormats.GROK, properties -> LinePageSourceFactory.of(store, lineOptions, GrokFormat.fromProperties(properties), properties))
+                .add(TableFormats.CLOUDTRAIL, properties -> new CloudTrailPageSourceFactory(store, lineOptions, properties))
                 .build();
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Gives the {@link PageSourceFactory} for a scan's file format ({@code parquet}, {@code text},
- * {@code csv}, {@code json}, {@code regex}; see {@link TableFormats}) and format properties. A worker
+ * {@code csv}, {@code json}, {@code regex}, {@code grok}, {@code cloudtrail}; see {@link TableFormats}) and format properties. A worker
  * asks once per task. Thread-safe.
  */
 @FunctionalInterface

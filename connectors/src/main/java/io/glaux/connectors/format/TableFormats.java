@@ -27,6 +27,7 @@ import java.util.TreeMap;
  *       {@code org.openx.data.jsonserde.JsonSerDe}</td></tr>
  *   <tr><td>{@value #REGEX}</td><td>{@code RegexSerDe} ({@code input.regex})</td></tr>
  *   <tr><td>{@value #GROK}</td><td>{@code com.amazonaws.glue.serde.GrokSerDe} ({@code input.format})</td></tr>
+ *   <tr><td>{@value #CLOUDTRAIL}</td><td>{@code com.amazon.emr.hive.serde.CloudTrailSerde} (one JSON document an object)</td></tr>
  * </table>
  *
  * <p>The properties are every SerDe parameter, the table parameters readers use
@@ -42,6 +43,7 @@ public final class TableFormats
     public static final String JSON = "json";
     public static final String REGEX = "regex";
     public static final String GROK = "grok";
+    public static final String CLOUDTRAIL = "cloudtrail";
 
     /** Comma-separated names of the table's data (non-partition) columns, in order. */
     public static final String COLUMNS = "columns";
@@ -59,6 +61,8 @@ public final class TableFormats
     public static final String REGEX_SERDE = "org.apache.hadoop.hive.serde2.RegexSerDe";
     public static final String CONTRIB_REGEX_SERDE = "org.apache.hadoop.hive.contrib.serde2.RegexSerDe";
     public static final String GROK_SERDE = "com.amazonaws.glue.serde.GrokSerDe";
+    public static final String CLOUDTRAIL_SERDE = "com.amazon.emr.hive.serde.CloudTrailSerde";
+    public static final String CLOUDTRAIL_INPUT_FORMAT = "com.amazon.emr.cloudtrail.CloudTrailInputFormat";
 
     private static final Set<String> PARQUET_INPUT_FORMATS = Set.of(
             "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
@@ -119,9 +123,10 @@ public final class TableFormats
             case HCATALOG_JSON_SERDE, HIVE_JSON_SERDE, OPENX_JSON_SERDE -> JSON;
             case REGEX_SERDE, CONTRIB_REGEX_SERDE -> REGEX;
             case GROK_SERDE -> GROK;
+            case CLOUDTRAIL_SERDE -> CLOUDTRAIL;
             default -> throw unsupported(serdeClass, inputClass);
         };
-        if (!inputClass.isEmpty() && !TEXT_INPUT_FORMATS.contains(inputClass)) {
+        if (!inputClass.isEmpty() && !TEXT_INPUT_FORMATS.contains(inputClass) && !(format.equals(CLOUDTRAIL) && inputClass.equals(CLOUDTRAIL_INPUT_FORMAT))) {
             throw unsupported(serdeClass, inputClass);
         }
 
@@ -157,12 +162,13 @@ public final class TableFormats
         }
         return new GlauxException(ErrorCode.NOT_SUPPORTED, ("Tables stored with %s are not supported; Glaux reads Parquet (ParquetHiveSerDe), "
                 + "delimited text (LazySimpleSerDe with TextInputFormat), CSV (OpenCSVSerde), JSON (org.apache.hive.hcatalog.data.JsonSerDe, "
-                + "org.apache.hadoop.hive.serde2.JsonSerDe, org.openx.data.jsonserde.JsonSerDe), RegexSerDe and GrokSerDe (com.amazonaws.glue.serde.GrokSerDe)").formatted(what));
+                + "org.apache.hadoop.hive.serde2.JsonSerDe, org.openx.data.jsonserde.JsonSerDe), RegexSerDe, GrokSerDe (com.amazonaws.glue.serde.GrokSerDe) "
+                + "and CloudTrail logs (com.amazon.emr.hive.serde.CloudTrailSerde)").formatted(what));
     }
 
     /**
      * Whether an object of a table in {@code format} can be cut into byte-range splits: Parquet always;
-     * line-oriented formats when the object is not compressed (by its name, {@link CompressionKind#fromKey})
+     * CloudTrail never (an object is one JSON document); line-oriented formats when the object is not compressed (by its name, {@link CompressionKind#fromKey})
      * and the table skips at most one header line and no footer lines (a split that does not start at
      * byte 0 cannot know how many header lines it would have to skip).
      */
@@ -174,7 +180,7 @@ public final class TableFormats
         if (format.equalsIgnoreCase(PARQUET)) {
             return true;
         }
-        if (!CompressionKind.fromKey(key).isSplittable()) {
+        if (format.equalsIgnoreCase(CLOUDTRAIL) || !CompressionKind.fromKey(key).isSplittable()) {
             return false;
         }
         return lineCount(properties, SKIP_HEADER_LINE_COUNT) <= 1 && lineCount(properties, SKIP_FOOTER_LINE_COUNT) == 0;

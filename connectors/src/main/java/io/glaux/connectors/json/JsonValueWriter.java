@@ -455,6 +455,8 @@ abstract sealed class JsonValueWriter
         private final JsonFormat format;
         private final int[] seen;
         private int stamp;
+        private final FieldVector[] children;
+        private StructVector lastStruct;
 
         RowWriter(String path, Type type, List<JsonValueWriter> fields, List<String> names, JsonFormat format)
         {
@@ -465,6 +467,7 @@ abstract sealed class JsonValueWriter
                 byName.putIfAbsent(format.normalizeKey(names.get(i).toLowerCase(Locale.ROOT)), i);
             }
             this.seen = new int[this.fields.length];
+            this.children = new FieldVector[this.fields.length];
         }
 
         @Override
@@ -480,7 +483,24 @@ abstract sealed class JsonValueWriter
                 throw mismatch(parser, "");
             }
             StructVector struct = (StructVector) vector;
+            if (struct != lastStruct) {
+                for (int i = 0; i < fields.length; i++) {
+                    children[i] = (FieldVector) struct.getChildByOrdinal(i);
+                }
+                lastStruct = struct;
+            }
             struct.setIndexDefined(index);
+            writeFields(parser, children, index);
+        }
+
+        /**
+         * Writes the fields of the object whose {@code START_OBJECT} is the current token into
+         * {@code vectors} (one per field, in order) at {@code index}, consuming the object; a field
+         * the object lacks is NULL. Also reads a whole record into a batch's column vectors.
+         */
+        void writeFields(JsonParser parser, FieldVector[] vectors, int index)
+                throws IOException
+        {
             int current = ++stamp;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 int field = field(parser.currentName());
@@ -490,11 +510,11 @@ abstract sealed class JsonValueWriter
                     continue;
                 }
                 seen[field] = current;
-                fields[field].write(parser, (FieldVector) struct.getChildByOrdinal(field), index);
+                fields[field].write(parser, vectors[field], index);
             }
             for (int i = 0; i < fields.length; i++) {
                 if (seen[i] != current) {
-                    ((FieldVector) struct.getChildByOrdinal(i)).setNull(index);
+                    vectors[i].setNull(index);
                 }
             }
         }
