@@ -89,7 +89,7 @@ public final class GrokFormat
         return "grok";
     }
 
-    /** The regular expression the grok expression expanded to (for tests and EXPLAIN-like messages). */
+    /** The regular expression the grok expression expanded to. */
     public String regex()
     {
         return compiled.regex();
