@@ -103,6 +103,18 @@ final class ColumnDecoder
         return conversion;
     }
 
+    /** The engine type values are read as. */
+    Type type()
+    {
+        return type;
+    }
+
+    /** Whether decimal values are copied without rescaling (same scale, enough precision). */
+    boolean decimalFastPath()
+    {
+        return decimalFastPath;
+    }
+
     /** The decoder of file column {@code descriptor} read as {@code type}, or {@code BAD_DATA} when it cannot be. */
     static ColumnDecoder create(String path, String column, ColumnDescriptor descriptor, Type type)
     {
@@ -559,8 +571,7 @@ final class ColumnDecoder
             case UINT64_TO_NARROW, UINT64_TO_BIGINT -> {
                 long x = reader.getLong();
                 if (x < 0) {
-                    throw new GlauxException(ErrorCode.BAD_DATA, "Column %s of %s: value %s (Parquet %s) is out of range for %s"
-                            .formatted(column, path, Long.toUnsignedString(x), describe(descriptor.getPrimitiveType()), type.trinoName()));
+                    throw unsignedOutOfRange(x);
                 }
                 yield x;
             }
@@ -705,10 +716,17 @@ final class ColumnDecoder
         }
     }
 
-    private GlauxException outOfRange(long value)
+    GlauxException outOfRange(long value)
     {
         return new GlauxException(ErrorCode.BAD_DATA, "Column %s of %s: value %d (Parquet %s) is out of range for %s"
                 .formatted(column, path, value, describe(descriptor.getPrimitiveType()), type.trinoName()));
+    }
+
+    /** An unsigned 64-bit value above Long.MAX_VALUE (negative as a signed long), which no engine integer holds. */
+    GlauxException unsignedOutOfRange(long value)
+    {
+        return new GlauxException(ErrorCode.BAD_DATA, "Column %s of %s: value %s (Parquet %s) is out of range for %s"
+                .formatted(column, path, Long.toUnsignedString(value), describe(descriptor.getPrimitiveType()), type.trinoName()));
     }
 
     static long int96ToMicros(Binary binary)
@@ -718,9 +736,13 @@ final class ColumnDecoder
         }
         ByteBuffer buffer = binary.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         int start = buffer.position();
-        long nanosOfDay = buffer.getLong(start);
-        long julianDay = Integer.toUnsignedLong(buffer.getInt(start + 8));
-        return (julianDay - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + Math.floorDiv(nanosOfDay, 1000L);
+        return int96ToMicros(buffer.getLong(start), buffer.getInt(start + 8));
+    }
+
+    /** An INT96 timestamp (nanoseconds of the day, then the Julian day, both little endian) in microseconds since the epoch. */
+    static long int96ToMicros(long nanosOfDay, int julianDay)
+    {
+        return (Integer.toUnsignedLong(julianDay) - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + Math.floorDiv(nanosOfDay, 1000L);
     }
 
     // ------------------------------------------------------------------ statistics

@@ -58,8 +58,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * loaded off the decoding thread (the next one while the current one is decoded): the column index
  * may skip it or select pages, then dictionaries and bloom filters may skip it, then the chunks (or
  * selected pages) of the projected columns are fetched with parallel ranged GETs (near ranges
- * merged). Values are decoded with parquet-column's {@link ColumnReader} straight into Arrow vectors;
- * arrays, maps and rows by {@link NestedColumn}. Not thread-safe.
+ * merged). Flat columns are decoded page by page straight into Arrow vectors by a {@link FlatColumnReader}
+ * when it handles the chunk's encodings and the conversion (and all rows are read), else with
+ * parquet-column's {@link ColumnReader}; arrays, maps and rows by {@link NestedColumn}. Not thread-safe.
  */
 public final class ParquetPageSource
         implements PageSource
@@ -98,6 +99,7 @@ public final class ParquetPageSource
     private int rowGroupsSkippedByColumnIndex;
     private long pagesSkipped;
     private int rowGroupsRead;
+    private int vectorizedChunks;
 
     private boolean opened;
     private boolean finished;
@@ -125,6 +127,8 @@ public final class ParquetPageSource
 
     private PageReadStore pages;
     private ColumnReader[] columnReaders;
+    /** per flat column of the current row group: its vectorized reader, or null when it is read by its {@link #columnReaders} entry */
+    private FlatColumnReader[] flatReaders;
     private int currentBlock = -1;
     private long remainingInRowGroup;
 
@@ -190,6 +194,12 @@ public final class ParquetPageSource
     public int rowGroupsInSplit()
     {
         return rowGroupsInSplit;
+    }
+
+    /** Column chunks read so far by a {@link FlatColumnReader} (the others by parquet-column's {@link ColumnReader}). */
+    public int vectorizedChunks()
+    {
+        return vectorizedChunks;
     }
 
     /** Row groups read so far. */
@@ -320,6 +330,7 @@ public final class ParquetPageSource
             reader.setRequestedSchema(fileColumns);
             converter = NoopConverters.forGroup(fileSchema);
             columnReaders = new ColumnReader[columns.size()];
+            flatReaders = new FlatColumnReader[columns.size()];
         }
     }
 
@@ -495,8 +506,18 @@ public final class ParquetPageSource
             ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
             for (int i = 0; i < columns.size(); i++) {
                 if (sources[i] == Source.FILE) {
+                    ColumnDescriptor descriptor = decoders[i].descriptor();
                     try {
-                        columnReaders[i] = columnStore.getColumnReader(decoders[i].descriptor());
+                        // a row selection (column index) is honoured by parquet-java's synchronizing reader only
+                        if (options.vectorized() && loaded.rows() == null && FlatColumnReader.supports(decoders[i], chunk(metadata, descriptor))) {
+                            ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+                            flatReaders[i] = FlatColumnReader.create(decoders[i], pages.getPageReader(descriptor),
+                                    "column '%s' in row group %d (column chunk at offset %d)".formatted(String.join(".", descriptor.getPath()), block, chunk.getStartingPos()));
+                            vectorizedChunks++;
+                        }
+                        else {
+                            columnReaders[i] = columnStore.getColumnReader(descriptor);
+                        }
                     }
                     catch (RuntimeException e) {
                         throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
@@ -818,6 +839,7 @@ public final class ParquetPageSource
         }
         if (columnReaders != null) {
             java.util.Arrays.fill(columnReaders, null);
+            java.util.Arrays.fill(flatReaders, null);
         }
         for (NestedColumn column : nested) {
             if (column != null) {
@@ -838,7 +860,12 @@ public final class ParquetPageSource
                 case MISSING -> ConstantVectors.fillNull(vector, rows);
                 case FILE -> {
                     try {
-                        decoders[i].decode(columnReaders[i], vector, rows);
+                        if (flatReaders[i] != null) {
+                            flatReaders[i].readBatch(vector, rows);
+                        }
+                        else {
+                            decoders[i].decode(columnReaders[i], vector, rows);
+                        }
                     }
                     catch (RuntimeException e) {
                         throw corrupt(e, "cannot decode a page", currentBlock, decoders[i].descriptor());

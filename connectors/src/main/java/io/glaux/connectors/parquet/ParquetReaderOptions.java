@@ -12,9 +12,11 @@ package io.glaux.connectors.parquet;
  * @param useColumnIndex whether to skip pages (and row groups) whose column-index min/max cannot match
  * @param useDictionary whether to skip row groups when no dictionary value of a fully dictionary-encoded column matches
  * @param useBloomFilter whether to skip row groups whose bloom filter holds none of a column's equality values
+ * @param vectorized whether flat columns are decoded by {@link FlatColumnReader} where it can (else always by
+ *        parquet-column's per-value {@code ColumnReader}; for comparisons)
  */
 public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMergeGap, long maxRequestSize, boolean prefetch,
-        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter)
+        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter, boolean vectorized)
 {
     public static final int DEFAULT_BATCH_SIZE = 8192;
     public static final int DEFAULT_FOOTER_READ_SIZE = 64 * 1024;
@@ -39,46 +41,51 @@ public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMe
 
     public static ParquetReaderOptions defaults()
     {
-        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true);
+        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true, true);
     }
 
     public ParquetReaderOptions withBatchSize(int batchSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withFooterReadSize(int footerReadSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withMaxMergeGap(long maxMergeGap)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withMaxRequestSize(long maxRequestSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withPrefetch(boolean prefetch)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withColumnIndex(boolean useColumnIndex)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withDictionary(boolean useDictionary)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 
     public ParquetReaderOptions withBloomFilter(boolean useBloomFilter)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+    }
+
+    public ParquetReaderOptions withVectorized(boolean vectorized)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
     }
 }

@@ -1,0 +1,303 @@
+package io.glaux.connectors.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.predicate.TupleDomain;
+import io.glaux.connectors.split.Split;
+import io.glaux.spi.error.GlauxException;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
+
+/**
+ * {@link FlatColumnReader} against parquet-column's {@code ColumnReader} path on the same files
+ * (differential): every conversion it handles, data pages v1 and v2, dictionary pages followed by
+ * plain pages once the dictionary grew too big, pages all NULL, never NULL and mixed, required and
+ * optional columns, batches not aligned with pages.
+ */
+class ParquetFlatColumnReaderTest
+        extends ParquetTestBase
+{
+    private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+            message flat {
+              required int64 id;
+              required int32 req;
+              required binary req_s (STRING);
+              optional boolean b;
+              optional int32 i8 (INTEGER(8,true));
+              optional int32 i16 (INTEGER(16,true));
+              optional int32 i32;
+              optional int32 i32_big;
+              optional int32 i32_double;
+              optional int32 u8 (INTEGER(8,false));
+              optional int32 u32 (INTEGER(32,false));
+              optional int32 u32_double (INTEGER(32,false));
+              optional int64 i64;
+              optional int64 i64_int;
+              optional int64 i64_double;
+              optional int64 u64 (INTEGER(64,false));
+              optional int64 u64_double (INTEGER(64,false));
+              optional int32 dt (DATE);
+              optional int64 ts_ms (TIMESTAMP(MILLIS,true));
+              optional int64 ts_us (TIMESTAMP(MICROS,false));
+              optional int64 ts_ns (TIMESTAMP(NANOS,true));
+              optional int96 ts96;
+              optional float f;
+              optional float f_double;
+              optional double d;
+              optional binary s (STRING);
+              optional binary cat (STRING);
+              optional binary bin;
+              optional fixed_len_byte_array(3) fixed;
+              optional int32 dec9 (DECIMAL(9,2));
+              optional int64 dec18 (DECIMAL(18,4));
+              optional binary blocks (STRING);
+              optional int64 all_null;
+            }
+            """);
+
+    private static final List<ColumnHandle> COLUMNS = columns(
+            "id bigint", "req integer", "req_s varchar", "b boolean", "i8 tinyint", "i16 smallint", "i32 integer", "i32_big bigint",
+            "i32_double double", "u8 tinyint", "u32 bigint", "u32_double double", "i64 bigint", "i64_int integer", "i64_double double",
+            "u64 bigint", "u64_double double", "dt date", "ts_ms timestamp(3)", "ts_us timestamp(6)", "ts_ns timestamp(9)",
+            "ts96 timestamp(6)", "f real", "f_double double", "d double", "s varchar", "cat varchar", "bin varbinary",
+            "fixed varbinary", "dec9 decimal(9,2)", "dec18 decimal(18,4)", "blocks varchar", "all_null bigint");
+
+    private static final int ROWS = 5_000;
+
+    static Stream<Arguments> layouts()
+    {
+        List<Arguments> arguments = new ArrayList<>();
+        for (WriterVersion version : WriterVersion.values()) {
+            for (boolean dictionary : List.of(true, false)) {
+                arguments.add(Arguments.of(version, dictionary));
+            }
+        }
+        return arguments.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void sameRowsAsColumnReader(WriterVersion version, boolean dictionary)
+    {
+        Path file = write("flat-" + version + "-" + dictionary + ".parquet", version, dictionary, id -> row(id, false));
+        int rowGroups = ParquetTestFiles.footer(file).getBlocks().size();
+        assertThat(rowGroups).isGreaterThan(1);
+        boolean v1 = version == WriterVersion.PARQUET_1_0;
+        if (dictionary && v1) {
+            // the high-cardinality columns start with a dictionary and fall back to plain pages in the same chunk
+            assertThat(column(file, "s").getEncodings()).contains(Encoding.PLAIN, Encoding.valueOf("PLAIN_DICTIONARY"));
+            assertThat(column(file, "i64").getEncodings()).contains(Encoding.PLAIN, Encoding.valueOf("PLAIN_DICTIONARY"));
+        }
+        Split split = upload("flat/" + version + "-" + dictionary + ".parquet", file);
+        List<List<Object>> expected = read(split, ParquetReaderOptions.defaults().withVectorized(false), COLUMNS).rows();
+        assertThat(expected).hasSize(ROWS);
+        for (int batchSize : List.of(1, 333, 1_000, 8_192)) {
+            if (batchSize == 1 && !(version == WriterVersion.PARQUET_2_0 && dictionary)) {
+                // one row per batch is slow: once is enough
+                continue;
+            }
+            Result vectorized = read(split, ParquetReaderOptions.defaults().withBatchSize(batchSize), COLUMNS);
+            if (v1) {
+                assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isEqualTo(COLUMNS.size() * rowGroups);
+            }
+            else {
+                // parquet-java's v2 pages use the DELTA encodings for integers and binary (not vectorized), except dictionary pages
+                assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isGreaterThanOrEqualTo(4 * rowGroups);
+            }
+            assertThat(vectorized.rows()).as("batch size %d", batchSize).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void valuesMatchWhatWasWritten()
+    {
+        Path file = write("flat-values.parquet", WriterVersion.PARQUET_2_0, true, id -> row(id, false));
+        Split split = upload("flat/values.parquet", file);
+        List<List<Object>> rows = read(split, ParquetReaderOptions.defaults(), columns("id bigint", "i32 integer", "s varchar", "u64_double double", "ts96 timestamp(6)", "blocks varchar", "all_null bigint")).rows();
+        assertThat(rows.get(0)).containsExactly(0L, 0L, "value-0", 0.0, CanonicalValues.micros(1_700_000_000_000_000L), null, null);
+        assertThat(rows.get(3)).containsExactly(3L, null, null, null, null, null, null);
+        List<Object> row1234 = rows.get(1234);
+        assertThat(row1234.get(1)).isEqualTo(1234L * 7919);
+        assertThat(row1234.get(2)).isEqualTo("value-" + 1234L * 104729);
+        assertThat(row1234.get(3)).isEqualTo(1234.0 * 1_000_000_007L);
+        assertThat(rows.get(1235).get(3)).isEqualTo(new java.math.BigDecimal(Long.toUnsignedString(-1235L)).doubleValue());
+        assertThat(row1234.get(5)).isEqualTo("block-1234");
+    }
+
+    @Test
+    void requiredColumnsOnlyAndNarrowingErrors()
+    {
+        Path file = write("flat-errors.parquet", WriterVersion.PARQUET_1_0, true, id -> row(id, id == 4));
+        Split split = upload("flat/errors.parquet", file);
+        List<ColumnHandle> required = columns("id bigint", "req integer", "req_s varchar");
+        Result result = read(split, ParquetReaderOptions.defaults().withBatchSize(777), required);
+        assertThat(result.vectorizedChunks()).isEqualTo(3 * ParquetTestFiles.footer(file).getBlocks().size());
+        assertThat(result.rows()).isEqualTo(read(split, ParquetReaderOptions.defaults().withVectorized(false), required).rows());
+
+        // the same BAD_DATA message on both paths
+        List<ColumnHandle> narrowed = columns("i64 smallint");
+        String vectorized = errorMessage(split, ParquetReaderOptions.defaults(), narrowed);
+        String perValue = errorMessage(split, ParquetReaderOptions.defaults().withVectorized(false), narrowed);
+        assertThat(vectorized).isEqualTo(perValue).contains("is out of range for smallint");
+        List<ColumnHandle> unsigned = columns("u64 bigint");
+        assertThat(errorMessage(split, ParquetReaderOptions.defaults(), unsigned))
+                .isEqualTo(errorMessage(split, ParquetReaderOptions.defaults().withVectorized(false), unsigned))
+                .contains("18446744073709551615");
+    }
+
+    private String errorMessage(Split split, ParquetReaderOptions options, List<ColumnHandle> columns)
+    {
+        Throwable[] thrown = new Throwable[1];
+        assertThatThrownBy(() -> read(split, options, columns))
+                .isInstanceOf(GlauxException.class)
+                .satisfies(e -> thrown[0] = e);
+        return thrown[0].getMessage();
+    }
+
+    /**
+     * Row {@code id}: NULLs in different patterns per column, a page-sized run of NULLs in {@code blocks};
+     * with {@code badUnsigned} a UINT64 value above Long.MAX_VALUE in {@code u64}.
+     */
+    private static Group row(long id, boolean badUnsigned)
+    {
+        Group group = new SimpleGroupFactory(SCHEMA).newGroup()
+                .append("id", id)
+                .append("req", (int) (id * 31 % 1000))
+                .append("req_s", "r" + id % 13);
+        if (id % 3 != 0) {
+            // a third of the rows: NULL in most optional columns
+            group.append("b", id % 5 == 1)
+                    .append("i8", (int) (id % 256 - 128))
+                    .append("i16", (int) (id * 17 % 65536 - 32768))
+                    .append("i32_big", (int) (id * -104729))
+                    .append("i32_double", (int) (id * 3 - 7000))
+                    .append("u8", (int) (id % 128))
+                    .append("u32", (int) (id * 2654435761L))
+                    .append("u32_double", (int) (-id))
+                    .append("i64", (id < 600 ? id % 10 : id) * 1_000_000_007L - 3_000_000_000L)
+                    .append("i64_int", id * 1000 - 2_000_000)
+                    .append("i64_double", id * 123_456_789_011L)
+                    .append("dt", (int) (id % 2000 - 1000))
+                    .append("ts_ms", 1_600_000_000_000L + id * 1001)
+                    .append("ts_ns", -1_000_000_000_007L * id)
+                    .append("f", (float) (id / 3.0))
+                    .append("f_double", id % 10 / 4.0f)
+                    .append("d", id % 100 / 7.0)
+                    .append("cat", "cat-" + id % 10)
+                    .append("bin", Binary.fromConstantByteArray(("blob" + id).getBytes(StandardCharsets.UTF_8)))
+                    .append("fixed", Binary.fromConstantByteArray(new byte[] {(byte) id, (byte) (id >> 8), (byte) 0xFF}))
+                    .append("dec9", (int) (id * 12345 - 30_000_000))
+                    .append("dec18", id * 987_654_321_987L);
+        }
+        if (id % 5 != 3) {
+            group.append("u64", badUnsigned ? -1L : id * 1_000_000_007L)
+                    .append("u64_double", id % 2 == 0 ? id * 1_000_000_007L : -id)
+                    .append("ts_us", 1_700_000_000_000_000L + id * 999_999);
+        }
+        if (id % 7 != 3) {
+            group.append("i32", (int) (id * 7919))
+                    .append("s", id % 2 == 0 ? "value-" + (id < 600 ? id % 10 : id) * 104729 : "")
+                    .append("ts96", int96(1_700_000_000_000_000L + id * 1_000_001));
+        }
+        if ((id / 1000) % 3 == 1) {
+            // whole pages of values, whole pages of NULLs, and mixed pages where the runs change
+            group.append("blocks", "block-" + id);
+        }
+        return group;
+    }
+
+    /** An INT96 timestamp for {@code micros} since the epoch. */
+    private static Binary int96(long micros)
+    {
+        long day = Math.floorDiv(micros, 86_400_000_000L);
+        long nanosOfDay = Math.floorMod(micros, 86_400_000_000L) * 1000;
+        ByteBuffer bytes = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(nanosOfDay).putInt((int) (day + 2_440_588));
+        return Binary.fromConstantByteArray(bytes.array());
+    }
+
+    private Path write(String name, WriterVersion version, boolean dictionary, LongFunction<Group> rows)
+    {
+        Path file = newFile(name);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
+                .withConf(new PlainParquetConfiguration())
+                .withType(SCHEMA)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriterVersion(version)
+                .withRowGroupRowCountLimit(2_200)
+                .withPageRowCountLimit(300)
+                .withDictionaryEncoding(dictionary)
+                .withDictionaryPageSize(2_048)
+                .build()) {
+            for (long id = 0; id < ROWS; id++) {
+                writer.write(rows.apply(id));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static ColumnChunkMetaData column(Path file, String name)
+    {
+        Set<String> seen = new HashSet<>();
+        for (ColumnChunkMetaData chunk : ParquetTestFiles.footer(file).getBlocks().getFirst().getColumns()) {
+            seen.add(chunk.getPath().toDotString());
+            if (chunk.getPath().toDotString().equals(name)) {
+                return chunk;
+            }
+        }
+        throw new IllegalArgumentException(name + " not in " + seen);
+    }
+
+    private record Result(List<List<Object>> rows, int vectorizedChunks) {}
+
+    private Result read(Split split, ParquetReaderOptions options, List<ColumnHandle> columns)
+    {
+        List<List<Object>> rows = new ArrayList<>();
+        try (ParquetPageSource source = new ParquetPageSourceFactory(store, options).create(split, columns, TupleDomain.all(), allocator)) {
+            while (true) {
+                try (VectorSchemaRoot root = source.nextBatch()) {
+                    if (root == null) {
+                        break;
+                    }
+                    assertThat(root.getRowCount()).isLessThanOrEqualTo(options.batchSize());
+                    rows.addAll(CanonicalValues.rows(root));
+                }
+            }
+            return new Result(rows, source.vectorizedChunks());
+        }
+    }
+}
