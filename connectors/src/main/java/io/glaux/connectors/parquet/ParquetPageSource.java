@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads the row groups of one Parquet split into Arrow batches.
  *
- * <p>The footer comes from one suffix-range GET. Only row groups whose first byte lies in the split's
+ * <p>The footer comes from one suffix-range GET (or the factory's cache of footers). Only row groups whose first byte lies in the split's
  * range are read, minus those whose statistics rule out {@code pruning}. Each remaining row group is
  * loaded off the decoding thread (the next one while the current one is decoded): the column index
  * may skip it or select pages, then dictionaries and bloom filters may skip it, then the chunks (or
@@ -78,6 +78,7 @@ public final class ParquetPageSource
 
     private final ObjectStore store;
     private final ParquetReaderOptions options;
+    private final ParquetFooterCache footers;
     private final Split split;
     private final List<ColumnHandle> columns;
     private final TupleDomain pruning;
@@ -132,10 +133,11 @@ public final class ParquetPageSource
     private int currentBlock = -1;
     private long remainingInRowGroup;
 
-    ParquetPageSource(ObjectStore store, ParquetReaderOptions options, Split split, List<ColumnHandle> columns, TupleDomain pruning, BufferAllocator allocator)
+    ParquetPageSource(ObjectStore store, ParquetReaderOptions options, ParquetFooterCache footers, Split split, List<ColumnHandle> columns, TupleDomain pruning, BufferAllocator allocator)
     {
         this.store = requireNonNull(store, "store is null");
         this.options = requireNonNull(options, "options is null");
+        this.footers = requireNonNull(footers, "footers is null");
         this.split = requireNonNull(split, "split is null");
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.pruning = requireNonNull(pruning, "pruning is null");
@@ -278,7 +280,7 @@ public final class ParquetPageSource
             return;
         }
 
-        footer = ParquetFooter.read(store, split, options.footerReadSize(), bytesRead::addAndGet);
+        footer = footers.get(split, () -> ParquetFooter.read(store, split, options.footerReadSize(), bytesRead::addAndGet));
         blocks = footer.metadata().getBlocks();
         createdBy = footer.metadata().getFileMetaData().getCreatedBy();
         fileSchema = footer.metadata().getFileMetaData().getSchema();

@@ -14,14 +14,21 @@ package io.glaux.connectors.parquet;
  * @param useBloomFilter whether to skip row groups whose bloom filter holds none of a column's equality values
  * @param vectorized whether flat columns are decoded by {@link FlatColumnReader} where it can (else always by
  *        parquet-column's per-value {@code ColumnReader}; for comparisons)
+ * @param footerCacheSize how many parsed footers a {@link ParquetPageSourceFactory} keeps (0: none, as in
+ *        {@link #defaults()}, so that each split fetches its footer; the worker's factory,
+ *        {@link ParquetPageSourceFactory#ParquetPageSourceFactory(io.glaux.connectors.s3.ObjectStore)}, keeps
+ *        {@value #DEFAULT_FOOTER_CACHE_SIZE}); footers of up to
+ *        {@value #FOOTER_CACHE_BYTES_PER_ENTRY} bytes per entry on average are kept
  */
 public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMergeGap, long maxRequestSize, boolean prefetch,
-        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter, boolean vectorized)
+        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter, boolean vectorized, int footerCacheSize)
 {
     public static final int DEFAULT_BATCH_SIZE = 8192;
     public static final int DEFAULT_FOOTER_READ_SIZE = 64 * 1024;
     public static final long DEFAULT_MAX_MERGE_GAP = 1024 * 1024;
     public static final long DEFAULT_MAX_REQUEST_SIZE = 8 * 1024 * 1024;
+    public static final int DEFAULT_FOOTER_CACHE_SIZE = 1000;
+    public static final long FOOTER_CACHE_BYTES_PER_ENTRY = 128 * 1024;
 
     public ParquetReaderOptions
     {
@@ -37,55 +44,63 @@ public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMe
         if (maxRequestSize < 1 || maxRequestSize > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("bad maxRequestSize: " + maxRequestSize);
         }
+        if (footerCacheSize < 0) {
+            throw new IllegalArgumentException("footerCacheSize must not be negative: " + footerCacheSize);
+        }
     }
 
     public static ParquetReaderOptions defaults()
     {
-        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true, true);
+        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true, true, 0);
     }
 
     public ParquetReaderOptions withBatchSize(int batchSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withFooterReadSize(int footerReadSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withMaxMergeGap(long maxMergeGap)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withMaxRequestSize(long maxRequestSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withPrefetch(boolean prefetch)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withColumnIndex(boolean useColumnIndex)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withDictionary(boolean useDictionary)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withBloomFilter(boolean useBloomFilter)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 
     public ParquetReaderOptions withVectorized(boolean vectorized)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+    }
+
+    public ParquetReaderOptions withFooterCacheSize(int footerCacheSize)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
     }
 }
