@@ -87,9 +87,4 @@ final class ParquetFooterCache
     {
         return misses;
     }
-
-    synchronized int size()
-    {
-        return entries.size();
-    }
 }

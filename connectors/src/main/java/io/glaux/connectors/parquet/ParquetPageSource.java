@@ -511,8 +511,8 @@ public final class ParquetPageSource
                     ColumnDescriptor descriptor = decoders[i].descriptor();
                     try {
                         // a row selection (column index) is honoured by parquet-java's synchronizing reader only
-                        if (options.vectorized() && loaded.rows() == null && FlatColumnReader.supports(decoders[i], chunk(metadata, descriptor))) {
-                            ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+                        ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+                        if (options.vectorized() && loaded.rows() == null && FlatColumnReader.supports(decoders[i], chunk)) {
                             flatReaders[i] = FlatColumnReader.create(decoders[i], pages.getPageReader(descriptor),
                                     "column '%s' in row group %d (column chunk at offset %d)".formatted(String.join(".", descriptor.getPath()), block, chunk.getStartingPos()));
                             vectorizedChunks++;
