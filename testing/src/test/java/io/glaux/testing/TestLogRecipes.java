@@ -207,7 +207,7 @@ class TestLogRecipes
                 "eventCategory":"Management"}]}
                 """;
         create("cloudtrail_logs", "123456789012_CloudTrail_us-east-1_20240301T1010Z_Qm9yZ2VkS2V5.json.gz", gzip(document));
-        assertThat(query("SELECT eventname, t.useridentity.type, t.useridentity.username, sourceipaddress, readonly, errorcode FROM cloudtrail_logs t ORDER BY eventtime"))
+        assertThat(query("SELECT eventname, useridentity.type, useridentity.username, sourceipaddress, readonly, errorcode FROM cloudtrail_logs ORDER BY eventtime"))
                 .containsExactly(
                         row("ConsoleLogin", "IAMUser", "alice", "203.0.113.77", "false", null),
                         row("GetObject", "AssumedRole", null, "198.51.100.23", "true", null),

@@ -1,6 +1,7 @@
 package io.glaux.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Database;
@@ -103,6 +104,32 @@ class TestNestedTypes
             assertThat(resultSet.getLong(1)).isEqualTo(2);
             assertThat(resultSet.getString(2)).isEqualTo("red");
             assertThat(resultSet.getInt(3)).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void rowFieldsWithoutTableAlias()
+            throws Exception
+    {
+        // as in Trino and Athena: info.a is field a of column info when no table is called info
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT info.a, info.b FROM shapes.nested WHERE info.a = 42")) {
+            assertThat(resultSet.next()).isTrue();
+            assertThat(resultSet.getInt(1)).isEqualTo(42);
+            assertThat(resultSet.getString(2)).isEqualTo("hello");
+            assertThat(resultSet.next()).isFalse();
+        }
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT * FROM shapes.nested WHERE id = 1")) {
+            // SELECT * does not expand the fields of a row column
+            assertThat(resultSet.getMetaData().getColumnCount()).isEqualTo(4);
+        }
+        // a field is never a column by itself
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeQuery("SELECT a FROM shapes.nested"))
+                    .hasMessageContaining("line 1:8: Column 'a' cannot be resolved");
+            assertThatThrownBy(() -> statement.executeQuery("SELECT info.zz FROM shapes.nested"))
+                    .hasMessageContaining("line 1:13: Unknown field 'zz'");
         }
     }
 }

@@ -135,7 +135,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(parsed);
+            validated = validator.validate(RowFieldReferences.rewrite(parsed));
         }
         catch (CalciteContextException e) {
             throw validationError(e);
@@ -233,7 +233,7 @@ public final class QueryPlanner
             SqlValidator validator = validator(reader);
             SqlNode validated;
             try {
-                validated = validator.validate(parsed);
+                validated = validator.validate(RowFieldReferences.rewrite(parsed));
             }
             catch (CalciteContextException e) {
                 GlauxException error = validationError(e);
