@@ -6,12 +6,17 @@ import io.glaux.connectors.s3.ObjectInfo;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.S3Location;
 
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Predicate;
@@ -21,7 +26,8 @@ import java.util.stream.StreamSupport;
 /**
  * Lists table or partition locations and cuts the objects into {@link Split}s: one per object, or
  * byte ranges of at most {@code maxSplitSize} for larger splittable objects. Objects are listed page by
- * page as splits are consumed, so scheduling can start before the listing ends.
+ * page (1,000 keys a LIST request) as splits are consumed, so scheduling can start before the listing
+ * ends. A {@link Location} may narrow its listing to a key prefix or name its objects (HEAD, no LIST).
  *
  * <p>Skipped, as Hive does: zero-byte objects, "directory marker" keys ending in '/', and any object
  * below the location whose relative path has a segment starting with '_' or '.' ({@code _SUCCESS},
@@ -31,18 +37,44 @@ public final class SplitEnumerator
 {
     public static final long DEFAULT_MAX_SPLIT_SIZE = 64L * 1024 * 1024;
 
-    /** A location to list (an {@code s3://bucket/prefix/} "directory") and the partition values of its objects. */
-    public record Location(String location, Map<String, String> partitionValues)
+    /**
+     * A location (an {@code s3://bucket/prefix/} "directory") and the partition values of its objects,
+     * with how to find them: by listing the whole location, by listing only the keys that start with
+     * {@code keyPrefix} (a key prefix inside the location, e.g. from {@code "$path" LIKE 's3://b/t/dt=1/%'}),
+     * or, when {@code keys} is present, by asking for those objects alone (one HEAD each, no listing;
+     * from {@code "$path" = ...}). Keys outside the location are ignored; a named object that does not
+     * exist has no splits.
+     */
+    public record Location(String location, Map<String, String> partitionValues, Optional<String> keyPrefix, Optional<List<String>> keys)
     {
         public Location
         {
             requireNonNull(location, "location is null");
             partitionValues = Map.copyOf(partitionValues);
+            requireNonNull(keyPrefix, "keyPrefix is null");
+            keys = requireNonNull(keys, "keys is null").map(List::copyOf);
+        }
+
+        public Location(String location, Map<String, String> partitionValues)
+        {
+            this(location, partitionValues, Optional.empty(), Optional.empty());
         }
 
         public static Location of(String location)
         {
             return new Location(location, Map.of());
+        }
+
+        /** This location, listing only keys that start with {@code keyPrefix} (a key, without the bucket). */
+        public Location withKeyPrefix(String keyPrefix)
+        {
+            return new Location(location, partitionValues, Optional.of(keyPrefix), keys);
+        }
+
+        /** This location, reading only the named objects (keys, without the bucket). */
+        public Location withKeys(List<String> keys)
+        {
+            return new Location(location, partitionValues, keyPrefix, Optional.of(keys));
         }
     }
 
@@ -135,7 +167,7 @@ public final class SplitEnumerator
                     }
                     location = locations.next();
                     prefix = S3Location.parse(location.location()).asDirectory();
-                    objects = store.listIterator(prefix.bucket(), prefix.key());
+                    objects = objects(location, prefix);
                     continue;
                 }
                 ObjectInfo object = objects.next();
@@ -145,6 +177,39 @@ public final class SplitEnumerator
                 addSplits(object);
             }
             return true;
+        }
+
+        private Iterator<ObjectInfo> objects(Location location, S3Location directory)
+        {
+            if (location.keys().isPresent()) {
+                // named objects: one HEAD each, lazily, and only for keys inside the location
+                return location.keys().get().stream()
+                        .filter(key -> key.startsWith(directory.key()) && key.length() > directory.key().length())
+                        .distinct()
+                        .map(key -> head(directory.bucket(), key))
+                        .flatMap(Optional::stream)
+                        .iterator();
+            }
+            String listPrefix = location.keyPrefix().orElse(directory.key());
+            if (!listPrefix.startsWith(directory.key())) {
+                // the narrowing prefix lies outside (or above) this location
+                listPrefix = directory.key().startsWith(listPrefix) ? directory.key() : null;
+            }
+            return listPrefix == null ? Collections.emptyIterator() : store.listIterator(directory.bucket(), listPrefix);
+        }
+
+        private Optional<ObjectInfo> head(String bucket, String key)
+        {
+            try {
+                return Optional.of(store.head(bucket, key));
+            }
+            catch (GlauxException e) {
+                // a HEAD answer has no body: a missing key and a missing bucket both look like this
+                if (e.errorCode() == ErrorCode.OBJECT_NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
         }
 
         private void addSplits(ObjectInfo object)

@@ -36,15 +36,14 @@ import org.slf4j.LoggerFactory;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +52,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the scans of one query: prunes partitions with the filter's domains, lists the remaining
- * prefixes into splits, spreads the splits over the active workers (one task per worker), streams the
- * workers' Arrow output back, merges partial aggregates, and hands rows to Calcite's plan. A worker
+ * prefixes (or stats the objects a {@code "$path"} filter names, see {@link PathFilter}) into a bounded
+ * queue of splits while task slots on the active workers take batches of them as tasks (so work starts
+ * with the first listing page, and many small objects make few tasks), streams the workers' Arrow output back, merges partial aggregates, and hands rows to Calcite's plan. A worker
  * failure fails the query within the stream's detection time, naming the worker, and takes the
  * worker out of scheduling.
  */
@@ -63,10 +63,16 @@ public final class QueryExecution
 {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
     private static final Object END = new Object();
-    /** Tasks the splits of one scan are grouped into, per worker. */
-    private static final int TASKS_PER_WORKER = 4;
     /** Tasks of one scan a worker runs at once (each runs its splits in parallel on the worker). */
     private static final int TASK_SLOTS_PER_WORKER = 2;
+    /** A task takes about 1/(slots × this) of the queued splits, so that the last tasks even out the load. */
+    private static final int TASKS_PER_SLOT = 2;
+    /** At most this many splits in one task (many small objects are packed into few tasks). */
+    private static final int MAX_SPLITS_PER_TASK = 512;
+    /** A task stops taking splits once it has this many bytes. */
+    private static final long TARGET_TASK_BYTES = 256L * 1024 * 1024;
+    /** Splits listed ahead of the tasks. */
+    private static final int SPLIT_QUEUE_SIZE = 10_000;
 
     private final Query query;
     private final Catalog catalog;
@@ -214,6 +220,13 @@ public final class QueryExecution
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
         private final List<RemoteTaskStream> streams = new CopyOnWriteArrayList<>();
         private final List<Thread> threads = new ArrayList<>();
+        private final BlockingQueue<Split> splits = new ArrayBlockingQueue<>(SPLIT_QUEUE_SIZE);
+        private final AtomicInteger taskIds = new AtomicInteger();
+        private volatile boolean listingDone;
+        /** Splits listed; written by the listing thread only, read after it is done. */
+        private volatile int listed;
+        private int slots;
+        private ScanFragment fragment;
         private HashAggregator merger;
         private List<Object[]> chunk = List.of();
         private int position = -1;
@@ -228,48 +241,38 @@ public final class QueryExecution
         void start()
         {
             TupleDomain domain = DomainExtractor.extract(scan.filter(), scan.columns());
-            ScanFragment fragment = scan.fragment(domain);
+            fragment = scan.fragment(domain);
             Table table = scan.hiveTable().table();
             var format = scan.hiveTable().format();
-            List<Split> splits = domain.isNone() ? List.of() : new SplitEnumerator(objectStore, maxSplitSize)
-                    .splits(locations(table, domain), key -> TableFormats.isSplittable(format.format(), format.properties(), key))
-                    .toList();
-            query.stats().totalSplits.addAndGet(splits.size());
+            List<SplitEnumerator.Location> locations = domain.isNone()
+                    ? List.of()
+                    : PathFilter.narrow(locations(table, domain), domain, scan.filter(), scan.columns());
 
             List<WorkerNode> workers = nodeManager.activeWorkers();
             if (workers.isEmpty()) {
                 throw new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "No workers are available to run the query");
             }
             query.stats().nodes.set(workers.size() + 1);
-
             merger = fragment.aggregation()
                     .map(aggregation -> new HashAggregator(aggregation.finalStep(), finalInputTypes(fragment), allocator))
                     .orElse(null);
             HashAggregator finalMerger = merger;
-            if (splits.isEmpty()) {
-                if (finalMerger != null) {
-                    // no split survived pruning: a global aggregation still has one row (count 0)
-                    try (FragmentRunner empty = new FragmentRunner(fragment, QueryExecution::noPageSources, allocator)) {
-                        empty.finish(finalMerger::addInput);
-                    }
-                }
-                finishScan(finalMerger);
-                return;
-            }
-            // Several tasks per worker, pulled from one queue: a worker that finishes early takes more,
-            // and each finished task advances the query's split progress.
-            Queue<Task> pending = new ConcurrentLinkedQueue<>();
-            int splitsPerTask = Math.max(1, ceilDiv(splits.size(), workers.size() * TASKS_PER_WORKER));
-            for (int from = 0, taskId = 0; from < splits.size(); from += splitsPerTask, taskId++) {
-                pending.add(new Task(query.id(), taskId, fragment, splits.subList(from, Math.min(splits.size(), from + splitsPerTask))));
-            }
-            int drivers = Math.min(pending.size(), workers.size() * TASK_SLOTS_PER_WORKER);
-            AtomicInteger remaining = new AtomicInteger(drivers);
-            for (int i = 0; i < drivers; i++) {
+
+            // The listing runs ahead of the tasks, page by page, into a bounded queue: tasks start with
+            // the first page, and the query's split total grows as the listing goes on.
+            Iterator<Split> listing = new SplitEnumerator(objectStore, maxSplitSize)
+                    .iterator(locations, key -> TableFormats.isSplittable(format.format(), format.properties(), key));
+            threads.add(Thread.ofVirtual().name("list-" + query.id()).unstarted(() -> list(listing)));
+
+            // Several task slots per worker, each forming its next task from the queue when free: a
+            // worker that finishes early takes more, and each finished task advances the split progress.
+            slots = workers.size() * TASK_SLOTS_PER_WORKER;
+            AtomicInteger remaining = new AtomicInteger(slots);
+            for (int i = 0; i < slots; i++) {
                 WorkerNode worker = workers.get(i % workers.size());
                 threads.add(Thread.ofVirtual().name("scan-" + query.id() + "-" + worker.nodeId() + "-" + i).unstarted(() -> {
                     Task task;
-                    while (!closed && failure.get() == null && (task = pending.poll()) != null) {
+                    while ((task = nextTask()) != null) {
                         runTask(worker, task, finalMerger);
                     }
                     if (remaining.decrementAndGet() == 0 && failure.get() == null && !closed) {
@@ -278,6 +281,72 @@ public final class QueryExecution
                 }));
             }
             threads.forEach(Thread::start);
+        }
+
+        /** Feeds the split queue from the listing; a listing failure fails the scan. */
+        private void list(Iterator<Split> listing)
+        {
+            try {
+                while (!closed && failure.get() == null && listing.hasNext()) {
+                    Split split = listing.next();
+                    while (!splits.offer(split, 100, TimeUnit.MILLISECONDS)) {
+                        if (closed || failure.get() != null) {
+                            return;
+                        }
+                    }
+                    listed++;
+                    query.stats().totalSplits.incrementAndGet();
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", e));
+            }
+            catch (RuntimeException e) {
+                fail(Query.toGlauxException(e));
+            }
+            finally {
+                listingDone = true;
+            }
+        }
+
+        /**
+         * The next task: waits for a first split, then takes the splits already queued up to a share of
+         * them per slot ({@value #TASKS_PER_SLOT} tasks per slot), at most {@value #MAX_SPLITS_PER_TASK}
+         * splits or {@link #TARGET_TASK_BYTES} bytes. Null when the listing has ended and the queue is
+         * empty, or the scan failed or was closed.
+         */
+        private Task nextTask()
+        {
+            try {
+                Split first = null;
+                while (first == null) {
+                    if (closed || failure.get() != null) {
+                        return null;
+                    }
+                    // read before polling: when the listing had ended and the queue is empty, it stays empty
+                    boolean done = listingDone;
+                    first = splits.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null && done) {
+                        return null;
+                    }
+                }
+                List<Split> batch = new ArrayList<>();
+                batch.add(first);
+                long bytes = first.length();
+                int target = Math.clamp(ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT), 1, MAX_SPLITS_PER_TASK);
+                Split next;
+                while (batch.size() < target && bytes < TARGET_TASK_BYTES && (next = splits.poll()) != null) {
+                    batch.add(next);
+                    bytes += next.length();
+                }
+                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", e));
+                return null;
+            }
         }
 
         private List<Type> finalInputTypes(ScanFragment fragment)
@@ -331,6 +400,14 @@ public final class QueryExecution
         private void finishScan(HashAggregator merger)
         {
             try {
+                if (merger != null && listed == 0) {
+                    // no split survived pruning: a global aggregation still has one row (count 0)
+                    try (FragmentRunner empty = new FragmentRunner(fragment, QueryExecution::noPageSources, allocator)) {
+                        synchronized (merger) {
+                            empty.finish(merger::addInput);
+                        }
+                    }
+                }
                 if (merger != null) {
                     List<Object[]> rows = new ArrayList<>();
                     synchronized (merger) {
