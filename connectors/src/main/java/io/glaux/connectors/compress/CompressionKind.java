@@ -32,7 +32,8 @@ import java.util.zip.InflaterInputStream;
  *   <li>{@code .deflate}: zlib ({@code DefaultCodec}, {@link InflaterInputStream}).</li>
  * </ul>
  *
- * Only uncompressed objects can be split by byte range.
+ * Uncompressed and bzip2 objects can be split by byte range (bzip2 at its blocks, see
+ * {@link Bzip2RangeInputStream}); the others are read whole.
  */
 public enum CompressionKind
 {
@@ -63,7 +64,7 @@ public enum CompressionKind
     /** Whether an object compressed this way can be read from a byte offset other than 0. */
     public boolean isSplittable()
     {
-        return this == NONE;
+        return this == NONE || this == BZIP2;
     }
 
     /** The compression of an object, from its key's extension (case-insensitive); {@link #NONE} when none matches. */

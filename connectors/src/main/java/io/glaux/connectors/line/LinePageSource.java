@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.connectors.arrow.ConstantVectors;
+import io.glaux.connectors.compress.Bzip2RangeInputStream;
 import io.glaux.connectors.compress.CompressionKind;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.PageSource;
@@ -36,7 +37,8 @@ import java.util.Map;
  * <p>An uncompressed object is read from the split's start with ranged GETs in bounded chunks
  * ({@link ObjectInputStream}), read ahead up to the split's end and past it only as far as the last
  * line needs ({@link LineReader}'s Hadoop rule: every line of the object is read by exactly one split).
- * A compressed object ({@link CompressionKind#fromKey}), or one whose table skips more than one header
+ * A bzip2 object is split at its blocks by the same rule ({@link Bzip2RangeInputStream}). An object
+ * compressed otherwise ({@link CompressionKind#fromKey}), or one whose table skips more than one header
  * line or any footer line, cannot be split: the split starting at byte 0 reads all of it and any other
  * split of it is empty. Header lines are skipped at the start of the object only.
  *
@@ -81,6 +83,9 @@ public final class LinePageSource
     private ObjectInputStream objectStream;
     private InputStream stream;
     private LineReader reader;
+    /** The split's bzip2 blocks, when it is a byte range of a bzip2 object. */
+    private Bzip2RangeInputStream bzip2Range;
+    private long bzip2Base;
     private LineDeserializer deserializer;
     private ArrayDeque<HeldLine> footer;
 
@@ -214,13 +219,21 @@ public final class LinePageSource
         long end = wholeObject ? split.fileSize() : split.start() + split.length();
         fromStart = start == 0;
         objectStream = new ObjectInputStream(store, split.bucket(), split.key(), start, split.fileSize(), options.readChunkSize(), end);
-        try {
-            stream = compression.open(objectStream);
+        if (compression == CompressionKind.BZIP2 && !wholeObject) {
+            openBzip2Range(start, end);
+            if (finished) {
+                return;
+            }
         }
-        catch (IOException | RuntimeException e) {
-            throw corrupt(e, "cannot start decompressing");
+        else {
+            try {
+                stream = compression.open(objectStream);
+            }
+            catch (IOException | RuntimeException e) {
+                throw corrupt(e, "cannot start decompressing");
+            }
+            reader = new LineReader(stream, compression == CompressionKind.NONE ? start : 0, compression == CompressionKind.NONE && !wholeObject ? end : Long.MAX_VALUE, options.maxLineLength());
         }
-        reader = new LineReader(stream, compression == CompressionKind.NONE ? start : 0, compression == CompressionKind.NONE && !wholeObject ? end : Long.MAX_VALUE, options.maxLineLength());
         if (footerLines > 0) {
             footer = new ArrayDeque<>(footerLines + 1);
         }
@@ -232,6 +245,34 @@ public final class LinePageSource
                 }
             }
         }
+    }
+
+    /**
+     * A byte range of a bzip2 object: the lines of the blocks that start in it, by the same rule as for
+     * uncompressed text (skip the partial first line unless the range holds the file's first block; read
+     * every line starting at or before the end of the range's blocks, finishing the last one in the next
+     * block). Offsets in the decompressed data count from the range's first block, plus one when the
+     * first line is skipped.
+     */
+    private void openBzip2Range(long start, long end)
+    {
+        Bzip2RangeInputStream blocks;
+        try {
+            blocks = new Bzip2RangeInputStream(objectStream, start, end);
+        }
+        catch (IOException | RuntimeException e) {
+            throw corrupt(e, "cannot find the bzip2 blocks of the split starting at byte " + start);
+        }
+        stream = blocks;
+        if (blocks.isEmpty()) {
+            finished = true;
+            return;
+        }
+        fromStart = blocks.startsAtFirstBlock();
+        long base = fromStart ? 0 : 1;
+        bzip2Range = blocks;
+        bzip2Base = base;
+        reader = new LineReader(stream, base, Long.MAX_VALUE, options.maxLineLength());
     }
 
     // ------------------------------------------------------------------ batches
@@ -339,6 +380,10 @@ public final class LinePageSource
         catch (RuntimeException e) {
             // decompressors throw unchecked exceptions for some damaged input
             throw corrupt(e, "cannot read line " + (reader.lineNumber() + 1));
+        }
+        if (bzip2Range != null && bzip2Range.rangeEnd() != Long.MAX_VALUE && reader.lineOffset() > bzip2Base + bzip2Range.rangeEnd()) {
+            // the line starts in a block of the next split
+            return false;
         }
         lineBuffer = reader.buffer();
         lineStart = reader.lineStart();

@@ -32,7 +32,7 @@ class CompressionKindTest
         assertThat(CompressionKind.fromKey("a.gz/b.txt")).isEqualTo(CompressionKind.NONE);
         assertThat(CompressionKind.fromKey("a/.gz")).isEqualTo(CompressionKind.NONE);
         assertThat(CompressionKind.NONE.isSplittable()).isTrue();
-        assertThat(Arrays.stream(CompressionKind.values()).filter(CompressionKind::isSplittable)).containsExactly(CompressionKind.NONE);
+        assertThat(Arrays.stream(CompressionKind.values()).filter(CompressionKind::isSplittable)).containsExactly(CompressionKind.NONE, CompressionKind.BZIP2);
     }
 
     @ParameterizedTest
