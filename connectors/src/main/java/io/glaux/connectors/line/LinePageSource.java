@@ -83,6 +83,8 @@ public final class LinePageSource
     private ObjectInputStream objectStream;
     private InputStream stream;
     private LineReader reader;
+    /** The rows each batch's vectors are first allocated for (they grow when a batch has more). */
+    private int rowCapacity;
     /** The split's bzip2 blocks, when it is a byte range of a bzip2 object. */
     private Bzip2RangeInputStream bzip2Range;
     private long bzip2Base;
@@ -206,6 +208,7 @@ public final class LinePageSource
             return;
         }
         lineColumns = decodedPositions.stream().mapToInt(Integer::intValue).toArray();
+        rowCapacity = options.batchSize();
         deserializer = format.createDeserializer(decoded, split.path());
 
         compression = CompressionKind.fromKey(split.key());
@@ -232,7 +235,13 @@ public final class LinePageSource
             catch (IOException | RuntimeException e) {
                 throw corrupt(e, "cannot start decompressing");
             }
-            reader = new LineReader(stream, compression == CompressionKind.NONE ? start : 0, compression == CompressionKind.NONE && !wholeObject ? end : Long.MAX_VALUE, options.maxLineLength());
+            boolean plain = compression == CompressionKind.NONE;
+            // an uncompressed split of a small object gets buffers and vectors of its size, not the maximum
+            int initialBuffer = plain ? (int) Math.min(Integer.MAX_VALUE, end - start + 1) : Integer.MAX_VALUE;
+            if (plain) {
+                rowCapacity = (int) Math.min(options.batchSize(), Math.max(64, (end - start) / 16 + 1));
+            }
+            reader = new LineReader(stream, plain ? start : 0, plain && !wholeObject ? end : Long.MAX_VALUE, options.maxLineLength(), initialBuffer);
         }
         if (footerLines > 0) {
             footer = new ArrayDeque<>(footerLines + 1);
@@ -282,7 +291,7 @@ public final class LinePageSource
         List<FieldVector> vectors = new ArrayList<>(lineColumns.length);
         for (int position : lineColumns) {
             FieldVector vector = root.getVector(position);
-            vector.setInitialCapacity(options.batchSize());
+            vector.setInitialCapacity(rowCapacity);
             vector.allocateNew();
             vectors.add(vector);
         }

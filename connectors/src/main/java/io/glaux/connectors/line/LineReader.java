@@ -54,6 +54,15 @@ public final class LineReader
      */
     public LineReader(InputStream in, long startOffset, long end, int maxLineLength)
     {
+        this(in, startOffset, end, maxLineLength, INITIAL_BUFFER_SIZE);
+    }
+
+    /**
+     * Like {@link #LineReader(InputStream, long, long, int)} with a first buffer of at most
+     * {@code initialBufferSize} bytes (it grows for longer lines): a small object needs no 256 KiB buffer.
+     */
+    public LineReader(InputStream in, long startOffset, long end, int maxLineLength, int initialBufferSize)
+    {
         this.in = requireNonNull(in, "in is null");
         if (startOffset < 0 || end < startOffset) {
             throw new IllegalArgumentException("bad range " + startOffset + ".." + end);
@@ -64,7 +73,7 @@ public final class LineReader
         this.startOffset = startOffset;
         this.end = end;
         this.maxLineLength = maxLineLength;
-        this.buffer = new byte[(int) Math.min(INITIAL_BUFFER_SIZE, (long) maxLineLength + 2)];
+        this.buffer = new byte[(int) Math.min(Math.clamp(initialBufferSize, 64, INITIAL_BUFFER_SIZE), (long) maxLineLength + 2)];
         this.bufferOffset = startOffset;
     }
 

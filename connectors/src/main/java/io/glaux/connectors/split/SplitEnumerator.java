@@ -184,7 +184,7 @@ public final class SplitEnumerator
             if (location.keys().isPresent()) {
                 // named objects: one HEAD each, lazily, and only for keys inside the location
                 return location.keys().get().stream()
-                        .filter(key -> key.startsWith(directory.key()) && key.length() > directory.key().length())
+                        .filter(key -> key.startsWith(directory.key()) && !isHidden(key.substring(directory.key().length())))
                         .distinct()
                         .map(key -> head(directory.bucket(), key))
                         .flatMap(Optional::stream)

@@ -117,6 +117,60 @@ class SplitEnumeratorTest
     }
 
     @Test
+    void namedObjectsAreStatedNotListed()
+    {
+        SplitEnumerator enumerator = new SplitEnumerator(store, 100);
+        SplitEnumerator.Location location = new SplitEnumerator.Location("s3://splits-test/tbl/dt=2024-01-01/", Map.of("dt", "2024-01-01"))
+                .withKeys(List.of("tbl/dt=2024-01-01/c.parquet", "tbl/dt=2024-01-01/missing.parquet", "tbl/dt=2024-01-02/d.parquet",
+                        "tbl/dt=2024-01-01/_SUCCESS", "tbl/dt=2024-01-01/c.parquet"));
+        ObjectStoreStats before = store.stats();
+        List<Split> splits = enumerator.splits(List.of(location)).toList();
+        ObjectStoreStats used = store.stats().minus(before);
+        // the key outside the location is not asked for; a missing one has no splits; hidden ones are skipped
+        assertThat(splits).extracting(split -> split.key() + "@" + split.start() + "+" + split.length() + " " + split.partitionValues())
+                .containsExactly("tbl/dt=2024-01-01/c.parquet@0+100 {dt=2024-01-01}", "tbl/dt=2024-01-01/c.parquet@100+110 {dt=2024-01-01}");
+        assertThat(used.lists()).isZero();
+        assertThat(used.heads()).isEqualTo(2);
+    }
+
+    @Test
+    void keyPrefixNarrowsTheListing()
+    {
+        SplitEnumerator enumerator = new SplitEnumerator(store);
+        SplitEnumerator.Location table = SplitEnumerator.Location.of("s3://splits-test/tbl/");
+        assertThat(enumerator.splits(List.of(table.withKeyPrefix("tbl/dt=2024-01-01/s"))).map(Split::key).toList())
+                .containsExactly("tbl/dt=2024-01-01/sub/b.parquet");
+        // a prefix above the location lists the location; one beside it lists nothing
+        assertThat(enumerator.splits(List.of(table.withKeyPrefix("tb"))).count()).isEqualTo(5);
+        ObjectStoreStats before = store.stats();
+        assertThat(enumerator.splits(List.of(table.withKeyPrefix("other/"))).count()).isZero();
+        assertThat(store.stats().minus(before).lists()).isZero();
+    }
+
+    @Test
+    void largeListingsArePaged()
+    {
+        for (int i = 0; i < 2_500; i++) {
+            store.put(BUCKET, "many/part-%05d.txt".formatted(i), new byte[1]);
+        }
+        SplitEnumerator enumerator = new SplitEnumerator(store);
+        ObjectStoreStats before = store.stats();
+        var splits = enumerator.iterator(List.of(SplitEnumerator.Location.of("s3://splits-test/many/")), true);
+        for (int i = 0; i < 10; i++) {
+            splits.next();
+        }
+        // the first splits come from the first page of 1,000 keys
+        assertThat(store.stats().minus(before).lists()).isEqualTo(1);
+        int count = 10;
+        while (splits.hasNext()) {
+            splits.next();
+            count++;
+        }
+        assertThat(count).isEqualTo(2_500);
+        assertThat(store.stats().minus(before).lists()).isEqualTo(3);
+    }
+
+    @Test
     void missingLocationsAndBuckets()
     {
         SplitEnumerator enumerator = new SplitEnumerator(store);
