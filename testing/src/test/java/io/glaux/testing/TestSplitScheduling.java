@@ -133,20 +133,6 @@ class TestSplitScheduling
     }
 
     @Test
-    void timing()
-            throws SQLException
-    {
-        for (int i = 0; i < 6; i++) {
-            long start = System.nanoTime();
-            count("SELECT count(*) FROM splits.small");
-            System.out.printf("TIMING count(*) %d ms%n", (System.nanoTime() - start) / 1_000_000);
-            start = System.nanoTime();
-            strings("SELECT id FROM splits.small");
-            System.out.printf("TIMING rows %d ms%n", (System.nanoTime() - start) / 1_000_000);
-        }
-    }
-
-    @Test
     void listingFailureFailsTheQuery()
     {
         assertThatThrownBy(() -> count("SELECT count(*) FROM splits.missing_bucket"))

@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs the scans of one query: prunes partitions with the filter's domains, lists the remaining
  * prefixes (or stats the objects a {@code "$path"} filter names, see {@link PathFilter}) into a bounded
  * queue of splits while task slots on the active workers take batches of them as tasks (so work starts
- * with the first listing page, and many small objects make few tasks), streams the workers' Arrow output back, merges partial aggregates, and hands rows to Calcite's plan. A worker
+ * with the first listing page, and many small objects make few tasks), streams the workers' Arrow
+ * output back, merges partial aggregates, and hands rows to Calcite's plan. A worker
  * failure fails the query within the stream's detection time, naming the worker, and takes the
  * worker out of scheduling.
  */
