@@ -6,8 +6,9 @@
 -->
 
 /**
- * One part of a name in a Glaux statement: an identifier, a non-reserved word, "double quoted",
- * `back quoted`, or one of the type words Hive tables often use as column names.
+ * One part of a name in a Glaux statement: an identifier, a non-reserved word (including the type
+ * words Hive tables often use as column names: date, time, timestamp), "double quoted" or
+ * `back quoted`.
  */
 Statement.Located<String> GlauxNamePart() :
 {
@@ -20,11 +21,6 @@ Statement.Located<String> GlauxNamePart() :
 |
     id = Identifier() {
         return new Statement.Located<String>(id, getPos());
-    }
-|
-    // reserved in queries (typed literals), but plain names in DDL: PARTITION (date = '...')
-    ( <DATE> | <TIME> | <TIMESTAMP> ) {
-        return new Statement.Located<String>(token.image.toLowerCase(Locale.ROOT), getPos());
     }
 }
 

@@ -133,10 +133,24 @@ class TestGlauxSqlParser
             "SELECT year, month, day, hour, value, position, location, comment FROM t WHERE year = 2024",
             "SELECT extract(year FROM DATE '2024-03-01'), position('a' IN 'ba'), count(*) FROM t",
             "SELECT user, value FROM t",
-            "SELECT method, global, local, function, start, element, member, module, percent, references FROM t WHERE method IN ('GET')"})
+            "SELECT method, global, local, function, start, element, member, module, percent, references FROM t WHERE method IN ('GET')",
+            "SELECT date, time, timestamp FROM cloudfront_logs WHERE date = DATE '2024-01-01' AND time > '10:00:00'",
+            "SELECT t.date, date AS d, max(time) time FROM t GROUP BY date, t.date HAVING max(date) > DATE '2024-01-01'",
+            "SELECT date FROM t WHERE date BETWEEN DATE '2024-01-01' AND DATE '2024-01-02' AND timestamp < TIMESTAMP '2024-01-01 00:00:00'"})
     void trinoNonReservedWordsAreNames(String sql)
     {
         assertThat(QueryPlanner.parse(sql).getKind()).isEqualTo(SqlKind.SELECT);
+    }
+
+    @Test
+    void typeWordsStayTypesWhereTheyFit()
+    {
+        assertThat(QueryPlanner.parse("""
+                SELECT DATE '2024-01-01', TIME '10:00:00', TIMESTAMP '2024-01-01 10:00:00', CAST(date AS DATE), CAST(time AS TIMESTAMP(3)),
+                  date + INTERVAL '1' DAY, EXTRACT(YEAR FROM date), DATE(timestamp)
+                FROM t""").toString().replace("\n", " "))
+                .contains("DATE '2024-01-01'", "TIME '10:00:00'", "TIMESTAMP '2024-01-01 10:00:00'", "CAST(`date` AS DATE)", "CAST(`time` AS TIMESTAMP(3))",
+                        "`date` + INTERVAL '1' DAY", "EXTRACT(YEAR FROM `date`)", "`date`(`timestamp`)");
     }
 
     @Test
