@@ -92,8 +92,8 @@ void GlauxProperty(Map<String, String> properties) :
 
 /**
  * A Hive column type as written: the tokens up to the next ',' or ')' outside brackets, or up to
- * COMMENT. The executor parses the text (io.glaux.spi.type.TypeParser) and reports errors at its
- * position.
+ * COMMENT, FIRST or AFTER. The executor parses the text (io.glaux.spi.type.TypeParser) and reports
+ * errors at its position.
  */
 JAVACODE Statement.Located<String> GlauxTypeText()
 {
@@ -107,7 +107,7 @@ JAVACODE Statement.Located<String> GlauxTypeText()
         if (next.kind == EOF) {
             break;
         }
-        if (depth == 0 && (next.kind == COMMA || next.kind == RPAREN || next.kind == COMMENT)) {
+        if (depth == 0 && (next.kind == COMMA || next.kind == RPAREN || next.kind == COMMENT || next.kind == FIRST || next.kind == AFTER)) {
             break;
         }
         if (next.kind == LT || next.kind == LPAREN) {
@@ -462,6 +462,8 @@ SqlNode GlauxDrop() :
  *   | DROP [IF EXISTS] PARTITION (..) [, PARTITION (..)]...
  *   | PARTITION (..) SET LOCATION '..'
  *   | SET TBLPROPERTIES (..)
+ *   | CHANGE [COLUMN] old new type [COMMENT '..'] [FIRST | AFTER column]
+ *   | RENAME TO name
  */
 SqlNode GlauxAlterTable() :
 {
@@ -474,10 +476,24 @@ SqlNode GlauxAlterTable() :
     Statement.Located<String> location;
     final List<Statement.ColumnDefinition> columns;
     final Map<String, String> properties;
+    final Statement.Located<String> column;
+    final Statement.ColumnDefinition definition;
+    Statement.Located<String> after = null;
+    final Statement.Name target;
 }
 {
     <ALTER> { s = span(); } <TABLE> name = GlauxName()
     (
+        <CHANGE> [ <COLUMN> ] column = GlauxNamePart() definition = GlauxColumn()
+        [ <FIRST> { flag = true; } | <AFTER> after = GlauxNamePart() ]
+        {
+            return new SqlGlauxStatement(new Statement.ChangeColumn(s.pos(), name, column, definition, flag, Optional.ofNullable(after)));
+        }
+    |
+        <RENAME> <TO> target = GlauxName() {
+            return new SqlGlauxStatement(new Statement.RenameTable(s.pos(), name, target));
+        }
+    |
         <ADD>
         (
             <COLUMNS> columns = GlauxColumns() {
@@ -520,7 +536,7 @@ SqlNode GlauxAlterTable() :
 
 /**
  * SHOW CATALOGS [LIKE '..'], SHOW SCHEMAS|DATABASES [FROM|IN catalog] [LIKE '..'],
- * SHOW TABLES [FROM|IN [catalog.]schema] [LIKE '..'], SHOW CREATE TABLE t, SHOW COLUMNS FROM|IN t,
+ * SHOW TABLES [FROM|IN [catalog.]schema] [LIKE '..' | '..'], SHOW CREATE TABLE t, SHOW COLUMNS FROM|IN t,
  * SHOW PARTITIONS t, SHOW TBLPROPERTIES t [('key')]
  */
 SqlNode GlauxShow() :
@@ -529,6 +545,7 @@ SqlNode GlauxShow() :
     Statement.Name name = null;
     final Optional<String> like;
     Statement.Located<String> key = null;
+    Statement.Located<String> pattern = null;
 }
 {
     <SHOW> { s = span(); }
@@ -546,9 +563,14 @@ SqlNode GlauxShow() :
     |
         <TABLES>
         [ ( <FROM> | <IN> ) name = GlauxName() ]
-        like = GlauxLike()
+        (
+            pattern = GlauxString() { like = Optional.empty(); }
+        |
+            like = GlauxLike()
+        )
         {
-            return new SqlGlauxStatement(new Statement.ShowTables(s.pos(), Optional.ofNullable(name), like));
+            return new SqlGlauxStatement(new Statement.ShowTables(s.pos(), Optional.ofNullable(name), like,
+                pattern == null ? Optional.<String>empty() : Optional.of(pattern.value())));
         }
     |
         <CREATE>
@@ -607,14 +629,21 @@ SqlNode GlauxUse() :
     }
 }
 
-/** MSCK REPAIR TABLE t */
+/** MSCK REPAIR TABLE t [ADD | DROP | SYNC PARTITIONS] */
 SqlNode GlauxMsckRepair() :
 {
     final Span s;
     final Statement.Name name;
+    boolean add = true;
+    boolean drop = false;
 }
 {
-    <MSCK> { s = span(); } <REPAIR> <TABLE> name = GlauxName() {
-        return new SqlGlauxStatement(new Statement.MsckRepair(s.pos(), name));
+    <MSCK> { s = span(); } <REPAIR> <TABLE> name = GlauxName()
+    [
+        ( <ADD> | <DROP> { add = false; drop = true; } | <SYNC> { drop = true; } )
+        <PARTITIONS>
+    ]
+    {
+        return new SqlGlauxStatement(new Statement.MsckRepair(s.pos(), name, add, drop));
     }
 }

@@ -223,6 +223,9 @@ public final class EmbeddedMetastore
         MetastoreConf.setBoolVar(conf, ConfVars.EVENT_DB_NOTIFICATION_API_AUTH, false);
         // the metastore would list object-store prefixes to count files for table statistics
         MetastoreConf.setBoolVar(conf, ConfVars.STATS_AUTO_GATHER, false);
+        // as in Athena (Glue): ALTER TABLE CHANGE COLUMN and REPLACE COLUMNS may change a column's type
+        // or position freely; Hive's default refuses changes it deems incompatible for text tables
+        MetastoreConf.setBoolVar(conf, ConfVars.DISALLOW_INCOMPATIBLE_COL_TYPE_CHANGES, false);
         MetastoreConf.setBoolVar(conf, ConfVars.METRICS_ENABLED, false);
         MetastoreConf.setBoolVar(conf, ConfVars.METASTORE_HOUSEKEEPING_THREADS_ON, false);
         MetastoreConf.setBoolVar(conf, ConfVars.COMPACTOR_INITIATOR_ON, false);

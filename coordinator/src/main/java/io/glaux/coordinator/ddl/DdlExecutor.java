@@ -130,6 +130,9 @@ public final class DdlExecutor
                 case Statement.DropPartitions drop -> dropPartitions(drop, session);
                 case Statement.SetPartitionLocation set -> setPartitionLocation(set, session);
                 case Statement.ChangeColumns change -> changeColumns(change, session);
+                case Statement.ChangeColumn change -> changeColumn(change, session);
+                case Statement.RenameTable rename -> throw error(NOT_SUPPORTED, rename.pos(),
+                        "ALTER TABLE RENAME TO is not supported for Hive tables (as in Athena): create the table again under the new name and drop the old one");
                 case Statement.SetTableProperties set -> setTableProperties(set, session);
                 case Statement.MsckRepair repair -> msckRepair(repair, session);
                 case Statement.CreateView create -> createView(create, sql, session);
@@ -171,7 +174,22 @@ public final class DdlExecutor
             }
         }
         return query.apply("SELECT table_name AS \"Table\" FROM system.jdbc.tables WHERE table_cat = " + quote(catalogChoice)
-                + " AND table_schem = " + quote(schema) + show.like().map(like -> " AND table_name LIKE " + quote(like)).orElse("") + " ORDER BY 1");
+                + " AND table_schem = " + quote(schema) + show.like().map(like -> " AND table_name LIKE " + quote(like)).orElse("")
+                + show.pattern().map(pattern -> " AND (" + tablePatternCondition(pattern) + ")").orElse("") + " ORDER BY 1");
+    }
+
+    /**
+     * Athena's {@code SHOW TABLES 'pattern'}: {@code *} is any text, {@code |} separates alternatives,
+     * every other character stands for itself, and names match case-insensitively (they are lower case).
+     */
+    static String tablePatternCondition(String pattern)
+    {
+        List<String> alternatives = new ArrayList<>();
+        for (String alternative : pattern.toLowerCase(Locale.ROOT).split("\\|", -1)) {
+            String like = alternative.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%');
+            alternatives.add("table_name LIKE " + quote(like) + " ESCAPE '\\'");
+        }
+        return String.join(" OR ", alternatives);
     }
 
     private StatementResult describe(Statement.Describe describe, Session session, Function<String, StatementResult> query)
@@ -514,6 +532,52 @@ public final class DdlExecutor
         return update("ALTER TABLE");
     }
 
+    private StatementResult changeColumn(Statement.ChangeColumn change, Session session)
+    {
+        Table table = table(change.name(), session);
+        String old = change.column().value().toLowerCase(Locale.ROOT);
+        if (table.partitionColumns().stream().anyMatch(column -> column.name().equals(old))) {
+            throw error(NOT_SUPPORTED, change.column().pos(), "'" + old + "' is a partition column of table '" + table.qualifiedName()
+                    + "'; CHANGE COLUMN changes data columns only");
+        }
+        List<Column> columns = new ArrayList<>(table.dataColumns());
+        int index = -1;
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(old)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw error(COLUMN_NOT_FOUND, change.column().pos(), "Column '" + old + "' does not exist in table '" + table.qualifiedName() + "'");
+        }
+        columns.remove(index);
+        Set<String> names = new HashSet<>();
+        table.partitionColumns().forEach(column -> names.add(column.name()));
+        columns.forEach(column -> names.add(column.name()));
+        Column changed = columns(List.of(change.definition()), names).getFirst();
+        if (change.first()) {
+            index = 0;
+        }
+        else if (change.after().isPresent()) {
+            String after = change.after().get().value().toLowerCase(Locale.ROOT);
+            index = -1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).name().equals(after)) {
+                    index = i + 1;
+                }
+            }
+            if (index < 0) {
+                throw error(COLUMN_NOT_FOUND, change.after().get().pos(), "Column '" + after + "' does not exist in table '" + table.qualifiedName() + "'");
+            }
+        }
+        if (!changed.name().equals(old) && table.bucketing().map(bucketing -> bucketing.columns().contains(old)).orElse(false)) {
+            throw error(NOT_SUPPORTED, change.column().pos(), "Column '" + old + "' is a bucketing column of table '" + table.qualifiedName() + "' and cannot be renamed");
+        }
+        columns.add(index, changed);
+        catalog.alterTable(table.withDataColumns(columns));
+        return update("ALTER TABLE");
+    }
+
     private StatementResult setTableProperties(Statement.SetTableProperties set, Session session)
     {
         Table table = table(set.name(), session);
@@ -528,9 +592,11 @@ public final class DdlExecutor
 
     /**
      * Finds {@code col=value/} prefixes under the table's location, one delimiter listing per level
-     * (never a listing of every file), and adds the partitions the metastore does not have. Returns
-     * the names of the partitions added. Prefixes whose names do not match the partition columns, or
-     * whose values do not fit the column types, are skipped.
+     * (never a listing of every file), and adds the partitions the metastore does not have ({@code ADD
+     * PARTITIONS}, the default); with {@code DROP PARTITIONS} drops the partitions whose location holds
+     * no object any more, with {@code SYNC PARTITIONS} does both. Returns the partitions added and
+     * dropped. Prefixes whose names do not match the partition columns, or whose values do not fit the
+     * column types, are skipped.
      */
     private StatementResult msckRepair(Statement.MsckRepair repair, Session session)
     {
@@ -544,20 +610,47 @@ public final class DdlExecutor
             throw error(INVALID_LOCATION, repair.name().pos(), "Table '" + table.qualifiedName() + "' has location '" + table.location() + "', which is not an S3 location");
         }
         String prefix = root.key().isEmpty() || root.key().endsWith("/") ? root.key() : root.key() + "/";
+        List<Partition> partitions = catalog.getPartitions(table.schemaName(), table.tableName());
         Set<List<String>> existing = new HashSet<>();
-        for (Partition partition : catalog.getPartitions(table.schemaName(), table.tableName())) {
+        for (Partition partition : partitions) {
             existing.add(partition.values());
         }
-        List<Partition> found = new ArrayList<>();
-        discover(table, root.bucket(), prefix, 0, new ArrayList<>(), found);
-        List<Partition> missing = found.stream().filter(partition -> !existing.contains(partition.values())).toList();
-        catalog.addPartitions(table.schemaName(), table.tableName(), missing, true);
         List<Object[]> rows = new ArrayList<>();
-        for (Partition partition : missing) {
-            rows.add(new Object[] {partitionName(table, partition.values())});
+        if (repair.add()) {
+            List<Partition> found = new ArrayList<>();
+            discover(table, root.bucket(), prefix, 0, new ArrayList<>(), found);
+            List<Partition> missing = found.stream().filter(partition -> !existing.contains(partition.values())).toList();
+            catalog.addPartitions(table.schemaName(), table.tableName(), missing, true);
+            missing.forEach(partition -> rows.add(new Object[] {partitionName(table, partition.values()), "added"}));
+        }
+        if (repair.drop()) {
+            List<List<String>> stale = new ArrayList<>();
+            for (Partition partition : partitions) {
+                if (isEmpty(partition.location())) {
+                    stale.add(partition.values());
+                    rows.add(new Object[] {partitionName(table, partition.values()), "dropped"});
+                }
+            }
+            if (!stale.isEmpty()) {
+                catalog.dropPartitions(table.schemaName(), table.tableName(), stale, true);
+            }
         }
         rows.sort((left, right) -> ((String) left[0]).compareTo((String) right[0]));
-        return rows(List.of("partition"), rows);
+        return rows(List.of("partition", "action"), rows);
+    }
+
+    /** Whether no object lies under a partition's location (a location that is not S3 counts as not empty: it is left alone). */
+    private boolean isEmpty(String location)
+    {
+        S3Location parsed;
+        try {
+            parsed = ObjectStore.parse(location);
+        }
+        catch (IllegalArgumentException e) {
+            return false;
+        }
+        String key = parsed.key().isEmpty() || parsed.key().endsWith("/") ? parsed.key() : parsed.key() + "/";
+        return !objectStore.listIterator(parsed.bucket(), key).hasNext();
     }
 
     private void discover(Table table, String bucket, String prefix, int level, List<String> values, List<Partition> found)
@@ -657,8 +750,10 @@ public final class DdlExecutor
         if (table.tableType() != TableType.VIRTUAL_VIEW) {
             throw error(GENERIC_USER_ERROR, show.name().pos(), "'" + table.qualifiedName() + "' is a table, not a view: use SHOW CREATE TABLE");
         }
-        TrinoView view = TrinoView.of(table).orElseThrow(() -> error(NOT_SUPPORTED, show.name().pos(), "View '" + table.qualifiedName() + "' is a Hive view, not a Trino view"));
-        return "CREATE VIEW " + quoteName(table.schemaName()) + "." + quoteName(table.tableName()) + " AS " + view.originalSql();
+        // a Hive or Spark view shows its HiveQL as written
+        String query = TrinoView.of(table).map(TrinoView::originalSql).or(table::viewOriginalText)
+                .orElseThrow(() -> error(NOT_SUPPORTED, show.name().pos(), "View '" + table.qualifiedName() + "' has no query text"));
+        return "CREATE VIEW " + quoteName(table.schemaName()) + "." + quoteName(table.tableName()) + " AS " + query;
     }
 
     // --- helpers

@@ -117,7 +117,32 @@ class TestGlauxSqlParser
         assertThat(statement("ALTER TABLE t REPLACE COLUMNS (x int, y string)")).isInstanceOfSatisfying(Statement.ChangeColumns.class,
                 change -> assertThat(change.columns()).hasSize(2));
         assertThat(statement("ALTER TABLE t SET TBLPROPERTIES ('a'='b')")).isInstanceOf(Statement.SetTableProperties.class);
-        assertThat(statement("MSCK REPAIR TABLE db.t")).isInstanceOf(Statement.MsckRepair.class);
+        assertThat(statement("MSCK REPAIR TABLE db.t")).isInstanceOfSatisfying(Statement.MsckRepair.class, repair -> {
+            assertThat(repair.add()).isTrue();
+            assertThat(repair.drop()).isFalse();
+        });
+        assertThat(statement("MSCK REPAIR TABLE db.t SYNC PARTITIONS")).isInstanceOfSatisfying(Statement.MsckRepair.class, repair -> {
+            assertThat(repair.add()).isTrue();
+            assertThat(repair.drop()).isTrue();
+        });
+        assertThat(statement("MSCK REPAIR TABLE db.t DROP PARTITIONS")).isInstanceOfSatisfying(Statement.MsckRepair.class, repair -> {
+            assertThat(repair.add()).isFalse();
+            assertThat(repair.drop()).isTrue();
+        });
+        assertThat(statement("SHOW TABLES IN db 'a*|b'")).isInstanceOfSatisfying(Statement.ShowTables.class,
+                show -> assertThat(show.pattern()).contains("a*|b"));
+        assertThat(statement("ALTER TABLE t CHANGE COLUMN area zip int COMMENT 'zip code' AFTER id")).isInstanceOfSatisfying(Statement.ChangeColumn.class, change -> {
+            assertThat(change.column().value()).isEqualTo("area");
+            assertThat(change.definition().name().value()).isEqualTo("zip");
+            assertThat(change.definition().type().value()).isEqualTo("int");
+            assertThat(change.definition().comment()).contains("zip code");
+            assertThat(change.after().orElseThrow().value()).isEqualTo("id");
+        });
+        assertThat(statement("ALTER TABLE t CHANGE date date struct<first:int> FIRST")).isInstanceOfSatisfying(Statement.ChangeColumn.class, change -> {
+            assertThat(change.definition().type().value()).isEqualTo("struct<first:int>");
+            assertThat(change.first()).isTrue();
+        });
+        assertThat(statement("ALTER TABLE t RENAME TO u")).isInstanceOf(Statement.RenameTable.class);
         assertThat(statement("CREATE EXTERNAL TABLE t (date date, time string, Timestamp timestamp) PARTITIONED BY (year int) LOCATION 's3://b/t'"))
                 .isInstanceOfSatisfying(Statement.CreateTable.class, create -> assertThat(create.columns())
                         .extracting(column -> column.name().value()).containsExactly("date", "time", "timestamp"));

@@ -28,7 +28,8 @@ import java.util.List;
  * {@code line L:C}). Expected rows are tab-separated, or space-separated when a line has no tab; an empty string is
  * {@code (empty)} and SQL NULL is {@code NULL}. Glaux adds two records: {@code roundtrip} followed by
  * a table name (SHOW CREATE TABLE, DROP TABLE, run the output, and the new SHOW CREATE TABLE must be
- * the same text) and {@code object s3://bucket/key} (writes a small object, for MSCK REPAIR TABLE).
+ * the same text) and {@code object s3://bucket/key} (writes an object: the lines that follow, each ended
+ * by a newline, or one byte when none follow).
  */
 public record SqlLogicTest(Path file, List<Record> records)
 {
@@ -47,7 +48,8 @@ public record SqlLogicTest(Path file, List<Record> records)
 
     public record RoundTrip(int line, String sql) implements Record {}
 
-    public record PutObject(int line, String sql) implements Record {}
+    /** {@code sql} is the object's location. */
+    public record PutObject(int line, String sql, String content) implements Record {}
 
     public SqlLogicTest
     {
@@ -102,7 +104,7 @@ public record SqlLogicTest(Path file, List<Record> records)
                     yield new Query(headerLine, text, words[1], rowSort, expected);
                 }
                 case "roundtrip" -> new RoundTrip(headerLine, text.strip());
-                case "object" -> new PutObject(headerLine, words.length > 1 ? header.substring("object".length()).strip() : "");
+                case "object" -> new PutObject(headerLine, words.length > 1 ? header.substring("object".length()).strip() : "", sql.isEmpty() ? "x" : text + "\n");
                 default -> throw new IllegalArgumentException(file + ":" + headerLine + ": unknown record '" + header + "'");
             };
             if (record.sql().isBlank()) {

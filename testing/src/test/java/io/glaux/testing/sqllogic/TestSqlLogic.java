@@ -128,7 +128,7 @@ class TestSqlLogic
                 ObjectStore store = cluster.coordinator().objectStore();
                 S3Location location = ObjectStore.parse(put.sql());
                 store.createBucketIfMissing(location.bucket());
-                store.put(location.bucket(), location.key(), "x".getBytes(StandardCharsets.UTF_8));
+                store.put(location.bucket(), location.key(), put.content().getBytes(StandardCharsets.UTF_8));
             }
         }
     }

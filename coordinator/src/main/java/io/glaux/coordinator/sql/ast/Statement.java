@@ -149,7 +149,12 @@ public sealed interface Statement
 
     record DropTable(SqlParserPos pos, Name name, boolean ifExists) implements Statement {}
 
-    record ShowTables(SqlParserPos pos, Optional<Name> schema, Optional<String> like) implements Statement {}
+    /**
+     * {@code SHOW TABLES [FROM|IN schema] [LIKE 'pattern' | 'pattern']}: {@code like} is a SQL LIKE
+     * pattern, {@code pattern} Athena's (and Hive's) form, where {@code *} is any text and {@code |}
+     * separates alternatives.
+     */
+    record ShowTables(SqlParserPos pos, Optional<Name> schema, Optional<String> like, Optional<String> pattern) implements Statement {}
 
     record ShowCreateTable(SqlParserPos pos, Name name) implements Statement {}
 
@@ -191,6 +196,16 @@ public sealed interface Statement
         }
     }
 
+    /**
+     * {@code CHANGE [COLUMN] old new type [COMMENT '..'] [FIRST | AFTER column]}: renames a data column,
+     * changes its type or comment, or moves it.
+     */
+    record ChangeColumn(SqlParserPos pos, Name name, Located<String> column, ColumnDefinition definition, boolean first, Optional<Located<String>> after)
+            implements Statement {}
+
+    /** {@code RENAME TO new_name}, which Athena does not support for Hive tables. */
+    record RenameTable(SqlParserPos pos, Name name, Name target) implements Statement {}
+
     record SetTableProperties(SqlParserPos pos, Name name, Map<String, String> properties) implements Statement
     {
         public SetTableProperties
@@ -199,7 +214,8 @@ public sealed interface Statement
         }
     }
 
-    record MsckRepair(SqlParserPos pos, Name name) implements Statement {}
+    /** {@code MSCK REPAIR TABLE t [ADD | DROP | SYNC PARTITIONS]}: which way the metastore is brought in line with the object store. */
+    record MsckRepair(SqlParserPos pos, Name name, boolean add, boolean drop) implements Statement {}
 
     // --- views
 
