@@ -3,6 +3,7 @@ package io.glaux.coordinator.metadata;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.Catalog;
+import io.glaux.catalog.model.Column;
 import io.glaux.coordinator.planner.TypeMapping;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -16,13 +17,14 @@ import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.schema.lookup.Lookup;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The {@code hive} catalog: one Calcite sub-schema per metastore database, tables loaded on demand.
- * Views stored the way Trino stores them ({@link TrinoView}) are Calcite views, expanded by the
- * planner.
+ * Views stored the way Trino stores them ({@link TrinoView}), and simple views Hive or Spark created
+ * ({@link HiveView}), are Calcite views, expanded by the planner.
  */
 public final class HiveCatalogSchema
         extends AbstractSchema
@@ -68,8 +70,21 @@ public final class HiveCatalogSchema
                 return new HiveTable(catalogName, table);
             }
             String qualified = catalogName + "." + table.schemaName() + "." + table.tableName();
-            TrinoView view = TrinoView.of(table).orElseThrow(() -> new GlauxException(ErrorCode.NOT_SUPPORTED,
-                    "View " + qualified + " is a Hive view; Glaux reads the views Glaux and Trino create"));
+            List<String> viewPath = List.of(catalogName, table.schemaName(), table.tableName());
+            Optional<TrinoView> trinoView = TrinoView.of(table);
+            if (trinoView.isEmpty()) {
+                String hiveQl = table.viewExpandedText().or(table::viewOriginalText).orElseThrow(() -> new GlauxException(ErrorCode.NOT_SUPPORTED,
+                        "View " + qualified + " has no query text"));
+                RelProtoDataType rowType = typeFactory -> {
+                    RelDataTypeFactory.Builder builder = typeFactory.builder();
+                    for (Column column : table.dataColumns()) {
+                        builder.add(column.name(), TypeMapping.toRelType(typeFactory, column.type()));
+                    }
+                    return builder.build();
+                };
+                return new ViewTable(Object[].class, rowType, HiveView.toGlauxSql(qualified, hiveQl), List.of(catalogName, table.schemaName()), viewPath);
+            }
+            TrinoView view = trinoView.get();
             RelProtoDataType rowType = typeFactory -> {
                 RelDataTypeFactory.Builder builder = typeFactory.builder();
                 for (TrinoView.ViewColumn column : view.columns()) {
@@ -79,7 +94,7 @@ public final class HiveCatalogSchema
             };
             return new ViewTable(Object[].class, rowType, view.originalSql(),
                     List.of(view.catalog() == null ? catalogName : view.catalog(), view.schema() == null ? table.schemaName() : view.schema()),
-                    List.of(catalogName, table.schemaName(), table.tableName()));
+                    viewPath);
         }
     }
 }
