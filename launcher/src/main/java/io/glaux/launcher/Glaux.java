@@ -4,6 +4,7 @@ import io.glaux.cli.GlauxCli;
 import io.glaux.coordinator.Coordinator;
 import io.glaux.coordinator.CoordinatorConfig;
 import io.glaux.launcher.demo.DemoCommand;
+import io.glaux.launcher.metastore.MetastoreCommand;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.worker.WorkerMain;
 
@@ -18,7 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The one launcher: {@code glaux demo | coordinator | worker | sql}. The {@code ./glaux} script at the
+ * The one launcher: {@code glaux demo | coordinator | worker | metastore | sql}. The {@code ./glaux} script at the
  * repository root builds if needed, finds JDK 25 and runs this class with the JVM flags Arrow needs.
  */
 public final class Glaux
@@ -38,6 +39,7 @@ public final class Glaux
                 case "demo" -> DemoCommand.run(rest);
                 case "coordinator" -> runCoordinator(rest);
                 case "worker" -> WorkerMain.main(rest);
+                case "metastore" -> MetastoreCommand.run(rest);
                 case "sql" -> System.exit(GlauxCli.run(rest, System.in, System.out, System.err));
                 default -> {
                     System.err.println("Unknown command: " + args[0]);
@@ -60,6 +62,8 @@ public final class Glaux
                                   --data-dir DIR (default ./data)  --port N (default 8443)
                   coordinator   --config etc/config.properties
                   worker        --config etc/worker.properties
+                  metastore     the Hive metastore as its own process, for hive.metastore.uri=thrift://host:port
+                                  --data-dir DIR (default ./data/metastore)  --port N (default 9083, 0 = any free port)
                   sql           the SQL command-line client (glaux sql --help)""");
     }
 

@@ -21,7 +21,8 @@ import java.util.Properties;
 /**
  * An in-process Glaux cluster on loopback with real parts: S3Proxy (filesystem backend), the real
  * Hive metastore (Derby), the coordinator over HTTPS, and workers serving Arrow Flight over mutual TLS.
- * It loads the generated access-log table {@code hive.web.access_logs}.
+ * It loads the generated access-log table {@code hive.web.access_logs}. {@link #withExternalMetastore}
+ * points the coordinator at a metastore running elsewhere instead of starting one.
  */
 public final class TestCluster
         implements AutoCloseable
@@ -35,16 +36,19 @@ public final class TestCluster
     private final Coordinator coordinator;
     private final List<WorkerMain.Handle> workers = new ArrayList<>();
 
-    private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay)
+    private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore)
             throws Exception
     {
         this.dataDir = dataDir;
         objectStore = EmbeddedObjectStore.start(dataDir.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
-        metastore = EmbeddedMetastore.start(dataDir.resolve("metastore"), 0);
+        metastore = externalMetastore.isEmpty() ? EmbeddedMetastore.start(dataDir.resolve("metastore"), 0) : null;
         Map<String, String> config = new HashMap<>();
         config.put(CoordinatorConfig.HTTP_PORT, "0");
         config.put(CoordinatorConfig.TLS_DIR, dataDir.resolve("tls").toString());
-        config.put(CoordinatorConfig.METASTORE_URI, metastore.uri());
+        if (metastore != null) {
+            config.put(CoordinatorConfig.METASTORE_URI, metastore.uri());
+        }
+        config.putAll(externalMetastore);
         config.put(CoordinatorConfig.S3_ENDPOINT, objectStore.endpoint().toString());
         config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
@@ -64,7 +68,21 @@ public final class TestCluster
             throws Exception
     {
         Files.createDirectories(dataDir);
-        return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay);
+        return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.of());
+    }
+
+    /**
+     * A cluster whose coordinator uses the metastore that {@code metastoreProperties} name
+     * ({@code hive.metastore.uri} and any other {@code hive.metastore*} keys) instead of starting one.
+     */
+    public static TestCluster withExternalMetastore(Path dataDir, int workers, int rowsPerDay, int filesPerDay, Map<String, String> metastoreProperties)
+            throws Exception
+    {
+        if (!metastoreProperties.containsKey(CoordinatorConfig.METASTORE_URI)) {
+            throw new IllegalArgumentException("metastoreProperties need " + CoordinatorConfig.METASTORE_URI);
+        }
+        Files.createDirectories(dataDir);
+        return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.copyOf(metastoreProperties));
     }
 
     public WorkerMain.Handle addWorker(String nodeId)
@@ -145,8 +163,12 @@ public final class TestCluster
         return objectStore;
     }
 
+    /** The embedded metastore; fails for a cluster {@link #withExternalMetastore with an external one}. */
     public EmbeddedMetastore metastore()
     {
+        if (metastore == null) {
+            throw new IllegalStateException("this cluster uses an external metastore");
+        }
         return metastore;
     }
 
@@ -157,7 +179,9 @@ public final class TestCluster
             worker.close();
         }
         coordinator.close();
-        metastore.close();
+        if (metastore != null) {
+            metastore.close();
+        }
         objectStore.close();
     }
 }
