@@ -75,26 +75,25 @@ public final class HiveCatalogSchema
             if (trinoView.isEmpty()) {
                 String hiveQl = table.viewExpandedText().or(table::viewOriginalText).orElseThrow(() -> new GlauxException(ErrorCode.NOT_SUPPORTED,
                         "View " + qualified + " has no query text"));
-                RelProtoDataType rowType = typeFactory -> {
-                    RelDataTypeFactory.Builder builder = typeFactory.builder();
-                    for (Column column : table.dataColumns()) {
-                        builder.add(column.name(), TypeMapping.toRelType(typeFactory, column.type()));
-                    }
-                    return builder.build();
-                };
-                return new ViewTable(Object[].class, rowType, HiveView.toGlauxSql(qualified, hiveQl), List.of(catalogName, table.schemaName()), viewPath);
+                return new ViewTable(Object[].class, rowType(table.dataColumns()), HiveView.toGlauxSql(qualified, hiveQl),
+                        List.of(catalogName, table.schemaName()), viewPath);
             }
             TrinoView view = trinoView.get();
-            RelProtoDataType rowType = typeFactory -> {
+            List<Column> columns = view.columns().stream().map(column -> new Column(column.name(), TypeParser.parse(column.type()))).toList();
+            return new ViewTable(Object[].class, rowType(columns), view.originalSql(),
+                    List.of(view.catalog() == null ? catalogName : view.catalog(), view.schema() == null ? table.schemaName() : view.schema()),
+                    viewPath);
+        }
+
+        private static RelProtoDataType rowType(List<Column> columns)
+        {
+            return typeFactory -> {
                 RelDataTypeFactory.Builder builder = typeFactory.builder();
-                for (TrinoView.ViewColumn column : view.columns()) {
-                    builder.add(column.name(), TypeMapping.toRelType(typeFactory, TypeParser.parse(column.type())));
+                for (Column column : columns) {
+                    builder.add(column.name(), TypeMapping.toRelType(typeFactory, column.type()));
                 }
                 return builder.build();
             };
-            return new ViewTable(Object[].class, rowType, view.originalSql(),
-                    List.of(view.catalog() == null ? catalogName : view.catalog(), view.schema() == null ? table.schemaName() : view.schema()),
-                    viewPath);
         }
     }
 }
