@@ -182,7 +182,7 @@ public final class DdlExecutor
      * Athena's {@code SHOW TABLES 'pattern'}: {@code *} is any text, {@code |} separates alternatives,
      * every other character stands for itself, and names match case-insensitively (they are lower case).
      */
-    static String tablePatternCondition(String pattern)
+    private static String tablePatternCondition(String pattern)
     {
         List<String> alternatives = new ArrayList<>();
         for (String alternative : pattern.toLowerCase(Locale.ROOT).split("\\|", -1)) {
@@ -541,12 +541,7 @@ public final class DdlExecutor
                     + "'; CHANGE COLUMN changes data columns only");
         }
         List<Column> columns = new ArrayList<>(table.dataColumns());
-        int index = -1;
-        for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).name().equals(old)) {
-                index = i;
-            }
-        }
+        int index = indexOf(columns, old);
         if (index < 0) {
             throw error(COLUMN_NOT_FOUND, change.column().pos(), "Column '" + old + "' does not exist in table '" + table.qualifiedName() + "'");
         }
@@ -560,13 +555,8 @@ public final class DdlExecutor
         }
         else if (change.after().isPresent()) {
             String after = change.after().get().value().toLowerCase(Locale.ROOT);
-            index = -1;
-            for (int i = 0; i < columns.size(); i++) {
-                if (columns.get(i).name().equals(after)) {
-                    index = i + 1;
-                }
-            }
-            if (index < 0) {
+            index = indexOf(columns, after) + 1;
+            if (index == 0) {
                 throw error(COLUMN_NOT_FOUND, change.after().get().pos(), "Column '" + after + "' does not exist in table '" + table.qualifiedName() + "'");
             }
         }
@@ -576,6 +566,16 @@ public final class DdlExecutor
         columns.add(index, changed);
         catalog.alterTable(table.withDataColumns(columns));
         return update("ALTER TABLE");
+    }
+
+    private static int indexOf(List<Column> columns, String name)
+    {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private StatementResult setTableProperties(Statement.SetTableProperties set, Session session)
