@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Semaphore;
@@ -77,6 +78,11 @@ final class MetastoreClientPool
                     throw e;
                 }
                 closeQuietly(client);
+                if (isTimeout(e)) {
+                    // the metastore may still be carrying the call out: repeating a write (create table,
+                    // add partitions) could apply it twice, so a timeout is not retried
+                    throw e;
+                }
                 log.debug("Hive metastore call failed on the transport, retrying once on a new connection to {}", uri, e);
             }
             catch (RuntimeException | Error e) {
@@ -107,6 +113,16 @@ final class MetastoreClientPool
         finally {
             permits.release();
         }
+    }
+
+    private static boolean isTimeout(Throwable failure)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isTransportFailure(Throwable failure)
