@@ -191,6 +191,6 @@ class TestWorkerFormats
         GlauxException unsupported = catchThrowableOfType(GlauxException.class,
                 () -> rows(task("q5", "orc", Map.of(), columns, List.of(json))));
         assertThat(unsupported.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED);
-        assertThat(unsupported.getMessage()).isEqualTo("File format 'orc' is not supported (supported: csv, json, parquet, regex, text)");
+        assertThat(unsupported.getMessage()).isEqualTo("File format 'orc' is not supported (supported: cloudtrail, csv, grok, json, parquet, regex, text)");
     }
 }
