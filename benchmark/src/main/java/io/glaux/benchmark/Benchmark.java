@@ -16,7 +16,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Glaux against DuckDB on the same Parquet files, in one run on one machine. Glaux runs as the
+ * {@code ./glaux-bench [query] [options]} and {@code ./glaux-bench decode [options]}: the query
+ * benchmark (the default) and the decode-throughput benchmark ({@link DecodeBenchmark}).
+ *
+ * <p>The query benchmark: Glaux against DuckDB on the same Parquet files, in one run on one machine. Glaux runs as the
  * in-process cluster (coordinator + 2 workers, real HTTPS, Flight over mTLS, S3Proxy) and is queried
  * through the Trino JDBC driver; DuckDB reads the object store's files straight from local disk.
  * Each query runs {@code --warmup} times untimed, then {@code --runs} times; medians are compared.
@@ -35,6 +38,14 @@ public final class Benchmark
     public static void main(String[] args)
             throws Exception
     {
+        List<String> arguments = List.of(args);
+        if (!arguments.isEmpty() && arguments.getFirst().equals("decode")) {
+            DecodeBenchmark.main(arguments.subList(1, arguments.size()));
+            return;
+        }
+        if (!arguments.isEmpty() && arguments.getFirst().equals("query")) {
+            args = arguments.subList(1, arguments.size()).toArray(new String[0]);
+        }
         int rowsPerDay = 340_000;
         int runs = 5;
         int warmup = 2;
