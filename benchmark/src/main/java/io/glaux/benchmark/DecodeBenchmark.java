@@ -55,16 +55,20 @@ final class DecodeBenchmark
     private static final String BUCKET = "decode-bench";
     private static final List<String> TWO_COLUMNS = List.of("status", "bytes");
 
+    private static final List<String> FORMATS = List.of("parquet", "json", "json.gz", "csv", "csv.gz");
+
     private final int rows;
     private final int runs;
     private final int warmup;
+    private final List<String> formats;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
-    private DecodeBenchmark(int rows, int runs, int warmup)
+    private DecodeBenchmark(int rows, int runs, int warmup, List<String> formats)
     {
         this.rows = rows;
         this.runs = runs;
         this.warmup = warmup;
+        this.formats = List.copyOf(formats);
     }
 
     /** A file in one format: where it lies, how Glaux and DuckDB read it. */
@@ -89,18 +93,24 @@ final class DecodeBenchmark
         int rows = 1_000_000;
         int runs = 5;
         int warmup = 2;
+        List<String> formats = FORMATS;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--rows" -> rows = Integer.parseInt(args.get(++i));
                 case "--runs" -> runs = Integer.parseInt(args.get(++i));
                 case "--warmup" -> warmup = Integer.parseInt(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i) + " (decode options: --rows N --runs N --warmup N)");
+                case "--formats" -> formats = List.of(args.get(++i).split(","));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i)
+                        + " (decode options: --rows N --runs N --warmup N --formats " + String.join(",", FORMATS) + ")");
             }
         }
         if (rows < 1 || runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--rows and --runs must be positive, --warmup not negative");
         }
-        new DecodeBenchmark(rows, runs, warmup).run();
+        if (!FORMATS.containsAll(formats)) {
+            throw new IllegalArgumentException("--formats takes some of " + String.join(",", FORMATS) + ", not " + String.join(",", formats));
+        }
+        new DecodeBenchmark(rows, runs, warmup, formats).run();
     }
 
     private void run()
@@ -112,7 +122,9 @@ final class DecodeBenchmark
         System.out.printf("Generating %,d access-log rows in %s ...%n", rows, dir);
         List<Input> inputs;
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            inputs = generate(dir.resolve("files"), duckdb, allColumns);
+            inputs = generate(dir.resolve("files"), duckdb, allColumns).stream()
+                    .filter(input -> formats.contains(input.key().substring("access.".length())))
+                    .toList();
         }
         try (EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("s3"), 0, "bench-access", "bench-secret-key");
                 ObjectStore store = new ObjectStore(ObjectStoreConfig.of(s3.endpoint(), "bench-access", "bench-secret-key"));
@@ -134,7 +146,7 @@ final class DecodeBenchmark
                 System.out.printf(Locale.ROOT, "  %-16s %8.1f MB%s%n", input.label(), Files.size(input.file()) / 1e6,
                         input.textBytes() > 0 ? String.format(Locale.ROOT, " (%.1f MB of text)", input.textBytes() / 1e6) : "");
             }
-            double overhead = checksumOverhead(duckdb, inputs.getFirst(), allColumns);
+            double overhead = checksumOverhead(duckdb, dir.resolve("files/access.parquet"), allColumns);
             System.out.printf(Locale.ROOT, "DuckDB's checksum query over an in-memory copy of the table (its cost beyond decoding): %.1f ms%n%n", overhead);
             System.out.printf("%-16s %-13s %13s %13s %7s %13s %13s %7s %8s%n", "format", "columns",
                     "glaux rows/s", "duckdb rows/s", "ratio", "glaux cpu", "duckdb cpu", "ratio", "glaux");
@@ -316,11 +328,11 @@ final class DecodeBenchmark
     }
 
     /** How long DuckDB's all-columns checksum takes over an in-memory table (so without any decoding). */
-    private double checksumOverhead(Connection duckdb, Input parquet, List<ColumnHandle> allColumns)
+    private double checksumOverhead(Connection duckdb, Path parquet, List<ColumnHandle> allColumns)
             throws Exception
     {
         try (Statement statement = duckdb.createStatement()) {
-            statement.execute("CREATE TEMPORARY TABLE decoded AS SELECT * FROM " + duckSource(parquet, allColumns));
+            statement.execute("CREATE TEMPORARY TABLE decoded AS SELECT * FROM read_parquet('" + parquet + "')");
         }
         String aggregates = allColumns.stream().map(column -> "bit_xor(hash(" + column.name() + "))").collect(Collectors.joining(", "));
         String sql = "SELECT count(*), " + aggregates + " FROM decoded";
