@@ -25,6 +25,8 @@ import java.io.InputStream;
 public final class LineReader
 {
     private static final int INITIAL_BUFFER_SIZE = 256 * 1024;
+    private static final long NEWLINES = ByteSearch.repeat((byte) '\n');
+    private static final long RETURNS = ByteSearch.repeat((byte) '\r');
 
     private final InputStream in;
     private final long startOffset;
@@ -165,14 +167,7 @@ public final class LineReader
         while (true) {
             byte[] b = buffer;
             int n = limit;
-            int i = scan;
-            while (i < n) {
-                byte c = b[i];
-                if (c == '\n' || c == '\r') {
-                    break;
-                }
-                i++;
-            }
+            int i = findLineEnd(b, scan, n);
             if (i < n) {
                 setLine(position, i - position, discard);
                 if (b[i] == '\r') {
@@ -215,6 +210,12 @@ public final class LineReader
             }
             read();
         }
+    }
+
+    /** The index of the first {@code \n} or {@code \r} in {@code b[from, to)}, or {@code to}. */
+    private static int findLineEnd(byte[] b, int from, int to)
+    {
+        return ByteSearch.indexOfAny(b, from, to, NEWLINES, RETURNS);
     }
 
     private void setLine(int start, int length, boolean discard)

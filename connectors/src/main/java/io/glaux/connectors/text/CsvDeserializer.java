@@ -1,6 +1,7 @@
 package io.glaux.connectors.text;
 
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.line.ByteSearch;
 import io.glaux.connectors.line.LineDeserializer;
 import io.glaux.connectors.line.MalformedLineException;
 import io.glaux.connectors.line.TextValueWriter;
@@ -18,6 +19,9 @@ final class CsvDeserializer
     private final byte separator;
     private final byte quote;
     private final byte escape;
+    private final long specialFirst;
+    private final long specialSecond;
+    private final long specialThird;
     private final List<ColumnHandle> columns;
     private final int[] columnPositions;
     private final TextValueWriter[] writers;
@@ -33,6 +37,9 @@ final class CsvDeserializer
         this.separator = format.separator();
         this.quote = format.quote();
         this.escape = format.escape();
+        this.specialFirst = ByteSearch.repeat(separator);
+        this.specialSecond = ByteSearch.repeat(quote);
+        this.specialThird = ByteSearch.repeat(escape);
         this.columns = List.copyOf(columns);
         this.columnPositions = columnPositions.clone();
         this.writers = new TextValueWriter[columns.size()];
@@ -121,7 +128,11 @@ final class CsvDeserializer
                 inField = false;
             }
             else {
-                scratch[out++] = c;
+                // a run of bytes without a quote, escape or separator is copied at once
+                int run = ByteSearch.indexOfAny(b, i + 1, end, specialFirst, specialSecond, specialThird);
+                System.arraycopy(b, i, scratch, out, run - i);
+                out += run - i;
+                i = run - 1;
                 inField = true;
             }
         }
