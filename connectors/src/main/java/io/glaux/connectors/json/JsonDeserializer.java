@@ -27,6 +27,8 @@ final class JsonDeserializer
     private final JsonFormat format;
     private final Map<String, Integer> columnsByKey;
     private final Map<String, Integer> keyCache = new HashMap<>();
+    private final String[] recentKeys = new String[64];
+    private final int[] recentColumns = new int[64];
     private final JsonValueWriter[] writers;
     private FieldVector[] vectors = new FieldVector[0];
 
@@ -59,12 +61,19 @@ final class JsonDeserializer
         if (isBlank(line, offset, length)) {
             return false;
         }
-        try (JsonParser parser = format.factory().createParser(line, offset, length)) {
+        int start = offset;
+        int end = offset + length;
+        if (length >= 3 && line[start] == (byte) 0xEF && line[start + 1] == (byte) 0xBB && line[start + 2] == (byte) 0xBF) {
+            // a byte order mark (the parser does not look for one)
+            start += 3;
+        }
+        try (JsonParser parser = format.factory().createLineParser(line, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return malformed(row, "a line must be a JSON object, not " + describe(parser.currentToken()), null);
             }
+            int field = 0;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                int column = column(parser.currentName());
+                int column = column(field++, parser.currentName());
                 parser.nextToken();
                 if (column < 0) {
                     parser.skipChildren();
@@ -104,6 +113,25 @@ final class JsonDeserializer
             vector.setNull(row);
         }
         return true;
+    }
+
+    /**
+     * The column of the {@code field}-th key of the line. Lines usually repeat the previous line's keys
+     * in the same order, and Jackson returns the same canonical String for the same key, so the key
+     * seen at this position last time usually answers without a hash lookup.
+     */
+    private int column(int field, String key)
+    {
+        if (field < recentKeys.length) {
+            if (recentKeys[field] == key) {
+                return recentColumns[field];
+            }
+            int column = column(key);
+            recentKeys[field] = key;
+            recentColumns[field] = column;
+            return column;
+        }
+        return column(key);
     }
 
     private int column(String key)

@@ -2,8 +2,9 @@ package io.glaux.connectors.json;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.TableFormats;
@@ -46,7 +47,7 @@ public final class JsonFormat
     public static final String CASE_INSENSITIVE = "case.insensitive";
     public static final String MAPPING_PREFIX = "mapping.";
 
-    private final JsonFactory factory;
+    private final LineJsonParser.Factory factory;
     private final boolean ignoreMalformed;
     private final boolean dotsInKeys;
     private final boolean caseInsensitive;
@@ -56,13 +57,14 @@ public final class JsonFormat
 
     private JsonFormat(boolean openx, boolean ignoreMalformed, boolean dotsInKeys, boolean caseInsensitive, Map<String, String> mappings, TimestampFormats timestampFormats)
     {
-        var builder = JsonFactory.builder()
+        JsonFactoryBuilder builder = new JsonFactoryBuilder()
                 // lines are bounded by the reader's maximum line length already
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
         if (openx) {
             builder.enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES);
         }
-        this.factory = builder.build();
+        this.factory = new LineJsonParser.Factory(builder);
         this.ignoreMalformed = ignoreMalformed;
         this.dotsInKeys = dotsInKeys;
         this.caseInsensitive = caseInsensitive;
@@ -101,7 +103,7 @@ public final class JsonFormat
         return "JSON";
     }
 
-    JsonFactory factory()
+    LineJsonParser.Factory factory()
     {
         return factory;
     }

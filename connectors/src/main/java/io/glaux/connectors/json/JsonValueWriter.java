@@ -199,6 +199,12 @@ abstract sealed class JsonValueWriter
         private void writeString(JsonParser parser, FieldVector vector, int index)
                 throws IOException
         {
+            if (kind != Type.Kind.VARBINARY && parser instanceof LineJsonParser line) {
+                int length = line.plainStringLength();
+                if (length >= 0 && writePlainString(line, vector, index, length)) {
+                    return;
+                }
+            }
             utf8.encodeText(parser);
             if (utf8.length == 0 && !text.acceptsAnyText()) {
                 vector.setNull(index);
@@ -215,13 +221,31 @@ abstract sealed class JsonValueWriter
                 ((VarBinaryVector) vector).setSafe(index, decoded, 0, decoded.length);
                 return;
             }
-            if (isIntegral() && contains(utf8.bytes, utf8.length, (byte) '.')) {
+            if (isIntegral() && contains(utf8.bytes, 0, utf8.length, (byte) '.')) {
                 // TextValues drops fractions as Hive's text SerDe does; JSON's SerDes reject them
                 throw mismatch(parser, "");
             }
             if (!text.write(vector, index, utf8.bytes, 0, utf8.length)) {
                 throw mismatch(parser, "");
             }
+        }
+
+        /**
+         * Writes an ASCII string without escapes from the parser's input (the same as the decoded text);
+         * false when the value needs the general path (an error to report, a fraction for an integer).
+         */
+        private boolean writePlainString(LineJsonParser parser, FieldVector vector, int index, int length)
+        {
+            byte[] input = parser.input();
+            int start = parser.stringStart();
+            if (length == 0 && !text.acceptsAnyText()) {
+                vector.setNull(index);
+                return true;
+            }
+            if (isIntegral() && contains(input, start, length, (byte) '.')) {
+                return false;
+            }
+            return text.write(vector, index, input, start, length);
         }
 
         private void writeInteger(JsonParser parser, FieldVector vector, int index)
@@ -348,9 +372,9 @@ abstract sealed class JsonValueWriter
             return kind == Type.Kind.TINYINT || kind == Type.Kind.SMALLINT || kind == Type.Kind.INTEGER || kind == Type.Kind.BIGINT;
         }
 
-        private static boolean contains(byte[] bytes, int length, byte value)
+        private static boolean contains(byte[] bytes, int offset, int length, byte value)
         {
-            for (int i = 0; i < length; i++) {
+            for (int i = offset; i < offset + length; i++) {
                 if (bytes[i] == value) {
                     return true;
                 }

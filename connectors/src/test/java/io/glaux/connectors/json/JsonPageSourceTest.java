@@ -98,6 +98,30 @@ class JsonPageSourceTest
     }
 
     @Test
+    void stringsWithAndWithoutEscapesAndKeysInChangingOrder()
+    {
+        Split split = files.put("strings/a.json", String.join("\n",
+                "{\"id\": 1, \"name\": \"plain\", \"at\": \"2024-02-29 10:11:12\", \"n\": \"17\"}",
+                // escapes and non-ASCII text are decoded; keys in another order, some missing
+                "{\"name\": \"a\\\"b\\\\c\\u00e9\\n\", \"id\": 2}",
+                "{\"n\": \"\", \"name\": \"h\u00e9llo \ud83e\udd89\", \"other\": \"x\", \"id\": 3}",
+                // a byte order mark at the start of a later line
+                "\ufeff{\"id\": 4, \"name\": \"\", \"at\": \"2024-03-01T00:00:00Z\"}"));
+        List<ColumnHandle> columns = List.of(regular("id", Type.BIGINT), regular("name", Type.VARCHAR), regular("at", Type.TIMESTAMP), regular("n", Type.INTEGER));
+        assertThat(files.read(hive(), split, columns)).containsExactly(
+                row(1L, "plain", LocalDateTime.of(2024, 2, 29, 10, 11, 12), 17),
+                row(2L, "a\"b\\c\u00e9\n", null, null),
+                row(3L, "h\u00e9llo \ud83e\udd89", null, null),
+                row(4L, "", LocalDateTime.of(2024, 3, 1, 0, 0), null));
+
+        Split fraction = files.put("strings/fraction.json", "{\"n\": \"1\"}\n{\"n\": \"1.5\"}");
+        assertThatThrownBy(() -> files.read(hive(), fraction, List.of(regular("n", Type.INTEGER))))
+                .isInstanceOf(GlauxException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("cannot read string \"1.5\" as integer for column 'n'");
+    }
+
+    @Test
     void nestedColumns()
     {
         Split split = files.put("nested/a.json", String.join("\n",
