@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.line.LineDeserializer;
 import io.glaux.connectors.line.MalformedLineException;
@@ -29,6 +30,8 @@ final class JsonDeserializer
     private final Map<String, Integer> keyCache = new HashMap<>();
     private final String[] recentKeys = new String[64];
     private final int[] recentColumns = new int[64];
+    /** Jackson's text and name buffers, reused by the parser of every line. */
+    private final BufferRecycler buffers = new BufferRecycler();
     private final JsonValueWriter[] writers;
     private FieldVector[] vectors = new FieldVector[0];
 
@@ -67,7 +70,7 @@ final class JsonDeserializer
             // a byte order mark (the parser does not look for one)
             start += 3;
         }
-        try (JsonParser parser = format.factory().createLineParser(line, start, end - start)) {
+        try (JsonParser parser = format.factory().createLineParser(buffers, line, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return malformed(row, "a line must be a JSON object, not " + describe(parser.currentToken()), null);
             }

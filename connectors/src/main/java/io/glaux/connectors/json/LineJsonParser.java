@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 
 /**
  * Jackson's UTF-8 parser over one line, which also shows the raw bytes of a string value that needs no
@@ -78,9 +79,14 @@ final class LineJsonParser
             super(builder);
         }
 
-        LineJsonParser createLineParser(byte[] line, int offset, int length)
+        /**
+         * A parser over {@code line[offset, offset + length)} using the caller's (single-threaded)
+         * buffers: no thread-local lookup per line.
+         */
+        LineJsonParser createLineParser(BufferRecycler buffers, byte[] line, int offset, int length)
         {
-            IOContext context = _createContext(_createContentReference(line, offset, length), true);
+            IOContext context = new IOContext(_streamReadConstraints, _streamWriteConstraints, _errorReportConfiguration, buffers,
+                    _createContentReference(line, offset, length), true);
             return new LineJsonParser(context, _parserFeatures, _objectCodec, _byteSymbolCanonicalizer.makeChild(_factoryFeatures), line, offset, offset + length);
         }
     }
