@@ -62,7 +62,8 @@ final class FlatColumnReader
 
     @SuppressWarnings("deprecation") // PLAIN_DICTIONARY and BIT_PACKED: deprecated for writers, still found in files
     private static final Set<Encoding> SUPPORTED_ENCODINGS = EnumSet.of(
-            Encoding.PLAIN, Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
+            Encoding.PLAIN, Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED,
+            Encoding.DELTA_BINARY_PACKED, Encoding.DELTA_LENGTH_BYTE_ARRAY, Encoding.DELTA_BYTE_ARRAY, Encoding.BYTE_STREAM_SPLIT);
 
     /** The Java array a batch is staged in, by the width of the Arrow vector's values. */
     private enum Output
@@ -100,6 +101,19 @@ final class FlatColumnReader
     private int plainPosition;
     private long plainBit;
     private boolean rleBooleans;
+    /** the page's values were decoded when it was read (DELTA_*): into {@link #delta}'s values, or {@link #decodedBytes} from {@link #decodedOffsets} */
+    private boolean decoded;
+    private int decodedIndex;
+    private int decodedCount;
+    private final DeltaBinaryPackedDecoder delta = new DeltaBinaryPackedDecoder();
+    private final DeltaBinaryPackedDecoder suffixLengths = new DeltaBinaryPackedDecoder();
+    private byte[] decodedBytes = new byte[0];
+    private int[] decodedOffsets = new int[0];
+    private int[] suffixOffsets = new int[0];
+    private byte[] reconstructed = new byte[0];
+    /** BYTE_STREAM_SPLIT pages are transposed into this array and then read as PLAIN */
+    private byte[] transposed = new byte[0];
+    private MemorySegment transposedSegment = MemorySegment.ofArray(transposed);
     /** frees nothing: pages are heap buffers; only needed to ask parquet-java for a page's buffer without a copy */
     private final ByteBufferReleaser releaser = new ByteBufferReleaser(new HeapByteBufferAllocator());
     private final RleBitPackedDecoder levels = new RleBitPackedDecoder();
@@ -541,6 +555,26 @@ final class FlatColumnReader
                 offsets[base + i + 1] = length;
             }
         }
+        else if (decoded) {
+            // the values are back to back in decodedBytes: one copy, then the offsets
+            int first = takeDecoded(k);
+            int[] starts = decodedOffsets;
+            int start = starts[first];
+            int size = starts[first + k] - start;
+            if (length + size > outData.length) {
+                growData(length, size);
+            }
+            System.arraycopy(decodedBytes, start, outData, length, size);
+            int shift = length - start;
+            int j = first;
+            for (int i = 0; i < n; i++) {
+                if (all || d[base + i] != 0) {
+                    j++;
+                }
+                offsets[base + i + 1] = starts[j] + shift;
+            }
+            length += size;
+        }
         else {
             byte[] in = page;
             int position = plainPosition;
@@ -597,6 +631,13 @@ final class FlatColumnReader
                 target[offset + i] = dictionary[id[i]];
             }
         }
+        else if (decoded) {
+            int from = takeDecoded(k);
+            long[] values = delta.values();
+            for (int i = 0; i < k; i++) {
+                target[offset + i] = (int) values[from + i];
+            }
+        }
         else {
             checkPlain(4L * k);
             MemorySegment.copy(pageSegment, INT_LE, plainPosition, target, offset, k);
@@ -614,11 +655,25 @@ final class FlatColumnReader
                 target[offset + i] = dictionary[id[i]];
             }
         }
+        else if (decoded) {
+            System.arraycopy(delta.values(), takeDecoded(k), target, offset, k);
+        }
         else {
             checkPlain(8L * k);
             MemorySegment.copy(pageSegment, LONG_LE, plainPosition, target, offset, k);
             plainPosition += 8 * k;
         }
+    }
+
+    /** Takes the next {@code k} decoded values of the page; returns the index of the first. */
+    private int takeDecoded(int k)
+    {
+        int from = decodedIndex;
+        if (k > decodedCount - from) {
+            throw new IllegalArgumentException("%s has %d encoded values, fewer than its definition levels say".formatted(pageName(), decodedCount));
+        }
+        decodedIndex = from + k;
+        return from;
     }
 
     private void readInt96(long[] target, int offset, int k)
@@ -828,7 +883,7 @@ final class FlatColumnReader
                         position += 4 + length;
                     }
                     encoding = v1.getValueEncoding();
-                    startValues(encoding, position);
+                    startValues(encoding, position, valueCount);
                 }
                 case DataPageV2 v2 -> {
                     if (!required) {
@@ -837,7 +892,7 @@ final class FlatColumnReader
                     }
                     int position = setPage(v2.getData());
                     encoding = v2.getDataEncoding();
-                    startValues(encoding, position);
+                    startValues(encoding, position, valueCount);
                 }
                 default -> throw new IllegalArgumentException("unknown page type " + next.getClass().getSimpleName());
             }
@@ -875,10 +930,11 @@ final class FlatColumnReader
     }
 
     @SuppressWarnings("deprecation") // PLAIN_DICTIONARY
-    private void startValues(Encoding encoding, int position)
+    private void startValues(Encoding encoding, int position, int valueCount)
     {
         dictionaryEncoded = false;
         rleBooleans = false;
+        decoded = false;
         plainPosition = position;
         plainBit = 0;
         switch (encoding) {
@@ -907,8 +963,152 @@ final class FlatColumnReader
                 rleBooleans = true;
                 ids.reset(page, position + 4, position + 4 + length, 1);
             }
+            case DELTA_BINARY_PACKED -> {
+                if (physical != PrimitiveTypeName.INT32 && physical != PrimitiveTypeName.INT64) {
+                    throw new IllegalArgumentException("DELTA_BINARY_PACKED %s values in %s".formatted(physical, pageName()));
+                }
+                startDecoded(delta.decode(page, position, pageEnd, valueCount));
+            }
+            case DELTA_LENGTH_BYTE_ARRAY -> {
+                if (physical != PrimitiveTypeName.BINARY) {
+                    throw new IllegalArgumentException("DELTA_LENGTH_BYTE_ARRAY %s values in %s".formatted(physical, pageName()));
+                }
+                int count = delta.decode(page, position, pageEnd, valueCount);
+                decodedOffsets = lengthsToOffsets(delta, delta.end(), decodedOffsets);
+                decodedBytes = page;
+                startDecoded(count);
+            }
+            case DELTA_BYTE_ARRAY -> {
+                if (physical != PrimitiveTypeName.BINARY && physical != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+                    throw new IllegalArgumentException("DELTA_BYTE_ARRAY %s values in %s".formatted(physical, pageName()));
+                }
+                startDecoded(decodeDeltaByteArray(position, valueCount));
+            }
+            case BYTE_STREAM_SPLIT -> transpose(position);
             default -> throw new IllegalArgumentException("%s is encoded with %s, which this reader does not decode".formatted(pageName(), encoding));
         }
+    }
+
+    private void startDecoded(int count)
+    {
+        decoded = true;
+        decodedIndex = 0;
+        decodedCount = count;
+    }
+
+    /**
+     * The offsets in {@link #page} of the values whose lengths {@code lengths} decoded and whose bytes
+     * follow back to back from {@code start} (DELTA_LENGTH_BYTE_ARRAY), in {@code reuse} if it is big enough.
+     */
+    private int[] lengthsToOffsets(DeltaBinaryPackedDecoder lengths, int start, int[] reuse)
+    {
+        int count = lengths.count();
+        long[] values = lengths.values();
+        int[] starts = ensure(reuse, count + 1);
+        long position = start;
+        starts[0] = start;
+        for (int i = 0; i < count; i++) {
+            long length = values[i];
+            position += length;
+            if (length < 0 || position > pageEnd) {
+                throw new IllegalArgumentException("value %d of %s (%d bytes) runs past the end of the page (%d bytes)".formatted(i, pageName(), length, pageEnd));
+            }
+            starts[i + 1] = (int) position;
+        }
+        return starts;
+    }
+
+    /**
+     * DELTA_BYTE_ARRAY: the prefix lengths (DELTA_BINARY_PACKED), then the suffixes
+     * (DELTA_LENGTH_BYTE_ARRAY); each value is the previous value's prefix followed by its suffix,
+     * rebuilt back to back into {@link #reconstructed}. Returns the number of values.
+     */
+    private int decodeDeltaByteArray(int position, int valueCount)
+    {
+        int count = delta.decode(page, position, pageEnd, valueCount);
+        int suffixes = suffixLengths.decode(page, delta.end(), pageEnd, valueCount);
+        if (suffixes != count) {
+            throw new IllegalArgumentException("%s has %d DELTA_BYTE_ARRAY prefix lengths but %d suffixes".formatted(pageName(), count, suffixes));
+        }
+        suffixOffsets = lengthsToOffsets(suffixLengths, suffixLengths.end(), suffixOffsets);
+        int[] suffixStarts = suffixOffsets;
+        long[] prefixes = delta.values();
+        int[] starts = ensure(decodedOffsets, count + 1);
+        byte[] in = page;
+        byte[] out = reconstructed;
+        int length = 0;
+        int previousStart = 0;
+        int previousLength = 0;
+        starts[0] = 0;
+        for (int i = 0; i < count; i++) {
+            long prefix = prefixes[i];
+            if (prefix < 0 || prefix > previousLength) {
+                throw new IllegalArgumentException("value %d of %s has a prefix of %d bytes, longer than the previous value (%d bytes)".formatted(i, pageName(), prefix, previousLength));
+            }
+            int suffixStart = suffixStarts[i];
+            int suffixLength = suffixStarts[i + 1] - suffixStart;
+            int size = (int) prefix + suffixLength;
+            if (physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY && size != typeLength) {
+                throw new IllegalArgumentException("value %d of %s has %d bytes, not %d".formatted(i, pageName(), size, typeLength));
+            }
+            if (size > out.length - length) {
+                long needed = (long) length + size;
+                if (needed > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("%s holds more than 2 GB of values".formatted(pageName()));
+                }
+                out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * out.length + 1024)));
+            }
+            System.arraycopy(out, previousStart, out, length, (int) prefix);
+            System.arraycopy(in, suffixStart, out, length + (int) prefix, suffixLength);
+            previousStart = length;
+            previousLength = size;
+            length += size;
+            starts[i + 1] = length;
+        }
+        reconstructed = out;
+        decodedBytes = out;
+        decodedOffsets = starts;
+        return count;
+    }
+
+    /**
+     * BYTE_STREAM_SPLIT: byte {@code b} of value {@code i} is at {@code b * count + i}. Gathers the
+     * values into {@link #transposed}, which is then read as PLAIN.
+     */
+    private void transpose(int position)
+    {
+        int width = switch (physical) {
+            case INT32, FLOAT -> 4;
+            case INT64, DOUBLE -> 8;
+            case FIXED_LEN_BYTE_ARRAY -> typeLength;
+            default -> throw new IllegalArgumentException("BYTE_STREAM_SPLIT %s values in %s".formatted(physical, pageName()));
+        };
+        int size = pageEnd - position;
+        if (width <= 0 || size % width != 0) {
+            throw new IllegalArgumentException("%s has %d bytes of BYTE_STREAM_SPLIT values, not a whole number of %d-byte values".formatted(pageName(), size, width));
+        }
+        int count = size / width;
+        if (transposed.length < size) {
+            transposed = new byte[Math.max(size, 2 * transposed.length)];
+            transposedSegment = MemorySegment.ofArray(transposed);
+        }
+        byte[] in = page;
+        byte[] out = transposed;
+        for (int b = 0; b < width; b++) {
+            int from = position + b * count;
+            for (int i = 0; i < count; i++) {
+                out[i * width + b] = in[from + i];
+            }
+        }
+        page = out;
+        pageSegment = transposedSegment;
+        pageEnd = size;
+        plainPosition = 0;
+    }
+
+    private static int[] ensure(int[] array, int size)
+    {
+        return array.length >= size ? array : new int[Math.max(size, 2 * array.length)];
     }
 
     @SuppressWarnings("deprecation") // PLAIN_DICTIONARY

@@ -11,6 +11,7 @@ import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.MessageType;
@@ -25,9 +26,11 @@ import java.util.Map;
 
 /**
  * Not part of the test suite: {@code mvn -o -pl connectors test -Dtest=ParquetDecodeBenchmark -Dglaux.bench=true}.
- * Decode throughput of one thread on a demo-like file (log rows, 6 flat columns, 1M rows, SNAPPY, v1
- * pages, dictionaries where parquet-java keeps them): the vectorized {@link FlatColumnReader} against
- * parquet-column's per-value {@code ColumnReader} path, 20 scans each, best and median rows/s.
+ * Decode throughput of one thread on demo-like files (log rows, 6 flat columns, 1M rows, SNAPPY): v1
+ * pages with dictionaries where parquet-java keeps them, and v2 pages without dictionaries (the DELTA
+ * encodings for integers and strings, BYTE_STREAM_SPLIT for the double); the vectorized
+ * {@link FlatColumnReader} against parquet-column's per-value {@code ColumnReader} path, 20 scans
+ * each, best and median rows/s. {@code -Dglaux.bench.files=v2} measures only the v2 file.
  */
 @EnabledIfSystemProperty(named = "glaux.bench", matches = "true")
 class ParquetDecodeBenchmark
@@ -47,9 +50,26 @@ class ParquetDecodeBenchmark
     void decode()
             throws Exception
     {
-        int rows = 1_000_000;
         Path directory = Files.createTempDirectory("glaux-bench");
-        Path file = ParquetTestFiles.write(directory, SCHEMA, ParquetTestFiles.WriteOptions.defaults().withRowGroupRows(250_000).withPageRows(20_000), writer -> {
+        String files = System.getProperty("glaux.bench.files", "v1,v2");
+        try (TestingS3 s3 = new TestingS3(); ObjectStore store = s3.newStore()) {
+            store.createBucketIfMissing("bench");
+            if (files.contains("v1")) {
+                measureFile("v1, dictionaries", store, directory, ParquetTestFiles.WriteOptions.defaults());
+            }
+            if (files.contains("v2")) {
+                measureFile("v2, delta", store, directory, ParquetTestFiles.WriteOptions.defaults()
+                        .withVersion(ParquetProperties.WriterVersion.PARQUET_2_0).withDictionary(false).withByteStreamSplit(true));
+            }
+        }
+        Files.delete(directory);
+    }
+
+    private static void measureFile(String name, ObjectStore store, Path directory, ParquetTestFiles.WriteOptions options)
+            throws Exception
+    {
+        int rows = 1_000_000;
+        Path file = ParquetTestFiles.write(directory, SCHEMA, options.withRowGroupRows(250_000).withPageRows(20_000), writer -> {
             SimpleGroupFactory factory = new SimpleGroupFactory(SCHEMA);
             for (long id = 0; id < rows; id++) {
                 Group group = factory.newGroup()
@@ -67,26 +87,22 @@ class ParquetDecodeBenchmark
                 }
             }
         });
-        System.out.printf("file: %,d bytes, %,d rows%n", Files.size(file), rows);
-        try (TestingS3 s3 = new TestingS3(); ObjectStore store = s3.newStore()) {
-            store.createBucketIfMissing("bench");
-            Split split = ParquetTestFiles.upload(store, "bench", "bench/logs.parquet", file, Map.of());
-            List<ColumnHandle> all = List.of(
-                    new ColumnHandle("id", Type.BIGINT, REGULAR), new ColumnHandle("host", Type.VARCHAR, REGULAR),
-                    new ColumnHandle("message", Type.VARCHAR, REGULAR), new ColumnHandle("latency", Type.DOUBLE, REGULAR),
-                    new ColumnHandle("ts", Type.TIMESTAMP, REGULAR), new ColumnHandle("status", Type.INTEGER, REGULAR));
-            List<ColumnHandle> numeric = List.of(new ColumnHandle("id", Type.BIGINT, REGULAR), new ColumnHandle("latency", Type.DOUBLE, REGULAR),
-                    new ColumnHandle("ts", Type.TIMESTAMP, REGULAR), new ColumnHandle("status", Type.INTEGER, REGULAR));
-            for (String name : List.of("all columns", "numeric columns")) {
-                List<ColumnHandle> columns = name.equals("all columns") ? all : numeric;
-                for (boolean vectorized : List.of(false, true)) {
-                    measure(name + (vectorized ? ", vectorized" : ", ColumnReader"), store, split, columns,
-                            ParquetReaderOptions.defaults().withPrefetch(false).withVectorized(vectorized));
-                }
+        System.out.printf("%s file: %,d bytes, %,d rows%n", name, Files.size(file), rows);
+        Split split = ParquetTestFiles.upload(store, "bench", "bench/" + file.getFileName(), file, Map.of());
+        List<ColumnHandle> all = List.of(
+                new ColumnHandle("id", Type.BIGINT, REGULAR), new ColumnHandle("host", Type.VARCHAR, REGULAR),
+                new ColumnHandle("message", Type.VARCHAR, REGULAR), new ColumnHandle("latency", Type.DOUBLE, REGULAR),
+                new ColumnHandle("ts", Type.TIMESTAMP, REGULAR), new ColumnHandle("status", Type.INTEGER, REGULAR));
+        List<ColumnHandle> numeric = List.of(new ColumnHandle("id", Type.BIGINT, REGULAR), new ColumnHandle("latency", Type.DOUBLE, REGULAR),
+                new ColumnHandle("ts", Type.TIMESTAMP, REGULAR), new ColumnHandle("status", Type.INTEGER, REGULAR));
+        for (String columnsName : List.of("all columns", "numeric columns")) {
+            List<ColumnHandle> columns = columnsName.equals("all columns") ? all : numeric;
+            for (boolean vectorized : List.of(false, true)) {
+                measure(name + ", " + columnsName + (vectorized ? ", vectorized" : ", ColumnReader"), store, split, columns,
+                        ParquetReaderOptions.defaults().withPrefetch(false).withVectorized(vectorized));
             }
         }
         Files.delete(file);
-        Files.delete(directory);
     }
 
     private static void measure(String name, ObjectStore store, Split split, List<ColumnHandle> columns, ParquetReaderOptions options)
@@ -106,6 +122,6 @@ class ParquetDecodeBenchmark
             rates[scan] = rows / ((System.nanoTime() - start) / 1e9);
         }
         java.util.Arrays.sort(rates);
-        System.out.printf("%-32s best %,12.0f rows/s, median %,12.0f rows/s%n", name, rates[scans - 1], rates[scans / 2]);
+        System.out.printf("%-52s best %,12.0f rows/s, median %,12.0f rows/s%n", name, rates[scans - 1], rates[scans / 2]);
     }
 }

@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * {@link FlatColumnReader} against parquet-column's {@code ColumnReader} path on the same files
  * (differential): every conversion it handles, data pages v1 and v2, dictionary pages followed by
  * plain pages once the dictionary grew too big, pages all NULL, never NULL and mixed, required and
- * optional columns, batches not aligned with pages.
+ * optional columns, batches not aligned with pages; the DELTA encodings and BYTE_STREAM_SPLIT of v2
+ * files written by parquet-java and by DuckDB.
  */
 class ParquetFlatColumnReaderTest
         extends ParquetTestBase
@@ -119,6 +120,12 @@ class ParquetFlatColumnReaderTest
             assertThat(column(file, "s").getEncodings()).contains(Encoding.PLAIN, Encoding.valueOf("PLAIN_DICTIONARY"));
             assertThat(column(file, "i64").getEncodings()).contains(Encoding.PLAIN, Encoding.valueOf("PLAIN_DICTIONARY"));
         }
+        if (!v1) {
+            // parquet-java's v2 pages: DELTA_BINARY_PACKED integers, DELTA_BYTE_ARRAY binary (after the dictionary, if any, grew too big)
+            assertThat(column(file, "i64").getEncodings()).contains(Encoding.DELTA_BINARY_PACKED);
+            assertThat(column(file, "s").getEncodings()).contains(Encoding.DELTA_BYTE_ARRAY);
+            assertThat(column(file, "fixed").getEncodings()).contains(dictionary ? Encoding.RLE_DICTIONARY : Encoding.DELTA_BYTE_ARRAY);
+        }
         Split split = upload("flat/" + version + "-" + dictionary + ".parquet", file);
         List<List<Object>> expected = read(split, ParquetReaderOptions.defaults().withVectorized(false), COLUMNS).rows();
         assertThat(expected).hasSize(ROWS);
@@ -128,13 +135,7 @@ class ParquetFlatColumnReaderTest
                 continue;
             }
             Result vectorized = read(split, ParquetReaderOptions.defaults().withBatchSize(batchSize), COLUMNS);
-            if (v1) {
-                assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isEqualTo(COLUMNS.size() * rowGroups);
-            }
-            else {
-                // parquet-java's v2 pages use the DELTA encodings for integers and binary (not vectorized), except dictionary pages
-                assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isGreaterThanOrEqualTo(4 * rowGroups);
-            }
+            assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isEqualTo(COLUMNS.size() * rowGroups);
             assertThat(vectorized.rows()).as("batch size %d", batchSize).isEqualTo(expected);
         }
     }
@@ -153,6 +154,168 @@ class ParquetFlatColumnReaderTest
         assertThat(row1234.get(3)).isEqualTo(1234.0 * 1_000_000_007L);
         assertThat(rows.get(1235).get(3)).isEqualTo(new java.math.BigDecimal(Long.toUnsignedString(-1235L)).doubleValue());
         assertThat(row1234.get(5)).isEqualTo("block-1234");
+    }
+
+    private static final MessageType DELTA_SCHEMA = MessageTypeParser.parseMessageType("""
+            message delta {
+              required int64 id;
+              optional int64 big;
+              optional int32 small;
+              optional int64 steady;
+              optional binary s (STRING);
+              optional binary raw;
+              optional fixed_len_byte_array(5) fixed;
+              optional float f;
+              optional double d;
+              optional int32 dec (DECIMAL(9,2));
+              optional int64 ts (TIMESTAMP(MILLIS,true));
+            }
+            """);
+
+    private static final List<ColumnHandle> DELTA_COLUMNS = columns("id bigint", "big bigint", "small integer", "steady bigint", "s varchar",
+            "raw varbinary", "fixed varbinary", "f real", "d double", "dec decimal(9,2)", "ts timestamp(3)");
+
+    /**
+     * parquet-java's v2 pages without dictionaries: DELTA_BINARY_PACKED (64-bit wide miniblocks from
+     * extreme values, constant runs of width 0), DELTA_BYTE_ARRAY (empty, long and prefix-sharing
+     * strings, random bytes, fixed-length values), BYTE_STREAM_SPLIT floats and doubles; pages of 1,000
+     * rows, so miniblocks of 32 values straddle batches of every size tried.
+     */
+    @ParameterizedTest
+    @MethodSource("booleans")
+    void deltaEncodingsFromParquetJava(boolean byteStreamSplit)
+    {
+        int rows = 10_000;
+        Path file = ParquetTestFiles.write(directory, DELTA_SCHEMA, ParquetTestFiles.WriteOptions.defaults()
+                .withVersion(WriterVersion.PARQUET_2_0).withDictionary(false).withByteStreamSplit(byteStreamSplit)
+                .withRowGroupRows(4_000).withPageRows(1_000), writer -> {
+                    for (long id = 0; id < rows; id++) {
+                        writer.write(deltaRow(id));
+                    }
+                });
+        assertThat(column(file, "big").getEncodings()).contains(Encoding.DELTA_BINARY_PACKED);
+        assertThat(column(file, "s").getEncodings()).contains(Encoding.DELTA_BYTE_ARRAY);
+        assertThat(column(file, "fixed").getEncodings()).contains(Encoding.DELTA_BYTE_ARRAY);
+        assertThat(column(file, "d").getEncodings()).contains(byteStreamSplit ? Encoding.BYTE_STREAM_SPLIT : Encoding.PLAIN);
+        int rowGroups = ParquetTestFiles.footer(file).getBlocks().size();
+        Split split = upload("flat/delta-" + byteStreamSplit + ".parquet", file);
+        List<List<Object>> expected = read(split, ParquetReaderOptions.defaults().withVectorized(false), DELTA_COLUMNS).rows();
+        assertThat(expected).hasSize(rows);
+        assertThat(expected.get(0).subList(0, 4)).containsExactly(0L, Long.MIN_VALUE, (long) Integer.MIN_VALUE, 42L);
+        assertThat(expected.get(1).subList(0, 5)).containsExactly(1L, Long.MAX_VALUE, (long) Integer.MAX_VALUE, 42L, "");
+        assertThat(expected.get(2).get(4)).isEqualTo("x".repeat(10_002));
+        for (int batchSize : List.of(1, 100, 1_000, 8_192)) {
+            if (batchSize == 1 && byteStreamSplit) {
+                continue;
+            }
+            Result vectorized = read(split, ParquetReaderOptions.defaults().withBatchSize(batchSize), DELTA_COLUMNS);
+            assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isEqualTo(DELTA_COLUMNS.size() * rowGroups);
+            assertThat(vectorized.rows()).as("batch size %d", batchSize).isEqualTo(expected);
+        }
+    }
+
+    static Stream<Boolean> booleans()
+    {
+        return Stream.of(false, true);
+    }
+
+    private static Group deltaRow(long id)
+    {
+        java.util.Random random = new java.util.Random(id);
+        Group group = new SimpleGroupFactory(DELTA_SCHEMA).newGroup().append("id", id);
+        switch ((int) (id % 4)) {
+            case 0 -> group.append("big", Long.MIN_VALUE);
+            case 1 -> group.append("big", Long.MAX_VALUE);
+            case 2 -> group.append("big", random.nextLong());
+            default -> {
+                if (id % 8 != 3) {
+                    group.append("big", -id);
+                }
+            }
+        }
+        if (id % 5 != 4) {
+            group.append("small", switch ((int) (id % 3)) {
+                case 0 -> Integer.MIN_VALUE;
+                case 1 -> Integer.MAX_VALUE;
+                default -> random.nextInt();
+            });
+        }
+        if (id % 97 != 50) {
+            group.append("steady", id < 3_000 ? 42 : id * 3);
+        }
+        switch ((int) (id % 11)) {
+            case 0 -> { }
+            case 1 -> group.append("s", "");
+            case 2 -> group.append("s", "x".repeat(10_000 + (int) (id % 7)));
+            default -> group.append("s", "prefix/shared/" + id / 3 + "/" + id);
+        }
+        if (id % 13 != 0) {
+            byte[] raw = new byte[(int) (id % 20)];
+            random.nextBytes(raw);
+            group.append("raw", Binary.fromConstantByteArray(raw));
+            byte[] fixed = new byte[5];
+            random.nextBytes(fixed);
+            group.append("fixed", Binary.fromConstantByteArray(fixed));
+        }
+        if (id % 6 != 0) {
+            group.append("f", switch ((int) (id % 4)) {
+                case 0 -> Float.MAX_VALUE;
+                case 1 -> -0.0f;
+                default -> random.nextFloat() * 1e6f - 5e5f;
+            });
+            group.append("d", id % 4 == 0 ? Double.MIN_VALUE : random.nextGaussian() * 1e12);
+            group.append("dec", random.nextInt(-999_999_999, 1_000_000_000));
+            group.append("ts", random.nextLong(-1_000_000_000_000_000L, 1_000_000_000_000_000L) / 1000);
+        }
+        return group;
+    }
+
+    /**
+     * DuckDB's v2 files: DELTA_BINARY_PACKED integers, dates, timestamps and decimals,
+     * DELTA_LENGTH_BYTE_ARRAY strings, BYTE_STREAM_SPLIT floats and doubles (where its dictionaries do
+     * not pay off), against the {@code ColumnReader} path and DuckDB reading the same file.
+     */
+    @Test
+    void deltaEncodingsFromDuckDb()
+    {
+        Path file = newFile("flat-duckdb-v2.parquet");
+        duckdb.copy("""
+                SELECT i AS id,
+                  CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN -2147483648 WHEN i % 5 = 2 THEN 2147483647 ELSE (i * 7919 % 100003)::INTEGER END AS i32,
+                  CASE WHEN i % 7 = 0 THEN NULL WHEN i % 7 = 1 THEN -9223372036854775808 WHEN i % 7 = 2 THEN 9223372036854775807
+                    ELSE i * 1000000007 - 3000000000 END AS big,
+                  CASE WHEN i % 11 = 0 THEN NULL WHEN i % 11 = 1 THEN '' WHEN i % 11 = 2 THEN repeat('x', 5000 + i % 13)
+                    ELSE 'prefix/' || (i // 3) || '/' || i END AS s,
+                  CASE WHEN i % 6 = 0 THEN NULL ELSE i / 7.0 END AS d,
+                  (i * 31 % 100000 / 3.0)::FLOAT AS f,
+                  TIMESTAMP '2024-01-01' + to_seconds(i * 37) AS ts,
+                  DATE '2020-01-01' + (i * 13 % 30000)::INTEGER AS dt,
+                  (i * 12.345)::DECIMAL(18,3) AS dec
+                FROM range(0, 30000) t(i)
+                """, file, "PARQUET_VERSION v2, ROW_GROUP_SIZE 10000");
+        Set<Encoding> encodings = new HashSet<>();
+        int rowGroups = ParquetTestFiles.footer(file).getBlocks().size();
+        for (var block : ParquetTestFiles.footer(file).getBlocks()) {
+            for (ColumnChunkMetaData chunk : block.getColumns()) {
+                encodings.addAll(chunk.getEncodings());
+            }
+        }
+        assertThat(encodings).contains(Encoding.DELTA_BINARY_PACKED, Encoding.DELTA_LENGTH_BYTE_ARRAY, Encoding.BYTE_STREAM_SPLIT);
+        List<ColumnHandle> columns = columns("id bigint", "i32 integer", "big bigint", "s varchar", "d double", "f real", "ts timestamp(6)", "dt date", "dec decimal(18,3)");
+        Split split = upload("flat/duckdb-v2.parquet", file);
+        List<List<Object>> expected = read(split, ParquetReaderOptions.defaults().withVectorized(false), columns).rows();
+        List<List<Object>> oracle = new ArrayList<>();
+        for (List<Object> row : duckdb.query("SELECT id, i32, big, s, d, f, epoch_us(ts), dt, dec FROM read_parquet('%s')".formatted(file))) {
+            List<Object> canonical = new ArrayList<>(row);
+            canonical.set(6, CanonicalValues.micros((Long) row.get(6)));
+            oracle.add(canonical);
+        }
+        assertThat(expected).isEqualTo(oracle);
+        for (int batchSize : List.of(100, 1_000, 8_192)) {
+            Result vectorized = read(split, ParquetReaderOptions.defaults().withBatchSize(batchSize), columns);
+            assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isEqualTo(columns.size() * rowGroups);
+            assertThat(vectorized.rows()).as("batch size %d", batchSize).isEqualTo(expected);
+        }
     }
 
     @Test
