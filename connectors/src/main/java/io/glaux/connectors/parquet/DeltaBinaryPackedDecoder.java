@@ -3,14 +3,13 @@ package io.glaux.connectors.parquet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Decodes a whole DELTA_BINARY_PACKED stream (INT32 and INT64 values; the lengths of
  * DELTA_LENGTH_BYTE_ARRAY and the prefix lengths of DELTA_BYTE_ARRAY) into a {@code long[]}: the
  * header ({@code <block size> <miniblocks per block> <value count> <first value>}), then blocks of
- * {@code <min delta> <one bit width per miniblock> <miniblocks>}, each miniblock's deltas unpacked in
- * one loop and prefix-summed in a second. Arithmetic wraps in 64 bits, so INT32 values are the low 32
+ * {@code <min delta> <one bit width per miniblock> <miniblocks>}, each miniblock's deltas unpacked and
+ * prefix-summed in one loop, eight values (one group of {@code width} bytes) at a time. Arithmetic wraps in 64 bits, so INT32 values are the low 32
  * bits of the results (as a 32-bit writer's wrapping deltas require). Not thread-safe; reusable.
  */
 final class DeltaBinaryPackedDecoder
@@ -74,12 +73,7 @@ final class DeltaBinaryPackedDecoder
                     throw new IllegalArgumentException("DELTA_BINARY_PACKED miniblock of %d values of %d bits past the end of the data at offset %d"
                             .formatted(wanted, width, position));
                 }
-                unpack(bytes, position, limit, width, out, done, wanted);
-                long previous = out[done - 1];
-                for (int i = done; i < done + wanted; i++) {
-                    previous += minDelta + out[i];
-                    out[i] = previous;
-                }
+                unpackAndSum(bytes, position, limit, width, minDelta, out, done, wanted);
                 position = (int) Math.min(limit, position + (long) perMiniblock * width / 8);
                 done += wanted;
             }
@@ -107,30 +101,39 @@ final class DeltaBinaryPackedDecoder
         return end;
     }
 
-    /** Unpacks {@code count} values of {@code width} bits (least significant bit first) from {@code in[offset...]} to {@code out[to...]}. */
-    private static void unpack(byte[] in, int offset, int limit, int width, long[] out, int to, int count)
+    /**
+     * Unpacks {@code count} deltas of {@code width} bits (least significant bit first) from
+     * {@code in[offset...]} and stores the running sums {@code out[to + i] = out[to + i - 1] + minDelta + delta}.
+     */
+    private static void unpackAndSum(byte[] in, int offset, int limit, int width, long minDelta, long[] out, int to, int count)
     {
+        long previous = out[to - 1];
         if (width == 0) {
-            Arrays.fill(out, to, to + count, 0L);
+            for (int i = 0; i < count; i++) {
+                previous += minDelta;
+                out[to + i] = previous;
+            }
             return;
         }
         long mask = width == 64 ? -1L : (1L << width) - 1;
-        // fast while a whole 9-byte window is in the data; the tail byte by byte
-        long bit = 8L * offset;
+        // groups of 8 values take exactly width bytes; whole groups while every value's 9-byte window is in the data
         int i = 0;
-        for (; i < count; i++) {
-            int index = (int) (bit >>> 3);
-            if (index + 9 > limit) {
-                break;
+        int group = offset;
+        for (; i + 8 <= count && group + width + 8 <= limit; i += 8, group += width) {
+            for (int j = 0; j < 8; j++) {
+                int bit = j * width;
+                int index = group + (bit >>> 3);
+                int shift = bit & 7;
+                long value = (long) LONG_AT.get(in, index) >>> shift;
+                if (shift + width > 64) {
+                    value |= (long) (in[index + 8] & 0xFF) << (64 - shift);
+                }
+                previous += minDelta + (value & mask);
+                out[to + i + j] = previous;
             }
-            int shift = (int) (bit & 7);
-            long value = (long) LONG_AT.get(in, index) >>> shift;
-            if (shift + width > 64) {
-                value |= (long) (in[index + 8] & 0xFF) << (64 - shift);
-            }
-            out[to + i] = value & mask;
-            bit += width;
         }
+        // the rest byte by byte (bits past the data read as 0)
+        long bit = 8L * group;
         for (; i < count; i++) {
             long value = 0;
             for (int b = 0; b < width; b++) {
@@ -140,7 +143,8 @@ final class DeltaBinaryPackedDecoder
                     value |= 1L << b;
                 }
             }
-            out[to + i] = value;
+            previous += minDelta + value;
+            out[to + i] = previous;
             bit += width;
         }
     }
