@@ -18,6 +18,7 @@ import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
@@ -32,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -45,10 +47,14 @@ import java.util.Set;
  * binary), converted with one loop per conversion, and spread out over the NULL rows in place. The
  * batch is staged in Java arrays and copied into the Arrow buffers with one bulk copy per buffer.
  *
- * <p>Handles PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY and (booleans) RLE values, RLE definition levels,
- * (and BIT_PACKED v1) definition levels, data pages v1 and v2 (already decompressed by the {@link PageReader}). {@link #supports} says whether
- * a chunk can be read this way; anything else (DELTA_*, BYTE_STREAM_SPLIT, rare
- * conversions, row selections) stays on the {@code ColumnReader} path. Not thread-safe.
+ * <p>Handles PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY and (booleans) RLE values; DELTA_BINARY_PACKED,
+ * DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY values, decoded a whole page at a time when the page is
+ * read (miniblocks unpacked and prefix-summed into a {@code long[]}; binary values back to back in one
+ * byte array plus offsets); BYTE_STREAM_SPLIT values, transposed into PLAIN order when the page is
+ * read; RLE (and BIT_PACKED v1) definition levels; data pages v1 and v2 (already decompressed by the
+ * {@link PageReader}); a row selection (from the column index), skipping the unselected rows of the
+ * pages it is given. {@link #supports} says whether a chunk can be read this way; anything else (rare
+ * conversions, unknown encodings) stays on the {@code ColumnReader} path. Not thread-safe.
  */
 final class FlatColumnReader
 {
@@ -81,6 +87,12 @@ final class FlatColumnReader
     private final boolean identity;
     private final PageReader pageReader;
     private final String where;
+    /** the rows to read (row group indexes, ranges {@code [from, to)}), or null for all of them */
+    private final long[] selectedFrom;
+    private final long[] selectedTo;
+    private int selectedRange;
+    /** the row group index of the current page's next row (when rows are selected) */
+    private long pageRow;
 
     // the dictionary, decoded once
     private boolean hasDictionary;
@@ -135,8 +147,21 @@ final class FlatColumnReader
     private int outDataLength;
     private byte[] bits = new byte[0];
 
-    private FlatColumnReader(ColumnDecoder decoder, PageReader pageReader, String where)
+    private FlatColumnReader(ColumnDecoder decoder, PageReader pageReader, RowRanges rows, String where)
     {
+        if (rows == null) {
+            selectedFrom = null;
+            selectedTo = null;
+        }
+        else {
+            List<RowRanges.Range> ranges = rows.getRanges();
+            selectedFrom = new long[ranges.size()];
+            selectedTo = new long[ranges.size()];
+            for (int i = 0; i < ranges.size(); i++) {
+                selectedFrom[i] = ranges.get(i).from;
+                selectedTo[i] = ranges.get(i).to + 1;
+            }
+        }
         this.decoder = requireNonNull(decoder, "decoder is null");
         this.pageReader = requireNonNull(pageReader, "pageReader is null");
         this.where = requireNonNull(where, "where is null");
@@ -181,11 +206,13 @@ final class FlatColumnReader
     /**
      * Reads the pages of one column chunk; reads its dictionary page now.
      *
+     * @param rows the rows to read (the pages holding them, with their first row indexes, are what
+     *     {@code pageReader} returns), or null for all rows
      * @param where names the chunk in messages (row group, offset)
      */
-    static FlatColumnReader create(ColumnDecoder decoder, PageReader pageReader, String where)
+    static FlatColumnReader create(ColumnDecoder decoder, PageReader pageReader, RowRanges rows, String where)
     {
-        FlatColumnReader reader = new FlatColumnReader(decoder, pageReader, where);
+        FlatColumnReader reader = new FlatColumnReader(decoder, pageReader, rows, where);
         reader.readDictionary();
         return reader;
     }
@@ -221,8 +248,26 @@ final class FlatColumnReader
         while (done < rows) {
             if (pageRemaining == 0) {
                 readPage();
+                continue;
             }
             int n = Math.min(pageRemaining, rows - done);
+            if (selectedFrom != null) {
+                while (selectedRange < selectedFrom.length && selectedTo[selectedRange] <= pageRow) {
+                    selectedRange++;
+                }
+                if (selectedRange == selectedFrom.length) {
+                    throw new IllegalArgumentException("%s: more rows read than selected".formatted(pageName()));
+                }
+                if (pageRow < selectedFrom[selectedRange]) {
+                    int skipped = (int) Math.min(pageRemaining, selectedFrom[selectedRange] - pageRow);
+                    skip(skipped);
+                    pageRemaining -= skipped;
+                    pageRow += skipped;
+                    continue;
+                }
+                n = (int) Math.min(n, selectedTo[selectedRange] - pageRow);
+                pageRow += n;
+            }
             int k = required ? n : levels.readDefined(defined, done, n, 1);
             if (output == Output.VARIABLE) {
                 readBinary(done, n, k);
@@ -235,6 +280,48 @@ final class FlatColumnReader
             nonNull += k;
         }
         write(vector, rows, nonNull == rows);
+    }
+
+    /** Skips the next {@code n} rows of the current page. */
+    private void skip(int n)
+    {
+        int k = required ? n : levels.skipDefined(n, 1);
+        if (k == 0) {
+            return;
+        }
+        if (dictionaryEncoded || rleBooleans) {
+            ids.skip(k);
+        }
+        else if (decoded) {
+            takeDecoded(k);
+        }
+        else if (physical == PrimitiveTypeName.BOOLEAN) {
+            plainBit += k;
+        }
+        else if (physical == PrimitiveTypeName.BINARY) {
+            int position = plainPosition;
+            for (int i = 0; i < k; i++) {
+                if (position + 4 > pageEnd) {
+                    throw pastEnd(position);
+                }
+                int size = (int) INT_AT.get(page, position);
+                if (size < 0 || size > pageEnd - position - 4) {
+                    throw pastEnd(position);
+                }
+                position += 4 + size;
+            }
+            plainPosition = position;
+        }
+        else {
+            int width = switch (physical) {
+                case INT32, FLOAT -> 4;
+                case INT64, DOUBLE -> 8;
+                case INT96 -> 12;
+                default -> typeLength;
+            };
+            checkPlain((long) width * k);
+            plainPosition += width * k;
+        }
     }
 
     private void prepare(int rows)
@@ -852,6 +939,10 @@ final class FlatColumnReader
             throw new IllegalArgumentException("the column chunk %s has fewer values than its row group has rows".formatted(where));
         }
         pageNumber++;
+        if (selectedFrom != null) {
+            pageRow = next.getFirstRowIndex()
+                    .orElseThrow(() -> new IllegalArgumentException("%s has no first row index (offset index)".formatted(pageName())));
+        }
         int valueCount = next.getValueCount();
         if (valueCount < 0) {
             throw new IllegalArgumentException("%s has %d values".formatted(pageName(), valueCount));
@@ -1058,7 +1149,9 @@ final class FlatColumnReader
                 }
                 out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * out.length + 1024)));
             }
-            System.arraycopy(out, previousStart, out, length, (int) prefix);
+            if (prefix > 0) {
+                System.arraycopy(out, previousStart, out, length, (int) prefix);
+            }
             System.arraycopy(in, suffixStart, out, length + (int) prefix, suffixLength);
             previousStart = length;
             previousLength = size;

@@ -510,10 +510,9 @@ public final class ParquetPageSource
                 if (sources[i] == Source.FILE) {
                     ColumnDescriptor descriptor = decoders[i].descriptor();
                     try {
-                        // a row selection (column index) is honoured by parquet-java's synchronizing reader only
                         ColumnChunkMetaData chunk = chunk(metadata, descriptor);
-                        if (options.vectorized() && loaded.rows() == null && FlatColumnReader.supports(decoders[i], chunk)) {
-                            flatReaders[i] = FlatColumnReader.create(decoders[i], pages.getPageReader(descriptor),
+                        if (options.vectorized() && FlatColumnReader.supports(decoders[i], chunk)) {
+                            flatReaders[i] = FlatColumnReader.create(decoders[i], pages.getPageReader(descriptor), loaded.rows(),
                                     "column '%s' in row group %d (column chunk at offset %d)".formatted(String.join(".", descriptor.getPath()), block, chunk.getStartingPos()));
                             vectorizedChunks++;
                         }

@@ -105,6 +105,52 @@ final class RleBitPackedDecoder
         return ones;
     }
 
+    /** Skips {@code count} levels; returns how many equal {@code maxLevel}. */
+    int skipDefined(int count, int maxLevel)
+    {
+        int ones = 0;
+        int done = 0;
+        while (done < count) {
+            if (runRemaining == 0) {
+                nextRun();
+            }
+            int n = Math.min(runRemaining, count - done);
+            if (packed) {
+                int[] values = unpacked;
+                int from = unpackedIndex;
+                for (int i = 0; i < n; i++) {
+                    if (values[from + i] == maxLevel) {
+                        ones++;
+                    }
+                }
+                unpackedIndex += n;
+            }
+            else if (rleValue == maxLevel) {
+                ones += n;
+            }
+            runRemaining -= n;
+            done += n;
+        }
+        return ones;
+    }
+
+    /** Skips {@code count} values. */
+    void skip(int count)
+    {
+        int done = 0;
+        while (done < count) {
+            if (runRemaining == 0) {
+                nextRun();
+            }
+            int n = Math.min(runRemaining, count - done);
+            if (packed) {
+                unpackedIndex += n;
+            }
+            runRemaining -= n;
+            done += n;
+        }
+    }
+
     /** Reads {@code count} values into {@code values[offset...]}. */
     void readInts(int[] values, int offset, int count)
     {

@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * (differential): every conversion it handles, data pages v1 and v2, dictionary pages followed by
  * plain pages once the dictionary grew too big, pages all NULL, never NULL and mixed, required and
  * optional columns, batches not aligned with pages; the DELTA encodings and BYTE_STREAM_SPLIT of v2
- * files written by parquet-java and by DuckDB.
+ * files written by parquet-java and by DuckDB; row selections from the column index.
  */
 class ParquetFlatColumnReaderTest
         extends ParquetTestBase
@@ -318,6 +318,49 @@ class ParquetFlatColumnReaderTest
         }
     }
 
+    /**
+     * Pages skipped by the column index: the vectorized reader is given the selected rows and the pages
+     * holding them, skips the rows of those pages outside the selection (PLAIN, dictionary and DELTA
+     * values, with and without NULLs) and reads the same rows as parquet-java's synchronizing reader.
+     */
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void rowSelectionFromColumnIndex(WriterVersion version, boolean dictionary)
+    {
+        // pages of at most 300 rows and 256 bytes: each column's pages hold a different number of rows
+        Path file = write("flat-selected-" + version + "-" + dictionary + ".parquet", version, dictionary, 300, 256, id -> row(id, false));
+        int rowGroups = ParquetTestFiles.footer(file).getBlocks().size();
+        assertThat(pageStarts(file, "id")).isNotEqualTo(pageStarts(file, "s")).isNotEqualTo(pageStarts(file, "d"));
+        Split split = upload("flat/selected-" + version + "-" + dictionary + ".parquet", file);
+        // the selection (whole pages of id) starts and ends inside the other columns' pages
+        TupleDomain ids = domain("id", new io.glaux.connectors.predicate.Domain(List.of(
+                new io.glaux.connectors.predicate.Range(250L, true, 420L, true),
+                new io.glaux.connectors.predicate.Range(1_000L, true, 1_001L, true),
+                new io.glaux.connectors.predicate.Range(2_150L, true, 2_900L, false),
+                new io.glaux.connectors.predicate.Range(4_990L, true, 6_000L, true)), false));
+        ParquetPageSourceFactory perValue = new ParquetPageSourceFactory(store, ParquetReaderOptions.defaults().withVectorized(false));
+        Scan expected = scan(perValue, split, COLUMNS, ids);
+        assertThat(expected.pagesSkipped()).isPositive();
+        for (int batchSize : List.of(7, 1_000)) {
+            ParquetReaderOptions options = ParquetReaderOptions.defaults().withBatchSize(batchSize);
+            try (ParquetPageSource source = new ParquetPageSourceFactory(store, options).create(split, COLUMNS, ids, allocator)) {
+                List<List<Object>> rows = new ArrayList<>();
+                while (true) {
+                    try (VectorSchemaRoot root = source.nextBatch()) {
+                        if (root == null) {
+                            break;
+                        }
+                        rows.addAll(CanonicalValues.rows(root));
+                    }
+                }
+                assertThat(rows).as("batch size %d", batchSize).isEqualTo(expected.rows());
+                assertThat(source.pagesSkipped()).isEqualTo(expected.pagesSkipped());
+                assertThat(source.vectorizedChunks()).isEqualTo(COLUMNS.size() * source.rowGroupsRead()).isPositive();
+                assertThat(source.rowGroupsRead()).isLessThanOrEqualTo(rowGroups);
+            }
+        }
+    }
+
     @Test
     void requiredColumnsOnlyAndNarrowingErrors()
     {
@@ -412,6 +455,11 @@ class ParquetFlatColumnReaderTest
 
     private Path write(String name, WriterVersion version, boolean dictionary, LongFunction<Group> rows)
     {
+        return write(name, version, dictionary, 300, 1024 * 1024, rows);
+    }
+
+    private Path write(String name, WriterVersion version, boolean dictionary, int pageRows, int pageBytes, LongFunction<Group> rows)
+    {
         Path file = newFile(name);
         try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
                 .withConf(new PlainParquetConfiguration())
@@ -419,7 +467,9 @@ class ParquetFlatColumnReaderTest
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriterVersion(version)
                 .withRowGroupRowCountLimit(2_200)
-                .withPageRowCountLimit(300)
+                .withPageRowCountLimit(pageRows)
+                .withPageSize(pageBytes)
+                .withMinRowCountForPageSizeCheck(1)
                 .withDictionaryEncoding(dictionary)
                 .withDictionaryPageSize(2_048)
                 .build()) {
@@ -443,6 +493,22 @@ class ParquetFlatColumnReaderTest
             }
         }
         throw new IllegalArgumentException(name + " not in " + seen);
+    }
+
+    /** The first row index of each page of the first row group's chunk of {@code name}. */
+    private static List<Long> pageStarts(Path file, String name)
+    {
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file))) {
+            org.apache.parquet.internal.column.columnindex.OffsetIndex index = reader.readOffsetIndex(column(file, name));
+            List<Long> starts = new ArrayList<>();
+            for (int page = 0; page < index.getPageCount(); page++) {
+                starts.add(index.getFirstRowIndex(page));
+            }
+            return starts;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private record Result(List<List<Object>> rows, int vectorizedChunks) {}
