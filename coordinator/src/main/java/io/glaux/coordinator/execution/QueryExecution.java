@@ -46,6 +46,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -221,9 +223,11 @@ public final class QueryExecution
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
         private final List<RemoteTaskStream> streams = new CopyOnWriteArrayList<>();
         private final List<Thread> threads = new ArrayList<>();
-        private final BlockingQueue<Split> splits = new ArrayBlockingQueue<>(SPLIT_QUEUE_SIZE);
+        /** Listed splits, then {@link #END} once the listing is over (it stays there for every slot to see). */
+        private final BlockingQueue<Object> splits = new LinkedBlockingQueue<>();
+        /** Bounds the splits listed ahead of the tasks. */
+        private final Semaphore queueRoom = new Semaphore(SPLIT_QUEUE_SIZE);
         private final AtomicInteger taskIds = new AtomicInteger();
-        private volatile boolean listingDone;
         /** Splits listed; written by the listing thread only, read after it is done. */
         private volatile int listed;
         private int slots;
@@ -290,11 +294,12 @@ public final class QueryExecution
             try {
                 while (!closed && failure.get() == null && listing.hasNext()) {
                     Split split = listing.next();
-                    while (!splits.offer(split, 100, TimeUnit.MILLISECONDS)) {
+                    while (!queueRoom.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                         if (closed || failure.get() != null) {
                             return;
                         }
                     }
+                    splits.add(split);
                     listed++;
                     query.stats().totalSplits.incrementAndGet();
                 }
@@ -307,7 +312,8 @@ public final class QueryExecution
                 fail(Query.toGlauxException(e));
             }
             finally {
-                listingDone = true;
+                // wakes the slots waiting for a split at once
+                splits.add(END);
             }
         }
 
@@ -320,27 +326,31 @@ public final class QueryExecution
         private Task nextTask()
         {
             try {
-                Split first = null;
+                Object first = null;
                 while (first == null) {
                     if (closed || failure.get() != null) {
                         return null;
                     }
-                    // read before polling: when the listing had ended and the queue is empty, it stays empty
-                    boolean done = listingDone;
                     first = splits.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null && done) {
-                        return null;
-                    }
+                }
+                if (first == END) {
+                    splits.add(END);
+                    return null;
                 }
                 List<Split> batch = new ArrayList<>();
-                batch.add(first);
-                long bytes = first.length();
+                batch.add((Split) first);
+                long bytes = ((Split) first).length();
                 int target = Math.clamp(ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT), 1, MAX_SPLITS_PER_TASK);
-                Split next;
+                Object next;
                 while (batch.size() < target && bytes < TARGET_TASK_BYTES && (next = splits.poll()) != null) {
-                    batch.add(next);
-                    bytes += next.length();
+                    if (next == END) {
+                        splits.add(END);
+                        break;
+                    }
+                    batch.add((Split) next);
+                    bytes += ((Split) next).length();
                 }
+                queueRoom.release(batch.size());
                 return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch);
             }
             catch (InterruptedException e) {
