@@ -29,6 +29,20 @@ public final class ConstantVectors
 {
     private ConstantVectors() {}
 
+    /**
+     * Allocates {@code target} for {@code rowCount} rows copied from {@code source} (a column a scan
+     * reads twice, decoded once) and sets its value count.
+     */
+    public static void copy(FieldVector source, FieldVector target, int rowCount)
+    {
+        target.setInitialCapacity(rowCount);
+        target.allocateNew();
+        for (int row = 0; row < rowCount; row++) {
+            target.copyFromSafe(row, row, source);
+        }
+        target.setValueCount(rowCount);
+    }
+
     /** Allocates {@code vector} for {@code rowCount} rows, all {@code value}, and sets its value count. */
     public static void fill(FieldVector vector, Type type, Object value, int rowCount)
     {
