@@ -19,10 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,8 +29,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,7 +64,7 @@ class TestExternalMetastore
     void coordinatorUsesAMetastoreProcess()
             throws Exception
     {
-        int port = freePort();
+        int port = LauncherProcesses.freePort();
         String uri = "thrift://127.0.0.1:" + port;
         startMetastore(port);
         Map<String, String> properties = Map.of(HiveCatalogConfig.METASTORE_URI, uri, HiveCatalogConfig.CACHE_TTL, "0");
@@ -140,38 +134,15 @@ class TestExternalMetastore
     private void startMetastore(int port)
             throws Exception
     {
-        metastore = new ProcessBuilder(command("metastore", "--data-dir", dataDir.resolve("metastore").toString(), "--port", String.valueOf(port)))
-                .redirectErrorStream(true)
-                .start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Process process = metastore;
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            }
-            catch (IOException ignored) {
-                // process ended
-            }
-        });
-        List<String> output = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                output.add(line);
-                if (line.contains("Serving until Ctrl-C")) {
-                    assertThat(String.join("\n", output)).contains("metastore listening on thrift://127.0.0.1:" + port);
-                    return;
-                }
-            }
-            else if (!metastore.isAlive()) {
-                break;
-            }
+        Process[] started = new Process[1];
+        try {
+            List<String> output = LauncherProcesses.startServing(
+                    List.of("metastore", "--data-dir", dataDir.resolve("metastore").toString(), "--port", String.valueOf(port)), "glaux metastore", started);
+            assertThat(String.join("\n", output)).contains("metastore listening on thrift://127.0.0.1:" + port);
         }
-        throw new AssertionError("glaux metastore did not become ready:\n" + String.join("\n", output));
+        finally {
+            metastore = started[0];
+        }
     }
 
     private static Table hiveTextTable(String schema, String name, String location)
@@ -267,27 +238,6 @@ class TestExternalMetastore
                 }
                 Thread.sleep(500);
             }
-        }
-    }
-
-    private static List<String> command(String... args)
-    {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx512m");
-        command.add("-Dlog4j2.configurationFile=classpath:glaux-log4j2.xml");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.glaux.launcher.Glaux");
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static int freePort()
-            throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -6,16 +6,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,9 +36,9 @@ class TestLauncherEndToEnd
     void demoServesQueriesSurvivesWorkerLossAndRestarts()
             throws Exception
     {
-        int port = freePort();
+        int port = LauncherProcesses.freePort();
         List<String> demoArgs = List.of("demo", "--data-dir", dataDir.toString(), "--port", String.valueOf(port),
-                "--s3-port", String.valueOf(freePort()), "--metastore-port", String.valueOf(freePort()), "--rows-per-day", "20000");
+                "--s3-port", String.valueOf(LauncherProcesses.freePort()), "--metastore-port", String.valueOf(LauncherProcesses.freePort()), "--rows-per-day", "20000");
         List<String> output = startDemo(demoArgs);
         assertThat(String.join("\n", output)).contains("generating sample access logs").contains("jdbc:trino://localhost:" + port);
 
@@ -89,34 +83,13 @@ class TestLauncherEndToEnd
     private List<String> startDemo(List<String> args)
             throws Exception
     {
-        demo = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            }
-            catch (IOException ignored) {
-                // process ended
-            }
-        });
-        List<String> output = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                output.add(line);
-                if (line.contains("Serving until Ctrl-C")) {
-                    return output;
-                }
-            }
-            else if (!demo.isAlive()) {
-                break;
-            }
+        Process[] started = new Process[1];
+        try {
+            return LauncherProcesses.startServing(args, "demo", started);
         }
-        throw new AssertionError("demo did not become ready:\n" + String.join("\n", output));
+        finally {
+            demo = started[0];
+        }
     }
 
     private void stopDemo()
@@ -136,7 +109,7 @@ class TestLauncherEndToEnd
     private static Result glaux(String... args)
             throws Exception
     {
-        Process process = new ProcessBuilder(command(List.of(args))).start();
+        Process process = new ProcessBuilder(LauncherProcesses.command(List.of(args))).start();
         process.getOutputStream().close();
         StringBuilder err = new StringBuilder();
         Thread stderr = Thread.ofVirtual().start(() -> {
@@ -154,29 +127,5 @@ class TestLauncherEndToEnd
             throw new AssertionError("glaux " + String.join(" ", args) + " did not finish");
         }
         return new Result(process.exitValue(), out, err.toString());
-    }
-
-    private static List<String> command(List<String> args)
-    {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-        command.add("--sun-misc-unsafe-memory-access=allow");
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Xmx1g");
-        command.add("-Dlog4j2.configurationFile=classpath:glaux-log4j2.xml");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.glaux.launcher.Glaux");
-        command.addAll(args);
-        return command;
-    }
-
-    private static int freePort()
-            throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
