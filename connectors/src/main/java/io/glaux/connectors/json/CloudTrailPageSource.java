@@ -319,18 +319,7 @@ final class CloudTrailPageSource
 
     private static String describe(JsonToken token)
     {
-        if (token == null) {
-            return "the end of the object";
-        }
-        return switch (token) {
-            case START_ARRAY -> "an array";
-            case START_OBJECT -> "an object";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> token.name();
-        };
+        return JsonDeserializer.describe(token, "the end of the object");
     }
 
     private GlauxException badData(String message, JsonLocation location, Throwable cause)

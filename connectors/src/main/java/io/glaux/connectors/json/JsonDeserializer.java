@@ -72,7 +72,7 @@ final class JsonDeserializer
         }
         try (JsonParser parser = format.factory().createLineParser(buffers, line, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return malformed(row, "a line must be a JSON object, not " + describe(parser.currentToken()), null);
+                return malformed(row, "a line must be a JSON object, not " + describe(parser.currentToken(), "the end of the line"), null);
             }
             int field = 0;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -86,11 +86,11 @@ final class JsonDeserializer
                 writers[column].write(parser, vectors[column], row);
             }
             if (parser.currentToken() != JsonToken.END_OBJECT) {
-                return malformed(row, "unexpected " + describe(parser.currentToken()), null);
+                return malformed(row, "unexpected " + describe(parser.currentToken(), "the end of the line"), null);
             }
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
-                return malformed(row, "unexpected " + describe(trailing) + " after the object at column " + parser.currentLocation().getColumnNr(), null);
+                return malformed(row, "unexpected " + describe(trailing, "the end of the line") + " after the object at column " + parser.currentLocation().getColumnNr(), null);
             }
         }
         catch (StreamConstraintsException e) {
@@ -149,10 +149,11 @@ final class JsonDeserializer
         return column;
     }
 
-    private static String describe(JsonToken token)
+    /** A JSON token as named in error messages; {@code end} names the end of the input (null token). */
+    static String describe(JsonToken token, String end)
     {
         if (token == null) {
-            return "the end of the line";
+            return end;
         }
         return switch (token) {
             case START_ARRAY -> "an array";
