@@ -125,7 +125,7 @@ class TestSplitScheduling
         long millis = (System.nanoTime() - start) / 1_000_000;
         long tasks = workerTasks() - tasksBefore;
         System.out.printf("%d small objects: %d ms, %d tasks%n", SMALL_OBJECTS, millis, tasks);
-        // 2 workers × 2 slots × 2 tasks a slot, plus a tail of smaller tasks as the queue drains
+        // 2 workers × 2 slots × 2 equal tasks a slot once the listing is over, plus the few formed during it
         assertThat(tasks).isBetween(4L, 64L);
 
         // rows, not only aggregates: every line of every object once

@@ -228,8 +228,9 @@ public final class QueryExecution
         /** Bounds the splits listed ahead of the tasks. */
         private final Semaphore queueRoom = new Semaphore(SPLIT_QUEUE_SIZE);
         private final AtomicInteger taskIds = new AtomicInteger();
-        /** Splits listed; written by the listing thread only, read after it is done. */
+        /** Splits listed; written by the listing thread only. */
         private volatile int listed;
+        private volatile boolean listingDone;
         private int slots;
         private ScanFragment fragment;
         private HashAggregator merger;
@@ -312,6 +313,7 @@ public final class QueryExecution
                 fail(Query.toGlauxException(e));
             }
             finally {
+                listingDone = true;
                 // wakes the slots waiting for a split at once
                 splits.add(END);
             }
@@ -319,7 +321,8 @@ public final class QueryExecution
 
         /**
          * The next task: waits for a first split, then takes the splits already queued up to a share of
-         * them per slot ({@value #TASKS_PER_SLOT} tasks per slot), at most {@value #MAX_SPLITS_PER_TASK}
+         * them per slot ({@value #TASKS_PER_SLOT} tasks per slot; of all the splits once the listing is
+         * over, of those queued while it goes on), at most {@value #MAX_SPLITS_PER_TASK}
          * splits or {@link #TARGET_TASK_BYTES} bytes. Null when the listing has ended and the queue is
          * empty, or the scan failed or was closed.
          */
@@ -340,7 +343,10 @@ public final class QueryExecution
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
                 long bytes = ((Split) first).length();
-                int target = Math.clamp(ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT), 1, MAX_SPLITS_PER_TASK);
+                // once the listing is over the split count is known: equal tasks, a few per slot; before,
+                // a share of what is queued (the first tasks start while the listing goes on)
+                int share = listingDone ? ceilDiv(listed, slots * TASKS_PER_SLOT) : ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT);
+                int target = Math.clamp(share, 1, MAX_SPLITS_PER_TASK);
                 Object next;
                 while (batch.size() < target && bytes < TARGET_TASK_BYTES && (next = splits.poll()) != null) {
                     if (next == END) {
