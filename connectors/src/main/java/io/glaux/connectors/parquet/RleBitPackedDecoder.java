@@ -2,6 +2,9 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -12,6 +15,8 @@ import java.util.Arrays;
  */
 final class RleBitPackedDecoder
 {
+    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private byte[] bytes = new byte[0];
     private int position;
     private int limit;
@@ -243,9 +248,22 @@ final class RleBitPackedDecoder
             position = p;
             return;
         }
+        int i = 0;
+        // whole groups of 8 values (width bytes each): value j starts at bit j * width of the group, so one
+        // unaligned 8-byte load holds it (width <= 32); bytes loaded past the group (inside the array) are masked off
+        int lastLoad = in.length - 8 - width;
+        while (i < count && p + width <= end && p <= lastLoad) {
+            for (int j = 0; j < 8; j++) {
+                int bit = j * width;
+                long word = (long) LONG_AT.get(in, p + (bit >>> 3));
+                out[i + j] = (int) ((word >>> (bit & 7)) & mask);
+            }
+            p += width;
+            i += 8;
+        }
         long buffer = 0;
         int bits = 0;
-        for (int i = 0; i < count; i++) {
+        for (; i < count; i++) {
             while (bits < width) {
                 buffer |= (long) (p < end ? in[p] & 0xFF : 0) << bits;
                 p++;
