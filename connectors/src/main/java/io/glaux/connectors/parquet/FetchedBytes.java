@@ -68,6 +68,25 @@ final class FetchedBytes
         return missing;
     }
 
+    /** Bytes of the object: {@code bytes[offset, offset + length)}. */
+    record View(byte[] bytes, int offset, int length) {}
+
+    /**
+     * The {@code length} bytes at {@code offset} of the object, which must have been fetched: in place
+     * when one buffer (or the tail) holds them all, else a copy.
+     */
+    View view(long offset, int length)
+    {
+        if (offset >= tailOffset && offset - tailOffset + length <= tail.length) {
+            return new View(tail, (int) (offset - tailOffset), length);
+        }
+        Map.Entry<Long, byte[]> buffer = covering(offset);
+        if (buffer != null && offset + length <= buffer.getKey() + buffer.getValue().length) {
+            return new View(buffer.getValue(), (int) (offset - buffer.getKey()), length);
+        }
+        return new View(slice(offset, length), 0, length);
+    }
+
     /** A copy of {@code length} bytes at {@code offset}, which must have been fetched. */
     byte[] slice(long offset, int length)
     {

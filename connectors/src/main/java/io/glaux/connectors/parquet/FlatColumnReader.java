@@ -85,7 +85,7 @@ final class FlatColumnReader
     private final Output output;
     /** whether the values land in the output array as read, with no conversion loop */
     private final boolean identity;
-    private final PageReader pageReader;
+    private PageReader pageReader;
     private final String where;
     /** the rows to read (row group indexes, ranges {@code [from, to)}), or null for all of them */
     private final long[] selectedFrom;
@@ -209,12 +209,54 @@ final class FlatColumnReader
      * @param rows the rows to read (the pages holding them, with their first row indexes, are what
      *     {@code pageReader} returns), or null for all rows
      * @param where names the chunk in messages (row group, offset)
+     * @param previous the reader of the same column's previous chunk, whose buffers are reused, or null
      */
-    static FlatColumnReader create(ColumnDecoder decoder, PageReader pageReader, RowRanges rows, String where)
+    static FlatColumnReader create(ColumnDecoder decoder, PageReader pageReader, RowRanges rows, String where, FlatColumnReader previous)
     {
         FlatColumnReader reader = new FlatColumnReader(decoder, pageReader, rows, where);
+        if (previous != null && previous.decoder == decoder) {
+            reader.takeBuffers(previous);
+        }
         reader.readDictionary();
         return reader;
+    }
+
+    /** Drops the chunk's pages and dictionary once it is read; keeps the batch buffers for the next chunk's reader. */
+    void release()
+    {
+        pageReader = null;
+        page = new byte[0];
+        pageSegment = MemorySegment.ofArray(page);
+        decodedBytes = page;
+        dictInts = null;
+        dictLongs = null;
+        dictFloats = null;
+        dictDoubles = null;
+        dictBytes = null;
+        dictOffsets = null;
+    }
+
+    /** Takes over the batch staging arrays of the reader of the same column's previous chunk, so they are not grown again. */
+    private void takeBuffers(FlatColumnReader previous)
+    {
+        defined = previous.defined;
+        idBuffer = previous.idBuffer;
+        rawInts = previous.rawInts;
+        rawLongs = previous.rawLongs;
+        rawFloats = previous.rawFloats;
+        out8 = previous.out8;
+        out16 = previous.out16;
+        out32 = previous.out32;
+        out64 = previous.out64;
+        outFloats = previous.outFloats;
+        outDoubles = previous.outDoubles;
+        outData = previous.outData;
+        bits = previous.bits;
+        decodedOffsets = previous.decodedOffsets;
+        suffixOffsets = previous.suffixOffsets;
+        reconstructed = previous.reconstructed;
+        transposed = previous.transposed;
+        transposedSegment = previous.transposedSegment;
     }
 
     private static Output output(Type type)

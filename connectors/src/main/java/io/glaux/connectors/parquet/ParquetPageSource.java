@@ -130,6 +130,8 @@ public final class ParquetPageSource
     private ColumnReader[] columnReaders;
     /** per flat column of the current row group: its vectorized reader, or null when it is read by its {@link #columnReaders} entry */
     private FlatColumnReader[] flatReaders;
+    /** per flat column: the reader of its previous chunk, whose batch buffers the next chunk's reader takes over */
+    private FlatColumnReader[] previousFlatReaders;
     private int currentBlock = -1;
     private long remainingInRowGroup;
 
@@ -333,6 +335,7 @@ public final class ParquetPageSource
             converter = NoopConverters.forGroup(fileSchema);
             columnReaders = new ColumnReader[columns.size()];
             flatReaders = new FlatColumnReader[columns.size()];
+            previousFlatReaders = new FlatColumnReader[columns.size()];
         }
     }
 
@@ -492,53 +495,109 @@ public final class ParquetPageSource
             }
             rowGroupsRead++;
             pagesSkipped += loaded.pagesSkipped();
-            inputFile.setCurrent(loaded.buffers());
-            try {
-                pages = loaded.rows() == null ? reader.readRowGroup(block) : reader.readFilteredRowGroup(block, loaded.rows());
-            }
-            catch (IOException | RuntimeException e) {
-                throw corrupt(e, "cannot read the pages", block, null);
-            }
-            finally {
-                inputFile.clearCurrent();
-            }
             if (options.prefetch() && nextSelected < selected.size()) {
                 startLoad(selected.get(nextSelected));
             }
-            ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
-            for (int i = 0; i < columns.size(); i++) {
-                if (sources[i] == Source.FILE) {
-                    ColumnDescriptor descriptor = decoders[i].descriptor();
-                    try {
-                        ColumnChunkMetaData chunk = chunk(metadata, descriptor);
-                        if (options.vectorized() && FlatColumnReader.supports(decoders[i], chunk)) {
-                            flatReaders[i] = FlatColumnReader.create(decoders[i], pages.getPageReader(descriptor), loaded.rows(),
-                                    "column '%s' in row group %d (column chunk at offset %d)".formatted(String.join(".", descriptor.getPath()), block, chunk.getStartingPos()));
-                            vectorizedChunks++;
-                        }
-                        else {
-                            columnReaders[i] = columnStore.getColumnReader(descriptor);
-                        }
-                    }
-                    catch (RuntimeException e) {
-                        throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
-                    }
-                }
-                else if (sources[i] == Source.NESTED) {
-                    try {
-                        nested[i].start(columnStore::getColumnReader);
-                    }
-                    catch (RuntimeException e) {
-                        throw corrupt(e, "cannot decode the first page of column '" + columns.get(i).name() + "'", block, null);
-                    }
-                }
+            if (loaded.rows() == null && allVectorized(metadata)) {
+                startVectorized(block, metadata, loaded.fetched());
+                remainingInRowGroup = metadata.getRowCount();
             }
-            remainingInRowGroup = pages.getRowCount();
+            else {
+                startRowGroup(block, metadata, loaded);
+                remainingInRowGroup = pages.getRowCount();
+            }
             if (remainingInRowGroup > 0) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether every file column of the row group is flat and read by a {@link FlatColumnReader}. */
+    private boolean allVectorized(BlockMetaData metadata)
+    {
+        if (!options.vectorized()) {
+            return false;
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (sources[i] == Source.NESTED || (sources[i] == Source.FILE && !FlatColumnReader.supports(decoders[i], chunk(metadata, decoders[i].descriptor())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Starts a row group all of whose columns are vectorized: their pages are read from the fetched bytes by {@link ChunkPageReader}s. */
+    private void startVectorized(int block, BlockMetaData metadata, FetchedBytes fetched)
+    {
+        for (int i = 0; i < columns.size(); i++) {
+            if (sources[i] != Source.FILE) {
+                continue;
+            }
+            ColumnDescriptor descriptor = decoders[i].descriptor();
+            ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+            try {
+                if (chunk.getTotalSize() > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("a column chunk of %d bytes".formatted(chunk.getTotalSize()));
+                }
+                FetchedBytes.View bytes = fetched.view(chunk.getStartingPos(), (int) chunk.getTotalSize());
+                ChunkPageReader pageReader = new ChunkPageReader(bytes.bytes(), bytes.offset(), bytes.length(), chunk.getValueCount(), chunk.getCodec(), codecs);
+                flatReaders[i] = FlatColumnReader.create(decoders[i], pageReader, null, chunkName(block, descriptor, chunk), previousFlatReaders[i]);
+                previousFlatReaders[i] = null;
+                vectorizedChunks++;
+            }
+            catch (RuntimeException e) {
+                throw corrupt(e, "cannot decode the first page", block, descriptor);
+            }
+        }
+    }
+
+    private static String chunkName(int block, ColumnDescriptor descriptor, ColumnChunkMetaData chunk)
+    {
+        return "column '%s' in row group %d (column chunk at offset %d)".formatted(String.join(".", descriptor.getPath()), block, chunk.getStartingPos());
+    }
+
+    /** Starts a row group through parquet-hadoop's page store: flat columns by {@link FlatColumnReader} where it can, the others by {@link ColumnReader}. */
+    private void startRowGroup(int block, BlockMetaData metadata, LoadedRowGroup loaded)
+    {
+        inputFile.setCurrent(loaded.fetched().buffers());
+        try {
+            pages = loaded.rows() == null ? reader.readRowGroup(block) : reader.readFilteredRowGroup(block, loaded.rows());
+        }
+        catch (IOException | RuntimeException e) {
+            throw corrupt(e, "cannot read the pages", block, null);
+        }
+        finally {
+            inputFile.clearCurrent();
+        }
+        ColumnReadStoreImpl columnStore = new ColumnReadStoreImpl(pages, converter, fileSchema, createdBy);
+        for (int i = 0; i < columns.size(); i++) {
+            if (sources[i] == Source.FILE) {
+                ColumnDescriptor descriptor = decoders[i].descriptor();
+                try {
+                    ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+                    if (options.vectorized() && FlatColumnReader.supports(decoders[i], chunk)) {
+                        flatReaders[i] = FlatColumnReader.create(decoders[i], pages.getPageReader(descriptor), loaded.rows(), chunkName(block, descriptor, chunk), previousFlatReaders[i]);
+                        previousFlatReaders[i] = null;
+                        vectorizedChunks++;
+                    }
+                    else {
+                        columnReaders[i] = columnStore.getColumnReader(descriptor);
+                    }
+                }
+                catch (RuntimeException e) {
+                    throw corrupt(e, "cannot decode the first page", block, decoders[i].descriptor());
+                }
+            }
+            else if (sources[i] == Source.NESTED) {
+                try {
+                    nested[i].start(columnStore::getColumnReader);
+                }
+                catch (RuntimeException e) {
+                    throw corrupt(e, "cannot decode the first page of column '" + columns.get(i).name() + "'", block, null);
+                }
+            }
+        }
     }
 
     private enum SkippedBy
@@ -550,11 +609,11 @@ public final class ParquetPageSource
      * A row group ready to decode: the bytes fetched for it (by offset), and the rows to read (null:
      * all of them); or the reason it was skipped.
      */
-    private record LoadedRowGroup(Map<Long, byte[]> buffers, RowRanges rows, long pagesSkipped, SkippedBy skippedBy)
+    private record LoadedRowGroup(FetchedBytes fetched, RowRanges rows, long pagesSkipped, SkippedBy skippedBy)
     {
         static LoadedRowGroup skipped(SkippedBy reason)
         {
-            return new LoadedRowGroup(Map.of(), null, 0, reason);
+            return new LoadedRowGroup(null, null, 0, reason);
         }
     }
 
@@ -690,7 +749,7 @@ public final class ParquetPageSource
             }
         }
         fetch(fetched, needed);
-        return new LoadedRowGroup(fetched.buffers(), rows, pagesSkipped, null);
+        return new LoadedRowGroup(fetched, rows, pagesSkipped, null);
     }
 
     /** Whether some filtered column's dictionary shows that no row of the row group can match. */
@@ -840,7 +899,13 @@ public final class ParquetPageSource
         }
         if (columnReaders != null) {
             java.util.Arrays.fill(columnReaders, null);
-            java.util.Arrays.fill(flatReaders, null);
+            for (int i = 0; i < flatReaders.length; i++) {
+                if (flatReaders[i] != null) {
+                    flatReaders[i].release();
+                    previousFlatReaders[i] = flatReaders[i];
+                    flatReaders[i] = null;
+                }
+            }
         }
         for (NestedColumn column : nested) {
             if (column != null) {
