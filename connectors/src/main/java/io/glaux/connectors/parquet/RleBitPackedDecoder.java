@@ -29,6 +29,11 @@ final class RleBitPackedDecoder
     /** the unpacked values of the current bit-packed run, from {@code unpackedIndex} */
     private int[] unpacked = new int[64];
     private int unpackedIndex;
+    /** the current bit-packed run: its values and where its bytes lie; not unpacked yet while {@code pendingUnpack} */
+    private int packedCount;
+    private int packedStart;
+    private int packedEnd;
+    private boolean pendingUnpack;
 
     void reset(byte[] bytes, int offset, int limit, int bitWidth)
     {
@@ -68,6 +73,8 @@ final class RleBitPackedDecoder
             unpacked[i] = (int) (value & mask);
         }
         packed = true;
+        pendingUnpack = false;
+        packedCount = count;
         unpackedIndex = 0;
         runRemaining = count;
         position = limit;
@@ -88,6 +95,7 @@ final class RleBitPackedDecoder
             }
             int n = Math.min(runRemaining, count - done);
             if (packed) {
+                ensureUnpacked();
                 int[] values = unpacked;
                 int from = unpackedIndex;
                 for (int i = 0; i < n; i++) {
@@ -121,6 +129,7 @@ final class RleBitPackedDecoder
             }
             int n = Math.min(runRemaining, count - done);
             if (packed) {
+                ensureUnpacked();
                 int[] values = unpacked;
                 int from = unpackedIndex;
                 for (int i = 0; i < n; i++) {
@@ -166,7 +175,15 @@ final class RleBitPackedDecoder
             }
             int n = Math.min(runRemaining, count - done);
             if (packed) {
-                System.arraycopy(unpacked, unpackedIndex, values, offset + done, n);
+                if (pendingUnpack && n == packedCount) {
+                    // the whole run at once: straight into the caller's array
+                    unpack(values, offset + done, n);
+                    pendingUnpack = false;
+                }
+                else {
+                    ensureUnpacked();
+                    System.arraycopy(unpacked, unpackedIndex, values, offset + done, n);
+                }
                 unpackedIndex += n;
             }
             else {
@@ -186,12 +203,17 @@ final class RleBitPackedDecoder
             if (groups <= 0 || count < 0) {
                 throw new IllegalArgumentException("bad bit-packed run header " + header + " at offset " + (position - 1));
             }
-            if (unpacked.length < count) {
-                unpacked = new int[Math.max(count, unpacked.length * 2)];
-            }
             // the last run of a page may be cut short of its last group: missing bits read as 0
-            unpack(count);
+            int end = (int) Math.min(limit, position + (long) count * bitWidth / 8);
+            if (bitWidth > 0 && position >= end) {
+                throw new IllegalArgumentException("bit-packed run past the end of the data at offset " + position);
+            }
+            packedStart = position;
+            packedEnd = end;
+            position = end;
             packed = true;
+            pendingUnpack = true;
+            packedCount = count;
             unpackedIndex = 0;
             runRemaining = count;
         }
@@ -218,23 +240,32 @@ final class RleBitPackedDecoder
         }
     }
 
-    private void unpack(int count)
+    /** Unpacks the current bit-packed run into {@link #unpacked}, unless that is done. */
+    private void ensureUnpacked()
+    {
+        if (pendingUnpack) {
+            if (unpacked.length < packedCount) {
+                unpacked = new int[Math.max(packedCount, unpacked.length * 2)];
+            }
+            unpack(unpacked, 0, packedCount);
+            pendingUnpack = false;
+        }
+    }
+
+    /** Unpacks the {@code count} values of the current bit-packed run into {@code out[offset...]}. */
+    private void unpack(int[] out, int offset, int count)
     {
         int width = bitWidth;
         if (width == 0) {
-            Arrays.fill(unpacked, 0, count, 0);
+            Arrays.fill(out, offset, offset + count, 0);
             return;
         }
-        int end = Math.min(limit, position + (int) ((long) count * width / 8));
-        if (position >= end) {
-            throw new IllegalArgumentException("bit-packed run past the end of the data at offset " + position);
-        }
+        int end = packedEnd;
         byte[] in = bytes;
-        int[] out = unpacked;
         long mask = (1L << width) - 1;
-        int p = position;
+        int p = packedStart;
         if (width == 1 && end - p >= count / 8) {
-            for (int i = 0; i < count; i += 8) {
+            for (int i = offset; i < offset + count; i += 8) {
                 int b = in[p++];
                 out[i] = b & 1;
                 out[i + 1] = (b >>> 1) & 1;
@@ -245,14 +276,14 @@ final class RleBitPackedDecoder
                 out[i + 6] = (b >>> 6) & 1;
                 out[i + 7] = (b >>> 7) & 1;
             }
-            position = p;
             return;
         }
-        int i = 0;
+        int i = offset;
+        int stop = offset + count;
         // whole groups of 8 values (width bytes each): value j starts at bit j * width of the group, so one
         // unaligned 8-byte load holds it (width <= 32); bytes loaded past the group (inside the array) are masked off
         int lastLoad = in.length - 8 - width;
-        while (i < count && p + width <= end && p <= lastLoad) {
+        while (i < stop && p + width <= end && p <= lastLoad) {
             for (int j = 0; j < 8; j++) {
                 int bit = j * width;
                 long word = (long) LONG_AT.get(in, p + (bit >>> 3));
@@ -263,7 +294,7 @@ final class RleBitPackedDecoder
         }
         long buffer = 0;
         int bits = 0;
-        for (; i < count; i++) {
+        for (; i < stop; i++) {
             while (bits < width) {
                 buffer |= (long) (p < end ? in[p] & 0xFF : 0) << bits;
                 p++;
@@ -273,7 +304,6 @@ final class RleBitPackedDecoder
             buffer >>>= width;
             bits -= width;
         }
-        position = Math.min(p, end);
     }
 
     private int readUnsignedVarInt()
