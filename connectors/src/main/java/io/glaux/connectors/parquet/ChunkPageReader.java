@@ -160,14 +160,16 @@ final class ChunkPageReader
         }
         in.skipTo(start + compressedSize);
         DictionaryPageHeader dictionaryHeader = header.getDictionary_page_header();
-        // a copy: the reused buffer is overwritten by the data pages
-        BytesInput page = decompress(start, compressedSize, uncompressedSize);
-        try {
-            dictionary = new DictionaryPage(BytesInput.from(copy(page)), uncompressedSize, dictionaryHeader.getNum_values(), encoding(dictionaryHeader.getEncoding()));
+        BytesInput page;
+        if (codec == CompressionCodecName.SNAPPY) {
+            // into its own array: the reused buffer is overwritten by the data pages
+            page = BytesInput.from(decompressSnappy(start, compressedSize, uncompressedSize, new byte[uncompressedSize]));
         }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
+        else {
+            // uncompressed: the chunk's own bytes; else a copy
+            page = decompress(start, compressedSize, uncompressedSize);
         }
+        dictionary = new DictionaryPage(page, uncompressedSize, dictionaryHeader.getNum_values(), encoding(dictionaryHeader.getEncoding()));
     }
 
     private PageHeader readHeader()
@@ -193,17 +195,7 @@ final class ChunkPageReader
                 if (buffer.length < uncompressedSize) {
                     buffer = new byte[Math.max(uncompressedSize, buffer.length + buffer.length / 2)];
                 }
-                int size;
-                try {
-                    size = snappy.decompress(bytes, offset, compressedSize, buffer, 0, uncompressedSize);
-                }
-                catch (MalformedInputException e) {
-                    throw new IllegalArgumentException("corrupt Snappy page at offset %d: %s".formatted(offset, e.getMessage()), e);
-                }
-                if (size != uncompressedSize) {
-                    throw new IllegalArgumentException("a Snappy page at offset %d decompressed to %d bytes, %d expected".formatted(offset, size, uncompressedSize));
-                }
-                return BytesInput.from(buffer, 0, size);
+                return BytesInput.from(decompressSnappy(offset, compressedSize, uncompressedSize, buffer), 0, uncompressedSize);
             }
             default -> {
                 try {
@@ -216,6 +208,22 @@ final class ChunkPageReader
                 }
             }
         }
+    }
+
+    /** Decompresses the Snappy page at {@code offset} into the start of {@code target}; returns {@code target}. */
+    private byte[] decompressSnappy(int offset, int compressedSize, int uncompressedSize, byte[] target)
+    {
+        int size;
+        try {
+            size = snappy.decompress(bytes, offset, compressedSize, target, 0, uncompressedSize);
+        }
+        catch (MalformedInputException e) {
+            throw new IllegalArgumentException("corrupt Snappy page at offset %d: %s".formatted(offset, e.getMessage()), e);
+        }
+        if (size != uncompressedSize) {
+            throw new IllegalArgumentException("a Snappy page at offset %d decompressed to %d bytes, %d expected".formatted(offset, size, uncompressedSize));
+        }
+        return target;
     }
 
     private static byte[] copy(BytesInput bytes)

@@ -1260,7 +1260,10 @@ final class FlatColumnReader
         byte[] bytes;
         try {
             ByteBuffer buffer = heap(dictionary.getBytes());
-            bytes = Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
+            int from = buffer.arrayOffset() + buffer.position();
+            int to = buffer.arrayOffset() + buffer.limit();
+            // the page's own array when it holds just the page (the page reader made it for the dictionary), else a copy
+            bytes = from == 0 && to == buffer.array().length && pageReader instanceof ChunkPageReader ? buffer.array() : Arrays.copyOfRange(buffer.array(), from, to);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
