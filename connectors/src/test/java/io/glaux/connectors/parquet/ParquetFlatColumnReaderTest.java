@@ -138,6 +138,10 @@ class ParquetFlatColumnReaderTest
             assertThat(vectorized.vectorizedChunks()).as("batch size %d", batchSize).isEqualTo(COLUMNS.size() * rowGroups);
             assertThat(vectorized.rows()).as("batch size %d", batchSize).isEqualTo(expected);
         }
+        // chunks cut over several GETs' buffers: their pages are read from a copy joining the pieces
+        Result cut = read(split, ParquetReaderOptions.defaults().withMaxMergeGap(0).withMaxRequestSize(4096), COLUMNS);
+        assertThat(cut.vectorizedChunks()).isEqualTo(COLUMNS.size() * rowGroups);
+        assertThat(cut.rows()).isEqualTo(expected);
     }
 
     @Test
