@@ -950,14 +950,7 @@ public final class ParquetPageSource
         }
         for (int i = 0; i < columns.size(); i++) {
             if (sources[i] == Source.ALIAS) {
-                FieldVector source = root.getVector(aliasOf[i]);
-                FieldVector target = root.getVector(i);
-                target.setInitialCapacity(rows);
-                target.allocateNew();
-                for (int row = 0; row < rows; row++) {
-                    target.copyFromSafe(row, row, source);
-                }
-                target.setValueCount(rows);
+                ConstantVectors.copy(root.getVector(aliasOf[i]), root.getVector(i), rows);
             }
         }
         root.setRowCount(rows);
