@@ -2,6 +2,7 @@ package io.glaux.benchmark;
 
 import io.glaux.testing.TestCluster;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,12 +50,16 @@ public final class Benchmark
         int rowsPerDay = 340_000;
         int runs = 5;
         int warmup = 2;
+        int only = 0;
+        double loopSeconds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows-per-day" -> rowsPerDay = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rows-per-day N --runs N --warmup N)");
+                case "--only" -> only = Integer.parseInt(args[++i]);
+                case "--loop" -> loopSeconds = Double.parseDouble(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rows-per-day N --runs N --warmup N --only N --loop SECONDS)");
             }
         }
         Path dir = Files.createTempDirectory("glaux-bench");
@@ -75,7 +80,17 @@ public final class Benchmark
             System.out.printf("Table: %,d rows, %.1f MB of Parquet; %d cores; median of %d runs after %d warm-up runs%n%n",
                     rows, bytes / 1e6, Runtime.getRuntime().availableProcessors(), runs, warmup);
             System.out.printf("%-100s %10s %10s %8s %12s %10s%n", "query", "glaux ms", "duckdb ms", "ratio", "glaux rows/s", "glaux MB/s");
-            for (String query : QUERIES) {
+            if (only < 0 || only > QUERIES.size()) {
+                throw new IllegalArgumentException("--only takes 1 to " + QUERIES.size());
+            }
+            List<String> queries = only == 0 ? QUERIES : List.of(QUERIES.get(only - 1));
+            if (loopSeconds > 0) {
+                for (String query : queries) {
+                    loop(glaux, query, loopSeconds);
+                }
+                return;
+            }
+            for (String query : queries) {
                 double glauxMillis = median(glaux, query, runs, warmup);
                 double duckMillis = median(duckdb, query, runs, warmup);
                 boolean scan = query.contains("FROM");
@@ -86,6 +101,26 @@ public final class Benchmark
             System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
                     + " Glaux goes through HTTPS, the object store and Arrow Flight.");
         }
+    }
+
+    /**
+     * Runs the query on Glaux alone, back to back, for the given time: a steady load to attach a
+     * profiler to.
+     */
+    private static void loop(Connection connection, String sql, double seconds)
+            throws SQLException
+    {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int count = 0;
+        long start = System.nanoTime();
+        long startCpu = os.getProcessCpuTime();
+        while (System.nanoTime() < end) {
+            execute(connection, sql);
+            count++;
+        }
+        System.out.printf(Locale.ROOT, "%-100s %,d runs, %.1f ms each, %.1f ms of CPU each (the whole process)%n",
+                sql, count, (System.nanoTime() - start) / 1e6 / count, (os.getProcessCpuTime() - startCpu) / 1e6 / count);
     }
 
     private static double median(Connection connection, String sql, int runs, int warmup)
