@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: calls share a small pool of {@code HiveMetaStoreClient}s (see
  * {@link HiveCatalogConfig#maxConnections()}), and a call that fails on the transport is retried once
- * on a new connection. Table definitions, table lists and partition lists are cached for
+ * on a new connection. Schema lookups (found or not), table definitions, table lists and partition lists are cached for
  * {@link HiveCatalogConfig#cacheTtl()}; this catalog's own writes invalidate what they change at once,
  * changes made by other clients show within the TTL.
  *
@@ -51,6 +51,8 @@ public final class HiveMetastoreCatalog
     private final String uri;
     private final String owner;
     private final MetastoreClientPool pool;
+    /** schema lookups, including misses: resolving a name tries the session schema, the catalog and the root */
+    private final TtlCache<String, Optional<Database>> schemaCache;
     private final TtlCache<String, List<String>> tableNamesCache;
     private final TtlCache<TableKey, Table> tableCache;
     private final TtlCache<TableKey, List<Partition>> partitionsCache;
@@ -62,6 +64,7 @@ public final class HiveMetastoreCatalog
         this.uri = config.metastoreUri();
         this.owner = System.getProperty("user.name", "glaux");
         this.pool = new MetastoreClientPool(clientConfiguration(config), uri, config.maxConnections());
+        this.schemaCache = new TtlCache<>(config.cacheTtl());
         this.tableNamesCache = new TtlCache<>(config.cacheTtl());
         this.tableCache = new TtlCache<>(config.cacheTtl());
         this.partitionsCache = new TtlCache<>(config.cacheTtl());
@@ -105,6 +108,11 @@ public final class HiveMetastoreCatalog
     public Optional<Database> getSchema(String name)
     {
         String schema = lower(name, "name");
+        return schemaCache.get(schema, () -> loadSchema(schema));
+    }
+
+    private Optional<Database> loadSchema(String schema)
+    {
         try {
             return Optional.of(ThriftMapping.toDatabase(pool.run(client -> client.getDatabase(HIVE_CATALOG, schema))));
         }
@@ -495,7 +503,7 @@ public final class HiveMetastoreCatalog
 
     private void requireSchema(String schema)
     {
-        if (getSchema(schema).isEmpty()) {
+        if (loadSchema(schema).isEmpty()) {
             throw schemaNotFound(schema, null);
         }
     }
@@ -516,6 +524,7 @@ public final class HiveMetastoreCatalog
 
     private void invalidateSchema(String schema)
     {
+        schemaCache.invalidate(schema);
         tableNamesCache.invalidate(schema);
         tableCache.invalidateIf(key -> key.schema().equals(schema));
         partitionsCache.invalidateIf(key -> key.schema().equals(schema));

@@ -364,6 +364,9 @@ class HiveMetastoreCatalogTest
             assertThat(catalog.listPartitionNames("cache", "t")).isEmpty();
 
             // another client's writes are not seen until the TTL passes...
+            assertThat(catalog.getSchema("cache_other")).isEmpty();
+            other.createSchema(Database.named("cache_other"), false);
+            assertThat(catalog.getSchema("cache_other")).isEmpty();
             other.createTable(logsTable("cache", "u", "s3://b/cache/u"), false);
             other.addPartitions("cache", "t", days("s3://b/cache/t/"), false);
             assertThat(catalog.listTables("cache")).containsExactly("t");
@@ -378,8 +381,12 @@ class HiveMetastoreCatalogTest
             catalog.dropTable("cache", "t", false);
             assertThat(catalog.getTable("cache", "t")).isEmpty();
             assertError(() -> catalog.getPartitions("cache", "t"), TABLE_NOT_FOUND, "Table 'cache.t' does not exist");
+            assertThat(catalog.getSchema("cache")).isPresent();
             catalog.dropSchema("cache", false, true);
+            assertThat(catalog.getSchema("cache")).isEmpty();
             assertError(() -> catalog.listTables("cache"), SCHEMA_NOT_FOUND, "Schema 'cache' does not exist");
+            catalog.dropSchema("cache_other", false, false);
+            assertThat(catalog.getSchema("cache_other")).isEmpty();
         }
 
         // with the cache off, other clients' writes show at once
