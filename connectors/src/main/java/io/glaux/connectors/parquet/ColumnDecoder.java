@@ -781,6 +781,30 @@ final class ColumnDecoder
         }
     }
 
+    /**
+     * Whether the chunk's statistics name a value that {@code domain} lets through: its minimum or
+     * maximum, values the writer saw. Then neither the dictionary nor a bloom filter can rule the chunk
+     * out, and fetching them is wasted. (Statistics that are only bounds make this a guess; a wrong
+     * guess costs a skipped pruning check, never a wrong result.)
+     */
+    @SuppressWarnings("rawtypes")
+    boolean statisticsShowMatch(ColumnChunkMetaData chunk, Domain domain)
+    {
+        Statistics<?> statistics = chunk.getStatistics();
+        if (statistics == null || statistics.isEmpty() || !statistics.hasNonNullValue()) {
+            return false;
+        }
+        Comparable min = statisticValue(statistics.genericGetMin(), true);
+        Comparable max = statisticValue(statistics.genericGetMax(), false);
+        try {
+            return (min != null && domain.includes(min)) || (max != null && domain.includes(max));
+        }
+        catch (ClassCastException e) {
+            // the domain's values are not of this column's representation
+            return false;
+        }
+    }
+
     /** A statistic in the engine's representation of {@link #type}, or null when it cannot be used. */
     Comparable<?> statisticValue(Object value, boolean isMin)
     {

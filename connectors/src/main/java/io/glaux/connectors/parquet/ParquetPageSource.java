@@ -761,7 +761,8 @@ public final class ParquetPageSource
             ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
             long length = ChunkPruning.dictionaryEnd(chunk) - chunk.getStartingPos();
             if (ChunkPruning.fullyDictionaryEncoded(chunk) && length > 0 && length <= ChunkPruning.MAX_DICTIONARY_PAGE_BYTES
-                    && !(filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))) {
+                    && !(filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))
+                    && !filter.decoder().statisticsShowMatch(chunk, filter.domain())) {
                 candidates.add(filter);
                 ranges.add(new ByteRange(chunk.getStartingPos(), length));
             }
@@ -807,7 +808,8 @@ public final class ParquetPageSource
             ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
             long offset = chunk.getBloomFilterOffset();
             if (offset < 0 || offset >= split.fileSize() || chunk.getBloomFilterLength() > dataBytes
-                    || (filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))) {
+                    || (filter.domain().nullAllowed() && ChunkPruning.mayHaveNulls(chunk))
+                    || filter.decoder().statisticsShowMatch(chunk, filter.domain())) {
                 continue;
             }
             try {

@@ -24,6 +24,18 @@ public record Domain(List<Range> ranges, boolean nullAllowed)
         return new Domain(List.of(Range.all()), false);
     }
 
+    /** Whether the non-null {@code value} passes. */
+    @SuppressWarnings("rawtypes")
+    public boolean includes(Comparable value)
+    {
+        for (Range range : ranges) {
+            if (range.overlaps(value, value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether some row with values in {@code [min, max]} (nulls counted by {@code hasNulls}) can pass. */
     @SuppressWarnings("rawtypes")
     public boolean overlaps(Comparable min, Comparable max, boolean hasNulls)
