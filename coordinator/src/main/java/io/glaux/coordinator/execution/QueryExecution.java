@@ -41,16 +41,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Runs the scans of one query: prunes partitions with the filter's domains, lists the remaining
@@ -76,6 +79,8 @@ public final class QueryExecution
     private static final long TARGET_TASK_BYTES = 256L * 1024 * 1024;
     /** Splits listed ahead of the tasks. */
     private static final int SPLIT_QUEUE_SIZE = 10_000;
+    /** Partitions (locations) listed at once: a LIST is a round trip, and partitions are independent. */
+    private static final int CONCURRENT_LISTINGS = 4;
 
     private final Query query;
     private final Catalog catalog;
@@ -228,8 +233,8 @@ public final class QueryExecution
         /** Bounds the splits listed ahead of the tasks. */
         private final Semaphore queueRoom = new Semaphore(SPLIT_QUEUE_SIZE);
         private final AtomicInteger taskIds = new AtomicInteger();
-        /** Splits listed; written by the listing thread only. */
-        private volatile int listed;
+        /** Splits listed. */
+        private final AtomicInteger listed = new AtomicInteger();
         private volatile boolean listingDone;
         private int slots;
         private ScanFragment fragment;
@@ -265,10 +270,30 @@ public final class QueryExecution
             HashAggregator finalMerger = merger;
 
             // The listing runs ahead of the tasks, page by page, into a bounded queue: tasks start with
-            // the first page, and the query's split total grows as the listing goes on.
-            Iterator<Split> listing = new SplitEnumerator(objectStore, maxSplitSize)
-                    .iterator(locations, key -> TableFormats.isSplittable(format.format(), format.properties(), key));
-            threads.add(Thread.ofVirtual().name("list-" + query.id()).unstarted(() -> list(listing)));
+            // the first page, and the query's split total grows as the listing goes on. Up to
+            // CONCURRENT_LISTINGS partitions are listed at once, each by its own thread.
+            SplitEnumerator enumerator = new SplitEnumerator(objectStore, maxSplitSize);
+            Predicate<String> splittable = key -> TableFormats.isSplittable(format.format(), format.properties(), key);
+            Queue<SplitEnumerator.Location> unlisted = new ConcurrentLinkedQueue<>(locations);
+            int listers = Math.max(1, Math.min(CONCURRENT_LISTINGS, locations.size()));
+            AtomicInteger listing = new AtomicInteger(listers);
+            for (int i = 0; i < listers; i++) {
+                threads.add(Thread.ofVirtual().name("list-" + query.id() + "-" + i).unstarted(() -> {
+                    try {
+                        SplitEnumerator.Location location;
+                        while (!closed && failure.get() == null && (location = unlisted.poll()) != null) {
+                            list(enumerator.iterator(List.of(location), splittable));
+                        }
+                    }
+                    finally {
+                        if (listing.decrementAndGet() == 0) {
+                            listingDone = true;
+                            // wakes the slots waiting for a split at once
+                            splits.add(END);
+                        }
+                    }
+                }));
+            }
 
             // Several task slots per worker, each forming its next task from the queue when free: a
             // worker that finishes early takes more, and each finished task advances the split progress.
@@ -289,7 +314,7 @@ public final class QueryExecution
             threads.forEach(Thread::start);
         }
 
-        /** Feeds the split queue from the listing; a listing failure fails the scan. */
+        /** Feeds the split queue from a listing; a listing failure fails the scan. */
         private void list(Iterator<Split> listing)
         {
             try {
@@ -301,7 +326,7 @@ public final class QueryExecution
                         }
                     }
                     splits.add(split);
-                    listed++;
+                    listed.incrementAndGet();
                     query.stats().totalSplits.incrementAndGet();
                 }
             }
@@ -311,11 +336,6 @@ public final class QueryExecution
             }
             catch (RuntimeException e) {
                 fail(Query.toGlauxException(e));
-            }
-            finally {
-                listingDone = true;
-                // wakes the slots waiting for a split at once
-                splits.add(END);
             }
         }
 
@@ -345,7 +365,7 @@ public final class QueryExecution
                 long bytes = ((Split) first).length();
                 // once the listing is over the split count is known: equal tasks, a few per slot; before,
                 // a share of what is queued (the first tasks start while the listing goes on)
-                int share = listingDone ? ceilDiv(listed, slots * TASKS_PER_SLOT) : ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT);
+                int share = listingDone ? ceilDiv(listed.get(), slots * TASKS_PER_SLOT) : ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT);
                 int target = Math.clamp(share, 1, MAX_SPLITS_PER_TASK);
                 Object next;
                 while (batch.size() < target && bytes < TARGET_TASK_BYTES && (next = splits.poll()) != null) {
@@ -417,7 +437,7 @@ public final class QueryExecution
         private void finishScan(HashAggregator merger)
         {
             try {
-                if (merger != null && listed == 0) {
+                if (merger != null && listed.get() == 0) {
                     // no split survived pruning: a global aggregation still has one row (count 0)
                     try (FragmentRunner empty = new FragmentRunner(fragment, QueryExecution::noPageSources, allocator)) {
                         synchronized (merger) {
