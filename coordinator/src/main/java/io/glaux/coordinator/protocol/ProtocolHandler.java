@@ -152,7 +152,8 @@ public final class ProtocolHandler
             else {
                 Optional<List<List<Object>>> page = query.nextPage(MAX_WAIT_MILLIS);
                 boolean done = query.state().isDone();
-                results = QueryResultsWriter.results(query, base, page.orElse(null), done && page.isEmpty() ? null : nextUri(base, query, token + 1));
+                // the last page comes with the end of the query (no nextUri): no further request
+                results = QueryResultsWriter.results(query, base, page.orElse(null), done ? null : nextUri(base, query, token + 1));
                 query.setResponse(token, results);
             }
         }

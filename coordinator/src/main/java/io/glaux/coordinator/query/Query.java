@@ -43,6 +43,8 @@ public final class Query
     private volatile GlauxException error;
     private volatile long endNanos;
     private volatile boolean producerDone;
+    /** The page that ends the results, offered once the statement's resources are released: the client needs no further request. */
+    private volatile List<List<Object>> lastPage;
     private volatile StatementResult result;
     private volatile Thread thread;
 
@@ -148,20 +150,17 @@ public final class Query
             state = QueryState.PLANNING;
             StatementResult statementResult = runner.run(this);
             result = statementResult;
+            List<List<Object>> page = new ArrayList<>();
             try {
                 columns = statementResult.columns();
                 state = QueryState.RUNNING;
                 var rows = statementResult.rows();
-                List<List<Object>> page = new ArrayList<>();
                 while (!canceled.get() && rows.hasNext()) {
                     page.add(encoder.encode(columns, rows.next()));
                     if (page.size() >= PAGE_ROWS) {
                         offer(page);
                         page = new ArrayList<>();
                     }
-                }
-                if (!page.isEmpty()) {
-                    offer(page);
                 }
             }
             finally {
@@ -170,7 +169,12 @@ public final class Query
             if (canceled.get()) {
                 throw new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled");
             }
+            // nothing can fail any more: the client that takes the last page is told the query is over
             state = QueryState.FINISHING;
+            if (!page.isEmpty()) {
+                lastPage = page;
+                offer(page);
+            }
             producerDone = true;
             pages.offer(END);
         }
@@ -205,7 +209,7 @@ public final class Query
         if (page == END) {
             page = null;
         }
-        if (page == null && isDrained() && state == QueryState.FINISHING) {
+        if ((page == null && isDrained() && state == QueryState.FINISHING) || (page != null && page == lastPage)) {
             finish();
         }
         return Optional.ofNullable(page);
