@@ -37,7 +37,9 @@ import java.util.function.Consumer;
 
 /**
  * One task running on a worker: up to {@code concurrency} drivers, each with its own
- * {@link FragmentRunner} over the page source factory of the fragment's format, take splits from a shared queue; when the queue is empty each driver
+ * {@link FragmentRunner} over the page source factory of the fragment's format, take splits from a shared queue; each split
+ * starts reading ({@link FragmentRunner#prepare}) before its turn: a driver's first split when the task
+ * arrives (even if the driver waits for a thread), the next one while the current one is processed. When the queue is empty each driver
  * finishes its runner (partial aggregations emit their state then). Every output batch is loaded,
  * under a lock, into the one root the Flight stream was started with and sent; a driver waits there
  * while the stream is not ready (backpressure). The first failure stops all drivers and ends the call
@@ -143,8 +145,19 @@ final class TaskExecution
             done = new CountDownLatch(runners.size());
             for (FragmentRunner runner : runners) {
                 CountDownLatch latch = done;
+                // each driver's first split starts reading now, even if the driver waits for a thread
+                Split first = splits.poll();
                 try {
-                    driverPool.execute(() -> drive(runner, splits, latch));
+                    if (first != null && stopReason == null) {
+                        runner.prepare(first);
+                    }
+                }
+                catch (Throwable e) {
+                    // the driver still runs, sees the stop and counts down
+                    stop(StopReason.FAILED, e);
+                }
+                try {
+                    driverPool.execute(() -> drive(runner, first, splits, latch));
                 }
                 catch (RejectedExecutionException e) {
                     latch.countDown();
@@ -172,7 +185,7 @@ final class TaskExecution
         stop(StopReason.SHUTDOWN, null);
     }
 
-    private void drive(FragmentRunner runner, Queue<Split> splits, CountDownLatch done)
+    private void drive(FragmentRunner runner, Split first, Queue<Split> splits, CountDownLatch done)
     {
         Thread current = Thread.currentThread();
         try {
@@ -182,11 +195,17 @@ final class TaskExecution
                 }
                 drivers.add(current);
             }
-            Split split;
             // a runner that reached its LIMIT needs no more splits; the others may still take them
-            while (stopReason == null && !runner.isFinished() && (split = splits.poll()) != null) {
+            Split split = first;
+            while (stopReason == null && !runner.isFinished() && split != null) {
+                // the next split is taken now and starts reading while this one is processed
+                Split next = splits.poll();
+                if (next != null) {
+                    runner.prepare(next);
+                }
                 runner.process(split, this::emit);
                 counters.splitsProcessed.incrementAndGet();
+                split = next;
             }
             if (stopReason == null) {
                 runner.finish(this::emit);

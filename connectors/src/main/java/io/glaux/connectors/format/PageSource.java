@@ -15,6 +15,13 @@ public interface PageSource
      */
     VectorSchemaRoot nextBatch();
 
+    /**
+     * Starts fetching the first data in the background, so that a later {@link #nextBatch()} waits
+     * less; may do blocking work (such as reading the footer) on the calling thread. Optional: the
+     * default does nothing.
+     */
+    default void startReading() {}
+
     /** Bytes fetched from the object store so far. */
     long bytesRead();
 

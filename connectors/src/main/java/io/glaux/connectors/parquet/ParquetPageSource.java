@@ -252,6 +252,20 @@ public final class ParquetPageSource
         return root;
     }
 
+    /** Opens the split (footer, row group selection) and starts loading its first row group. */
+    @Override
+    public void startReading()
+    {
+        if (closed || opened) {
+            return;
+        }
+        opened = true;
+        open();
+        if (!finished && !fileColumns.isEmpty() && options.prefetch()) {
+            startLoad(selected.getFirst());
+        }
+    }
+
     // ------------------------------------------------------------------ opening
 
     private void open()

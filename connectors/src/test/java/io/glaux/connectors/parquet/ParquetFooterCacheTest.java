@@ -3,17 +3,23 @@ package io.glaux.connectors.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glaux.connectors.predicate.TupleDomain;
+import io.glaux.connectors.s3.ObjectStoreStats;
 import io.glaux.connectors.split.Split;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The worker's factory keeps parsed footers: splits of one file and repeated scans skip the footer GET. */
+/**
+ * The worker's factory keeps parsed footers: splits of one file and repeated scans skip the footer GET.
+ * A source can also open its split and fetch its first row group before the first batch is asked for.
+ */
 class ParquetFooterCacheTest
         extends ParquetTestBase
 {
@@ -62,5 +68,42 @@ class ParquetFooterCacheTest
         assertThat(scan(cached, rewritten, columns("id bigint", "name varchar"), TupleDomain.all()).rows())
                 .containsExactly(List.of(7L, "seven"));
         assertThat(cached.footerCacheMisses()).isEqualTo(2);
+    }
+
+    @Test
+    void startReadingFetchesAheadOfTheFirstBatch()
+    {
+        Path file = ParquetTestFiles.write(directory, SCHEMA, ParquetTestFiles.WriteOptions.defaults().withRowGroupRows(10_000), writer -> {
+            SimpleGroupFactory factory = new SimpleGroupFactory(SCHEMA);
+            for (long id = 0; id < 25_000; id++) {
+                writer.write(factory.newGroup().append("id", id).append("name", "name-" + id % 7));
+            }
+        });
+        Split split = upload("ahead/data.parquet", file);
+        ParquetPageSourceFactory factory = new ParquetPageSourceFactory(store, ParquetReaderOptions.defaults());
+        Scan plain = scan(factory, split, columns("id bigint", "name varchar"), TupleDomain.all());
+
+        // started ahead: the footer and the first row group are fetched before any batch is asked for
+        ObjectStoreStats before = store.stats();
+        List<List<Object>> rows = new ArrayList<>();
+        try (ParquetPageSource source = factory.create(split, columns("id bigint", "name varchar"), TupleDomain.all(), allocator)) {
+            source.startReading();
+            source.startReading();
+            while (true) {
+                try (VectorSchemaRoot root = source.nextBatch()) {
+                    if (root == null) {
+                        break;
+                    }
+                    rows.addAll(CanonicalValues.rows(root));
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(plain.rows());
+        assertThat(store.stats().minus(before).gets()).isEqualTo(plain.stats().gets());
+
+        // started and closed unread: nothing leaks (the allocator is checked after each test)
+        try (ParquetPageSource source = factory.create(split, columns("id bigint"), TupleDomain.all(), allocator)) {
+            source.startReading();
+        }
     }
 }

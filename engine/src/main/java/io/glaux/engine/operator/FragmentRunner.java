@@ -19,7 +19,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a {@link ScanFragment} over splits: read → filter → project → (partial aggregation) → limit.
@@ -48,6 +50,8 @@ public final class FragmentRunner
     private final long limit;
     private final Schema outputSchema;
     private final Selection allRows = new Selection();
+    /** Page sources created (and reading) ahead of {@link #process}, by split. */
+    private final Map<Split, PageSource> prepared = new HashMap<>();
 
     private long rowsIn;
     private long rowsOut;
@@ -121,6 +125,23 @@ public final class FragmentRunner
         return outputSchema;
     }
 
+    /**
+     * Creates the page source of a split this runner will {@link #process} later and lets it start
+     * reading ({@link PageSource#startReading()}), so that its first data arrives while other work is
+     * done. A prepared split that is never processed is closed with the runner.
+     */
+    public void prepare(Split split)
+    {
+        requireNonNull(split, "split is null");
+        checkOpen();
+        if (finished || prepared.containsKey(split)) {
+            return;
+        }
+        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        prepared.put(split, source);
+        source.startReading();
+    }
+
     /** Reads one split and processes its rows; output batches (no aggregation) go to {@code sink}. */
     public void process(Split split, BatchSink sink)
     {
@@ -130,7 +151,10 @@ public final class FragmentRunner
         if (finished) {
             return;
         }
-        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        PageSource source = prepared.remove(split);
+        if (source == null) {
+            source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        }
         try {
             while (!finished) {
                 VectorSchemaRoot batch = source.nextBatch();
@@ -258,6 +282,10 @@ public final class FragmentRunner
         }
         closed = true;
         try {
+            for (PageSource source : prepared.values()) {
+                source.close();
+            }
+            prepared.clear();
             if (aggregator != null) {
                 aggregator.close();
             }

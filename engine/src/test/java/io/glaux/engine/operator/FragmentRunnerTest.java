@@ -246,6 +246,33 @@ class FragmentRunnerTest
     }
 
     @Test
+    void preparedSplitsAreReadOnceAndClosedWithTheRunner()
+    {
+        ArrayPageSourceFactory factory = new ArrayPageSourceFactory(100);
+        Object[][] first = table(300, 3);
+        Object[][] second = table(200, 4);
+        Split a = factory.add("a", first);
+        Split b = factory.add("b", second);
+        Split unused = factory.add("c", table(50, 5));
+        ScanFragment fragment = fragment(Optional.empty(), List.of(scan(1)), Optional.empty(), OptionalLong.empty());
+        List<List<Object>> rows = new ArrayList<>();
+        try (FragmentRunner runner = new FragmentRunner(fragment, factory, allocator)) {
+            runner.prepare(a);
+            runner.prepare(a);
+            runner.prepare(unused);
+            assertThat(factory.opened).isEqualTo(2);
+            runner.process(a, batch -> rows.addAll(TestBatches.rows(batch)));
+            // a split that was not prepared is opened by process itself
+            runner.process(b, batch -> rows.addAll(TestBatches.rows(batch)));
+            assertThat(factory.opened).isEqualTo(3);
+            assertThat(factory.closed).isEqualTo(2);
+        }
+        // the prepared split never processed is closed with the runner
+        assertThat(factory.closed).isEqualTo(3);
+        assertThat(rows).hasSize(500);
+    }
+
+    @Test
     void partialAggregationOnTwoRunnersMergesToTheDirectResult()
     {
         Object[][] first = table(3000, 3);
