@@ -85,9 +85,10 @@ public final class QueryPlanner
             .withConformance(GlauxConformance.INSTANCE);
 
     // standard operators once: a name found twice is left unresolved by the validator
-    private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
+    // Trino's functions replace those of the same name
+    private static final SqlOperatorTable OPERATORS = TrinoFunctions.withStandard(SqlOperatorTables.chain(
             org.apache.calcite.sql.fun.SqlStdOperatorTable.instance(),
-            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(List.of(SqlLibrary.POSTGRESQL), false));
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(List.of(SqlLibrary.POSTGRESQL), false)));
 
     private static final HepProgram NORMALIZE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES)
@@ -135,7 +136,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(parsed));
+            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
         }
         catch (CalciteContextException e) {
             throw validationError(e);
@@ -233,7 +234,7 @@ public final class QueryPlanner
             SqlValidator validator = validator(reader);
             SqlNode validated;
             try {
-                validated = validator.validate(RowFieldReferences.rewrite(parsed));
+                validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
             }
             catch (CalciteContextException e) {
                 GlauxException error = validationError(e);

@@ -1,0 +1,303 @@
+package io.glaux.coordinator.planner;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.calcite.adapter.enumerable.CallImplementor;
+import org.apache.calcite.adapter.enumerable.EnumUtils;
+import org.apache.calcite.adapter.enumerable.NullPolicy;
+import org.apache.calcite.adapter.enumerable.RexImpTable;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.FunctionParameter;
+import org.apache.calcite.schema.ImplementableFunction;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCallBinding;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOperandCountRange;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSelectKeyword;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlOperandCountRanges;
+import org.apache.calcite.sql.type.SqlOperandMetadata;
+import org.apache.calcite.sql.type.SqlOperandTypeChecker;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeTransforms;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Trino's functions that Calcite lacks or defines differently: scalars implemented by
+ * {@link TrinoScalarFunctions} and run on the coordinator (a filter using them is not pushed to the
+ * workers), and aggregates rewritten into standard ones before validation.
+ */
+final class TrinoFunctions
+{
+    private static final SqlReturnTypeInference TIMESTAMP = nullable(ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3));
+    private static final SqlReturnTypeInference VARCHAR = nullable(ReturnTypes.explicit(SqlTypeName.VARCHAR));
+    private static final SqlReturnTypeInference BIGINT = nullable(ReturnTypes.explicit(SqlTypeName.BIGINT));
+    private static final SqlReturnTypeInference DOUBLE = nullable(ReturnTypes.explicit(SqlTypeName.DOUBLE));
+    private static final SqlReturnTypeInference BOOLEAN = nullable(ReturnTypes.explicit(SqlTypeName.BOOLEAN));
+
+    private static final SqlTypeFamily STRING = SqlTypeFamily.CHARACTER;
+    private static final SqlTypeFamily INTEGER = SqlTypeFamily.EXACT_NUMERIC;
+    private static final SqlOperandTypeChecker STRING_1 = OperandTypes.family(STRING);
+    private static final SqlOperandTypeChecker STRING_2 = OperandTypes.family(STRING, STRING);
+    private static final SqlOperandTypeChecker STRING_3 = OperandTypes.family(STRING, STRING, STRING);
+
+    private static final List<SqlOperator> SCALARS = List.of(
+            // date and time
+            scalar("date_trunc", nullable(ReturnTypes.ARG1), OperandTypes.family(STRING, SqlTypeFamily.DATE)
+                    .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP)), "dateTrunc"),
+            scalar("date_add", nullable(ReturnTypes.ARG2), OperandTypes.family(STRING, INTEGER, SqlTypeFamily.DATE)
+                    .or(OperandTypes.family(STRING, INTEGER, SqlTypeFamily.TIMESTAMP)), "dateAdd"),
+            scalar("date_diff", BIGINT, OperandTypes.family(STRING, SqlTypeFamily.DATE, SqlTypeFamily.DATE)
+                    .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP, SqlTypeFamily.TIMESTAMP)), "dateDiff"),
+            scalar("from_unixtime", TIMESTAMP, OperandTypes.family(SqlTypeFamily.NUMERIC), "fromUnixtime"),
+            scalar("to_unixtime", DOUBLE, OperandTypes.family(SqlTypeFamily.TIMESTAMP), "toUnixtime"),
+            scalar("from_iso8601_timestamp", TIMESTAMP, STRING_1, "fromIso8601Timestamp"),
+            scalar("date_parse", TIMESTAMP, STRING_2, "dateParse"),
+            scalar("date_format", VARCHAR, OperandTypes.family(SqlTypeFamily.TIMESTAMP, STRING), "dateFormat"),
+            scalar("now", TIMESTAMP, OperandTypes.NILADIC, "now"),
+            // strings
+            scalar("regexp_like", BOOLEAN, STRING_2, "regexpLike"),
+            scalar("regexp_extract", VARCHAR, STRING_2.or(OperandTypes.family(STRING, STRING, INTEGER)), "regexpExtract"),
+            scalar("regexp_replace", VARCHAR, STRING_2.or(STRING_3), "regexpReplace"),
+            scalar("split_part", VARCHAR, OperandTypes.family(STRING, STRING, INTEGER), "splitPart"),
+            scalar("strpos", BIGINT, STRING_2, "strpos"),
+            scalar("length", BIGINT, STRING_1, "length"),
+            scalar("concat", VARCHAR, OperandTypes.repeat(SqlOperandCountRanges.from(2), OperandTypes.STRING), "concat"),
+            scalar("replace", VARCHAR, STRING_2.or(STRING_3), "replace"),
+            scalar("starts_with", BOOLEAN, STRING_2, "startsWith"),
+            scalar("url_extract_host", VARCHAR, STRING_1, "urlExtractHost"),
+            scalar("url_extract_path", VARCHAR, STRING_1, "urlExtractPath"),
+            scalar("url_extract_parameter", VARCHAR, STRING_2, "urlExtractParameter"),
+            // JSON
+            scalar("json_extract_scalar", VARCHAR, STRING_2, "jsonExtractScalar"));
+
+    private static final Set<String> NAMES = SCALARS.stream().map(SqlOperator::getName).collect(Collectors.toUnmodifiableSet());
+
+    private TrinoFunctions() {}
+
+    /** These functions first, then {@code standard} without the functions these replace. */
+    static SqlOperatorTable withStandard(SqlOperatorTable standard)
+    {
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), new Hiding(standard));
+    }
+
+    /**
+     * Rewrites Trino's aggregates into standard ones: {@code approx_distinct(x)} is
+     * {@code count(DISTINCT x)} (exact), {@code count_if(c)} is {@code count(CASE WHEN c THEN 1 END)},
+     * {@code arbitrary(x)} is {@code min(x)} (one of the values, as Trino promises).
+     */
+    static SqlNode rewriteAggregates(SqlNode node)
+    {
+        return node.accept(new SqlShuttle()
+        {
+            @Override
+            public SqlNode visit(SqlCall call)
+            {
+                SqlCall visited = (SqlCall) requireNonNull(super.visit(call), "visited is null");
+                SqlOperator operator = visited.getOperator();
+                if (operator.getSyntax() == SqlSyntax.FUNCTION && NAMES.contains(operator.getName().toUpperCase(Locale.ROOT)) && !SCALARS.contains(operator)) {
+                    // the parser reads some names (date_trunc) as Calcite's functions of another dialect
+                    SqlUnresolvedFunction function = new SqlUnresolvedFunction(new SqlIdentifier(operator.getName(), visited.getParserPosition()),
+                            null, null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION);
+                    return function.createCall(visited.getParserPosition(), visited.getOperandList());
+                }
+                if (!(visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getKind() == SqlKind.OTHER_FUNCTION)
+                        || visited.operandCount() != 1 || visited.getFunctionQuantifier() != null) {
+                    return visited;
+                }
+                SqlParserPos pos = visited.getParserPosition();
+                SqlNode operand = visited.operand(0);
+                return switch (visited.getOperator().getName().toLowerCase(Locale.ROOT)) {
+                    case "approx_distinct" -> SqlStdOperatorTable.COUNT.createCall(SqlSelectKeyword.DISTINCT.symbol(pos), pos, operand);
+                    case "count_if" -> SqlStdOperatorTable.COUNT.createCall(pos,
+                            new SqlCase(pos, null, SqlNodeList.of(operand), SqlNodeList.of(SqlLiteral.createExactNumeric("1", pos)), SqlLiteral.createNull(pos)));
+                    case "arbitrary" -> SqlStdOperatorTable.MIN.createCall(pos, operand);
+                    default -> visited;
+                };
+            }
+
+            @Override
+            public SqlNode visit(SqlNodeList nodeList)
+            {
+                return requireNonNull(super.visit(nodeList), "visited is null");
+            }
+        });
+    }
+
+    private static SqlReturnTypeInference nullable(SqlReturnTypeInference inference)
+    {
+        return inference.andThen(SqlTypeTransforms.FORCE_NULLABLE);
+    }
+
+    private static SqlOperator scalar(String name, SqlReturnTypeInference returnType, SqlOperandTypeChecker operands, String methodName)
+    {
+        List<Method> methods = Arrays.stream(TrinoScalarFunctions.class.getMethods())
+                .filter(method -> method.getName().equals(methodName) && Modifier.isStatic(method.getModifiers()))
+                .toList();
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("no method " + methodName);
+        }
+        return new SqlUserDefinedFunction(new SqlIdentifier(name.toUpperCase(Locale.ROOT), SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION, returnType,
+                null, new Operands(operands), new Implementation(methods), SqlFunctionCategory.USER_DEFINED_FUNCTION, SqlSyntax.FUNCTION)
+        {
+        };
+    }
+
+    /**
+     * Calls the method whose parameters fit the operands' Java types ({@code date}: {@link Integer}
+     * days, {@code timestamp}: {@link Long} millis, integers {@link Long}, other numbers
+     * {@link Double}); NULL in, NULL out. A method taking {@code String[]} takes all operands.
+     */
+    private record Implementation(List<Method> methods)
+            implements ImplementableFunction
+    {
+        @Override
+        public List<FunctionParameter> getParameters()
+        {
+            return List.of();
+        }
+
+        @Override
+        public CallImplementor getImplementor()
+        {
+            return RexImpTable.createImplementor((translator, call, operands) -> {
+                Method method = method(call);
+                Class<?>[] parameters = method.getParameterTypes();
+                List<Expression> arguments = new ArrayList<>();
+                if (parameters.length == 1 && parameters[0].isArray()) {
+                    arguments.add(Expressions.newArrayInit(parameters[0].getComponentType(),
+                            operands.stream().map(operand -> EnumUtils.convert(operand, parameters[0].getComponentType())).toList()));
+                }
+                else {
+                    for (int i = 0; i < operands.size(); i++) {
+                        arguments.add(EnumUtils.convert(operands.get(i), parameters[i]));
+                    }
+                }
+                return Expressions.call(method, arguments);
+            }, NullPolicy.STRICT, false);
+        }
+
+        private Method method(RexCall call)
+        {
+            List<RelDataType> types = call.getOperands().stream().map(RexNode::getType).toList();
+            for (Method method : methods) {
+                Class<?>[] parameters = method.getParameterTypes();
+                if (parameters.length == 1 && parameters[0].isArray() || parameters.length == types.size() && fits(parameters, types)) {
+                    return method;
+                }
+            }
+            throw new IllegalStateException("no implementation of " + call.getOperator().getName() + " for " + types);
+        }
+
+        private static boolean fits(Class<?>[] parameters, List<RelDataType> types)
+        {
+            for (int i = 0; i < parameters.length; i++) {
+                // an untyped NULL fits any parameter: the call is NULL without calling the method
+                if (types.get(i).getSqlTypeName() != SqlTypeName.NULL && parameters[i] != javaType(types.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static Class<?> javaType(RelDataType type)
+        {
+            return switch (type.getSqlTypeName()) {
+                case DATE -> Integer.class;
+                case TIMESTAMP, TINYINT, SMALLINT, INTEGER, BIGINT -> Long.class;
+                case DECIMAL, REAL, FLOAT, DOUBLE -> Double.class;
+                case BOOLEAN -> Boolean.class;
+                default -> String.class;
+            };
+        }
+    }
+
+    /** The operand checker without fixed parameter types, so the validator does not filter overloads by them. */
+    private record Operands(SqlOperandTypeChecker checker)
+            implements SqlOperandMetadata
+    {
+        @Override
+        public boolean checkOperandTypes(SqlCallBinding callBinding, boolean throwOnFailure)
+        {
+            return checker.checkOperandTypes(callBinding, throwOnFailure);
+        }
+
+        @Override
+        public SqlOperandCountRange getOperandCountRange()
+        {
+            return checker.getOperandCountRange();
+        }
+
+        @Override
+        public String getAllowedSignatures(SqlOperator op, String opName)
+        {
+            return checker.getAllowedSignatures(op, opName);
+        }
+
+        @Override
+        public List<RelDataType> paramTypes(RelDataTypeFactory typeFactory)
+        {
+            return List.of();
+        }
+
+        @Override
+        public List<String> paramNames()
+        {
+            return List.of();
+        }
+    }
+
+    /** An operator table without the functions named as ours. */
+    private record Hiding(SqlOperatorTable delegate)
+            implements SqlOperatorTable
+    {
+        @Override
+        public void lookupOperatorOverloads(SqlIdentifier opName, SqlFunctionCategory category, SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher)
+        {
+            if (opName.isSimple() && syntax == SqlSyntax.FUNCTION && NAMES.contains(opName.getSimple().toUpperCase(Locale.ROOT))) {
+                return;
+            }
+            delegate.lookupOperatorOverloads(opName, category, syntax, operatorList, nameMatcher);
+        }
+
+        @Override
+        public List<SqlOperator> getOperatorList()
+        {
+            return delegate.getOperatorList().stream()
+                    .filter(operator -> operator.getSyntax() != SqlSyntax.FUNCTION || !NAMES.contains(operator.getName()))
+                    .toList();
+        }
+    }
+}

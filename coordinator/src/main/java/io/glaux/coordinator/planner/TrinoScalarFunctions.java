@@ -1,0 +1,474 @@
+package io.glaux.coordinator.planner;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAdjusters;
+import java.time.temporal.TemporalUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Trino's scalar functions, run on the coordinator by Calcite's generated code ({@link TrinoFunctions}
+ * declares them). Values come in Calcite's representation: a {@code timestamp} is the wall-clock
+ * time as milliseconds since the epoch (UTC), a {@code date} is days since the epoch. A NULL argument
+ * gives NULL before any of these methods is called.
+ */
+public final class TrinoScalarFunctions
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+    private static final Map<String, DateTimeFormatter> FORMATS = new ConcurrentHashMap<>();
+    private static final int CACHE_SIZE = 1000;
+    private static final DateTimeFormatter ISO_8601 = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').append(DateTimeFormatter.ISO_LOCAL_TIME).optionalEnd()
+            .optionalStart().appendOffsetId().optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private TrinoScalarFunctions() {}
+
+    // date and time
+
+    public static Long dateTrunc(String unit, Long timestamp)
+    {
+        LocalDateTime value = toDateTime(timestamp);
+        LocalDateTime truncated = switch (unit(unit)) {
+            case "millisecond" -> value;
+            case "second" -> value.truncatedTo(ChronoUnit.SECONDS);
+            case "minute" -> value.truncatedTo(ChronoUnit.MINUTES);
+            case "hour" -> value.truncatedTo(ChronoUnit.HOURS);
+            default -> truncate(unit, value.toLocalDate(), "timestamp").atStartOfDay();
+        };
+        return fromDateTime(truncated);
+    }
+
+    public static Integer dateTrunc(String unit, Integer date)
+    {
+        return (int) truncate(unit, LocalDate.ofEpochDay(date), "date").toEpochDay();
+    }
+
+    public static Long dateAdd(String unit, Long value, Long timestamp)
+    {
+        return fromDateTime(toDateTime(timestamp).plus(value, chronoUnit(unit, "timestamp")));
+    }
+
+    public static Integer dateAdd(String unit, Long value, Integer date)
+    {
+        return Math.toIntExact(LocalDate.ofEpochDay(date).plus(value, dateUnit(unit)).toEpochDay());
+    }
+
+    public static Long dateDiff(String unit, Long first, Long second)
+    {
+        return chronoUnit(unit, "timestamp").between(toDateTime(first), toDateTime(second));
+    }
+
+    public static Long dateDiff(String unit, Integer first, Integer second)
+    {
+        return dateUnit(unit).between(LocalDate.ofEpochDay(first), LocalDate.ofEpochDay(second));
+    }
+
+    public static Long fromUnixtime(Double seconds)
+    {
+        return Math.round(seconds * 1000);
+    }
+
+    public static Long fromUnixtime(Long seconds)
+    {
+        return Math.multiplyExact(seconds, 1000L);
+    }
+
+    public static Double toUnixtime(Long timestamp)
+    {
+        return timestamp / 1000.0;
+    }
+
+    public static Long fromIso8601Timestamp(String text)
+    {
+        try {
+            TemporalAccessor parsed = ISO_8601.parse(text.strip());
+            LocalDateTime local = LocalDate.from(parsed).atTime(parsed.isSupported(ChronoField.NANO_OF_DAY) ? LocalTime.from(parsed) : LocalTime.MIDNIGHT);
+            if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+                local = local.atOffset(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS))).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+            }
+            return fromDateTime(local);
+        }
+        catch (DateTimeException e) {
+            throw invalidArgument("Invalid format: \"" + text + "\"");
+        }
+    }
+
+    public static Long dateParse(String text, String format)
+    {
+        DateTimeFormatter formatter = mysqlFormat(format);
+        try {
+            TemporalAccessor parsed = formatter.parse(text);
+            LocalDate date = LocalDate.of(
+                    parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 1970,
+                    parsed.isSupported(ChronoField.MONTH_OF_YEAR) ? parsed.get(ChronoField.MONTH_OF_YEAR) : 1,
+                    parsed.isSupported(ChronoField.DAY_OF_MONTH) ? parsed.get(ChronoField.DAY_OF_MONTH) : 1);
+            if (parsed.isSupported(ChronoField.DAY_OF_YEAR) && !parsed.isSupported(ChronoField.MONTH_OF_YEAR)) {
+                date = date.withDayOfYear(parsed.get(ChronoField.DAY_OF_YEAR));
+            }
+            LocalTime time = LocalTime.of(
+                    parsed.isSupported(ChronoField.HOUR_OF_DAY) ? parsed.get(ChronoField.HOUR_OF_DAY) : 0,
+                    parsed.isSupported(ChronoField.MINUTE_OF_HOUR) ? parsed.get(ChronoField.MINUTE_OF_HOUR) : 0,
+                    parsed.isSupported(ChronoField.SECOND_OF_MINUTE) ? parsed.get(ChronoField.SECOND_OF_MINUTE) : 0,
+                    parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.get(ChronoField.NANO_OF_SECOND) : 0);
+            return fromDateTime(date.atTime(time));
+        }
+        catch (DateTimeException e) {
+            throw invalidArgument("Invalid format: \"" + text + "\"");
+        }
+    }
+
+    public static String dateFormat(Long timestamp, String format)
+    {
+        return mysqlFormat(format).format(toDateTime(timestamp));
+    }
+
+    public static Long now()
+    {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
+    }
+
+    private static LocalDate truncate(String unit, LocalDate date, String type)
+    {
+        return switch (unit(unit)) {
+            case "day" -> date;
+            case "week" -> date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            case "month" -> date.withDayOfMonth(1);
+            case "quarter" -> date.withDayOfMonth(1).withMonth((date.getMonthValue() - 1) / 3 * 3 + 1);
+            case "year" -> date.withDayOfYear(1);
+            default -> throw invalidUnit(unit, type);
+        };
+    }
+
+    private static TemporalUnit chronoUnit(String unit, String type)
+    {
+        return switch (unit(unit)) {
+            case "millisecond" -> ChronoUnit.MILLIS;
+            case "second" -> ChronoUnit.SECONDS;
+            case "minute" -> ChronoUnit.MINUTES;
+            case "hour" -> ChronoUnit.HOURS;
+            case "day" -> ChronoUnit.DAYS;
+            case "week" -> ChronoUnit.WEEKS;
+            case "month" -> ChronoUnit.MONTHS;
+            case "quarter" -> IsoFields.QUARTER_YEARS;
+            case "year" -> ChronoUnit.YEARS;
+            default -> throw invalidUnit(unit, type);
+        };
+    }
+
+    private static TemporalUnit dateUnit(String unit)
+    {
+        return switch (unit(unit)) {
+            case "day" -> ChronoUnit.DAYS;
+            case "week" -> ChronoUnit.WEEKS;
+            case "month" -> ChronoUnit.MONTHS;
+            case "quarter" -> IsoFields.QUARTER_YEARS;
+            case "year" -> ChronoUnit.YEARS;
+            default -> throw invalidUnit(unit, "date");
+        };
+    }
+
+    private static String unit(String unit)
+    {
+        return unit.toLowerCase(Locale.ROOT);
+    }
+
+    private static GlauxException invalidUnit(String unit, String type)
+    {
+        return invalidArgument("'" + unit + "' is not a valid " + type.toUpperCase(Locale.ROOT) + " field");
+    }
+
+    private static LocalDateTime toDateTime(long millis)
+    {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000L), (int) Math.floorMod(millis, 1000L) * 1_000_000, ZoneOffset.UTC);
+    }
+
+    private static long fromDateTime(LocalDateTime value)
+    {
+        return value.toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+
+    /** MySQL's {@code %} patterns as Trino's {@code date_parse} and {@code date_format} read them. */
+    private static DateTimeFormatter mysqlFormat(String format)
+    {
+        DateTimeFormatter cached = FORMATS.get(format);
+        if (cached != null) {
+            return cached;
+        }
+        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().parseCaseInsensitive();
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c != '%' || i + 1 == format.length()) {
+                builder.appendLiteral(c);
+                continue;
+            }
+            char field = format.charAt(++i);
+            switch (field) {
+                case 'Y' -> builder.appendValue(ChronoField.YEAR, 4);
+                case 'y' -> builder.appendValueReduced(ChronoField.YEAR, 2, 2, 2000);
+                case 'm' -> builder.appendValue(ChronoField.MONTH_OF_YEAR, 2);
+                case 'c' -> builder.appendValue(ChronoField.MONTH_OF_YEAR);
+                case 'd' -> builder.appendValue(ChronoField.DAY_OF_MONTH, 2);
+                case 'e' -> builder.appendValue(ChronoField.DAY_OF_MONTH);
+                case 'H' -> builder.appendValue(ChronoField.HOUR_OF_DAY, 2);
+                case 'k' -> builder.appendValue(ChronoField.HOUR_OF_DAY);
+                case 'h', 'I' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 2);
+                case 'l' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM);
+                case 'i' -> builder.appendValue(ChronoField.MINUTE_OF_HOUR, 2);
+                case 's', 'S' -> builder.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
+                case 'f' -> builder.appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, false);
+                case 'p' -> builder.appendText(ChronoField.AMPM_OF_DAY);
+                case 'T' -> builder.appendPattern("HH:mm:ss");
+                case 'r' -> builder.appendPattern("hh:mm:ss a");
+                case 'b' -> builder.appendPattern("MMM");
+                case 'M' -> builder.appendPattern("MMMM");
+                case 'a' -> builder.appendPattern("EEE");
+                case 'W' -> builder.appendPattern("EEEE");
+                case 'j' -> builder.appendValue(ChronoField.DAY_OF_YEAR, 3);
+                case '%' -> builder.appendLiteral('%');
+                default -> throw invalidArgument("Unsupported format specifier %" + field + " in '" + format + "'");
+            }
+        }
+        DateTimeFormatter formatter = builder.toFormatter(Locale.ENGLISH);
+        if (FORMATS.size() < CACHE_SIZE) {
+            FORMATS.put(format, formatter);
+        }
+        return formatter;
+    }
+
+    // strings
+
+    public static Boolean regexpLike(String text, String pattern)
+    {
+        return pattern(pattern).matcher(text).find();
+    }
+
+    public static String regexpExtract(String text, String pattern)
+    {
+        return regexpExtract(text, pattern, 0L);
+    }
+
+    public static String regexpExtract(String text, String pattern, Long group)
+    {
+        Matcher matcher = pattern(pattern).matcher(text);
+        if (group < 0 || group > matcher.groupCount()) {
+            throw invalidArgument("Pattern has " + matcher.groupCount() + " groups. Cannot access group " + group);
+        }
+        return matcher.find() ? matcher.group(group.intValue()) : null;
+    }
+
+    public static String regexpReplace(String text, String pattern)
+    {
+        return regexpReplace(text, pattern, "");
+    }
+
+    public static String regexpReplace(String text, String pattern, String replacement)
+    {
+        try {
+            return pattern(pattern).matcher(text).replaceAll(replacement);
+        }
+        catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw invalidArgument("Illegal replacement '" + replacement + "': " + e.getMessage());
+        }
+    }
+
+    public static String splitPart(String text, String delimiter, Long index)
+    {
+        if (index < 1) {
+            throw invalidArgument("Index must be greater than zero");
+        }
+        if (delimiter.isEmpty()) {
+            return index == 1 ? text : null;
+        }
+        int start = 0;
+        for (long part = 1; part < index; part++) {
+            int next = text.indexOf(delimiter, start);
+            if (next < 0) {
+                return null;
+            }
+            start = next + delimiter.length();
+        }
+        int end = text.indexOf(delimiter, start);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+
+    public static Long strpos(String text, String substring)
+    {
+        int index = text.indexOf(substring);
+        return index < 0 ? 0L : text.codePointCount(0, index) + 1L;
+    }
+
+    public static Long length(String text)
+    {
+        return (long) text.codePointCount(0, text.length());
+    }
+
+    public static String concat(String[] values)
+    {
+        return String.join("", values);
+    }
+
+    public static String replace(String text, String search)
+    {
+        return replace(text, search, "");
+    }
+
+    public static String replace(String text, String search, String replacement)
+    {
+        return text.replace(search, replacement);
+    }
+
+    public static Boolean startsWith(String text, String prefix)
+    {
+        return text.startsWith(prefix);
+    }
+
+    public static String urlExtractHost(String url)
+    {
+        URI uri = uri(url);
+        return uri == null ? null : uri.getHost();
+    }
+
+    public static String urlExtractPath(String url)
+    {
+        URI uri = uri(url);
+        return uri == null ? null : uri.getRawPath();
+    }
+
+    public static String urlExtractParameter(String url, String name)
+    {
+        URI uri = uri(url);
+        if (uri == null || uri.getRawQuery() == null) {
+            return null;
+        }
+        for (String parameter : uri.getRawQuery().split("&")) {
+            String[] nameValue = parameter.split("=", 2);
+            if (nameValue[0].equals(name)) {
+                return nameValue.length == 2 ? nameValue[1] : "";
+            }
+        }
+        return null;
+    }
+
+    private static URI uri(String url)
+    {
+        try {
+            return new URI(url);
+        }
+        catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static Pattern pattern(String pattern)
+    {
+        Pattern compiled = PATTERNS.get(pattern);
+        if (compiled != null) {
+            return compiled;
+        }
+        try {
+            compiled = Pattern.compile(pattern);
+        }
+        catch (PatternSyntaxException e) {
+            throw invalidArgument("Invalid regular expression '" + pattern + "': " + e.getDescription());
+        }
+        if (PATTERNS.size() < CACHE_SIZE) {
+            PATTERNS.put(pattern, compiled);
+        }
+        return compiled;
+    }
+
+    // JSON
+
+    /** {@code $.a.b}, {@code $.a[0]}, {@code $["a"]}; NULL for a missing value, an object or an array. */
+    public static String jsonExtractScalar(String json, String path)
+    {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        }
+        catch (JsonProcessingException e) {
+            return null;
+        }
+        if (!path.startsWith("$")) {
+            throw invalidJsonPath(path);
+        }
+        int i = 1;
+        while (node != null && i < path.length()) {
+            char c = path.charAt(i);
+            if (c == '.') {
+                int end = i + 1;
+                while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') {
+                    end++;
+                }
+                if (end == i + 1) {
+                    throw invalidJsonPath(path);
+                }
+                node = node.get(path.substring(i + 1, end));
+                i = end;
+            }
+            else if (c == '[') {
+                int end = path.indexOf(']', i);
+                if (end < 0) {
+                    throw invalidJsonPath(path);
+                }
+                String key = path.substring(i + 1, end).strip();
+                if (key.length() >= 2 && (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("'") && key.endsWith("'"))) {
+                    node = node.get(key.substring(1, key.length() - 1));
+                }
+                else {
+                    try {
+                        node = node.get(Integer.parseInt(key));
+                    }
+                    catch (NumberFormatException e) {
+                        throw invalidJsonPath(path);
+                    }
+                }
+                i = end + 1;
+            }
+            else {
+                throw invalidJsonPath(path);
+            }
+        }
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        return node.asText();
+    }
+
+    private static GlauxException invalidJsonPath(String path)
+    {
+        return invalidArgument("Invalid JSON path: '" + path + "'");
+    }
+
+    private static GlauxException invalidArgument(String message)
+    {
+        return new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, message);
+    }
+}
