@@ -71,7 +71,13 @@ class TestQueriesAgainstDuckDb
                 "SELECT coalesce(referrer, 'direct') AS r, count(*) FROM access_logs GROUP BY coalesce(referrer, 'direct')",
                 "SELECT status, sum(latency), count(latency) FROM access_logs WHERE method = 'GET' AND status <> 200 GROUP BY status",
                 "SELECT method, url, status FROM access_logs WHERE status = 503 AND url LIKE '/api/v1/orders%' AND dt = '2024-03-03'",
-                "SELECT count(*) FROM access_logs WHERE status > 600");
+                "SELECT count(*) FROM access_logs WHERE status > 600",
+                // Trino functions that DuckDB has with the same meaning (run on the coordinator)
+                "SELECT date_trunc('hour', ts) AS h, count(*) FROM access_logs GROUP BY 1",
+                "SELECT split_part(url, '/', 2) AS p, count(*) FROM access_logs GROUP BY 1",
+                "SELECT count(*) FROM access_logs WHERE starts_with(url, '/api') AND strpos(url, 'orders') > 0 AND status = 200",
+                "SELECT length(url) AS l, count_if(status >= 500), count(*) FROM access_logs GROUP BY length(url)",
+                "SELECT replace(concat(method, ' ', url), '/api', '') AS r, count(*) FROM access_logs GROUP BY 1");
     }
 
     @BeforeAll
