@@ -7,11 +7,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.glaux.connectors.arrow.ArrowTypes;
-import io.glaux.connectors.arrow.ConstantVectors;
 import io.glaux.connectors.compress.CompressionKind;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.PageSource;
-import io.glaux.connectors.format.SplitColumns;
+import io.glaux.connectors.format.ScanColumns;
 import io.glaux.connectors.line.LineReaderOptions;
 import io.glaux.connectors.line.MalformedLineException;
 import io.glaux.connectors.predicate.TupleDomain;
@@ -30,10 +29,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Reads one CloudTrail log object (see {@link CloudTrailPageSourceFactory}) into Arrow batches,
@@ -51,11 +48,6 @@ final class CloudTrailPageSource
         implements PageSource
 {
     private static final String RECORDS = "records";
-
-    private enum Source
-    {
-        RECORD, ALIAS, CONSTANT
-    }
 
     private enum State
     {
@@ -75,9 +67,7 @@ final class CloudTrailPageSource
     private final BufferAllocator allocator;
     private final Schema schema;
 
-    private final Source[] sources;
-    private final Object[] constants;
-    private final int[] aliasOf;
+    private ScanColumns scanColumns;
     /** Output positions of the columns read from records, in the record writer's field order. */
     private int[] recordColumns = new int[0];
     private JsonValueWriter.RowWriter recordWriter;
@@ -102,9 +92,6 @@ final class CloudTrailPageSource
         this.pruning = requireNonNull(pruning, "pruning is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.schema = ArrowTypes.toArrowSchema(this.columns);
-        this.sources = new Source[this.columns.size()];
-        this.constants = new Object[this.columns.size()];
-        this.aliasOf = new int[this.columns.size()];
     }
 
     @Override
@@ -155,41 +142,20 @@ final class CloudTrailPageSource
             state = State.FINISHED;
             return;
         }
-        Map<String, String> partitionValues = SplitColumns.partitionValues(split);
-        Map<String, Integer> firstUse = new HashMap<>();
+        scanColumns = ScanColumns.of(split, columns, pruning);
+        if (scanColumns.excludesSplit()) {
+            // no row of this object can pass: do not read it
+            state = State.FINISHED;
+            return;
+        }
         List<JsonValueWriter> writers = new ArrayList<>();
         List<Type.Field> fields = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
         JsonValueWriter.Utf8 utf8 = new JsonValueWriter.Utf8(format);
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnHandle column = columns.get(i);
-            if (column.kind() != ColumnHandle.Kind.REGULAR) {
-                sources[i] = Source.CONSTANT;
-                constants[i] = SplitColumns.constantValue(split, partitionValues, column);
-                if (!SplitColumns.constantMayMatch(pruning, column, constants[i])) {
-                    // no row of this object can pass: do not read it
-                    state = State.FINISHED;
-                    return;
-                }
-                continue;
-            }
-            String name = column.name().toLowerCase(Locale.ROOT);
-            Integer first = firstUse.putIfAbsent(name, i);
-            if (first != null) {
-                if (!columns.get(first).type().equals(column.type())) {
-                    throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Column '%s' is requested twice with different types (%s, %s)"
-                            .formatted(column.name(), columns.get(first).type().trinoName(), column.type().trinoName()));
-                }
-                sources[i] = Source.ALIAS;
-                aliasOf[i] = first;
-                continue;
-            }
-            sources[i] = Source.RECORD;
+        for (ColumnHandle column : scanColumns.decodedColumns()) {
             writers.add(JsonValueWriter.create(column.name(), column.type(), format, utf8));
-            fields.add(new Type.Field(name, column.type()));
-            positions.add(i);
+            fields.add(new Type.Field(column.name().toLowerCase(Locale.ROOT), column.type()));
         }
-        recordColumns = positions.stream().mapToInt(Integer::intValue).toArray();
+        recordColumns = scanColumns.decodedPositions();
         recordWriter = new JsonValueWriter.RowWriter("", new Type.Row(fields), writers, fields.stream().map(Type.Field::name).toList(), format);
 
         compression = CompressionKind.fromKey(split.key());
@@ -241,20 +207,7 @@ final class CloudTrailPageSource
         if (rows == 0) {
             return 0;
         }
-        for (int i = 0; i < columns.size(); i++) {
-            FieldVector vector = root.getVector(i);
-            switch (sources[i]) {
-                case RECORD -> vector.setValueCount(rows);
-                case CONSTANT -> ConstantVectors.fill(vector, columns.get(i).type(), constants[i], rows);
-                case ALIAS -> { }
-            }
-        }
-        for (int i = 0; i < columns.size(); i++) {
-            if (sources[i] == Source.ALIAS) {
-                ConstantVectors.copy(root.getVector(aliasOf[i]), root.getVector(i), rows);
-            }
-        }
-        root.setRowCount(rows);
+        scanColumns.complete(root, rows);
         return rows;
     }
 

@@ -3,12 +3,11 @@ package io.glaux.connectors.line;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.arrow.ArrowTypes;
-import io.glaux.connectors.arrow.ConstantVectors;
 import io.glaux.connectors.compress.Bzip2RangeInputStream;
 import io.glaux.connectors.compress.CompressionKind;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.PageSource;
-import io.glaux.connectors.format.SplitColumns;
+import io.glaux.connectors.format.ScanColumns;
 import io.glaux.connectors.predicate.TupleDomain;
 import io.glaux.connectors.s3.ObjectInputStream;
 import io.glaux.connectors.s3.ObjectStore;
@@ -26,10 +25,8 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Reads one split of a line-oriented object into Arrow batches.
@@ -51,11 +48,6 @@ import java.util.Map;
 public final class LinePageSource
         implements PageSource
 {
-    private enum Source
-    {
-        LINE, ALIAS, CONSTANT
-    }
-
     private final ObjectStore store;
     private final LineReaderOptions options;
     private final LineFormat format;
@@ -67,9 +59,7 @@ public final class LinePageSource
     private final BufferAllocator allocator;
     private final Schema schema;
 
-    private final Source[] sources;
-    private final Object[] constants;
-    private final int[] aliasOf;
+    private ScanColumns scanColumns;
     /** Output positions of the columns the deserializer writes, in its order. */
     private int[] lineColumns = new int[0];
 
@@ -111,9 +101,6 @@ public final class LinePageSource
         this.pruning = requireNonNull(pruning, "pruning is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.schema = ArrowTypes.toArrowSchema(this.columns);
-        this.sources = new Source[this.columns.size()];
-        this.constants = new Object[this.columns.size()];
-        this.aliasOf = new int[this.columns.size()];
     }
 
     @Override
@@ -171,45 +158,15 @@ public final class LinePageSource
             finished = true;
             return;
         }
-        Map<String, String> partitionValues = SplitColumns.partitionValues(split);
-        Map<String, Integer> firstUse = new HashMap<>();
-        List<ColumnHandle> decoded = new ArrayList<>();
-        List<Integer> decodedPositions = new ArrayList<>();
-        boolean constantsExclude = false;
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnHandle column = columns.get(i);
-            if (column.kind() != ColumnHandle.Kind.REGULAR) {
-                sources[i] = Source.CONSTANT;
-                constants[i] = SplitColumns.constantValue(split, partitionValues, column);
-                if (!SplitColumns.constantMayMatch(pruning, column, constants[i])) {
-                    constantsExclude = true;
-                }
-                continue;
-            }
-            String name = column.name().toLowerCase(Locale.ROOT);
-            Integer first = firstUse.get(name);
-            if (first != null) {
-                if (!columns.get(first).type().equals(column.type())) {
-                    throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Column '%s' is requested twice with different types (%s, %s)"
-                            .formatted(column.name(), columns.get(first).type().trinoName(), column.type().trinoName()));
-                }
-                sources[i] = Source.ALIAS;
-                aliasOf[i] = first;
-                continue;
-            }
-            firstUse.put(name, i);
-            sources[i] = Source.LINE;
-            decoded.add(column);
-            decodedPositions.add(i);
-        }
-        if (constantsExclude) {
+        scanColumns = ScanColumns.of(split, columns, pruning);
+        if (scanColumns.excludesSplit()) {
             // no row of this split can pass: do not touch the object at all
             finished = true;
             return;
         }
-        lineColumns = decodedPositions.stream().mapToInt(Integer::intValue).toArray();
+        lineColumns = scanColumns.decodedPositions();
         rowCapacity = options.batchSize();
-        deserializer = format.createDeserializer(decoded, split.path());
+        deserializer = format.createDeserializer(scanColumns.decodedColumns(), split.path());
 
         compression = CompressionKind.fromKey(split.key());
         boolean wholeObject = !compression.isSplittable() || headerLines > 1 || footerLines > 0;
@@ -323,20 +280,7 @@ public final class LinePageSource
         if (rows == 0) {
             return 0;
         }
-        for (int i = 0; i < columns.size(); i++) {
-            FieldVector vector = root.getVector(i);
-            switch (sources[i]) {
-                case LINE -> vector.setValueCount(rows);
-                case CONSTANT -> ConstantVectors.fill(vector, columns.get(i).type(), constants[i], rows);
-                case ALIAS -> { }
-            }
-        }
-        for (int i = 0; i < columns.size(); i++) {
-            if (sources[i] == Source.ALIAS) {
-                ConstantVectors.copy(root.getVector(aliasOf[i]), root.getVector(i), rows);
-            }
-        }
-        root.setRowCount(rows);
+        scanColumns.complete(root, rows);
         return rows;
     }
 
