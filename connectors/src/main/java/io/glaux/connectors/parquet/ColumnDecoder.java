@@ -47,8 +47,10 @@ import java.util.UUID;
  * Decodes one Parquet leaf column into the Arrow vector of the engine type the table declares
  * (schema-on-read), and converts its statistics, dictionary and column-index values for pruning.
  * Created only for combinations that are allowed; anything else is {@code BAD_DATA} at open time.
- * Flat columns are decoded a batch at a time by {@link #decode}; leaves of nested columns one value
- * at a time by {@link #writeValue} (their levels are handled by {@link NestedColumn}).
+ * Flat columns are decoded by {@link FlatColumnReader}, which uses the {@link Conversion} chosen here;
+ * the rest go value by value through parquet-java's {@code ColumnReader} ({@link #decode} for flat
+ * chunks it does not take, {@link #writeValue} for the leaves of nested columns, whose levels
+ * {@link NestedColumn} handles).
  */
 final class ColumnDecoder
 {
@@ -244,323 +246,26 @@ final class ColumnDecoder
 
     // ------------------------------------------------------------------ decoding
 
-    /** Allocates {@code vector}, reads the next {@code rows} values of {@code reader} into it and sets its value count. */
+    /**
+     * Allocates {@code vector}, reads the next {@code rows} values of {@code reader} into it and sets its
+     * value count. parquet-java's per-value path: for the chunks {@link FlatColumnReader} does not decode
+     * (rare conversions) and, in tests, as the reference it is compared with.
+     */
     void decode(ColumnReader reader, FieldVector vector, int rows)
-    {
-        int maxDef = maxDefinitionLevel;
-        switch (conversion) {
-            case BOOLEAN -> {
-                BitVector v = (BitVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, reader.getBoolean() ? 1 : 0);
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT32_TO_TINYINT -> {
-                TinyIntVector v = (TinyIntVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        int x = reader.getInteger();
-                        if (x != (byte) x) {
-                            throw outOfRange(x);
-                        }
-                        v.set(i, (byte) x);
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT32_TO_SMALLINT -> {
-                SmallIntVector v = (SmallIntVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        int x = reader.getInteger();
-                        if (x != (short) x) {
-                            throw outOfRange(x);
-                        }
-                        v.set(i, (short) x);
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT32_TO_INTEGER -> {
-                IntVector v = (IntVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, reader.getInteger());
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT32_TO_BIGINT, UINT32_TO_BIGINT -> {
-                boolean unsigned = conversion == Conversion.UINT32_TO_BIGINT;
-                BigIntVector v = (BigIntVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        int x = reader.getInteger();
-                        v.set(i, unsigned ? Integer.toUnsignedLong(x) : x);
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT32_TO_DOUBLE, UINT32_TO_DOUBLE -> {
-                boolean unsigned = conversion == Conversion.UINT32_TO_DOUBLE;
-                Float8Vector v = (Float8Vector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        int x = reader.getInteger();
-                        v.set(i, unsigned ? (double) Integer.toUnsignedLong(x) : x);
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT64_TO_TINYINT, INT64_TO_SMALLINT, INT64_TO_INTEGER, UINT32_TO_NARROW, UINT64_TO_NARROW -> decodeNarrowedLong(reader, vector, rows);
-            case UINT64_TO_BIGINT, UINT64_TO_DOUBLE, FLOAT16_TO_REAL, FLOAT16_TO_DOUBLE, UUID_TO_VARCHAR -> {
-                // rare conversions: one value at a time through the generic writer
-                vector.setInitialCapacity(rows);
-                vector.allocateNew();
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        writeValue(reader, vector, i);
-                    }
-                    else {
-                        vector.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT64_TO_BIGINT, TIMESTAMP_MICROS -> {
-                // BigIntVector and TimeStampMicroVector are both 8-byte fixed width
-                org.apache.arrow.vector.BaseFixedWidthVector v = (org.apache.arrow.vector.BaseFixedWidthVector) vector;
-                v.allocateNew(rows);
-                org.apache.arrow.memory.ArrowBuf data = v.getDataBuffer();
-                org.apache.arrow.memory.ArrowBuf validity = v.getValidityBuffer();
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        data.setLong((long) i * 8, reader.getLong());
-                        org.apache.arrow.vector.BitVectorHelper.setBit(validity, i);
-                    }
-                    else {
-                        org.apache.arrow.vector.BitVectorHelper.unsetBit(validity, i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT64_TO_DOUBLE -> {
-                Float8Vector v = (Float8Vector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, (double) reader.getLong());
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case DATE -> {
-                DateDayVector v = (DateDayVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, reader.getInteger());
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case TIMESTAMP_MILLIS, TIMESTAMP_NANOS -> {
-                boolean millis = conversion == Conversion.TIMESTAMP_MILLIS;
-                TimeStampMicroVector v = (TimeStampMicroVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        long x = reader.getLong();
-                        v.set(i, millis ? Math.multiplyExact(x, 1000L) : Math.floorDiv(x, 1000L));
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case INT96_TIMESTAMP -> {
-                TimeStampMicroVector v = (TimeStampMicroVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, int96ToMicros(reader.getBinary()));
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case FLOAT_TO_REAL -> {
-                Float4Vector v = (Float4Vector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, reader.getFloat());
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case FLOAT_TO_DOUBLE -> {
-                Float8Vector v = (Float8Vector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, reader.getFloat());
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case DOUBLE -> {
-                Float8Vector v = (Float8Vector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        v.set(i, reader.getDouble());
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case BINARY_TO_VARCHAR, BINARY_TO_VARBINARY -> {
-                org.apache.arrow.vector.BaseVariableWidthVector v = (org.apache.arrow.vector.BaseVariableWidthVector) vector;
-                v.allocateNew(Math.max(1024L, rows * 16L), rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        ByteBuffer bytes = reader.getBinary().toByteBuffer();
-                        if (v instanceof VarCharVector varchar) {
-                            varchar.setSafe(i, bytes, bytes.position(), bytes.remaining());
-                        }
-                        else {
-                            ((VarBinaryVector) v).setSafe(i, bytes, bytes.position(), bytes.remaining());
-                        }
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case DECIMAL_FROM_INT -> {
-                DecimalVector v = (DecimalVector) vector;
-                v.allocateNew(rows);
-                boolean int64 = descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        long unscaled = int64 ? reader.getLong() : reader.getInteger();
-                        if (decimalFastPath) {
-                            v.set(i, unscaled);
-                        }
-                        else {
-                            v.set(i, rescale(BigDecimal.valueOf(unscaled, fileScale), v));
-                        }
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-            case DECIMAL_FROM_BINARY -> {
-                DecimalVector v = (DecimalVector) vector;
-                v.allocateNew(rows);
-                for (int i = 0; i < rows; i++) {
-                    if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                        byte[] bytes = reader.getBinary().getBytesUnsafe();
-                        if (decimalFastPath && bytes.length <= 16) {
-                            v.setBigEndian(i, bytes);
-                        }
-                        else {
-                            v.set(i, rescale(new BigDecimal(new BigInteger(bytes), fileScale), v));
-                        }
-                    }
-                    else {
-                        v.setNull(i);
-                    }
-                    reader.consume();
-                }
-            }
-        }
-        vector.setValueCount(rows);
-    }
-
-    private void decodeNarrowedLong(ColumnReader reader, FieldVector vector, int rows)
     {
         int maxDef = maxDefinitionLevel;
         vector.setInitialCapacity(rows);
         vector.allocateNew();
         for (int i = 0; i < rows; i++) {
             if (maxDef == 0 || reader.getCurrentDefinitionLevel() == maxDef) {
-                long x = readLong(reader);
-                switch (vector) {
-                    case TinyIntVector v -> {
-                        if (x != (byte) x) {
-                            throw outOfRange(x);
-                        }
-                        v.set(i, (byte) x);
-                    }
-                    case SmallIntVector v -> {
-                        if (x != (short) x) {
-                            throw outOfRange(x);
-                        }
-                        v.set(i, (short) x);
-                    }
-                    case IntVector v -> {
-                        if (x != (int) x) {
-                            throw outOfRange(x);
-                        }
-                        v.set(i, (int) x);
-                    }
-                    default -> throw new IllegalStateException("unexpected vector " + vector);
-                }
+                writeValue(reader, vector, i);
             }
             else {
                 vector.setNull(i);
             }
             reader.consume();
         }
+        vector.setValueCount(rows);
     }
 
     /** The next value as a signed long, for the narrowing conversions (unsigned values are checked here). */
@@ -608,8 +313,7 @@ final class ColumnDecoder
 
     /**
      * Writes the current value of {@code reader} (which must be defined) at {@code index}, growing the
-     * vector when needed. The per-value path for nested columns and rare conversions; flat columns use
-     * the loops of {@link #decode}.
+     * vector when needed.
      */
     void writeValue(ColumnReader reader, FieldVector vector, int index)
     {
