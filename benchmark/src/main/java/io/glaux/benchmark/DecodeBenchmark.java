@@ -55,7 +55,7 @@ final class DecodeBenchmark
     private static final String BUCKET = "decode-bench";
     private static final List<String> TWO_COLUMNS = List.of("status", "bytes");
 
-    private static final List<String> FORMATS = List.of("parquet", "json", "json.gz", "csv", "csv.gz");
+    private static final List<String> FORMATS = List.of("parquet", "parquet-v2", "json", "json.gz", "csv", "csv.gz");
 
     private final int rows;
     private final int runs;
@@ -208,6 +208,10 @@ final class DecodeBenchmark
         inputs.add(new Input("parquet (snappy)", "access.parquet", parquet, TableFormats.PARQUET, Map.of(), 0));
         String source = "SELECT * FROM read_parquet('" + parquet + "')";
         try (Statement statement = duckdb.createStatement()) {
+            // the same rows as DuckDB writes Parquet v2: DELTA_* and BYTE_STREAM_SPLIT encodings, data pages v2
+            Path parquetV2 = dir.resolve("access.parquet-v2");
+            statement.execute("COPY (" + source + ") TO '" + parquetV2 + "' (FORMAT parquet, PARQUET_VERSION v2, COMPRESSION snappy)");
+            inputs.add(new Input("parquet v2", "access.parquet-v2", parquetV2, TableFormats.PARQUET, Map.of(), 0));
             for (String suffix : List.of("json", "json.gz", "csv", "csv.gz")) {
                 Path file = dir.resolve("access." + suffix);
                 boolean json = suffix.startsWith("json");
