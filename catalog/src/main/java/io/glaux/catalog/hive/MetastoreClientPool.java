@@ -117,18 +117,18 @@ final class MetastoreClientPool
 
     private static boolean isTimeout(Throwable failure)
     {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return hasCause(failure, SocketTimeoutException.class);
     }
 
     static boolean isTransportFailure(Throwable failure)
     {
+        return hasCause(failure, TTransportException.class) || hasCause(failure, SocketException.class);
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type)
+    {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TTransportException || t instanceof SocketException) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

@@ -18,6 +18,7 @@ final class TcpProxy
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private volatile boolean swallowing;
 
     private TcpProxy(ServerSocket server, int targetPort)
     {
@@ -52,6 +53,12 @@ final class TcpProxy
         sockets.clear();
     }
 
+    /** From now on, bytes are read but not passed on: calls on open connections get no answer. */
+    void swallowTraffic()
+    {
+        swallowing = true;
+    }
+
     private void acceptLoop()
     {
         while (!server.isClosed()) {
@@ -70,14 +77,16 @@ final class TcpProxy
         }
     }
 
-    private static void pump(Socket from, Socket to)
+    private void pump(Socket from, Socket to)
     {
         byte[] buffer = new byte[8192];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, read);
-                out.flush();
+                if (!swallowing) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
             }
         }
         catch (IOException e) {
