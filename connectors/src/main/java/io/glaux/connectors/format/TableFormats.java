@@ -71,6 +71,11 @@ public final class TableFormats
     private static final Set<String> TEXT_INPUT_FORMATS = Set.of(
             "org.apache.hadoop.mapred.TextInputFormat",
             "org.apache.hadoop.mapreduce.lib.input.TextInputFormat");
+    /** CloudTrail tables name EMR's input format, or a text one. */
+    private static final Set<String> CLOUDTRAIL_INPUT_FORMATS = Set.of(
+            CLOUDTRAIL_INPUT_FORMAT,
+            "org.apache.hadoop.mapred.TextInputFormat",
+            "org.apache.hadoop.mapreduce.lib.input.TextInputFormat");
 
     /** Table parameters (TBLPROPERTIES) that readers use; other table parameters are not sent to workers. */
     public static final Set<String> TABLE_PROPERTIES = Set.of(
@@ -126,7 +131,7 @@ public final class TableFormats
             case CLOUDTRAIL_SERDE -> CLOUDTRAIL;
             default -> throw unsupported(serdeClass, inputClass);
         };
-        if (!inputClass.isEmpty() && !TEXT_INPUT_FORMATS.contains(inputClass) && !(format.equals(CLOUDTRAIL) && inputClass.equals(CLOUDTRAIL_INPUT_FORMAT))) {
+        if (!inputClass.isEmpty() && !(format.equals(CLOUDTRAIL) ? CLOUDTRAIL_INPUT_FORMATS : TEXT_INPUT_FORMATS).contains(inputClass)) {
             throw unsupported(serdeClass, inputClass);
         }
 
