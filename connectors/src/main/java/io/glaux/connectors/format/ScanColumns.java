@@ -7,13 +7,16 @@ import io.glaux.connectors.predicate.TupleDomain;
 import io.glaux.connectors.split.Split;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Where each column of a scan gets its values in one split, for readers that decode the data columns
@@ -82,6 +85,26 @@ public final class ScanColumns
             decoded.add(i);
         }
         return new ScanColumns(scanColumns, constants, constant, aliasOf, decoded.stream().mapToInt(Integer::intValue).toArray(), excludesSplit);
+    }
+
+    /**
+     * A new batch of {@code schema} that {@code reader} fills, returning its row count; null when it
+     * has no rows. The batch is closed when it is not returned (no rows, or the reader failed).
+     */
+    public static VectorSchemaRoot readBatch(Schema schema, BufferAllocator allocator, ToIntFunction<VectorSchemaRoot> reader)
+    {
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        try {
+            if (reader.applyAsInt(root) == 0) {
+                root.close();
+                return null;
+            }
+            return root;
+        }
+        catch (RuntimeException | Error e) {
+            root.close();
+            throw e;
+        }
     }
 
     /** Whether a constant column excludes every row of the split: then the object need not be read. */

@@ -119,20 +119,11 @@ final class CloudTrailPageSource
         if (state == State.FINISHED) {
             return null;
         }
-        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-        try {
-            int rows = readBatch(root);
-            if (rows == 0) {
-                root.close();
-                return null;
-            }
-            rowsRead += rows;
-            return root;
+        VectorSchemaRoot root = ScanColumns.readBatch(schema, allocator, this::readBatch);
+        if (root != null) {
+            rowsRead += root.getRowCount();
         }
-        catch (RuntimeException | Error e) {
-            root.close();
-            throw e;
-        }
+        return root;
     }
 
     private void open()

@@ -134,20 +134,11 @@ public final class LinePageSource
         if (finished) {
             return null;
         }
-        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-        try {
-            int rows = readBatch(root);
-            if (rows == 0) {
-                root.close();
-                return null;
-            }
-            rowsRead += rows;
-            return root;
+        VectorSchemaRoot root = ScanColumns.readBatch(schema, allocator, this::readBatch);
+        if (root != null) {
+            rowsRead += root.getRowCount();
         }
-        catch (RuntimeException | Error e) {
-            root.close();
-            throw e;
-        }
+        return root;
     }
 
     // ------------------------------------------------------------------ opening
