@@ -19,4 +19,10 @@ public record AggregateCall(AggregateFunction function, int input, Type outputTy
             throw new IllegalArgumentException(function + " with input " + input);
         }
     }
+
+    /** The type of this aggregate's partial state, as a PARTIAL step outputs it and a FINAL step reads it. */
+    public Type intermediateType()
+    {
+        return outputType;
+    }
 }

@@ -1,0 +1,54 @@
+package io.glaux.engine.operator;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What the operators of one query on one node share: its memory, its cancellation and where it may
+ * spill. Thread-safe.
+ *
+ * @param spillDirectory where spilling operators write their files; empty disables spilling (an
+ *        operator then fails with EXCEEDED_MEMORY_LIMIT at the limit)
+ */
+public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
+{
+    public QueryContext
+    {
+        requireNonNull(memory, "memory is null");
+        requireNonNull(spillDirectory, "spillDirectory is null");
+        requireNonNull(cancellation, "cancellation is null");
+    }
+
+    /** Set once when a query is cancelled or failed elsewhere; operators poll it. */
+    public static final class Cancellation
+    {
+        private volatile String reason;
+
+        public void cancel(String reason)
+        {
+            if (this.reason == null) {
+                this.reason = requireNonNull(reason, "reason is null");
+            }
+        }
+
+        public boolean isCancelled()
+        {
+            return reason != null;
+        }
+
+        /** Throws {@code USER_CANCELED} once cancelled. */
+        public void check()
+        {
+            String current = reason;
+            if (current != null) {
+                throw new GlauxException(ErrorCode.USER_CANCELED, current);
+            }
+        }
+    }
+}
