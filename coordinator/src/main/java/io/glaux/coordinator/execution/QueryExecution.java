@@ -22,11 +22,15 @@ import io.glaux.engine.fragment.ScanFragment;
 import io.glaux.engine.fragment.Task;
 import io.glaux.engine.expr.DomainExtractor;
 import io.glaux.engine.operator.FragmentRunner;
+import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.HashAggregator;
+import io.glaux.engine.operator.Operator;
+import io.glaux.engine.operator.OperatorContext;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
@@ -113,6 +117,51 @@ public final class QueryExecution
                 runs.add(run);
                 run.start();
                 return run;
+            }
+        };
+    }
+
+    /**
+     * The scan as an engine operator: the workers' Arrow batches (or, with a pushed-down aggregation,
+     * the merged groups) move into {@code context}'s allocator as they arrive, typed {@code types}.
+     */
+    public Operator scanStage(GlauxTableScan scan, List<Type> types, OperatorContext context)
+    {
+        ScanRun run = new ScanRun(scan, context.allocator(), types);
+        runs.add(run);
+        return new Operator()
+        {
+            private boolean started;
+
+            @Override
+            public List<Type> outputTypes()
+            {
+                return types;
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                if (!started) {
+                    started = true;
+                    run.start();
+                }
+                VectorSchemaRoot batch = run.nextBatch(context);
+                if (batch != null) {
+                    context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                }
+                return batch;
+            }
+
+            @Override
+            public void close()
+            {
+                try {
+                    run.close();
+                }
+                finally {
+                    context.close();
+                }
             }
         };
     }
@@ -224,6 +273,9 @@ public final class QueryExecution
             implements Enumerator<Object>
     {
         private final GlauxTableScan scan;
+        /** Batch mode (an engine operator reads the scan): where batches move, and their types; null in row mode. */
+        private final BufferAllocator batchAllocator;
+        private final List<Type> batchTypes;
         private final BlockingQueue<Object> output = new ArrayBlockingQueue<>(64);
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
         private final List<RemoteTaskStream> streams = new CopyOnWriteArrayList<>();
@@ -246,7 +298,14 @@ public final class QueryExecution
 
         ScanRun(GlauxTableScan scan)
         {
+            this(scan, null, null);
+        }
+
+        ScanRun(GlauxTableScan scan, BufferAllocator batchAllocator, List<Type> batchTypes)
+        {
             this.scan = scan;
+            this.batchAllocator = batchAllocator;
+            this.batchTypes = batchTypes;
         }
 
         void start()
@@ -413,6 +472,9 @@ public final class QueryExecution
                             merger.addInput(batch);
                         }
                     }
+                    else if (batchAllocator != null) {
+                        put(Batches.take(batch, batchTypes, batchAllocator));
+                    }
                     else {
                         List<Object[]> rows = new ArrayList<>(batch.getRowCount());
                         ArrowRows.appendRows(batch, rows);
@@ -445,7 +507,15 @@ public final class QueryExecution
                         }
                     }
                 }
-                if (merger != null) {
+                if (merger != null && batchAllocator != null) {
+                    List<VectorSchemaRoot> batches = new ArrayList<>();
+                    synchronized (merger) {
+                        merger.emit(batch -> batches.add(Batches.take(batch, batchTypes, batchAllocator)));
+                    }
+                    closeMerger();
+                    batches.forEach(this::put);
+                }
+                else if (merger != null) {
                     List<Object[]> rows = new ArrayList<>();
                     synchronized (merger) {
                         merger.emit(batch -> ArrowRows.appendRows(batch, rows));
@@ -465,8 +535,19 @@ public final class QueryExecution
             if (failure.compareAndSet(null, error)) {
                 LOG.debug("Scan of {} failed: {}", scan.hiveTable().qualifiedName(), error.getMessage());
                 streams.forEach(RemoteTaskStream::cancel);
-                output.clear();
+                drainOutput();
                 output.offer(error);
+            }
+        }
+
+        /** Empties the output queue, closing the batches in it. */
+        private void drainOutput()
+        {
+            Object item;
+            while ((item = output.poll()) != null) {
+                if (item instanceof VectorSchemaRoot batch) {
+                    batch.close();
+                }
             }
         }
 
@@ -475,6 +556,9 @@ public final class QueryExecution
             try {
                 while (!closed && failure.get() == null) {
                     if (output.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                        if (closed) {
+                            drainOutput();
+                        }
                         return;
                     }
                 }
@@ -483,6 +567,48 @@ public final class QueryExecution
                 Thread.currentThread().interrupt();
                 fail(new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", e));
             }
+            if (item instanceof VectorSchemaRoot batch) {
+                batch.close();
+            }
+        }
+
+        /** Batch mode: the next batch (the caller owns it), or null at the end; waits for the workers. */
+        VectorSchemaRoot nextBatch(OperatorContext context)
+        {
+            while (!ended) {
+                context.checkCancelled();
+                Object item;
+                try {
+                    item = output.poll(100, TimeUnit.MILLISECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", e);
+                }
+                if (item == null) {
+                    if (closed) {
+                        throw new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled");
+                    }
+                    continue;
+                }
+                if (item == END) {
+                    ended = true;
+                    return null;
+                }
+                if (item instanceof GlauxException error) {
+                    ended = true;
+                    throw error;
+                }
+                if (item instanceof VectorSchemaRoot batch) {
+                    if (batch.getRowCount() == 0) {
+                        batch.close();
+                        continue;
+                    }
+                    return batch;
+                }
+                throw new IllegalStateException("unexpected scan output " + item.getClass().getName());
+            }
+            return null;
         }
 
         @Override
@@ -548,6 +674,7 @@ public final class QueryExecution
                 }
             }
             closeMerger();
+            drainOutput();
         }
 
         private void closeMerger()

@@ -47,6 +47,7 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.Program;
@@ -59,6 +60,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,6 +92,15 @@ public final class QueryPlanner
             org.apache.calcite.sql.fun.SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(List.of(SqlLibrary.POSTGRESQL), false)));
 
+    /** Subqueries become joins (correlated ones via Correlate, then decorrelated); windowed projections become Window nodes. */
+    private static final HepProgram SUBQUERIES = new HepProgramBuilder()
+            .addRuleCollection(List.of(
+                    CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+                    CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+                    CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
+            .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+            .build();
+
     private static final HepProgram NORMALIZE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES)
             .addRuleInstance(AggregateReduceFunctionsRule.Config.DEFAULT
@@ -117,8 +128,12 @@ public final class QueryPlanner
         return typeFactory;
     }
 
-    /** A planned query: its result type and column names, and how to run it. */
-    public record Plan(RelDataType rowType, List<String> columnNames, Bindable<?> bindable, Map<String, Object> parameters, String explain)
+    /**
+     * A planned query: its result type and column names, and how to run it — by the engine
+     * ({@code engine} present) or, for what the engine cannot run yet, by Calcite's {@code bindable}.
+     */
+    public record Plan(RelDataType rowType, List<String> columnNames, Optional<PhysicalPlanner.EnginePlan> engine, Bindable<?> bindable,
+            Map<String, Object> parameters, String explain)
     {
     }
 
@@ -151,12 +166,22 @@ public final class QueryPlanner
         SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
-        RelNode logical = root.project();
+        RelNode logical = withoutSubQueries(root.project(), RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader));
 
         HepPlanner hep = new HepPlanner(NORMALIZE);
         hep.setRoot(logical);
         RelNode normalized = hep.findBestExp();
         RelNode pushed = Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
+
+        List<String> names = new ArrayList<>();
+        for (String name : root.validatedRowType.getFieldNames()) {
+            // an unnamed expression is _col<position> in Trino, EXPR$<n> in Calcite
+            names.add(name.startsWith("EXPR$") ? "_col" + names.size() : name);
+        }
+        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(pushed);
+        if (engine.isPresent()) {
+            return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(pushed));
+        }
 
         RelNode physical = pushed;
         if (!(pushed instanceof EnumerableRel)) {
@@ -166,12 +191,21 @@ public final class QueryPlanner
         }
         Map<String, Object> parameters = new HashMap<>();
         Bindable<?> bindable = EnumerableInterpretable.toBindable(parameters, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
-        List<String> names = new ArrayList<>();
-        for (String name : root.validatedRowType.getFieldNames()) {
-            // an unnamed expression is _col<position> in Trino, EXPR$<n> in Calcite
-            names.add(name.startsWith("EXPR$") ? "_col" + names.size() : name);
+        return new Plan(root.validatedRowType, names, Optional.empty(), bindable, parameters, RelOptUtil.toString(physical));
+    }
+
+    private static RelNode withoutSubQueries(RelNode logical, org.apache.calcite.tools.RelBuilder relBuilder)
+    {
+        HepPlanner hep = new HepPlanner(SUBQUERIES);
+        hep.setRoot(logical);
+        RelNode rewritten = hep.findBestExp();
+        try {
+            return RelDecorrelator.decorrelateQuery(rewritten, relBuilder);
         }
-        return new Plan(root.validatedRowType, names, bindable, parameters, RelOptUtil.toString(physical));
+        catch (RuntimeException e) {
+            // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
+            return rewritten;
+        }
     }
 
     /** Parses one statement: a query, or a Glaux statement ({@link io.glaux.coordinator.sql.ast.SqlGlauxStatement}). */

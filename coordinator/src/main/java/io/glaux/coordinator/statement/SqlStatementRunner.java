@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.catalog.Catalog;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.coordinator.ddl.DdlExecutor;
+import io.glaux.coordinator.execution.EngineExecution;
 import io.glaux.coordinator.execution.QueryExecution;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.node.NodeManager;
@@ -13,6 +14,9 @@ import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.StatementResult;
 import io.glaux.coordinator.query.StatementRunner;
+import io.glaux.engine.memory.MemoryPool;
+import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.operator.QueryContext;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.coordinator.sql.ast.SqlGlauxStatement;
 import io.glaux.spi.error.ErrorLocation;
@@ -48,6 +52,8 @@ public final class SqlStatementRunner
     private final String catalogName;
     private final long maxSplitSize;
     private final DdlExecutor ddl;
+    private final MemoryPool memoryPool = new MemoryPool(MemoryPool.defaultMaxBytes());
+    private final long maxMemoryPerNode = memoryPool.maxBytes();
 
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
             WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize)
@@ -89,6 +95,9 @@ public final class SqlStatementRunner
         }
         QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
                 allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
+        if (plan.engine().isPresent()) {
+            return executeInEngine(query, plan, columns, execution);
+        }
         GlauxDataContext context = new GlauxDataContext(rootSchema.plus(), planner.typeFactory(), plan.parameters(), execution, query);
         Enumerable<?> enumerable = plan.bindable().bind(context);
         Enumerator<?> enumerator = enumerable.enumerator();
@@ -130,6 +139,40 @@ public final class SqlStatementRunner
             }
         };
         return new StatementResult(columns, rows, resources, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private StatementResult executeInEngine(Query query, QueryPlanner.Plan plan, List<ResultColumn> columns, QueryExecution execution)
+    {
+        QueryMemoryContext memory;
+        try {
+            memory = new QueryMemoryContext(query.id(), memoryPool, maxMemoryPerNode, allocator);
+        }
+        catch (RuntimeException e) {
+            execution.close();
+            throw e;
+        }
+        EngineExecution engine;
+        try {
+            engine = new EngineExecution(plan.engine().get(), execution, new QueryContext(memory, Optional.empty(), new QueryContext.Cancellation()), query::isCanceled);
+        }
+        catch (RuntimeException e) {
+            try {
+                memory.close();
+            }
+            finally {
+                execution.close();
+            }
+            throw e;
+        }
+        AutoCloseable resources = () -> {
+            try {
+                engine.close();
+            }
+            finally {
+                execution.close();
+            }
+        };
+        return new StatementResult(columns, engine.rows(), resources, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static String stripTrailingSemicolon(String sql)

@@ -3,13 +3,21 @@ package io.glaux.coordinator.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.glaux.coordinator.execution.EngineExecution;
+import io.glaux.engine.memory.MemoryPool;
+import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.operator.QueryContext;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.DataContexts;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.linq4j.Enumerator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Iterator;
+import java.util.Optional;
 
 /** Trino's functions, planned and run on the coordinator over constants and VALUES (no cluster). */
 class TestTrinoFunctions
@@ -130,9 +138,21 @@ class TestTrinoFunctions
     private String value(String sql)
     {
         QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
-        Enumerator<?> rows = plan.bindable().bind(DataContexts.EMPTY).enumerator();
-        assertThat(rows.moveNext()).isTrue();
-        Object row = rows.current();
+        Object row;
+        if (plan.engine().isPresent()) {
+            try (RootAllocator root = new RootAllocator();
+                    EngineExecution execution = new EngineExecution(plan.engine().get(), null, new QueryContext(
+                            new QueryMemoryContext("test", new MemoryPool(1L << 30), 1L << 30, root), Optional.empty(), new QueryContext.Cancellation()), () -> false)) {
+                Iterator<Object> rows = execution.rows();
+                assertThat(rows.hasNext()).isTrue();
+                row = rows.next();
+            }
+        }
+        else {
+            Enumerator<?> rows = plan.bindable().bind(DataContexts.EMPTY).enumerator();
+            assertThat(rows.moveNext()).isTrue();
+            row = rows.current();
+        }
         Object value = row instanceof Object[] array ? array[0] : row;
         String type = plan.rowType().getFieldList().getFirst().getType().getSqlTypeName().getName();
         if (value == null) {

@@ -51,6 +51,34 @@ public final class Batches
         }
     }
 
+    /**
+     * Moves {@code batch}'s buffers into a new batch owned by {@code allocator} (no copy), leaving
+     * {@code batch} open with empty vectors: for a batch its producer reuses (a Flight stream's root).
+     */
+    public static VectorSchemaRoot take(VectorSchemaRoot batch, List<Type> types, BufferAllocator allocator)
+    {
+        VectorSchemaRoot out = create(types, allocator);
+        try {
+            for (int column = 0; column < types.size(); column++) {
+                FieldVector source = batch.getVector(column);
+                FieldVector target = out.getVector(column);
+                if (source.getClass() == target.getClass()) {
+                    source.makeTransferPair(target).transfer();
+                }
+                else {
+                    // same SQL type, other Arrow class (cannot happen for batches built from the same types)
+                    throw new IllegalStateException("column " + column + " is " + source.getClass().getSimpleName() + ", expected " + target.getClass().getSimpleName());
+                }
+            }
+            out.setRowCount(batch.getRowCount());
+            return out;
+        }
+        catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
     /** A new batch in {@code allocator} holding rows {@code positions[0..count)} of {@code batch}, in that order. */
     public static VectorSchemaRoot copyRows(VectorSchemaRoot batch, List<Type> types, int[] positions, int count, BufferAllocator allocator)
     {

@@ -1,0 +1,103 @@
+package io.glaux.coordinator.execution;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.coordinator.planner.PhysicalPlanner;
+import io.glaux.engine.execution.LocalExecutionPlanner;
+import io.glaux.engine.operator.Operator;
+import io.glaux.engine.operator.QueryContext;
+import io.glaux.engine.plan.PlanNode;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs a query's final stage in the engine on the coordinator: its operators pull the scan stages'
+ * Arrow batches from the workers ({@link QueryExecution#scanStage}) and the result leaves as rows for
+ * the client protocol. Closing it closes every operator and scan.
+ */
+public final class EngineExecution
+        implements AutoCloseable
+{
+    private final Operator root;
+    private final BooleanSupplier canceled;
+    private final QueryContext query;
+
+    /**
+     * @param scans runs the scan stages; null when the plan has none
+     * @param canceled polled between batches: true once the client cancelled the query
+     */
+    public EngineExecution(PhysicalPlanner.EnginePlan plan, QueryExecution scans, QueryContext query, BooleanSupplier canceled)
+    {
+        requireNonNull(plan, "plan is null");
+        this.query = requireNonNull(query, "query is null");
+        this.canceled = requireNonNull(canceled, "canceled is null");
+        this.root = new LocalExecutionPlanner(query, (leaf, context) -> {
+            if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1 || scans == null) {
+                throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No stage feeds " + leaf);
+            }
+            PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
+            return scans.scanStage(stage.scan(), stage.types(), context);
+        }).plan(plan.root());
+    }
+
+    /** The result rows, as Calcite's Java values (what the protocol's row encoder reads). */
+    public Iterator<Object> rows()
+    {
+        return new Iterator<>()
+        {
+            private List<Object[]> chunk = List.of();
+            private int position;
+            private boolean done;
+
+            @Override
+            public boolean hasNext()
+            {
+                while (!done && position >= chunk.size()) {
+                    if (canceled.getAsBoolean()) {
+                        query.cancellation().cancel("Query was canceled");
+                    }
+                    VectorSchemaRoot batch = root.next();
+                    if (batch == null) {
+                        done = true;
+                        break;
+                    }
+                    try (batch) {
+                        List<Object[]> rows = new ArrayList<>(batch.getRowCount());
+                        ArrowRows.appendRows(batch, rows);
+                        chunk = rows;
+                        position = 0;
+                    }
+                }
+                return !done;
+            }
+
+            @Override
+            public Object next()
+            {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return chunk.get(position++);
+            }
+        };
+    }
+
+    @Override
+    public void close()
+    {
+        query.cancellation().cancel("Query finished");
+        try {
+            root.close();
+        }
+        finally {
+            query.memory().close();
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package io.glaux.coordinator.planner;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.engine.execution.LocalExecutionPlanner;
+import io.glaux.engine.expr.Expression;
+import io.glaux.engine.plan.PlanNode;
+import io.glaux.engine.plan.PlanNodeId;
+import io.glaux.spi.type.Type;
+import io.glaux.engine.plan.SortKey;
+import io.glaux.engine.plan.WindowFunction;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.Window;
+import org.apache.calcite.rel.logical.LogicalIntersect;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalMinus;
+import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalWindow;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rel.logical.LogicalValues;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexWindowBound;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Translates Calcite's optimized logical plan into Glaux's physical plan ({@link PlanNode}). Each
+ * {@link GlauxTableScan} (with the work pushed into it) becomes a scan stage that the workers run; the
+ * translated tree above it reads the stage through a {@link PlanNode.RemoteSource} and runs in the
+ * engine. A plan with a node or an expression the engine cannot run yet is not translated
+ * ({@link #translate} returns empty).
+ */
+public final class PhysicalPlanner
+{
+    /** A translated query: the final stage's plan and the scan stage behind each remote source. */
+    public record EnginePlan(PlanNode root, Map<Integer, ScanStage> scans)
+    {
+        public EnginePlan
+        {
+            requireNonNull(root, "root is null");
+            scans = Map.copyOf(scans);
+        }
+    }
+
+    /** A scan stage: the scan node with its pushed-down work, and the types of the rows it delivers. */
+    public record ScanStage(GlauxTableScan scan, List<Type> types)
+    {
+        public ScanStage
+        {
+            requireNonNull(scan, "scan is null");
+            types = List.copyOf(types);
+        }
+    }
+
+    /** Signals a node or expression the engine cannot run; the query is then planned the old way. */
+    private static final class Unsupported
+            extends RuntimeException
+    {
+        Unsupported(String what)
+        {
+            super(what, null, false, false);
+        }
+    }
+
+    private final Map<Integer, ScanStage> scans = new HashMap<>();
+    private int nextId;
+
+    private PhysicalPlanner() {}
+
+    static Optional<EnginePlan> translate(RelNode root)
+    {
+        PhysicalPlanner planner = new PhysicalPlanner();
+        try {
+            PlanNode plan = planner.visit(root);
+            if (!LocalExecutionPlanner.supports(plan)) {
+                return Optional.empty();
+            }
+            return Optional.of(new EnginePlan(plan, planner.scans));
+        }
+        catch (Unsupported e) {
+            return Optional.empty();
+        }
+    }
+
+    private PlanNodeId nextId()
+    {
+        return new PlanNodeId(nextId++);
+    }
+
+    private PlanNode visit(RelNode node)
+    {
+        return switch (node) {
+            case GlauxTableScan scan -> {
+                int stage = scans.size() + 1;
+                List<Type> types = types(scan.getRowType());
+                scans.put(stage, new ScanStage(scan, types));
+                yield new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), types);
+            }
+            case LogicalProject project -> {
+                PlanNode source = visit(project.getInput());
+                List<Expression> projections = new ArrayList<>();
+                List<Type> types = types(project.getRowType());
+                for (int i = 0; i < types.size(); i++) {
+                    Expression expression = expression(project.getProjects().get(i), source);
+                    if (!expression.type().equals(types.get(i))) {
+                        throw new Unsupported("projection typed " + expression.type().trinoName() + " for " + types.get(i).trinoName());
+                    }
+                    projections.add(expression);
+                }
+                yield new PlanNode.Project(nextId(), source, projections);
+            }
+            case LogicalFilter filter -> {
+                PlanNode source = visit(filter.getInput());
+                yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));
+            }
+            case LogicalValues values -> {
+                List<Type> types = types(values.getRowType());
+                List<List<Object>> rows = new ArrayList<>();
+                for (List<RexLiteral> tuple : values.getTuples()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 0; i < tuple.size(); i++) {
+                        Expression literal = new RexTranslator(List.of()).translate(tuple.get(i))
+                                .orElseThrow(() -> new Unsupported("literal"));
+                        if (!(literal instanceof Expression.Literal value) || !value.type().equals(types.get(i))) {
+                            throw new Unsupported("literal of another type");
+                        }
+                        row.add(value.value());
+                    }
+                    rows.add(row);
+                }
+                yield new PlanNode.Values(nextId(), types, rows);
+            }
+            case LogicalUnion union when union.all -> {
+                List<PlanNode> sources = new ArrayList<>();
+                for (RelNode input : union.getInputs()) {
+                    sources.add(visit(input));
+                }
+                for (PlanNode source : sources) {
+                    if (!source.outputTypes().equals(sources.getFirst().outputTypes())) {
+                        throw new Unsupported("union of different types");
+                    }
+                }
+                yield new PlanNode.Union(nextId(), sources);
+            }
+            case LogicalUnion union -> setOperation(PlanNode.SetOperationKind.UNION, false, union.getInputs());
+            case LogicalIntersect intersect -> setOperation(PlanNode.SetOperationKind.INTERSECT, intersect.all, intersect.getInputs());
+            case LogicalMinus minus -> setOperation(PlanNode.SetOperationKind.EXCEPT, minus.all, minus.getInputs());
+            case LogicalSort sort -> sort(sort);
+            case LogicalJoin join -> join(join);
+            case LogicalWindow window -> window(window);
+            default -> throw new Unsupported(node.getRelTypeName());
+        };
+    }
+
+    private PlanNode setOperation(PlanNode.SetOperationKind kind, boolean all, List<RelNode> inputs)
+    {
+        List<PlanNode> sources = new ArrayList<>();
+        for (RelNode input : inputs) {
+            sources.add(visit(input));
+        }
+        for (PlanNode source : sources) {
+            if (!source.outputTypes().equals(sources.getFirst().outputTypes())) {
+                throw new Unsupported("set operation over different types");
+            }
+        }
+        return new PlanNode.SetOperation(nextId(), kind, all, sources);
+    }
+
+    /** ORDER BY → Sort; ORDER BY ... LIMIT → TopN; LIMIT/OFFSET alone → Limit. */
+    private PlanNode sort(LogicalSort sort)
+    {
+        PlanNode source = visit(sort.getInput());
+        long offset = sort.offset == null ? 0 : longLiteral(sort.offset);
+        long fetch = sort.fetch == null ? -1 : longLiteral(sort.fetch);
+        List<SortKey> keys = sortKeys(sort.getCollation().getFieldCollations());
+        if (keys.isEmpty()) {
+            return offset == 0 && fetch < 0 ? source : new PlanNode.Limit(nextId(), source, offset, fetch < 0 ? Long.MAX_VALUE : fetch, false);
+        }
+        if (fetch < 0) {
+            PlanNode sorted = new PlanNode.Sort(nextId(), source, keys);
+            return offset == 0 ? sorted : new PlanNode.Limit(nextId(), sorted, offset, Long.MAX_VALUE, false);
+        }
+        PlanNode topN = new PlanNode.TopN(nextId(), source, keys, Math.addExact(offset, fetch), PlanNode.Step.SINGLE);
+        return offset == 0 ? topN : new PlanNode.Limit(nextId(), topN, offset, fetch, false);
+    }
+
+    private static List<SortKey> sortKeys(List<RelFieldCollation> collations)
+    {
+        List<SortKey> keys = new ArrayList<>();
+        for (RelFieldCollation collation : collations) {
+            boolean ascending = !collation.direction.isDescending();
+            // Trino's default is NULLS LAST in both directions (the validator's null collation says the same)
+            boolean nullsFirst = collation.nullDirection == RelFieldCollation.NullDirection.FIRST;
+            keys.add(new SortKey(collation.getFieldIndex(), ascending, nullsFirst));
+        }
+        return keys;
+    }
+
+    private static long longLiteral(RexNode node)
+    {
+        if (node instanceof RexLiteral literal && literal.getValueAs(Long.class) != null) {
+            return literal.getValueAs(Long.class);
+        }
+        throw new Unsupported("non-literal LIMIT/OFFSET");
+    }
+
+    private PlanNode join(LogicalJoin join)
+    {
+        PlanNode.JoinType type = switch (join.getJoinType()) {
+            case INNER -> PlanNode.JoinType.INNER;
+            case LEFT -> PlanNode.JoinType.LEFT;
+            case RIGHT -> PlanNode.JoinType.RIGHT;
+            case FULL -> PlanNode.JoinType.FULL;
+            case SEMI -> PlanNode.JoinType.SEMI;
+            case ANTI -> PlanNode.JoinType.ANTI;
+            default -> throw new Unsupported("join type " + join.getJoinType());
+        };
+        PlanNode left = visit(join.getLeft());
+        PlanNode right = visit(join.getRight());
+        List<Type> both = new ArrayList<>(left.outputTypes());
+        both.addAll(right.outputTypes());
+        JoinInfo info = join.analyzeCondition();
+        List<Integer> leftKeys = new ArrayList<>();
+        List<Integer> rightKeys = new ArrayList<>();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            int leftKey = info.leftKeys.get(i);
+            int rightKey = info.rightKeys.get(i);
+            if (!left.outputTypes().get(leftKey).equals(right.outputTypes().get(rightKey))) {
+                throw new Unsupported("join keys of different types");
+            }
+            leftKeys.add(leftKey);
+            rightKeys.add(rightKey);
+        }
+        Optional<Expression> residual = Optional.empty();
+        if (!info.nonEquiConditions.isEmpty()) {
+            RexNode condition = RexUtil.composeConjunction(join.getCluster().getRexBuilder(), info.nonEquiConditions);
+            residual = Optional.of(expression(condition, both));
+        }
+        if (leftKeys.isEmpty()) {
+            return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
+        }
+        return new PlanNode.Join(nextId(), type, left, right, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+    }
+
+    /** Each group of window functions (same partitioning, order and frame) becomes one Window node. */
+    private PlanNode window(LogicalWindow window)
+    {
+        PlanNode current = visit(window.getInput());
+        int inputCount = window.getInput().getRowType().getFieldCount();
+        List<Type> outputTypes = types(window.getRowType());
+        int output = inputCount;
+        for (Window.Group group : window.groups) {
+            List<Integer> partitionKeys = new ArrayList<>(group.keys.asList());
+            List<SortKey> orderKeys = sortKeys(group.orderKeys.getFieldCollations());
+            WindowFunction.Frame frame = frame(group);
+            List<WindowFunction> functions = new ArrayList<>();
+            for (Window.RexWinAggCall call : group.aggCalls) {
+                functions.add(windowFunction(window, call, inputCount, frame, outputTypes.get(output++)));
+            }
+            current = new PlanNode.Window(nextId(), current, partitionKeys, orderKeys, functions);
+        }
+        return current;
+    }
+
+    private static WindowFunction.Frame frame(Window.Group group)
+    {
+        WindowFunction.FrameType type = group.isRows ? WindowFunction.FrameType.ROWS : WindowFunction.FrameType.RANGE;
+        return new WindowFunction.Frame(type, bound(group.lowerBound), bound(group.upperBound));
+    }
+
+    private static WindowFunction.Bound bound(RexWindowBound bound)
+    {
+        if (bound.isUnbounded()) {
+            return new WindowFunction.Bound(bound.isPreceding() ? WindowFunction.BoundType.UNBOUNDED_PRECEDING : WindowFunction.BoundType.UNBOUNDED_FOLLOWING, 0);
+        }
+        if (bound.isCurrentRow()) {
+            return new WindowFunction.Bound(WindowFunction.BoundType.CURRENT_ROW, 0);
+        }
+        long offset = longLiteral(bound.getOffset());
+        return new WindowFunction.Bound(bound.isPreceding() ? WindowFunction.BoundType.PRECEDING : WindowFunction.BoundType.FOLLOWING, offset);
+    }
+
+    private static WindowFunction windowFunction(LogicalWindow window, Window.RexWinAggCall call, int inputCount, WindowFunction.Frame frame, Type type)
+    {
+        String name = switch (call.getOperator().getKind()) {
+            case ROW_NUMBER -> "row_number";
+            case RANK -> "rank";
+            case DENSE_RANK -> "dense_rank";
+            case PERCENT_RANK -> "percent_rank";
+            case CUME_DIST -> "cume_dist";
+            case NTILE -> "ntile";
+            case LAG -> "lag";
+            case LEAD -> "lead";
+            case FIRST_VALUE -> "first_value";
+            case LAST_VALUE -> "last_value";
+            case NTH_VALUE -> "nth_value";
+            case COUNT -> "count";
+            case SUM -> "sum";
+            case SUM0 -> "sum0";
+            case AVG -> "avg";
+            case MIN -> "min";
+            case MAX -> "max";
+            default -> throw new Unsupported("window function " + call.getOperator().getName());
+        };
+        if (call.distinct) {
+            throw new Unsupported("DISTINCT in a window function");
+        }
+        List<Integer> arguments = new ArrayList<>();
+        List<Object> constants = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+            if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
+                if (!constants.isEmpty()) {
+                    throw new Unsupported("window argument after a constant");
+                }
+                arguments.add(ref.getIndex());
+            }
+            else {
+                RexLiteral literal = operand instanceof RexInputRef ref ? window.constants.get(ref.getIndex() - inputCount)
+                        : operand instanceof RexLiteral direct ? direct : null;
+                if (literal == null) {
+                    throw new Unsupported("window argument " + operand);
+                }
+                Expression value = new RexTranslator(List.of()).translate(literal).orElseThrow(() -> new Unsupported("window constant"));
+                constants.add(((Expression.Literal) value).value());
+            }
+        }
+        return new WindowFunction(name, arguments, constants, type, call.ignoreNulls, frame);
+    }
+
+    private static Expression expression(RexNode node, PlanNode source)
+    {
+        return expression(node, source.outputTypes());
+    }
+
+    private static Expression expression(RexNode node, List<Type> types)
+    {
+        List<Expression> inputs = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            inputs.add(new Expression.InputRef(i, types.get(i)));
+        }
+        return new RexTranslator(inputs).translate(node).orElseThrow(() -> new Unsupported(node.toString()));
+    }
+
+    private static List<Type> types(RelDataType rowType)
+    {
+        List<Type> types = new ArrayList<>();
+        for (RelDataTypeField field : rowType.getFieldList()) {
+            try {
+                types.add(TypeMapping.fromRelType(field.getType()));
+            }
+            catch (RuntimeException e) {
+                throw new Unsupported(field.getType().getFullTypeString());
+            }
+        }
+        return types;
+    }
+}

@@ -1,0 +1,130 @@
+package io.glaux.engine.execution;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.engine.operator.FilterProjectOperator;
+import io.glaux.engine.operator.Operator;
+import io.glaux.engine.operator.OperatorContext;
+import io.glaux.engine.operator.QueryContext;
+import io.glaux.engine.operator.UnionOperator;
+import io.glaux.engine.operator.ValuesOperator;
+import io.glaux.engine.plan.PlanNode;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns the plan of one stage into a tree of operators for one thread. Leaves that read data from
+ * elsewhere ({@link PlanNode.RemoteSource}, {@link PlanNode.TableScan}) are created by the caller's
+ * {@link SourceFactory}: the coordinator feeds remote sources from the workers' streams, a worker
+ * feeds table scans from its splits. A filter directly under a projection runs in the same operator.
+ */
+public final class LocalExecutionPlanner
+{
+    /** Creates the operators for the leaves of a stage. */
+    public interface SourceFactory
+    {
+        Operator create(PlanNode leaf, OperatorContext context);
+    }
+
+    private final QueryContext query;
+    private final SourceFactory sources;
+
+    public LocalExecutionPlanner(QueryContext query, SourceFactory sources)
+    {
+        this.query = requireNonNull(query, "query is null");
+        this.sources = requireNonNull(sources, "sources is null");
+    }
+
+    /** Whether {@link #plan} can run every node of {@code node}'s tree (leaves aside). */
+    public static boolean supports(PlanNode node)
+    {
+        boolean supported = switch (node) {
+            case PlanNode.Filter ignored -> true;
+            case PlanNode.Project ignored -> true;
+            case PlanNode.Values ignored -> true;
+            case PlanNode.Union ignored -> true;
+            case PlanNode.RemoteSource ignored -> true;
+            case PlanNode.TableScan ignored -> true;
+            default -> false;
+        };
+        if (!supported) {
+            return false;
+        }
+        for (PlanNode source : node.sources()) {
+            if (!supports(source)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The operator tree of {@code root}; closing the root operator closes them all. */
+    public Operator plan(PlanNode root)
+    {
+        return visit(root);
+    }
+
+    private Operator visit(PlanNode node)
+    {
+        return switch (node) {
+            case PlanNode.Project project when project.source() instanceof PlanNode.Filter filter -> withSource(filter.source(), source ->
+                    withContext(project, context -> new FilterProjectOperator(context, source, Optional.of(filter.predicate()), Optional.of(project.projections()))));
+            case PlanNode.Project project -> withSource(project.source(), source ->
+                    withContext(project, context -> new FilterProjectOperator(context, source, Optional.empty(), Optional.of(project.projections()))));
+            case PlanNode.Filter filter -> withSource(filter.source(), source ->
+                    withContext(filter, context -> new FilterProjectOperator(context, source, Optional.of(filter.predicate()), Optional.empty())));
+            case PlanNode.Values values -> withContext(values, context -> new ValuesOperator(context, values.outputTypes(), values.rows()));
+            case PlanNode.Union union -> {
+                List<Operator> children = new ArrayList<>();
+                try {
+                    for (PlanNode source : union.sources()) {
+                        children.add(visit(source));
+                    }
+                    yield withContext(union, context -> new UnionOperator(context, children));
+                }
+                catch (RuntimeException | Error e) {
+                    children.forEach(Operator::close);
+                    throw e;
+                }
+            }
+            case PlanNode.RemoteSource remote -> withContext(remote, context -> sources.create(remote, context));
+            case PlanNode.TableScan scan -> withContext(scan, context -> sources.create(scan, context));
+            default -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "The engine cannot run " + node.getClass().getSimpleName() + " yet");
+        };
+    }
+
+    private interface OperatorOverSource
+    {
+        Operator create(Operator source);
+    }
+
+    /** Builds the source, then the operator over it; closes the source if the operator cannot be built. */
+    private Operator withSource(PlanNode sourceNode, OperatorOverSource factory)
+    {
+        Operator source = visit(sourceNode);
+        try {
+            return factory.create(source);
+        }
+        catch (RuntimeException | Error e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Creates the node's operator context, then the operator; closes the context if the operator cannot be built. */
+    private Operator withContext(PlanNode node, java.util.function.Function<OperatorContext, Operator> factory)
+    {
+        OperatorContext context = new OperatorContext(query, node.getClass().getSimpleName() + "[" + node.id() + "]");
+        try {
+            return factory.apply(context);
+        }
+        catch (RuntimeException | Error e) {
+            context.close();
+            throw e;
+        }
+    }
+}
