@@ -647,3 +647,39 @@ SqlNode GlauxMsckRepair() :
         return new SqlGlauxStatement(new Statement.MsckRepair(s.pos(), name, add, drop));
     }
 }
+
+/** Trino's EXPLAIN [ANALYZE] [(TYPE {LOGICAL | DISTRIBUTED}, FORMAT TEXT)] query */
+SqlNode GlauxExplain() :
+{
+    final Span s;
+    boolean analyze = false;
+    final List<String> explainOptions = new ArrayList<String>();
+    String option;
+    final SqlNode query;
+}
+{
+    <EXPLAIN> { s = span(); }
+    [ <ANALYZE> { analyze = true; } ]
+    [
+        LOOKAHEAD(2)
+        <LPAREN> option = GlauxExplainOption() { explainOptions.add(option); }
+        ( <COMMA> option = GlauxExplainOption() { explainOptions.add(option); } )*
+        <RPAREN>
+    ]
+    query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
+    {
+        return new SqlGlauxStatement(new Statement.Explain(s.pos(), query, analyze, explainOptions));
+    }
+}
+
+String GlauxExplainOption() :
+{
+    final String name;
+    final SqlIdentifier value;
+}
+{
+    ( <TYPE> { name = "TYPE"; } | <FORMAT> { name = "FORMAT"; } )
+    value = SimpleIdentifier() {
+        return name + "=" + value.getSimple().toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -63,7 +63,7 @@ public final class Coordinator
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog));
         root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog));
         SqlStatementRunner runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
-                config.catalogName(), config.maxSplitSize());
+                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath());
         queryManager = new QueryManager(runner);
         ProtocolHandler handler = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), handler);

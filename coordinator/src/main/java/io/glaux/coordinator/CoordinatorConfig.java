@@ -3,6 +3,8 @@ package io.glaux.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.hive.HiveCatalogConfig;
+import io.glaux.engine.memory.DataSize;
+import io.glaux.engine.memory.MemoryPool;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Coordinator settings, read from {@code etc/config.properties} (keys documented in
@@ -27,7 +30,9 @@ public record CoordinatorConfig(
         String catalogName,
         String defaultSchema,
         long maxSplitSize,
-        Duration workerExpiry)
+        Duration workerExpiry,
+        long maxMemoryPerNode,
+        Optional<Path> spillPath)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -41,6 +46,8 @@ public record CoordinatorConfig(
     public static final String DEFAULT_SCHEMA = "session.default-schema";
     public static final String MAX_SPLIT_SIZE = "hive.max-split-size";
     public static final String WORKER_EXPIRY = "node.worker-expiry";
+    public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
+    public static final String SPILL_PATH = "spill.path";
 
     public CoordinatorConfig
     {
@@ -70,7 +77,39 @@ public record CoordinatorConfig(
                 properties.getOrDefault(CATALOG_NAME, "hive"),
                 properties.getOrDefault(DEFAULT_SCHEMA, "default"),
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
-                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))));
+                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
+                memoryLimit(properties.get(QUERY_MAX_MEMORY_PER_NODE)),
+                spillPath(properties.get(SPILL_PATH)));
+    }
+
+    /** {@code query.max-memory-per-node}: a data size, by default derived from the JVM's memory. */
+    private static long memoryLimit(String value)
+    {
+        if (value == null) {
+            return MemoryPool.defaultMaxBytes();
+        }
+        try {
+            long bytes = DataSize.parse(value);
+            if (bytes > 0) {
+                return bytes;
+            }
+        }
+        catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + QUERY_MAX_MEMORY_PER_NODE + " (a data size such as 2GB)");
+    }
+
+    /** {@code spill.path}: where operators spill; {@code none} disables spilling; by default a folder in the temporary directory. */
+    private static Optional<Path> spillPath(String value)
+    {
+        if (value == null) {
+            return Optional.of(Path.of(System.getProperty("java.io.tmpdir"), "glaux-spill"));
+        }
+        if (value.isBlank() || value.strip().equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(value.strip()));
     }
 
     private static HiveCatalogConfig metastore(Map<String, String> properties)

@@ -7,9 +7,16 @@ import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.split.Split;
 import io.glaux.engine.exchange.RemoteErrors;
 import io.glaux.engine.fragment.Task;
+import io.glaux.engine.execution.LocalExecutionPlanner;
+import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.FragmentRunner;
+import io.glaux.engine.operator.Operator;
+import io.glaux.engine.operator.QueryContext;
+import io.glaux.engine.plan.PlanNode;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.Type;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
@@ -24,8 +31,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +59,8 @@ final class TaskExecution
 {
     private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
     private static final long READY_POLL_MILLIS = 100;
+    /** Batches the drivers may queue ahead of the task's pipeline. */
+    private static final int PIPELINE_QUEUE_BATCHES = 16;
 
     private enum StopReason
     {
@@ -61,6 +73,12 @@ final class TaskExecution
     private final ServerStreamListener listener;
     private final PageSourceProvider pageSources;
     private final BufferAllocator parentAllocator;
+    private final QueryMemoryContext queryMemory;
+    /** Cancels the pipeline's operators when the task stops. */
+    private final QueryContext.Cancellation cancellation = new QueryContext.Cancellation();
+    /** With a pipeline: the drivers' output, read by the pipeline's source; null without one. */
+    private final BlockingQueue<VectorSchemaRoot> pipelineInput;
+    private volatile CountDownLatch driversDone;
     private final ExecutorService driverPool;
     private final int concurrency;
     private final WorkerCounters counters;
@@ -83,7 +101,7 @@ final class TaskExecution
             Task task,
             ServerStreamListener listener,
             PageSourceProvider pageSources,
-            BufferAllocator parentAllocator,
+            QueryMemoryContext queryMemory,
             ExecutorService driverPool,
             int concurrency,
             WorkerCounters counters,
@@ -94,7 +112,9 @@ final class TaskExecution
         this.label = task.queryId() + "." + task.taskId();
         this.listener = requireNonNull(listener, "listener is null");
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
-        this.parentAllocator = requireNonNull(parentAllocator, "parentAllocator is null");
+        this.queryMemory = requireNonNull(queryMemory, "queryMemory is null");
+        this.parentAllocator = queryMemory.allocator();
+        this.pipelineInput = task.pipeline().isPresent() ? new ArrayBlockingQueue<>(PIPELINE_QUEUE_BATCHES) : null;
         this.driverPool = requireNonNull(driverPool, "driverPool is null");
         this.concurrency = concurrency;
         this.counters = requireNonNull(counters, "counters is null");
@@ -128,7 +148,7 @@ final class TaskExecution
                 runnerAllocators.add(allocator);
                 runners.add(new FragmentRunner(task.fragment(), factory, allocator));
             }
-            Schema schema = runners.getFirst().outputSchema();
+            Schema schema = task.pipeline().map(pipeline -> Batches.schema(pipeline.outputTypes())).orElse(runners.getFirst().outputSchema());
             streamLock.lock();
             try {
                 out = VectorSchemaRoot.create(schema, taskAllocator);
@@ -143,6 +163,7 @@ final class TaskExecution
 
             Queue<Split> splits = new ConcurrentLinkedQueue<>(task.splits());
             done = new CountDownLatch(runners.size());
+            driversDone = done;
             for (FragmentRunner runner : runners) {
                 CountDownLatch latch = done;
                 // each driver's first split starts reading now, even if the driver waits for a thread
@@ -163,6 +184,9 @@ final class TaskExecution
                     latch.countDown();
                     stop(StopReason.SHUTDOWN, null);
                 }
+            }
+            if (task.pipeline().isPresent()) {
+                runPipeline(task.pipeline().get());
             }
         }
         catch (Throwable e) {
@@ -203,12 +227,12 @@ final class TaskExecution
                 if (next != null) {
                     runner.prepare(next);
                 }
-                runner.process(split, this::emit);
+                runner.process(split, this::output);
                 counters.splitsProcessed.incrementAndGet();
                 split = next;
             }
             if (stopReason == null) {
-                runner.finish(this::emit);
+                runner.finish(this::output);
             }
         }
         catch (Throwable e) {
@@ -225,6 +249,111 @@ final class TaskExecution
                 Thread.interrupted();
             }
             done.countDown();
+        }
+    }
+
+    /** A driver's output: to the stream, or to the pipeline's queue. */
+    private void output(VectorSchemaRoot batch)
+    {
+        if (pipelineInput == null) {
+            emit(batch);
+            return;
+        }
+        if (batch.getRowCount() == 0) {
+            return;
+        }
+        List<Type> types = pipelineSourceTypes();
+        VectorSchemaRoot moved = Batches.take(batch, types, parentAllocator);
+        try {
+            while (!pipelineInput.offer(moved, READY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                checkRunning();
+            }
+        }
+        catch (InterruptedException e) {
+            moved.close();
+            Thread.currentThread().interrupt();
+            throw new TaskStopped();
+        }
+        catch (RuntimeException e) {
+            moved.close();
+            throw e;
+        }
+    }
+
+    /** The types of the scan output the pipeline reads: its leaf's. */
+    private List<Type> pipelineSourceTypes()
+    {
+        PlanNode node = task.pipeline().orElseThrow();
+        while (!node.sources().isEmpty()) {
+            node = node.sources().getFirst();
+        }
+        return node.outputTypes();
+    }
+
+    /**
+     * Runs the task's pipeline on this thread over what the drivers queue, sending its output to the
+     * stream; ends when the drivers are done and the queue is drained.
+     */
+    private void runPipeline(PlanNode pipeline)
+    {
+        QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation);
+        List<Type> sourceTypes = pipelineSourceTypes();
+        LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> new Operator()
+        {
+            @Override
+            public List<Type> outputTypes()
+            {
+                return sourceTypes;
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                while (true) {
+                    checkRunning();
+                    VectorSchemaRoot batch;
+                    try {
+                        batch = pipelineInput.poll(READY_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new TaskStopped();
+                    }
+                    if (batch != null) {
+                        return batch;
+                    }
+                    if (driversDone.getCount() == 0 && pipelineInput.isEmpty()) {
+                        return null;
+                    }
+                }
+            }
+
+            @Override
+            public void close()
+            {
+                VectorSchemaRoot batch;
+                while ((batch = pipelineInput.poll()) != null) {
+                    batch.close();
+                }
+                operatorContext.close();
+            }
+        });
+        try (Operator root = planner.plan(pipeline)) {
+            while (true) {
+                VectorSchemaRoot batch = root.next();
+                if (batch == null) {
+                    break;
+                }
+                try (batch) {
+                    emit(batch);
+                }
+            }
+        }
+        catch (TaskStopped e) {
+            // the stop's reason is reported by finishCall
+        }
+        catch (Throwable e) {
+            stop(StopReason.FAILED, e);
         }
     }
 
@@ -295,6 +424,7 @@ final class TaskExecution
             }
             failure = cause;
             stopReason = reason;
+            cancellation.cancel("Task stopped: " + reason);
             for (Thread driver : drivers) {
                 driver.interrupt();
             }

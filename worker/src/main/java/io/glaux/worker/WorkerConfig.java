@@ -3,6 +3,8 @@ package io.glaux.worker;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.s3.ObjectStoreConfig;
+import io.glaux.engine.memory.DataSize;
+import io.glaux.engine.memory.MemoryPool;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -31,6 +33,7 @@ public record WorkerConfig(
         String flightAdvertisedHost,
         int flightPort,
         int taskConcurrency,
+        long maxMemoryPerNode,
         Optional<URI> coordinatorUri,
         Duration announceInterval,
         Optional<ObjectStoreConfig> objectStore)
@@ -50,11 +53,12 @@ public record WorkerConfig(
     public static final String S3_SECRET_KEY = "s3.secret-key";
     public static final String S3_REGION = "s3.region";
     public static final String S3_MAX_CONNECTIONS = "s3.max-connections";
+    public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
 
     static final Set<String> KNOWN_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            S3_MAX_CONNECTIONS);
+            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE);
 
     public WorkerConfig
     {
@@ -86,6 +90,18 @@ public record WorkerConfig(
         String advertisedHost = get(properties, FLIGHT_ADVERTISED_HOST).orElseGet(() -> defaultAdvertisedHost(flightHost));
         int port = intValue(properties, FLIGHT_PORT, 0, 0, 65535);
         int concurrency = intValue(properties, TASK_CONCURRENCY, Runtime.getRuntime().availableProcessors(), 1, 4096);
+        long maxMemoryPerNode = get(properties, QUERY_MAX_MEMORY_PER_NODE).map(value -> {
+            try {
+                long bytes = DataSize.parse(value);
+                if (bytes <= 0) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return bytes;
+            }
+            catch (IllegalArgumentException e) {
+                throw invalid(QUERY_MAX_MEMORY_PER_NODE, value, e.getMessage());
+            }
+        }).orElseGet(MemoryPool::defaultMaxBytes);
         Optional<URI> coordinator = get(properties, COORDINATOR_URI).map(value -> {
             URI uri = parseUri(COORDINATOR_URI, value);
             if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
@@ -108,7 +124,7 @@ public record WorkerConfig(
             }
             return config;
         });
-        return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency,
+        return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency, maxMemoryPerNode,
                 coordinator, announceInterval, objectStore);
     }
 
@@ -123,7 +139,7 @@ public record WorkerConfig(
     /** The options of the Flight server this configuration describes. */
     public WorkerServer.Options serverOptions()
     {
-        return new WorkerServer.Options(nodeId, flightHost, flightAdvertisedHost, flightPort, taskConcurrency);
+        return new WorkerServer.Options(nodeId, flightHost, flightAdvertisedHost, flightPort, taskConcurrency, maxMemoryPerNode);
     }
 
     /** Host names to put in the node certificate: the advertised host and the configured extras. */

@@ -22,6 +22,8 @@ import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
+import io.glaux.engine.memory.MemoryPool;
+import io.glaux.engine.memory.QueryMemoryContext;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,7 @@ public final class WorkerServer
     private final ExecutorService flightExecutor;
     private final WorkerCounters counters = new WorkerCounters();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
+    private final QueryMemories queryMemory;
     private final FlightServer server;
     private final URI flightUri;
     private volatile boolean closing;
@@ -82,8 +85,9 @@ public final class WorkerServer
      *         in the node certificate's SAN
      * @param port 0 for an ephemeral port
      * @param taskConcurrency threads running splits, shared by all tasks
+     * @param maxMemoryPerNode what one query may hold on this worker ({@code query.max-memory-per-node})
      */
-    public record Options(String nodeId, String bindHost, String advertisedHost, int port, int taskConcurrency)
+    public record Options(String nodeId, String bindHost, String advertisedHost, int port, int taskConcurrency, long maxMemoryPerNode)
     {
         public Options
         {
@@ -96,22 +100,30 @@ public final class WorkerServer
             if (taskConcurrency < 1) {
                 throw new IllegalArgumentException("taskConcurrency must be at least 1: " + taskConcurrency);
             }
+            if (maxMemoryPerNode <= 0) {
+                throw new IllegalArgumentException("maxMemoryPerNode must be positive: " + maxMemoryPerNode);
+            }
         }
 
         /** Loopback, ephemeral port, one thread per available processor. */
         public static Options loopback(String nodeId)
         {
-            return new Options(nodeId, "127.0.0.1", "127.0.0.1", 0, Runtime.getRuntime().availableProcessors());
+            return new Options(nodeId, "127.0.0.1", "127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), MemoryPool.defaultMaxBytes());
         }
 
         public Options withPort(int port)
         {
-            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency);
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode);
         }
 
         public Options withTaskConcurrency(int taskConcurrency)
         {
-            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency);
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode);
+        }
+
+        public Options withMaxMemoryPerNode(long maxMemoryPerNode)
+        {
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode);
         }
     }
 
@@ -131,6 +143,7 @@ public final class WorkerServer
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
         requireNonNull(parentAllocator, "parentAllocator is null");
         this.allocator = parentAllocator.newChildAllocator("worker-" + options.nodeId(), 0, Long.MAX_VALUE);
+        this.queryMemory = new QueryMemories(new MemoryPool(Math.max(options.maxMemoryPerNode(), MemoryPool.defaultMaxBytes())), options.maxMemoryPerNode(), allocator);
         this.driverPool = new ThreadPoolExecutor(
                 options.taskConcurrency(), options.taskConcurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("glaux-driver-" + options.nodeId() + "-"));
@@ -283,15 +296,20 @@ public final class WorkerServer
             }
             // run on a task thread and return: gRPC delivers this call's cancel and ready events only
             // after getStream returns
+            QueryMemoryContext memory = queryMemory.acquire(task.queryId());
             TaskExecution execution = new TaskExecution(
-                    options.nodeId(), task, listener, pageSources, allocator, driverPool, options.taskConcurrency(), counters,
-                    running::remove);
+                    options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters,
+                    done -> {
+                        running.remove(done);
+                        queryMemory.release(task.queryId());
+                    });
             running.add(execution);
             try {
                 taskThreads.execute(execution::run);
             }
             catch (RejectedExecutionException e) {
                 running.remove(execution);
+                queryMemory.release(task.queryId());
                 listener.error(CallStatus.UNAVAILABLE.withDescription("Worker " + options.nodeId() + " is shutting down").toRuntimeException());
             }
             if (closing) {

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.engine.exchange.WorkerClient;
+import io.glaux.engine.memory.MemoryPool;
 import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -139,7 +140,7 @@ class TestWorkerMain
         WorkerConfig config = WorkerConfig.fromProperties(properties);
         assertThat(config.nodeId()).isEqualTo("w7");
         assertThat(config.tlsDir()).isEqualTo(Path.of("/var/glaux/tls"));
-        assertThat(config.serverOptions()).isEqualTo(new WorkerServer.Options("w7", "0.0.0.0", "w7.internal", 8815, 3));
+        assertThat(config.serverOptions()).isEqualTo(new WorkerServer.Options("w7", "0.0.0.0", "w7.internal", 8815, 3, MemoryPool.defaultMaxBytes()));
         assertThat(config.certificateHostNames()).containsExactly("w7.example.com", "10.0.0.7", "w7.internal");
         assertThat(config.coordinatorUri()).contains(URI.create("https://coordinator:8443"));
         assertThat(config.objectStore().orElseThrow().region()).isEqualTo("eu-west-1");

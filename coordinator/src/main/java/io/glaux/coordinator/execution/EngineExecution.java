@@ -6,7 +6,9 @@ import io.glaux.coordinator.planner.PhysicalPlanner;
 import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.QueryContext;
+import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.plan.PlanNode;
+import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -14,6 +16,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
 
@@ -25,6 +28,7 @@ import java.util.function.BooleanSupplier;
 public final class EngineExecution
         implements AutoCloseable
 {
+    private final LocalExecutionPlanner planner;
     private final Operator root;
     private final BooleanSupplier canceled;
     private final QueryContext query;
@@ -38,13 +42,20 @@ public final class EngineExecution
         requireNonNull(plan, "plan is null");
         this.query = requireNonNull(query, "query is null");
         this.canceled = requireNonNull(canceled, "canceled is null");
-        this.root = new LocalExecutionPlanner(query, (leaf, context) -> {
+        this.planner = new LocalExecutionPlanner(query, (leaf, context) -> {
             if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1 || scans == null) {
                 throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No stage feeds " + leaf);
             }
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
-            return scans.scanStage(stage.scan(), stage.types(), context);
-        }).plan(plan.root());
+            return scans.scanStage(stage.scan(), stage.pipeline(), stage.types(), context);
+        });
+        this.root = planner.plan(plan.root());
+    }
+
+    /** What each operator of the final stage did, by plan node. */
+    public Map<PlanNodeId, OperatorStats> stats()
+    {
+        return planner.stats();
     }
 
     /** The result rows, as Calcite's Java values (what the protocol's row encoder reads). */
@@ -97,7 +108,23 @@ public final class EngineExecution
             root.close();
         }
         finally {
-            query.memory().close();
+            try {
+                query.memory().close();
+            }
+            finally {
+                query.spillDirectory().ifPresent(EngineExecution::deleteTree);
+            }
+        }
+    }
+
+    /** Deletes a query's spill folder and whatever its operators left in it. */
+    private static void deleteTree(java.nio.file.Path directory)
+    {
+        try (var paths = java.nio.file.Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // already gone, or unreadable: nothing more to free
         }
     }
 }

@@ -26,6 +26,7 @@ import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.HashAggregator;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.OperatorContext;
+import io.glaux.engine.plan.PlanNode;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
@@ -125,9 +126,9 @@ public final class QueryExecution
      * The scan as an engine operator: the workers' Arrow batches (or, with a pushed-down aggregation,
      * the merged groups) move into {@code context}'s allocator as they arrive, typed {@code types}.
      */
-    public Operator scanStage(GlauxTableScan scan, List<Type> types, OperatorContext context)
+    public Operator scanStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Type> types, OperatorContext context)
     {
-        ScanRun run = new ScanRun(scan, context.allocator(), types);
+        ScanRun run = new ScanRun(scan, pipeline, context.allocator(), types);
         runs.add(run);
         return new Operator()
         {
@@ -276,6 +277,8 @@ public final class QueryExecution
         /** Batch mode (an engine operator reads the scan): where batches move, and their types; null in row mode. */
         private final BufferAllocator batchAllocator;
         private final List<Type> batchTypes;
+        /** What each task runs over its scan output (a partial top-N), if anything. */
+        private final Optional<PlanNode> pipeline;
         private final BlockingQueue<Object> output = new ArrayBlockingQueue<>(64);
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
         private final List<RemoteTaskStream> streams = new CopyOnWriteArrayList<>();
@@ -298,12 +301,13 @@ public final class QueryExecution
 
         ScanRun(GlauxTableScan scan)
         {
-            this(scan, null, null);
+            this(scan, Optional.empty(), null, null);
         }
 
-        ScanRun(GlauxTableScan scan, BufferAllocator batchAllocator, List<Type> batchTypes)
+        ScanRun(GlauxTableScan scan, Optional<PlanNode> pipeline, BufferAllocator batchAllocator, List<Type> batchTypes)
         {
             this.scan = scan;
+            this.pipeline = pipeline;
             this.batchAllocator = batchAllocator;
             this.batchTypes = batchTypes;
         }
@@ -436,7 +440,7 @@ public final class QueryExecution
                     bytes += ((Split) next).length();
                 }
                 queueRoom.release(batch.size());
-                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch);
+                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -55,12 +55,16 @@ public final class PhysicalPlanner
         }
     }
 
-    /** A scan stage: the scan node with its pushed-down work, and the types of the rows it delivers. */
-    public record ScanStage(GlauxTableScan scan, List<Type> types)
+    /**
+     * A scan stage: the scan node with its pushed-down work, the pipeline each task runs over the
+     * scan's output (a partial top-N), and the types of the rows it delivers.
+     */
+    public record ScanStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Type> types)
     {
         public ScanStage
         {
             requireNonNull(scan, "scan is null");
+            requireNonNull(pipeline, "pipeline is null");
             types = List.copyOf(types);
         }
     }
@@ -106,7 +110,7 @@ public final class PhysicalPlanner
             case GlauxTableScan scan -> {
                 int stage = scans.size() + 1;
                 List<Type> types = types(scan.getRowType());
-                scans.put(stage, new ScanStage(scan, types));
+                scans.put(stage, new ScanStage(scan, Optional.empty(), types));
                 yield new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), types);
             }
             case LogicalProject project -> {
@@ -193,7 +197,17 @@ public final class PhysicalPlanner
             PlanNode sorted = new PlanNode.Sort(nextId(), source, keys);
             return offset == 0 ? sorted : new PlanNode.Limit(nextId(), sorted, offset, Long.MAX_VALUE, false);
         }
-        PlanNode topN = new PlanNode.TopN(nextId(), source, keys, Math.addExact(offset, fetch), PlanNode.Step.SINGLE);
+        long count = Math.addExact(offset, fetch);
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1) {
+            // each task keeps only its best rows: the final top-N reads a few rows per task, not the table
+            ScanStage stage = scans.get(remote.sourceStages().getFirst());
+            if (stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
+                PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), stage.types());
+                PlanNode partial = new PlanNode.TopN(nextId(), leaf, keys, count, PlanNode.Step.PARTIAL);
+                scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), stage.types()));
+            }
+        }
+        PlanNode topN = new PlanNode.TopN(nextId(), source, keys, count, PlanNode.Step.FINAL);
         return offset == 0 ? topN : new PlanNode.Limit(nextId(), topN, offset, fetch, false);
     }
 

@@ -9,7 +9,9 @@ import io.glaux.coordinator.execution.EngineExecution;
 import io.glaux.coordinator.execution.QueryExecution;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.node.NodeManager;
+import io.glaux.coordinator.planner.ExplainText;
 import io.glaux.coordinator.planner.QueryPlanner;
+import io.glaux.coordinator.sql.ast.Statement;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.StatementResult;
@@ -30,8 +32,10 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
@@ -52,12 +56,16 @@ public final class SqlStatementRunner
     private final String catalogName;
     private final long maxSplitSize;
     private final DdlExecutor ddl;
-    private final MemoryPool memoryPool = new MemoryPool(MemoryPool.defaultMaxBytes());
-    private final long maxMemoryPerNode = memoryPool.maxBytes();
+    private final MemoryPool memoryPool;
+    private final long maxMemoryPerNode;
+    private final Optional<Path> spillPath;
 
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
-            WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize)
+            WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath)
     {
+        this.memoryPool = new MemoryPool(Math.max(maxMemoryPerNode, MemoryPool.defaultMaxBytes()));
+        this.maxMemoryPerNode = maxMemoryPerNode;
+        this.spillPath = requireNonNull(spillPath, "spillPath is null");
         this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
         this.planner = new QueryPlanner(rootSchema);
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -75,6 +83,9 @@ public final class SqlStatementRunner
     {
         String sql = stripTrailingSemicolon(query.sql());
         SqlNode parsed = QueryPlanner.parse(sql);
+        if (parsed instanceof SqlGlauxStatement statement && statement.statement() instanceof Statement.Explain explain) {
+            return explain(query, explain);
+        }
         if (parsed instanceof SqlGlauxStatement statement) {
             return ddl.execute(statement.statement(), sql, query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
         }
@@ -141,7 +152,75 @@ public final class SqlStatementRunner
         return new StatementResult(columns, rows, resources, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * EXPLAIN [ANALYZE] [(TYPE LOGICAL | DISTRIBUTED)]: the engine's plan in stages (ANALYZE runs the
+     * query first and adds what each operator did), or Calcite's plan for a query the engine cannot run yet.
+     */
+    private StatementResult explain(Query query, Statement.Explain explain)
+    {
+        String type = "LOGICAL";
+        for (String option : explain.options()) {
+            String[] parts = option.split("=", 2);
+            switch (parts[0]) {
+                case "TYPE" -> type = parts[1];
+                case "FORMAT" -> {
+                    if (!parts[1].equals("TEXT")) {
+                        throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN format " + parts[1] + " is not supported (TEXT is)");
+                    }
+                }
+                default -> throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Unknown EXPLAIN option " + parts[0]);
+            }
+        }
+        if (!type.equals("LOGICAL") && !type.equals("DISTRIBUTED")) {
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
+        }
+        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema());
+        String text;
+        if (plan.engine().isEmpty()) {
+            if (explain.analyze()) {
+                throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN ANALYZE needs a query the engine runs; this one still runs in Calcite's executor");
+            }
+            text = "Calcite plan (the engine cannot run this query yet):\n" + plan.explain();
+        }
+        else if (explain.analyze()) {
+            QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
+                    allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
+            EngineExecution engine = startEngine(query, plan, execution);
+            long rows = 0;
+            try (execution; engine) {
+                Iterator<?> iterator = engine.rows();
+                while (iterator.hasNext()) {
+                    iterator.next();
+                    rows++;
+                }
+                text = ExplainText.distributed(plan.engine().get(), engine.stats()) + String.format(java.util.Locale.ROOT,
+                        "\nQuery: %,d output rows; scanned %,d rows, %s%n", rows, query.stats().processedRows.get(),
+                        io.glaux.engine.memory.DataSize.format(query.stats().processedBytes.get()));
+            }
+        }
+        else {
+            text = ExplainText.distributed(plan.engine().get(), Map.of());
+        }
+        RelDataType varchar = planner.typeFactory().createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR);
+        return StatementResult.of(List.of(new ResultColumn("Query Plan", varchar)), List.<Object[]>of(new Object[] {text}));
+    }
+
     private StatementResult executeInEngine(Query query, QueryPlanner.Plan plan, List<ResultColumn> columns, QueryExecution execution)
+    {
+        EngineExecution engine = startEngine(query, plan, execution);
+        AutoCloseable resources = () -> {
+            try {
+                engine.close();
+            }
+            finally {
+                execution.close();
+            }
+        };
+        return new StatementResult(columns, engine.rows(), resources, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The engine's operators for the plan, in the query's own memory; on failure the scans are closed too. */
+    private EngineExecution startEngine(Query query, QueryPlanner.Plan plan, QueryExecution execution)
     {
         QueryMemoryContext memory;
         try {
@@ -151,9 +230,8 @@ public final class SqlStatementRunner
             execution.close();
             throw e;
         }
-        EngineExecution engine;
         try {
-            engine = new EngineExecution(plan.engine().get(), execution, new QueryContext(memory, Optional.empty(), new QueryContext.Cancellation()), query::isCanceled);
+            return new EngineExecution(plan.engine().get(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation()), query::isCanceled);
         }
         catch (RuntimeException e) {
             try {
@@ -164,15 +242,22 @@ public final class SqlStatementRunner
             }
             throw e;
         }
-        AutoCloseable resources = () -> {
-            try {
-                engine.close();
-            }
-            finally {
-                execution.close();
-            }
-        };
-        return new StatementResult(columns, engine.rows(), resources, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The query's own folder under {@code spill.path}, created now; EngineExecution deletes it. */
+    private Optional<Path> spillDirectory(Query query)
+    {
+        if (spillPath.isEmpty()) {
+            return Optional.empty();
+        }
+        Path directory = spillPath.get().resolve(query.id());
+        try {
+            java.nio.file.Files.createDirectories(directory);
+        }
+        catch (java.io.IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot create the spill folder " + directory + ": " + e.getMessage(), e);
+        }
+        return Optional.of(directory);
     }
 
     private static String stripTrailingSemicolon(String sql)

@@ -8,13 +8,17 @@ import io.glaux.engine.operator.OperatorContext;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.operator.UnionOperator;
 import io.glaux.engine.operator.ValuesOperator;
+import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.plan.PlanNode;
+import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns the plan of one stage into a tree of operators for one thread. Leaves that read data from
@@ -32,6 +36,7 @@ public final class LocalExecutionPlanner
 
     private final QueryContext query;
     private final SourceFactory sources;
+    private final Map<PlanNodeId, OperatorStats> stats = new ConcurrentHashMap<>();
 
     public LocalExecutionPlanner(QueryContext query, SourceFactory sources)
     {
@@ -60,6 +65,12 @@ public final class LocalExecutionPlanner
             }
         }
         return true;
+    }
+
+    /** What each planned operator did so far, by plan node (for EXPLAIN ANALYZE). */
+    public Map<PlanNodeId, OperatorStats> stats()
+    {
+        return stats;
     }
 
     /** The operator tree of {@code root}; closing the root operator closes them all. */
@@ -119,6 +130,7 @@ public final class LocalExecutionPlanner
     private Operator withContext(PlanNode node, java.util.function.Function<OperatorContext, Operator> factory)
     {
         OperatorContext context = new OperatorContext(query, node.getClass().getSimpleName() + "[" + node.id() + "]");
+        stats.put(node.id(), context.stats());
         try {
             return factory.apply(context);
         }

@@ -16,6 +16,8 @@ import io.glaux.connectors.predicate.TupleDomain;
 import io.glaux.connectors.split.Split;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.expr.SqlTypes;
+import io.glaux.engine.plan.PlanCodec;
+import io.glaux.engine.plan.PlanNode;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
@@ -149,6 +151,7 @@ public final class FragmentCodec
         for (Split split : task.splits()) {
             splits.add(toJson(split));
         }
+        task.pipeline().ifPresent(pipeline -> node.set("pipeline", PlanCodec.toJson(pipeline)));
         return node;
     }
 
@@ -158,7 +161,8 @@ public final class FragmentCodec
         for (JsonNode split : array(node, "splits")) {
             splits.add(splitFromJson(split));
         }
-        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits);
+        Optional<PlanNode> pipeline = isAbsent(node.get("pipeline")) ? Optional.empty() : Optional.of(PlanCodec.fromJson(node.get("pipeline")));
+        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline);
     }
 
     public static ObjectNode toJson(ScanFragment fragment)

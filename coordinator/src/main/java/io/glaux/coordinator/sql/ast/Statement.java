@@ -122,6 +122,19 @@ public sealed interface Statement
 
     record Use(SqlParserPos pos, Name name) implements Statement {}
 
+    /**
+     * {@code EXPLAIN [ANALYZE] [(option, ...)] query}; options as {@code NAME=VALUE} in upper case
+     * ({@code TYPE=DISTRIBUTED}, {@code FORMAT=TEXT}).
+     */
+    record Explain(SqlParserPos pos, org.apache.calcite.sql.SqlNode query, boolean analyze, List<String> options) implements Statement
+    {
+        public Explain
+        {
+            requireNonNull(query, "query is null");
+            options = List.copyOf(options);
+        }
+    }
+
     // --- tables
 
     record CreateTable(

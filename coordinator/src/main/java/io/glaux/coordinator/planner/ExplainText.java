@@ -1,0 +1,70 @@
+package io.glaux.coordinator.planner;
+
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.engine.operator.OperatorStats;
+import io.glaux.engine.plan.PlanNode;
+import io.glaux.engine.plan.PlanNodeId;
+import io.glaux.engine.plan.PlanPrinter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * EXPLAIN's text for a query the engine runs, in Trino's shape: {@code Fragment 0 [SINGLE]} is the
+ * final stage on the coordinator, each {@code Fragment n [SOURCE]} a scan stage the workers run with
+ * the work pushed into it (filter, projections, partial aggregation, limit).
+ */
+public final class ExplainText
+{
+    private ExplainText() {}
+
+    /** EXPLAIN (TYPE DISTRIBUTED), and EXPLAIN ANALYZE with the final stage's operator statistics. */
+    public static String distributed(PhysicalPlanner.EnginePlan plan, Map<PlanNodeId, OperatorStats> stats)
+    {
+        StringBuilder out = new StringBuilder();
+        out.append("Fragment 0 [SINGLE]\n");
+        out.append("    Output layout: ").append(PlanPrinter.layout(plan.root().outputTypes())).append('\n');
+        out.append("    Output partitioning: SINGLE []\n");
+        out.append(PlanPrinter.print(plan.root(), stats, "    "));
+        for (Map.Entry<Integer, PhysicalPlanner.ScanStage> entry : new TreeMap<>(plan.scans()).entrySet()) {
+            out.append('\n').append("Fragment ").append(entry.getKey()).append(" [SOURCE]\n");
+            out.append("    Output layout: ").append(PlanPrinter.layout(entry.getValue().types())).append('\n');
+            out.append("    Output partitioning: SINGLE []\n");
+            String indent = "    ";
+            if (entry.getValue().pipeline().isPresent()) {
+                // the pipeline's leaf stands for the scan below it
+                String pipeline = PlanPrinter.print(entry.getValue().pipeline().get(), stats, indent);
+                int leaf = pipeline.lastIndexOf("RemoteSource[");
+                int depth = pipeline.lastIndexOf('\n', leaf) + 1;
+                out.append(pipeline, 0, depth);
+                indent = " ".repeat(leaf - depth);
+                out.append(pipeline, depth, leaf);
+                out.append(scanStage(entry.getValue().scan(), indent).substring(indent.length()));
+                continue;
+            }
+            out.append(scanStage(entry.getValue().scan(), indent));
+        }
+        return out.toString();
+    }
+
+    /** The work a scan stage does on the workers, top (what it sends) to bottom (what it reads). */
+    static String scanStage(GlauxTableScan scan, String indent)
+    {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        scan.limit().ifPresent(limit -> lines.add("LimitPartial[count = " + limit + "]"));
+        scan.aggregation().ifPresent(aggregation -> lines.add("Aggregate[type = PARTIAL, keys = "
+                + aggregation.groupKeys().stream().map(key -> "#" + key).toList() + ", aggregates = "
+                + aggregation.aggregates().stream().map(call -> call.function().name().toLowerCase(java.util.Locale.ROOT)
+                        + "(" + (call.input() < 0 ? "*" : "#" + call.input()) + ")").toList() + "]"));
+        List<String> columns = scan.columns().stream().map(ColumnHandle::name).toList();
+        lines.add("ScanFilterProject[table = " + scan.hiveTable().qualifiedName() + ", columns = " + columns
+                + scan.filter().map(filter -> ", filter = " + PlanPrinter.expression(filter)).orElse("")
+                + ", projections = [" + PlanPrinter.expressions(scan.projections()) + "]]");
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            out.append(indent).append(i == 0 ? "" : "   ".repeat(i - 1) + "└─ ").append(lines.get(i)).append('\n');
+        }
+        return out.toString();
+    }
+}

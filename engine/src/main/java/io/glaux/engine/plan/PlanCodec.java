@@ -1,0 +1,145 @@
+package io.glaux.engine.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glaux.engine.expr.Expression;
+import io.glaux.engine.fragment.FragmentCodec;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.Type;
+import io.glaux.spi.type.TypeParser;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSON encoding of the plan nodes that travel to workers inside a task (the pipeline a worker runs
+ * over its scan's output: filters, projections, partial top-N and limits). Expressions use
+ * {@link FragmentCodec}'s encoding; types their Trino names. Thread-safe.
+ */
+public final class PlanCodec
+{
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private PlanCodec() {}
+
+    public static ObjectNode toJson(PlanNode plan)
+    {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", plan.id().value());
+        switch (plan) {
+            case PlanNode.RemoteSource remote -> {
+                node.put("node", "remoteSource");
+                ArrayNode stages = node.putArray("sourceStages");
+                remote.sourceStages().forEach(stages::add);
+                node.put("exchangeType", remote.exchangeType().name());
+                node.set("orderBy", sortKeys(remote.orderBy()));
+                node.set("types", types(remote.outputTypes()));
+            }
+            case PlanNode.Filter filter -> {
+                node.put("node", "filter");
+                node.set("source", toJson(filter.source()));
+                node.set("predicate", FragmentCodec.toJson(filter.predicate()));
+            }
+            case PlanNode.Project project -> {
+                node.put("node", "project");
+                node.set("source", toJson(project.source()));
+                ArrayNode projections = node.putArray("projections");
+                project.projections().forEach(projection -> projections.add(FragmentCodec.toJson(projection)));
+            }
+            case PlanNode.TopN topN -> {
+                node.put("node", "topN");
+                node.set("source", toJson(topN.source()));
+                node.set("keys", sortKeys(topN.keys()));
+                node.put("count", topN.count());
+                node.put("step", topN.step().name());
+            }
+            case PlanNode.Sort sort -> {
+                node.put("node", "sort");
+                node.set("source", toJson(sort.source()));
+                node.set("keys", sortKeys(sort.keys()));
+            }
+            case PlanNode.Limit limit -> {
+                node.put("node", "limit");
+                node.set("source", toJson(limit.source()));
+                node.put("offset", limit.offset());
+                node.put("count", limit.count());
+                node.put("partial", limit.partial());
+            }
+            default -> throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot send " + plan.getClass().getSimpleName() + " to a worker");
+        }
+        return node;
+    }
+
+    public static PlanNode fromJson(JsonNode node)
+    {
+        PlanNodeId id = new PlanNodeId(required(node, "id").intValue());
+        String kind = required(node, "node").textValue();
+        return switch (kind) {
+            case "remoteSource" -> {
+                List<Integer> stages = new ArrayList<>();
+                required(node, "sourceStages").forEach(stage -> stages.add(stage.intValue()));
+                yield new PlanNode.RemoteSource(id, stages, PlanNode.ExchangeType.valueOf(required(node, "exchangeType").textValue()),
+                        sortKeys(required(node, "orderBy")), types(required(node, "types")));
+            }
+            case "filter" -> new PlanNode.Filter(id, fromJson(required(node, "source")), FragmentCodec.expressionFromJson(required(node, "predicate")));
+            case "project" -> {
+                List<Expression> projections = new ArrayList<>();
+                required(node, "projections").forEach(projection -> projections.add(FragmentCodec.expressionFromJson(projection)));
+                yield new PlanNode.Project(id, fromJson(required(node, "source")), projections);
+            }
+            case "topN" -> new PlanNode.TopN(id, fromJson(required(node, "source")), sortKeys(required(node, "keys")),
+                    required(node, "count").longValue(), PlanNode.Step.valueOf(required(node, "step").textValue()));
+            case "sort" -> new PlanNode.Sort(id, fromJson(required(node, "source")), sortKeys(required(node, "keys")));
+            case "limit" -> new PlanNode.Limit(id, fromJson(required(node, "source")), required(node, "offset").longValue(),
+                    required(node, "count").longValue(), required(node, "partial").booleanValue());
+            default -> throw new IllegalArgumentException("unknown plan node '" + kind + "'");
+        };
+    }
+
+    private static ArrayNode sortKeys(List<SortKey> keys)
+    {
+        ArrayNode array = NODES.arrayNode();
+        for (SortKey key : keys) {
+            ObjectNode node = array.addObject();
+            node.put("column", key.column());
+            node.put("ascending", key.ascending());
+            node.put("nullsFirst", key.nullsFirst());
+        }
+        return array;
+    }
+
+    private static List<SortKey> sortKeys(JsonNode array)
+    {
+        List<SortKey> keys = new ArrayList<>();
+        for (JsonNode key : array) {
+            keys.add(new SortKey(required(key, "column").intValue(), required(key, "ascending").booleanValue(), required(key, "nullsFirst").booleanValue()));
+        }
+        return keys;
+    }
+
+    private static ArrayNode types(List<Type> types)
+    {
+        ArrayNode array = NODES.arrayNode();
+        types.forEach(type -> array.add(type.trinoName()));
+        return array;
+    }
+
+    private static List<Type> types(JsonNode array)
+    {
+        List<Type> types = new ArrayList<>();
+        array.forEach(type -> types.add(TypeParser.parse(type.textValue())));
+        return types;
+    }
+
+    private static JsonNode required(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return value;
+    }
+}

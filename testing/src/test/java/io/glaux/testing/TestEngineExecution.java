@@ -1,0 +1,70 @@
+package io.glaux.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Queries run by Glaux's engine (not Calcite's executor) on the in-process cluster, seen through
+ * EXPLAIN: the plan is cut into a final stage on the coordinator and scan stages on the workers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestEngineExecution
+{
+    private TestCluster cluster;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        cluster = SharedCluster.get();
+    }
+
+    @Test
+    void distributedPlanShowsStages()
+            throws SQLException
+    {
+        String plan = explain("EXPLAIN (TYPE DISTRIBUTED) SELECT status, count(*) FROM web.access_logs WHERE method = 'GET' GROUP BY status");
+        assertThat(plan)
+                .contains("Fragment 0 [SINGLE]")
+                .contains("RemoteSource[sourceFragmentIds = [1]]")
+                .contains("Fragment 1 [SOURCE]")
+                .contains("Aggregate[type = PARTIAL")
+                .contains("ScanFilterProject[table = hive.web.access_logs");
+    }
+
+    @Test
+    void explainAnalyzeReportsWhatRan()
+            throws SQLException
+    {
+        String plan = explain("EXPLAIN ANALYZE SELECT url, bytes * 2 FROM web.access_logs WHERE status = 503");
+        assertThat(plan)
+                .contains("Fragment 0 [SINGLE]")
+                .containsPattern("Output: [0-9,]+ rows")
+                .containsPattern("scanned [0-9,]+ rows");
+    }
+
+    @Test
+    void explainNamesCalcitesPlanForWhatTheEngineCannotRunYet()
+            throws SQLException
+    {
+        String plan = explain("EXPLAIN SELECT count(*) FROM system.jdbc.catalogs");
+        assertThat(plan).startsWith("Calcite plan");
+    }
+
+    private String explain(String sql)
+            throws SQLException
+    {
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
+            assertThat(resultSet.next()).isTrue();
+            return resultSet.getString(1);
+        }
+    }
+}
