@@ -59,7 +59,6 @@ public final class NestedLoopJoinOperator
                 continue;
             }
             buildRows.add(Batches.transfer(batch, context.allocator()));
-            context.setHeapBytes(buildRows.heapBytes() + buildRows.rowCount());
             QueryMemoryContext memory = context.query().memory();
             if (memory.reservedBytes() > memory.limit()) {
                 throw new GlauxException(ErrorCode.EXCEEDED_MEMORY_LIMIT,
@@ -67,6 +66,7 @@ public final class NestedLoopJoinOperator
                                 + ", Operator: " + context.name() + " buffering " + buildRows.rowCount() + " build rows of a nested-loop join"
                                 + ", Top Consumers: " + memory.topConsumers() + "]");
             }
+            context.setHeapBytes(buildRows.heapBytes());
         }
     }
 
