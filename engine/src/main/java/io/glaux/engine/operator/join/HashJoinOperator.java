@@ -115,7 +115,7 @@ public final class HashJoinOperator
         for (int k = 0; k < buildKeys.length; k++) {
             Type left = probeTypes.get(this.leftKeys[k]);
             Type right = buildTypes.get(this.rightKeys[k]);
-            if (!left.equals(right)) {
+            if (!comparableKeys(left, right)) {
                 throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR,
                         context.name() + ": join key " + k + " has type " + left.trinoName() + " on the left and " + right.trinoName() + " on the right");
             }
@@ -124,6 +124,14 @@ public final class HashJoinOperator
         }
         singleLongKey = buildKeys.length == 1
                 && (buildKeys[0].kind() == JoinKeyColumn.Kind.LONG || buildKeys[0].kind() == JoinKeyColumn.Kind.DOUBLE);
+    }
+
+    /** Same type, or types with the same values (varchar of any length, timestamps of any precision: both are held as micros). */
+    private static boolean comparableKeys(Type left, Type right)
+    {
+        return left.equals(right)
+                || (left instanceof Type.Varchar && right instanceof Type.Varchar)
+                || (left instanceof Type.Timestamp && right instanceof Type.Timestamp);
     }
 
     /**

@@ -63,40 +63,94 @@ final class JoinGather
     {
         dst.allocateNew(Math.max(count, 1));
         ArrowBuf[] from = data(sources);
-        ArrowBuf[] valid = validity(sources);
         ArrowBuf to = dst.getDataBuffer();
-        ArrowBuf toValid = dst.getValidityBuffer();
         int width = dst.getTypeWidth();
-        int bits = 0;
-        for (int j = 0; j < count; j++) {
-            long address = addresses[j];
-            if (address >= 0) {
-                int source = (int) (address >>> 32);
-                int row = (int) address;
-                int bit = (valid[source].getByte(row >>> 3) >> (row & 7)) & 1;
-                bits |= bit << (j & 7);
-                ArrowBuf buffer = from[source];
-                switch (width) {
-                    case 1 -> to.setByte(j, buffer.getByte(row));
-                    case 2 -> to.setShort((long) j << 1, buffer.getShort((long) row << 1));
-                    case 4 -> to.setInt((long) j << 2, buffer.getInt((long) row << 2));
-                    case 8 -> to.setLong((long) j << 3, buffer.getLong((long) row << 3));
-                    case 16 -> {
-                        to.setLong((long) j << 4, buffer.getLong((long) row << 4));
-                        to.setLong(((long) j << 4) + 8, buffer.getLong(((long) row << 4) + 8));
+        // one tight loop per width; NULL rows (address < 0) leave their value slot unset
+        switch (width) {
+            case 1 -> {
+                for (int j = 0; j < count; j++) {
+                    long address = addresses[j];
+                    if (address >= 0) {
+                        to.setByte(j, from[(int) (address >>> 32)].getByte((int) address));
                     }
-                    default -> to.setBytes((long) j * width, buffer, (long) row * width, width);
                 }
             }
-            if ((j & 7) == 7) {
-                toValid.setByte(j >>> 3, bits);
-                bits = 0;
+            case 2 -> {
+                for (int j = 0; j < count; j++) {
+                    long address = addresses[j];
+                    if (address >= 0) {
+                        to.setShort((long) j << 1, from[(int) (address >>> 32)].getShort((long) (int) address << 1));
+                    }
+                }
+            }
+            case 4 -> {
+                for (int j = 0; j < count; j++) {
+                    long address = addresses[j];
+                    if (address >= 0) {
+                        to.setInt((long) j << 2, from[(int) (address >>> 32)].getInt((long) (int) address << 2));
+                    }
+                }
+            }
+            case 8 -> {
+                for (int j = 0; j < count; j++) {
+                    long address = addresses[j];
+                    if (address >= 0) {
+                        to.setLong((long) j << 3, from[(int) (address >>> 32)].getLong((long) (int) address << 3));
+                    }
+                }
+            }
+            case 16 -> {
+                for (int j = 0; j < count; j++) {
+                    long address = addresses[j];
+                    if (address >= 0) {
+                        ArrowBuf buffer = from[(int) (address >>> 32)];
+                        long at = (long) (int) address << 4;
+                        to.setLong((long) j << 4, buffer.getLong(at));
+                        to.setLong(((long) j << 4) + 8, buffer.getLong(at + 8));
+                    }
+                }
+            }
+            default -> {
+                for (int j = 0; j < count; j++) {
+                    long address = addresses[j];
+                    if (address >= 0) {
+                        to.setBytes((long) j * width, from[(int) (address >>> 32)], (long) (int) address * width, width);
+                    }
+                }
             }
         }
-        if ((count & 7) != 0) {
-            toValid.setByte(count >>> 3, bits);
-        }
+        gatherValidity(sources, addresses, count, dst.getValidityBuffer());
         dst.setValueCount(count);
+    }
+
+    /** Sets the validity bits of the gathered rows: valid where the address is not NULL and the source row is valid. */
+    private static void gatherValidity(FieldVector[] sources, long[] addresses, int count, ArrowBuf toValid)
+    {
+        ArrowBuf[] valid = validity(sources);
+        int fullBytes = count >>> 3;
+        int j = 0;
+        for (int b = 0; b < fullBytes; b++) {
+            int bits = 0;
+            for (int k = 0; k < 8; k++, j++) {
+                long address = addresses[j];
+                if (address >= 0) {
+                    int row = (int) address;
+                    bits |= ((valid[(int) (address >>> 32)].getByte(row >>> 3) >> (row & 7)) & 1) << k;
+                }
+            }
+            toValid.setByte(b, bits);
+        }
+        if (j < count) {
+            int bits = 0;
+            for (int k = 0; j < count; k++, j++) {
+                long address = addresses[j];
+                if (address >= 0) {
+                    int row = (int) address;
+                    bits |= ((valid[(int) (address >>> 32)].getByte(row >>> 3) >> (row & 7)) & 1) << k;
+                }
+            }
+            toValid.setByte(fullBytes, bits);
+        }
     }
 
     private static void gatherBits(FieldVector[] sources, long[] addresses, int count, BitVector dst)

@@ -208,6 +208,20 @@ class HashJoinOperatorTest
     }
 
     @Test
+    void varcharKeysOfDifferentLengthsAndTimestampsOfDifferentPrecisions()
+    {
+        List<Type> left = List.of(new Type.Varchar(3), new Type.Timestamp(3));
+        List<Type> right = List.of(Type.VARCHAR, new Type.Timestamp(6));
+        List<List<Object>> leftRows = List.of(row("abc", 1_000L), row("ab", 2_000L));
+        List<List<Object>> rightRows = List.of(row("abc", 1_000L), row("ab", 2_001L));
+        assertThat(run(JoinType.INNER, left, leftRows, right, rightRows, List.of(0, 1), List.of(0, 1), Optional.empty(), 10, 10, 10))
+                .containsExactly(row("abc", 1_000L, "abc", 1_000L));
+        assertThatThrownBy(() -> new HashJoinOperator(context(), new BatchSource(List.of(Type.BIGINT), List.of()), new BatchSource(List.of(Type.INTEGER), List.of()),
+                JoinType.INNER, List.of(0), List.of(0), Optional.empty()))
+                .hasMessageContaining("join key 0 has type bigint on the left and integer on the right");
+    }
+
+    @Test
     void emptyBuildSide()
     {
         for (JoinType type : JoinType.values()) {
