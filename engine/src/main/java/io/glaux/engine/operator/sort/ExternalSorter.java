@@ -50,15 +50,15 @@ public final class ExternalSorter
     private final SortBuffer buffer;
     private final List<Path> runs = new ArrayList<>();
     private long largestBatchBytes;
+    private long heapReserved;
 
     private boolean finished;
     // in-memory output
     private int[] order;
     private int emitted;
+    private long spillBatchBytes;
     // merge output
-    private List<RunCursor> cursors;
-    private int[] heap;
-    private int heapSize;
+    private Merge merge;
 
     public ExternalSorter(OperatorContext context, List<Type> types, List<SortKey> keys)
     {
@@ -84,18 +84,24 @@ public final class ExternalSorter
             batch.close();
             return;
         }
-        long bytes = Batches.sizeInBytes(batch);
-        largestBatchBytes = Math.max(largestBatchBytes, bytes);
-        buffer.add(Batches.transfer(batch, context.allocator()));
+        // what the batch really holds (vectors are often allocated larger than their rows need)
+        long before = context.allocator().getAllocatedMemory();
+        VectorSchemaRoot owned = Batches.transfer(batch, context.allocator());
+        largestBatchBytes = Math.max(largestBatchBytes, Math.max(Batches.sizeInBytes(owned), context.allocator().getAllocatedMemory() - before));
+        buffer.add(owned);
         long heap = buffer.heapBytes();
-        boolean reserved = context.trySetHeapBytes(heap);
-        if (!reserved || context.availableBytes() < reserve()) {
-            if (context.spillDirectory().isPresent()) {
-                spill();
-            }
-            else if (!reserved) {
-                context.setHeapBytes(heap);
-            }
+        if (context.spillDirectory().isEmpty()) {
+            // throws EXCEEDED_MEMORY_LIMIT past the limit
+            context.setHeapBytes(heap);
+            return;
+        }
+        // spill before the memory left is too small to sort and write a run
+        long growth = Math.max(0, heap - heapReserved);
+        if (context.availableBytes() - growth < reserve() || !context.trySetHeapBytes(heap)) {
+            spill();
+        }
+        else {
+            heapReserved = heap;
         }
     }
 
@@ -131,7 +137,7 @@ public final class ExternalSorter
             throw new IllegalStateException("sorter is not finished");
         }
         context.checkCancelled();
-        if (cursors != null) {
+        if (merge != null) {
             return nextMerged();
         }
         if (order == null || emitted >= order.length) {
@@ -150,16 +156,8 @@ public final class ExternalSorter
 
     private void spill()
     {
-        Path directory = context.spillDirectory().orElseThrow();
         int[] sorted = buffer.sort(context::checkCancelled);
-        Path file;
-        try {
-            Files.createDirectories(directory);
-            file = Files.createTempFile(directory, "glaux-sort-", ".arrow");
-        }
-        catch (IOException e) {
-            throw spillError(directory, e);
-        }
+        Path file = newSpillFile();
         runs.add(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                 VectorSchemaRoot out = Batches.create(types, context.allocator());
@@ -176,6 +174,7 @@ public final class ExternalSorter
                     RowGather.gather(buffer.columnOf(column), batchIndex, rowIndex, count, out.getVector(column));
                 }
                 out.setRowCount(count);
+                spillBatchBytes = Math.max(spillBatchBytes, Batches.sizeInBytes(out));
                 writer.writeBatch();
             }
             writer.end();
@@ -184,12 +183,35 @@ public final class ExternalSorter
             throw spillError(file, e);
         }
         buffer.clear();
-        context.setHeapBytes(buffer.heapBytes());
+        heapReserved = buffer.heapBytes();
+        context.setHeapBytes(heapReserved);
         try {
             context.stats().addSpilledBytes(Files.size(file));
         }
         catch (IOException e) {
             throw spillError(file, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file)
+    {
+        try {
+            Files.deleteIfExists(file);
+        }
+        catch (IOException ignored) {
+            // the spill directory is cleaned when the worker starts
+        }
+    }
+
+    private Path newSpillFile()
+    {
+        Path directory = context.spillDirectory().orElseThrow();
+        try {
+            Files.createDirectories(directory);
+            return Files.createTempFile(directory, "glaux-sort-", ".arrow");
+        }
+        catch (IOException e) {
+            throw spillError(directory, e);
         }
     }
 
@@ -201,81 +223,169 @@ public final class ExternalSorter
 
     // ------------------------------------------------------------------ merge
 
+    /** How many runs to merge at once: each open run holds one batch. */
+    private int fanIn()
+    {
+        // a run holds one batch, and two while the next one loads; the output batch may be rounded up to twice its size
+        long perRun = Math.max(1, 2 * spillBatchBytes);
+        long usable = context.availableBytes() - 3 * spillBatchBytes;
+        return (int) Math.max(2, Math.min(1024, usable / perRun));
+    }
+
     private void startMerge()
     {
-        cursors = new ArrayList<>(runs.size());
-        heap = new int[runs.size()];
-        for (Path run : runs) {
-            RunCursor cursor = new RunCursor(run);
-            cursors.add(cursor);
-            if (cursor.load()) {
-                heap[heapSize++] = cursors.size() - 1;
-            }
-        }
-        for (int i = heapSize / 2 - 1; i >= 0; i--) {
-            siftDown(i);
-        }
         context.setHeapBytes(0);
-    }
-
-    private boolean less(int a, int b)
-    {
-        RunCursor x = cursors.get(a);
-        RunCursor y = cursors.get(b);
-        int c = x.keys.compare(x.position, y.keys, y.position);
-        return c < 0 || (c == 0 && a < b);
-    }
-
-    private void siftDown(int i)
-    {
-        int item = heap[i];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= heapSize) {
-                break;
+        // merge passes until the remaining runs fit in memory together
+        while (runs.size() > fanIn()) {
+            int fanIn = fanIn();
+            List<Path> group = new ArrayList<>(runs.subList(0, fanIn));
+            Path file = newSpillFile();
+            runs.add(file);
+            try (Merge pass = new Merge(group);
+                    FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                    VectorSchemaRoot out = Batches.create(types, context.allocator());
+                    ArrowFileWriter writer = new ArrowFileWriter(out, null, channel)) {
+                writer.start();
+                while (pass.next(out, SPILL_ROWS) > 0) {
+                    writer.writeBatch();
+                }
+                writer.end();
             }
-            if (child + 1 < heapSize && less(heap[child + 1], heap[child])) {
-                child++;
+            catch (IOException e) {
+                throw spillError(file, e);
             }
-            if (!less(heap[child], item)) {
-                break;
+            for (Path merged : group) {
+                runs.remove(merged);
+                deleteQuietly(merged);
             }
-            heap[i] = heap[child];
-            i = child;
+            try {
+                context.stats().addSpilledBytes(Files.size(file));
+            }
+            catch (IOException e) {
+                throw spillError(file, e);
+            }
         }
-        heap[i] = item;
+        merge = new Merge(List.copyOf(runs));
     }
 
     private VectorSchemaRoot nextMerged()
     {
-        if (heapSize == 0) {
-            return null;
-        }
-        int[] batchIndex = new int[OUTPUT_ROWS];
-        int[] rowIndex = new int[OUTPUT_ROWS];
-        List<RunCursor> exhausted = new ArrayList<>();
-        int count = 0;
-        while (count < OUTPUT_ROWS && heapSize > 0) {
-            int top = heap[0];
-            RunCursor cursor = cursors.get(top);
-            batchIndex[count] = top;
-            rowIndex[count] = cursor.position;
-            count++;
-            cursor.position++;
-            if (cursor.position == cursor.rows) {
-                // the batch must stay until the output is gathered: take the run out of the heap for now
-                exhausted.add(cursor);
-                heap[0] = heap[--heapSize];
-                if (heapSize > 0) {
-                    siftDown(0);
-                }
-                break;
-            }
-            siftDown(0);
-        }
-        FieldVector[] sources = new FieldVector[cursors.size()];
         VectorSchemaRoot out = Batches.create(types, context.allocator());
         try {
+            if (merge.next(out, SPILL_ROWS) == 0) {
+                out.close();
+                return null;
+            }
+            return out;
+        }
+        catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** A k-way merge of sorted runs through a binary heap of run cursors. */
+    private final class Merge
+            implements AutoCloseable
+    {
+        private final List<RunCursor> cursors = new ArrayList<>();
+        private final int[] heap;
+        private int heapSize;
+
+        Merge(List<Path> runs)
+        {
+            heap = new int[runs.size()];
+            try {
+                for (Path run : runs) {
+                    RunCursor cursor = new RunCursor(run);
+                    cursors.add(cursor);
+                    if (cursor.load()) {
+                        heap[heapSize++] = cursors.size() - 1;
+                    }
+                }
+            }
+            catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+            for (int i = heapSize / 2 - 1; i >= 0; i--) {
+                siftDown(i);
+            }
+        }
+
+        private boolean less(int a, int b)
+        {
+            RunCursor x = cursors.get(a);
+            RunCursor y = cursors.get(b);
+            int c = x.keys.compare(x.position, y.keys, y.position);
+            return c < 0 || (c == 0 && a < b);
+        }
+
+        private void siftDown(int i)
+        {
+            int item = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= heapSize) {
+                    break;
+                }
+                if (child + 1 < heapSize && less(heap[child + 1], heap[child])) {
+                    child++;
+                }
+                if (!less(heap[child], item)) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = item;
+        }
+
+        private void siftUp(int i)
+        {
+            int item = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) / 2;
+                if (!less(item, heap[parent])) {
+                    break;
+                }
+                heap[i] = heap[parent];
+                i = parent;
+            }
+            heap[i] = item;
+        }
+
+        /** Gathers up to {@code maxRows} next rows into {@code out}; returns how many (0 at the end). */
+        int next(VectorSchemaRoot out, int maxRows)
+        {
+            context.checkCancelled();
+            if (heapSize == 0) {
+                return 0;
+            }
+            int[] batchIndex = new int[maxRows];
+            int[] rowIndex = new int[maxRows];
+            int exhausted = -1;
+            int count = 0;
+            while (count < maxRows && heapSize > 0) {
+                int top = heap[0];
+                RunCursor cursor = cursors.get(top);
+                batchIndex[count] = top;
+                rowIndex[count] = cursor.position;
+                count++;
+                cursor.position++;
+                if (cursor.position == cursor.rows) {
+                    // its batch must stay until the output is gathered: take the run out of the heap for now
+                    exhausted = top;
+                    heap[0] = heap[--heapSize];
+                    if (heapSize > 0) {
+                        siftDown(0);
+                    }
+                    break;
+                }
+                siftDown(0);
+            }
+            FieldVector[] sources = new FieldVector[cursors.size()];
+            out.clear();
             for (int column = 0; column < types.size(); column++) {
                 for (int c = 0; c < sources.length; c++) {
                     RunCursor cursor = cursors.get(c);
@@ -284,32 +394,31 @@ public final class ExternalSorter
                 RowGather.gather(sources, batchIndex, rowIndex, count, out.getVector(column));
             }
             out.setRowCount(count);
-        }
-        catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
-        }
-        for (RunCursor cursor : exhausted) {
-            if (cursor.load()) {
-                heap[heapSize++] = cursors.indexOf(cursor);
+            if (exhausted >= 0 && cursors.get(exhausted).load()) {
+                heap[heapSize++] = exhausted;
                 siftUp(heapSize - 1);
             }
+            return count;
         }
-        return out;
-    }
 
-    private void siftUp(int i)
-    {
-        int item = heap[i];
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (!less(item, heap[parent])) {
-                break;
+        @Override
+        public void close()
+        {
+            RuntimeException failure = null;
+            for (RunCursor cursor : cursors) {
+                try {
+                    cursor.close();
+                }
+                catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
             }
-            heap[i] = heap[parent];
-            i = parent;
+            cursors.clear();
+            heapSize = 0;
+            if (failure != null) {
+                throw failure;
+            }
         }
-        heap[i] = item;
     }
 
     /** One spilled run being read: its current batch and that batch's keys. */
@@ -375,25 +484,18 @@ public final class ExternalSorter
     public void close()
     {
         RuntimeException failure = null;
-        if (cursors != null) {
-            for (RunCursor cursor : cursors) {
-                try {
-                    cursor.close();
-                }
-                catch (RuntimeException e) {
-                    failure = failure == null ? e : failure;
-                }
+        if (merge != null) {
+            try {
+                merge.close();
             }
-            cursors = null;
+            catch (RuntimeException e) {
+                failure = e;
+            }
+            merge = null;
         }
         buffer.close();
         for (Path run : runs) {
-            try {
-                Files.deleteIfExists(run);
-            }
-            catch (IOException e) {
-                failure = failure == null ? new UncheckedIOException(e) : failure;
-            }
+            deleteQuietly(run);
         }
         runs.clear();
         order = null;

@@ -52,9 +52,9 @@ public final class SortOperator
             if (!finished) {
                 VectorSchemaRoot batch;
                 while ((batch = source.next()) != null) {
-                    context.checkCancelled();
                     context.stats().addInput(batch.getRowCount());
                     sorter.add(batch);
+                    context.checkCancelled();
                 }
                 finished = true;
                 sorter.finish();

@@ -83,8 +83,8 @@ public final class TopNOperator
             if (!finished) {
                 VectorSchemaRoot batch;
                 while ((batch = source.next()) != null) {
-                    context.checkCancelled();
                     add(batch);
+                    context.checkCancelled();
                 }
                 finished = true;
                 order = buffer.sort(context::checkCancelled);
