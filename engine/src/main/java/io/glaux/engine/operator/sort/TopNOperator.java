@@ -44,6 +44,7 @@ public final class TopNOperator
     /** Row number (in the buffer) of the current threshold row, or -1 when there is none yet. */
     private int threshold = -1;
     private int[] selected = new int[0];
+    private int[] fixup = new int[0];
     private byte[] scratch = new byte[64];
 
     private boolean finished;
@@ -200,6 +201,9 @@ public final class TopNOperator
             return n;
         }
         // fix up NULL rows: drop those selected, add them back when NULLs sort first
+        if (fixup.length < rows) {
+            fixup = new int[selected.length];
+        }
         int m = 0;
         int next = 0;
         for (int i = 0; i < rows; i++) {
@@ -209,9 +213,12 @@ public final class TopNOperator
                 next++;
             }
             if (isNull ? nullPasses : wasSelected) {
-                selected[m++] = i;
+                fixup[m++] = i;
             }
         }
+        int[] t = selected;
+        selected = fixup;
+        fixup = t;
         return m;
     }
 
