@@ -606,6 +606,9 @@ final class WindowFunctions
 
     private static double toDouble(long high, long low)
     {
+        if (high == (low >> 63)) {
+            return low;
+        }
         double unsignedLow = (double) (low >>> 1) * 2.0 + (low & 1);
         return high * 18446744073709551616.0 + unsignedLow;
     }
@@ -757,8 +760,8 @@ final class WindowFunctions
             case ColumnValues.LongValues longs -> longs.get(row);
             case ColumnValues.DoubleValues doubles -> {
                 double d = doubles.get(row);
-                // NaN sorts last ascending (first descending): above everything on the axis
-                yield Double.isNaN(d) ? (ascending ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY) : d;
+                // NaN sorts above every number: it acts as +Infinity
+                yield Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
             }
             default -> throw new IllegalStateException();
         };
