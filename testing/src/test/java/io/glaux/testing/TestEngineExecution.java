@@ -41,6 +41,41 @@ class TestEngineExecution
     }
 
     @Test
+    void topNRunsOnTheWorkersBeforeTheGather()
+            throws SQLException
+    {
+        String plan = explain("EXPLAIN (TYPE DISTRIBUTED) SELECT url, latency FROM web.access_logs ORDER BY latency DESC, url LIMIT 5");
+        assertThat(plan)
+                .contains("TopN[count = 5")
+                .contains("TopNPartial[count = 5")
+                .contains("ScanFilterProject[table = hive.web.access_logs");
+        assertThat(plan.indexOf("TopNPartial")).isGreaterThan(plan.indexOf("Fragment 1 [SOURCE]"));
+    }
+
+    @Test
+    void joinsAndWindowsRunInTheEngine()
+            throws SQLException
+    {
+        String targets = "WITH targets(target, team) AS (VALUES ('10.1.0.1:8080', 'core'), ('10.1.0.2:8080', 'edge'), ('10.1.0.3:8080', 'edge')) ";
+        String plan = explain("EXPLAIN (TYPE DISTRIBUTED) " + targets
+                + "SELECT l.url, t.team, row_number() OVER (PARTITION BY t.team ORDER BY l.latency DESC) AS r "
+                + "FROM web.access_logs l JOIN targets t ON l.target = t.target");
+        assertThat(plan).contains("Join[type = INNER").contains("Window[partitionBy");
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery(targets
+                        + "SELECT t.team, count(*) FROM web.access_logs l JOIN targets t ON l.target = t.target GROUP BY t.team ORDER BY 1")) {
+            assertThat(resultSet.next()).isTrue();
+            assertThat(resultSet.getString(1)).isEqualTo("core");
+            long core = resultSet.getLong(2);
+            assertThat(resultSet.next()).isTrue();
+            assertThat(resultSet.getString(1)).isEqualTo("edge");
+            // targets are drawn uniformly from ten addresses: edge has two of them, core one
+            assertThat(resultSet.getLong(2)).isGreaterThan(core);
+            assertThat(resultSet.next()).isFalse();
+        }
+    }
+
+    @Test
     void explainAnalyzeReportsWhatRan()
             throws SQLException
     {

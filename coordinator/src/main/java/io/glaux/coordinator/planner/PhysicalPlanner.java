@@ -323,7 +323,8 @@ public final class PhysicalPlanner
             case NTH_VALUE -> "nth_value";
             case COUNT -> "count";
             case SUM -> "sum";
-            case SUM0 -> "sum0";
+            // Calcite writes SUM(x) OVER w as CASE WHEN COUNT(x) OVER w > 0 THEN SUM0(x) OVER w END
+            case SUM0 -> "sum";
             case AVG -> "avg";
             case MIN -> "min";
             case MAX -> "max";

@@ -8,6 +8,13 @@ import io.glaux.engine.operator.OperatorContext;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.operator.UnionOperator;
 import io.glaux.engine.operator.ValuesOperator;
+import io.glaux.engine.operator.join.HashJoinOperator;
+import io.glaux.engine.operator.join.NestedLoopJoinOperator;
+import io.glaux.engine.operator.join.UnnestOperator;
+import io.glaux.engine.operator.sort.LimitOperator;
+import io.glaux.engine.operator.sort.SortOperator;
+import io.glaux.engine.operator.sort.TopNOperator;
+import io.glaux.engine.operator.window.WindowOperator;
 import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
@@ -52,6 +59,13 @@ public final class LocalExecutionPlanner
             case PlanNode.Project ignored -> true;
             case PlanNode.Values ignored -> true;
             case PlanNode.Union ignored -> true;
+            case PlanNode.Join ignored -> true;
+            case PlanNode.NestedLoopJoin ignored -> true;
+            case PlanNode.Unnest ignored -> true;
+            case PlanNode.Sort ignored -> true;
+            case PlanNode.TopN ignored -> true;
+            case PlanNode.Limit ignored -> true;
+            case PlanNode.Window ignored -> true;
             case PlanNode.RemoteSource ignored -> true;
             case PlanNode.TableScan ignored -> true;
             default -> false;
@@ -102,6 +116,16 @@ public final class LocalExecutionPlanner
                     throw e;
                 }
             }
+            case PlanNode.Join join -> withSources(join.left(), join.right(), (probe, build) -> withContext(join, context ->
+                    new HashJoinOperator(context, probe, build, join.type(), join.leftKeys(), join.rightKeys(), join.residual())));
+            case PlanNode.NestedLoopJoin join -> withSources(join.left(), join.right(), (probe, build) -> withContext(join, context ->
+                    new NestedLoopJoinOperator(context, probe, build, join.type(), join.condition())));
+            case PlanNode.Unnest unnest -> withSource(unnest.source(), source -> withContext(unnest, context -> new UnnestOperator(context, source, unnest)));
+            case PlanNode.Sort sort -> withSource(sort.source(), source -> withContext(sort, context -> new SortOperator(context, source, sort.keys())));
+            case PlanNode.TopN topN -> withSource(topN.source(), source -> withContext(topN, context -> new TopNOperator(context, source, topN.keys(), topN.count())));
+            case PlanNode.Limit limit -> withSource(limit.source(), source -> withContext(limit, context -> new LimitOperator(context, source, limit.offset(), limit.count())));
+            case PlanNode.Window window -> withSource(window.source(), source -> withContext(window, context ->
+                    new WindowOperator(context, source, window.partitionKeys(), window.orderKeys(), window.functions())));
             case PlanNode.RemoteSource remote -> withContext(remote, context -> sources.create(remote, context));
             case PlanNode.TableScan scan -> withContext(scan, context -> sources.create(scan, context));
             default -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "The engine cannot run " + node.getClass().getSimpleName() + " yet");
@@ -122,6 +146,37 @@ public final class LocalExecutionPlanner
         }
         catch (RuntimeException | Error e) {
             source.close();
+            throw e;
+        }
+    }
+
+    private interface OperatorOverSources
+    {
+        Operator create(Operator left, Operator right);
+    }
+
+    /** Builds both sources, then the operator over them; closes the sources if the operator cannot be built. */
+    private Operator withSources(PlanNode leftNode, PlanNode rightNode, OperatorOverSources factory)
+    {
+        Operator left = visit(leftNode);
+        Operator right;
+        try {
+            right = visit(rightNode);
+        }
+        catch (RuntimeException | Error e) {
+            left.close();
+            throw e;
+        }
+        try {
+            return factory.create(left, right);
+        }
+        catch (RuntimeException | Error e) {
+            try {
+                left.close();
+            }
+            finally {
+                right.close();
+            }
             throw e;
         }
     }

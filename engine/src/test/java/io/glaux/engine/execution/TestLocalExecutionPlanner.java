@@ -62,11 +62,9 @@ class TestLocalExecutionPlanner
         assertThat(LocalExecutionPlanner.supports(project)).isTrue();
         List<List<Object>> rows = new ArrayList<>();
         try (Operator operator = planner.plan(project)) {
-            VectorSchemaRoot batch;
-            while ((batch = operator.next()) != null) {
-                try (batch) {
-                    rows.addAll(TestBatches.rows(batch));
-                }
+            for (VectorSchemaRoot batch = operator.next(); batch != null; batch = operator.next()) {
+                rows.addAll(TestBatches.rows(batch));
+                batch.close();
             }
         }
         assertThat(rows).containsExactly(List.of("b", 20L), List.of("c", 30L));
@@ -83,11 +81,9 @@ class TestLocalExecutionPlanner
         });
         List<List<Object>> rows = new ArrayList<>();
         try (Operator operator = planner.plan(values)) {
-            VectorSchemaRoot batch;
-            while ((batch = operator.next()) != null) {
-                try (batch) {
-                    rows.addAll(TestBatches.rows(batch));
-                }
+            for (VectorSchemaRoot batch = operator.next(); batch != null; batch = operator.next()) {
+                rows.addAll(TestBatches.rows(batch));
+                batch.close();
             }
         }
         assertThat(rows).containsExactly(List.of(7L, "x"), java.util.Arrays.asList(null, "y"));
