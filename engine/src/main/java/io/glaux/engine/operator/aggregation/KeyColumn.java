@@ -1,4 +1,4 @@
-package io.glaux.engine.operator;
+package io.glaux.engine.operator.aggregation;
 
 import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.ByteHashing;
@@ -14,7 +14,8 @@ import java.util.Arrays;
 
 /**
  * One group-by key column: the key value of every group in flat arrays (longs, or double bits, or a
- * byte arena with offsets) plus null flags, and the batch currently being grouped.
+ * byte arena with offsets) plus null flags, and the batch currently being grouped: a gathered
+ * {@link Block}, all NULLs (a key outside the current grouping set) or one constant (the grouping id).
  */
 final class KeyColumn
 {
@@ -34,6 +35,9 @@ final class KeyColumn
     private Block batch;
     private long[] batchLongs;
     private long[] doubleBits = new long[0];
+    /** The current batch is all NULLs (then {@code batch} is null). */
+    private boolean allNull;
+    private long[] constants = new long[0];
 
     KeyColumn(Type type)
     {
@@ -45,10 +49,33 @@ final class KeyColumn
         this.doubleKey = physicalType.representation() == PhysicalType.Representation.DOUBLE;
     }
 
+    /** Uses {@code count} NULLs as the batch's keys. */
+    void prepareNull(int count)
+    {
+        batch = null;
+        allNull = true;
+    }
+
+    /** Uses {@code count} copies of {@code value} (a long-represented key) as the batch's keys. */
+    void prepareConstant(long value, int count)
+    {
+        if (bytesKey || doubleKey) {
+            throw new IllegalStateException("constant keys are longs");
+        }
+        if (constants.length < count || constants.length == 0 || constants[0] != value) {
+            constants = new long[Math.max(count, constants.length)];
+            Arrays.fill(constants, value);
+        }
+        batch = null;
+        allNull = false;
+        batchLongs = constants;
+    }
+
     /** Uses {@code block} (the gathered key values of the batch) for the following calls. */
     void prepare(Block block, int count)
     {
         batch = block;
+        allNull = false;
         if (doubleKey) {
             if (doubleBits.length < count) {
                 doubleBits = new long[Math.max(count, doubleBits.length * 2)];
@@ -71,6 +98,20 @@ final class KeyColumn
     void hash(long[] hashes, int count, boolean first)
     {
         Block b = batch;
+        if (allNull) {
+            for (int j = 0; j < count; j++) {
+                hashes[j] = first ? NULL_HASH : combine(hashes[j], NULL_HASH);
+            }
+            return;
+        }
+        if (b == null) {
+            long[] v = batchLongs;
+            for (int j = 0; j < count; j++) {
+                long h = ByteHashing.hash(v[j]);
+                hashes[j] = first ? h : combine(hashes[j], h);
+            }
+            return;
+        }
         if (bytesKey) {
             byte[] bytes = b.bytes();
             int[] offs = b.offsets();
@@ -111,7 +152,7 @@ final class KeyColumn
     /** Whether row {@code j} of the batch has the key of {@code group}. */
     boolean matches(int group, int j)
     {
-        boolean isNull = batch.isNull(j);
+        boolean isNull = isNull(j);
         if (nulls[group] != isNull) {
             return false;
         }
@@ -143,7 +184,12 @@ final class KeyColumn
 
     boolean batchHasNull()
     {
-        return batch.hasNull();
+        return allNull || batch != null && batch.hasNull();
+    }
+
+    private boolean isNull(int j)
+    {
+        return allNull || batch != null && batch.isNull(j);
     }
 
     boolean isBytesKey()
@@ -164,7 +210,7 @@ final class KeyColumn
                 values = Arrays.copyOf(values, capacity);
             }
         }
-        boolean isNull = batch.isNull(j);
+        boolean isNull = isNull(j);
         nulls[group] = isNull;
         if (bytesKey) {
             int length = 0;
@@ -211,8 +257,43 @@ final class KeyColumn
         }
     }
 
+    /** Writes the keys of {@code groups[0..count)} into {@code dst}, in that order. */
+    void writeGroups(FieldVector dst, int[] groups, int count)
+    {
+        boolean[] n = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            n[i] = nulls[groups[i]];
+        }
+        switch (physicalType.representation()) {
+            case LONG -> {
+                long[] v = new long[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = values[groups[i]];
+                }
+                Vectors.writeLongs(dst, physicalType, v, n, 0, count);
+            }
+            case DOUBLE -> {
+                double[] d = new double[count];
+                for (int i = 0; i < count; i++) {
+                    d[i] = Double.longBitsToDouble(values[groups[i]]);
+                }
+                Vectors.writeDoubles(dst, physicalType, d, n, 0, count);
+            }
+            case BYTES -> {
+                int[] starts = new int[count];
+                int[] lengths = new int[count];
+                for (int i = 0; i < count; i++) {
+                    starts[i] = offsets[groups[i]];
+                    lengths[i] = offsets[groups[i] + 1] - starts[i];
+                }
+                Vectors.writeBytes((BaseVariableWidthVector) dst, arena, starts, lengths, n, 0, count);
+            }
+            case OTHER -> throw new IllegalStateException();
+        }
+    }
+
     long sizeInBytes()
     {
-        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8;
+        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8 + (long) constants.length * 8;
     }
 }
