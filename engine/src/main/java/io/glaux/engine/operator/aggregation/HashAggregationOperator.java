@@ -45,7 +45,7 @@ public final class HashAggregationOperator
     public static final int OUTPUT_BATCH_ROWS = 16 * 1024;
     /** Trino's default {@code max-partial-aggregation-memory}. */
     public static final long DEFAULT_PARTIAL_MEMORY_LIMIT = 16L << 20;
-    private static final int SPILL_BATCH_ROWS = 4096;
+    private static final int SPILL_BATCH_ROWS = 1024;
 
     private final OperatorContext context;
     private final Operator source;
@@ -67,6 +67,8 @@ public final class HashAggregationOperator
     private boolean done;
     private AggregationSpiller spiller;
     private int nextPartition;
+    /** The heap bytes reported to the context: the builder's size plus, while it grows, room to flush or spill it. */
+    private long heapReservation;
     private boolean closed;
 
     public HashAggregationOperator(OperatorContext context, Operator source, Step step, List<Integer> groupKeys,
@@ -95,7 +97,7 @@ public final class HashAggregationOperator
             this.builder = newBuilder();
             this.outputTypes = builder.outputTypes(intermediateOutput);
             this.intermediateTypes = builder.outputTypes(true);
-            context.setHeapBytes(builder.sizeInBytes());
+            reserve(builder.sizeInBytes());
         }
         catch (RuntimeException | Error e) {
             close();
@@ -149,7 +151,7 @@ public final class HashAggregationOperator
                 }
                 output = null;
                 outputFrom = 0;
-                context.setHeapBytes(builder == null ? 0 : builder.sizeInBytes());
+                reserve(builder == null ? 0 : builder.sizeInBytes());
             }
             if (done) {
                 return null;
@@ -180,8 +182,10 @@ public final class HashAggregationOperator
     {
         long size = builder.sizeInBytes();
         if (intermediateOutput) {
-            if (size > partialMemoryLimit || !context.trySetHeapBytes(size)) {
+            // keep room for the output batches the flush builds
+            if (size > partialMemoryLimit || !tryReserve(size + reserve(size, outputBatchRows))) {
                 // flush: emit the groups so far, then start over
+                releaseRoom(size);
                 output = builder;
                 outputFrom = 0;
                 builder = newBuilder();
@@ -190,20 +194,45 @@ public final class HashAggregationOperator
         }
         Optional<Path> spillDirectory = context.spillDirectory();
         if (spillDirectory.isEmpty()) {
-            context.setHeapBytes(size);
+            reserve(size);
             return;
         }
-        if (context.trySetHeapBytes(size + spillReserve(size))) {
+        if (tryReserve(size + reserve(size, SPILL_BATCH_ROWS))) {
             return;
         }
+        releaseRoom(size);
         spill(spillDirectory.get());
     }
 
-    /** Heap to keep free for building the spill batches: about two batches' worth of groups. */
-    private long spillReserve(long size)
+    /** Reports {@code bytes} of heap; throws EXCEEDED_MEMORY_LIMIT past the query's limit. */
+    private void reserve(long bytes)
+    {
+        context.setHeapBytes(bytes);
+        heapReservation = bytes;
+    }
+
+    private boolean tryReserve(long bytes)
+    {
+        if (!context.trySetHeapBytes(bytes)) {
+            return false;
+        }
+        heapReservation = bytes;
+        return true;
+    }
+
+    /** Gives back the room held beyond the builder's {@code size}, for the batches a flush or spill builds. */
+    private void releaseRoom(long size)
+    {
+        if (size < heapReservation) {
+            reserve(size);
+        }
+    }
+
+    /** Memory to keep free for building batches of {@code rows} groups (two of them: a spill batch and its partition copy). */
+    private long reserve(long size, int rows)
     {
         long perGroup = size / Math.max(1, builder.groupCount());
-        return Math.min(size, perGroup * SPILL_BATCH_ROWS * 2) + (64 << 10);
+        return Math.min(size, perGroup * rows * 2) + (64 << 10);
     }
 
     private void spill(Path directory)
@@ -215,7 +244,7 @@ public final class HashAggregationOperator
         spiller.spill(builder);
         context.stats().addSpilledBytes(spiller.spilledBytes() - before);
         builder = newBuilder();
-        context.setHeapBytes(builder.sizeInBytes());
+        reserve(builder.sizeInBytes());
     }
 
     private void finishInput()
@@ -223,12 +252,13 @@ public final class HashAggregationOperator
         if (!intermediateOutput) {
             builder.addEmptyGroupingSets();
         }
+        releaseRoom(builder.sizeInBytes());
         if (spiller != null) {
             long before = spiller.spilledBytes();
             spiller.spill(builder);
             context.stats().addSpilledBytes(spiller.spilledBytes() - before);
             builder = null;
-            context.setHeapBytes(0);
+            reserve(0);
             return;
         }
         output = builder;
@@ -247,7 +277,7 @@ public final class HashAggregationOperator
         spiller.read(partition, batch -> {
             context.checkCancelled();
             merged.addInput(batch);
-            context.setHeapBytes(merged.sizeInBytes());
+            reserve(merged.sizeInBytes());
         });
         return merged;
     }
