@@ -69,7 +69,12 @@ final class Accumulators
                     case LONG -> new MinMaxLong(max, result);
                     case DOUBLE -> new MinMaxDouble(max, result);
                     case BYTES -> new MinMaxBy(max, output, output, true);
-                    case OTHER -> throw unsupported(call, input);
+                    case OTHER -> {
+                        if (!(output instanceof Type.Decimal)) {
+                            throw unsupported(call, input);
+                        }
+                        yield new MinMaxDecimal(max);
+                    }
                 };
             }
             case ARBITRARY -> new MinMaxBy(false, output, null, false);
@@ -518,6 +523,81 @@ final class Accumulators
         long sizeInBytes()
         {
             return sums.sizeInBytes() + empty.length;
+        }
+    }
+
+    /** MIN/MAX of decimals, compared as 128-bit integers (input and output have the same scale). */
+    static final class MinMaxDecimal
+            extends Accumulator
+    {
+        private final boolean max;
+        private final DecimalSums values = new DecimalSums();
+        private boolean[] empty = new boolean[0];
+
+        MinMaxDecimal(boolean max)
+        {
+            this.max = max;
+        }
+
+        @Override
+        void ensureCapacity(int groups)
+        {
+            if (empty.length < groups) {
+                int size = grow(empty.length, groups);
+                values.ensureCapacity(size);
+                empty = growEmpty(empty, size);
+            }
+        }
+
+        @Override
+        void add(int[] groups, Args args)
+        {
+            merge(groups, args.vectors[0], args.positions, args.count);
+        }
+
+        @Override
+        void merge(int[] groups, FieldVector vector, int[] positions, int count)
+        {
+            ArrowBuf data = vector.getDataBuffer();
+            boolean nullable = vector.getNullCount() > 0;
+            long[] high = values.high;
+            long[] low = values.low;
+            boolean[] e = empty;
+            int sign = max ? 1 : -1;
+            for (int j = 0; j < count; j++) {
+                int row = positions[j];
+                if (nullable && Accumulator.isNull(vector, row)) {
+                    continue;
+                }
+                long at = (long) row << 4;
+                long xLow = data.getLong(at);
+                long xHigh = data.getLong(at + 8);
+                int g = groups[j];
+                int c = xHigh != high[g] ? Long.compare(xHigh, high[g]) : Long.compareUnsigned(xLow, low[g]);
+                if (e[g] || c * sign > 0) {
+                    high[g] = xHigh;
+                    low[g] = xLow;
+                    e[g] = false;
+                }
+            }
+        }
+
+        @Override
+        void writeIntermediate(FieldVector dst, int from, int count)
+        {
+            values.write(dst, empty, from, count);
+        }
+
+        @Override
+        void writeFinal(FieldVector dst, int from, int count)
+        {
+            values.write(dst, empty, from, count);
+        }
+
+        @Override
+        long sizeInBytes()
+        {
+            return values.sizeInBytes() + empty.length;
         }
     }
 

@@ -73,7 +73,7 @@ final class GroupByHash
         for (int k = 0; k < keys.length; k++) {
             keys[k].hash(h, count, k == 0);
         }
-        if (keys.length == 1 && !keys[0].isBytesKey() && !keys[0].batchHasNull()) {
+        if (keys.length == 1 && keys[0].isLongKey() && !keys[0].batchHasNull()) {
             // one integer-like key without NULLs in this batch
             KeyColumn key = keys[0];
             for (int j = 0; j < count; j++) {

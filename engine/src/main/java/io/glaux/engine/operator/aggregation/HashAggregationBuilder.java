@@ -226,7 +226,12 @@ public final class HashAggregationBuilder
             groupIds = new int[Math.max(count, groupIds.length * 2)];
         }
         for (int k = 0; k < keyInputs.length; k++) {
-            Vectors.gather(batch.getVector(keyInputs[k]), keyTypes[k], positions, count, keyBlocks[k]);
+            if (keyTypes[k] == PhysicalType.OTHER) {
+                hash.key(k).loadDecimals(batch.getVector(keyInputs[k]), positions, count);
+            }
+            else {
+                Vectors.gather(batch.getVector(keyInputs[k]), keyTypes[k], positions, count, keyBlocks[k]);
+            }
         }
         if (merge) {
             prepareKeys(-1, count);

@@ -7,6 +7,8 @@ import io.glaux.engine.expr.Vectors;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 
@@ -25,6 +27,13 @@ final class KeyColumn
     private final PhysicalType physicalType;
     private final boolean bytesKey;
     private final boolean doubleKey;
+    /** decimal: the low 64 bits in {@code values}, the high ones in {@code highs} (Arrow's Decimal128 halves). */
+    private final boolean decimalKey;
+    private long[] highs = new long[0];
+    private long[] batchLows = new long[0];
+    private long[] batchHighs = new long[0];
+    private boolean[] batchNulls = new boolean[0];
+    private boolean batchHasNulls;
 
     private long[] values = new long[0];
     private boolean[] nulls = new boolean[0];
@@ -42,7 +51,8 @@ final class KeyColumn
     KeyColumn(Type type)
     {
         this.physicalType = PhysicalType.of(type);
-        if (physicalType == PhysicalType.OTHER) {
+        this.decimalKey = type instanceof Type.Decimal;
+        if (physicalType == PhysicalType.OTHER && !decimalKey) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "GROUP BY on " + type.trinoName() + " is not supported");
         }
         this.bytesKey = physicalType.representation() == PhysicalType.Representation.BYTES;
@@ -71,11 +81,40 @@ final class KeyColumn
         batchLongs = constants;
     }
 
+    /** Reads decimal keys {@code positions[0..count)} of {@code vector}; {@link #prepare} then uses them (its block is ignored). */
+    void loadDecimals(FieldVector vector, int[] positions, int count)
+    {
+        if (batchLows.length < count) {
+            int size = Math.max(count, batchLows.length * 2);
+            batchLows = new long[size];
+            batchHighs = new long[size];
+            batchNulls = new boolean[size];
+        }
+        ArrowBuf data = vector.getDataBuffer();
+        boolean nullable = vector.getNullCount() > 0;
+        ArrowBuf validity = vector.getValidityBuffer();
+        boolean anyNull = false;
+        for (int j = 0; j < count; j++) {
+            int row = positions[j];
+            boolean isNull = nullable && ((validity.getByte(row >>> 3) >> (row & 7)) & 1) == 0;
+            batchNulls[j] = isNull;
+            anyNull |= isNull;
+            long at = (long) row << 4;
+            batchLows[j] = isNull ? 0 : data.getLong(at);
+            batchHighs[j] = isNull ? 0 : data.getLong(at + 8);
+        }
+        batchHasNulls = anyNull;
+    }
+
     /** Uses {@code block} (the gathered key values of the batch) for the following calls. */
     void prepare(Block block, int count)
     {
         batch = block;
         allNull = false;
+        if (decimalKey) {
+            batchLongs = batchLows;
+            return;
+        }
         if (doubleKey) {
             if (doubleBits.length < count) {
                 doubleBits = new long[Math.max(count, doubleBits.length * 2)];
@@ -101,6 +140,16 @@ final class KeyColumn
         if (allNull) {
             for (int j = 0; j < count; j++) {
                 hashes[j] = first ? NULL_HASH : combine(hashes[j], NULL_HASH);
+            }
+            return;
+        }
+        if (decimalKey) {
+            long[] lows = batchLows;
+            long[] hi = batchHighs;
+            boolean[] n = batchNulls;
+            for (int j = 0; j < count; j++) {
+                long h = batchHasNulls && n[j] ? NULL_HASH : combine(ByteHashing.hash(lows[j]), ByteHashing.hash(hi[j]));
+                hashes[j] = first ? h : combine(hashes[j], h);
             }
             return;
         }
@@ -163,6 +212,9 @@ final class KeyColumn
             int[] offs = batch.offsets();
             return Arrays.equals(arena, offsets[group], offsets[group + 1], batch.bytes(), offs[j], offs[j + 1]);
         }
+        if (decimalKey) {
+            return values[group] == batchLows[j] && highs[group] == batchHighs[j];
+        }
         return values[group] == batchLongs[j];
     }
 
@@ -184,12 +236,21 @@ final class KeyColumn
 
     boolean batchHasNull()
     {
-        return allNull || batch != null && batch.hasNull();
+        return allNull || (decimalKey ? batchHasNulls : batch != null && batch.hasNull());
     }
 
     private boolean isNull(int j)
     {
+        if (decimalKey) {
+            return allNull || batchHasNulls && batchNulls[j];
+        }
         return allNull || batch != null && batch.isNull(j);
+    }
+
+    /** Whether the key is one long per row (the single-key fast path of {@link GroupByHash}). */
+    boolean isLongKey()
+    {
+        return !bytesKey && !decimalKey;
     }
 
     boolean isBytesKey()
@@ -209,6 +270,9 @@ final class KeyColumn
             else {
                 values = Arrays.copyOf(values, capacity);
             }
+            if (decimalKey) {
+                highs = Arrays.copyOf(highs, capacity);
+            }
         }
         boolean isNull = isNull(j);
         nulls[group] = isNull;
@@ -226,6 +290,9 @@ final class KeyColumn
         }
         else {
             values[group] = isNull ? 0 : batchLongs[j];
+            if (decimalKey) {
+                highs[group] = isNull ? 0 : batchHighs[j];
+            }
         }
     }
 
@@ -243,6 +310,14 @@ final class KeyColumn
     /** Writes the keys of groups {@code [from, from+count)} into {@code dst}. */
     void write(FieldVector dst, int from, int count)
     {
+        if (decimalKey) {
+            int[] groups = new int[count];
+            for (int i = 0; i < count; i++) {
+                groups[i] = from + i;
+            }
+            writeGroups(dst, groups, count);
+            return;
+        }
         switch (physicalType.representation()) {
             case LONG -> Vectors.writeLongs(dst, physicalType, values, nulls, from, count);
             case DOUBLE -> {
@@ -263,6 +338,18 @@ final class KeyColumn
         boolean[] n = new boolean[count];
         for (int i = 0; i < count; i++) {
             n[i] = nulls[groups[i]];
+        }
+        if (decimalKey) {
+            BaseFixedWidthVector vector = (BaseFixedWidthVector) dst;
+            vector.allocateNew(Math.max(count, 1));
+            ArrowBuf data = vector.getDataBuffer();
+            for (int i = 0; i < count; i++) {
+                data.setLong((long) i << 4, values[groups[i]]);
+                data.setLong(((long) i << 4) + 8, highs[groups[i]]);
+            }
+            Accumulator.writeValidity(vector.getValidityBuffer(), n, 0, count);
+            vector.setValueCount(count);
+            return;
         }
         switch (physicalType.representation()) {
             case LONG -> {
@@ -294,6 +381,6 @@ final class KeyColumn
 
     long sizeInBytes()
     {
-        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8 + (long) constants.length * 8;
+        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8 + (long) constants.length * 8 + highs.length * 8L + batchLows.length * 17L;
     }
 }

@@ -157,7 +157,12 @@ public final class SetOperationOperator
             groupIds = new int[positions.length];
         }
         for (int column = 0; column < blocks.length; column++) {
-            Vectors.gather(batch.getVector(column), physicalTypes[column], positions, count, blocks[column]);
+            if (physicalTypes[column] == PhysicalType.OTHER) {
+                hash.key(column).loadDecimals(batch.getVector(column), positions, count);
+            }
+            else {
+                Vectors.gather(batch.getVector(column), physicalTypes[column], positions, count, blocks[column]);
+            }
             hash.key(column).prepare(blocks[column], count);
         }
         hash.assign(count, groupIds);

@@ -56,7 +56,7 @@ class AggregateFunctionsTest
     static final Type DECIMAL = new Type.Decimal(12, 2);
     /** k1 varchar, k2 bigint, x bigint, d double, b boolean, dec decimal(12,2), flag boolean, s varchar, id bigint, i integer, r real. */
     static final List<Type> TYPES = List.of(Type.VARCHAR, Type.BIGINT, Type.BIGINT, Type.DOUBLE, Type.BOOLEAN, DECIMAL,
-            Type.BOOLEAN, Type.VARCHAR, Type.BIGINT, Type.INTEGER, Type.REAL);
+            Type.BOOLEAN, Type.VARCHAR, Type.BIGINT, Type.INTEGER, Type.REAL, new Type.Decimal(38, 2));
     static final int K1 = 0;
     static final int K2 = 1;
     static final int X = 2;
@@ -68,6 +68,8 @@ class AggregateFunctionsTest
     static final int ID = 8;
     static final int I = 9;
     static final int R = 10;
+    /** A decimal(38,2) key with few values, beyond 64 bits. */
+    static final int DEC_KEY = 11;
 
     static List<List<Object>> randomRows(Random random, int count, int keyValues)
     {
@@ -85,6 +87,7 @@ class AggregateFunctionsTest
             row.add((long) n);
             row.add(random.nextInt(6) == 0 ? null : (long) random.nextInt(1000));
             row.add(random.nextInt(6) == 0 ? null : (double) (float) (random.nextGaussian() * 10));
+            row.add(random.nextInt(8) == 0 ? null : BigDecimal.valueOf(random.nextInt(9) - 4, 2).multiply(BigDecimal.valueOf(Long.MAX_VALUE / 3)).setScale(2));
             rows.add(row);
         }
         return rows;
@@ -124,6 +127,8 @@ class AggregateFunctionsTest
             call(MIN, Type.VARCHAR, S),
             call(MAX, Type.VARCHAR, S),
             call(MAX, Type.BOOLEAN, B),
+            call(MIN, DECIMAL, DEC),
+            call(MAX, DECIMAL, DEC),
             call(BOOL_AND, Type.BOOLEAN, B),
             call(BOOL_OR, Type.BOOLEAN, B),
             call(MIN_BY, Type.VARCHAR, S, ID),
@@ -311,7 +316,7 @@ class AggregateFunctionsTest
     {
         Random random = new Random(42);
         List<List<Object>> rows = randomRows(random, 3000, 20);
-        for (List<Integer> keys : List.of(List.of(K1, K2), List.of(K2), List.<Integer>of())) {
+        for (List<Integer> keys : List.of(List.of(K1, K2), List.of(K2), List.<Integer>of(), List.of(DEC_KEY, K2))) {
             List<List<Object>> expected = expected(rows, keys, CALLS);
             try (TestQuery query = new TestQuery()) {
                 assertSameRows(single(query, rows, keys, CALLS, 128), expected, keys.size());
