@@ -88,7 +88,7 @@ final class Accumulators
                 yield new Variance(function, PhysicalType.of(input).representation() == PhysicalType.Representation.LONG);
             }
             case APPROX_DISTINCT -> {
-                require(call, output.equals(Type.BIGINT), input);
+                require(call, output.equals(Type.BIGINT) && (input == null || input instanceof Type.Decimal || PhysicalType.of(input) != PhysicalType.OTHER), input);
                 yield new Sketches.ApproxDistinct(input);
             }
             case APPROX_PERCENTILE -> new Sketches.ApproxPercentile(call, argumentTypes);

@@ -136,14 +136,17 @@ public final class HashAggregationBuilder
                 filteredArgs[i] = new Accumulator.Args(call.inputs().size());
                 filteredGroups[i] = new int[0];
                 for (int a = 0; a < call.inputs().size(); a++) {
-                    filteredArgs[i].blocks[a] = PhysicalType.of(argumentTypes.get(a)) == PhysicalType.OTHER ? null : new Block();
+                    boolean computable = PhysicalType.of(argumentTypes.get(a)) != PhysicalType.OTHER;
+                    filteredArgs[i].blocks[a] = computable || accumulators[i].needsOnlyNulls(a) ? new Block() : null;
                 }
             }
             else {
                 for (int a = 0; a < call.inputs().size(); a++) {
                     int input = call.inputs().get(a);
-                    if (PhysicalType.of(argumentTypes.get(a)) != PhysicalType.OTHER) {
-                        use(input, !accumulators[i].needsOnlyNulls(a));
+                    boolean computable = PhysicalType.of(argumentTypes.get(a)) != PhysicalType.OTHER;
+                    if (computable || accumulators[i].needsOnlyNulls(a)) {
+                        // decimals and nested types: only their NULL flags are gathered (COUNT)
+                        use(input, computable && !accumulators[i].needsOnlyNulls(a));
                         args[i].blocks[a] = columnBlocks[input];
                     }
                 }
@@ -328,7 +331,13 @@ public final class HashAggregationBuilder
                 FieldVector vector = batch.getVector(call.inputs().get(arg));
                 a.vectors[arg] = vector;
                 if (a.blocks[arg] != null) {
-                    Vectors.gather(vector, PhysicalType.of(inputTypes.get(call.inputs().get(arg))), selected, n, a.blocks[arg]);
+                    PhysicalType type = PhysicalType.of(inputTypes.get(call.inputs().get(arg)));
+                    if (type == PhysicalType.OTHER || accumulators[i].needsOnlyNulls(arg)) {
+                        Vectors.gatherNulls(vector, selected, n, a.blocks[arg]);
+                    }
+                    else {
+                        Vectors.gather(vector, type, selected, n, a.blocks[arg]);
+                    }
                 }
             }
             accumulators[i].add(groups, a);

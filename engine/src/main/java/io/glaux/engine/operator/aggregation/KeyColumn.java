@@ -72,10 +72,10 @@ final class KeyColumn
         if (bytesKey || doubleKey) {
             throw new IllegalStateException("constant keys are longs");
         }
-        if (constants.length < count || constants.length == 0 || constants[0] != value) {
-            constants = new long[Math.max(count, constants.length)];
-            Arrays.fill(constants, value);
+        if (constants.length < count) {
+            constants = new long[Math.max(count, constants.length * 2)];
         }
+        Arrays.fill(constants, 0, count, value);
         batch = null;
         allNull = false;
         batchLongs = constants;

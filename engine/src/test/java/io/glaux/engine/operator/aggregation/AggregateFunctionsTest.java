@@ -113,6 +113,8 @@ class AggregateFunctionsTest
             call(COUNT_STAR, Type.BIGINT),
             call(COUNT, Type.BIGINT, X),
             call(COUNT, Type.BIGINT, S),
+            call(COUNT, Type.BIGINT, DEC),
+            filtered(call(COUNT, Type.BIGINT, DEC), FLAG),
             call(COUNT_IF, Type.BIGINT, B),
             call(SUM, Type.BIGINT, X),
             call(SUM, Type.BIGINT, I),
@@ -332,7 +334,8 @@ class AggregateFunctionsTest
             List<List<Object>> global = single(query, List.of(), List.of(), CALLS, 10);
             assertSameRows(global, expected(List.of(), List.of(), CALLS), 0);
             assertThat(global.getFirst().get(0)).isEqualTo(0L);
-            assertThat(global.getFirst().get(4)).isNull();
+            // count(*) is 0, sum(x) NULL
+            assertThat(global.getFirst().get(CALLS.indexOf(call(SUM, Type.BIGINT, X)))).isNull();
             assertSameRows(distributed(query, List.of(), List.of(), CALLS, 2), expected(List.of(), List.of(), CALLS), 0);
             assertThat(single(query, List.of(), List.of(K1), CALLS, 10)).isEmpty();
             assertThat(distributed(query, List.of(), List.of(K1), CALLS, 2)).isEmpty();
@@ -403,7 +406,7 @@ class AggregateFunctionsTest
     {
         // Trino's default standard error is 0.023; allow 3 standard errors
         double bound = 3 * 0.023;
-        List<Type> types = List.of(Type.BIGINT, Type.BIGINT, Type.VARCHAR, Type.DOUBLE);
+        List<Type> types = List.of(Type.BIGINT, Type.BIGINT, Type.VARCHAR, Type.DOUBLE, new Type.Decimal(38, 0));
         int[] cardinalities = {0, 1, 10, 500, 3_000, 20_000, 100_000};
         List<List<Object>> rows = new ArrayList<>();
         Random random = new Random(3);
@@ -412,16 +415,17 @@ class AggregateFunctionsTest
                 long value = random.nextLong();
                 // every value twice: duplicates must not count
                 for (int copy = 0; copy < 2; copy++) {
-                    rows.add(java.util.Arrays.asList((long) group, value, Long.toHexString(value), (double) value));
+                    rows.add(java.util.Arrays.asList((long) group, value, Long.toHexString(value), (double) value, BigDecimal.valueOf(value)));
                 }
             }
-            rows.add(java.util.Arrays.asList((long) group, null, null, null));
+            rows.add(java.util.Arrays.asList((long) group, null, null, null, null));
         }
         java.util.Collections.shuffle(rows, random);
         List<AggregateCall> calls = List.of(
                 new AggregateCall(APPROX_DISTINCT, List.of(1), List.of(Type.BIGINT), Type.BIGINT),
                 new AggregateCall(APPROX_DISTINCT, List.of(2), List.of(Type.VARCHAR), Type.BIGINT),
-                new AggregateCall(APPROX_DISTINCT, List.of(3), List.of(Type.DOUBLE), Type.BIGINT));
+                new AggregateCall(APPROX_DISTINCT, List.of(3), List.of(Type.DOUBLE), Type.BIGINT),
+                new AggregateCall(APPROX_DISTINCT, List.of(4), List.of(new Type.Decimal(38, 0)), Type.BIGINT));
         try (TestQuery query = new TestQuery()) {
             for (int pieces : new int[] {1, 4}) {
                 List<VectorSchemaRoot> partials = new ArrayList<>();
@@ -438,7 +442,7 @@ class AggregateFunctionsTest
                 assertThat(result).hasSize(cardinalities.length);
                 for (List<Object> row : result) {
                     int exact = cardinalities[(int) (long) (Long) row.get(0)];
-                    for (int c = 1; c <= 3; c++) {
+                    for (int c = 1; c <= 4; c++) {
                         long estimate = (Long) row.get(c);
                         assertThat((double) Math.abs(estimate - exact)).as("approx_distinct of %s values: %s", exact, estimate)
                                 .isLessThanOrEqualTo(Math.max(bound * exact, exact < 100 ? 1 : 0));
@@ -469,7 +473,8 @@ class AggregateFunctionsTest
                 new AggregateCall(APPROX_PERCENTILE, List.of(2, 3), List.of(Type.DOUBLE, Type.DOUBLE), Type.DOUBLE),
                 new AggregateCall(APPROX_PERCENTILE, List.of(1, 4), List.of(Type.BIGINT, new Type.Array(Type.DOUBLE)), new Type.Array(Type.BIGINT)),
                 new AggregateCall(APPROX_PERCENTILE, List.of(2, 5, 3), List.of(Type.DOUBLE, Type.BIGINT, Type.DOUBLE), Type.DOUBLE));
-        double error = KllSketch.getNormalizedRankError(Sketches.KLL_K, false) * 1.5;
+        // KLL bounds the rank error by this with 99% confidence per query; twice it keeps the test from flaking
+        double error = KllSketch.getNormalizedRankError(Sketches.KLL_K, false) * 2;
         try (TestQuery query = new TestQuery()) {
             List<VectorSchemaRoot> partials = new ArrayList<>();
             List<Type> intermediateTypes = null;
