@@ -457,7 +457,7 @@ public final class QueryExecution
                 types.add(fragment.projections().get(key).type());
             }
             for (var call : aggregation.aggregates()) {
-                types.add(call.outputType());
+                types.add(call.intermediateType());
             }
             return types;
         }

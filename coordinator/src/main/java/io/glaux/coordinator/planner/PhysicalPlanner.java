@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.expr.Expression;
+import io.glaux.engine.fragment.AggregateCall;
+import io.glaux.engine.fragment.AggregateFunction;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.type.Type;
@@ -11,7 +13,9 @@ import io.glaux.engine.plan.SortKey;
 import io.glaux.engine.plan.WindowFunction;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.logical.LogicalIntersect;
 import org.apache.calcite.rel.logical.LogicalJoin;
@@ -29,6 +33,8 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexWindowBound;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.ImmutableBitSet;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,6 +169,7 @@ public final class PhysicalPlanner
             case LogicalIntersect intersect -> setOperation(PlanNode.SetOperationKind.INTERSECT, intersect.all, intersect.getInputs());
             case LogicalMinus minus -> setOperation(PlanNode.SetOperationKind.EXCEPT, minus.all, minus.getInputs());
             case LogicalSort sort -> sort(sort);
+            case LogicalAggregate aggregate -> aggregate(aggregate);
             case LogicalJoin join -> join(join);
             case LogicalWindow window -> window(window);
             default -> throw new Unsupported(node.getRelTypeName());
@@ -181,6 +188,147 @@ public final class PhysicalPlanner
             }
         }
         return new PlanNode.SetOperation(nextId(), kind, all, sources);
+    }
+
+    /**
+     * GROUP BY → Aggregate. Over a scan stage the aggregation is split: each task aggregates its rows
+     * (PARTIAL, on the workers) and the final stage merges the partial states (FINAL). With grouping
+     * sets, GROUPING(...) values are computed from the operator's grouping id column.
+     */
+    private PlanNode aggregate(LogicalAggregate aggregate)
+    {
+        PlanNode source = visit(aggregate.getInput());
+        List<Type> inputTypes = source.outputTypes();
+        List<Integer> groupKeys = aggregate.getGroupSet().asList();
+        List<List<Integer>> groupingSets = new ArrayList<>();
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+            for (ImmutableBitSet set : aggregate.getGroupSets()) {
+                List<Integer> positions = new ArrayList<>();
+                for (int key : set) {
+                    positions.add(groupKeys.indexOf(key));
+                }
+                groupingSets.add(positions);
+            }
+        }
+        List<Type> outputTypes = types(aggregate.getRowType());
+        List<AggregateCall> calls = new ArrayList<>();
+        // where each Calcite aggregate call lands: an engine aggregate (its index), or a GROUPING(...) call
+        List<Object> outputs = new ArrayList<>();
+        for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+            org.apache.calcite.rel.core.AggregateCall call = aggregate.getAggCallList().get(i);
+            Type outputType = outputTypes.get(groupKeys.size() + i);
+            if (call.getAggregation().getKind() == SqlKind.GROUPING) {
+                outputs.add(call);
+                continue;
+            }
+            if (call.isDistinct() || !call.collation.getFieldCollations().isEmpty()) {
+                throw new Unsupported("aggregate " + call);
+            }
+            AggregateFunction function = aggregateFunction(call);
+            List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
+            List<Type> argumentTypes = inputs.stream().map(inputTypes::get).toList();
+            outputs.add(calls.size());
+            try {
+                calls.add(new AggregateCall(function, inputs, argumentTypes, outputType, call.filterArg));
+            }
+            catch (IllegalArgumentException e) {
+                throw new Unsupported("aggregate " + call + ": " + e.getMessage());
+            }
+        }
+        PlanNode result;
+        ScanStage stage = source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 ? scans.get(remote.sourceStages().getFirst()) : null;
+        if (groupingSets.isEmpty() && stage != null && stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
+            // PARTIAL on every task next to the data, FINAL here over the partial states
+            PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
+            PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), stage.types());
+            PlanNode partial = new PlanNode.Aggregate(nextId(), leaf, PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), partial.outputTypes()));
+            PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
+            List<Integer> finalKeys = new ArrayList<>();
+            for (int i = 0; i < groupKeys.size(); i++) {
+                finalKeys.add(i);
+            }
+            result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+        }
+        else {
+            result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
+        }
+        boolean reordered = outputs.stream().anyMatch(output -> !(output instanceof Integer));
+        if (!reordered && groupingSets.isEmpty()) {
+            if (!result.outputTypes().equals(outputTypes)) {
+                throw new Unsupported("aggregate typed " + result.outputTypes() + " for " + outputTypes);
+            }
+            return result;
+        }
+        // keys, then each call: an aggregate column, or GROUPING(args) computed from the grouping id
+        List<Type> engineTypes = result.outputTypes();
+        int groupingId = engineTypes.size() - 1;
+        List<Expression> projections = new ArrayList<>();
+        for (int i = 0; i < groupKeys.size(); i++) {
+            projections.add(new Expression.InputRef(i, engineTypes.get(i)));
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            Type type = outputTypes.get(groupKeys.size() + i);
+            if (outputs.get(i) instanceof Integer index) {
+                projections.add(new Expression.InputRef(groupKeys.size() + index, engineTypes.get(groupKeys.size() + index)));
+                continue;
+            }
+            org.apache.calcite.rel.core.AggregateCall grouping = (org.apache.calcite.rel.core.AggregateCall) outputs.get(i);
+            Expression value = new Expression.Literal(0L, Type.BIGINT);
+            if (!groupingSets.isEmpty()) {
+                // bit j of GROUPING(a1..an), from the left, is 1 when a_j is not grouped: bit position(a_j) of the grouping id
+                List<Integer> args = grouping.getArgList();
+                for (int j = 0; j < args.size(); j++) {
+                    int bit = groupKeys.indexOf(args.get(j));
+                    Expression flag = arithmetic(Expression.Operator.MODULUS,
+                            arithmetic(Expression.Operator.DIVIDE, new Expression.InputRef(groupingId, Type.BIGINT), new Expression.Literal(1L << bit, Type.BIGINT)),
+                            new Expression.Literal(2L, Type.BIGINT));
+                    Expression weighted = arithmetic(Expression.Operator.MULTIPLY, flag, new Expression.Literal(1L << (args.size() - 1 - j), Type.BIGINT));
+                    value = j == 0 ? weighted : arithmetic(Expression.Operator.ADD, value, weighted);
+                }
+            }
+            projections.add(type.equals(Type.BIGINT) ? value : new Expression.Call(Expression.Operator.CAST, List.of(value), type));
+        }
+        PlanNode project = new PlanNode.Project(nextId(), result, projections);
+        if (!project.outputTypes().equals(outputTypes)) {
+            throw new Unsupported("aggregate typed " + project.outputTypes() + " for " + outputTypes);
+        }
+        return project;
+    }
+
+    private static Expression arithmetic(Expression.Operator operator, Expression left, Expression right)
+    {
+        return new Expression.Call(operator, List.of(left, right), Type.BIGINT);
+    }
+
+    private static AggregateFunction aggregateFunction(org.apache.calcite.rel.core.AggregateCall call)
+    {
+        String name = call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT);
+        return switch (call.getAggregation().getKind()) {
+            case COUNT -> call.getArgList().isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
+            case SUM -> AggregateFunction.SUM;
+            case AVG -> AggregateFunction.AVG;
+            case MIN -> AggregateFunction.MIN;
+            case MAX -> AggregateFunction.MAX;
+            case ANY_VALUE -> AggregateFunction.ARBITRARY;
+            case STDDEV_SAMP -> AggregateFunction.STDDEV_SAMP;
+            case STDDEV_POP -> AggregateFunction.STDDEV_POP;
+            case VAR_SAMP -> AggregateFunction.VAR_SAMP;
+            case VAR_POP -> AggregateFunction.VAR_POP;
+            default -> switch (name) {
+                case "bool_and", "every" -> AggregateFunction.BOOL_AND;
+                case "bool_or", "some" -> AggregateFunction.BOOL_OR;
+                case "arbitrary" -> AggregateFunction.ARBITRARY;
+                case "count_if" -> AggregateFunction.COUNT_IF;
+                case "min_by" -> AggregateFunction.MIN_BY;
+                case "max_by" -> AggregateFunction.MAX_BY;
+                case "stddev" -> AggregateFunction.STDDEV;
+                case "variance" -> AggregateFunction.VARIANCE;
+                case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;
+                case "approx_percentile" -> AggregateFunction.APPROX_PERCENTILE;
+                default -> throw new Unsupported("aggregate function " + call.getAggregation().getName());
+            };
+        };
     }
 
     /** ORDER BY → Sort; ORDER BY ... LIMIT → TopN; LIMIT/OFFSET alone → Limit. */

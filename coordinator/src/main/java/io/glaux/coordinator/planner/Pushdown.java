@@ -202,6 +202,8 @@ final class Pushdown
                 default -> false;
             } && (output.equals(Type.BIGINT) || output.equals(Type.DOUBLE));
             case MIN, MAX -> pushableKeyType(input) && input.equals(output);
+            // the others run in the engine's aggregation above the scan
+            default -> false;
         };
     }
 

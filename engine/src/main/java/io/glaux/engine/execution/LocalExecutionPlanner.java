@@ -8,6 +8,8 @@ import io.glaux.engine.operator.OperatorContext;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.operator.UnionOperator;
 import io.glaux.engine.operator.ValuesOperator;
+import io.glaux.engine.operator.aggregation.HashAggregationOperator;
+import io.glaux.engine.operator.aggregation.SetOperationOperator;
 import io.glaux.engine.operator.join.HashJoinOperator;
 import io.glaux.engine.operator.join.NestedLoopJoinOperator;
 import io.glaux.engine.operator.join.UnnestOperator;
@@ -60,6 +62,8 @@ public final class LocalExecutionPlanner
             case PlanNode.Values ignored -> true;
             case PlanNode.Union ignored -> true;
             case PlanNode.Join ignored -> true;
+            case PlanNode.Aggregate ignored -> true;
+            case PlanNode.SetOperation ignored -> true;
             case PlanNode.NestedLoopJoin ignored -> true;
             case PlanNode.Unnest ignored -> true;
             case PlanNode.Sort ignored -> true;
@@ -110,6 +114,21 @@ public final class LocalExecutionPlanner
                         children.add(visit(source));
                     }
                     yield withContext(union, context -> new UnionOperator(context, children));
+                }
+                catch (RuntimeException | Error e) {
+                    children.forEach(Operator::close);
+                    throw e;
+                }
+            }
+            case PlanNode.Aggregate aggregate -> withSource(aggregate.source(), source -> withContext(aggregate, context ->
+                    new HashAggregationOperator(context, source, aggregate.step(), aggregate.groupKeys(), aggregate.groupingSets(), aggregate.aggregates())));
+            case PlanNode.SetOperation setOperation -> {
+                List<Operator> children = new ArrayList<>();
+                try {
+                    for (PlanNode source : setOperation.sources()) {
+                        children.add(visit(source));
+                    }
+                    yield withContext(setOperation, context -> new SetOperationOperator(context, children, setOperation.kind(), setOperation.all()));
                 }
                 catch (RuntimeException | Error e) {
                     children.forEach(Operator::close);

@@ -4,25 +4,97 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.spi.type.Type;
 
+import java.util.List;
+import java.util.function.IntUnaryOperator;
+
 /**
- * One aggregate over input column {@code input} ({@code -1} for COUNT_STAR). Output types follow Trino:
- * count → bigint; sum of tinyint..bigint → bigint, of real/double → double; min/max → the input type.
- * SUM, MIN and MAX are NULL for a group with no non-null input; COUNT is 0.
+ * One aggregate: {@code function} over input columns {@code inputs} (empty for COUNT_STAR), typed
+ * {@code inputTypes}, producing {@code outputType}, over the rows for which the boolean input column
+ * {@code filter} is true ({@code -1}: every row; SQL's {@code FILTER (WHERE ...)}). Argument and result
+ * types are listed on {@link AggregateFunction}. Rows where an argument is NULL are skipped (for
+ * MIN_BY/MAX_BY only a NULL y; x may be NULL).
+ *
+ * <p>{@code inputTypes} are the types of the arguments of the raw (SINGLE/PARTIAL) call. They may be
+ * empty ("not recorded", the three-argument constructor) for COUNT_STAR, COUNT, SUM, MIN and MAX,
+ * whose intermediate type follows from the output type; every other function needs them. In
+ * INTERMEDIATE and FINAL steps the call is the same; its state is read from the column after the
+ * group keys (see {@link io.glaux.engine.plan.PlanNode.Aggregate}), so {@code inputs} and
+ * {@code filter} are not used there.
  */
-public record AggregateCall(AggregateFunction function, int input, Type outputType)
+public record AggregateCall(AggregateFunction function, List<Integer> inputs, List<Type> inputTypes, Type outputType, int filter)
 {
     public AggregateCall
     {
         requireNonNull(function, "function is null");
+        inputs = List.copyOf(inputs);
+        inputTypes = List.copyOf(inputTypes);
         requireNonNull(outputType, "outputType is null");
-        if ((function == AggregateFunction.COUNT_STAR) != (input < 0)) {
-            throw new IllegalArgumentException(function + " with input " + input);
+        if (inputs.size() < function.minArguments() || inputs.size() > function.maxArguments()) {
+            throw new IllegalArgumentException(function + " with inputs " + inputs);
+        }
+        for (int input : inputs) {
+            if (input < 0) {
+                throw new IllegalArgumentException(function + " with input " + input);
+            }
+        }
+        if (!inputTypes.isEmpty() && inputTypes.size() != inputs.size()) {
+            throw new IllegalArgumentException(function + ": " + inputs.size() + " inputs but types " + inputTypes);
+        }
+        if (inputTypes.isEmpty() && !inputs.isEmpty()) {
+            switch (function) {
+                case COUNT, SUM, MIN, MAX -> {}
+                default -> throw new IllegalArgumentException(function + " needs its input types");
+            }
+        }
+        if (filter < -1) {
+            throw new IllegalArgumentException("filter " + filter);
         }
     }
 
-    /** The type of this aggregate's partial state, as a PARTIAL step outputs it and a FINAL step reads it. */
+    /** A call without a filter. */
+    public AggregateCall(AggregateFunction function, List<Integer> inputs, List<Type> inputTypes, Type outputType)
+    {
+        this(function, inputs, inputTypes, outputType, -1);
+    }
+
+    /** COUNT_STAR ({@code input = -1}), or COUNT, SUM, MIN, MAX of one column, without recording the input type. */
+    public AggregateCall(AggregateFunction function, int input, Type outputType)
+    {
+        this(function, input < 0 ? List.of() : List.of(input), List.of(), outputType, -1);
+    }
+
+    /** The first input column, or -1 for none. */
+    public int input()
+    {
+        return inputs.isEmpty() ? -1 : inputs.getFirst();
+    }
+
+    /** The same call reading other columns: each input and the filter mapped by {@code mapping}. */
+    public AggregateCall mapInputs(IntUnaryOperator mapping)
+    {
+        return new AggregateCall(function, inputs.stream().map(mapping::applyAsInt).toList(), inputTypes, outputType,
+                filter < 0 ? -1 : mapping.applyAsInt(filter));
+    }
+
+    /**
+     * The type of this aggregate's state, as PARTIAL and INTERMEDIATE steps output it and INTERMEDIATE
+     * and FINAL steps read it: bigint for the counts; the output type for SUM, MIN, MAX, ARBITRARY,
+     * BOOL_AND/OR; {@code row(sum double, count bigint)} for AVG (decimal(38, s) sum for decimals);
+     * {@code row(count bigint, mean double, m2 double)} for the variances; {@code row(key y, value x)}
+     * for MIN_BY/MAX_BY; varbinary (sketch bytes) for APPROX_DISTINCT and APPROX_PERCENTILE.
+     */
     public Type intermediateType()
     {
-        return outputType;
+        return switch (function) {
+            case COUNT_STAR, COUNT, COUNT_IF -> Type.BIGINT;
+            case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR -> outputType;
+            case AVG -> new Type.Row(List.of(
+                    new Type.Field("sum", outputType instanceof Type.Decimal decimal ? new Type.Decimal(38, decimal.scale()) : Type.DOUBLE),
+                    new Type.Field("count", Type.BIGINT)));
+            case STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP -> new Type.Row(List.of(
+                    new Type.Field("count", Type.BIGINT), new Type.Field("mean", Type.DOUBLE), new Type.Field("m2", Type.DOUBLE)));
+            case MIN_BY, MAX_BY -> new Type.Row(List.of(new Type.Field("key", inputTypes.get(1)), new Type.Field("value", inputTypes.get(0))));
+            case APPROX_DISTINCT, APPROX_PERCENTILE -> Type.VARBINARY;
+        };
     }
 }

@@ -1,20 +1,47 @@
 package io.glaux.engine.fragment;
 
 /**
- * Decomposable aggregate functions a worker computes partially. The coordinator merges partial
- * results with {@link #merge()}: partial counts are summed, sums summed, minima and maxima taken again.
- * AVG is planned as SUM / COUNT and DISTINCT as a grouping on the distinct argument, before pushdown.
+ * The aggregate functions the engine runs, each decomposable: a PARTIAL step turns raw input into an
+ * intermediate state ({@link AggregateCall#intermediateType()}), INTERMEDIATE/FINAL steps merge states.
+ * Arguments (see {@link AggregateCall#inputs()}) and results follow Trino:
+ * <ul>
+ * <li>{@code COUNT_STAR}() and {@code COUNT}(x) → bigint; {@code COUNT_IF}(boolean) → bigint.</li>
+ * <li>{@code SUM}(x): integers → bigint (overflow raises NUMERIC_VALUE_OUT_OF_RANGE), real/double →
+ *     double, decimal(p, s) → decimal(38, s).</li>
+ * <li>{@code AVG}(x): integers/double → double, real → real, decimal(p, s) → decimal(p, s).</li>
+ * <li>{@code MIN}, {@code MAX}, {@code ARBITRARY} (any_value)(x) → the type of x.</li>
+ * <li>{@code BOOL_AND}, {@code BOOL_OR}(boolean) → boolean.</li>
+ * <li>{@code MIN_BY}, {@code MAX_BY}(x, y): the x of the row with the smallest/largest y → the type of x.</li>
+ * <li>{@code STDDEV} (= STDDEV_SAMP), {@code STDDEV_POP}, {@code VARIANCE} (= VAR_SAMP), {@code VAR_POP}(x) → double.</li>
+ * <li>{@code APPROX_DISTINCT}(x) → bigint (HyperLogLog, standard error 0.023).</li>
+ * <li>{@code APPROX_PERCENTILE}(x, p), (x, array(double) ps) and (x, w, p): KLL sketch;
+ *     integers → bigint, real → real, double → double (arrays of these for an array of percentiles).</li>
+ * </ul>
+ * Every function but COUNT_STAR, COUNT and COUNT_IF is NULL for a group without (non-null) input.
+ * DISTINCT aggregates are planned as a grouping on the distinct argument.
  */
 public enum AggregateFunction
 {
-    COUNT_STAR, COUNT, SUM, MIN, MAX;
+    COUNT_STAR, COUNT, COUNT_IF, SUM, AVG, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, MIN_BY, MAX_BY,
+    STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE;
 
-    public AggregateFunction merge()
+    /** How many arguments a call takes: {@code [min, max]}. */
+    public int minArguments()
     {
         return switch (this) {
-            case COUNT_STAR, COUNT, SUM -> SUM;
-            case MIN -> MIN;
-            case MAX -> MAX;
+            case COUNT_STAR -> 0;
+            case MIN_BY, MAX_BY, APPROX_PERCENTILE -> 2;
+            default -> 1;
+        };
+    }
+
+    public int maxArguments()
+    {
+        return switch (this) {
+            case COUNT_STAR -> 0;
+            case MIN_BY, MAX_BY -> 2;
+            case APPROX_PERCENTILE -> 3;
+            default -> 1;
         };
     }
 }

@@ -252,11 +252,9 @@ public final class FragmentCodec
         }
         ArrayNode aggregates = node.putArray("aggregates");
         for (AggregateCall call : aggregation.aggregates()) {
-            ObjectNode item = aggregates.addObject();
-            item.put("function", call.function().name());
-            item.put("input", call.input());
-            item.put("outputType", call.outputType().trinoName());
+            aggregates.add(toJson(call));
         }
+        node.put("step", aggregation.step().name());
         return node;
     }
 
@@ -268,9 +266,50 @@ public final class FragmentCodec
         }
         List<AggregateCall> calls = new ArrayList<>();
         for (JsonNode call : array(node, "aggregates")) {
-            calls.add(new AggregateCall(AggregateFunction.valueOf(text(call, "function")), required(call, "input").intValue(), type(call, "outputType")));
+            calls.add(aggregateCallFromJson(call));
         }
-        return new Aggregation(keys, calls);
+        JsonNode step = node.get("step");
+        return new Aggregation(keys, calls, isAbsent(step) ? PlanNode.Step.PARTIAL : PlanNode.Step.valueOf(step.textValue()));
+    }
+
+    /** {@code {"function": "SUM", "inputs": [1], "inputTypes": ["integer"], "outputType": "bigint", "filter": -1}}. */
+    public static ObjectNode toJson(AggregateCall call)
+    {
+        ObjectNode item = NODES.objectNode();
+        item.put("function", call.function().name());
+        ArrayNode inputs = item.putArray("inputs");
+        call.inputs().forEach(inputs::add);
+        ArrayNode inputTypes = item.putArray("inputTypes");
+        call.inputTypes().forEach(type -> inputTypes.add(type.trinoName()));
+        item.put("outputType", call.outputType().trinoName());
+        item.put("filter", call.filter());
+        return item;
+    }
+
+    public static AggregateCall aggregateCallFromJson(JsonNode call)
+    {
+        AggregateFunction function = AggregateFunction.valueOf(text(call, "function"));
+        List<Integer> inputs = new ArrayList<>();
+        JsonNode legacyInput = call.get("input");
+        if (!isAbsent(legacyInput)) {
+            if (legacyInput.intValue() >= 0) {
+                inputs.add(legacyInput.intValue());
+            }
+        }
+        else {
+            for (JsonNode input : array(call, "inputs")) {
+                inputs.add(input.intValue());
+            }
+        }
+        List<Type> inputTypes = new ArrayList<>();
+        JsonNode types = call.get("inputTypes");
+        if (!isAbsent(types)) {
+            for (JsonNode type : types) {
+                inputTypes.add(TypeParser.parse(type.textValue()));
+            }
+        }
+        JsonNode filter = call.get("filter");
+        return new AggregateCall(function, inputs, inputTypes, type(call, "outputType"), isAbsent(filter) ? -1 : filter.intValue());
     }
 
     // ------------------------------------------------------------------ split

@@ -106,9 +106,9 @@ public final class FragmentRunner
         }
         List<AggregateCall> calls = new ArrayList<>();
         for (AggregateCall call : aggregation.aggregates()) {
-            calls.add(call.input() < 0 ? call : new AggregateCall(call.function(), scanColumn(call.input()), call.outputType()));
+            calls.add(call.mapInputs(this::scanColumn));
         }
-        return new Aggregation(keys, calls);
+        return new Aggregation(keys, calls, aggregation.step());
     }
 
     private int scanColumn(int projection)

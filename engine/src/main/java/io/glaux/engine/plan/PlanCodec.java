@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glaux.engine.expr.Expression;
+import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.engine.fragment.FragmentCodec;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -68,6 +69,20 @@ public final class PlanCodec
                 node.put("count", limit.count());
                 node.put("partial", limit.partial());
             }
+            case PlanNode.Aggregate aggregate -> {
+                node.put("node", "aggregate");
+                node.set("source", toJson(aggregate.source()));
+                node.put("step", aggregate.step().name());
+                ArrayNode keys = node.putArray("groupKeys");
+                aggregate.groupKeys().forEach(keys::add);
+                ArrayNode sets = node.putArray("groupingSets");
+                aggregate.groupingSets().forEach(set -> {
+                    ArrayNode entries = sets.addArray();
+                    set.forEach(entries::add);
+                });
+                ArrayNode calls = node.putArray("aggregates");
+                aggregate.aggregates().forEach(call -> calls.add(FragmentCodec.toJson(call)));
+            }
             default -> throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot send " + plan.getClass().getSimpleName() + " to a worker");
         }
         return node;
@@ -95,6 +110,19 @@ public final class PlanCodec
             case "sort" -> new PlanNode.Sort(id, fromJson(required(node, "source")), sortKeys(required(node, "keys")));
             case "limit" -> new PlanNode.Limit(id, fromJson(required(node, "source")), required(node, "offset").longValue(),
                     required(node, "count").longValue(), required(node, "partial").booleanValue());
+            case "aggregate" -> {
+                List<Integer> keys = new ArrayList<>();
+                required(node, "groupKeys").forEach(key -> keys.add(key.intValue()));
+                List<List<Integer>> sets = new ArrayList<>();
+                required(node, "groupingSets").forEach(set -> {
+                    List<Integer> entries = new ArrayList<>();
+                    set.forEach(entry -> entries.add(entry.intValue()));
+                    sets.add(entries);
+                });
+                List<AggregateCall> calls = new ArrayList<>();
+                required(node, "aggregates").forEach(call -> calls.add(FragmentCodec.aggregateCallFromJson(call)));
+                yield new PlanNode.Aggregate(id, fromJson(required(node, "source")), PlanNode.Step.valueOf(required(node, "step").textValue()), keys, sets, calls);
+            }
             default -> throw new IllegalArgumentException("unknown plan node '" + kind + "'");
         };
     }

@@ -88,6 +88,35 @@ class FragmentCodecTest
     }
 
     @Test
+    void aggregateCallsRoundTrip()
+    {
+        Aggregation aggregation = new Aggregation(List.of(0), List.of(
+                new AggregateCall(AggregateFunction.COUNT_STAR, -1, Type.BIGINT),
+                new AggregateCall(AggregateFunction.SUM, List.of(1), List.of(Type.INTEGER), Type.BIGINT, 3),
+                new AggregateCall(AggregateFunction.MAX_BY, List.of(2, 1), List.of(Type.VARCHAR, Type.INTEGER), Type.VARCHAR),
+                new AggregateCall(AggregateFunction.APPROX_PERCENTILE, List.of(1, 4, 5), List.of(Type.INTEGER, Type.BIGINT, new Type.Array(Type.DOUBLE)),
+                        new Type.Array(Type.BIGINT), -1),
+                new AggregateCall(AggregateFunction.AVG, List.of(6), List.of(new Type.Decimal(10, 2)), new Type.Decimal(10, 2))),
+                io.glaux.engine.plan.PlanNode.Step.FINAL);
+        Aggregation decoded = FragmentCodec.aggregationFromJson(FragmentCodec.toJson(aggregation));
+        assertThat(decoded).isEqualTo(aggregation);
+        assertThat(decoded.aggregates().get(2).intermediateType().trinoName()).isEqualTo("row(key integer, value varchar)");
+        assertThat(decoded.aggregates().get(3).intermediateType()).isEqualTo(Type.VARBINARY);
+    }
+
+    @Test
+    void aggregationsOfTheFirstTicketFormatDecode()
+            throws Exception
+    {
+        String json = "{\"groupKeys\":[1],\"aggregates\":[{\"function\":\"COUNT_STAR\",\"input\":-1,\"outputType\":\"bigint\"},"
+                + "{\"function\":\"SUM\",\"input\":2,\"outputType\":\"double\"}]}";
+        Aggregation decoded = FragmentCodec.aggregationFromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+        assertThat(decoded).isEqualTo(new Aggregation(List.of(1), List.of(
+                new AggregateCall(AggregateFunction.COUNT_STAR, -1, Type.BIGINT),
+                new AggregateCall(AggregateFunction.SUM, 2, Type.DOUBLE))));
+    }
+
+    @Test
     void literalAndRangeValuesKeepTheirJavaClass()
     {
         ScanFragment decoded = FragmentCodec.decodeFragment(FragmentCodec.encode(fragment()));

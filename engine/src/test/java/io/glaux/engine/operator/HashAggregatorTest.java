@@ -87,6 +87,7 @@ class HashAggregatorTest
                         int c = v instanceof Double x ? Double.compare(x, (Double) current) : Reference.compare(v, current);
                         yield (call.function() == MIN ? c < 0 : c > 0) ? v : current;
                     }
+                    default -> throw new IllegalArgumentException(call.function().name());
                 });
             }
         }
@@ -394,7 +395,7 @@ class HashAggregatorTest
     @Test
     void unsupportedAggregations()
     {
-        assertThatThrownBy(() -> new HashAggregator(new Aggregation(List.of(0), List.of()), List.of(new Type.Decimal(10, 2)), allocator))
+        assertThatThrownBy(() -> new HashAggregator(new Aggregation(List.of(0), List.of()), List.of(new Type.Array(Type.BIGINT)), allocator))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED));
         assertThatThrownBy(() -> new HashAggregator(new Aggregation(List.of(), List.of(new AggregateCall(SUM, 0, Type.BIGINT))), List.of(Type.VARCHAR), allocator))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED));
@@ -412,14 +413,19 @@ class HashAggregatorTest
         List<Type> types = List.of(Type.BIGINT);
         try (HashAggregator aggregator = new HashAggregator(new Aggregation(List.of(), List.of(new AggregateCall(SUM, 0, Type.BIGINT))), types, allocator)) {
             assertThatThrownBy(() -> addRows(aggregator, types, new Object[][] {{Long.MAX_VALUE, 1L}}, 10, false, new ArrayList<>()))
-                    .isInstanceOf(GlauxException.class);
+                    .isInstanceOf(GlauxException.class)
+                    .extracting(e -> ((GlauxException) e).errorCode()).isEqualTo(ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE);
         }
     }
 
     @Test
-    void functionsMergeAsDocumented()
+    void finalStepMergesWithTheSameCalls()
     {
-        assertThat(Arrays.stream(AggregateFunction.values()).map(AggregateFunction::merge).toList()).containsExactly(SUM, SUM, SUM, MIN, MAX);
+        Aggregation partial = new Aggregation(List.of(3, 1), List.of(new AggregateCall(SUM, 0, Type.BIGINT), new AggregateCall(COUNT_STAR, -1, Type.BIGINT)));
+        Aggregation merge = partial.finalStep();
+        assertThat(merge.groupKeys()).containsExactly(0, 1);
+        assertThat(merge.aggregates()).isEqualTo(partial.aggregates());
+        assertThat(merge.step()).isEqualTo(io.glaux.engine.plan.PlanNode.Step.FINAL);
         assertThat(SqlTypes.isIntegral(Type.BIGINT)).isTrue();
     }
 }

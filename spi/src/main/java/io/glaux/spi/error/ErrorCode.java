@@ -20,6 +20,8 @@ public enum ErrorCode
     INVALID_FUNCTION_ARGUMENT(7, USER_ERROR),
     DIVISION_BY_ZERO(8, USER_ERROR),
     INVALID_CAST_ARGUMENT(9, USER_ERROR),
+    /** A value does not fit its type: integer overflow in arithmetic or in sum(), a decimal beyond 38 digits. */
+    NUMERIC_VALUE_OUT_OF_RANGE(19, USER_ERROR),
     TYPE_MISMATCH(58, USER_ERROR),
     MISSING_TABLE(46, USER_ERROR),
     MISSING_COLUMN_NAME(47, USER_ERROR),
