@@ -186,7 +186,7 @@ abstract sealed class AggregateState
                 }
             }
             catch (ArithmeticException ex) {
-                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "bigint sum overflow", ex);
+                throw new GlauxException(ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE, "bigint sum overflow", ex);
             }
         }
 
