@@ -394,7 +394,7 @@ class HashAggregatorTest
     @Test
     void unsupportedAggregations()
     {
-        assertThatThrownBy(() -> new HashAggregator(new Aggregation(List.of(0), List.of()), List.of(new Type.Decimal(10, 2)), allocator))
+        assertThatThrownBy(() -> new HashAggregator(new Aggregation(List.of(0), List.of()), List.of(new Type.Array(Type.BIGINT)), allocator))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED));
         assertThatThrownBy(() -> new HashAggregator(new Aggregation(List.of(), List.of(new AggregateCall(SUM, 0, Type.BIGINT))), List.of(Type.VARCHAR), allocator))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED));
