@@ -209,6 +209,12 @@ public final class FunctionRegistry
         return natural.isPresent() && (natural.get().equals(type) || CastEvaluator.supported(natural.get(), type));
     }
 
+    /** Whether the engine can evaluate {@code CAST(x AS target)} for x of type {@code source}. */
+    public static boolean canCast(Type source, Type target)
+    {
+        return PhysicalType.of(source) != PhysicalType.OTHER && PhysicalType.of(target) != PhysicalType.OTHER && CastEvaluator.supported(source, target);
+    }
+
     private static Optional<Definition> definition(String name, List<Expression> arguments)
     {
         List<Definition> candidates = DEFINITIONS.get(name.toLowerCase(Locale.ROOT));
