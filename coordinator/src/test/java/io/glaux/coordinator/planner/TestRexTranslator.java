@@ -152,6 +152,9 @@ class TestRexTranslator
             CAST(x + 0.5 AS double)                                             => 1.5
             CAST(concat('1.2', CAST(x + 4 AS varchar)) AS decimal(5, 1))        => 1.3
             x + 0.5                                                             => 1.5
+            x * 1.0 / 3                                                         => 0.3
+            (x * 10.00) / 4.00                                                  => 2.50
+            x * 2.5 * 1.25                                                      => 3.125
             x * 1.5 > 1                                                         => true
             1.5 + 2.25                                                          => 3.75
             DATE '2024-01-31' + INTERVAL '1' MONTH                              => 2024-02-29
