@@ -36,9 +36,9 @@ public final class FunctionRegistry
         /** Any number (decimal, integer and real included), converted to double. */
         DOUBLE("double"),
         /** Any number, kept in its type. */
-        NUMBER("T"),
+        NUMBER("number"),
         /** date or timestamp, kept in its type. */
-        DATETIME("T"),
+        DATETIME("date or timestamp"),
         TIMESTAMP("timestamp"),
         BOOLEAN("boolean"),
         /** A value of any computable type; the arguments of one call share one type. */
