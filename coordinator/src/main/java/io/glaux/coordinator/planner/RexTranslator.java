@@ -272,17 +272,32 @@ final class RexTranslator
 
     private Expression form(RexCall call, Form form, Type type)
     {
-        List<Expression> arguments = arguments(call.getOperands());
-        if (arguments == null) {
-            return null;
+        List<Expression> arguments = new ArrayList<>();
+        List<RexNode> operands = call.getOperands();
+        for (int i = 0; i < operands.size(); i++) {
+            RexNode operand = operands.get(i);
+            Expression argument;
+            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL) {
+                // an untyped NULL takes the type of its place: a condition, or the form's value
+                boolean condition = (form == Form.CASE && i % 2 == 0 && i + 1 < operands.size()) || (form == Form.IF && i == 0);
+                argument = new Expression.Literal(null, condition ? Type.BOOLEAN : type);
+            }
+            else {
+                argument = visit(operand);
+            }
+            if (argument == null) {
+                return null;
+            }
+            arguments.add(argument);
         }
         switch (form) {
             case CASE -> {
                 if (arguments.size() % 2 == 0) {
                     arguments.add(new Expression.Literal(null, type));
                 }
-                for (int i = 1; i < arguments.size(); i += (i + 1 < arguments.size()) ? 2 : 1) {
-                    if (!FunctionRegistry.canCast(arguments.get(i).type(), type)) {
+                for (int i = 0; i < arguments.size(); i++) {
+                    boolean result = i % 2 == 1 || i == arguments.size() - 1;
+                    if (result && !FunctionRegistry.canCast(arguments.get(i).type(), type)) {
                         return null;
                     }
                 }

@@ -163,6 +163,8 @@ class TestRexTranslator
             TIMESTAMP '2024-03-01 00:00:00' + INTERVAL '90' SECOND              => 2024-03-01 00:01:30
             CASE WHEN x = 1 THEN 'one' WHEN x = 2 THEN 'two' ELSE 'other' END   => one
             CASE x WHEN 2 THEN 'two' END                                        => NULL
+            CASE WHEN x = 1 THEN NULL ELSE 5 END                                => NULL
+            CASE WHEN x = 2 THEN 1.5 ELSE x END                                 => 1.0
             COALESCE(NULL, 'b')                                                 => b
             COALESCE(CAST(NULL AS integer), x, 7)                               => 1
             NULLIF(x, 1)                                                        => NULL
