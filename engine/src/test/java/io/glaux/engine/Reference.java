@@ -25,6 +25,7 @@ public final class Reference
             case Expression.InputRef ref -> normalize(row.get(ref.index()), ref.type());
             case Expression.Literal literal -> normalize(literal.value(), literal.type());
             case Expression.Call call -> call(call, row);
+            case Expression.FunctionCall _, Expression.SpecialForm _ -> throw new UnsupportedOperationException("reference of " + expression);
         };
     }
 

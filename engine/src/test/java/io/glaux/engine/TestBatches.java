@@ -68,6 +68,7 @@ public final class TestBatches
                 case DateDayVector v -> v.setNull(row);
                 case TimeStampMicroVector v -> v.setNull(row);
                 case VarCharVector v -> v.setNull(row);
+                case org.apache.arrow.vector.DecimalVector v -> v.setNull(row);
                 default -> throw new IllegalArgumentException(vector.getClass().getName());
             }
             return;
@@ -83,6 +84,7 @@ public final class TestBatches
             case DateDayVector v -> v.setSafe(row, (int) ((Number) value).longValue());
             case TimeStampMicroVector v -> v.setSafe(row, ((Number) value).longValue());
             case VarCharVector v -> v.setSafe(row, ((String) value).getBytes(StandardCharsets.UTF_8));
+            case org.apache.arrow.vector.DecimalVector v -> v.setSafe(row, ((java.math.BigDecimal) value).setScale(v.getScale()));
             default -> throw new IllegalArgumentException(vector.getClass().getName());
         }
     }
@@ -104,6 +106,7 @@ public final class TestBatches
             case DateDayVector v -> (long) v.get(row);
             case TimeStampMicroVector v -> v.get(row);
             case VarCharVector v -> new String(v.get(row), StandardCharsets.UTF_8);
+            case org.apache.arrow.vector.DecimalVector v -> v.getObject(row);
             default -> throw new IllegalArgumentException(vector.getClass().getName());
         };
     }

@@ -227,7 +227,8 @@ public final class PhysicalPlanner
             AggregateFunction function = aggregateFunction(call);
             List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
             List<Type> argumentTypes = inputs.stream().map(inputTypes::get).toList();
-            outputs.add(calls.size());
+            // $SUM0 (Calcite's sum that is 0, not NULL, over no rows) is sum() then coalesce(.., 0)
+            outputs.add(call.getAggregation().getKind() == SqlKind.SUM0 ? new Sum0(calls.size()) : calls.size());
             try {
                 calls.add(new AggregateCall(function, inputs, argumentTypes, outputType, call.filterArg));
             }
@@ -273,6 +274,13 @@ public final class PhysicalPlanner
                 projections.add(new Expression.InputRef(groupKeys.size() + index, engineTypes.get(groupKeys.size() + index)));
                 continue;
             }
+            if (outputs.get(i) instanceof Sum0(int index)) {
+                Type sumType = engineTypes.get(groupKeys.size() + index);
+                Object zero = sumType.equals(Type.DOUBLE) || sumType.equals(Type.REAL) ? (Object) 0.0 : sumType instanceof Type.Decimal ? (Object) java.math.BigDecimal.ZERO : (Object) 0L;
+                projections.add(new Expression.SpecialForm(Expression.Form.COALESCE,
+                        List.of(new Expression.InputRef(groupKeys.size() + index, sumType), new Expression.Literal(zero, sumType)), sumType));
+                continue;
+            }
             org.apache.calcite.rel.core.AggregateCall grouping = (org.apache.calcite.rel.core.AggregateCall) outputs.get(i);
             Expression value = new Expression.Literal(0L, Type.BIGINT);
             if (!groupingSets.isEmpty()) {
@@ -296,6 +304,9 @@ public final class PhysicalPlanner
         return project;
     }
 
+    /** A $SUM0 call computed by the engine's sum at {@code index}. */
+    private record Sum0(int index) {}
+
     private static Expression arithmetic(Expression.Operator operator, Expression left, Expression right)
     {
         return new Expression.Call(operator, List.of(left, right), Type.BIGINT);
@@ -306,7 +317,7 @@ public final class PhysicalPlanner
         String name = call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT);
         return switch (call.getAggregation().getKind()) {
             case COUNT -> call.getArgList().isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
-            case SUM -> AggregateFunction.SUM;
+            case SUM, SUM0 -> AggregateFunction.SUM;
             case AVG -> AggregateFunction.AVG;
             case MIN -> AggregateFunction.MIN;
             case MAX -> AggregateFunction.MAX;

@@ -293,6 +293,8 @@ final class Pushdown
             case Expression.InputRef ref -> used.add(ref.index());
             case Expression.Literal ignored -> { }
             case Expression.Call call -> call.arguments().forEach(argument -> collectInputs(argument, used));
+            case Expression.FunctionCall call -> call.arguments().forEach(argument -> collectInputs(argument, used));
+            case Expression.SpecialForm form -> form.arguments().forEach(argument -> collectInputs(argument, used));
         }
     }
 
@@ -302,6 +304,8 @@ final class Pushdown
             case Expression.InputRef ref -> new Expression.InputRef(mapping[ref.index()], ref.type());
             case Expression.Literal literal -> literal;
             case Expression.Call call -> new Expression.Call(call.operator(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
+            case Expression.FunctionCall call -> new Expression.FunctionCall(call.name(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
+            case Expression.SpecialForm form -> new Expression.SpecialForm(form.form(), form.arguments().stream().map(argument -> remap(argument, mapping)).toList(), form.type());
         };
     }
 }

@@ -208,6 +208,27 @@ public final class QueryPlanner
         }
     }
 
+    /** The logical plan of a query as converted from SQL, before any rewriting or constant folding (for tests). */
+    RelNode convert(String sql, String catalog, String schema)
+    {
+        CalciteConnectionConfig config = connectionConfig();
+        List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
+        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+        SqlValidator validator = validator(catalogReader);
+        SqlNode validated;
+        try {
+            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parse(sql))));
+        }
+        catch (CalciteContextException e) {
+            throw validationError(e);
+        }
+        VolcanoPlanner planner = new VolcanoPlanner();
+        RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
+        return converter.convertQuery(validated, false, true).project();
+    }
+
     /** Parses one statement: a query, or a Glaux statement ({@link io.glaux.coordinator.sql.ast.SqlGlauxStatement}). */
     public static SqlNode parse(String sql)
     {

@@ -1,27 +1,42 @@
 package io.glaux.coordinator.planner;
 
 import io.glaux.engine.expr.Expression;
+import io.glaux.engine.expr.Expression.Form;
 import io.glaux.engine.expr.Expression.Operator;
+import io.glaux.engine.expr.FunctionRegistry;
 import io.glaux.spi.type.Type;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Translates Calcite row expressions into engine expressions that workers evaluate, where the engine
- * can: comparisons, boolean logic, IS [NOT] NULL, LIKE, arithmetic and casts over supported scalar
- * types. Anything else stays in the coordinator's plan. Values change representation on the way:
- * Calcite's timestamp millis become engine micros; dates stay days.
+ * Translates Calcite row expressions into engine expressions, where the engine can run them:
+ * comparisons, boolean logic, IS [NOT] NULL, LIKE, IN, arithmetic (decimals included), CAST and
+ * TRY_CAST, CASE/COALESCE/NULLIF/IF/TRY, date/time ± interval literals, EXTRACT, and every function of
+ * the engine's {@link FunctionRegistry} (Calcite's standard functions and Glaux's Trino functions, by
+ * name). Anything else gives empty, and the caller keeps that expression out of the engine. Values
+ * change representation on the way: Calcite's timestamp millis become engine micros; dates stay days;
+ * decimal literals stay exact.
  */
 final class RexTranslator
 {
+    private static final RexBuilder REX_BUILDER = new RexBuilder(new JavaTypeFactoryImpl(GlauxTypeSystem.INSTANCE));
+
     private final List<Expression> inputs;
 
     /** @param inputs what input field {@code i} of the Calcite expression means, as an engine expression */
@@ -47,7 +62,7 @@ final class RexTranslator
 
     private static Expression literal(RexLiteral literal)
     {
-        Type type = supportedType(literal.getType().getSqlTypeName(), literal);
+        Type type = supportedType(literal);
         if (type == null) {
             return null;
         }
@@ -58,7 +73,7 @@ final class RexTranslator
             case BOOLEAN -> literal.getValueAs(Boolean.class);
             case TINYINT, SMALLINT, INTEGER, BIGINT -> literal.getValueAs(Long.class);
             case REAL, FLOAT, DOUBLE -> literal.getValueAs(Double.class);
-            case DECIMAL -> literal.getValueAs(BigDecimal.class).doubleValue();
+            case DECIMAL -> literal.getValueAs(BigDecimal.class);
             case CHAR, VARCHAR -> literal.getValueAs(String.class);
             case DATE -> (long) literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class) * 1000L;
@@ -67,78 +82,358 @@ final class RexTranslator
         return value == null ? null : new Expression.Literal(value, type);
     }
 
-    private static Type supportedType(SqlTypeName name, RexNode node)
+    private static Type supportedType(RexNode node)
     {
-        return switch (name) {
+        return switch (node.getType().getSqlTypeName()) {
             case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, DATE, TIMESTAMP -> TypeMapping.fromRelType(node.getType());
-            // decimal literals (1.5) compare against double columns; the engine has no decimal arithmetic yet
-            case DECIMAL -> node instanceof RexLiteral ? Type.DOUBLE : null;
+            case DECIMAL -> node.getType().getScale() >= 0 && node.getType().getPrecision() <= 38 ? TypeMapping.fromRelType(node.getType()) : null;
             default -> null;
         };
     }
 
     private Expression call(RexCall call)
     {
-        Type type = supportedType(call.getType().getSqlTypeName(), call);
+        Type type = supportedType(call);
         if (type == null) {
             return null;
         }
-        Operator operator = switch (call.getKind()) {
-            case EQUALS -> Operator.EQUAL;
-            case NOT_EQUALS -> Operator.NOT_EQUAL;
-            case LESS_THAN -> Operator.LESS_THAN;
-            case LESS_THAN_OR_EQUAL -> Operator.LESS_THAN_OR_EQUAL;
-            case GREATER_THAN -> Operator.GREATER_THAN;
-            case GREATER_THAN_OR_EQUAL -> Operator.GREATER_THAN_OR_EQUAL;
-            case AND -> Operator.AND;
-            case OR -> Operator.OR;
-            case NOT -> Operator.NOT;
-            case IS_NULL -> Operator.IS_NULL;
-            case IS_NOT_NULL -> Operator.IS_NOT_NULL;
-            case LIKE -> call.getOperator().getName().equalsIgnoreCase("LIKE") ? Operator.LIKE : null;
-            case PLUS -> Operator.ADD;
-            case MINUS -> Operator.SUBTRACT;
-            case TIMES -> Operator.MULTIPLY;
-            case DIVIDE -> Operator.DIVIDE;
-            case MOD -> Operator.MODULUS;
-            case MINUS_PREFIX -> Operator.NEGATE;
-            case CAST -> Operator.CAST;
-            default -> null;
+        SqlKind kind = call.getKind();
+        if (kind == SqlKind.SEARCH) {
+            // x IN (...), BETWEEN and ranges, as comparisons
+            RexNode expanded = RexUtil.expandSearch(REX_BUILDER, null, call);
+            return expanded.getKind() == SqlKind.SEARCH ? null : visit(expanded);
+        }
+        return switch (kind) {
+            case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> comparison(call, type);
+            case AND -> operator(call, Operator.AND, type);
+            case OR -> operator(call, Operator.OR, type);
+            case NOT -> operator(call, Operator.NOT, type);
+            case IS_NULL -> operator(call, Operator.IS_NULL, type);
+            case IS_NOT_NULL -> operator(call, Operator.IS_NOT_NULL, type);
+            case IS_TRUE, IS_NOT_FALSE, IS_FALSE, IS_NOT_TRUE -> truthTest(call, kind);
+            case LIKE -> call.getOperator().getName().equalsIgnoreCase("LIKE") && call.getOperands().get(1) instanceof RexLiteral
+                    ? operator(call, Operator.LIKE, type) : null;
+            case PLUS, MINUS -> SqlTypeName.DATETIME_TYPES.contains(call.getType().getSqlTypeName())
+                    ? datetimePlusInterval(call, kind == SqlKind.MINUS, type)
+                    : arithmetic(call, kind == SqlKind.PLUS ? Operator.ADD : Operator.SUBTRACT, type);
+            case TIMES -> arithmetic(call, Operator.MULTIPLY, type);
+            case DIVIDE -> arithmetic(call, Operator.DIVIDE, type);
+            case MOD -> arithmetic(call, Operator.MODULUS, type);
+            case MINUS_PREFIX -> arithmetic(call, Operator.NEGATE, type);
+            case PLUS_PREFIX -> call.getOperands().size() == 1 ? visit(call.getOperands().getFirst()) : null;
+            case CAST -> cast(call, type);
+            case SAFE_CAST -> form(call, Form.TRY_CAST, type);
+            case CASE -> form(call, Form.CASE, type);
+            case COALESCE -> form(call, Form.COALESCE, type);
+            case NULLIF -> form(call, Form.NULLIF, type);
+            case EXTRACT -> extract(call, type);
+            case FLOOR, CEIL -> call.getOperands().size() == 2 ? floorToUnit(call, kind, type) : function(kind == SqlKind.FLOOR ? "floor" : "ceil", call, type);
+            case TRIM -> trim(call, type);
+            case POSITION -> call.getOperands().size() == 2 ? function("strpos", List.of(call.getOperands().get(1), call.getOperands().get(0)), type) : null;
+            case GREATEST -> function("greatest", call, type);
+            case LEAST -> function("least", call, type);
+            default -> byName(call, type);
         };
-        if (operator == null) {
+    }
+
+    private Expression byName(RexCall call, Type type)
+    {
+        String name = call.getOperator().getName().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "||" -> function("concat", call, type);
+            case "char_length", "character_length" -> function("length", call, type);
+            case "if" -> form(call, Form.IF, type);
+            case "try" -> form(call, Form.TRY, type);
+            case "try_cast" -> form(call, Form.TRY_CAST, type);
+            default -> function(name, call, type);
+        };
+    }
+
+    private Expression function(String name, RexCall call, Type type)
+    {
+        return function(name, call.getOperands(), type);
+    }
+
+    private Expression function(String name, List<RexNode> operands, Type type)
+    {
+        for (RexNode operand : operands) {
+            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL) {
+                // every registry function is NULL on a NULL argument
+                return FunctionRegistry.names().contains(name) ? new Expression.Literal(null, type) : null;
+            }
+        }
+        List<Expression> arguments = arguments(operands);
+        if (arguments == null || !FunctionRegistry.supports(name, arguments, type)) {
             return null;
         }
-        if (operator == Operator.LIKE && !(call.getOperands().get(1) instanceof RexLiteral)) {
-            return null;
-        }
-        if (isArithmetic(operator) && !isExactOrApproxNumeric(call.getType().getSqlTypeName())) {
-            // date/interval arithmetic stays on the coordinator
-            return null;
-        }
+        return new Expression.FunctionCall(name, arguments, type);
+    }
+
+    private List<Expression> arguments(List<RexNode> operands)
+    {
         List<Expression> arguments = new ArrayList<>();
-        for (RexNode operand : call.getOperands()) {
+        for (RexNode operand : operands) {
             Expression argument = visit(operand);
             if (argument == null) {
                 return null;
             }
             arguments.add(argument);
         }
-        return new Expression.Call(operator, arguments, type);
+        return arguments;
     }
 
-    private static boolean isArithmetic(Operator operator)
+    private Expression operator(RexCall call, Operator operator, Type type)
     {
-        return switch (operator) {
-            case ADD, SUBTRACT, MULTIPLY, DIVIDE, MODULUS, NEGATE -> true;
+        List<Expression> arguments = arguments(call.getOperands());
+        return arguments == null ? null : new Expression.Call(operator, arguments, type);
+    }
+
+    private Expression comparison(RexCall call, Type type)
+    {
+        List<Expression> arguments = arguments(call.getOperands());
+        if (arguments == null || arguments.size() != 2) {
+            return null;
+        }
+        // a decimal literal compared with an integer or floating value compares as a double (so the
+        // comparison can prune row groups and use the literal fast paths)
+        Expression left = decimalLiteralAsDouble(arguments.get(0), arguments.get(1).type());
+        Expression right = decimalLiteralAsDouble(arguments.get(1), arguments.get(0).type());
+        Operator operator = switch (call.getKind()) {
+            case EQUALS -> Operator.EQUAL;
+            case NOT_EQUALS -> Operator.NOT_EQUAL;
+            case LESS_THAN -> Operator.LESS_THAN;
+            case LESS_THAN_OR_EQUAL -> Operator.LESS_THAN_OR_EQUAL;
+            case GREATER_THAN -> Operator.GREATER_THAN;
+            default -> Operator.GREATER_THAN_OR_EQUAL;
+        };
+        return new Expression.Call(operator, List.of(left, right), type);
+    }
+
+    private static Expression decimalLiteralAsDouble(Expression expression, Type other)
+    {
+        if (expression instanceof Expression.Literal literal && literal.type() instanceof Type.Decimal && !(other instanceof Type.Decimal)
+                && isNumber(other)) {
+            return new Expression.Literal(literal.value() == null ? null : ((BigDecimal) literal.value()).doubleValue(), Type.DOUBLE);
+        }
+        return expression;
+    }
+
+    private static boolean isNumber(Type type)
+    {
+        return type instanceof Type.Primitive(Type.Kind kind) && switch (kind) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT, REAL, DOUBLE -> true;
             default -> false;
         };
     }
 
-    private static boolean isExactOrApproxNumeric(SqlTypeName name)
+    private Expression truthTest(RexCall call, SqlKind kind)
     {
-        return switch (name) {
-            case TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE -> true;
-            default -> false;
+        Expression value = visit(call.getOperands().getFirst());
+        if (value == null) {
+            return null;
+        }
+        if (kind == SqlKind.IS_FALSE || kind == SqlKind.IS_NOT_TRUE) {
+            value = new Expression.Call(Operator.NOT, List.of(value), Type.BOOLEAN);
+        }
+        boolean whenNull = kind == SqlKind.IS_NOT_FALSE || kind == SqlKind.IS_NOT_TRUE;
+        return new Expression.SpecialForm(Form.COALESCE, List.of(value, new Expression.Literal(whenNull, Type.BOOLEAN)), Type.BOOLEAN);
+    }
+
+    private Expression arithmetic(RexCall call, Operator operator, Type type)
+    {
+        SqlTypeName name = call.getType().getSqlTypeName();
+        if (!SqlTypeName.NUMERIC_TYPES.contains(name)) {
+            return null;
+        }
+        for (RexNode operand : call.getOperands()) {
+            if (!SqlTypeName.NUMERIC_TYPES.contains(operand.getType().getSqlTypeName())) {
+                return null;
+            }
+        }
+        if (name == SqlTypeName.DECIMAL) {
+            // decimal arithmetic takes decimal or integer operands
+            for (RexNode operand : call.getOperands()) {
+                if (!SqlTypeName.EXACT_TYPES.contains(operand.getType().getSqlTypeName())) {
+                    return null;
+                }
+            }
+        }
+        return operator(call, operator, type);
+    }
+
+    private Expression cast(RexCall call, Type type)
+    {
+        Expression argument = visit(call.getOperands().getFirst());
+        if (argument == null || !FunctionRegistry.canCast(argument.type(), type)) {
+            return null;
+        }
+        return new Expression.Call(Operator.CAST, List.of(argument), type);
+    }
+
+    private Expression form(RexCall call, Form form, Type type)
+    {
+        List<Expression> arguments = new ArrayList<>();
+        List<RexNode> operands = call.getOperands();
+        for (int i = 0; i < operands.size(); i++) {
+            RexNode operand = operands.get(i);
+            Expression argument;
+            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL) {
+                // an untyped NULL takes the type of its place: a condition, or the form's value
+                boolean condition = (form == Form.CASE && i % 2 == 0 && i + 1 < operands.size()) || (form == Form.IF && i == 0);
+                argument = new Expression.Literal(null, condition ? Type.BOOLEAN : type);
+            }
+            else {
+                argument = visit(operand);
+            }
+            if (argument == null) {
+                return null;
+            }
+            arguments.add(argument);
+        }
+        switch (form) {
+            case CASE -> {
+                if (arguments.size() % 2 == 0) {
+                    arguments.add(new Expression.Literal(null, type));
+                }
+                for (int i = 0; i < arguments.size(); i++) {
+                    boolean result = i % 2 == 1 || i == arguments.size() - 1;
+                    if (result && !FunctionRegistry.canCast(arguments.get(i).type(), type)) {
+                        return null;
+                    }
+                }
+            }
+            case TRY_CAST -> {
+                if (arguments.size() != 1 || !FunctionRegistry.canCast(arguments.getFirst().type(), type)) {
+                    return null;
+                }
+            }
+            case IF -> {
+                if (arguments.size() == 2) {
+                    arguments.add(new Expression.Literal(null, type));
+                }
+                if (arguments.size() != 3) {
+                    return null;
+                }
+            }
+            default -> {
+                for (Expression argument : arguments) {
+                    if (form != Form.NULLIF && !FunctionRegistry.canCast(argument.type(), type)) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return new Expression.SpecialForm(form, arguments, type);
+    }
+
+    /** {@code EXTRACT(unit FROM x)}: Trino's fields (ISO day of week and week). */
+    private Expression extract(RexCall call, Type type)
+    {
+        if (call.getOperands().size() != 2 || !(call.getOperands().getFirst() instanceof RexLiteral flag)
+                || !(flag.getValue() instanceof TimeUnitRange unit)) {
+            return null;
+        }
+        String name = switch (unit) {
+            case YEAR -> "year";
+            case QUARTER -> "quarter";
+            case MONTH -> "month";
+            case WEEK -> "week";
+            case DAY -> "day";
+            case DOW, ISODOW -> "day_of_week";
+            case DOY -> "day_of_year";
+            case ISOYEAR -> "year_of_week";
+            case HOUR -> "hour";
+            case MINUTE -> "minute";
+            case SECOND -> "second";
+            default -> null;
         };
+        return name == null ? null : function(name, call.getOperands().subList(1, 2), type);
+    }
+
+    /** {@code FLOOR(x TO unit)} is date_trunc; CEIL(x TO unit) is not supported. */
+    private Expression floorToUnit(RexCall call, SqlKind kind, Type type)
+    {
+        if (kind != SqlKind.FLOOR || !(call.getOperands().get(1) instanceof RexLiteral flag) || !(flag.getValue() instanceof TimeUnitRange unit)) {
+            return null;
+        }
+        Expression value = visit(call.getOperands().getFirst());
+        if (value == null) {
+            return null;
+        }
+        String name = unit.name().toLowerCase(Locale.ROOT);
+        List<Expression> arguments = List.of(new Expression.Literal(name, Type.VARCHAR), value);
+        return FunctionRegistry.supports("date_trunc", arguments, type) ? new Expression.FunctionCall("date_trunc", arguments, type) : null;
+    }
+
+    /** {@code TRIM([BOTH|LEADING|TRAILING] [chars] FROM s)}: whitespace when chars is a single space (Trino's trim). */
+    private Expression trim(RexCall call, Type type)
+    {
+        if (call.getOperands().size() != 3 || !(call.getOperands().getFirst() instanceof RexLiteral flag)
+                || !(flag.getValue() instanceof SqlTrimFunction.Flag side)) {
+            return null;
+        }
+        String name = switch (side) {
+            case BOTH -> "trim";
+            case LEADING -> "ltrim";
+            case TRAILING -> "rtrim";
+        };
+        RexNode characters = call.getOperands().get(1);
+        if (characters instanceof RexLiteral literal && " ".equals(literal.getValueAs(String.class))) {
+            return function(name, List.of(call.getOperands().get(2)), type);
+        }
+        return function(name, List.of(call.getOperands().get(2), characters), type);
+    }
+
+    /** {@code x ± INTERVAL literal} as date_add. */
+    private Expression datetimePlusInterval(RexCall call, boolean minus, Type type)
+    {
+        if (call.getOperands().size() != 2) {
+            return null;
+        }
+        RexNode first = call.getOperands().get(0);
+        RexNode second = call.getOperands().get(1);
+        RexNode datetime = SqlTypeFamily.DATETIME_INTERVAL.contains(first.getType()) ? second : first;
+        RexNode interval = datetime == first ? second : first;
+        if (!(interval instanceof RexLiteral literal) || literal.isNull() || !SqlTypeFamily.DATETIME_INTERVAL.contains(interval.getType())
+                || (minus && interval == first)) {
+            return null;
+        }
+        Expression value = visit(datetime);
+        if (value == null) {
+            return null;
+        }
+        BigDecimal amount = literal.getValueAs(BigDecimal.class);
+        if (amount == null) {
+            return null;
+        }
+        if (minus) {
+            amount = amount.negate();
+        }
+        String unit;
+        boolean yearMonth = SqlTypeFamily.INTERVAL_YEAR_MONTH.contains(interval.getType());
+        if (yearMonth) {
+            unit = "month";
+        }
+        else if (type.equals(Type.DATE)) {
+            // day-time intervals are milliseconds; a date moves by whole days only
+            BigDecimal[] days = amount.divideAndRemainder(BigDecimal.valueOf(86_400_000L));
+            if (days[1].signum() != 0) {
+                return null;
+            }
+            amount = days[0];
+            unit = "day";
+        }
+        else {
+            unit = "millisecond";
+        }
+        long n;
+        try {
+            n = amount.longValueExact();
+        }
+        catch (ArithmeticException e) {
+            return null;
+        }
+        List<Expression> arguments = List.of(new Expression.Literal(unit, Type.VARCHAR), new Expression.Literal(n, Type.BIGINT), value);
+        return FunctionRegistry.supports("date_add", arguments, type) ? new Expression.FunctionCall("date_add", arguments, type) : null;
     }
 }

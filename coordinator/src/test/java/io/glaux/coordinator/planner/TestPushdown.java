@@ -60,10 +60,18 @@ class TestPushdown
     @Test
     void whatTheEngineCannotRunStaysAbove()
     {
-        String plan = explain("SELECT upper(url) FROM logs WHERE status = 200 AND upper(agent) LIKE 'CURL%'");
-        // the comparison goes down; upper() does not, but only the columns it needs are read
+        String plan = explain("SELECT initcap(url) FROM logs WHERE status = 200 AND initcap(agent) LIKE 'CURL%'");
+        // the comparison goes down; initcap() (not in the engine's registry) does not, but only the columns it needs are read
         assertThat(plan).contains("EQUAL").contains("columns=[[status, url, agent]]");
         assertThat(plan).contains("EnumerableCalc");
+    }
+
+    @Test
+    void registryFunctionsRunInTheScan()
+    {
+        String plan = explain("SELECT upper(url), round(latency) FROM logs WHERE regexp_like(agent, '^curl') AND length(url) > 3");
+        assertThat(plan).contains("FunctionCall[name=regexp_like").contains("FunctionCall[name=upper").contains("FunctionCall[name=round");
+        assertThat(plan).doesNotContain("EnumerableCalc");
     }
 
     @Test

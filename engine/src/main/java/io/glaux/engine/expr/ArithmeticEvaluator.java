@@ -192,14 +192,14 @@ final class ArithmeticEvaluator
         for (int j = 0; j < count; j++) {
             long v = r[j];
             if ((v < lo || v > hi) && !result.isNull(j)) {
-                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, type.trinoName() + " " + operator.name().toLowerCase(java.util.Locale.ROOT) + " overflow: result " + v);
+                throw new GlauxException(ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE, type.trinoName() + " " + operator.name().toLowerCase(java.util.Locale.ROOT) + " overflow: result " + v);
             }
         }
     }
 
     private GlauxException overflow(String operation, long u, long v)
     {
-        return new GlauxException(ErrorCode.GENERIC_USER_ERROR, type.trinoName() + " " + operation + " overflow: " + u + (right == null ? "" : ", " + v));
+        return new GlauxException(ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE, type.trinoName() + " " + operation + " overflow: " + u + (right == null ? "" : ", " + v));
     }
 
     private void computeDoubles(double[] x, double[] y, double[] r, int count)

@@ -21,7 +21,9 @@ final class CastEvaluator
         DATE_TO_TIMESTAMP, TIMESTAMP_TO_DATE, TIMESTAMP_PRECISION,
         LONG_TO_VARCHAR, BOOLEAN_TO_VARCHAR, DOUBLE_TO_VARCHAR, REAL_TO_VARCHAR, DATE_TO_VARCHAR, TIMESTAMP_TO_VARCHAR,
         VARCHAR_TO_LONG, VARCHAR_TO_DOUBLE, VARCHAR_TO_REAL, VARCHAR_TO_BOOLEAN, VARCHAR_TO_DATE, VARCHAR_TO_TIMESTAMP,
-        VARCHAR_TRUNCATE
+        VARCHAR_TRUNCATE,
+        LONG_TO_DECIMAL, DECIMAL_RESCALE, DECIMAL_TO_LONG, DECIMAL_TO_DOUBLE, DECIMAL_TO_REAL, DOUBLE_TO_DECIMAL,
+        DECIMAL_TO_VARCHAR, VARCHAR_TO_DECIMAL, DECIMAL_TO_BOOLEAN
     }
 
     private final ValueEvaluator input;
@@ -31,6 +33,9 @@ final class CastEvaluator
     private final int precision;
     private final int length;
     private final long[] parsed = new long[1];
+    private final int sourceScale;
+    private final int targetScale;
+    private final int targetPrecision;
 
     private CastEvaluator(ValueEvaluator input, Type target, Conversion conversion)
     {
@@ -41,6 +46,21 @@ final class CastEvaluator
         this.max = SqlTypes.isIntegral(target) ? SqlTypes.maxValue(target) : Long.MAX_VALUE;
         this.precision = target instanceof Type.Timestamp(int p) ? p : 6;
         this.length = target instanceof Type.Varchar(int n) ? n : Type.Varchar.UNBOUNDED;
+        this.sourceScale = Decimals.scale(input.type);
+        this.targetScale = Decimals.scale(target);
+        this.targetPrecision = Decimals.isDecimal(target) ? Decimals.precision(target) : 19;
+    }
+
+    /** Whether {@code CAST(source AS target)} can be compiled. */
+    static boolean supported(Type source, Type target)
+    {
+        if (source.equals(target) || conversion(source, target) != null) {
+            return true;
+        }
+        return (SqlTypes.isIntegral(source) && SqlTypes.isIntegral(target))
+                || (SqlTypes.isBoolean(source) && SqlTypes.isIntegral(target))
+                || (source.equals(Type.REAL) && target.equals(Type.DOUBLE))
+                || (SqlTypes.isVarchar(source) && SqlTypes.isVarchar(target));
     }
 
     /** The evaluator for {@code CAST(input AS target)}; {@code input} itself when nothing changes. */
@@ -71,6 +91,39 @@ final class CastEvaluator
 
     private static Conversion conversion(Type source, Type target)
     {
+        if (Decimals.isDecimal(target)) {
+            if (SqlTypes.isIntegral(source)) {
+                return Conversion.LONG_TO_DECIMAL;
+            }
+            if (Decimals.isDecimal(source)) {
+                return Conversion.DECIMAL_RESCALE;
+            }
+            if (SqlTypes.isFloating(source)) {
+                return Conversion.DOUBLE_TO_DECIMAL;
+            }
+            if (SqlTypes.isVarchar(source)) {
+                return Conversion.VARCHAR_TO_DECIMAL;
+            }
+            return null;
+        }
+        if (Decimals.isDecimal(source)) {
+            if (SqlTypes.isIntegral(target)) {
+                return Conversion.DECIMAL_TO_LONG;
+            }
+            if (target.equals(Type.DOUBLE)) {
+                return Conversion.DECIMAL_TO_DOUBLE;
+            }
+            if (target.equals(Type.REAL)) {
+                return Conversion.DECIMAL_TO_REAL;
+            }
+            if (SqlTypes.isVarchar(target)) {
+                return Conversion.DECIMAL_TO_VARCHAR;
+            }
+            if (SqlTypes.isBoolean(target)) {
+                return Conversion.DECIMAL_TO_BOOLEAN;
+            }
+            return null;
+        }
         if (SqlTypes.isIntegral(source)) {
             if (SqlTypes.isIntegral(target)) {
                 return SqlTypes.maxValue(target) >= SqlTypes.maxValue(source) ? null : Conversion.LONG_CHECKED;
@@ -315,6 +368,123 @@ final class CastEvaluator
                 }
             }
             case VARCHAR_TRUNCATE -> truncate(in, count);
+            case LONG_TO_DECIMAL, DECIMAL_RESCALE, DECIMAL_TO_LONG -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                int from = sourceScale;
+                int to = targetScale;
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    long v;
+                    try {
+                        v = Decimals.rescale(x[j], from, to);
+                    }
+                    catch (GlauxException e) {
+                        throw outOfRange(Decimals.toBigDecimal(x[j], from).toPlainString());
+                    }
+                    if (!Decimals.fits(v, targetPrecision) || v < min || v > max) {
+                        throw outOfRange(Decimals.toBigDecimal(x[j], from).toPlainString());
+                    }
+                    r[j] = v;
+                }
+            }
+            case DECIMAL_TO_BOOLEAN -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    r[j] = x[j] != 0 ? 1 : 0;
+                }
+            }
+            case DECIMAL_TO_DOUBLE, DECIMAL_TO_REAL -> {
+                long[] x = in.longs;
+                double[] r = result.doubles(count);
+                boolean real = conversion == Conversion.DECIMAL_TO_REAL;
+                if (sourceScale == 0) {
+                    for (int j = 0; j < count; j++) {
+                        r[j] = x[j];
+                    }
+                }
+                else {
+                    double divisor = Math.pow(10, sourceScale);
+                    for (int j = 0; j < count; j++) {
+                        // exact for |x| < 2^53; division by a power of ten rounds correctly
+                        r[j] = Math.abs(x[j]) < (1L << 53) ? x[j] / divisor : Decimals.toBigDecimal(x[j], sourceScale).doubleValue();
+                    }
+                }
+                if (real) {
+                    for (int j = 0; j < count; j++) {
+                        r[j] = (float) r[j];
+                    }
+                }
+            }
+            case DOUBLE_TO_DECIMAL -> {
+                double[] x = in.doubles;
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    double v = x[j];
+                    if (Double.isNaN(v) || Double.isInfinite(v)) {
+                        throw outOfRange(Double.toString(v));
+                    }
+                    // the shortest decimal text of the value, rounded half up (CAST(real 0.102) is 0.102)
+                    java.math.BigDecimal d = input.type.equals(Type.REAL) ? new java.math.BigDecimal(Float.toString((float) v)) : java.math.BigDecimal.valueOf(v);
+                    long u;
+                    try {
+                        u = Decimals.unscaled(d, targetScale);
+                    }
+                    catch (GlauxException e) {
+                        throw outOfRange(Double.toString(v));
+                    }
+                    if (!Decimals.fits(u, targetPrecision)) {
+                        throw outOfRange(Double.toString(v));
+                    }
+                    r[j] = u;
+                }
+            }
+            case VARCHAR_TO_DECIMAL -> {
+                long[] r = result.longs(count);
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    String text = new String(in.bytes, in.offsets[j], in.offsets[j + 1] - in.offsets[j], StandardCharsets.UTF_8).strip();
+                    long u;
+                    try {
+                        u = Decimals.unscaled(new java.math.BigDecimal(text), targetScale);
+                    }
+                    catch (NumberFormatException e) {
+                        throw cannotCast(in, j);
+                    }
+                    catch (GlauxException e) {
+                        throw outOfRange(text);
+                    }
+                    if (!Decimals.fits(u, targetPrecision)) {
+                        throw outOfRange(text);
+                    }
+                    r[j] = u;
+                }
+            }
+            case DECIMAL_TO_VARCHAR -> {
+                long[] x = in.longs;
+                byte[] out = result.bytes(Math.multiplyExact(count, 42), 0);
+                int[] offsets = result.offsets(count + 1);
+                int p = 0;
+                offsets[0] = 0;
+                for (int j = 0; j < count; j++) {
+                    if (nulls == null || !nulls[j]) {
+                        p = Decimals.format(x[j], sourceScale, out, p);
+                    }
+                    offsets[j + 1] = p;
+                }
+                checkLength(offsets, count);
+            }
         }
         return result;
     }

@@ -10,10 +10,10 @@ import java.util.List;
  * A scalar expression evaluated over the columns of an Arrow batch. Immutable; rewriting builds new
  * trees. Literal values use the engine's Java representation (see {@link io.glaux.connectors.predicate.Range}):
  * Long for integer types, date and timestamp; Double for real and double; String for varchar;
- * Boolean for boolean; null for SQL NULL.
+ * Boolean for boolean; BigDecimal for decimal; null for SQL NULL.
  */
 public sealed interface Expression
-        permits Expression.InputRef, Expression.Literal, Expression.Call
+        permits Expression.InputRef, Expression.Literal, Expression.Call, Expression.FunctionCall, Expression.SpecialForm
 {
     Type type();
 
@@ -50,6 +50,45 @@ public sealed interface Expression
             arguments = List.copyOf(arguments);
             requireNonNull(type, "type is null");
         }
+    }
+
+    /**
+     * A scalar function of the {@link FunctionRegistry}, by its Trino name (lower case). {@code type} is
+     * the result type; when it differs from the function's own result type the value is cast to it.
+     */
+    record FunctionCall(String name, List<Expression> arguments, Type type)
+            implements Expression
+    {
+        public FunctionCall
+        {
+            requireNonNull(name, "name is null");
+            arguments = List.copyOf(arguments);
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    /**
+     * A form whose arguments are evaluated lazily (only for the rows that need them), so that an error
+     * in a branch not taken is not raised. Arguments: {@code IF}: (condition, then, else);
+     * {@code CASE}: (condition1, result1, ..., conditionN, resultN, else) — a searched CASE, the else
+     * always present (a NULL literal when SQL has none); {@code COALESCE}: (value...);
+     * {@code NULLIF}: (value, other); {@code TRY}: (value) — NULL where evaluating it fails with a user
+     * error; {@code TRY_CAST}: (value) converted to {@code type}, NULL where the conversion fails.
+     */
+    record SpecialForm(Form form, List<Expression> arguments, Type type)
+            implements Expression
+    {
+        public SpecialForm
+        {
+            requireNonNull(form, "form is null");
+            arguments = List.copyOf(arguments);
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    enum Form
+    {
+        IF, CASE, COALESCE, NULLIF, TRY, TRY_CAST
     }
 
     enum Operator

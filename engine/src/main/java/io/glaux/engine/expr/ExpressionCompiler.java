@@ -63,6 +63,7 @@ final class ExpressionCompiler
             }
             case Literal literal -> new LogicalEvaluators.Constant((Boolean) literal.value());
             case Call call -> condition(call);
+            case Expression.FunctionCall _, Expression.SpecialForm _ -> new LogicalEvaluators.ValueAsCondition(value(expression));
         };
     }
 
@@ -138,15 +139,15 @@ final class ExpressionCompiler
             Type column = inputType(ref);
             PhysicalType physical = PhysicalType.of(column);
             Object value = literal.value();
-            if (SqlTypes.isIntegral(column) && SqlTypes.isNumeric(rt)) {
-                return SqlTypes.isFloating(rt)
+            if (SqlTypes.isIntegral(column) && (SqlTypes.isNumeric(rt) || Decimals.isDecimal(rt))) {
+                return SqlTypes.isFloating(rt) || Decimals.isDecimal(rt)
                         ? ComparisonEvaluators.LongRange.of(ref.index(), physical, operator, Literals.toDouble(value, rt))
                         : ComparisonEvaluators.LongRange.of(ref.index(), physical, operator, Literals.toLong(value, rt));
             }
             if ((SqlTypes.isDate(column) && SqlTypes.isDate(rt)) || (SqlTypes.isTimestamp(column) && SqlTypes.isTimestamp(rt))) {
                 return ComparisonEvaluators.LongRange.of(ref.index(), physical, operator, Literals.toLong(value, rt));
             }
-            if (SqlTypes.isFloating(column) && SqlTypes.isNumeric(rt)) {
+            if (SqlTypes.isFloating(column) && (SqlTypes.isNumeric(rt) || Decimals.isDecimal(rt))) {
                 return new ComparisonEvaluators.DoubleLiteral(ref.index(), physical, operator, Literals.toDouble(value, rt));
             }
             if (SqlTypes.isVarchar(column) && SqlTypes.isVarchar(rt)) {
@@ -164,6 +165,15 @@ final class ExpressionCompiler
         Type rt = right.type;
         if (SqlTypes.isNumeric(lt) && SqlTypes.isNumeric(rt) && (SqlTypes.isFloating(lt) || SqlTypes.isFloating(rt))) {
             return new ValueEvaluator[] {CastEvaluator.of(left, Type.DOUBLE), CastEvaluator.of(right, Type.DOUBLE)};
+        }
+        if (Decimals.isDecimal(lt) || Decimals.isDecimal(rt)) {
+            if (SqlTypes.isFloating(lt) || SqlTypes.isFloating(rt)) {
+                return new ValueEvaluator[] {CastEvaluator.of(left, Type.DOUBLE), CastEvaluator.of(right, Type.DOUBLE)};
+            }
+            // both exact: compare unscaled values at the larger scale
+            int scale = Math.max(Decimals.scale(lt), Decimals.scale(rt));
+            Type common = new Type.Decimal(38, scale);
+            return new ValueEvaluator[] {CastEvaluator.of(left, common), CastEvaluator.of(right, common)};
         }
         if (SqlTypes.isDate(lt) && SqlTypes.isTimestamp(rt)) {
             return new ValueEvaluator[] {CastEvaluator.of(left, rt), right};
@@ -262,6 +272,11 @@ final class ExpressionCompiler
 
     // ------------------------------------------------------------------ values
 
+    static GlauxException invalidExpression(String message)
+    {
+        return invalid(message);
+    }
+
     ValueEvaluator value(Expression expression)
     {
         return switch (expression) {
@@ -274,6 +289,8 @@ final class ExpressionCompiler
             }
             case Literal literal -> new ConstantEvaluator(literal.value(), literal.type());
             case Call call -> value(call);
+            case Expression.FunctionCall call -> FunctionRegistry.compile(this, call);
+            case Expression.SpecialForm form -> SpecialForms.compile(this, form);
         };
     }
 
@@ -286,12 +303,27 @@ final class ExpressionCompiler
                 if (call.arguments().size() != 2) {
                     throw invalid(operator + " with " + call.arguments().size() + " arguments");
                 }
+                if (Decimals.isDecimal(type)) {
+                    yield new DecimalArithmeticEvaluator(operator, decimalOperand(call.arguments().get(0)), decimalOperand(call.arguments().get(1)), type);
+                }
                 yield new ArithmeticEvaluator(operator, operand(call.arguments().get(0), type), operand(call.arguments().get(1), type), type);
             }
-            case NEGATE -> new ArithmeticEvaluator(operator, operand(single(call), type), null, type);
+            case NEGATE -> Decimals.isDecimal(type)
+                    ? new DecimalArithmeticEvaluator(operator, decimalOperand(single(call)), null, type)
+                    : new ArithmeticEvaluator(operator, operand(single(call), type), null, type);
             case CAST -> CastEvaluator.of(value(single(call)), type);
             default -> new LogicalEvaluators.ConditionAsValue(condition(call));
         };
+    }
+
+    /** A decimal arithmetic operand: a decimal or an integer (an integer is a decimal of scale 0). */
+    private ValueEvaluator decimalOperand(Expression expression)
+    {
+        ValueEvaluator value = value(expression);
+        if (Decimals.isDecimal(value.type) || SqlTypes.isIntegral(value.type)) {
+            return value;
+        }
+        throw notSupported("Decimal arithmetic on " + value.type.trinoName());
     }
 
     /** An arithmetic operand, converted to the representation of the result type. */
@@ -304,7 +336,7 @@ final class ExpressionCompiler
             }
             return value;
         }
-        if (SqlTypes.isFloating(resultType) && SqlTypes.isNumeric(value.type)) {
+        if (SqlTypes.isFloating(resultType) && (SqlTypes.isNumeric(value.type) || Decimals.isDecimal(value.type))) {
             return CastEvaluator.of(value, resultType);
         }
         throw notSupported("Arithmetic on " + value.type.trinoName() + " giving " + resultType.trinoName());

@@ -11,6 +11,15 @@ final class Literals
 
     static long toLong(Object value, Type type)
     {
+        if (type instanceof Type.Decimal(int _, int scale)) {
+            return switch (value) {
+                case java.math.BigDecimal d -> Decimals.unscaled(d, scale);
+                case Long l -> Decimals.rescale(l, 0, scale);
+                case Integer i -> Decimals.rescale(i, 0, scale);
+                case Number n -> Decimals.unscaled(new java.math.BigDecimal(n.toString()), scale);
+                default -> throw new IllegalArgumentException("literal " + value + " is not valid for " + type.trinoName());
+            };
+        }
         return switch (value) {
             case Boolean b -> b ? 1 : 0;
             case Long l -> l;

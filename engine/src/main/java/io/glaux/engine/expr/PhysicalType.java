@@ -5,7 +5,7 @@ import io.glaux.spi.type.Type;
 /**
  * The Arrow layout of a SQL type (see {@link Type}) and how the evaluator holds its values in a
  * {@link Block}: integer types, boolean (0/1), date (days) and timestamp (micros) as longs; real and
- * double as doubles; varchar and varbinary as bytes. Everything else is {@link #OTHER}: it can be
+ * double as doubles; varchar and varbinary as bytes; decimal as unscaled longs. Everything else is {@link #OTHER}: it can be
  * projected (copied) but not computed on.
  */
 public enum PhysicalType
@@ -17,6 +17,8 @@ public enum PhysicalType
     INT64(Representation.LONG, 8),
     FLOAT32(Representation.DOUBLE, 4),
     FLOAT64(Representation.DOUBLE, 8),
+    /** decimal(p, s): Arrow Decimal128 in vectors; in a block, the unscaled value as a long (|value| < 2^63). */
+    DECIMAL(Representation.LONG, 16),
     VARIABLE_WIDTH(Representation.BYTES, -1),
     OTHER(Representation.OTHER, -1);
 
@@ -61,7 +63,8 @@ public enum PhysicalType
             };
             case Type.Timestamp _ -> INT64;
             case Type.Varchar _ -> VARIABLE_WIDTH;
-            case Type.Decimal _, Type.Array _, Type.MapType _, Type.Row _ -> OTHER;
+            case Type.Decimal _ -> DECIMAL;
+            case Type.Array _, Type.MapType _, Type.Row _ -> OTHER;
         };
     }
 }

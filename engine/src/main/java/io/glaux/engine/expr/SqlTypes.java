@@ -77,7 +77,7 @@ public final class SqlTypes
      */
     public static boolean comparable(Type left, Type right)
     {
-        if (isNumeric(left) && isNumeric(right)) {
+        if ((isNumeric(left) || left instanceof Type.Decimal) && (isNumeric(right) || right instanceof Type.Decimal)) {
             return true;
         }
         if ((isDate(left) || isTimestamp(left)) && (isDate(right) || isTimestamp(right))) {

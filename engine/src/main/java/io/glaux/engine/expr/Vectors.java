@@ -78,6 +78,16 @@ public final class Vectors
                     dst[j] = data.getLong((long) positions[j] << 3);
                 }
             }
+            case DECIMAL -> {
+                for (int j = 0; j < count; j++) {
+                    long at = (long) positions[j] << 4;
+                    long low = data.getLong(at);
+                    if (data.getLong(at + 8) != (low >> 63)) {
+                        throw Decimals.tooLarge(vector.getField().getName());
+                    }
+                    dst[j] = low;
+                }
+            }
             default -> throw new IllegalArgumentException(type.name());
         }
     }
@@ -195,6 +205,13 @@ public final class Vectors
             case INT64 -> {
                 for (int j = 0; j < count; j++) {
                     data.setLong((long) j << 3, values[from + j]);
+                }
+            }
+            case DECIMAL -> {
+                for (int j = 0; j < count; j++) {
+                    long v = values[from + j];
+                    data.setLong((long) j << 4, v);
+                    data.setLong(((long) j << 4) + 8, v >> 63);
                 }
             }
             default -> throw new IllegalArgumentException(type.name());
@@ -318,7 +335,7 @@ public final class Vectors
     public static void copy(FieldVector src, PhysicalType type, int[] positions, int count, FieldVector dst)
     {
         switch (type) {
-            case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64 -> copyFixed(src, type, positions, count, (BaseFixedWidthVector) dst);
+            case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, DECIMAL -> copyFixed(src, type, positions, count, (BaseFixedWidthVector) dst);
             case VARIABLE_WIDTH -> copyVariable((BaseVariableWidthVector) src, positions, count, (BaseVariableWidthVector) dst);
             case OTHER -> {
                 dst.allocateNew();
@@ -364,9 +381,14 @@ public final class Vectors
                         to.setInt((long) j << 2, from.getInt((long) positions[j] << 2));
                     }
                 }
-                default -> {
+                case 8 -> {
                     for (int j = 0; j < count; j++) {
                         to.setLong((long) j << 3, from.getLong((long) positions[j] << 3));
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < count; j++) {
+                        to.setBytes((long) j * width, from, (long) positions[j] * width, width);
                     }
                 }
             }

@@ -436,6 +436,24 @@ public final class FragmentCodec
                     arguments.add(toJson(argument));
                 }
             }
+            case Expression.FunctionCall call -> {
+                node.put("kind", "function");
+                node.put("name", call.name());
+                node.put("type", call.type().trinoName());
+                ArrayNode arguments = node.putArray("arguments");
+                for (Expression argument : call.arguments()) {
+                    arguments.add(toJson(argument));
+                }
+            }
+            case Expression.SpecialForm form -> {
+                node.put("kind", "form");
+                node.put("form", form.form().name());
+                node.put("type", form.type().trinoName());
+                ArrayNode arguments = node.putArray("arguments");
+                for (Expression argument : form.arguments()) {
+                    arguments.add(toJson(argument));
+                }
+            }
         }
         return node;
     }
@@ -454,8 +472,19 @@ public final class FragmentCodec
                 }
                 yield new Expression.Call(Expression.Operator.valueOf(text(node, "operator")), arguments, type);
             }
+            case "function" -> new Expression.FunctionCall(text(node, "name"), arguments(node), type);
+            case "form" -> new Expression.SpecialForm(Expression.Form.valueOf(text(node, "form")), arguments(node), type);
             default -> throw new IllegalArgumentException("unknown expression kind '" + kind + "'");
         };
+    }
+
+    private static List<Expression> arguments(JsonNode node)
+    {
+        List<Expression> arguments = new ArrayList<>();
+        for (JsonNode argument : array(node, "arguments")) {
+            arguments.add(expressionFromJson(argument));
+        }
+        return arguments;
     }
 
     /** A literal value in the Java class its type requires (numbers may arrive as another Number). */
@@ -473,6 +502,9 @@ public final class FragmentCodec
             if (value instanceof Number number) {
                 return number.doubleValue();
             }
+        }
+        else if (type instanceof Type.Decimal && value instanceof Number number && !(value instanceof BigDecimal)) {
+            return new BigDecimal(number.toString());
         }
         return value;
     }

@@ -131,6 +131,8 @@ public final class PlanPrinter
             case Expression.InputRef ref -> "#" + ref.index();
             case Expression.Literal literal -> literal(literal);
             case Expression.Call call -> call(call);
+            case Expression.FunctionCall call -> call.name() + "(" + expressions(call.arguments()) + ")";
+            case Expression.SpecialForm form -> form.form().name().toLowerCase(Locale.ROOT) + "(" + expressions(form.arguments()) + ")";
         };
     }
 

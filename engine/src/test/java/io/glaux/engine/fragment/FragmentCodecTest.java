@@ -151,6 +151,32 @@ class FragmentCodecTest
     }
 
     @Test
+    void functionCallsAndSpecialFormsRoundTrip()
+    {
+        Type decimal = new Type.Decimal(10, 2);
+        Expression column = new InputRef(0, Type.VARCHAR);
+        Expression function = new Expression.FunctionCall("regexp_extract", List.of(column, new Literal("[0-9]+", Type.VARCHAR), new Literal(1L, Type.BIGINT)), Type.VARCHAR);
+        Expression condition = new Call(Operator.IS_NULL, List.of(function), Type.BOOLEAN);
+        Expression caseForm = new Expression.SpecialForm(Expression.Form.CASE,
+                List.of(condition, new Literal(new java.math.BigDecimal("1.50"), decimal), new Literal(null, decimal)), decimal);
+        for (Expression.Form form : Expression.Form.values()) {
+            Expression expression = switch (form) {
+                case CASE -> caseForm;
+                case IF -> new Expression.SpecialForm(form, List.of(condition, function, column), Type.VARCHAR);
+                case COALESCE, NULLIF -> new Expression.SpecialForm(form, List.of(function, column), Type.VARCHAR);
+                case TRY -> new Expression.SpecialForm(form, List.of(function), Type.VARCHAR);
+                case TRY_CAST -> new Expression.SpecialForm(form, List.of(column), decimal);
+            };
+            assertThat(FragmentCodec.decodeExpression(FragmentCodec.encode(expression))).isEqualTo(expression);
+        }
+        // a decimal literal stays a BigDecimal with its scale
+        Literal literal = (Literal) ((Expression.SpecialForm) FragmentCodec.decodeExpression(FragmentCodec.encode(caseForm))).arguments().get(1);
+        assertThat(literal.value()).isEqualTo(new java.math.BigDecimal("1.50"));
+        assertThatThrownBy(() -> FragmentCodec.decodeExpression("{\"kind\":\"form\",\"form\":\"LOOP\",\"type\":\"bigint\",\"arguments\":[]}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(GlauxException.class);
+    }
+
+    @Test
     void formatPropertiesRoundTrip()
     {
         Map<String, String> properties = Map.of(

@@ -67,6 +67,8 @@ final class PairFilter
             }
             case Expression.Literal _ -> {}
             case Expression.Call call -> call.arguments().forEach(argument -> markUsed(argument, used));
+            case Expression.FunctionCall call -> call.arguments().forEach(argument -> markUsed(argument, used));
+            case Expression.SpecialForm form -> form.arguments().forEach(argument -> markUsed(argument, used));
         }
     }
 
@@ -76,6 +78,8 @@ final class PairFilter
             case Expression.InputRef ref -> new Expression.InputRef(mapping[ref.index()], ref.type());
             case Expression.Literal literal -> literal;
             case Expression.Call call -> new Expression.Call(call.operator(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
+            case Expression.FunctionCall call -> new Expression.FunctionCall(call.name(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
+            case Expression.SpecialForm form -> new Expression.SpecialForm(form.form(), form.arguments().stream().map(argument -> remap(argument, mapping)).toList(), form.type());
         };
     }
 
