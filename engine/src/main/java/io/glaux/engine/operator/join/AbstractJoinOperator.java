@@ -3,6 +3,7 @@ package io.glaux.engine.operator.join;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.expr.Expression;
+import io.glaux.engine.expr.Vectors;
 import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.OperatorContext;
@@ -113,6 +114,9 @@ abstract class AbstractJoinOperator
      */
     protected abstract int nextCandidates(int[] probeRows, int[] buildRows, int capacity);
 
+    /** Whether the next {@link #nextCandidates} call for the current probe batch would return 0. */
+    protected abstract boolean candidatesExhausted();
+
     /** For SEMI and ANTI without a condition: whether probe row {@code row} has any candidate. */
     protected abstract boolean hasCandidate(int row);
 
@@ -205,7 +209,10 @@ abstract class AbstractJoinOperator
                             }
                         }
                         if (type.outputsRight()) {
-                            return output(count, false);
+                            // every probe row of the batch exactly once, in order (a lookup into a dimension table):
+                            // the probe columns move into the output instead of being copied
+                            boolean moveProbe = count == probeRowCount && candidatesExhausted() && isIdentity(pairProbe, count);
+                            return output(count, false, moveProbe);
                         }
                         continue;
                     }
@@ -222,7 +229,7 @@ abstract class AbstractJoinOperator
                         rowCursor = row;
                         if (count > 0) {
                             Arrays.fill(pairBuild, 0, count, -1);
-                            return output(count, false);
+                            return output(count, false, false);
                         }
                     }
                     closeProbeBatch();
@@ -297,11 +304,25 @@ abstract class AbstractJoinOperator
         if (count == 0) {
             return null;
         }
-        return output(count, true);
+        return output(count, true, false);
     }
 
-    /** An output batch of {@code count} rows: probe rows {@code pairProbe} (or NULL), build rows {@code pairBuild} (-1 = NULL). */
-    private VectorSchemaRoot output(int count, boolean leftNull)
+    private static boolean isIdentity(int[] rows, int count)
+    {
+        for (int i = 0; i < count; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An output batch of {@code count} rows: probe rows {@code pairProbe} (or NULL), build rows
+     * {@code pairBuild} (-1 = NULL). {@code moveProbe}: the probe rows are the whole batch in order and
+     * no later output needs its vectors, which move into the output without a copy.
+     */
+    private VectorSchemaRoot output(int count, boolean leftNull, boolean moveProbe)
     {
         VectorSchemaRoot output = Batches.create(outputTypes, context.allocator());
         try {
@@ -310,6 +331,11 @@ abstract class AbstractJoinOperator
             if (leftNull) {
                 for (; column < probeTypes.size(); column++) {
                     JoinGather.nulls(output.getVector(column), count);
+                }
+            }
+            else if (moveProbe) {
+                for (; column < probeTypes.size(); column++) {
+                    Vectors.transfer(probeVectors[column], output.getVector(column));
                 }
             }
             else {

@@ -445,6 +445,21 @@ public final class HashJoinOperator
     }
 
     @Override
+    protected boolean candidatesExhausted()
+    {
+        if (cursorChain >= 0) {
+            return false;
+        }
+        int[] h = heads;
+        for (int row = cursorRow + 1; row < probeRows; row++) {
+            if (h[row] >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     protected boolean hasCandidate(int row)
     {
         return heads[row] >= 0;

@@ -41,13 +41,20 @@ final class JoinGather
         io.glaux.engine.expr.Vectors.writeNulls(dst, count);
     }
 
+    /** The sources' validity buffers; null for a source without one (every value is valid). */
     private static ArrowBuf[] validity(FieldVector[] sources)
     {
         ArrowBuf[] buffers = new ArrowBuf[sources.length];
         for (int i = 0; i < sources.length; i++) {
-            buffers[i] = sources[i].getValidityBuffer();
+            ArrowBuf buffer = sources[i].getValidityBuffer();
+            buffers[i] = buffer.capacity() == 0 ? null : buffer;
         }
         return buffers;
+    }
+
+    private static int validBit(ArrowBuf validity, int row)
+    {
+        return validity == null ? 1 : (validity.getByte(row >>> 3) >> (row & 7)) & 1;
     }
 
     private static ArrowBuf[] data(FieldVector[] sources)
@@ -135,7 +142,7 @@ final class JoinGather
                 long address = addresses[j];
                 if (address >= 0) {
                     int row = (int) address;
-                    bits |= ((valid[(int) (address >>> 32)].getByte(row >>> 3) >> (row & 7)) & 1) << k;
+                    bits |= validBit(valid[(int) (address >>> 32)], row) << k;
                 }
             }
             toValid.setByte(b, bits);
@@ -146,7 +153,7 @@ final class JoinGather
                 long address = addresses[j];
                 if (address >= 0) {
                     int row = (int) address;
-                    bits |= ((valid[(int) (address >>> 32)].getByte(row >>> 3) >> (row & 7)) & 1) << k;
+                    bits |= validBit(valid[(int) (address >>> 32)], row) << k;
                 }
             }
             toValid.setByte(fullBytes, bits);
@@ -167,7 +174,7 @@ final class JoinGather
             if (address >= 0) {
                 int source = (int) (address >>> 32);
                 int row = (int) address;
-                bits |= ((valid[source].getByte(row >>> 3) >> (row & 7)) & 1) << (j & 7);
+                bits |= validBit(valid[source], row) << (j & 7);
                 values |= ((from[source].getByte(row >>> 3) >> (row & 7)) & 1) << (j & 7);
             }
             if ((j & 7) == 7) {
@@ -216,7 +223,7 @@ final class JoinGather
             if (address >= 0) {
                 int source = (int) (address >>> 32);
                 int row = (int) address;
-                bits |= ((valid[source].getByte(row >>> 3) >> (row & 7)) & 1) << (j & 7);
+                bits |= validBit(valid[source], row) << (j & 7);
                 ArrowBuf offset = offsets[source];
                 int start = offset.getInt((long) row << 2);
                 int length = offset.getInt(((long) row << 2) + 4) - start;

@@ -134,6 +134,7 @@ final class JoinSpiller
         private boolean[] anyNull = new boolean[0];
         private int[] partitionOf = new int[0];
         private long[] addresses = new long[0];
+        private long[] sorted = new long[0];
 
         Side(String name, List<Type> types, int[] keyColumns, boolean keepNullKeys)
         {
@@ -161,6 +162,7 @@ final class JoinSpiller
                 anyNull = new boolean[capacity];
                 partitionOf = new int[capacity];
                 addresses = new long[capacity];
+                sorted = new long[capacity];
             }
             Arrays.fill(anyNull, 0, count, false);
             for (int k = 0; k < keys.length; k++) {
@@ -183,18 +185,25 @@ final class JoinSpiller
                 partitionOf[j] = partition;
                 counts[partition]++;
             }
+            // counting sort of the rows by partition, then one write per partition
+            int[] starts = new int[PARTITIONS + 1];
+            for (int p = 0; p < PARTITIONS; p++) {
+                starts[p + 1] = starts[p] + counts[p];
+            }
+            int[] next = Arrays.copyOf(starts, PARTITIONS);
+            for (int j = 0; j < count; j++) {
+                int partition = partitionOf[j];
+                if (partition < PARTITIONS) {
+                    sorted[next[partition]++] = j;
+                }
+            }
             FieldVector[] columns = batch.getFieldVectors().toArray(FieldVector[]::new);
             for (int p = 0; p < PARTITIONS; p++) {
-                if (counts[p] == 0) {
-                    continue;
+                int n = counts[p];
+                if (n > 0) {
+                    System.arraycopy(sorted, starts[p], addresses, 0, n);
+                    files[p].write(columns, addresses, n);
                 }
-                int n = 0;
-                for (int j = 0; j < count; j++) {
-                    if (partitionOf[j] == p) {
-                        addresses[n++] = j;
-                    }
-                }
-                files[p].write(columns, addresses, n);
             }
         }
 

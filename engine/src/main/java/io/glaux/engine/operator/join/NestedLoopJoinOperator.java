@@ -107,6 +107,12 @@ public final class NestedLoopJoinOperator
     }
 
     @Override
+    protected boolean candidatesExhausted()
+    {
+        return cursorRow >= probeRows || buildRows.rowCount() == 0;
+    }
+
+    @Override
     protected boolean hasCandidate(int row)
     {
         return buildRows.rowCount() > 0;

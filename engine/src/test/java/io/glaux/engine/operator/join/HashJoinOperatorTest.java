@@ -222,6 +222,33 @@ class HashJoinOperatorTest
     }
 
     @Test
+    void lookupIntoADimensionTableMovesProbeColumns()
+    {
+        List<Type> factTypes = List.of(Type.VARCHAR, Type.BIGINT);
+        List<Type> dimensionTypes = List.of(Type.VARCHAR, Type.VARCHAR);
+        List<List<Object>> facts = new ArrayList<>();
+        for (long i = 0; i < 1000; i++) {
+            facts.add(row("target-" + i % 10, i));
+        }
+        List<List<Object>> dimension = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            dimension.add(row("target-" + i, "team-" + i % 3));
+        }
+        List<List<Object>> duplicated = new ArrayList<>(dimension);
+        // the last fact row of every batch of 10 has a second match that must not be lost
+        duplicated.add(row("target-9", "team-x"));
+        for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.RIGHT, JoinType.FULL)) {
+            for (List<List<Object>> build : List.of(dimension, duplicated)) {
+                for (int probeBatch : new int[] {10, 100}) {
+                    assertThat(multiset(run(type, factTypes, facts, dimensionTypes, build, List.of(0), List.of(0), Optional.empty(), probeBatch, 4, 10)))
+                            .as("%s build=%s probeBatch=%s", type, build.size(), probeBatch)
+                            .isEqualTo(multiset(expected(type, factTypes, facts, dimensionTypes, build, List.of(0), List.of(0), Optional.empty())));
+                }
+            }
+        }
+    }
+
+    @Test
     void emptyBuildSide()
     {
         for (JoinType type : JoinType.values()) {
