@@ -330,6 +330,12 @@ public abstract sealed class ColumnValues
         private long[] high = new long[16];
         private long[] low = new long[16];
 
+        /** The signed high word of the 128-bit value. */
+        public long high(int row)
+        {
+            return high[row];
+        }
+
         @Override
         public int compare(int a, ColumnValues other, int b)
         {

@@ -101,6 +101,47 @@ public final class RowComparator
         return bytes;
     }
 
+    /**
+     * A 64-bit prefix of row {@code row}'s first key such that a smaller prefix (signed) always sorts
+     * first; equal prefixes need {@link #compare(int, int)}. Numbers map to order-preserving longs
+     * (doubles through their bits, NaN above every number), strings to their first eight bytes, NULLs
+     * to the smallest or largest long; descending keys are complemented.
+     */
+    public long prefix(int row)
+    {
+        ColumnValues column = columns[0];
+        if (column.nulls[row]) {
+            return nullsFirst[0] ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        long value = switch (column) {
+            case ColumnValues.LongValues longs -> longs.get(row);
+            case ColumnValues.DoubleValues doubles -> {
+                long bits = Double.doubleToLongBits(doubles.get(row));
+                yield bits ^ ((bits >> 63) & Long.MAX_VALUE);
+            }
+            case ColumnValues.BytesValues bytes -> {
+                byte[] arena = bytes.arena();
+                int start = bytes.start(row);
+                int length = Math.min(8, bytes.end(row) - start);
+                long v = 0;
+                for (int i = 0; i < 8; i++) {
+                    v = (v << 8) | (i < length ? arena[start + i] & 0xFF : 0);
+                }
+                yield v ^ Long.MIN_VALUE;
+            }
+            case ColumnValues.DecimalValues decimals -> decimals.high(row);
+            case ColumnValues.NullsOnly ignored -> 0;
+        };
+        return ascending[0] ? value : ~value;
+    }
+
+    /** Whether equal {@link #prefix}es mean equal first keys (numbers without NULLs), so ties compare from the second key on. */
+    public boolean prefixIsExact()
+    {
+        ColumnValues column = columns[0];
+        return (column instanceof ColumnValues.LongValues || column instanceof ColumnValues.DoubleValues) && !column.mayHaveNull();
+    }
+
     /** Negative, zero or positive as row {@code a} sorts before, with or after row {@code b}. */
     public int compare(int a, int b)
     {

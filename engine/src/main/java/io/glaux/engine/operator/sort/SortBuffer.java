@@ -62,7 +62,8 @@ public final class SortBuffer
     /** Heap bytes of the keys and the row numbers a sort needs. */
     public long heapBytes()
     {
-        return comparator.sizeInBytes() + (long) batchStarts.length * 4 + 8L * rowCount;
+        // a sort needs row numbers and key prefixes, twice (merge buffers)
+        return comparator.sizeInBytes() + (long) batchStarts.length * 4 + 24L * rowCount;
     }
 
     /** Keeps {@code batch} (which must already belong to the operator's allocator) and its keys. */
@@ -93,7 +94,25 @@ public final class SortBuffer
             order[i] = i;
         }
         RowComparator c = comparator;
-        IntSorter.sort(order, rowCount, c::compare, checkCancelled);
+        if (c.keyCount() == 0) {
+            return order;
+        }
+        long[] prefixes = new long[rowCount];
+        for (int i = 0; i < rowCount; i++) {
+            prefixes[i] = c.prefix(i);
+        }
+        IntSorter.IntComparator tie;
+        if (!c.prefixIsExact()) {
+            tie = c::compare;
+        }
+        else if (c.keyCount() == 1) {
+            tie = (a, b) -> 0;
+        }
+        else {
+            int keys = c.keyCount();
+            tie = (a, b) -> c.compare(a, c, b, 1, keys);
+        }
+        PrefixSorter.sort(prefixes, order, rowCount, tie, checkCancelled);
         return order;
     }
 

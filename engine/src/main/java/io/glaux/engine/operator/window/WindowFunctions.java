@@ -149,6 +149,11 @@ final class WindowFunctions
         if (needsArgument && function.arguments().isEmpty()) {
             throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Window function " + function.name() + " needs an argument");
         }
+        if (function.arguments().size() > (needsArgument ? 1 : 0)) {
+            // offsets, defaults and bucket counts are constants; a column there is not supported
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Window function " + function.name() + " with arguments " + function.arguments()
+                    + " is not supported: only its first argument may be a column");
+        }
         return kind;
     }
 

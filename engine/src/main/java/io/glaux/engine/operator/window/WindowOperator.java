@@ -81,8 +81,14 @@ public final class WindowOperator
         this.keys = List.copyOf(all);
         this.partitionKeyCount = partitionKeys.size();
         this.functions = new WindowFunctions(context, inputTypes, functions, partitionKeys.size(), orderKeys);
-        this.sorter = keys.isEmpty() ? null : new ExternalSorter(context, inputTypes, keys);
-        this.current = new Chunk();
+        try {
+            this.sorter = keys.isEmpty() ? null : new ExternalSorter(context, inputTypes, keys);
+            this.current = new Chunk();
+        }
+        catch (RuntimeException e) {
+            this.functions.close();
+            throw e;
+        }
     }
 
     @Override

@@ -108,6 +108,30 @@ class SortOperatorTest
     }
 
     @Test
+    void prefixTiesAndExtremes()
+    {
+        // first keys whose 64-bit prefixes tie: extreme longs next to NULLs, -0.0 and 0.0, strings sharing 8 bytes
+        List<Type> types = List.of(Type.BIGINT, Type.DOUBLE, Type.VARCHAR, Type.BIGINT);
+        List<List<Object>> rows = new ArrayList<>();
+        Long[] longs = {Long.MIN_VALUE, Long.MAX_VALUE, null, 0L, -1L, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1};
+        Double[] doubles = {-0.0, 0.0, Double.NaN, null, Double.MIN_VALUE, -Double.MIN_VALUE, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        String[] strings = {"abcdefgh", "abcdefghi", "abcdefgh\u0000", "abcdefg", "abcdefgi", null, "", "\u00ff\u00ff\u00ff\u00ff\u00ff"};
+        for (int i = 0; i < 400; i++) {
+            rows.add(Arrays.asList(longs[i % longs.length], doubles[(i / 3) % doubles.length], strings[(i / 7) % strings.length], (long) i));
+        }
+        for (boolean ascending : new boolean[] {true, false}) {
+            for (boolean nullsFirst : new boolean[] {true, false}) {
+                for (int column = 0; column < 3; column++) {
+                    List<SortKey> keys = List.of(new SortKey(column, ascending, nullsFirst), new SortKey(3, !ascending, false));
+                    assertThat(sort(rows, types, keys, 37)).as("keys %s", keys).isEqualTo(expected(rows, keys));
+                    List<SortKey> single = List.of(new SortKey(column, ascending, nullsFirst));
+                    assertThat(sort(rows, types, single, 37)).as("keys %s", single).isEqualTo(expected(rows, single));
+                }
+            }
+        }
+    }
+
+    @Test
     void multiKeyAcrossBatches()
     {
         List<Type> types = List.of(Type.VARCHAR, Type.BIGINT, Type.BOOLEAN);

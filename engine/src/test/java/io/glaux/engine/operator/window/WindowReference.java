@@ -37,8 +37,16 @@ final class WindowReference
             List<List<Object>> partition = rows.subList(ps, pe);
             for (int i = 0; i < partition.size(); i++) {
                 List<Object> row = new ArrayList<>(partition.get(i));
+                int firstPeer = i;
+                while (firstPeer > 0 && byOrder.compare(partition.get(firstPeer - 1), partition.get(i)) == 0) {
+                    firstPeer--;
+                }
+                int lastPeer = i;
+                while (lastPeer + 1 < partition.size() && byOrder.compare(partition.get(lastPeer + 1), partition.get(i)) == 0) {
+                    lastPeer++;
+                }
                 for (WindowFunction function : functions) {
-                    row.add(evaluate(partition, i, byOrder, orderKeys, function));
+                    row.add(evaluate(partition, i, firstPeer, lastPeer, byOrder, orderKeys, function));
                 }
                 output.add(row);
             }
@@ -47,17 +55,10 @@ final class WindowReference
         return output;
     }
 
-    private static Object evaluate(List<List<Object>> partition, int i, Comparator<List<Object>> byOrder, List<SortKey> orderKeys, WindowFunction function)
+    private static Object evaluate(List<List<Object>> partition, int i, int firstPeer, int lastPeer, Comparator<List<Object>> byOrder, List<SortKey> orderKeys,
+            WindowFunction function)
     {
         int n = partition.size();
-        int firstPeer = i;
-        while (firstPeer > 0 && byOrder.compare(partition.get(firstPeer - 1), partition.get(i)) == 0) {
-            firstPeer--;
-        }
-        int lastPeer = i;
-        while (lastPeer + 1 < n && byOrder.compare(partition.get(lastPeer + 1), partition.get(i)) == 0) {
-            lastPeer++;
-        }
         Integer argument = function.arguments().isEmpty() ? null : function.arguments().getFirst();
         List<Object> constants = function.constants();
         switch (function.name()) {
