@@ -202,6 +202,7 @@ final class Pushdown
                 default -> false;
             } && (output.equals(Type.BIGINT) || output.equals(Type.DOUBLE));
             case MIN, MAX -> pushableKeyType(input) && input.equals(output);
+            default -> false;
         };
     }
 
