@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Coordinator settings, read from {@code etc/config.properties} (keys documented in
@@ -27,7 +28,8 @@ public record CoordinatorConfig(
         String catalogName,
         String defaultSchema,
         long maxSplitSize,
-        Duration workerExpiry)
+        Duration workerExpiry,
+        Path dataDir)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -41,6 +43,8 @@ public record CoordinatorConfig(
     public static final String DEFAULT_SCHEMA = "session.default-schema";
     public static final String MAX_SPLIT_SIZE = "hive.max-split-size";
     public static final String WORKER_EXPIRY = "node.worker-expiry";
+    /** Where the coordinator keeps its state (the console's history database); default: the parent of tls.dir. */
+    public static final String DATA_DIR = "node.data-dir";
 
     public CoordinatorConfig
     {
@@ -54,6 +58,27 @@ public record CoordinatorConfig(
         requireNonNull(catalogName, "catalogName is null");
         requireNonNull(defaultSchema, "defaultSchema is null");
         requireNonNull(workerExpiry, "workerExpiry is null");
+        requireNonNull(dataDir, "dataDir is null");
+    }
+
+    /** The settings with the data directory beside {@code tlsDir}. */
+    public CoordinatorConfig(String httpHost, int httpPort, Path tlsDir, HiveCatalogConfig metastore, URI s3Endpoint, String s3AccessKey,
+            String s3SecretKey, String s3Region, String catalogName, String defaultSchema, long maxSplitSize, Duration workerExpiry)
+    {
+        this(httpHost, httpPort, tlsDir, metastore, s3Endpoint, s3AccessKey, s3SecretKey, s3Region, catalogName, defaultSchema, maxSplitSize,
+                workerExpiry, defaultDataDir(tlsDir));
+    }
+
+    private static Path defaultDataDir(Path tlsDir)
+    {
+        Path absolute = tlsDir.toAbsolutePath();
+        return absolute.getParent() == null ? absolute : absolute.getParent();
+    }
+
+    /** The console's history and saved queries database lives here. */
+    public Path consoleDir()
+    {
+        return dataDir.resolve("console");
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -70,7 +95,9 @@ public record CoordinatorConfig(
                 properties.getOrDefault(CATALOG_NAME, "hive"),
                 properties.getOrDefault(DEFAULT_SCHEMA, "default"),
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
-                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))));
+                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
+                Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
+                        .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))));
     }
 
     private static HiveCatalogConfig metastore(Map<String, String> properties)
