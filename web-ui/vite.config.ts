@@ -12,6 +12,10 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 700,
   },
+  // npm run dev: the console with hot reload against a coordinator (GLAUX_URL, default the demo's)
+  server: {
+    proxy: { '/v1': { target: process.env.GLAUX_URL ?? 'https://localhost:8443', secure: false, changeOrigin: true } },
+  },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',

@@ -106,7 +106,7 @@ export class CatalogBrowser {
     const item = h(
       'li',
       { role: 'treeitem', 'aria-expanded': 'false', dataset: { schema } },
-      h('div.node', toggle, h('span.icon', '🗄'), h('button.name', { title: 'Insert the name', onclick: () => this.actions.insert(quoteIdentifier(schema)) }, schema)),
+      h('div.node', toggle, h('span.icon', '▤'), h('button.name', { title: 'Insert the name', onclick: () => this.actions.insert(quoteIdentifier(schema)) }, schema)),
       children,
     );
     let loaded = false;

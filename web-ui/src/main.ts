@@ -160,7 +160,7 @@ function renderTabs() {
         'div.tab',
         { class: tab.id === state.active ? 'active' : '' },
         h('button.tab-title', { role: 'tab', 'aria-selected': String(tab.id === state.active), title: tab.sql.slice(0, 400), onclick: () => switchTab(tab.id) },
-          runs.get(tab.id)?.done === false ? '⏳ ' : '', titleFor(tab, position)),
+          runs.get(tab.id)?.done === false ? '◌ ' : '', titleFor(tab, position)),
         h('button.tab-close', { 'aria-label': `Close tab ${titleFor(tab, position)}`, title: 'Close tab', onclick: () => closeTab(tab.id) }, '×'),
       ),
     ),

@@ -71,6 +71,8 @@ export const CONSOLE_SOURCE = 'glaux-console';
  * (JSON.parse's reviver sees the source text in current browsers).
  */
 export function parseResults(text: string): QueryResults {
+  // a reviver costs a call per value: use it only when a number is long enough to lose digits
+  if (!/[\[,:]\s*-?\d{16,}/.test(text)) return JSON.parse(text) as QueryResults;
   return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: { source?: string }) {
     if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && context?.source && !/[.eE]/.test(context.source)) {
       return context.source;
@@ -114,13 +116,21 @@ export class StatementRun {
       if (results.data && results.data.length > 0) this.callbacks.onRows?.(results.data);
       this.callbacks.onStats?.(results.stats, results.id);
       this.nextUri = results.nextUri;
-      if (!results.nextUri || this.canceled) {
+      if (!results.nextUri) {
         return { queryId: results.id, columns, stats: results.stats, error: results.error, updateType: results.updateType };
       }
+      // only the path is followed, on the console's own origin: a proxy in front of the
+      // coordinator may rewrite the host, and credentials never go to another origin
       const next = new URL(results.nextUri, location.href);
-      if (next.origin !== location.origin) throw new Error(`The server sent a nextUri on another origin: ${next.origin}`);
-      response = await request(next.pathname + next.search, { method: 'GET', headers: { 'X-Trino-User': this.session.user } });
-      results = await read(response);
+      // after a cancel, follow nextUri to the server's final answer (USER_CANCELED); if the
+      // server no longer knows the query, the cancel is the answer
+      try {
+        response = await request(next.pathname + next.search, { method: 'GET', headers: { 'X-Trino-User': this.session.user } });
+        results = await read(response);
+      } catch (error) {
+        if (!this.canceled) throw error;
+        return { queryId: results.id, columns, stats: { ...results.stats, state: 'FAILED' }, error: { message: 'Query was canceled', errorName: 'USER_CANCELED' } };
+      }
     }
   }
 
@@ -130,7 +140,7 @@ export class StatementRun {
     const uri = this.nextUri;
     if (uri) {
       const next = new URL(uri, location.href);
-      await fetch(next.pathname, { method: 'DELETE', headers: { 'X-Trino-User': this.session.user }, keepalive: true });
+      await fetch(next.pathname + next.search, { method: 'DELETE', headers: { 'X-Trino-User': this.session.user }, keepalive: true });
     }
   }
 

@@ -49,6 +49,11 @@ function compareCells(a: Cell, b: Cell, numeric: boolean): number {
 export function viewIndex(columns: Column[], rows: Row[], sortColumn: number, descending: boolean, filter: string): Int32Array {
   let index: number[] = [];
   const needle = filter.trim().toLowerCase();
+  if (needle === '' && sortColumn < 0) {
+    const all = new Int32Array(rows.length);
+    for (let i = 0; i < all.length; i++) all[i] = i;
+    return all;
+  }
   if (needle === '') {
     index = Array.from({ length: rows.length }, (_, i) => i);
   } else {
