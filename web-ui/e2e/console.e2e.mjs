@@ -171,7 +171,16 @@ const scenarios = {
     await shot('ddl');
     const ddl = (await gridRows(1))[0]?.[0] ?? '';
     const tabs = await page.locator('.tab-title').allInnerTexts();
-    return { columns, props, inserted, previewSql, previewInfo, previewHeader, ddl, tabs };
+    // completion offers the catalog's tables and columns
+    const completions = {};
+    for (const [key, text] of [['table', `SELECT * FROM ${schema}.${table.slice(0, 3)}`], ['column', `SELECT ${schema}.${table}.sta`]]) {
+      await typeSql(text);
+      await page.keyboard.press('Control+Space');
+      await page.locator('.cm-tooltip-autocomplete li').first().waitFor();
+      completions[key] = await page.locator('.cm-tooltip-autocomplete li .cm-completionLabel').allInnerTexts();
+      await shot('complete-' + key);
+    }
+    return { columns, props, inserted, previewSql, previewInfo, previewHeader, ddl, tabs, completions };
   },
 
   /** Run a query and download its result as CSV (saved to <argument>.csv) and JSON. */
@@ -199,7 +208,10 @@ const scenarios = {
     const editorAfterReload = await page.locator('.cm-content').innerText();
     await shot('reloaded');
     await page.getByRole('link', { name: 'History' }).click();
-    await page.getByRole('searchbox', { name: 'Search history' }).fill(argument.match(/'([^']+)'/)?.[1] ?? argument);
+    const needle = argument.match(/'([^']+)'/)?.[1] ?? argument;
+    await page.getByRole('searchbox', { name: 'Search history' }).fill(needle);
+    await page.locator(`table.list[data-query="${needle}"][aria-busy=false]`).waitFor();
+    const shown = await page.locator('table.list tbody tr').count();
     const row = page.locator(`tr[data-query-id="${queryId}"]`);
     await row.waitFor();
     await shot('history');
@@ -214,7 +226,7 @@ const scenarios = {
     await page.locator('dl.facts').waitFor();
     await shot('detail');
     const detail = await page.locator('section.page').innerText();
-    return { queryId, rerunId, editorAfterReload, cells, rows, detail };
+    return { queryId, rerunId, editorAfterReload, cells, shown, rows, detail };
   },
 
   /** Save the editor's query under a name (argument: name|description|sql). */
@@ -310,6 +322,7 @@ try {
 } catch (error) {
   exitCode = 1;
   console.error(`scenario ${scenario} failed: ${error.stack ?? error}`);
+  if (consoleErrors.length) console.error(`errors in the page:\n${consoleErrors.join('\n')}`);
   try {
     await shot('failure');
   } catch {

@@ -59,7 +59,10 @@ export function drawChart(target: HTMLElement, columns: Column[], rows: Row[], s
             rotate: labels.length > 8 ? -30 : 0,
             size: labels.length > 8 ? 70 : 40,
           } as uPlot.Axis,
-      { size: 64 },
+      {
+        // wide enough for the longest tick label
+        size: (_u: uPlot, values: string[] | null) => Math.max(40, 12 + 7.5 * Math.max(0, ...(values ?? []).map((value) => String(value ?? '').length))),
+      },
     ],
     series: [
       { label: columns[spec.x].name, value: (_u, v) => (v === null ? '' : time ? new Date(v * 1000).toISOString().replace('T', ' ').replace('.000Z', '') : labels[v] ?? '') },

@@ -487,19 +487,25 @@ function historyView(): HTMLElement {
   const search = h('input', { type: 'search', placeholder: 'Search SQL or query id', 'aria-label': 'Search history' }) as HTMLInputElement;
   const stateFilter = h('select', { 'aria-label': 'State' }, h('option', { value: '' }, 'any state'), h('option', 'FINISHED'), h('option', 'FAILED'), h('option', 'RUNNING')) as HTMLSelectElement;
   const body = h('tbody');
+  const table = h('table.list', h('thead', h('tr', ...['Started', 'State', 'SQL', 'Elapsed', 'Rows', 'Scanned', ''].map((text) => h('th', text)))), body);
   const more = h('button', { hidden: true }, 'Older…');
   const status = h('p.muted');
   let before = 0;
   const load = async (append: boolean) => {
     if (!append) before = 0;
     status.textContent = 'Loading…';
+    table.setAttribute('aria-busy', 'true');
+    const query = search.value;
     try {
-      const page = await consoleApi.history(search.value, stateFilter.value, before);
+      const page = await consoleApi.history(query, stateFilter.value, before);
+      if (query !== search.value) return; // a newer search is on its way
       if (!append) body.replaceChildren();
       body.append(...page.items.map(historyRow));
       before = page.nextBefore ?? 0;
       more.hidden = page.nextBefore === null;
-      status.textContent = body.children.length === 0 ? 'No queries yet.' : '';
+      status.textContent = body.children.length === 0 ? (query ? 'No query matches.' : 'No queries yet.') : '';
+      table.dataset.query = query;
+      table.setAttribute('aria-busy', 'false');
     } catch (error) {
       handleApiError(error, status);
     }
@@ -514,8 +520,7 @@ function historyView(): HTMLElement {
   void load(false);
   return h('section.page', { 'aria-label': 'Query history' },
     h('div.panel-head', h('h1', 'Query history'), search, stateFilter, h('button', { onclick: () => void load(false) }, 'Refresh')),
-    h('table.list', h('thead', h('tr', ...['Started', 'State', 'SQL', 'Elapsed', 'Rows', 'Scanned', ''].map((text) => h('th', text)))), body),
-    status, more);
+    table, status, more);
 }
 
 function historyRow(item: HistoryItem): HTMLElement {

@@ -132,6 +132,8 @@ class TestConsoleInBrowser
         assertThat(result.get("previewInfo").asText()).isEqualTo("100 rows");
         assertThat(texts(result.get("previewHeader"))).startsWith("ts", "client_ip").endsWith("dt");
         assertThat(result.get("ddl").asText()).startsWith("CREATE EXTERNAL TABLE").contains("PARTITIONED BY");
+        assertThat(texts(result.at("/completions/table"))).contains("access_logs");
+        assertThat(texts(result.at("/completions/column"))).startsWith("status");
     }
 
     @Test
@@ -161,6 +163,7 @@ class TestConsoleInBrowser
         JsonNode result = scenario("history", "SELECT 'history-marker' AS marker, count(*) AS n FROM access_logs");
         assertThat(result.get("editorAfterReload").asText()).contains("history-marker");
         assertThat(texts(result.get("cells"))).contains("FINISHED");
+        assertThat(result.get("shown").asInt()).as("history rows matching the search").isEqualTo(1);
         assertThat(result.get("rerunId").asText()).isNotEqualTo(result.get("queryId").asText());
         assertThat(rows(result.get("rows"))).isEqualTo(jdbc("SELECT 'history-marker' AS marker, count(*) AS n FROM access_logs"));
         assertThat(result.get("detail").asText()).contains("FINISHED").contains("history-marker").contains("Plan");
