@@ -264,7 +264,7 @@ const scenarios = {
   /** Chart an aggregate. */
   async chart() {
     await open();
-    await typeSql(argument);
+    await typeSql(argument.split('\n---\n')[0]);
     await runAndWait();
     await page.getByRole('button', { name: 'Chart' }).click();
     const canvas = page.locator('.chart-host canvas');
@@ -283,7 +283,21 @@ const scenarios = {
       for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && !(data[i] > 240 && data[i + 1] > 240 && data[i + 2] > 240)) count++;
       return count;
     });
-    return { bar, line, painted, legend: await page.locator('.u-legend').innerText() };
+    const legend = await page.locator('.u-legend').innerText();
+    // a time series: the x axis is a time axis
+    let time;
+    const [, timeSql] = argument.split('\n---\n');
+    if (timeSql) {
+      await page.getByRole('button', { name: 'Results' }).click();
+      await typeSql(timeSql);
+      await runAndWait();
+      await page.getByRole('button', { name: 'Chart' }).click();
+      await page.getByRole('combobox', { name: 'Chart type' }).selectOption('area');
+      await page.locator('.chart-host canvas[aria-label^="area"]').waitFor();
+      time = { label: await page.locator('.chart-host canvas').getAttribute('aria-label'), xOption: await page.getByRole('combobox', { name: 'X axis column' }).locator('option:checked').innerText() };
+      await shot('time');
+    }
+    return { bar, line, painted, legend, time };
   },
 
   /** 100,000 rows: the grid keeps the DOM small and scrolling to the end stays fast. */

@@ -600,7 +600,7 @@ function detailView(queryId: string): HTMLElement {
         detail.plan ? h('pre.plan', detail.plan) : h('p.muted', detail.live ? 'No plan (not a query, or not planned yet).' : 'The plan is kept while the coordinator remembers the query; run it again to see it.'),
         h('h2', 'Stages'),
         detail.stages.length
-          ? h('pre', JSON.stringify(detail.stages, null, 2))
+          ? stagesView(detail.stages)
           : h('p.muted', 'Per-stage and per-operator statistics (rows, time, memory) appear here once the engine reports them (EXPLAIN ANALYZE).'),
       ));
       if (detail.live && detail.state !== 'FINISHED' && detail.state !== 'FAILED' && page.isConnected) timer = window.setTimeout(load, 1000);
@@ -611,6 +611,32 @@ function detailView(queryId: string): HTMLElement {
   void load();
   page.addEventListener('disconnect', () => clearTimeout(timer));
   return page;
+}
+
+/**
+ * Per-stage statistics as the engine reports them: each stage's scalar fields as facts, and its
+ * operators (or tasks) as a table with a column per field. Shape-agnostic, so new counters show up
+ * without a console release.
+ */
+function stagesView(stages: unknown[]): HTMLElement {
+  const scalar = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  const show = (key: string, value: unknown) =>
+    typeof value === 'number' && /bytes/i.test(key) ? formatBytes(value)
+      : typeof value === 'number' && /(millis|time)/i.test(key) ? formatDuration(value)
+      : typeof value === 'number' ? formatCount(value) : String(value ?? '');
+  const table = (rows: Record<string, unknown>[]) => {
+    const keys = Array.from(new Set(rows.flatMap((row) => Object.keys(row).filter((key) => scalar(row[key])))));
+    return h('table.list', h('thead', h('tr', ...keys.map((key) => h('th', key)))),
+      h('tbody', ...rows.map((row) => h('tr', ...keys.map((key) => h('td', { class: typeof row[key] === 'number' ? 'num' : '' }, show(key, row[key])))))));
+  };
+  return h('div.stages', ...stages.map((stage, i) => {
+    const fields = (stage ?? {}) as Record<string, unknown>;
+    const nested = Object.entries(fields).filter(([, value]) => Array.isArray(value) && value.every((item) => item && typeof item === 'object'));
+    return h('section.stage',
+      h('h3', `Stage ${fields.stageId ?? i}`),
+      h('dl.facts', ...Object.entries(fields).filter(([, value]) => scalar(value)).map(([key, value]) => h('div', h('dt', key), h('dd', show(key, value))))),
+      ...nested.map(([key, value]) => h('div', h('h4', key), table(value as Record<string, unknown>[]))));
+  }));
 }
 
 function loginView(method: string): HTMLElement {
