@@ -90,7 +90,14 @@ const scenarios = {
     await shot('typed');
     await runAndWait();
     await shot('finished');
-    return { timing, header: await gridHeader(), rows: await gridRows(), info: await resultInfo() };
+    const header = await gridHeader();
+    const rows = await gridRows();
+    const info = await resultInfo();
+    // the Format button lays the statement out clause by clause
+    await page.getByRole('button', { name: 'Format' }).click();
+    const formatted = await page.locator('.cm-content').evaluate((element) => Array.from(element.querySelectorAll('.cm-line')).map((line) => line.textContent).join('\n'));
+    await shot('formatted');
+    return { timing, header, rows, info, formatted };
   },
 
   /** Start a long query, watch it run, cancel it. */

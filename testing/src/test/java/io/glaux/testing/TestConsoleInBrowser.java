@@ -88,6 +88,8 @@ class TestConsoleInBrowser
         System.out.printf("console first page: DOMContentLoaded %.0f ms, load %.0f ms%n", result.at("/timing/domContentLoaded").asDouble(), result.at("/timing/load").asDouble());
         // the first page (HTML, script, style, from the coordinator) loads in well under the budget
         assertThat(result.at("/timing/load").asDouble()).isBetween(1.0, 3000.0);
+        assertThat(result.get("formatted").asText()).isEqualTo(
+                "SELECT\n  status,\n  count(*) AS requests,\n  sum(bytes) AS total_bytes\nFROM access_logs\nGROUP BY\n  status\nORDER BY\n  status");
         assertThat(result.get("consoleErrors")).isEmpty();
     }
 
