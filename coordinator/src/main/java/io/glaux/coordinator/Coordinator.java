@@ -20,10 +20,13 @@ import io.glaux.coordinator.query.QueryManager;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
 import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.eclipse.jetty.server.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -34,6 +37,7 @@ import java.util.List;
 public final class Coordinator
         implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final char[] KEYSTORE_PASSWORD = "glaux-coordinator".toCharArray();
 
     static {
@@ -74,7 +78,7 @@ public final class Coordinator
                 config.catalogName(), config.maxSplitSize());
         queryManager = new QueryManager(runner);
         ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
-        history = HistoryStore.open(config.consoleDir());
+        history = openHistory(config);
         recorder = new QueryHistoryRecorder(history);
         queryManager.addListener(recorder::submitted);
         Handler handler = new Handler.Sequence(
@@ -82,6 +86,17 @@ public final class Coordinator
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(), config.catalogName(), config.defaultSchema()),
                 protocol);
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), handler);
+    }
+
+    private static HistoryStore openHistory(CoordinatorConfig config)
+    {
+        try {
+            return HistoryStore.open(config.consoleDir());
+        }
+        catch (GlauxException e) {
+            LOG.warn("The console's query history is kept in memory only: {}", e.getMessage());
+            return HistoryStore.inMemory();
+        }
     }
 
     public static Coordinator start(CoordinatorConfig config)

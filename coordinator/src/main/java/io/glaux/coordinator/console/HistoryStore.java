@@ -53,6 +53,22 @@ public final class HistoryStore
         }
     }
 
+    /**
+     * A history that lives as long as the process: the fallback when the file cannot be opened (for
+     * example another coordinator holds it), so the coordinator still starts and the console works.
+     */
+    public static HistoryStore inMemory()
+    {
+        try {
+            HistoryStore store = new HistoryStore(DriverManager.getConnection("jdbc:h2:mem:", "glaux", ""));
+            store.createTables();
+            return store;
+        }
+        catch (SQLException e) {
+            throw failure("create an in-memory history", e);
+        }
+    }
+
     private void createTables()
             throws SQLException
     {

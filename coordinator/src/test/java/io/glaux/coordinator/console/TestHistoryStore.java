@@ -64,6 +64,16 @@ class TestHistoryStore
         }
     }
 
+    @Test
+    void keepsAnInMemoryHistory()
+    {
+        try (HistoryStore first = HistoryStore.open(dir); HistoryStore memory = HistoryStore.inMemory()) {
+            first.upsert(entry("q1", "alice", "SELECT 1", "FINISHED", 1000, Optional.of(1001L)));
+            memory.upsert(entry("q2", "alice", "SELECT 2", "FINISHED", 1000, Optional.of(1001L)));
+            assertThat(memory.search("alice", "", "", 0, 10)).extracting(HistoryEntry::queryId).containsExactly("q2");
+        }
+    }
+
     private static HistoryEntry entry(String id, String user, String sql, String state, long start, Optional<Long> end)
     {
         return new HistoryEntry(id, user, "test", "hive", "web", sql, state,
