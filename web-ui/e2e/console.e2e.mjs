@@ -201,7 +201,18 @@ const scenarios = {
     await csv.saveAs(path + '.csv');
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON' }).click()]);
     await json.saveAs(path + '.json');
-    return { csvName: csv.suggestedFilename(), jsonName: json.suggestedFilename(), info: await resultInfo() };
+    // copy a cell (click, Ctrl/Cmd+C) and the rows (with a header), as a spreadsheet pastes them
+    await page.locator('.grid-body .row[aria-rowindex="2"] .cell[data-col="2"]').click();
+    await page.keyboard.press('ControlOrMeta+c');
+    const copiedCell = await page.evaluate(() => navigator.clipboard.readText());
+    await page.getByRole('button', { name: 'Copy rows' }).click();
+    await page.waitForFunction(async (cell) => (await navigator.clipboard.readText()) !== cell, copiedCell);
+    const copiedRow = await page.evaluate(() => navigator.clipboard.readText());
+    // filter on the client
+    await page.getByRole('searchbox', { name: 'Filter rows' }).fill('post');
+    await page.locator('.result-info', { hasText: ' of ' }).waitFor();
+    await shot('filtered');
+    return { csvName: csv.suggestedFilename(), jsonName: json.suggestedFilename(), copiedCell, copiedRow, filteredInfo: await resultInfo(), filtered: await gridRows() };
   },
 
   /** Run a query, reload, find it in the history, re-run it. */

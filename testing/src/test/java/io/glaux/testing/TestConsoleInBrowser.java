@@ -157,6 +157,13 @@ class TestConsoleInBrowser
         JsonNode json = mapper.readTree(file.resolveSibling("download.json").toFile());
         assertThat(json).hasSize(expected.size());
         assertThat(json.get(0).get("n").asText()).isEqualTo(expected.getFirst().get(2));
+        // copy: the clicked cell, then the selected row with a header, tab-separated
+        assertThat(result.get("copiedCell").asText()).isEqualTo(expected.getFirst().get(2));
+        assertThat(result.get("copiedRow").asText()).isEqualTo("status\tmethod\tn\ttotal\tfirst_url\n" + String.join("\t", expected.getFirst()));
+        // the client-side filter keeps the rows with "post" in any cell
+        List<List<String>> posts = expected.stream().filter(row -> row.stream().anyMatch(cell -> cell.toLowerCase(java.util.Locale.ROOT).contains("post"))).toList();
+        assertThat(result.get("filteredInfo").asText()).isEqualTo(posts.size() + " of " + expected.size() + " rows");
+        assertThat(rows(result.get("filtered"))).isEqualTo(posts);
     }
 
     @Test
