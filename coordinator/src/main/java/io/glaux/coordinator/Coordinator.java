@@ -6,6 +6,11 @@ import io.glaux.catalog.Catalog;
 import io.glaux.catalog.hive.HiveMetastoreCatalog;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.ObjectStoreConfig;
+import io.glaux.coordinator.console.ConsoleApiHandler;
+import io.glaux.coordinator.console.ConsoleAssets;
+import io.glaux.coordinator.console.ConsoleAuthenticator;
+import io.glaux.coordinator.console.HistoryStore;
+import io.glaux.coordinator.console.QueryHistoryRecorder;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
@@ -15,9 +20,13 @@ import io.glaux.coordinator.query.QueryManager;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
 import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.jdbc.CalciteSchema;
+import org.eclipse.jetty.server.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -28,6 +37,7 @@ import java.util.List;
 public final class Coordinator
         implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final char[] KEYSTORE_PASSWORD = "glaux-coordinator".toCharArray();
 
     static {
@@ -47,6 +57,8 @@ public final class Coordinator
     private final QueryManager queryManager;
     private final HttpsServer server;
     private final TlsMaterial tls;
+    private final HistoryStore history;
+    private final QueryHistoryRecorder recorder;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -65,8 +77,26 @@ public final class Coordinator
         SqlStatementRunner runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
                 config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath());
         queryManager = new QueryManager(runner);
-        ProtocolHandler handler = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
+        ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
+        history = openHistory(config);
+        recorder = new QueryHistoryRecorder(history);
+        queryManager.addListener(recorder::submitted);
+        Handler handler = new Handler.Sequence(
+                new ConsoleAssets(),
+                new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(), config.catalogName(), config.defaultSchema()),
+                protocol);
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), handler);
+    }
+
+    private static HistoryStore openHistory(CoordinatorConfig config)
+    {
+        try {
+            return HistoryStore.open(config.consoleDir());
+        }
+        catch (GlauxException e) {
+            LOG.warn("The console's query history is kept in memory only: {}", e.getMessage());
+            return HistoryStore.inMemory();
+        }
     }
 
     public static Coordinator start(CoordinatorConfig config)
@@ -111,7 +141,7 @@ public final class Coordinator
     @Override
     public void close()
     {
-        try (allocator; catalog; objectStore; workerClients; queryManager; server) {
+        try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; server) {
             // closed in reverse order: server first, allocator last
         }
     }

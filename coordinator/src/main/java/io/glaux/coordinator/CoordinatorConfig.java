@@ -32,7 +32,8 @@ public record CoordinatorConfig(
         long maxSplitSize,
         Duration workerExpiry,
         long maxMemoryPerNode,
-        Optional<Path> spillPath)
+        Optional<Path> spillPath,
+        Path dataDir)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -48,6 +49,8 @@ public record CoordinatorConfig(
     public static final String WORKER_EXPIRY = "node.worker-expiry";
     public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
     public static final String SPILL_PATH = "spill.path";
+    /** Where the coordinator keeps its state (the console's history database); default: the parent of tls.dir. */
+    public static final String DATA_DIR = "node.data-dir";
 
     public CoordinatorConfig
     {
@@ -61,6 +64,28 @@ public record CoordinatorConfig(
         requireNonNull(catalogName, "catalogName is null");
         requireNonNull(defaultSchema, "defaultSchema is null");
         requireNonNull(workerExpiry, "workerExpiry is null");
+        requireNonNull(spillPath, "spillPath is null");
+        requireNonNull(dataDir, "dataDir is null");
+    }
+
+    /** The settings with the data directory beside {@code tlsDir}. */
+    public CoordinatorConfig(String httpHost, int httpPort, Path tlsDir, HiveCatalogConfig metastore, URI s3Endpoint, String s3AccessKey,
+            String s3SecretKey, String s3Region, String catalogName, String defaultSchema, long maxSplitSize, Duration workerExpiry)
+    {
+        this(httpHost, httpPort, tlsDir, metastore, s3Endpoint, s3AccessKey, s3SecretKey, s3Region, catalogName, defaultSchema, maxSplitSize,
+                workerExpiry, MemoryPool.defaultMaxBytes(), spillPath(null), defaultDataDir(tlsDir));
+    }
+
+    private static Path defaultDataDir(Path tlsDir)
+    {
+        Path absolute = tlsDir.toAbsolutePath();
+        return absolute.getParent() == null ? absolute : absolute.getParent();
+    }
+
+    /** The console's history and saved queries database lives here. */
+    public Path consoleDir()
+    {
+        return dataDir.resolve("console");
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -79,7 +104,9 @@ public record CoordinatorConfig(
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
                 Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
                 memoryLimit(properties.get(QUERY_MAX_MEMORY_PER_NODE)),
-                spillPath(properties.get(SPILL_PATH)));
+                spillPath(properties.get(SPILL_PATH)),
+                Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
+                        .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))));
     }
 
     /** {@code query.max-memory-per-node}: a data size, by default derived from the JVM's memory. */

@@ -33,7 +33,8 @@ public final class TestCluster
     private final Path dataDir;
     private final EmbeddedObjectStore objectStore;
     private final EmbeddedMetastore metastore;
-    private final Coordinator coordinator;
+    private final Map<String, String> coordinatorConfig;
+    private volatile Coordinator coordinator;
     private final List<WorkerMain.Handle> workers = new ArrayList<>();
 
     private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore)
@@ -53,6 +54,7 @@ public final class TestCluster
         config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
         config.put(CoordinatorConfig.DEFAULT_SCHEMA, DemoDataset.SCHEMA);
+        coordinatorConfig = config;
         coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i);
@@ -112,6 +114,21 @@ public final class TestCluster
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Stops the coordinator and starts a new one on the same port and data directory (its query
+     * history and saved queries persist); the workers announce themselves to it again.
+     */
+    public void restartCoordinator()
+            throws Exception
+    {
+        int port = coordinator.httpsPort();
+        coordinator.close();
+        Map<String, String> config = new HashMap<>(coordinatorConfig);
+        config.put(CoordinatorConfig.HTTP_PORT, String.valueOf(port));
+        coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
+        waitForWorkers(workers.size());
     }
 
     public List<WorkerMain.Handle> workers()

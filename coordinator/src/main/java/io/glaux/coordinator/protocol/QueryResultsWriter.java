@@ -20,7 +20,7 @@ final class QueryResultsWriter
     {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("id", query.id());
-        results.put("infoUri", baseUri + "/ui/query.html?" + query.id());
+        results.put("infoUri", baseUri + "/ui/queries/" + query.id());
         if (nextUri != null) {
             results.put("nextUri", nextUri);
         }

@@ -37,6 +37,8 @@ public final class Query
     private final BlockingQueue<List<List<Object>>> pages = new ArrayBlockingQueue<>(8);
     private final AtomicBoolean canceled = new AtomicBoolean();
     private final Object lock = new Object();
+    private final List<Runnable> doneListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicBoolean doneNotified = new AtomicBoolean();
 
     private volatile QueryState state = QueryState.QUEUED;
     private volatile List<ResultColumn> columns;
@@ -47,6 +49,7 @@ public final class Query
     private volatile List<List<Object>> lastPage;
     private volatile StatementResult result;
     private volatile Thread thread;
+    private volatile String plan;
 
     // protocol bookkeeping, guarded by lock
     private long token;
@@ -103,6 +106,17 @@ public final class Query
     public Optional<StatementResult> result()
     {
         return Optional.ofNullable(result);
+    }
+
+    /** The plan's text, once planned (shown by the console's query detail). */
+    public Optional<String> plan()
+    {
+        return Optional.ofNullable(plan);
+    }
+
+    public void setPlan(String plan)
+    {
+        this.plan = requireNonNull(plan, "plan is null");
     }
 
     public boolean isCanceled()
@@ -226,6 +240,36 @@ public final class Query
             endNanos = System.nanoTime();
             state = QueryState.FINISHED;
         }
+        notifyDone();
+    }
+
+    /** Runs {@code listener} once when the query finishes or fails (at once if it already has). */
+    public void onDone(Runnable listener)
+    {
+        doneListeners.add(requireNonNull(listener, "listener is null"));
+        if (state.isDone() && doneNotified.get()) {
+            listener.run();
+        }
+    }
+
+    public long endMillis()
+    {
+        long end = endNanos;
+        return end == 0 ? 0 : createdMillis + (end - createdNanos) / 1_000_000;
+    }
+
+    private void notifyDone()
+    {
+        if (doneNotified.compareAndSet(false, true)) {
+            for (Runnable listener : doneListeners) {
+                try {
+                    listener.run();
+                }
+                catch (RuntimeException e) {
+                    LOG.warn("Query {}: a completion listener failed", id, e);
+                }
+            }
+        }
     }
 
     public void cancel()
@@ -252,6 +296,7 @@ public final class Query
             endNanos = System.nanoTime();
             state = QueryState.FAILED;
         }
+        notifyDone();
         pages.clear();
         pages.offer(END);
         if (failure.errorCode().category() == io.glaux.spi.error.ErrorCategory.INTERNAL_ERROR && failure.errorCode() != ErrorCode.WORKER_FAILED) {

@@ -10,7 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +30,7 @@ public final class QueryManager
     private final Map<String, Query> queries = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private final String instanceId = randomSuffix();
+    private final List<Consumer<Query>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("query-", 0).daemon().factory());
 
     public QueryManager(StatementRunner runner)
@@ -40,9 +43,16 @@ public final class QueryManager
         String id = ID_TIME.format(LocalDateTime.now(ZoneOffset.UTC)) + "_" + String.format("%05d", sequence.incrementAndGet() % 100_000) + "_" + instanceId;
         Query query = new Query(id, randomSuffix() + randomSuffix(), sql, session);
         queries.put(id, query);
+        listeners.forEach(listener -> listener.accept(query));
         executor.execute(() -> query.run(runner, encoder));
         prune();
         return query;
+    }
+
+    /** Called with every query when it is submitted, before it runs (the console's history records it). */
+    public void addListener(Consumer<Query> listener)
+    {
+        listeners.add(requireNonNull(listener, "listener is null"));
     }
 
     public Optional<Query> get(String id)

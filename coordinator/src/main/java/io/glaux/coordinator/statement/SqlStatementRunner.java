@@ -99,6 +99,7 @@ public final class SqlStatementRunner
     private StatementResult execute(Query query, SqlNode parsed)
     {
         QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema());
+        query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
         for (int i = 0; i < types.size(); i++) {
