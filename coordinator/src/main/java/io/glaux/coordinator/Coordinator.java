@@ -55,7 +55,13 @@ public final class Coordinator
         tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
         allocator = new RootAllocator();
         catalog = new HiveMetastoreCatalog(config.metastore());
-        objectStore = new ObjectStore(ObjectStoreConfig.of(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey()).withRegion(config.s3Region()));
+        ObjectStoreConfig storeConfig = ObjectStoreConfig.of(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey())
+                .withRegion(config.s3Region())
+                .withCustomerKeys(config.sseCustomerKeys());
+        if (config.s3CaFile().isPresent()) {
+            storeConfig = storeConfig.withTrustedCaFile(config.s3CaFile().get());
+        }
+        objectStore = new ObjectStore(storeConfig);
         nodeManager = new NodeManager(config.workerExpiry());
         workerClients = new WorkerClients(tls, allocator);
 

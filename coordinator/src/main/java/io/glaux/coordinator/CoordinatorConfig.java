@@ -3,6 +3,8 @@ package io.glaux.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.hive.HiveCatalogConfig;
+import io.glaux.connectors.sse.CustomerKeyProvider;
+import io.glaux.connectors.sse.ObjectStoreSecurity;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Coordinator settings, read from {@code etc/config.properties} (keys documented in
@@ -27,7 +30,9 @@ public record CoordinatorConfig(
         String catalogName,
         String defaultSchema,
         long maxSplitSize,
-        Duration workerExpiry)
+        Duration workerExpiry,
+        Optional<Path> s3CaFile,
+        CustomerKeyProvider sseCustomerKeys)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -54,6 +59,18 @@ public record CoordinatorConfig(
         requireNonNull(catalogName, "catalogName is null");
         requireNonNull(defaultSchema, "defaultSchema is null");
         requireNonNull(workerExpiry, "workerExpiry is null");
+        requireNonNull(s3CaFile, "s3CaFile is null");
+        requireNonNull(sseCustomerKeys, "sseCustomerKeys is null");
+    }
+
+    /** The S3 secret key is redacted; SSE-C keys are listed by id only. */
+    @Override
+    public String toString()
+    {
+        return "CoordinatorConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", tlsDir=" + tlsDir + ", metastore=" + metastore
+                + ", s3Endpoint=" + s3Endpoint + ", s3AccessKey=" + s3AccessKey + ", s3SecretKey=***, s3Region=" + s3Region
+                + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
+                + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -70,7 +87,9 @@ public record CoordinatorConfig(
                 properties.getOrDefault(CATALOG_NAME, "hive"),
                 properties.getOrDefault(DEFAULT_SCHEMA, "default"),
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
-                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))));
+                Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
+                ObjectStoreSecurity.caFile(properties),
+                CustomerKeyProvider.fromConfig(properties, System.getenv()));
     }
 
     private static HiveCatalogConfig metastore(Map<String, String> properties)

@@ -76,7 +76,13 @@ public enum ErrorCode
     /** The metastore failed or could not be reached. */
     METASTORE_ERROR(0x0100_0004, EXTERNAL),
     /** A connection between nodes (coordinator, workers) failed. */
-    REMOTE_TASK_ERROR(0x0100_0005, EXTERNAL);
+    REMOTE_TASK_ERROR(0x0100_0005, EXTERNAL),
+    /**
+     * An SSE-C (customer key) object cannot be read: no key is configured for it, the node lacks the key
+     * a table names, or the object store rejected the key sent. The message names the object and the key
+     * id, never the key.
+     */
+    ENCRYPTION_KEY_ERROR(0x0100_0010, EXTERNAL);
 
     private final int code;
     private final ErrorCategory category;
