@@ -12,6 +12,7 @@ import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
+import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
 import io.glaux.engine.exchange.TlsMaterial;
@@ -72,7 +73,10 @@ public final class Coordinator
                 config.catalogName(), config.maxSplitSize());
         queryManager = new QueryManager(runner);
         ProtocolHandler handler = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
-        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), handler);
+        SecurityHandler security = new SecurityHandler(config.authentication(),
+                queryId -> queryManager.get(queryId).map(query -> query.session().user()), handler);
+        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), security);
+        server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
     }
 
     public static Coordinator start(CoordinatorConfig config)
@@ -102,6 +106,12 @@ public final class Coordinator
     public Catalog catalog()
     {
         return catalog;
+    }
+
+    /** The queries this coordinator knows, with the session (and so the user) each ran as. */
+    public QueryManager queryManager()
+    {
+        return queryManager;
     }
 
     public ObjectStore objectStore()

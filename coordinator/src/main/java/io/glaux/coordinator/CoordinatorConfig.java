@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.catalog.hive.HiveCatalogConfig;
 import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.connectors.sse.ObjectStoreSecurity;
+import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,7 +34,10 @@ public record CoordinatorConfig(
         long maxSplitSize,
         Duration workerExpiry,
         Optional<Path> s3CaFile,
-        CustomerKeyProvider sseCustomerKeys)
+        CustomerKeyProvider sseCustomerKeys,
+        AuthenticationConfig authentication,
+        List<String> httpsProtocols,
+        List<String> httpsCipherSuites)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -46,6 +51,8 @@ public record CoordinatorConfig(
     public static final String DEFAULT_SCHEMA = "session.default-schema";
     public static final String MAX_SPLIT_SIZE = "hive.max-split-size";
     public static final String WORKER_EXPIRY = "node.worker-expiry";
+    public static final String HTTPS_PROTOCOLS = "http-server.https.included-protocols";
+    public static final String HTTPS_CIPHER_SUITES = "http-server.https.included-cipher-suites";
 
     public CoordinatorConfig
     {
@@ -61,6 +68,9 @@ public record CoordinatorConfig(
         requireNonNull(workerExpiry, "workerExpiry is null");
         requireNonNull(s3CaFile, "s3CaFile is null");
         requireNonNull(sseCustomerKeys, "sseCustomerKeys is null");
+        requireNonNull(authentication, "authentication is null");
+        httpsProtocols = List.copyOf(httpsProtocols);
+        httpsCipherSuites = List.copyOf(httpsCipherSuites);
     }
 
     /** The S3 secret key is redacted; SSE-C keys are listed by id only. */
@@ -70,7 +80,8 @@ public record CoordinatorConfig(
         return "CoordinatorConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", tlsDir=" + tlsDir + ", metastore=" + metastore
                 + ", s3Endpoint=" + s3Endpoint + ", s3AccessKey=" + s3AccessKey + ", s3SecretKey=***, s3Region=" + s3Region
                 + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
-                + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys + "]";
+                + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
+                + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -89,7 +100,25 @@ public record CoordinatorConfig(
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
                 Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
                 ObjectStoreSecurity.caFile(properties),
-                CustomerKeyProvider.fromConfig(properties, System.getenv()));
+                CustomerKeyProvider.fromConfig(properties, System.getenv()),
+                authentication(properties),
+                list(properties.getOrDefault(HTTPS_PROTOCOLS, "TLSv1.3,TLSv1.2")),
+                list(properties.getOrDefault(HTTPS_CIPHER_SUITES, "")));
+    }
+
+    private static AuthenticationConfig authentication(Map<String, String> properties)
+    {
+        try {
+            return AuthenticationConfig.fromProperties(properties);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> list(String value)
+    {
+        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
     private static HiveCatalogConfig metastore(Map<String, String> properties)

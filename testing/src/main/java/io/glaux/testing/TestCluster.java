@@ -3,6 +3,7 @@ package io.glaux.testing;
 import io.glaux.catalog.embedded.EmbeddedMetastore;
 import io.glaux.coordinator.Coordinator;
 import io.glaux.coordinator.CoordinatorConfig;
+import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.launcher.demo.DemoDataset;
 import io.glaux.launcher.objectstore.EmbeddedObjectStore;
 import io.glaux.worker.WorkerMain;
@@ -39,6 +40,12 @@ public final class TestCluster
     private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore)
             throws Exception
     {
+        this(dataDir, workerCount, rowsPerDay, filesPerDay, externalMetastore, Map.of());
+    }
+
+    private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore, Map<String, String> coordinatorProperties)
+            throws Exception
+    {
         this.dataDir = dataDir;
         objectStore = EmbeddedObjectStore.start(dataDir.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
         metastore = externalMetastore.isEmpty() ? EmbeddedMetastore.start(dataDir.resolve("metastore"), 0) : null;
@@ -53,6 +60,8 @@ public final class TestCluster
         config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
         config.put(CoordinatorConfig.DEFAULT_SCHEMA, DemoDataset.SCHEMA);
+        config.put(AuthenticationConfig.ALLOW_ANONYMOUS, "true");
+        config.putAll(coordinatorProperties);
         coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i);
@@ -69,6 +78,17 @@ public final class TestCluster
     {
         Files.createDirectories(dataDir);
         return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.of());
+    }
+
+    /**
+     * A cluster whose coordinator also reads {@code coordinatorProperties} (authentication, limits, ...);
+     * they override the defaults, which allow anonymous access.
+     */
+    public static TestCluster withCoordinatorProperties(Path dataDir, int workers, int rowsPerDay, int filesPerDay, Map<String, String> coordinatorProperties)
+            throws Exception
+    {
+        Files.createDirectories(dataDir);
+        return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.of(), coordinatorProperties);
     }
 
     /**
