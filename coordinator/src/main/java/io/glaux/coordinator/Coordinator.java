@@ -12,6 +12,8 @@ import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
+import io.glaux.coordinator.limits.QueryWatchdog;
+import io.glaux.coordinator.limits.RequestLimitHandler;
 import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
@@ -48,6 +50,7 @@ public final class Coordinator
     private final QueryManager queryManager;
     private final HttpsServer server;
     private final TlsMaterial tls;
+    private final QueryWatchdog watchdog;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -73,8 +76,9 @@ public final class Coordinator
                 config.catalogName(), config.maxSplitSize());
         queryManager = new QueryManager(runner);
         ProtocolHandler handler = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
+        watchdog = new QueryWatchdog(queryManager, config.limits());
         SecurityHandler security = new SecurityHandler(config.authentication(),
-                queryId -> queryManager.get(queryId).map(query -> query.session().user()), handler);
+                queryId -> queryManager.get(queryId).map(query -> query.session().user()), new RequestLimitHandler(watchdog, handler));
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), security);
         server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
     }
@@ -127,7 +131,7 @@ public final class Coordinator
     @Override
     public void close()
     {
-        try (allocator; catalog; objectStore; workerClients; queryManager; server) {
+        try (allocator; catalog; objectStore; workerClients; queryManager; watchdog; server) {
             // closed in reverse order: server first, allocator last
         }
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.catalog.hive.HiveCatalogConfig;
 import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.connectors.sse.ObjectStoreSecurity;
+import io.glaux.coordinator.limits.QueryLimits;
 import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -37,7 +38,8 @@ public record CoordinatorConfig(
         CustomerKeyProvider sseCustomerKeys,
         AuthenticationConfig authentication,
         List<String> httpsProtocols,
-        List<String> httpsCipherSuites)
+        List<String> httpsCipherSuites,
+        QueryLimits limits)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -71,6 +73,7 @@ public record CoordinatorConfig(
         requireNonNull(authentication, "authentication is null");
         httpsProtocols = List.copyOf(httpsProtocols);
         httpsCipherSuites = List.copyOf(httpsCipherSuites);
+        requireNonNull(limits, "limits is null");
     }
 
     /** The S3 secret key is redacted; SSE-C keys are listed by id only. */
@@ -81,7 +84,7 @@ public record CoordinatorConfig(
                 + ", s3Endpoint=" + s3Endpoint + ", s3AccessKey=" + s3AccessKey + ", s3SecretKey=***, s3Region=" + s3Region
                 + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
                 + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
-                + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + "]";
+                + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -103,7 +106,18 @@ public record CoordinatorConfig(
                 CustomerKeyProvider.fromConfig(properties, System.getenv()),
                 authentication(properties),
                 list(properties.getOrDefault(HTTPS_PROTOCOLS, "TLSv1.3,TLSv1.2")),
-                list(properties.getOrDefault(HTTPS_CIPHER_SUITES, "")));
+                list(properties.getOrDefault(HTTPS_CIPHER_SUITES, "")),
+                limits(properties));
+    }
+
+    private static QueryLimits limits(Map<String, String> properties)
+    {
+        try {
+            return QueryLimits.fromProperties(properties);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid configuration: " + e.getMessage(), e);
+        }
     }
 
     private static AuthenticationConfig authentication(Map<String, String> properties)

@@ -36,6 +36,7 @@ public final class TestCluster
     private final EmbeddedMetastore metastore;
     private final Coordinator coordinator;
     private final List<WorkerMain.Handle> workers = new ArrayList<>();
+    private final Map<String, String> coordinatorProperties;
 
     private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore)
             throws Exception
@@ -47,6 +48,7 @@ public final class TestCluster
             throws Exception
     {
         this.dataDir = dataDir;
+        this.coordinatorProperties = Map.copyOf(coordinatorProperties);
         objectStore = EmbeddedObjectStore.start(dataDir.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
         metastore = externalMetastore.isEmpty() ? EmbeddedMetastore.start(dataDir.resolve("metastore"), 0) : null;
         Map<String, String> config = new HashMap<>();
@@ -117,6 +119,12 @@ public final class TestCluster
         properties.setProperty("s3.endpoint", objectStore.endpoint().toString());
         properties.setProperty("s3.access-key", ACCESS_KEY);
         properties.setProperty("s3.secret-key", SECRET_KEY);
+        // an object store configured for the coordinator (endpoint, CA, SSE-C keys) is the workers' too
+        coordinatorProperties.forEach((key, value) -> {
+            if (key.startsWith("s3.")) {
+                properties.setProperty(key, value);
+            }
+        });
         WorkerMain.Handle handle = WorkerMain.start(properties);
         workers.add(handle);
         return handle;

@@ -53,6 +53,10 @@ public enum ErrorCode
     SCHEMA_NOT_EMPTY(0x0000_0108, USER_ERROR),
     /** A SerDe class, STORED AS format or ROW FORMAT Glaux does not know. */
     INVALID_STORAGE_FORMAT(0x0000_0109, USER_ERROR),
+    /** The client stopped asking for a query's results for longer than {@code query.client.timeout}. */
+    ABANDONED_QUERY(0x0000_0120, USER_ERROR),
+    /** The SQL text or request body is larger than {@code query.max-length} / the body limit. */
+    QUERY_TEXT_TOO_LARGE(0x0000_0121, USER_ERROR),
 
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),
