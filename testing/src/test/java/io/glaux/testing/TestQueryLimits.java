@@ -83,6 +83,20 @@ class TestQueryLimits
         assertHealthy();
     }
 
+    @Test
+    void consoleStaticPathsCannotLeaveTheConsole()
+            throws Exception
+    {
+        for (String path : java.util.List.of("/ui/../../../../etc/passwd", "/ui/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                "/ui/..%2f..%2f..%2fetc%2fpasswd", "/ui/%252e%252e/etc/passwd", "/ui/..\\..\\etc\\passwd")) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + path.replace("\\", "%5c")))
+                    .header("X-Trino-User", "test").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isBetween(400, 404);
+            assertThat(response.body()).as(path).doesNotContain("root:");
+        }
+        assertHealthy();
+    }
+
     private HttpResponse<String> post(String sql)
             throws Exception
     {
