@@ -17,6 +17,9 @@ import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
+import io.glaux.coordinator.limits.QueryWatchdog;
+import io.glaux.coordinator.limits.RequestLimitHandler;
+import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
 import io.glaux.engine.exchange.TlsMaterial;
@@ -59,6 +62,7 @@ public final class Coordinator
     private final TlsMaterial tls;
     private final HistoryStore history;
     private final QueryHistoryRecorder recorder;
+    private final QueryWatchdog watchdog;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -67,7 +71,13 @@ public final class Coordinator
         tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
         allocator = new RootAllocator();
         catalog = new HiveMetastoreCatalog(config.metastore());
-        objectStore = new ObjectStore(ObjectStoreConfig.of(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey()).withRegion(config.s3Region()));
+        ObjectStoreConfig storeConfig = ObjectStoreConfig.of(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey())
+                .withRegion(config.s3Region())
+                .withCustomerKeys(config.sseCustomerKeys());
+        if (config.s3CaFile().isPresent()) {
+            storeConfig = storeConfig.withTrustedCaFile(config.s3CaFile().get());
+        }
+        objectStore = new ObjectStore(storeConfig);
         nodeManager = new NodeManager(config.workerExpiry());
         workerClients = new WorkerClients(tls, allocator);
 
@@ -81,11 +91,16 @@ public final class Coordinator
         history = openHistory(config);
         recorder = new QueryHistoryRecorder(history);
         queryManager.addListener(recorder::submitted);
+        watchdog = new QueryWatchdog(queryManager, config.limits());
         Handler handler = new Handler.Sequence(
                 new ConsoleAssets(),
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(), config.catalogName(), config.defaultSchema()),
                 protocol);
-        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), handler);
+        // authentication first: it replaces X-Trino-User with the authenticated user the console and the protocol read
+        SecurityHandler security = new SecurityHandler(config.authentication(),
+                queryId -> queryManager.get(queryId).map(query -> query.session().user()), new RequestLimitHandler(watchdog, handler));
+        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), security);
+        server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
     }
 
     private static HistoryStore openHistory(CoordinatorConfig config)
@@ -128,6 +143,12 @@ public final class Coordinator
         return catalog;
     }
 
+    /** The queries this coordinator knows, with the session (and so the user) each ran as. */
+    public QueryManager queryManager()
+    {
+        return queryManager;
+    }
+
     public ObjectStore objectStore()
     {
         return objectStore;
@@ -141,7 +162,7 @@ public final class Coordinator
     @Override
     public void close()
     {
-        try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; server) {
+        try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; watchdog; server) {
             // closed in reverse order: server first, allocator last
         }
     }

@@ -3,6 +3,10 @@ package io.glaux.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.hive.HiveCatalogConfig;
+import io.glaux.connectors.sse.CustomerKeyProvider;
+import io.glaux.connectors.sse.ObjectStoreSecurity;
+import io.glaux.coordinator.limits.QueryLimits;
+import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.engine.memory.DataSize;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.spi.error.ErrorCode;
@@ -11,6 +15,7 @@ import io.glaux.spi.error.GlauxException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +36,12 @@ public record CoordinatorConfig(
         String defaultSchema,
         long maxSplitSize,
         Duration workerExpiry,
+        Optional<Path> s3CaFile,
+        CustomerKeyProvider sseCustomerKeys,
+        AuthenticationConfig authentication,
+        List<String> httpsProtocols,
+        List<String> httpsCipherSuites,
+        QueryLimits limits,
         long maxMemoryPerNode,
         Optional<Path> spillPath,
         Path dataDir)
@@ -51,6 +62,8 @@ public record CoordinatorConfig(
     public static final String SPILL_PATH = "spill.path";
     /** Where the coordinator keeps its state (the console's history database); default: the parent of tls.dir. */
     public static final String DATA_DIR = "node.data-dir";
+    public static final String HTTPS_PROTOCOLS = "http-server.https.included-protocols";
+    public static final String HTTPS_CIPHER_SUITES = "http-server.https.included-cipher-suites";
 
     public CoordinatorConfig
     {
@@ -64,16 +77,14 @@ public record CoordinatorConfig(
         requireNonNull(catalogName, "catalogName is null");
         requireNonNull(defaultSchema, "defaultSchema is null");
         requireNonNull(workerExpiry, "workerExpiry is null");
+        requireNonNull(s3CaFile, "s3CaFile is null");
+        requireNonNull(sseCustomerKeys, "sseCustomerKeys is null");
+        requireNonNull(authentication, "authentication is null");
+        httpsProtocols = List.copyOf(httpsProtocols);
+        httpsCipherSuites = List.copyOf(httpsCipherSuites);
+        requireNonNull(limits, "limits is null");
         requireNonNull(spillPath, "spillPath is null");
         requireNonNull(dataDir, "dataDir is null");
-    }
-
-    /** The settings with the data directory beside {@code tlsDir}. */
-    public CoordinatorConfig(String httpHost, int httpPort, Path tlsDir, HiveCatalogConfig metastore, URI s3Endpoint, String s3AccessKey,
-            String s3SecretKey, String s3Region, String catalogName, String defaultSchema, long maxSplitSize, Duration workerExpiry)
-    {
-        this(httpHost, httpPort, tlsDir, metastore, s3Endpoint, s3AccessKey, s3SecretKey, s3Region, catalogName, defaultSchema, maxSplitSize,
-                workerExpiry, MemoryPool.defaultMaxBytes(), spillPath(null), defaultDataDir(tlsDir));
     }
 
     private static Path defaultDataDir(Path tlsDir)
@@ -86,6 +97,18 @@ public record CoordinatorConfig(
     public Path consoleDir()
     {
         return dataDir.resolve("console");
+    }
+
+    /** The S3 secret key is redacted; SSE-C keys are listed by id only. */
+    @Override
+    public String toString()
+    {
+        return "CoordinatorConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", tlsDir=" + tlsDir + ", metastore=" + metastore
+                + ", s3Endpoint=" + s3Endpoint + ", s3AccessKey=" + s3AccessKey + ", s3SecretKey=***, s3Region=" + s3Region
+                + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
+                + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
+                + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits
+                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -103,6 +126,12 @@ public record CoordinatorConfig(
                 properties.getOrDefault(DEFAULT_SCHEMA, "default"),
                 parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
                 Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
+                ObjectStoreSecurity.caFile(properties),
+                CustomerKeyProvider.fromConfig(properties, System.getenv()),
+                authentication(properties),
+                list(properties.getOrDefault(HTTPS_PROTOCOLS, "TLSv1.3,TLSv1.2")),
+                list(properties.getOrDefault(HTTPS_CIPHER_SUITES, "")),
+                limits(properties),
                 memoryLimit(properties.get(QUERY_MAX_MEMORY_PER_NODE)),
                 spillPath(properties.get(SPILL_PATH)),
                 Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
@@ -137,6 +166,31 @@ public record CoordinatorConfig(
             return Optional.empty();
         }
         return Optional.of(Path.of(value.strip()));
+    }
+
+    private static QueryLimits limits(Map<String, String> properties)
+    {
+        try {
+            return QueryLimits.fromProperties(properties);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static AuthenticationConfig authentication(Map<String, String> properties)
+    {
+        try {
+            return AuthenticationConfig.fromProperties(properties);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> list(String value)
+    {
+        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
     private static HiveCatalogConfig metastore(Map<String, String> properties)

@@ -3,6 +3,7 @@ package io.glaux.testing;
 import io.glaux.catalog.embedded.EmbeddedMetastore;
 import io.glaux.coordinator.Coordinator;
 import io.glaux.coordinator.CoordinatorConfig;
+import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.launcher.demo.DemoDataset;
 import io.glaux.launcher.objectstore.EmbeddedObjectStore;
 import io.glaux.worker.WorkerMain;
@@ -36,11 +37,19 @@ public final class TestCluster
     private final Map<String, String> coordinatorConfig;
     private volatile Coordinator coordinator;
     private final List<WorkerMain.Handle> workers = new ArrayList<>();
+    private final Map<String, String> coordinatorProperties;
 
     private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore)
             throws Exception
     {
+        this(dataDir, workerCount, rowsPerDay, filesPerDay, externalMetastore, Map.of());
+    }
+
+    private TestCluster(Path dataDir, int workerCount, int rowsPerDay, int filesPerDay, Map<String, String> externalMetastore, Map<String, String> coordinatorProperties)
+            throws Exception
+    {
         this.dataDir = dataDir;
+        this.coordinatorProperties = Map.copyOf(coordinatorProperties);
         objectStore = EmbeddedObjectStore.start(dataDir.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
         metastore = externalMetastore.isEmpty() ? EmbeddedMetastore.start(dataDir.resolve("metastore"), 0) : null;
         Map<String, String> config = new HashMap<>();
@@ -54,6 +63,8 @@ public final class TestCluster
         config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
         config.put(CoordinatorConfig.DEFAULT_SCHEMA, DemoDataset.SCHEMA);
+        config.put(AuthenticationConfig.ALLOW_ANONYMOUS, "true");
+        config.putAll(coordinatorProperties);
         coordinatorConfig = config;
         coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
         for (int i = 1; i <= workerCount; i++) {
@@ -71,6 +82,17 @@ public final class TestCluster
     {
         Files.createDirectories(dataDir);
         return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.of());
+    }
+
+    /**
+     * A cluster whose coordinator also reads {@code coordinatorProperties} (authentication, limits, ...);
+     * they override the defaults, which allow anonymous access.
+     */
+    public static TestCluster withCoordinatorProperties(Path dataDir, int workers, int rowsPerDay, int filesPerDay, Map<String, String> coordinatorProperties)
+            throws Exception
+    {
+        Files.createDirectories(dataDir);
+        return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.of(), coordinatorProperties);
     }
 
     /**
@@ -99,6 +121,12 @@ public final class TestCluster
         properties.setProperty("s3.endpoint", objectStore.endpoint().toString());
         properties.setProperty("s3.access-key", ACCESS_KEY);
         properties.setProperty("s3.secret-key", SECRET_KEY);
+        // an object store configured for the coordinator (endpoint, CA, SSE-C keys) is the workers' too
+        coordinatorProperties.forEach((key, value) -> {
+            if (key.startsWith("s3.")) {
+                properties.setProperty(key, value);
+            }
+        });
         WorkerMain.Handle handle = WorkerMain.start(properties);
         workers.add(handle);
         return handle;

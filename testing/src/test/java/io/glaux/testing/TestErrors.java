@@ -77,6 +77,7 @@ class TestErrors
         config.put(CoordinatorConfig.S3_ENDPOINT, cluster.objectStore().endpoint().toString());
         config.put(CoordinatorConfig.S3_ACCESS_KEY, TestCluster.ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, "not-the-secret");
+        config.put("http-server.authentication.allow-anonymous", "true");
         try (Coordinator coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config))) {
             // borrow the shared cluster's workers: they announce to the other coordinator only, so announce one by hand
             var worker = cluster.workers().getFirst();

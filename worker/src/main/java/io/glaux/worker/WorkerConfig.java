@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.connectors.s3.ObjectStoreConfig;
 import io.glaux.engine.memory.DataSize;
 import io.glaux.engine.memory.MemoryPool;
+import io.glaux.connectors.sse.ObjectStoreSecurity;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -55,10 +57,11 @@ public record WorkerConfig(
     public static final String S3_MAX_CONNECTIONS = "s3.max-connections";
     public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
 
-    static final Set<String> KNOWN_KEYS = Set.of(
+    private static final Set<String> BASE_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
             S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE);
+    static final Set<String> KNOWN_KEYS = union(BASE_KEYS, ObjectStoreSecurity.CONFIG_KEYS);
 
     public WorkerConfig
     {
@@ -118,6 +121,9 @@ public record WorkerConfig(
                                 get(properties, S3_SECRET_KEY).orElse(""))
                         .withRegion(get(properties, S3_REGION).orElse(ObjectStoreConfig.DEFAULT_REGION))
                         .withMaxConnections(intValue(properties, S3_MAX_CONNECTIONS, ObjectStoreConfig.DEFAULT_MAX_CONNECTIONS, 1, 10_000));
+                Map<String, String> settings = new java.util.HashMap<>();
+                properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name)));
+                config = ObjectStoreSecurity.apply(config, settings, System.getenv());
             }
             catch (IllegalArgumentException e) {
                 throw invalid(S3_ENDPOINT, endpoint, e.getMessage());
@@ -126,6 +132,13 @@ public record WorkerConfig(
         });
         return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency, maxMemoryPerNode,
                 coordinator, announceInterval, objectStore);
+    }
+
+    private static Set<String> union(Set<String> first, Set<String> second)
+    {
+        Set<String> union = new java.util.HashSet<>(first);
+        union.addAll(second);
+        return Set.copyOf(union);
     }
 
     /** Keys present in {@code properties} that no worker setting reads (likely typos). */

@@ -10,6 +10,7 @@ import io.glaux.connectors.parquet.ParquetPageSourceFactory;
 import io.glaux.connectors.regex.GrokFormat;
 import io.glaux.connectors.regex.RegexFormat;
 import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.connectors.text.CsvFormat;
 import io.glaux.connectors.text.TextFormat;
 import io.glaux.spi.error.ErrorCode;
@@ -48,14 +49,25 @@ public final class FormatRegistry
         requireNonNull(store, "store is null");
         requireNonNull(lineOptions, "lineOptions is null");
         ParquetPageSourceFactory parquet = new ParquetPageSourceFactory(store);
+        // a table naming an SSE-C key id reads through a view of the store that sends that key; the
+        // Parquet factory (and its footer cache, keyed by key identity too) is kept per key id
+        Map<String, ParquetPageSourceFactory> keyedParquet = new java.util.concurrent.ConcurrentHashMap<>();
+        Function<Map<String, String>, ObjectStore> stores = properties -> store.withCustomerKey(properties.get(CustomerKeyProvider.TABLE_PROPERTY));
         return builder()
-                .add(TableFormats.PARQUET, _ -> parquet)
-                .add(TableFormats.TEXT, properties -> LinePageSourceFactory.of(store, lineOptions, TextFormat.fromProperties(properties), properties))
-                .add(TableFormats.CSV, properties -> LinePageSourceFactory.of(store, lineOptions, CsvFormat.fromProperties(properties), properties))
-                .add(TableFormats.JSON, properties -> LinePageSourceFactory.of(store, lineOptions, JsonFormat.fromProperties(properties), properties))
-                .add(TableFormats.REGEX, properties -> LinePageSourceFactory.of(store, lineOptions, RegexFormat.fromProperties(properties), properties))
-                .add(TableFormats.GROK, properties -> LinePageSourceFactory.of(store, lineOptions, GrokFormat.fromProperties(properties), properties))
-                .add(TableFormats.CLOUDTRAIL, properties -> new CloudTrailPageSourceFactory(store, lineOptions, properties))
+                .add(TableFormats.PARQUET, properties -> {
+                    String keyId = properties.get(CustomerKeyProvider.TABLE_PROPERTY);
+                    if (keyId == null || keyId.isBlank()) {
+                        return parquet;
+                    }
+                    ObjectStore keyed = stores.apply(properties);
+                    return keyedParquet.computeIfAbsent(keyId, _ -> new ParquetPageSourceFactory(keyed));
+                })
+                .add(TableFormats.TEXT, properties -> LinePageSourceFactory.of(stores.apply(properties), lineOptions, TextFormat.fromProperties(properties), properties))
+                .add(TableFormats.CSV, properties -> LinePageSourceFactory.of(stores.apply(properties), lineOptions, CsvFormat.fromProperties(properties), properties))
+                .add(TableFormats.JSON, properties -> LinePageSourceFactory.of(stores.apply(properties), lineOptions, JsonFormat.fromProperties(properties), properties))
+                .add(TableFormats.REGEX, properties -> LinePageSourceFactory.of(stores.apply(properties), lineOptions, RegexFormat.fromProperties(properties), properties))
+                .add(TableFormats.GROK, properties -> LinePageSourceFactory.of(stores.apply(properties), lineOptions, GrokFormat.fromProperties(properties), properties))
+                .add(TableFormats.CLOUDTRAIL, properties -> new CloudTrailPageSourceFactory(stores.apply(properties), lineOptions, properties))
                 .build();
     }
 

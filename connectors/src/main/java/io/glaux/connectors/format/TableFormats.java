@@ -3,6 +3,7 @@ package io.glaux.connectors.format;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.compress.CompressionKind;
+import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -84,7 +85,8 @@ public final class TableFormats
             "serialization.null.format",
             "serialization.encoding",
             "timestamp.formats",
-            "ignore.malformed.json");
+            "ignore.malformed.json",
+            CustomerKeyProvider.TABLE_PROPERTY);
 
     /** A reader name and its properties. */
     public record TableFormat(String format, Map<String, String> properties)
@@ -120,7 +122,9 @@ public final class TableFormats
             if (!inputClass.isEmpty() && !PARQUET_INPUT_FORMATS.contains(inputClass)) {
                 throw unsupported(serdeClass, inputClass);
             }
-            return new TableFormat(PARQUET, Map.of());
+            // the only table property Parquet reads: the id (never the value) of the table's SSE-C key
+            String keyId = tableParameters.get(CustomerKeyProvider.TABLE_PROPERTY);
+            return new TableFormat(PARQUET, keyId == null || keyId.isBlank() ? Map.of() : Map.of(CustomerKeyProvider.TABLE_PROPERTY, keyId.strip()));
         }
         String format = switch (serdeClass) {
             case LAZY_SIMPLE_SERDE -> TEXT;

@@ -12,12 +12,13 @@ import java.util.function.Supplier;
  * The parsed footers of recently read Parquet files, so that several splits of one file, and repeated
  * queries, skip the footer GET and its parsing. Keyed by bucket, key, size and last-modified time (an
  * object rewritten in place with a different size or time is read afresh; a file whose listing has no
- * time is never cached). Least recently used entries are dropped beyond {@code maxEntries} footers or
+ * time is never cached), and by the identity of the SSE-C key it was read with. Least recently used entries are dropped beyond {@code maxEntries} footers or
  * {@code maxBytes} of tail bytes. Thread-safe; footers are immutable once read.
  */
 final class ParquetFooterCache
 {
-    private record Key(String bucket, String key, long size, long lastModifiedMillis) {}
+    /** {@code keyIdentity}: the identity of the SSE-C key the footer was read with ("" for none), never the key. */
+    private record Key(String bucket, String key, long size, long lastModifiedMillis, String keyIdentity) {}
 
     private final int maxEntries;
     private final long maxBytes;
@@ -38,11 +39,21 @@ final class ParquetFooterCache
     /** The footer of the split's file: cached, or read by {@code reader} (outside the lock) and cached. */
     ParquetFooter get(Split split, Supplier<ParquetFooter> reader)
     {
+        return get(split, "", reader);
+    }
+
+    /**
+     * Like {@link #get(Split, Supplier)} for a file read with the SSE-C key of identity {@code keyIdentity}
+     * ("" for none): a footer cached under one key identity is never served to a reader with another.
+     */
+    ParquetFooter get(Split split, String keyIdentity, Supplier<ParquetFooter> reader)
+    {
+        requireNonNull(keyIdentity, "keyIdentity is null");
         requireNonNull(reader, "reader is null");
         if (maxEntries == 0 || split.lastModifiedMillis() <= 0) {
             return reader.get();
         }
-        Key key = new Key(split.bucket(), split.key(), split.fileSize(), split.lastModifiedMillis());
+        Key key = new Key(split.bucket(), split.key(), split.fileSize(), split.lastModifiedMillis(), keyIdentity);
         synchronized (this) {
             ParquetFooter footer = entries.get(key);
             if (footer != null) {

@@ -296,7 +296,7 @@ public final class ParquetPageSource
             return;
         }
 
-        footer = footers.get(split, () -> ParquetFooter.read(store, split, options.footerReadSize(), bytesRead::addAndGet));
+        footer = footers.get(split, store.keyIdentity(split.bucket(), split.key()), () -> ParquetFooter.read(store, split, options.footerReadSize(), bytesRead::addAndGet));
         blocks = footer.metadata().getBlocks();
         createdBy = footer.metadata().getFileMetaData().getCreatedBy();
         fileSchema = footer.metadata().getFileMetaData().getSchema();

@@ -2,6 +2,8 @@ package io.glaux.connectors.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.sse.CustomerKey;
+import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.minio.BucketExistsArgs;
@@ -17,6 +19,7 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import okhttp3.ConnectionPool;
@@ -25,17 +28,25 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -61,6 +72,13 @@ import java.util.stream.StreamSupport;
  * {@code OBJECT_STORE_ERROR} for everything else. I/O errors, timeouts, short reads and 5xx answers are
  * retried up to {@link ObjectStoreConfig#maxRetries()} times with exponential backoff; 4xx answers are
  * not retried. Messages never contain the credentials.
+ *
+ * <p>SSE-C: every GET (ranged or suffix), HEAD and PUT of an object for which the node's
+ * {@link CustomerKeyProvider} has a key (by location, or for a table view made by
+ * {@link #withCustomerKey}) carries the SSE-C headers; the MinIO client refuses to send them over plain
+ * HTTP. SSE-S3 and SSE-KMS objects need nothing on reads. A missing or rejected customer key is
+ * {@code ENCRYPTION_KEY_ERROR} naming the object and the key id. No exception of the MinIO client is
+ * kept as a cause, because their {@code toString()} prints the request headers (the customer key among them).
  */
 public final class ObjectStore
         implements AutoCloseable
@@ -75,6 +93,9 @@ public final class ObjectStore
     private static final long MAX_BACKOFF_MILLIS = 2_000;
     private static final int LIST_PAGE_SIZE = 1000;
 
+    private final ObjectStore root;
+    private final CustomerKeyProvider customerKeys;
+    private final CustomerKey tableKey;
     private final URI endpoint;
     private final int maxRetries;
     private final OkHttpClient httpClient;
@@ -82,18 +103,29 @@ public final class ObjectStore
     private final Semaphore inFlight;
     private volatile boolean closed;
 
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder getRequests = new LongAdder();
-    private final LongAdder headRequests = new LongAdder();
-    private final LongAdder listRequests = new LongAdder();
-    private final LongAdder putRequests = new LongAdder();
-    private final LongAdder retries = new LongAdder();
-    private final LongAdder bytesRead = new LongAdder();
-    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder requests;
+    private final LongAdder getRequests;
+    private final LongAdder headRequests;
+    private final LongAdder listRequests;
+    private final LongAdder putRequests;
+    private final LongAdder retries;
+    private final LongAdder bytesRead;
+    private final LongAdder bytesWritten;
 
     public ObjectStore(ObjectStoreConfig config)
     {
         requireNonNull(config, "config is null");
+        this.root = this;
+        this.customerKeys = config.customerKeys();
+        this.tableKey = null;
+        this.requests = new LongAdder();
+        this.getRequests = new LongAdder();
+        this.headRequests = new LongAdder();
+        this.listRequests = new LongAdder();
+        this.putRequests = new LongAdder();
+        this.retries = new LongAdder();
+        this.bytesRead = new LongAdder();
+        this.bytesWritten = new LongAdder();
         this.endpoint = config.endpoint();
         this.maxRetries = config.maxRetries();
         this.inFlight = new Semaphore(config.maxConnections());
@@ -101,7 +133,9 @@ public final class ObjectStore
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(config.maxConnections());
         dispatcher.setMaxRequestsPerHost(config.maxConnections());
-        this.httpClient = new OkHttpClient.Builder()
+        OkHttpClient.Builder http = new OkHttpClient.Builder();
+        config.trustedCaFile().ifPresent(caFile -> trust(http, caFile));
+        this.httpClient = http
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(config.maxConnections(), 2, TimeUnit.MINUTES))
                 .connectTimeout(config.connectTimeout())
@@ -124,6 +158,96 @@ public final class ObjectStore
                 .httpClient(httpClient, false)
                 .build();
         this.client.disableVirtualStyleEndpoint();
+    }
+
+    /** A view of {@code parent} that sends {@code tableKey} with every object request. */
+    private ObjectStore(ObjectStore parent, CustomerKey tableKey)
+    {
+        this.root = parent.root;
+        this.customerKeys = parent.customerKeys;
+        this.tableKey = tableKey;
+        this.endpoint = parent.endpoint;
+        this.maxRetries = parent.maxRetries;
+        this.httpClient = parent.httpClient;
+        this.client = parent.client;
+        this.inFlight = parent.inFlight;
+        this.requests = parent.requests;
+        this.getRequests = parent.getRequests;
+        this.headRequests = parent.headRequests;
+        this.listRequests = parent.listRequests;
+        this.putRequests = parent.putRequests;
+        this.retries = parent.retries;
+        this.bytesRead = parent.bytesRead;
+        this.bytesWritten = parent.bytesWritten;
+    }
+
+    /**
+     * This store, sending the SSE-C key with id {@code keyId} (from this node's key provider) with every
+     * object request, whatever the location rules say: the reader of a table whose
+     * {@value CustomerKeyProvider#TABLE_PROPERTY} property names that key. Shares connections and
+     * statistics with this store; closing the view does nothing. An empty or null id gives this store.
+     *
+     * @throws GlauxException {@code ENCRYPTION_KEY_ERROR} when this node has no key with that id
+     */
+    public ObjectStore withCustomerKey(String keyId)
+    {
+        if (keyId == null || keyId.isBlank()) {
+            return this;
+        }
+        CustomerKey key = customerKeys.byId(keyId.strip(), "The table property '%s'".formatted(CustomerKeyProvider.TABLE_PROPERTY));
+        if (!"https".equalsIgnoreCase(endpoint.getScheme())) {
+            throw new GlauxException(ErrorCode.ENCRYPTION_KEY_ERROR,
+                    "SSE-C key '%s' cannot be used: the object store endpoint %s is not https".formatted(keyId, endpoint));
+        }
+        return new ObjectStore(this, key);
+    }
+
+    /** The customer key sent with requests for {@code s3://bucket/key}, if any. */
+    public Optional<CustomerKey> customerKey(String bucket, String key)
+    {
+        if (tableKey != null) {
+            return Optional.of(tableKey);
+        }
+        return customerKeys.forObject(bucket, key);
+    }
+
+    /**
+     * What cached data of {@code s3://bucket/key} must be keyed by besides the object: the identity
+     * (never the value) of the customer key it is read with, or "" for none. A reader without the right key
+     * then never sees what a reader with it cached.
+     */
+    public String keyIdentity(String bucket, String key)
+    {
+        return customerKey(bucket, key).map(CustomerKey::identity).orElse("");
+    }
+
+    private static void trust(OkHttpClient.Builder http, Path caFile)
+    {
+        try {
+            KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+            trustStore.load(null, null);
+            int index = 0;
+            try (var in = Files.newInputStream(caFile)) {
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trustStore.setCertificateEntry("ca-" + index++, certificate);
+                }
+            }
+            if (index == 0) {
+                throw new IllegalArgumentException("no PEM certificate in the object store CA file " + caFile);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore);
+            X509TrustManager trustManager = (X509TrustManager) factory.getTrustManagers()[0];
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {trustManager}, null);
+            http.sslSocketFactory(context.getSocketFactory(), trustManager);
+        }
+        catch (IllegalArgumentException e) {
+            throw e;
+        }
+        catch (Exception e) {
+            throw new IllegalArgumentException("cannot read the object store CA file " + caFile + ": " + e.getMessage(), e);
+        }
     }
 
     private void count(Request request)
@@ -298,7 +422,9 @@ public final class ObjectStore
         requireNonNull(key, "key is null");
         checkOpen();
         return withRetries("read", bucket, key, -1, () -> {
-            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            StatObjectArgs.Builder args = StatObjectArgs.builder().bucket(bucket).object(key);
+            customerKey(bucket, key).ifPresent(customerKey -> args.ssec(customerKey.headers()));
+            StatObjectResponse stat = client.statObject(args.build());
             long modified = stat.lastModified() == null ? 0 : stat.lastModified().toInstant().toEpochMilli();
             return new ObjectInfo(key, stat.size(), modified);
         });
@@ -323,11 +449,11 @@ public final class ObjectStore
         checkOpen();
         return withRetries("read", bucket, key, offset, () -> {
             inFlight.acquire();
-            try (GetObjectResponse response = client.getObject(GetObjectArgs.builder()
+            try (GetObjectResponse response = client.getObject(withKey(GetObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
                     .offset(offset)
-                    .length((long) length)
+                    .length((long) length), bucket, key)
                     .build())) {
                 byte[] data = response.readNBytes(length);
                 bytesRead.add(data.length);
@@ -362,10 +488,10 @@ public final class ObjectStore
         checkOpen();
         return withRetries("read", bucket, key, -1, () -> {
             inFlight.acquire();
-            try (GetObjectResponse response = client.getObject(GetObjectArgs.builder()
+            try (GetObjectResponse response = client.getObject(withKey(GetObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
-                    .extraHeaders(Map.of("Range", "bytes=-" + length))
+                    .extraHeaders(Map.of("Range", "bytes=-" + length)), bucket, key)
                     .build())) {
                 String contentRange = response.headers().get("Content-Range");
                 if (contentRange == null) {
@@ -455,7 +581,9 @@ public final class ObjectStore
         checkOpen();
         withRetries("write", bucket, key, -1, () -> {
             long size = Files.size(file);
-            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
+            UploadObjectArgs.Builder args = UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString());
+            customerKey(bucket, key).ifPresent(customerKey -> args.sse(customerKey.headers()));
+            client.uploadObject(args.build());
             bytesWritten.add(size);
             return null;
         });
@@ -468,11 +596,12 @@ public final class ObjectStore
         requireNonNull(data, "data is null");
         checkOpen();
         withRetries("write", bucket, key, -1, () -> {
-            client.putObject(PutObjectArgs.builder()
+            PutObjectArgs.Builder args = PutObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
-                    .stream(new ByteArrayInputStream(data), data.length, -1)
-                    .build());
+                    .stream(new ByteArrayInputStream(data), data.length, -1);
+            customerKey(bucket, key).ifPresent(customerKey -> args.sse(customerKey.headers()));
+            client.putObject(args.build());
             bytesWritten.add(data.length);
             return null;
         });
@@ -512,6 +641,12 @@ public final class ObjectStore
 
     // ------------------------------------------------------------------ plumbing
 
+    private GetObjectArgs.Builder withKey(GetObjectArgs.Builder args, String bucket, String key)
+    {
+        customerKey(bucket, key).ifPresent(customerKey -> args.ssec(customerKey.headers()));
+        return args;
+    }
+
     @FunctionalInterface
     private interface Call<T>
     {
@@ -538,7 +673,7 @@ public final class ObjectStore
                 throw e;
             }
             catch (Exception e) {
-                if (closed || !isRetryable(e) || attempt >= maxRetries) {
+                if (root.closed || !isRetryable(e) || attempt >= maxRetries) {
                     throw translate(e, operation, bucket, key, offset);
                 }
                 retries.increment();
@@ -601,9 +736,15 @@ public final class ObjectStore
         if (t instanceof CancellationException) {
             return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Cancelled during %s of %s%s".formatted(operation, path, at), t);
         }
+        GlauxException encryption = encryptionError(t, operation, bucket, key, at);
+        if (encryption != null) {
+            return encryption;
+        }
+        // the MinIO client's exceptions print the request headers (an SSE-C key among them): never keep them
+        Throwable cause = t instanceof MinioException ? null : t;
         if (t instanceof IllegalArgumentException) {
             // the client rejected the request before sending it (e.g. an invalid bucket name)
-            return new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid object store location %s: %s".formatted(path, t.getMessage()), t);
+            return new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid object store location %s: %s".formatted(path, t.getMessage()), cause);
         }
         if (t instanceof ErrorResponseException error) {
             String code = error.errorResponse().code();
@@ -612,34 +753,61 @@ public final class ObjectStore
             if (ACCESS_DENIED_CODES.contains(code) || status == 403) {
                 return new GlauxException(ErrorCode.OBJECT_STORE_ACCESS_DENIED,
                         "Access denied by the object store at %s for %s (%s): check the access key and secret key (and that they are allowed to %s there)"
-                                .formatted(endpoint, path, detail, operation), t);
+                                .formatted(endpoint, path, detail, operation), cause);
             }
             if ("NoSuchBucket".equals(code)) {
-                return new GlauxException(ErrorCode.OBJECT_NOT_FOUND, "Bucket '%s' does not exist at %s (needed for %s)".formatted(bucket, endpoint, path), t);
+                return new GlauxException(ErrorCode.OBJECT_NOT_FOUND, "Bucket '%s' does not exist at %s (needed for %s)".formatted(bucket, endpoint, path), cause);
             }
             if (NOT_FOUND_CODES.contains(code) || status == 404) {
-                return new GlauxException(ErrorCode.OBJECT_NOT_FOUND, "Object not found: %s (it was deleted, or the location is wrong)".formatted(path), t);
+                return new GlauxException(ErrorCode.OBJECT_NOT_FOUND, "Object not found: %s (it was deleted, or the location is wrong)".formatted(path), cause);
             }
             if ("InvalidRange".equals(code) || status == 416) {
-                return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Requested range%s is beyond the end of %s".formatted(at, path), t);
+                return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Requested range%s is beyond the end of %s".formatted(at, path), cause);
             }
             return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Object store at %s failed during %s of %s%s: %s (HTTP %d)"
-                    .formatted(endpoint, operation, path, at, detail, status), t);
+                    .formatted(endpoint, operation, path, at, detail, status), cause);
         }
         if (t instanceof ServerException server) {
             if (server.statusCode() == 403) {
                 return new GlauxException(ErrorCode.OBJECT_STORE_ACCESS_DENIED,
-                        "Access denied by the object store at %s for %s: check the access key and secret key".formatted(endpoint, path), t);
+                        "Access denied by the object store at %s for %s: check the access key and secret key".formatted(endpoint, path), cause);
             }
             return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Object store at %s failed during %s of %s%s (HTTP %d) after %d retries"
-                    .formatted(endpoint, operation, path, at, server.statusCode(), maxRetries), t);
+                    .formatted(endpoint, operation, path, at, server.statusCode(), maxRetries), cause);
         }
         if (t instanceof IOException) {
             return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "I/O error talking to the object store at %s during %s of %s%s (after %d retries): %s"
-                    .formatted(endpoint, operation, path, at, maxRetries, t), t);
+                    .formatted(endpoint, operation, path, at, maxRetries, t), cause);
         }
         return new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Object store request to %s failed during %s of %s%s: %s"
-                .formatted(endpoint, operation, path, at, t), t);
+                .formatted(endpoint, operation, path, at, t), cause);
+    }
+
+    /**
+     * The error for a read of an SSE-C object without the right key: the object store answers 400 (RGW,
+     * S3Proxy, AWS without a key) or 403 AccessDenied (AWS, MinIO with a wrong key). Null for other failures.
+     */
+    private GlauxException encryptionError(Throwable t, String operation, String bucket, String key, String at)
+    {
+        if (!"read".equals(operation) || !(t instanceof ErrorResponseException error)) {
+            return null;
+        }
+        int status = error.response() == null ? 0 : error.response().code();
+        String code = error.errorResponse().code();
+        Optional<CustomerKey> sent = customerKey(bucket, key);
+        String path = path(bucket, key);
+        if (sent.isPresent() && (status == 400 || (status == 403 && "AccessDenied".equals(code)))) {
+            return new GlauxException(ErrorCode.ENCRYPTION_KEY_ERROR,
+                    "The object store at %s rejected the SSE-C customer key '%s' for %s%s (%s, HTTP %d): the object is encrypted with a different key, or is not SSE-C encrypted"
+                            .formatted(endpoint, sent.get().id(), path, at, code, status));
+        }
+        if (sent.isEmpty() && status == 400) {
+            // reads never send anything a server could find malformed but the (absent) encryption headers
+            return new GlauxException(ErrorCode.ENCRYPTION_KEY_ERROR,
+                    "Cannot read %s%s: the object is encrypted with a customer key (SSE-C) and no key is configured for it (set %s for its location, or the table property '%s') (%s, HTTP %d)"
+                            .formatted(path, at, CustomerKeyProvider.LOCATIONS, CustomerKeyProvider.TABLE_PROPERTY, code, status));
+        }
+        return null;
     }
 
     /** The total size from {@code Content-Range: bytes a-b/total}, or -1. */
@@ -667,7 +835,7 @@ public final class ObjectStore
 
     private void checkOpen()
     {
-        if (closed) {
+        if (root.closed) {
             throw new IllegalStateException("object store client is closed");
         }
     }
@@ -675,7 +843,7 @@ public final class ObjectStore
     @Override
     public void close()
     {
-        if (closed) {
+        if (root != this || closed) {
             return;
         }
         closed = true;

@@ -106,4 +106,25 @@ class ParquetFooterCacheTest
             source.startReading();
         }
     }
+
+    @Test
+    void footersAreCachedPerCustomerKeyIdentity()
+    {
+        ParquetFooterCache cache = new ParquetFooterCache(10, 1 << 20);
+        Split split = new Split("bucket", "encrypted.parquet", 0, 100, 100, 1234, Map.of());
+        ParquetFooter footer = new ParquetFooter(new org.apache.parquet.hadoop.metadata.ParquetMetadata(
+                new org.apache.parquet.hadoop.metadata.FileMetaData(SCHEMA, Map.of(), "test"), List.of()), new byte[8], 92, 92);
+        int[] reads = new int[1];
+        java.util.function.Supplier<ParquetFooter> reader = () -> {
+            reads[0]++;
+            return footer;
+        };
+        cache.get(split, "logs-2026#abc", reader);
+        cache.get(split, "logs-2026#abc", reader);
+        assertThat(reads[0]).isEqualTo(1);
+        // a reader without the key, or with another key, never gets the cached footer
+        cache.get(split, "", reader);
+        cache.get(split, "logs-2026#def", reader);
+        assertThat(reads[0]).isEqualTo(3);
+    }
 }

@@ -8,6 +8,8 @@ import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.QueryManager;
 import io.glaux.coordinator.query.Session;
+import io.glaux.coordinator.security.AuthenticatedUser;
+import io.glaux.coordinator.security.SecurityHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -86,7 +88,11 @@ public final class ProtocolHandler
                     .map(node -> Map.of("nodeId", node.nodeId(), "uri", node.flightUri().toString())).toList());
         }
         else if (path.equals("/v1/query") && method.equals("GET")) {
-            json(response, callback, HttpStatus.OK_200, queryManager.all().stream().map(this::querySummary).toList());
+            // a user sees only their own queries, an admin all of them
+            Optional<AuthenticatedUser> user = SecurityHandler.user(request);
+            json(response, callback, HttpStatus.OK_200, queryManager.all().stream()
+                    .filter(query -> user.isEmpty() || user.get().mayAccessQueryOf(query.session().user()))
+                    .map(this::querySummary).toList());
         }
         else if (path.equals("/") || path.equals("/ui")) {
             response.setStatus(HttpStatus.SEE_OTHER_303);

@@ -285,6 +285,19 @@ public final class Query
         }
     }
 
+    /**
+     * Ends the query with {@code reason} (a limit it exceeded) and interrupts the thread running it, so
+     * its execution stops and frees its memory.
+     */
+    public void abort(GlauxException reason)
+    {
+        fail(reason);
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
     public void fail(Throwable t)
     {
         GlauxException failure = toGlauxException(t);

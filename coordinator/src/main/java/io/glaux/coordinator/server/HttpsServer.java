@@ -21,6 +21,7 @@ public final class HttpsServer
 {
     private final Server server;
     private final ServerConnector connector;
+    private final SslContextFactory.Server ssl;
 
     public HttpsServer(String host, int port, KeyStore keyStore, char[] keyStorePassword, KeyStore trustStore, Handler handler)
     {
@@ -28,7 +29,8 @@ public final class HttpsServer
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("http");
         server = new Server(threads);
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl = new SslContextFactory.Server();
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setKeyStore(keyStore);
         ssl.setKeyStorePassword(new String(keyStorePassword));
         if (trustStore != null) {
@@ -46,6 +48,20 @@ public final class HttpsServer
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(handler);
+    }
+
+    /**
+     * The TLS protocol versions (default TLSv1.3 and TLSv1.2) and, when not empty, the cipher suites
+     * offered. Call before {@link #start()}.
+     */
+    public void setTlsProtocols(java.util.List<String> protocols, java.util.List<String> cipherSuites)
+    {
+        if (!protocols.isEmpty()) {
+            ssl.setIncludeProtocols(protocols.toArray(String[]::new));
+        }
+        if (!cipherSuites.isEmpty()) {
+            ssl.setIncludeCipherSuites(cipherSuites.toArray(String[]::new));
+        }
     }
 
     public void start()

@@ -94,6 +94,8 @@ public final class DemoCommand
         config.put(CoordinatorConfig.S3_ACCESS_KEY, ACCESS_KEY);
         config.put(CoordinatorConfig.S3_SECRET_KEY, SECRET_KEY);
         config.put(CoordinatorConfig.DEFAULT_SCHEMA, DemoDataset.SCHEMA);
+        // the demo listens on loopback only and lets anyone in (docs/security.md turns authentication on)
+        config.put("http-server.authentication.allow-anonymous", "true");
         Coordinator coordinator = Coordinator.start(CoordinatorConfig.fromProperties(config));
         closeables.add(coordinator);
         System.out.println("  coordinator    https://localhost:" + coordinator.httpsPort());

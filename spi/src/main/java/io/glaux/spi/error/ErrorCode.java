@@ -55,6 +55,10 @@ public enum ErrorCode
     SCHEMA_NOT_EMPTY(0x0000_0108, USER_ERROR),
     /** A SerDe class, STORED AS format or ROW FORMAT Glaux does not know. */
     INVALID_STORAGE_FORMAT(0x0000_0109, USER_ERROR),
+    /** The client stopped asking for a query's results for longer than {@code query.client.timeout}. */
+    ABANDONED_QUERY(0x0000_0120, USER_ERROR),
+    /** The SQL text or request body is larger than {@code query.max-length} / the body limit. */
+    QUERY_TEXT_TOO_LARGE(0x0000_0121, USER_ERROR),
 
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),
@@ -78,7 +82,13 @@ public enum ErrorCode
     /** The metastore failed or could not be reached. */
     METASTORE_ERROR(0x0100_0004, EXTERNAL),
     /** A connection between nodes (coordinator, workers) failed. */
-    REMOTE_TASK_ERROR(0x0100_0005, EXTERNAL);
+    REMOTE_TASK_ERROR(0x0100_0005, EXTERNAL),
+    /**
+     * An SSE-C (customer key) object cannot be read: no key is configured for it, the node lacks the key
+     * a table names, or the object store rejected the key sent. The message names the object and the key
+     * id, never the key.
+     */
+    ENCRYPTION_KEY_ERROR(0x0100_0010, EXTERNAL);
 
     private final int code;
     private final ErrorCategory category;

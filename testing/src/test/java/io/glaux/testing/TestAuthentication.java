@@ -1,0 +1,288 @@
+package io.glaux.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.glaux.coordinator.security.AuthenticationConfig;
+import io.glaux.engine.exchange.TlsMaterial;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Client authentication with the real Trino JDBC driver (password and access token), query ownership
+ * on {@code /v1/*}, and announcements that need a certificate from the cluster CA.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestAuthentication
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Path directory;
+    private TestCluster cluster;
+    private RSAKey signingKey;
+    private RSAKey foreignKey;
+
+    @BeforeAll
+    void start()
+            throws Exception
+    {
+        directory = Files.createTempDirectory("glaux-auth-test");
+        Path passwords = directory.resolve("password.db");
+        Files.writeString(passwords, """
+                alice:%s
+                bob:%s
+                admin:%s
+                """.formatted(hash("alice-secret"), hash("bob-secret"), hash("admin-secret")));
+        signingKey = new RSAKeyGenerator(2048).keyID("k1").generate();
+        foreignKey = new RSAKeyGenerator(2048).keyID("k1").generate();
+        Path jwks = directory.resolve("jwks.json");
+        Files.writeString(jwks, new JWKSet(signingKey.toPublicJWK()).toString());
+        cluster = TestCluster.withCoordinatorProperties(directory.resolve("cluster"), 1, 0, 1, Map.of(
+                AuthenticationConfig.TYPE, "PASSWORD,JWT",
+                AuthenticationConfig.PASSWORD_FILE, passwords.toString(),
+                AuthenticationConfig.JWT_KEY_FILE, jwks.toString(),
+                AuthenticationConfig.JWT_REQUIRED_ISSUER, "https://idp.example.com",
+                AuthenticationConfig.ALLOW_ANONYMOUS, "false",
+                AuthenticationConfig.ADMIN_USERS, "admin"));
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void jdbcPasswordAndAccessTokenAuthenticate()
+            throws Exception
+    {
+        assertThat(queryUser(connect("alice", "alice-secret", null))).isEqualTo("alice");
+        assertThat(queryUser(connect("whatever", null, token("carol", signingKey, Instant.now().plusSeconds(300))))).isEqualTo("carol");
+
+        assertThatThrownBy(() -> queryUser(connect("alice", "wrong", null)))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("Authentication failed");
+        assertThatThrownBy(() -> queryUser(connect("nobody", "alice-secret", null)))
+                .hasMessageContaining("Authentication failed");
+        assertThatThrownBy(() -> queryUser(connect("alice", null, null)))
+                .hasMessageContaining("Authentication failed");
+        assertThatThrownBy(() -> queryUser(connect("x", null, token("carol", signingKey, Instant.now().minusSeconds(300)))))
+                .hasMessageContaining("Authentication failed");
+        assertThatThrownBy(() -> queryUser(connect("x", null, token("carol", foreignKey, Instant.now().plusSeconds(300)))))
+                .hasMessageContaining("Authentication failed");
+        // and the server is fine afterwards
+        assertThat(queryUser(connect("bob", "bob-secret", null))).isEqualTo("bob");
+    }
+
+    @Test
+    void aClaimedUserHeaderCannotImpersonateAndQueriesAreVisibleToTheirOwner()
+            throws Exception
+    {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(null)).build();
+        // alice claims to be bob: the query runs, and is recorded, as alice
+        HttpResponse<String> submitted = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/statement"))
+                .header("Authorization", basic("alice", "alice-secret"))
+                .header("X-Trino-User", "bob")
+                .POST(HttpRequest.BodyPublishers.ofString("SELECT 42 AS marker_" + System.nanoTime()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).isEqualTo(200);
+        JsonNode results = MAPPER.readTree(submitted.body());
+        String queryId = results.get("id").asText();
+        String nextUri = results.get("nextUri").asText();
+
+        JsonNode aliceQueries = MAPPER.readTree(get(client, "/v1/query", basic("alice", "alice-secret")).body());
+        JsonNode mine = find(aliceQueries, queryId);
+        assertThat(mine).isNotNull();
+        assertThat(mine.get("user").asText()).isEqualTo("alice");
+        assertThat(find(MAPPER.readTree(get(client, "/v1/query", basic("bob", "bob-secret")).body()), queryId)).isNull();
+        assertThat(find(MAPPER.readTree(get(client, "/v1/query", basic("admin", "admin-secret")).body()), queryId)).isNotNull();
+
+        // bob can neither read its results nor cancel it, even knowing the URI
+        HttpResponse<String> bobReads = client.send(HttpRequest.newBuilder(URI.create(nextUri)).header("Authorization", basic("bob", "bob-secret")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bobReads.statusCode()).isEqualTo(403);
+        assertThat(bobReads.body()).contains("Access Denied").contains(queryId);
+        HttpResponse<String> bobCancels = client.send(HttpRequest.newBuilder(URI.create(nextUri)).header("Authorization", basic("bob", "bob-secret")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bobCancels.statusCode()).isEqualTo(403);
+        HttpResponse<String> aliceReads = client.send(HttpRequest.newBuilder(URI.create(nextUri)).header("Authorization", basic("alice", "alice-secret")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(aliceReads.statusCode()).isEqualTo(200);
+
+        // no credentials: 401 with a challenge per method, and no query list
+        HttpResponse<String> anonymous = get(client, "/v1/query", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().allValues("WWW-Authenticate")).containsExactly("Basic realm=\"Glaux\"", "Bearer realm=\"Glaux\", token_type=\"JWT\"");
+        assertThat(get(client, "/ui/", null).statusCode()).isEqualTo(401);
+        assertThat(get(client, "/v1/info", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void announcementsNeedAClusterCertificate(@TempDir Path rogueDirectory)
+            throws Exception
+    {
+        String body = "{\"nodeId\":\"rogue\",\"flightUri\":\"grpc+tls://127.0.0.1:1\"}";
+        List<String> before = workerIds();
+        assertThat(before).isNotEmpty();
+
+        // no client certificate
+        HttpClient noCertificate = HttpClient.newBuilder().sslContext(trusting(null)).build();
+        HttpResponse<String> refused = noCertificate.send(announcement("rogue", body), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("client certificate issued by the cluster CA");
+
+        // a certificate from another CA: the handshake fails, or the request is refused
+        TlsMaterial rogue = TlsMaterial.loadOrCreate(rogueDirectory, "rogue", List.of());
+        HttpClient foreign = HttpClient.newBuilder().sslContext(trusting(rogue)).build();
+        try {
+            HttpResponse<String> answer = foreign.send(announcement("rogue", body), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(403);
+        }
+        catch (IOException e) {
+            // bad_certificate alert from the coordinator
+        }
+        assertThat(workerIds()).isEqualTo(before);
+
+        // a certificate from the cluster CA is accepted (as the workers' own announcements are)
+        HttpClient member = HttpClient.newBuilder().sslContext(cluster.coordinator().tls().clientSslContext()).build();
+        HttpResponse<String> accepted = member.send(announcement("extra-node", "{\"nodeId\":\"extra-node\",\"flightUri\":\"grpc+tls://127.0.0.1:1\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).isEqualTo(202);
+    }
+
+    private HttpRequest announcement(String nodeId, String body)
+    {
+        return HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/announcement/" + nodeId))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build();
+    }
+
+    private List<String> workerIds()
+    {
+        return cluster.coordinator().nodeManager().activeWorkers().stream().map(node -> node.nodeId()).sorted().toList();
+    }
+
+    private HttpResponse<String> get(HttpClient client, String path, String authorization)
+            throws Exception
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.serverUri() + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode find(JsonNode queries, String queryId)
+    {
+        for (JsonNode query : queries) {
+            if (query.get("queryId").asText().equals(queryId)) {
+                return query;
+            }
+        }
+        return null;
+    }
+
+    private Connection connect(String user, String password, String accessToken)
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        if (accessToken != null) {
+            properties.setProperty("accessToken", accessToken);
+        }
+        return DriverManager.getConnection(cluster.jdbcUrl(), properties);
+    }
+
+    /** Runs a query and returns the user the server recorded for it. */
+    private String queryUser(Connection connection)
+            throws Exception
+    {
+        try (connection; Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getInt(1)).isEqualTo(1);
+            String queryId = rows.unwrap(io.trino.jdbc.TrinoResultSet.class).getQueryId();
+            return cluster.coordinator().queryManager().get(queryId).orElseThrow().session().user();
+        }
+    }
+
+    private static String token(String subject, RSAKey key, Instant expiry)
+            throws Exception
+    {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+                new JWTClaimsSet.Builder().subject(subject).issuer("https://idp.example.com").expirationTime(Date.from(expiry)).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static String hash(String password)
+    {
+        return BCrypt.withDefaults().hashToString(10, password.toCharArray());
+    }
+
+    private static String basic(String user, String password)
+    {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Trusts the cluster CA; presents {@code identity}'s certificate when not null. */
+    private SSLContext trusting(TlsMaterial identity)
+            throws Exception
+    {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(cluster.coordinator().tls().trustStore());
+        KeyManagerFactory keys = null;
+        if (identity != null) {
+            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(identity.keyStore(new char[0]), new char[0]);
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return context;
+    }
+}
