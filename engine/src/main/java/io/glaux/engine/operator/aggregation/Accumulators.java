@@ -49,7 +49,7 @@ final class Accumulators
                 }
                 if (output.equals(Type.DOUBLE)) {
                     require(call, input == null || SqlTypes.isNumeric(input) && !(input instanceof Type.Decimal), input);
-                    yield new SumDouble(input != null && PhysicalType.of(input).representation() == PhysicalType.Representation.LONG);
+                    yield new SumDouble(input != null && AggregationLayout.of(input).representation() == PhysicalType.Representation.LONG);
                 }
                 throw unsupported(call, input);
             }
@@ -59,11 +59,11 @@ final class Accumulators
                     yield new AvgDecimal(decimal);
                 }
                 require(call, (output.equals(Type.DOUBLE) || output.equals(Type.REAL)) && SqlTypes.isNumeric(input) && !(input instanceof Type.Decimal), input);
-                yield new AvgDouble(PhysicalType.of(input).representation() == PhysicalType.Representation.LONG, PhysicalType.of(output));
+                yield new AvgDouble(AggregationLayout.of(input).representation() == PhysicalType.Representation.LONG, AggregationLayout.of(output));
             }
             case MIN, MAX -> {
-                PhysicalType result = PhysicalType.of(output);
-                require(call, input == null || PhysicalType.of(input).representation() == result.representation(), input);
+                PhysicalType result = AggregationLayout.of(output);
+                require(call, input == null || AggregationLayout.of(input).representation() == result.representation(), input);
                 boolean max = function == AggregateFunction.MAX;
                 yield switch (result.representation()) {
                     case LONG -> new MinMaxLong(max, result);
@@ -85,10 +85,10 @@ final class Accumulators
             case MIN_BY, MAX_BY -> new MinMaxBy(function == AggregateFunction.MAX_BY, output, argumentTypes.get(1), false);
             case STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP -> {
                 require(call, output.equals(Type.DOUBLE) && SqlTypes.isNumeric(input) && !(input instanceof Type.Decimal), input);
-                yield new Variance(function, PhysicalType.of(input).representation() == PhysicalType.Representation.LONG);
+                yield new Variance(function, AggregationLayout.of(input).representation() == PhysicalType.Representation.LONG);
             }
             case APPROX_DISTINCT -> {
-                require(call, output.equals(Type.BIGINT) && (input == null || input instanceof Type.Decimal || PhysicalType.of(input) != PhysicalType.OTHER), input);
+                require(call, output.equals(Type.BIGINT) && (input == null || input instanceof Type.Decimal || AggregationLayout.of(input) != PhysicalType.OTHER), input);
                 yield new Sketches.ApproxDistinct(input);
             }
             case APPROX_PERCENTILE -> new Sketches.ApproxPercentile(call, argumentTypes);

@@ -82,7 +82,7 @@ public final class HashAggregationBuilder
         List<Type> hashKeys = new ArrayList<>();
         for (int k = 0; k < keyInputs.length; k++) {
             Type type = inputType(keyInputs[k]);
-            keyTypes[k] = PhysicalType.of(type);
+            keyTypes[k] = AggregationLayout.of(type);
             keyBlocks[k] = new Block();
             hashKeys.add(type);
         }
@@ -136,14 +136,14 @@ public final class HashAggregationBuilder
                 filteredArgs[i] = new Accumulator.Args(call.inputs().size());
                 filteredGroups[i] = new int[0];
                 for (int a = 0; a < call.inputs().size(); a++) {
-                    boolean computable = PhysicalType.of(argumentTypes.get(a)) != PhysicalType.OTHER;
+                    boolean computable = AggregationLayout.of(argumentTypes.get(a)) != PhysicalType.OTHER;
                     filteredArgs[i].blocks[a] = computable || accumulators[i].needsOnlyNulls(a) ? new Block() : null;
                 }
             }
             else {
                 for (int a = 0; a < call.inputs().size(); a++) {
                     int input = call.inputs().get(a);
-                    boolean computable = PhysicalType.of(argumentTypes.get(a)) != PhysicalType.OTHER;
+                    boolean computable = AggregationLayout.of(argumentTypes.get(a)) != PhysicalType.OTHER;
                     if (computable || accumulators[i].needsOnlyNulls(a)) {
                         // decimals and nested types: only their NULL flags are gathered (COUNT)
                         use(input, computable && !accumulators[i].needsOnlyNulls(a));
@@ -253,7 +253,7 @@ public final class HashAggregationBuilder
             if (columnBlocks[column] != null) {
                 FieldVector vector = batch.getVector(column);
                 if (fullColumn[column]) {
-                    Vectors.gather(vector, PhysicalType.of(inputTypes.get(column)), positions, count, columnBlocks[column]);
+                    Vectors.gather(vector, AggregationLayout.of(inputTypes.get(column)), positions, count, columnBlocks[column]);
                 }
                 else {
                     Vectors.gatherNulls(vector, positions, count, columnBlocks[column]);
@@ -331,7 +331,7 @@ public final class HashAggregationBuilder
                 FieldVector vector = batch.getVector(call.inputs().get(arg));
                 a.vectors[arg] = vector;
                 if (a.blocks[arg] != null) {
-                    PhysicalType type = PhysicalType.of(inputTypes.get(call.inputs().get(arg)));
+                    PhysicalType type = AggregationLayout.of(inputTypes.get(call.inputs().get(arg)));
                     if (type == PhysicalType.OTHER || accumulators[i].needsOnlyNulls(arg)) {
                         Vectors.gatherNulls(vector, selected, n, a.blocks[arg]);
                     }

@@ -50,7 +50,7 @@ final class KeyColumn
 
     KeyColumn(Type type)
     {
-        this.physicalType = PhysicalType.of(type);
+        this.physicalType = AggregationLayout.of(type);
         this.decimalKey = type instanceof Type.Decimal;
         if (physicalType == PhysicalType.OTHER && !decimalKey) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "GROUP BY on " + type.trinoName() + " is not supported");

@@ -82,7 +82,7 @@ public final class SetOperationOperator
                     throw new IllegalArgumentException(kind + " sources have different columns: " + types + " and " + other);
                 }
                 for (int i = 0; i < types.size(); i++) {
-                    if (PhysicalType.of(other.get(i)) != PhysicalType.of(types.get(i))) {
+                    if (AggregationLayout.of(other.get(i)) != AggregationLayout.of(types.get(i))) {
                         throw new IllegalArgumentException(kind + " sources have different columns: " + types + " and " + other);
                     }
                 }
@@ -90,7 +90,7 @@ public final class SetOperationOperator
             physicalTypes = new PhysicalType[types.size()];
             blocks = new Block[types.size()];
             for (int i = 0; i < types.size(); i++) {
-                physicalTypes[i] = PhysicalType.of(types.get(i));
+                physicalTypes[i] = AggregationLayout.of(types.get(i));
                 blocks[i] = new Block();
             }
             hash = new GroupByHash(types);

@@ -119,7 +119,7 @@ final class Sketches
 
         ApproxDistinct(Type inputType)
         {
-            this.type = inputType == null ? PhysicalType.INT64 : PhysicalType.of(inputType);
+            this.type = inputType == null ? PhysicalType.INT64 : AggregationLayout.of(inputType);
         }
 
         @Override
@@ -266,7 +266,7 @@ final class Sketches
             if (!pOk || !xOk || !wOk || !element.equals(expected) || arrayResult != output instanceof Type.Array) {
                 throw Accumulators.unsupported(call, x);
             }
-            this.resultType = PhysicalType.of(element);
+            this.resultType = AggregationLayout.of(element);
         }
 
         @Override

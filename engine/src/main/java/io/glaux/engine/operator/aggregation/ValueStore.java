@@ -34,7 +34,7 @@ final class ValueStore
 
     ValueStore(Type sqlType, String what)
     {
-        this.type = PhysicalType.of(sqlType);
+        this.type = AggregationLayout.of(sqlType);
         this.representation = type.representation();
         if (representation == PhysicalType.Representation.OTHER) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, what + " of " + sqlType.trinoName() + " is not supported");
