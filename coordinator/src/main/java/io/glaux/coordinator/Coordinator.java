@@ -58,6 +58,7 @@ public final class Coordinator
     private final NodeManager nodeManager;
     private final WorkerClients workerClients;
     private final QueryManager queryManager;
+    private final SqlStatementRunner runner;
     private final HttpsServer server;
     private final TlsMaterial tls;
     private final HistoryStore history;
@@ -84,7 +85,7 @@ public final class Coordinator
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog));
         root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog));
-        SqlStatementRunner runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
+        runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
                 config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath());
         queryManager = new QueryManager(runner);
         ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
@@ -141,6 +142,12 @@ public final class Coordinator
     public Catalog catalog()
     {
         return catalog;
+    }
+
+    /** Bytes the queries running on the coordinator hold now (0 when none runs). */
+    public long reservedQueryMemory()
+    {
+        return runner.reservedQueryMemory();
     }
 
     /** The queries this coordinator knows, with the session (and so the user) each ran as. */

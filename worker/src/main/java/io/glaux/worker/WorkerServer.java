@@ -198,6 +198,12 @@ public final class WorkerServer
         return counters.snapshot(options.nodeId());
     }
 
+    /** Bytes the queries running on this worker hold now (0 when none runs). */
+    public long reservedQueryMemory()
+    {
+        return queryMemory.reservedBytes();
+    }
+
     /**
      * Stops accepting tasks, ends running tasks with UNAVAILABLE "Worker &lt;id&gt; is shutting down"
      * (callers see WORKER_FAILED), stops the server and releases its memory.

@@ -279,7 +279,8 @@ public final class QueryExecution
         private final List<Type> batchTypes;
         /** What each task runs over its scan output (a partial top-N), if anything. */
         private final Optional<PlanNode> pipeline;
-        private final BlockingQueue<Object> output = new ArrayBlockingQueue<>(64);
+        /** Rows (row mode) or batches (batch mode: accounted in the query's memory, so fewer) ahead of the consumer. */
+        private final BlockingQueue<Object> output;
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
         private final List<RemoteTaskStream> streams = new CopyOnWriteArrayList<>();
         private final List<Thread> threads = new ArrayList<>();
@@ -308,6 +309,7 @@ public final class QueryExecution
         {
             this.scan = scan;
             this.pipeline = pipeline;
+            this.output = new ArrayBlockingQueue<>(batchAllocator == null ? 64 : 8);
             this.batchAllocator = batchAllocator;
             this.batchTypes = batchTypes;
         }

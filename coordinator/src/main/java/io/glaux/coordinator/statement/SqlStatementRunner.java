@@ -78,6 +78,12 @@ public final class SqlStatementRunner
         this.ddl = new DdlExecutor(catalog, objectStore, catalogName, planner);
     }
 
+    /** Bytes the queries running on the coordinator hold now (0 when none runs). */
+    public long reservedQueryMemory()
+    {
+        return memoryPool.reservedBytes();
+    }
+
     @Override
     public StatementResult run(Query query)
     {
