@@ -7,6 +7,7 @@ import io.glaux.catalog.hive.HiveMetastoreCatalog;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.ObjectStoreConfig;
 import io.glaux.coordinator.execution.WorkerClients;
+import io.glaux.coordinator.metrics.MetricsHandler;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
@@ -66,7 +67,8 @@ public final class Coordinator
                 config.catalogName(), config.maxSplitSize());
         queryManager = new QueryManager(runner);
         ProtocolHandler handler = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
-        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), handler);
+        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
+                new MetricsHandler(handler, queryManager, nodeManager, allocator));
     }
 
     public static Coordinator start(CoordinatorConfig config)

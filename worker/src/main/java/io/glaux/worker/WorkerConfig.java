@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,7 +34,10 @@ public record WorkerConfig(
         int taskConcurrency,
         Optional<URI> coordinatorUri,
         Duration announceInterval,
-        Optional<ObjectStoreConfig> objectStore)
+        Optional<ObjectStoreConfig> objectStore,
+        String httpHost,
+        OptionalInt httpPort,
+        Duration shutdownGracePeriod)
 {
     public static final String NODE_ID = "node.id";
     public static final String DATA_DIR = "node.data-dir";
@@ -50,11 +54,14 @@ public record WorkerConfig(
     public static final String S3_SECRET_KEY = "s3.secret-key";
     public static final String S3_REGION = "s3.region";
     public static final String S3_MAX_CONNECTIONS = "s3.max-connections";
+    public static final String HTTP_HOST = "http-server.http.host";
+    public static final String HTTP_PORT = "http-server.http.port";
+    public static final String SHUTDOWN_GRACE_PERIOD = "shutdown.grace-period";
 
     static final Set<String> KNOWN_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            S3_MAX_CONNECTIONS);
+            S3_MAX_CONNECTIONS, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD);
 
     public WorkerConfig
     {
@@ -67,6 +74,9 @@ public record WorkerConfig(
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         requireNonNull(announceInterval, "announceInterval is null");
         requireNonNull(objectStore, "objectStore is null");
+        requireNonNull(httpHost, "httpHost is null");
+        requireNonNull(httpPort, "httpPort is null");
+        requireNonNull(shutdownGracePeriod, "shutdownGracePeriod is null");
     }
 
     /** Reads the configuration; missing keys take their defaults, malformed values are USER errors naming the key. */
@@ -108,8 +118,13 @@ public record WorkerConfig(
             }
             return config;
         });
+        String httpHost = get(properties, HTTP_HOST).orElse(flightHost);
+        OptionalInt httpPort = get(properties, HTTP_PORT).isPresent()
+                ? OptionalInt.of(intValue(properties, HTTP_PORT, 0, 0, 65535))
+                : OptionalInt.empty();
+        Duration gracePeriod = get(properties, SHUTDOWN_GRACE_PERIOD).map(value -> duration(SHUTDOWN_GRACE_PERIOD, value)).orElse(Duration.ofSeconds(30));
         return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency,
-                coordinator, announceInterval, objectStore);
+                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod);
     }
 
     /** Keys present in {@code properties} that no worker setting reads (likely typos). */

@@ -180,6 +180,44 @@ public final class WorkerServer
         return server.getPort();
     }
 
+    /** Tasks running now. */
+    public int runningTasks()
+    {
+        return running.size();
+    }
+
+    /** Arrow memory this worker's tasks hold now. */
+    public long allocatedMemory()
+    {
+        return allocator.getAllocatedMemory();
+    }
+
+    /** The most Arrow memory this worker's tasks held at once. */
+    public long peakMemory()
+    {
+        return allocator.getPeakMemoryAllocation();
+    }
+
+    /**
+     * Waits until no task runs or {@code timeout} passed; returns whether none runs. New tasks are
+     * still accepted meanwhile (a coordinator that has not yet seen the worker withdraw may send one).
+     */
+    public boolean awaitIdle(Duration timeout)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (running) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                running.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+            }
+        }
+        return true;
+    }
+
     public WorkerStats stats()
     {
         return counters.snapshot(options.nodeId());
@@ -240,6 +278,14 @@ public final class WorkerServer
         }
     }
 
+    private void taskEnded(TaskExecution execution)
+    {
+        synchronized (running) {
+            running.remove(execution);
+            running.notifyAll();
+        }
+    }
+
     private static String uriHost(String host)
     {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
@@ -285,7 +331,7 @@ public final class WorkerServer
             // after getStream returns
             TaskExecution execution = new TaskExecution(
                     options.nodeId(), task, listener, pageSources, allocator, driverPool, options.taskConcurrency(), counters,
-                    running::remove);
+                    WorkerServer.this::taskEnded);
             running.add(execution);
             try {
                 taskThreads.execute(execution::run);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Creates, runs and remembers queries. Finished queries are kept (bounded) for the history. */
 public final class QueryManager
@@ -29,6 +30,19 @@ public final class QueryManager
     private final AtomicInteger sequence = new AtomicInteger();
     private final String instanceId = randomSuffix();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("query-", 0).daemon().factory());
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong executed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong completedSplits = new AtomicLong();
+    private final AtomicLong processedRows = new AtomicLong();
+    private final AtomicLong processedBytes = new AtomicLong();
+
+    /**
+     * Totals since the coordinator started, for {@code /metrics}: queries submitted, queries whose
+     * execution ended without error or with one, and the splits, rows and bytes (Arrow, as received
+     * from the workers) of ended executions.
+     */
+    public record Totals(long submitted, long executed, long failed, long completedSplits, long processedRows, long processedBytes) {}
 
     public QueryManager(StatementRunner runner)
     {
@@ -40,7 +54,19 @@ public final class QueryManager
         String id = ID_TIME.format(LocalDateTime.now(ZoneOffset.UTC)) + "_" + String.format("%05d", sequence.incrementAndGet() % 100_000) + "_" + instanceId;
         Query query = new Query(id, randomSuffix() + randomSuffix(), sql, session);
         queries.put(id, query);
-        executor.execute(() -> query.run(runner, encoder));
+        submitted.incrementAndGet();
+        executor.execute(() -> {
+            try {
+                query.run(runner, encoder);
+            }
+            finally {
+                (query.state() == QueryState.FAILED ? failed : executed).incrementAndGet();
+                QueryStats stats = query.stats();
+                completedSplits.addAndGet(stats.completedSplits.get());
+                processedRows.addAndGet(stats.processedRows.get());
+                processedBytes.addAndGet(stats.processedBytes.get());
+            }
+        });
         prune();
         return query;
     }
@@ -55,6 +81,11 @@ public final class QueryManager
         List<Query> list = new ArrayList<>(queries.values());
         list.sort(Comparator.comparingLong(Query::createdMillis).reversed());
         return list;
+    }
+
+    public Totals totals()
+    {
+        return new Totals(submitted.get(), executed.get(), failed.get(), completedSplits.get(), processedRows.get(), processedBytes.get());
     }
 
     private void prune()
