@@ -45,7 +45,8 @@ public final class LoadDemoCommand
                         .withRegion(coordinator.s3Region()))) {
             // started together with the metastore and the object store: wait for both
             long deadline = System.nanoTime() + WAIT.toNanos();
-            boolean exists = retry(deadline, "the metastore at " + coordinator.metastore(), () -> catalog.getTable(DemoDataset.SCHEMA, DemoDataset.TABLE).isPresent());
+            boolean exists = retry(deadline, "the metastore at " + coordinator.metastore().metastoreUri(),
+                    () -> catalog.getSchema(DemoDataset.SCHEMA).isPresent() && catalog.getTable(DemoDataset.SCHEMA, DemoDataset.TABLE).isPresent());
             retry(deadline, "the object store at " + coordinator.s3Endpoint(), () -> {
                 store.createBucketIfMissing(DemoDataset.BUCKET);
                 return true;
