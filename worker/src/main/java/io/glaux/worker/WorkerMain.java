@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -245,9 +247,14 @@ public final class WorkerMain
             log.info("Worker {} shutting down: withdrawing, waiting up to {} for {} running task(s)",
                     config.nodeId(), config.shutdownGracePeriod(), server.runningTasks());
             announcer.ifPresent(Announcer::withdraw);
+            long deadline = System.nanoTime() + config.shutdownGracePeriod().toNanos();
             try {
                 if (!server.awaitIdle(config.shutdownGracePeriod())) {
                     log.warn("Worker {}: {} task(s) still running after {}; stopping them", config.nodeId(), server.runningTasks(), config.shutdownGracePeriod());
+                }
+                // a finished task's last batches may still be on their way to the coordinator
+                else if (!server.awaitCallsEnded(Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1))))) {
+                    log.warn("Worker {}: results still being sent after {}; stopping", config.nodeId(), config.shutdownGracePeriod());
                 }
             }
             catch (InterruptedException e) {

@@ -218,6 +218,18 @@ public final class WorkerServer
         return true;
     }
 
+    /**
+     * Stops accepting calls and waits up to {@code timeout} for the calls in progress to end: a task that
+     * has produced its last batch may still be sending buffered batches to a slow reader. Returns whether
+     * they all ended.
+     */
+    public boolean awaitCallsEnded(Duration timeout)
+            throws InterruptedException
+    {
+        server.shutdown();
+        return server.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
     public WorkerStats stats()
     {
         return counters.snapshot(options.nodeId());
