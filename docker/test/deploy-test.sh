@@ -91,11 +91,13 @@ exited_ok() {  # exited_ok CONTAINER: it has exited with 0
   [ "$(podman inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$1")" = "exited 0" ]
 }
 
-# A query whose workers stay busy for seconds: every row of the table goes back to the client. The
-# worker is stopped or killed once it runs a task of it (its /v1/info counts running tasks).
+# A query whose workers stay busy for a while: every row of the table goes back to the client. The
+# worker is signalled once it runs a task of it (docker/test/when-busy.sh polls its /v1/info).
 BUSY_QUERY="SELECT url, user_agent, status FROM access_logs"
-when_busy() {  # when_busy CONTAINER: the shell snippet waiting until the worker runs a task
-  echo "until podman exec $1 curl -fsS http://127.0.0.1:8080/v1/info | grep -q '\"runningTasks\":[1-9]'; do sleep 0.1; done"
+worker_host() {  # worker_host CA NODE_ID: the address the worker announced
+  curl -fsS --cacert "$1" "https://127.0.0.1:$PORT/v1/node" | python3 -c "
+import json, sys, urllib.parse
+print([urllib.parse.urlparse(n['uri']).hostname for n in json.load(sys.stdin) if n['nodeId'] == sys.argv[1]][0])" "$2"
 }
 TOTAL=$(( 3 * ROWS_PER_DAY ))
 
@@ -125,19 +127,26 @@ run_checks() {  # run_checks CA WORKER_A_CONTAINER WORKER_B_CONTAINER METRICS_CO
   [ "$bytes" -gt 0 ] || die "workers report no bytes read from the object store"
   log "metrics ok (workers read $bytes bytes from the object store)"
 
-  log "graceful stop (SIGTERM) of $worker_b during a query: the query must succeed"
-  check stop-during-query "127.0.0.1:$PORT" "$ca" "$BUSY_QUERY" \
-    sh -c "$(when_busy "$worker_b"); podman stop --time 60 $worker_b > $OUT/stop.out 2>&1 &" || die "query during a graceful worker stop"
-  wait_until 90 "$worker_b to exit" sh -c "[ \"\$(podman inspect --format '{{.State.Status}}' $worker_b)\" = exited ]"
-  podman logs "$worker_b" 2>&1 | grep -q "Withdrew from the coordinator" || die "$worker_b did not withdraw on SIGTERM"
-  podman logs "$worker_b" 2>&1 | grep -q "shutting down: withdrawing, waiting up to" || die "$worker_b did not drain on SIGTERM"
-  wait_until 30 "one worker listed" workers_are "$ca" 1
-  podman start "$worker_b" >/dev/null 2>&1 || podman pod start "${worker_b%-worker}" >/dev/null
-  wait_until 240 "$worker_b back" workers_are "$ca" 2
+  local node_b host_b
+  node_b=$(podman exec "$worker_b" sh -c 'echo $GLAUX_NODE_ID') || die "node id of $worker_b"
+  [ -n "$node_b" ] || node_b=$(podman inspect --format '{{.Config.Hostname}}' "$worker_b")
+  host_b=$(worker_host "$ca" "$node_b") || die "address of $node_b"
 
-  log "killing (SIGKILL) $worker_b during a query: WORKER_FAILED, then the next query succeeds"
+  log "graceful stop (SIGTERM) of $node_b while it runs a task of a query: the query must succeed"
+  check stop-during-query "127.0.0.1:$PORT" "$ca" "$BUSY_QUERY" \
+    docker/test/when-busy.sh "$host_b" TERM "$(podman inspect --format '{{.State.Pid}}' "$worker_b")" || die "query during a graceful worker stop"
+  wait_until 90 "$node_b to stop" sh -c "podman logs $worker_b 2>&1 | grep -q 'Worker $node_b stopped'"
+  podman logs "$worker_b" 2>&1 | grep -q "shutting down: withdrawing, waiting up to" || die "$node_b did not drain on SIGTERM"
+  podman logs "$worker_b" 2>&1 | grep -q "Withdrew from the coordinator" || die "$node_b did not withdraw on SIGTERM"
+  # compose leaves it stopped; under kube play the pod's restart policy starts it again
+  wait_until 60 "$worker_b to exit or restart" sh -c "[ \"\$(podman inspect --format '{{.State.Status}}' $worker_b)\" != stopping ]"
+  [ "$(podman inspect --format '{{.State.Status}}' "$worker_b")" = running ] || podman start "$worker_b" >/dev/null
+  wait_until 240 "$node_b back" workers_are "$ca" 2
+  host_b=$(worker_host "$ca" "$node_b") || die "address of $node_b"
+
+  log "killing (SIGKILL) $node_b while it runs a task of a query: WORKER_FAILED, then the next query succeeds"
   check kill-during-query "127.0.0.1:$PORT" "$ca" "$BUSY_QUERY" \
-    sh -c "$(when_busy "$worker_b"); podman kill $worker_b >/dev/null" || die "kill during query"
+    docker/test/when-busy.sh "$host_b" KILL "$(podman inspect --format '{{.State.Pid}}' "$worker_b")" || die "kill during query"
   check query "127.0.0.1:$PORT" "$ca" "SELECT count(*) FROM access_logs" "$TOTAL" || die "query after a worker was killed"
   metrics=$(curl -fsS --cacert "$ca" "https://127.0.0.1:$PORT/metrics")
   grep -Eq '^glaux_queries_completed_total\{outcome="failed"\} [1-9]' <<<"$metrics" || die "coordinator metrics count no failed query"
