@@ -163,6 +163,7 @@ log "image $IMAGE: $(( $(podman image inspect --format '{{.Size}}' "$IMAGE") / 1
 compose_down() {
   podman-compose -p "$PROJECT" -f docker/compose.yaml down -v >> "$OUT/compose.log" 2>&1 || true
   podman volume rm -f $(podman volume ls -q | grep "^${PROJECT}_") >/dev/null 2>&1 || true
+  podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true   # podman-compose 1.0 leaves it
 }
 
 if [ -z "$ONLY" ] || [ "$ONLY" = compose ]; then
