@@ -12,6 +12,7 @@ import io.glaux.coordinator.console.ConsoleAuthenticator;
 import io.glaux.coordinator.console.HistoryStore;
 import io.glaux.coordinator.console.QueryHistoryRecorder;
 import io.glaux.coordinator.execution.WorkerClients;
+import io.glaux.coordinator.metrics.MetricsHandler;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
@@ -100,7 +101,9 @@ public final class Coordinator
         // authentication first: it replaces X-Trino-User with the authenticated user the console and the protocol read
         SecurityHandler security = new SecurityHandler(config.authentication(),
                 queryId -> queryManager.get(queryId).map(query -> query.session().user()), new RequestLimitHandler(watchdog, handler));
-        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(), security);
+        // /metrics (counters only, no data) answers scrapers without credentials; everything else is behind authentication
+        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
+                new MetricsHandler(security, queryManager, nodeManager, allocator));
         server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
     }
 

@@ -4,18 +4,16 @@ import io.glaux.cli.GlauxCli;
 import io.glaux.coordinator.Coordinator;
 import io.glaux.coordinator.CoordinatorConfig;
 import io.glaux.launcher.demo.DemoCommand;
+import io.glaux.launcher.demo.LoadDemoCommand;
 import io.glaux.launcher.metastore.MetastoreCommand;
+import io.glaux.launcher.objectstore.ObjectStoreCommand;
+import io.glaux.spi.config.ConfigFiles;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.worker.WorkerMain;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -40,6 +38,9 @@ public final class Glaux
                 case "coordinator" -> runCoordinator(rest);
                 case "worker" -> WorkerMain.main(rest);
                 case "metastore" -> MetastoreCommand.run(rest);
+                case "objectstore" -> ObjectStoreCommand.run(rest);
+                case "load-demo" -> LoadDemoCommand.run(rest);
+                case "tls" -> TlsCommand.run(rest);
                 case "sql" -> System.exit(GlauxCli.run(rest, System.in, System.out, System.err));
                 default -> {
                     System.err.println("Unknown command: " + args[0]);
@@ -64,6 +65,14 @@ public final class Glaux
                   worker        --config etc/worker.properties
                   metastore     the Hive metastore as its own process, for hive.metastore.uri=thrift://host:port
                                   --data-dir DIR (default ./data/metastore)  --port N (default 9083, 0 = any free port)
+                                  --host 127.0.0.1|0.0.0.0 (default 127.0.0.1)
+                  objectstore   the embedded S3-compatible object store (S3Proxy) as its own process
+                                  --data-dir DIR (default ./data/s3)  --host ADDRESS (default 127.0.0.1)  --port N (default 9878)
+                                  credentials from GLAUX_S3_ACCESS_KEY and GLAUX_S3_SECRET_KEY
+                  load-demo     write the demo's sample logs to a cluster's object store and metastore
+                                  --config etc/config.properties  --rows-per-day N (default 340000)
+                  tls           create the cluster CA and node certificates before the nodes start
+                                  --dir DIR  --node NAME (repeatable)  --host-names a,b
                   sql           the SQL command-line client (glaux sql --help)""");
     }
 
@@ -91,15 +100,9 @@ public final class Glaux
         stop.await();
     }
 
+    /** The properties file, with {@code ${ENV:NAME}} references replaced from the environment. */
     static Map<String, String> load(Path file)
-            throws IOException
     {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        }
-        Map<String, String> map = new HashMap<>();
-        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name).trim()));
-        return map;
+        return ConfigFiles.loadMap(file);
     }
 }

@@ -93,6 +93,30 @@ class TestClientProtocol
         assertThat(error.get("errorLocation").get("columnNumber").asInt()).isPositive();
     }
 
+    @Test
+    void servesPrometheusMetrics()
+            throws Exception
+    {
+        // a query that ends, so the totals have something to count
+        JsonNode results = post("SELECT count(*) FROM access_logs");
+        while (results.has("nextUri")) {
+            results = get(results.get("nextUri").asText());
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        String metrics = response.body();
+        assertThat(metrics)
+                .contains("# TYPE glaux_queries gauge\n")
+                .contains("glaux_queries{state=\"RUNNING\"} ")
+                .contains("jvm_memory_bytes_used{area=\"heap\"} ")
+                .contains("glaux_arrow_memory_allocated_bytes ")
+                .containsPattern("(?m)^glaux_workers_active [1-9]$")
+                .containsPattern("(?m)^glaux_queries_submitted_total [1-9]")
+                .containsPattern("(?m)^glaux_queries_completed_total\\{outcome=\"succeeded\"} [1-9]")
+                .containsPattern("(?m)^glaux_splits_completed_total [1-9]");
+    }
+
     private JsonNode post(String sql)
             throws Exception
     {

@@ -137,6 +137,33 @@ final class Announcer
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
+    /**
+     * Stops announcing and tells the coordinator to schedule nothing more here
+     * ({@code DELETE {coordinator}/v1/announcement/{nodeId}}); a coordinator that cannot be reached
+     * stops scheduling here once the announcements stop for its {@code node.worker-expiry}.
+     */
+    void withdraw()
+    {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(announcementUri).timeout(Duration.ofSeconds(5)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() / 100 == 2) {
+                log.info("Withdrew from the coordinator at {}", announcementUri);
+            }
+            else {
+                log.warn("Withdrawing from {} failed: HTTP {}", announcementUri, response.statusCode());
+            }
+        }
+        catch (IOException e) {
+            log.warn("Withdrawing from {} failed: {}", announcementUri, e.toString());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close()
     {

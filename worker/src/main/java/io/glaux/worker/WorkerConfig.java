@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,7 +39,10 @@ public record WorkerConfig(
         long maxMemoryPerNode,
         Optional<URI> coordinatorUri,
         Duration announceInterval,
-        Optional<ObjectStoreConfig> objectStore)
+        Optional<ObjectStoreConfig> objectStore,
+        String httpHost,
+        OptionalInt httpPort,
+        Duration shutdownGracePeriod)
 {
     public static final String NODE_ID = "node.id";
     public static final String DATA_DIR = "node.data-dir";
@@ -56,11 +60,14 @@ public record WorkerConfig(
     public static final String S3_REGION = "s3.region";
     public static final String S3_MAX_CONNECTIONS = "s3.max-connections";
     public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
+    public static final String HTTP_HOST = "http-server.http.host";
+    public static final String HTTP_PORT = "http-server.http.port";
+    public static final String SHUTDOWN_GRACE_PERIOD = "shutdown.grace-period";
 
     private static final Set<String> BASE_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE);
+            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD);
     static final Set<String> KNOWN_KEYS = union(BASE_KEYS, ObjectStoreSecurity.CONFIG_KEYS);
 
     public WorkerConfig
@@ -74,6 +81,9 @@ public record WorkerConfig(
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         requireNonNull(announceInterval, "announceInterval is null");
         requireNonNull(objectStore, "objectStore is null");
+        requireNonNull(httpHost, "httpHost is null");
+        requireNonNull(httpPort, "httpPort is null");
+        requireNonNull(shutdownGracePeriod, "shutdownGracePeriod is null");
     }
 
     /** Reads the configuration; missing keys take their defaults, malformed values are USER errors naming the key. */
@@ -130,8 +140,13 @@ public record WorkerConfig(
             }
             return config;
         });
+        String httpHost = get(properties, HTTP_HOST).orElse(flightHost);
+        OptionalInt httpPort = get(properties, HTTP_PORT).isPresent()
+                ? OptionalInt.of(intValue(properties, HTTP_PORT, 0, 0, 65535))
+                : OptionalInt.empty();
+        Duration gracePeriod = get(properties, SHUTDOWN_GRACE_PERIOD).map(value -> duration(SHUTDOWN_GRACE_PERIOD, value)).orElse(Duration.ofSeconds(30));
         return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency, maxMemoryPerNode,
-                coordinator, announceInterval, objectStore);
+                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod);
     }
 
     private static Set<String> union(Set<String> first, Set<String> second)

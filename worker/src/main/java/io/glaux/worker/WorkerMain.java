@@ -7,6 +7,7 @@ import io.glaux.connectors.format.FormatRegistry;
 import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.spi.config.ConfigFiles;
 import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -14,9 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a worker process: {@code WorkerMain --config etc/worker.properties}. It loads (or creates) the
@@ -65,8 +67,9 @@ public final class WorkerMain
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (docker stop, a Kubernetes pod deletion): drain, then exit
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            handle.close();
+            handle.shutdownGracefully();
             stopped.countDown();
         }, "glaux-worker-shutdown"));
         System.out.println("worker " + handle.nodeId() + " listening on " + handle.flightUri());
@@ -79,14 +82,14 @@ public final class WorkerMain
         }
     }
 
+    /** The worker's properties file, with {@code ${ENV:NAME}} references replaced ({@link ConfigFiles}). */
     public static Properties loadProperties(Path file)
             throws IOException
     {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Cannot read configuration file " + file.toAbsolutePath());
         }
-        return properties;
+        return ConfigFiles.load(file);
     }
 
     /**
@@ -134,6 +137,18 @@ public final class WorkerMain
             allocator.close();
             throw e;
         }
+        WorkerHttpServer http = null;
+        AtomicBoolean shuttingDown = new AtomicBoolean();
+        if (config.httpPort().isPresent()) {
+            try {
+                http = new WorkerHttpServer(config.httpHost(), config.httpPort().getAsInt(), server, shuttingDown::get);
+            }
+            catch (RuntimeException e) {
+                server.close();
+                allocator.close();
+                throw new GlauxException(io.glaux.spi.error.ErrorCode.GENERIC_USER_ERROR, e.getMessage(), e);
+            }
+        }
         Announcer announcer = null;
         if (config.coordinatorUri().isPresent()) {
             announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), tls.clientSslContext(), config.announceInterval());
@@ -142,7 +157,7 @@ public final class WorkerMain
         else {
             log.info("Worker {}: no {} configured, not announcing", config.nodeId(), WorkerConfig.COORDINATOR_URI);
         }
-        return new Handle(config, tls, server, Optional.ofNullable(announcer), allocator, resources);
+        return new Handle(config, tls, server, Optional.ofNullable(http), shuttingDown, Optional.ofNullable(announcer), allocator, resources);
     }
 
     private static void warnUnknownKeys(Properties properties)
@@ -160,16 +175,21 @@ public final class WorkerMain
         private final WorkerConfig config;
         private final TlsMaterial tls;
         private final WorkerServer server;
+        private final Optional<WorkerHttpServer> http;
+        private final AtomicBoolean shuttingDown;
         private final Optional<Announcer> announcer;
         private final BufferAllocator allocator;
         private final List<AutoCloseable> resources;
         private boolean closed;
 
-        private Handle(WorkerConfig config, TlsMaterial tls, WorkerServer server, Optional<Announcer> announcer, BufferAllocator allocator, List<AutoCloseable> resources)
+        private Handle(WorkerConfig config, TlsMaterial tls, WorkerServer server, Optional<WorkerHttpServer> http, AtomicBoolean shuttingDown,
+                Optional<Announcer> announcer, BufferAllocator allocator, List<AutoCloseable> resources)
         {
             this.config = config;
             this.tls = tls;
             this.server = server;
+            this.http = http;
+            this.shuttingDown = shuttingDown;
             this.announcer = announcer;
             this.allocator = allocator;
             this.resources = new ArrayList<>(resources);
@@ -200,6 +220,49 @@ public final class WorkerMain
             return server;
         }
 
+        /** The port of the operations listener ({@code /v1/info}, {@code /metrics}), when configured. */
+        public java.util.OptionalInt httpPort()
+        {
+            return http.map(server -> java.util.OptionalInt.of(server.port())).orElse(java.util.OptionalInt.empty());
+        }
+
+        /** The Prometheus text {@code /metrics} serves. */
+        public String metrics()
+        {
+            return WorkerHttpServer.metrics(server, shuttingDown.get());
+        }
+
+        /**
+         * Stops gracefully: withdraws from the coordinator (which then schedules nothing more here), lets
+         * running tasks finish for up to {@code shutdown.grace-period}, then {@link #close()}s (tasks still
+         * running then fail with WORKER_FAILED).
+         */
+        public void shutdownGracefully()
+        {
+            synchronized (this) {
+                if (closed || !shuttingDown.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+            log.info("Worker {} shutting down: withdrawing, waiting up to {} for {} running task(s)",
+                    config.nodeId(), config.shutdownGracePeriod(), server.runningTasks());
+            announcer.ifPresent(Announcer::withdraw);
+            long deadline = System.nanoTime() + config.shutdownGracePeriod().toNanos();
+            try {
+                if (!server.awaitIdle(config.shutdownGracePeriod())) {
+                    log.warn("Worker {}: {} task(s) still running after {}; stopping them", config.nodeId(), server.runningTasks(), config.shutdownGracePeriod());
+                }
+                // a finished task's last batches may still be on their way to the coordinator
+                else if (!server.awaitCallsEnded(Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1))))) {
+                    log.warn("Worker {}: results still being sent after {}; stopping", config.nodeId(), config.shutdownGracePeriod());
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            close();
+        }
+
         /** How many announcements the coordinator accepted (0 when no coordinator is configured). */
         public long announcements()
         {
@@ -213,7 +276,9 @@ public final class WorkerMain
                 return;
             }
             closed = true;
+            shuttingDown.set(true);
             announcer.ifPresent(Announcer::close);
+            http.ifPresent(WorkerHttpServer::close);
             server.close();
             try {
                 allocator.close();

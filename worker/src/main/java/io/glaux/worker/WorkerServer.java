@@ -193,6 +193,56 @@ public final class WorkerServer
         return server.getPort();
     }
 
+    /** Tasks running now. */
+    public int runningTasks()
+    {
+        return running.size();
+    }
+
+    /** Arrow memory this worker's tasks hold now. */
+    public long allocatedMemory()
+    {
+        return allocator.getAllocatedMemory();
+    }
+
+    /** The most Arrow memory this worker's tasks held at once. */
+    public long peakMemory()
+    {
+        return allocator.getPeakMemoryAllocation();
+    }
+
+    /**
+     * Waits until no task runs or {@code timeout} passed; returns whether none runs. New tasks are
+     * still accepted meanwhile (a coordinator that has not yet seen the worker withdraw may send one).
+     */
+    public boolean awaitIdle(Duration timeout)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (running) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                running.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops accepting calls and waits up to {@code timeout} for the calls in progress to end: a task that
+     * has produced its last batch may still be sending buffered batches to a slow reader. Returns whether
+     * they all ended.
+     */
+    public boolean awaitCallsEnded(Duration timeout)
+            throws InterruptedException
+    {
+        server.shutdown();
+        return server.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
     public WorkerStats stats()
     {
         return counters.snapshot(options.nodeId());
@@ -259,6 +309,14 @@ public final class WorkerServer
         }
     }
 
+    private void taskEnded(TaskExecution execution)
+    {
+        synchronized (running) {
+            running.remove(execution);
+            running.notifyAll();
+        }
+    }
+
     private static String uriHost(String host)
     {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
@@ -306,7 +364,7 @@ public final class WorkerServer
             TaskExecution execution = new TaskExecution(
                     options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters,
                     done -> {
-                        running.remove(done);
+                        taskEnded(done);
                         queryMemory.release(task.queryId());
                     });
             running.add(execution);

@@ -159,6 +159,54 @@ class TestWorkerMain
     }
 
     @Test
+    void servesInfoAndMetricsAndWithdrawsWhenStoppedGracefully()
+            throws Exception
+    {
+        TlsMaterial coordinatorTls = TlsMaterial.loadOrCreate(dir.resolve("tls"), "coordinator", List.of());
+        int port = freePort();
+        BlockingQueue<Announcement> announcements = startCoordinator(coordinatorTls, port);
+        Properties properties = workerProperties("worker-9", port);
+        properties.setProperty("http-server.http.port", "0");
+        properties.setProperty("shutdown.grace-period", "5s");
+        WorkerMain.Handle worker = WorkerMain.start(WorkerConfig.fromProperties(properties), new SyntheticPageSourceFactory(10, 10, 0));
+        closeables.add(worker);
+        assertThat(announcements.poll(10, TimeUnit.SECONDS)).extracting(Announcement::method).isEqualTo("PUT");
+
+        URI base = URI.create("http://127.0.0.1:" + worker.httpPort().orElseThrow());
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            var info = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/v1/info")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(info.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(info.body()).get("state").asText()).isEqualTo("ACTIVE");
+            var metrics = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(metrics.body())
+                    .contains("glaux_worker_active 1\n")
+                    .contains("glaux_worker_running_tasks 0\n")
+                    .contains("glaux_worker_object_store_bytes_read_total 0\n")
+                    .contains("# TYPE glaux_arrow_memory_allocated_bytes gauge\n")
+                    .contains("jvm_memory_bytes_used{area=\"heap\"}");
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/nothing")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .isEqualTo(404);
+
+            // no task runs: the graceful stop withdraws and stops at once, not after the grace period
+            long start = System.nanoTime();
+            worker.shutdownGracefully();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            Announcement withdrawal;
+            do {
+                withdrawal = announcements.poll(10, TimeUnit.SECONDS);
+                assertThat(withdrawal).isNotNull();
+            }
+            while (withdrawal.method().equals("PUT"));
+            assertThat(withdrawal.method()).isEqualTo("DELETE");
+            assertThat(withdrawal.path()).isEqualTo("/v1/announcement/worker-9");
+            assertThatThrownBy(() -> http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/v1/info")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()))
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void announcesToTheCoordinatorOnceItIsUp()
             throws Exception
     {

@@ -54,6 +54,7 @@ public final class EmbeddedMetastore
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
     private static final String LOOPBACK = "127.0.0.1";
+    private static final String ANY_ADDRESS = "0.0.0.0";
     private static final int PORT_ATTEMPTS = 3;
     private static final String HIVE_METASTORE = "org.apache.hadoop.hive.metastore.HiveMetaStore";
 
@@ -92,7 +93,21 @@ public final class EmbeddedMetastore
      */
     public static EmbeddedMetastore start(Path dataDir, int port, Duration timeout)
     {
+        return start(dataDir, LOOPBACK, port, timeout);
+    }
+
+    /**
+     * {@link #start(Path, int, Duration)} listening on {@code bindHost}: {@code 127.0.0.1} (loopback, the
+     * default) or {@code 0.0.0.0} (every interface: a metastore in a container or on its own machine,
+     * serving coordinators elsewhere; put it on a private network, it has no authentication).
+     */
+    public static EmbeddedMetastore start(Path dataDir, String bindHost, int port, Duration timeout)
+    {
         requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(bindHost, "bindHost is null");
+        if (!bindHost.equals(LOOPBACK) && !bindHost.equals(ANY_ADDRESS)) {
+            throw new IllegalArgumentException("bind host must be " + LOOPBACK + " or " + ANY_ADDRESS + ": " + bindHost);
+        }
         requireNonNull(timeout, "timeout is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -118,7 +133,7 @@ public final class EmbeddedMetastore
             for (int attempt = 0; attempt < (port == 0 ? PORT_ATTEMPTS : 1); attempt++) {
                 int chosen = port == 0 ? freePort() : port;
                 try {
-                    EmbeddedMetastore metastore = startOn(dir, chosen, timeout);
+                    EmbeddedMetastore metastore = startOn(dir, bindHost, chosen, timeout);
                     RUNNING.put(dir, metastore);
                     return metastore;
                 }
@@ -131,10 +146,11 @@ public final class EmbeddedMetastore
         }
     }
 
-    private static EmbeddedMetastore startOn(Path dir, int port, Duration timeout)
+    private static EmbeddedMetastore startOn(Path dir, String bindHost, int port, Duration timeout)
     {
         MetastoreClassLoader loader = new MetastoreClassLoader(EmbeddedMetastore.class.getClassLoader());
         Configuration conf = serverConfiguration(dir, port);
+        MetastoreConf.setVar(conf, ConfVars.THRIFT_BIND_HOST, bindHost);
         conf.setClassLoader(loader);
 
         Method startMetaStore;

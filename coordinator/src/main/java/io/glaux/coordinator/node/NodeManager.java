@@ -51,6 +51,12 @@ public final class NodeManager
         });
     }
 
+    /** A worker that is shutting down: not scheduled from now on (it comes back if it announces again). */
+    public void remove(String nodeId)
+    {
+        nodes.remove(nodeId);
+    }
+
     public void markFailed(String nodeId)
     {
         nodes.computeIfPresent(nodeId, (id, old) -> new State(old.node(), old.lastAnnouncementMillis(), clock.millis()));

@@ -74,6 +74,12 @@ public final class ProtocolHandler
         else if (path.startsWith("/v1/announcement/") && method.equals("PUT")) {
             announce(request, response, callback, path.substring("/v1/announcement/".length()));
         }
+        else if (path.startsWith("/v1/announcement/") && method.equals("DELETE")) {
+            // a worker shutting down gracefully: schedule nothing more on it
+            nodeManager.remove(path.substring("/v1/announcement/".length()));
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+            callback.succeeded();
+        }
         else if (path.equals("/v1/info") && method.equals("GET")) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("nodeVersion", Map.of("version", Version.VERSION));

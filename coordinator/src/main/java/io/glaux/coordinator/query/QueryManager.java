@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Creates, runs and remembers queries. Finished queries are kept (bounded) for the history. */
 public final class QueryManager
@@ -32,6 +33,19 @@ public final class QueryManager
     private final String instanceId = randomSuffix();
     private final List<Consumer<Query>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("query-", 0).daemon().factory());
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong executed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong completedSplits = new AtomicLong();
+    private final AtomicLong processedRows = new AtomicLong();
+    private final AtomicLong processedBytes = new AtomicLong();
+
+    /**
+     * Totals since the coordinator started, for {@code /metrics}: queries submitted, queries whose
+     * execution ended without error or with one, and the splits, rows and bytes (Arrow, as received
+     * from the workers) of ended executions.
+     */
+    public record Totals(long submitted, long executed, long failed, long completedSplits, long processedRows, long processedBytes) {}
 
     public QueryManager(StatementRunner runner)
     {
@@ -44,7 +58,19 @@ public final class QueryManager
         Query query = new Query(id, randomSuffix() + randomSuffix(), sql, session);
         queries.put(id, query);
         listeners.forEach(listener -> listener.accept(query));
-        executor.execute(() -> query.run(runner, encoder));
+        submitted.incrementAndGet();
+        executor.execute(() -> {
+            try {
+                query.run(runner, encoder);
+            }
+            finally {
+                (query.state() == QueryState.FAILED ? failed : executed).incrementAndGet();
+                QueryStats stats = query.stats();
+                completedSplits.addAndGet(stats.completedSplits.get());
+                processedRows.addAndGet(stats.processedRows.get());
+                processedBytes.addAndGet(stats.processedBytes.get());
+            }
+        });
         prune();
         return query;
     }
@@ -65,6 +91,11 @@ public final class QueryManager
         List<Query> list = new ArrayList<>(queries.values());
         list.sort(Comparator.comparingLong(Query::createdMillis).reversed());
         return list;
+    }
+
+    public Totals totals()
+    {
+        return new Totals(submitted.get(), executed.get(), failed.get(), completedSplits.get(), processedRows.get(), processedBytes.get());
     }
 
     private void prune()

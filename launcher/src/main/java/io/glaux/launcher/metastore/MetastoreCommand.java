@@ -21,16 +21,21 @@ public final class MetastoreCommand
     {
         Path dataDir = Path.of("data", "metastore");
         int port = 9083;
+        String host = "127.0.0.1";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i));
                 case "--port" -> port = port(value(args, ++i));
-                default -> throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Unknown metastore option " + args[i] + " (options: --data-dir DIR, --port N)");
+                case "--host" -> host = value(args, ++i);
+                default -> throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Unknown metastore option " + args[i] + " (options: --data-dir DIR, --port N, --host 127.0.0.1|0.0.0.0)");
             }
         }
         EmbeddedMetastore metastore;
         try {
-            metastore = EmbeddedMetastore.start(dataDir.toAbsolutePath(), port);
+            metastore = EmbeddedMetastore.start(dataDir.toAbsolutePath(), host, port, EmbeddedMetastore.DEFAULT_START_TIMEOUT);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid --host: " + e.getMessage(), e);
         }
         catch (IllegalStateException e) {
             throw new GlauxException(ErrorCode.METASTORE_ERROR, "Cannot start the metastore on " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
@@ -40,7 +45,8 @@ public final class MetastoreCommand
             metastore.close();
             stop.countDown();
         }, "metastore-shutdown"));
-        System.out.println("metastore listening on " + metastore.uri() + " (Hive metastore, Derby under " + metastore.dataDir() + ")");
+        System.out.println("metastore listening on " + (host.equals("127.0.0.1") ? metastore.uri() : "thrift://" + host + ":" + metastore.port())
+                + " (Hive metastore, Derby under " + metastore.dataDir() + ")");
         System.out.println("Serving until Ctrl-C.");
         stop.await();
     }

@@ -29,11 +29,17 @@ public final class EmbeddedObjectStore
 
     public static EmbeddedObjectStore start(Path dir, int port, String accessKey, String secretKey)
     {
+        return start(dir, "127.0.0.1", port, accessKey, secretKey);
+    }
+
+    /** {@link #start(Path, int, String, String)} listening on {@code host} ({@code 0.0.0.0}: every interface, for a container). */
+    public static EmbeddedObjectStore start(Path dir, String host, int port, String accessKey, String secretKey)
+    {
         try {
             Files.createDirectories(dir);
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()))
-                    .endpoint(URI.create("http://127.0.0.1:" + port))
+                    .endpoint(URI.create("http://" + host + ":" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                     .build();
             proxy.start();
@@ -44,13 +50,13 @@ public final class EmbeddedObjectStore
                 }
                 Thread.sleep(10);
             }
-            return new EmbeddedObjectStore(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()));
+            return new EmbeddedObjectStore(proxy, URI.create("http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + proxy.getPort()));
         }
         catch (GlauxException e) {
             throw e;
         }
         catch (Exception e) {
-            throw new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Cannot start the embedded object store on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new GlauxException(ErrorCode.OBJECT_STORE_ERROR, "Cannot start the embedded object store on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
