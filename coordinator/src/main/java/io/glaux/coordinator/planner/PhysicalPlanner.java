@@ -357,6 +357,7 @@ public final class PhysicalPlanner
             return offset == 0 ? sorted : new PlanNode.Limit(nextId(), sorted, offset, Long.MAX_VALUE, false);
         }
         long count = Math.addExact(offset, fetch);
+        PlanNode.Step step = PlanNode.Step.SINGLE;
         if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1) {
             // each task keeps only its best rows: the final top-N reads a few rows per task, not the table
             ScanStage stage = scans.get(remote.sourceStages().getFirst());
@@ -364,9 +365,10 @@ public final class PhysicalPlanner
                 PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), stage.types());
                 PlanNode partial = new PlanNode.TopN(nextId(), leaf, keys, count, PlanNode.Step.PARTIAL);
                 scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), stage.types()));
+                step = PlanNode.Step.FINAL;
             }
         }
-        PlanNode topN = new PlanNode.TopN(nextId(), source, keys, count, PlanNode.Step.FINAL);
+        PlanNode topN = new PlanNode.TopN(nextId(), source, keys, count, step);
         return offset == 0 ? topN : new PlanNode.Limit(nextId(), topN, offset, fetch, false);
     }
 
