@@ -129,6 +129,8 @@ public final class QueryExecution
     public Operator scanStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Type> types, OperatorContext context)
     {
         ScanRun run = new ScanRun(scan, pipeline, context.allocator(), types);
+        // batches waiting for the final stage count against the query's memory: queue a share of it
+        run.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 4, 1L << 20, 64L << 20);
         runs.add(run);
         return new Operator()
         {
@@ -279,6 +281,10 @@ public final class QueryExecution
         private final List<Type> batchTypes;
         /** What each task runs over its scan output (a partial top-N), if anything. */
         private final Optional<PlanNode> pipeline;
+        /** Batch mode: bytes of batches queued for the consumer (at least one batch may always wait). */
+        private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+        private long maxQueuedBytes = Long.MAX_VALUE;
+        private final Object queueSpace = new Object();
         /** Rows (row mode) or batches (batch mode: accounted in the query's memory, so fewer) ahead of the consumer. */
         private final BlockingQueue<Object> output;
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
@@ -479,7 +485,10 @@ public final class QueryExecution
                         }
                     }
                     else if (batchAllocator != null) {
-                        put(Batches.take(batch, batchTypes, batchAllocator));
+                        long size = batchBytes(batch);
+                        if (awaitQueueSpace(size)) {
+                            put(Batches.take(batch, batchTypes, batchAllocator));
+                        }
                     }
                     else {
                         List<Object[]> rows = new ArrayList<>(batch.getRowCount());
@@ -552,8 +561,43 @@ public final class QueryExecution
             Object item;
             while ((item = output.poll()) != null) {
                 if (item instanceof VectorSchemaRoot batch) {
+                    dequeued(batch);
                     batch.close();
                 }
+            }
+        }
+
+        /**
+         * Waits until a batch of {@code size} bytes may be queued: when the queue is empty, or its bytes
+         * stay under the limit. Counts the batch as queued; false if the scan ended meanwhile.
+         */
+        private boolean awaitQueueSpace(long size)
+        {
+            synchronized (queueSpace) {
+                while (queuedBytes.get() > 0 && queuedBytes.get() + size > maxQueuedBytes) {
+                    if (closed || failure.get() != null) {
+                        return false;
+                    }
+                    try {
+                        queueSpace.wait(100);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        fail(new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", e));
+                        return false;
+                    }
+                }
+                queuedBytes.addAndGet(size);
+                return true;
+            }
+        }
+
+        /** A batch left the queue: its bytes no longer count (it was counted on the way in by its buffers' size). */
+        private void dequeued(VectorSchemaRoot batch)
+        {
+            synchronized (queueSpace) {
+                queuedBytes.set(Math.max(0, queuedBytes.get() - batchBytes(batch)));
+                queueSpace.notifyAll();
             }
         }
 
@@ -606,6 +650,7 @@ public final class QueryExecution
                     throw error;
                 }
                 if (item instanceof VectorSchemaRoot batch) {
+                    dequeued(batch);
                     if (batch.getRowCount() == 0) {
                         batch.close();
                         continue;
