@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A coordinator with a small per-query memory limit (8MB) and spilling on: a sort, a join and an
+ * A coordinator with a small per-query memory limit (16MB) and spilling on: a sort, a join and an
  * aggregation larger than the limit complete by spilling, with the same answers as the shared
  * cluster (default limits, same generated data); an operator that cannot spill fails its query with
  * EXCEEDED_MEMORY_LIMIT and the next query runs at once; no memory stays reserved on any node.
@@ -52,7 +52,7 @@ class TestMemoryLimits
     {
         spill = Files.createTempDirectory("glaux-spill-test");
         small = TestCluster.withCoordinatorProperties(Files.createTempDirectory("glaux-memory-cluster"), 2, 40_000, 2,
-                Map.of("query.max-memory-per-node", "8MB", "spill.path", spill.toString()));
+                Map.of("query.max-memory-per-node", "16MB", "spill.path", spill.toString()));
         reference = SharedCluster.get();
     }
 
@@ -95,7 +95,7 @@ class TestMemoryLimits
     {
         assertThatThrownBy(() -> rows(small, UNSPILLABLE))
                 .isInstanceOf(SQLException.class)
-                .hasMessageContaining("Query exceeded per-node memory limit of 8MB");
+                .hasMessageContaining("Query exceeded per-node memory limit of 16MB");
         assertThat(rows(small, "SELECT 1")).containsExactly(List.of("1"));
         assertReleased();
     }
