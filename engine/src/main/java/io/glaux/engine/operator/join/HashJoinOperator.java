@@ -183,6 +183,7 @@ public final class HashJoinOperator
                 continue;
             }
             VectorSchemaRoot owned = Batches.transfer(batch, context.allocator());
+            largestBuildBatchBytes = Math.max(largestBuildBatchBytes, Batches.sizeInBytes(owned));
             buildRows.add(owned);
             storeBuildKeys(owned);
             if (!reserve()) {
@@ -264,6 +265,9 @@ public final class HashJoinOperator
         return bytes + tableCapacity(rows) * 4L + rows * 5L;
     }
 
+    /** The largest build batch so far: the next ones are likely as large. */
+    private long largestBuildBatchBytes;
+
     /** Reserves the heap the build needs so far; false when it should spill instead. */
     private boolean reserve()
     {
@@ -276,7 +280,8 @@ public final class HashJoinOperator
         if (!context.trySetHeapBytes(estimate)) {
             return false;
         }
-        long headroom = Math.min(MAX_HEADROOM, context.query().memory().limit() / 8);
+        // room for the batches on their way here (moved, not allocated: nothing checks them on arrival)
+        long headroom = Math.max(Math.min(MAX_HEADROOM, context.query().memory().limit() / 8), 3 * largestBuildBatchBytes);
         return context.availableBytes() >= headroom;
     }
 
