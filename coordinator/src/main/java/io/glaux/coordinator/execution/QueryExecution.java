@@ -129,8 +129,9 @@ public final class QueryExecution
     public Operator scanStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Type> types, OperatorContext context)
     {
         ScanRun run = new ScanRun(scan, pipeline, context.allocator(), types);
-        // batches waiting for the final stage count against the query's memory: queue a share of it
-        run.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 4, 1L << 20, 64L << 20);
+        // batches waiting for the final stage count against the query's memory: queue a small share of it,
+        // so that the operators above, which spill by what is left, keep most of it
+        run.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
         runs.add(run);
         return new Operator()
         {
