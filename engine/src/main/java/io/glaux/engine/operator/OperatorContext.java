@@ -90,6 +90,15 @@ public final class OperatorContext
         return query.memory().availableBytes();
     }
 
+    /**
+     * Whether an operator that can spill should, holding {@code bytes}: past half the query's limit on
+     * this node, so that other operators and the batches in flight between them keep their room.
+     */
+    public boolean exceedsSpillShare(long bytes)
+    {
+        return spillDirectory().isPresent() && bytes > query.memory().limit() / 2;
+    }
+
     /** Where to spill, if spilling is enabled. */
     public Optional<Path> spillDirectory()
     {

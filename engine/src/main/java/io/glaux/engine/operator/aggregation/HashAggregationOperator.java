@@ -197,7 +197,7 @@ public final class HashAggregationOperator
             reserve(size);
             return;
         }
-        if (tryReserve(size + reserve(size, SPILL_BATCH_ROWS))) {
+        if (!context.exceedsSpillShare(context.reservedBytes() - heapReservation + size) && tryReserve(size + reserve(size, SPILL_BATCH_ROWS))) {
             return;
         }
         releaseRoom(size);

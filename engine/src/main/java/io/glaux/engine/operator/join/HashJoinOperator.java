@@ -282,7 +282,7 @@ public final class HashJoinOperator
         }
         // room for the batches on their way here (moved, not allocated: nothing checks them on arrival)
         long headroom = Math.max(Math.min(MAX_HEADROOM, context.query().memory().limit() / 8), 3 * largestBuildBatchBytes);
-        return context.availableBytes() >= headroom;
+        return context.availableBytes() >= headroom && !context.exceedsSpillShare(context.reservedBytes());
     }
 
     private void startSpill()
