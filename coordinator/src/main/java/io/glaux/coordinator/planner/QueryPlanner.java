@@ -166,23 +166,23 @@ public final class QueryPlanner
         SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
-        RelNode logical = withoutSubQueries(root.project(), RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader));
-
-        HepPlanner hep = new HepPlanner(NORMALIZE);
-        hep.setRoot(logical);
-        RelNode normalized = hep.findBestExp();
-        RelNode pushed = Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
-
+        RelNode logical = root.project();
         List<String> names = new ArrayList<>();
         for (String name : root.validatedRowType.getFieldNames()) {
             // an unnamed expression is _col<position> in Trino, EXPR$<n> in Calcite
             names.add(name.startsWith("EXPR$") ? "_col" + names.size() : name);
         }
-        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(pushed);
+
+        // the engine runs the plan with subqueries turned into (decorrelated) joins
+        RelNode enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
+        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(enginePlan);
         if (engine.isPresent()) {
-            return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(pushed));
+            return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(enginePlan));
         }
 
+        // what the engine cannot run yet goes to Calcite's executor, planned as before (its own subquery
+        // removal: a correlation the decorrelator leaves would run the inner scan once per outer row)
+        RelNode pushed = pushDown(logical, validator, cluster, catalogReader);
         RelNode physical = pushed;
         if (!(pushed instanceof EnumerableRel)) {
             // a query pushed entirely into the scan is already physical
@@ -192,6 +192,13 @@ public final class QueryPlanner
         Map<String, Object> parameters = new HashMap<>();
         Bindable<?> bindable = EnumerableInterpretable.toBindable(parameters, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
         return new Plan(root.validatedRowType, names, Optional.empty(), bindable, parameters, RelOptUtil.toString(physical));
+    }
+
+    private static RelNode pushDown(RelNode logical, SqlValidator validator, RelOptCluster cluster, CalciteCatalogReader catalogReader)
+    {
+        HepPlanner hep = new HepPlanner(NORMALIZE);
+        hep.setRoot(logical);
+        return Pushdown.apply(hep.findBestExp(), new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
     }
 
     private static RelNode withoutSubQueries(RelNode logical, org.apache.calcite.tools.RelBuilder relBuilder)
