@@ -42,6 +42,8 @@ public final class GlauxTypeSystem
         RelDataType result = switch (name) {
             case TINYINT, SMALLINT, INTEGER, BIGINT -> typeFactory.createSqlType(SqlTypeName.BIGINT);
             case REAL, FLOAT, DOUBLE -> typeFactory.createSqlType(SqlTypeName.DOUBLE);
+            // Trino: sum(decimal(p, s)) is decimal(38, s)
+            case DECIMAL -> typeFactory.createSqlType(SqlTypeName.DECIMAL, 38, argumentType.getScale());
             default -> super.deriveSumType(typeFactory, argumentType);
         };
         return typeFactory.createTypeWithNullability(result, argumentType.isNullable());
