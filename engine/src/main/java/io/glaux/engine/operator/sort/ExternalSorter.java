@@ -34,7 +34,9 @@ import java.util.List;
  * fewer bytes remain available than two input batches need) and a spill directory is configured, the
  * buffer is sorted and written as a run (an Arrow IPC file) and freed. At the end the remaining buffer
  * becomes a run too and the runs are merged through a binary heap of run cursors, each holding one
- * batch of its run. Without a spill directory the refused reservation fails the query with
+ * batch of its run; when more runs are left than the memory can hold open, the oldest runs are first
+ * merged into one run that takes their place. Runs stay in input order and the merge breaks ties by run,
+ * so the sort is stable. Without a spill directory the refused reservation fails the query with
  * EXCEEDED_MEMORY_LIMIT. Spill files are deleted on {@link #close()}; spilled bytes go to the stats.
  */
 public final class ExternalSorter
@@ -51,6 +53,7 @@ public final class ExternalSorter
     private final List<Path> runs = new ArrayList<>();
     private long largestBatchBytes;
     private long heapReserved;
+    private int mergePasses;
 
     private boolean finished;
     // in-memory output
@@ -71,6 +74,12 @@ public final class ExternalSorter
     public int spilledRuns()
     {
         return runs.size();
+    }
+
+    /** Merge passes that wrote an intermediate run because the runs did not fit in memory together. */
+    public int mergePasses()
+    {
+        return mergePasses;
     }
 
     /** Takes ownership of {@code batch}. */
@@ -235,12 +244,15 @@ public final class ExternalSorter
     private void startMerge()
     {
         context.setHeapBytes(0);
-        // merge passes until the remaining runs fit in memory together
+        // merge passes until the remaining runs fit in memory together. Each pass merges the oldest runs
+        // and puts the result in their place: runs stay in input order, and since the merge breaks ties
+        // by run index, rows with equal keys keep their input order (the sort is stable). Appending the
+        // merged run after the younger ones instead reordered equal keys once there were several passes.
         while (runs.size() > fanIn()) {
             int fanIn = fanIn();
             List<Path> group = new ArrayList<>(runs.subList(0, fanIn));
             Path file = newSpillFile();
-            runs.add(file);
+            runs.add(fanIn, file);
             try (Merge pass = new Merge(group);
                     FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                     VectorSchemaRoot out = Batches.create(types, context.allocator());
@@ -254,6 +266,7 @@ public final class ExternalSorter
             catch (IOException e) {
                 throw spillError(file, e);
             }
+            mergePasses++;
             for (Path merged : group) {
                 runs.remove(merged);
                 deleteQuietly(merged);
