@@ -31,7 +31,8 @@ import java.util.List;
  * to the heap; at the end the row numbers are sorted and the output gathered batch by batch.
  *
  * <p>External: when the query's memory runs short (the heap reservation for the keys is refused, or
- * fewer bytes remain available than two input batches need) and a spill directory is configured, the
+ * fewer bytes remain available than two input batches need, or the operator holds more than half of the
+ * query's limit, see {@link OperatorContext#exceedsSpillShare}) and a spill directory is configured, the
  * buffer is sorted and written as a run (an Arrow IPC file) and freed. At the end the remaining buffer
  * becomes a run too and the runs are merged through a binary heap of run cursors, each holding one
  * batch of its run; when more runs are left than the memory can hold open, the oldest runs are first
@@ -104,9 +105,12 @@ public final class ExternalSorter
             context.setHeapBytes(heap);
             return;
         }
-        // spill before the memory left is too small to sort and write a run
+        // spill before the memory left is too small to sort and write a run, or past the operator's share
+        // of the query's memory (as joins and aggregations do)
         long growth = Math.max(0, heap - heapReserved);
-        if (context.availableBytes() - growth < reserve() || !context.trySetHeapBytes(heap)) {
+        if (context.availableBytes() - growth < reserve()
+                || context.exceedsSpillShare(context.reservedBytes() + growth)
+                || !context.trySetHeapBytes(heap)) {
             spill();
         }
         else {
