@@ -31,10 +31,13 @@ import java.util.List;
  * to the heap; at the end the row numbers are sorted and the output gathered batch by batch.
  *
  * <p>External: when the query's memory runs short (the heap reservation for the keys is refused, or
- * fewer bytes remain available than two input batches need) and a spill directory is configured, the
+ * fewer bytes remain available than two input batches need, or the operator holds more than half of the
+ * query's limit, see {@link OperatorContext#exceedsSpillShare}) and a spill directory is configured, the
  * buffer is sorted and written as a run (an Arrow IPC file) and freed. At the end the remaining buffer
  * becomes a run too and the runs are merged through a binary heap of run cursors, each holding one
- * batch of its run. Without a spill directory the refused reservation fails the query with
+ * batch of its run; when more runs are left than the memory can hold open, the oldest runs are first
+ * merged into one run that takes their place. Runs stay in input order and the merge breaks ties by run,
+ * so the sort is stable. Without a spill directory the refused reservation fails the query with
  * EXCEEDED_MEMORY_LIMIT. Spill files are deleted on {@link #close()}; spilled bytes go to the stats.
  */
 public final class ExternalSorter
@@ -51,6 +54,7 @@ public final class ExternalSorter
     private final List<Path> runs = new ArrayList<>();
     private long largestBatchBytes;
     private long heapReserved;
+    private int mergePasses;
 
     private boolean finished;
     // in-memory output
@@ -71,6 +75,12 @@ public final class ExternalSorter
     public int spilledRuns()
     {
         return runs.size();
+    }
+
+    /** Merge passes that wrote an intermediate run because the runs did not fit in memory together. */
+    public int mergePasses()
+    {
+        return mergePasses;
     }
 
     /** Takes ownership of {@code batch}. */
@@ -95,9 +105,12 @@ public final class ExternalSorter
             context.setHeapBytes(heap);
             return;
         }
-        // spill before the memory left is too small to sort and write a run
+        // spill before the memory left is too small to sort and write a run, or past the operator's share
+        // of the query's memory (as joins and aggregations do)
         long growth = Math.max(0, heap - heapReserved);
-        if (context.availableBytes() - growth < reserve() || !context.trySetHeapBytes(heap)) {
+        if (context.availableBytes() - growth < reserve()
+                || context.exceedsSpillShare(context.reservedBytes() + growth)
+                || !context.trySetHeapBytes(heap)) {
             spill();
         }
         else {
@@ -235,12 +248,15 @@ public final class ExternalSorter
     private void startMerge()
     {
         context.setHeapBytes(0);
-        // merge passes until the remaining runs fit in memory together
+        // merge passes until the remaining runs fit in memory together. Each pass merges the oldest runs
+        // and puts the result in their place: runs stay in input order, and since the merge breaks ties
+        // by run index, rows with equal keys keep their input order (the sort is stable). Appending the
+        // merged run after the younger ones instead reordered equal keys once there were several passes.
         while (runs.size() > fanIn()) {
             int fanIn = fanIn();
             List<Path> group = new ArrayList<>(runs.subList(0, fanIn));
             Path file = newSpillFile();
-            runs.add(file);
+            runs.add(fanIn, file);
             try (Merge pass = new Merge(group);
                     FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                     VectorSchemaRoot out = Batches.create(types, context.allocator());
@@ -254,6 +270,7 @@ public final class ExternalSorter
             catch (IOException e) {
                 throw spillError(file, e);
             }
+            mergePasses++;
             for (Path merged : group) {
                 runs.remove(merged);
                 deleteQuietly(merged);

@@ -76,6 +76,12 @@ public final class SortOperator
         return sorter.spilledRuns();
     }
 
+    /** Intermediate merge passes (tests, EXPLAIN ANALYZE). */
+    public int mergePasses()
+    {
+        return sorter.mergePasses();
+    }
+
     @Override
     public void close()
     {

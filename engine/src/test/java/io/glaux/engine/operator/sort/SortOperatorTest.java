@@ -214,6 +214,29 @@ class SortOperatorTest
     }
 
     @Test
+    void multiPassMergeOfManyRunsKeepsOrder(@TempDir Path spill)
+            throws Exception
+    {
+        // a tiny limit: many runs, merged in several passes; every key type first, both directions and
+        // both NULL orders; rows with equal keys must keep their input order (the reference sort is stable)
+        List<List<Object>> rows = SortTesting.randomRows(new Random(11), 50_000);
+        int columns = SortTesting.TYPES.size();
+        for (int column = 0; column < columns; column++) {
+            List<SortKey> keys = List.of(new SortKey(column, column % 2 == 1, column % 4 < 2), new SortKey((column + 3) % columns, column % 3 == 0, column % 3 != 1));
+            OperatorContext context = context(2L << 20, Optional.of(spill));
+            List<List<Object>> result;
+            try (SortOperator sort = new SortOperator(context, new BatchSource(allocator, SortTesting.TYPES, rows, 500), keys)) {
+                result = drain(sort);
+                assertThat(sort.mergePasses()).as("keys %s", keys).isGreaterThan(1);
+            }
+            assertThat(result).as("keys %s", keys).isEqualTo(expected(rows, keys));
+            try (Stream<Path> files = Files.list(spill)) {
+                assertThat(files.toList()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void closingMidMergeDeletesSpillFiles(@TempDir Path spill)
             throws Exception
     {
