@@ -229,8 +229,11 @@ public final class PhysicalPlanner
             List<Type> argumentTypes = inputs.stream().map(inputTypes::get).toList();
             // $SUM0 (Calcite's sum that is 0, not NULL, over no rows) is sum() then coalesce(.., 0)
             outputs.add(call.getAggregation().getKind() == SqlKind.SUM0 ? new Sum0(calls.size()) : calls.size());
+            // the engine sums decimals at Trino's 38 digits; a narrower type Calcite derived is a cast after it
+            Type engineType = function == AggregateFunction.SUM && outputType instanceof Type.Decimal decimal && decimal.precision() != 38
+                    ? new Type.Decimal(38, decimal.scale()) : outputType;
             try {
-                calls.add(new AggregateCall(function, inputs, argumentTypes, outputType, call.filterArg));
+                calls.add(new AggregateCall(function, inputs, argumentTypes, engineType, call.filterArg));
             }
             catch (IllegalArgumentException e) {
                 throw new Unsupported("aggregate " + call + ": " + e.getMessage());
@@ -254,7 +257,7 @@ public final class PhysicalPlanner
         else {
             result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
         }
-        boolean reordered = outputs.stream().anyMatch(output -> !(output instanceof Integer));
+        boolean reordered = outputs.stream().anyMatch(output -> !(output instanceof Integer)) || !result.outputTypes().equals(outputTypes);
         if (!reordered && groupingSets.isEmpty()) {
             if (!result.outputTypes().equals(outputTypes)) {
                 throw new Unsupported("aggregate typed " + result.outputTypes() + " for " + outputTypes);
@@ -271,7 +274,8 @@ public final class PhysicalPlanner
         for (int i = 0; i < outputs.size(); i++) {
             Type type = outputTypes.get(groupKeys.size() + i);
             if (outputs.get(i) instanceof Integer index) {
-                projections.add(new Expression.InputRef(groupKeys.size() + index, engineTypes.get(groupKeys.size() + index)));
+                Expression column = new Expression.InputRef(groupKeys.size() + index, engineTypes.get(groupKeys.size() + index));
+                projections.add(column.type().equals(type) ? column : new Expression.Call(Expression.Operator.CAST, List.of(column), type));
                 continue;
             }
             if (outputs.get(i) instanceof Sum0(int index)) {
