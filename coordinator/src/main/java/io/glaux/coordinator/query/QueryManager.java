@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class QueryManager
         implements AutoCloseable
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryManager.class);
+
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
     private static final int MAX_HISTORY = 200;
 
@@ -120,5 +122,15 @@ public final class QueryManager
     {
         queries.values().forEach(Query::cancel);
         executor.shutdownNow();
+        // let cancelled queries close their worker streams and free their memory before the caller
+        // closes the clients and allocators those belong to
+        try {
+            if (!executor.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("Queries still running 15s after they were cancelled at shutdown");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
