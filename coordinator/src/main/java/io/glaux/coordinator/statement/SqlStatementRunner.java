@@ -238,7 +238,7 @@ public final class SqlStatementRunner
             throw e;
         }
         try {
-            return new EngineExecution(plan.engine().get(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation()), query::isCanceled);
+            return new EngineExecution(plan.engine().get(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone())), query::isCanceled);
         }
         catch (RuntimeException e) {
             try {

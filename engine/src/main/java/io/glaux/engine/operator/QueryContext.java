@@ -25,10 +25,25 @@ public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirect
         requireNonNull(cancellation, "cancellation is null");
     }
 
-    /** Set once when a query is cancelled or failed elsewhere; operators poll it. */
+    /**
+     * Set once when a query is cancelled or failed elsewhere, or when its client's cancel (an outside
+     * flag, polled too) says so; operators poll it.
+     */
     public static final class Cancellation
     {
+        private final java.util.function.BooleanSupplier outside;
         private volatile String reason;
+
+        public Cancellation()
+        {
+            this(() -> false);
+        }
+
+        /** @param outside true once the query was cancelled from outside the engine (the client, a limit) */
+        public Cancellation(java.util.function.BooleanSupplier outside)
+        {
+            this.outside = requireNonNull(outside, "outside is null");
+        }
 
         public void cancel(String reason)
         {
@@ -39,15 +54,17 @@ public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirect
 
         public boolean isCancelled()
         {
+            if (reason == null && outside.getAsBoolean()) {
+                cancel("Query was canceled");
+            }
             return reason != null;
         }
 
         /** Throws {@code USER_CANCELED} once cancelled. */
         public void check()
         {
-            String current = reason;
-            if (current != null) {
-                throw new GlauxException(ErrorCode.USER_CANCELED, current);
+            if (isCancelled()) {
+                throw new GlauxException(ErrorCode.USER_CANCELED, reason);
             }
         }
     }
