@@ -76,6 +76,25 @@ class TestEngineExecution
     }
 
     @Test
+    void aLimitThatStopsTheScanEarlyReleasesEverything()
+            throws Exception
+    {
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT * FROM web.access_logs LIMIT 100000")) {
+            int rows = 0;
+            while (resultSet.next()) {
+                rows++;
+            }
+            assertThat(rows).isEqualTo(100_000);
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (cluster.coordinator().reservedQueryMemory() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(cluster.coordinator().reservedQueryMemory()).isZero();
+    }
+
+    @Test
     void explainAnalyzeReportsWhatRan()
             throws SQLException
     {

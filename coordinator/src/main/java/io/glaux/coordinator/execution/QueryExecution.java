@@ -716,14 +716,22 @@ public final class QueryExecution
             }
             closed = true;
             streams.forEach(RemoteTaskStream::cancel);
+            // wait for the scan's threads even when this thread is interrupted (a cancel interrupts the
+            // query's thread while it closes): one still running may hold a batch of the consumer's memory
+            boolean interrupted = Thread.interrupted();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             for (Thread thread : threads) {
-                try {
-                    thread.join(5_000);
+                while (thread.isAlive() && System.nanoTime() < deadline) {
+                    try {
+                        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                    }
+                    catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             closeMerger();
             drainOutput();
