@@ -45,9 +45,10 @@ rm -rf "$CONTEXT"
 mkdir -p "$CONTEXT/lib" "$CONTEXT/bin" "$CONTEXT/etc"
 
 # The Java runtime: java.se plus what the libraries reach for (Unsafe, the worker's HTTP listener,
-# JMX for /metrics, Hadoop's Unix login module, DNS, zip file systems, charsets).
+# JMX for /metrics, Hadoop's Unix login module, DNS, zip file systems). Not jdk.charsets: every
+# format Glaux reads is UTF-8 or ASCII, and java.base has the standard charsets.
 RUNTIME_CACHE="$ROOT/target/image-java-runtime"
-MODULES=java.se,jdk.unsupported,jdk.httpserver,jdk.management,jdk.security.auth,jdk.naming.dns,jdk.zipfs,jdk.charsets
+MODULES=java.se,jdk.unsupported,jdk.httpserver,jdk.management,jdk.security.auth,jdk.naming.dns,jdk.zipfs
 if [ ! -x "$RUNTIME_CACHE/bin/java" ] || [ "$(cat "$RUNTIME_CACHE/.modules" 2>/dev/null)" != "$JDK $MODULES" ]; then
   echo "build-image: jlink ($MODULES) ..."
   rm -rf "$RUNTIME_CACHE"
