@@ -79,6 +79,8 @@ final class TaskExecution
     /** With a pipeline: the drivers' output, read by the pipeline's source; null without one. */
     private final BlockingQueue<VectorSchemaRoot> pipelineInput;
     private volatile CountDownLatch driversDone;
+    /** With a pipeline: the types of the scan output its leaf reads (computed once, used per batch). */
+    private final List<Type> pipelineSourceTypes;
     private final ExecutorService driverPool;
     private final int concurrency;
     private final WorkerCounters counters;
@@ -115,6 +117,7 @@ final class TaskExecution
         this.queryMemory = requireNonNull(queryMemory, "queryMemory is null");
         this.parentAllocator = queryMemory.allocator();
         this.pipelineInput = task.pipeline().isPresent() ? new ArrayBlockingQueue<>(PIPELINE_QUEUE_BATCHES) : null;
+        this.pipelineSourceTypes = pipelineSourceTypes(task);
         this.driverPool = requireNonNull(driverPool, "driverPool is null");
         this.concurrency = concurrency;
         this.counters = requireNonNull(counters, "counters is null");
@@ -262,8 +265,7 @@ final class TaskExecution
         if (batch.getRowCount() == 0) {
             return;
         }
-        List<Type> types = pipelineSourceTypes();
-        VectorSchemaRoot moved = Batches.take(batch, types, parentAllocator);
+        VectorSchemaRoot moved = Batches.take(batch, pipelineSourceTypes, parentAllocator);
         try {
             while (!pipelineInput.offer(moved, READY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 checkRunning();
@@ -281,9 +283,12 @@ final class TaskExecution
     }
 
     /** The types of the scan output the pipeline reads: its leaf's. */
-    private List<Type> pipelineSourceTypes()
+    private static List<Type> pipelineSourceTypes(Task task)
     {
-        PlanNode node = task.pipeline().orElseThrow();
+        if (task.pipeline().isEmpty()) {
+            return List.of();
+        }
+        PlanNode node = task.pipeline().get();
         while (!node.sources().isEmpty()) {
             node = node.sources().getFirst();
         }
@@ -297,7 +302,7 @@ final class TaskExecution
     private void runPipeline(PlanNode pipeline)
     {
         QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation);
-        List<Type> sourceTypes = pipelineSourceTypes();
+        List<Type> sourceTypes = pipelineSourceTypes;
         LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> new Operator()
         {
             @Override

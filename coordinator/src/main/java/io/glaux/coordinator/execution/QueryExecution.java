@@ -479,14 +479,14 @@ public final class QueryExecution
                 while (!closed && failure.get() == null && stream.next()) {
                     var batch = stream.root();
                     query.stats().processedRows.addAndGet(batch.getRowCount());
-                    query.stats().processedBytes.addAndGet(batchBytes(batch));
+                    query.stats().processedBytes.addAndGet(Batches.sizeInBytes(batch));
                     if (merger != null) {
                         synchronized (merger) {
                             merger.addInput(batch);
                         }
                     }
                     else if (batchAllocator != null) {
-                        long size = batchBytes(batch);
+                        long size = Batches.sizeInBytes(batch);
                         if (awaitQueueSpace(size)) {
                             put(Batches.take(batch, batchTypes, batchAllocator));
                         }
@@ -597,7 +597,7 @@ public final class QueryExecution
         private void dequeued(VectorSchemaRoot batch)
         {
             synchronized (queueSpace) {
-                queuedBytes.set(Math.max(0, queuedBytes.get() - batchBytes(batch)));
+                queuedBytes.set(Math.max(0, queuedBytes.get() - Batches.sizeInBytes(batch)));
                 queueSpace.notifyAll();
             }
         }
@@ -761,14 +761,5 @@ public final class QueryExecution
     private static int ceilDiv(int a, int b)
     {
         return (a + b - 1) / b;
-    }
-
-    private static long batchBytes(org.apache.arrow.vector.VectorSchemaRoot batch)
-    {
-        long bytes = 0;
-        for (var vector : batch.getFieldVectors()) {
-            bytes += vector.getBufferSize();
-        }
-        return bytes;
     }
 }
