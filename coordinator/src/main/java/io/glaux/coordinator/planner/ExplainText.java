@@ -55,8 +55,7 @@ public final class ExplainText
         scan.limit().ifPresent(limit -> lines.add("LimitPartial[count = " + limit + "]"));
         scan.aggregation().ifPresent(aggregation -> lines.add("Aggregate[type = PARTIAL, keys = "
                 + aggregation.groupKeys().stream().map(key -> "#" + key).toList() + ", aggregates = "
-                + aggregation.aggregates().stream().map(call -> call.function().name().toLowerCase(java.util.Locale.ROOT)
-                        + "(" + (call.input() < 0 ? "*" : "#" + call.input()) + ")").toList() + "]"));
+                + aggregation.aggregates().stream().map(PlanPrinter::aggregate).toList() + "]"));
         List<String> columns = scan.columns().stream().map(ColumnHandle::name).toList();
         lines.add("ScanFilterProject[table = " + scan.hiveTable().qualifiedName() + ", columns = " + columns
                 + scan.filter().map(filter -> ", filter = " + PlanPrinter.expression(filter)).orElse("")

@@ -114,9 +114,11 @@ public final class PlanPrinter
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static String aggregate(AggregateCall call)
+    /** {@code count(*)}, {@code max_by(#1, #2)}, {@code sum(#3) FILTER (#4)}. */
+    public static String aggregate(AggregateCall call)
     {
-        return call.function().name().toLowerCase(Locale.ROOT) + "(" + (call.input() < 0 ? "*" : "#" + call.input()) + ")";
+        String arguments = call.inputs().isEmpty() ? "*" : call.inputs().stream().map(input -> "#" + input).collect(Collectors.joining(", "));
+        return call.function().name().toLowerCase(Locale.ROOT) + "(" + arguments + ")" + (call.filter() < 0 ? "" : " FILTER (#" + call.filter() + ")");
     }
 
     public static String expressions(List<Expression> expressions)
