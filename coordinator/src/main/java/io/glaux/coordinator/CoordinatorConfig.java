@@ -124,7 +124,7 @@ public record CoordinatorConfig(
                 properties.getOrDefault(S3_REGION, "us-east-1"),
                 properties.getOrDefault(CATALOG_NAME, "hive"),
                 properties.getOrDefault(DEFAULT_SCHEMA, "default"),
-                parseSize(properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
+                dataSize(MAX_SPLIT_SIZE, properties.getOrDefault(MAX_SPLIT_SIZE, "64MB")),
                 Duration.ofSeconds(Long.parseLong(properties.getOrDefault(WORKER_EXPIRY, "10").replace("s", ""))),
                 ObjectStoreSecurity.caFile(properties),
                 CustomerKeyProvider.fromConfig(properties, System.getenv()),
@@ -132,18 +132,15 @@ public record CoordinatorConfig(
                 list(properties.getOrDefault(HTTPS_PROTOCOLS, "TLSv1.3,TLSv1.2")),
                 list(properties.getOrDefault(HTTPS_CIPHER_SUITES, "")),
                 limits(properties),
-                memoryLimit(properties.get(QUERY_MAX_MEMORY_PER_NODE)),
+                properties.containsKey(QUERY_MAX_MEMORY_PER_NODE) ? dataSize(QUERY_MAX_MEMORY_PER_NODE, properties.get(QUERY_MAX_MEMORY_PER_NODE)) : MemoryPool.defaultMaxBytes(),
                 spillPath(properties.get(SPILL_PATH)),
                 Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
                         .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))));
     }
 
-    /** {@code query.max-memory-per-node}: a data size, by default derived from the JVM's memory. */
-    private static long memoryLimit(String value)
+    /** A positive data size ({@code 64MB}, {@code 2GB}); a USER error naming the key otherwise. */
+    private static long dataSize(String key, String value)
     {
-        if (value == null) {
-            return MemoryPool.defaultMaxBytes();
-        }
         try {
             long bytes = DataSize.parse(value);
             if (bytes > 0) {
@@ -153,7 +150,7 @@ public record CoordinatorConfig(
         catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + QUERY_MAX_MEMORY_PER_NODE + " (a data size such as 2GB)");
+        throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + key + " (a data size such as 2GB)");
     }
 
     /** {@code spill.path}: where operators spill; {@code none} disables spilling; by default a folder in the temporary directory. */
@@ -211,25 +208,5 @@ public record CoordinatorConfig(
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Configuration property '" + key + "' is required");
         }
         return value;
-    }
-
-    /** {@code 64MB}, {@code 512kB}, {@code 1GB} or a number of bytes. */
-    public static long parseSize(String text)
-    {
-        String value = text.strip().toUpperCase(java.util.Locale.ROOT);
-        long unit = 1;
-        for (var suffix : new String[] {"KB", "MB", "GB", "B"}) {
-            if (value.endsWith(suffix)) {
-                unit = switch (suffix) {
-                    case "KB" -> 1024L;
-                    case "MB" -> 1024L * 1024;
-                    case "GB" -> 1024L * 1024 * 1024;
-                    default -> 1;
-                };
-                value = value.substring(0, value.length() - suffix.length()).strip();
-                break;
-            }
-        }
-        return Long.parseLong(value) * unit;
     }
 }
