@@ -221,41 +221,8 @@ public final class TrinoScalarFunctions
         if (cached != null) {
             return cached;
         }
-        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().parseCaseInsensitive();
-        for (int i = 0; i < format.length(); i++) {
-            char c = format.charAt(i);
-            if (c != '%' || i + 1 == format.length()) {
-                builder.appendLiteral(c);
-                continue;
-            }
-            char field = format.charAt(++i);
-            switch (field) {
-                case 'Y' -> builder.appendValue(ChronoField.YEAR, 4);
-                case 'y' -> builder.appendValueReduced(ChronoField.YEAR, 2, 2, 2000);
-                case 'm' -> builder.appendValue(ChronoField.MONTH_OF_YEAR, 2);
-                case 'c' -> builder.appendValue(ChronoField.MONTH_OF_YEAR);
-                case 'd' -> builder.appendValue(ChronoField.DAY_OF_MONTH, 2);
-                case 'e' -> builder.appendValue(ChronoField.DAY_OF_MONTH);
-                case 'H' -> builder.appendValue(ChronoField.HOUR_OF_DAY, 2);
-                case 'k' -> builder.appendValue(ChronoField.HOUR_OF_DAY);
-                case 'h', 'I' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 2);
-                case 'l' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM);
-                case 'i' -> builder.appendValue(ChronoField.MINUTE_OF_HOUR, 2);
-                case 's', 'S' -> builder.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
-                case 'f' -> builder.appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, false);
-                case 'p' -> builder.appendText(ChronoField.AMPM_OF_DAY);
-                case 'T' -> builder.appendPattern("HH:mm:ss");
-                case 'r' -> builder.appendPattern("hh:mm:ss a");
-                case 'b' -> builder.appendPattern("MMM");
-                case 'M' -> builder.appendPattern("MMMM");
-                case 'a' -> builder.appendPattern("EEE");
-                case 'W' -> builder.appendPattern("EEEE");
-                case 'j' -> builder.appendValue(ChronoField.DAY_OF_YEAR, 3);
-                case '%' -> builder.appendLiteral('%');
-                default -> throw invalidArgument("Unsupported format specifier %" + field + " in '" + format + "'");
-            }
-        }
-        DateTimeFormatter formatter = builder.toFormatter(Locale.ENGLISH);
+        // the engine's parser of the patterns: one definition for both executors
+        DateTimeFormatter formatter = io.glaux.engine.expr.DateTimes.mysqlFormat(format);
         if (FORMATS.size() < CACHE_SIZE) {
             FORMATS.put(format, formatter);
         }

@@ -130,9 +130,9 @@ final class DateTimeFunctions
                 (a, c, t) -> new Parse(t, a, null, false));
         b.add("from_iso8601_date", args(VARCHAR), returns(Type.DATE), "date", "Parses an ISO 8601 date.", (a, c, t) -> new Parse(t, a, null, true));
         b.add("date_parse", args(VARCHAR, VARCHAR), returns(TIMESTAMP_3), "timestamp(3)", "Parses the string with a MySQL format (`%Y-%m-%d %H:%i:%s`).",
-                (a, c, t) -> new Parse(t, a, mysqlFormat((String) constant(c, 1)), false), 1);
+                (a, c, t) -> new Parse(t, a, DateTimes.mysqlFormat((String) constant(c, 1)), false), 1);
         b.add("date_format", args(DATETIME, VARCHAR), returns(Type.VARCHAR), "varchar", "Formats x with a MySQL format (`%Y-%m-%d %H:%i:%s`).",
-                (a, c, t) -> new Format(t, a, mysqlFormat((String) constant(c, 1))), 1);
+                (a, c, t) -> new Format(t, a, DateTimes.mysqlFormat((String) constant(c, 1))), 1);
     }
 
     private static void field(FunctionRegistry.Builder b, String name, Field field, String description)
@@ -579,45 +579,5 @@ final class DateTimeFunctions
                 setString(j, format.format(value));
             }
         }
-    }
-
-    /** MySQL's {@code %} patterns as Trino's {@code date_parse} and {@code date_format} read them. */
-    static DateTimeFormatter mysqlFormat(String format)
-    {
-        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().parseCaseInsensitive();
-        for (int i = 0; i < format.length(); i++) {
-            char c = format.charAt(i);
-            if (c != '%' || i + 1 == format.length()) {
-                builder.appendLiteral(c);
-                continue;
-            }
-            char field = format.charAt(++i);
-            switch (field) {
-                case 'Y' -> builder.appendValue(ChronoField.YEAR, 4);
-                case 'y' -> builder.appendValueReduced(ChronoField.YEAR, 2, 2, 2000);
-                case 'm' -> builder.appendValue(ChronoField.MONTH_OF_YEAR, 2);
-                case 'c' -> builder.appendValue(ChronoField.MONTH_OF_YEAR);
-                case 'd' -> builder.appendValue(ChronoField.DAY_OF_MONTH, 2);
-                case 'e' -> builder.appendValue(ChronoField.DAY_OF_MONTH);
-                case 'H' -> builder.appendValue(ChronoField.HOUR_OF_DAY, 2);
-                case 'k' -> builder.appendValue(ChronoField.HOUR_OF_DAY);
-                case 'h', 'I' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 2);
-                case 'l' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM);
-                case 'i' -> builder.appendValue(ChronoField.MINUTE_OF_HOUR, 2);
-                case 's', 'S' -> builder.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
-                case 'f' -> builder.appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, false);
-                case 'p' -> builder.appendText(ChronoField.AMPM_OF_DAY);
-                case 'T' -> builder.appendPattern("HH:mm:ss");
-                case 'r' -> builder.appendPattern("hh:mm:ss a");
-                case 'b' -> builder.appendPattern("MMM");
-                case 'M' -> builder.appendPattern("MMMM");
-                case 'a' -> builder.appendPattern("EEE");
-                case 'W' -> builder.appendPattern("EEEE");
-                case 'j' -> builder.appendValue(ChronoField.DAY_OF_YEAR, 3);
-                case '%' -> builder.appendLiteral('%');
-                default -> throw invalidArgument("Unsupported format specifier %" + field + " in '" + format + "'");
-            }
-        }
-        return builder.toFormatter(Locale.ENGLISH);
     }
 }

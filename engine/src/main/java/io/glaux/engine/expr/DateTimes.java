@@ -1,5 +1,10 @@
 package io.glaux.engine.expr;
 
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+
 /**
  * Calendar arithmetic on epoch days and epoch microseconds (proleptic Gregorian, no time zone), and
  * parsing/formatting of {@code YYYY-MM-DD[ HH:MM[:SS[.fffffffff]]]} on UTF-8 bytes without objects.
@@ -277,5 +282,45 @@ public final class DateTimes
         out[p] = (byte) ('0' + value / 10);
         out[p + 1] = (byte) ('0' + value % 10);
         return p + 2;
+    }
+
+    /** MySQL's {@code %} patterns as Trino's {@code date_parse} and {@code date_format} read them. */
+    public static DateTimeFormatter mysqlFormat(String format)
+    {
+        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().parseCaseInsensitive();
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c != '%' || i + 1 == format.length()) {
+                builder.appendLiteral(c);
+                continue;
+            }
+            char field = format.charAt(++i);
+            switch (field) {
+                case 'Y' -> builder.appendValue(ChronoField.YEAR, 4);
+                case 'y' -> builder.appendValueReduced(ChronoField.YEAR, 2, 2, 2000);
+                case 'm' -> builder.appendValue(ChronoField.MONTH_OF_YEAR, 2);
+                case 'c' -> builder.appendValue(ChronoField.MONTH_OF_YEAR);
+                case 'd' -> builder.appendValue(ChronoField.DAY_OF_MONTH, 2);
+                case 'e' -> builder.appendValue(ChronoField.DAY_OF_MONTH);
+                case 'H' -> builder.appendValue(ChronoField.HOUR_OF_DAY, 2);
+                case 'k' -> builder.appendValue(ChronoField.HOUR_OF_DAY);
+                case 'h', 'I' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 2);
+                case 'l' -> builder.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM);
+                case 'i' -> builder.appendValue(ChronoField.MINUTE_OF_HOUR, 2);
+                case 's', 'S' -> builder.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
+                case 'f' -> builder.appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, false);
+                case 'p' -> builder.appendText(ChronoField.AMPM_OF_DAY);
+                case 'T' -> builder.appendPattern("HH:mm:ss");
+                case 'r' -> builder.appendPattern("hh:mm:ss a");
+                case 'b' -> builder.appendPattern("MMM");
+                case 'M' -> builder.appendPattern("MMMM");
+                case 'a' -> builder.appendPattern("EEE");
+                case 'W' -> builder.appendPattern("EEEE");
+                case 'j' -> builder.appendValue(ChronoField.DAY_OF_YEAR, 3);
+                case '%' -> builder.appendLiteral('%');
+                default -> throw FunctionRegistry.invalidArgument("Unsupported format specifier %" + field + " in '" + format + "'");
+            }
+        }
+        return builder.toFormatter(Locale.ENGLISH);
     }
 }
