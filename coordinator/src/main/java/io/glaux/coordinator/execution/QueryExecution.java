@@ -124,7 +124,7 @@ public final class QueryExecution
 
     /**
      * The scan as an engine operator: the workers' Arrow batches (or, with a pushed-down aggregation,
-     * the merged groups) move into {@code context}'s allocator as they arrive, typed {@code types}.
+     * their partial groups) move into {@code context}'s allocator as they arrive, typed {@code types}.
      */
     public Operator scanStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Type> types, OperatorContext context)
     {
@@ -336,7 +336,9 @@ public final class QueryExecution
                 throw new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "No workers are available to run the query");
             }
             query.stats().nodes.set(workers.size() + 1);
-            merger = fragment.aggregation()
+            // row mode (Calcite's executor) merges the workers' partial groups here; in batch mode the
+            // engine's FINAL aggregation above the scan stage does, in the query's accounted memory
+            merger = batchAllocator != null ? null : fragment.aggregation()
                     .map(aggregation -> new HashAggregator(aggregation.finalStep(), finalInputTypes(fragment), allocator))
                     .orElse(null);
             HashAggregator finalMerger = merger;
@@ -523,15 +525,7 @@ public final class QueryExecution
                         }
                     }
                 }
-                if (merger != null && batchAllocator != null) {
-                    List<VectorSchemaRoot> batches = new ArrayList<>();
-                    synchronized (merger) {
-                        merger.emit(batch -> batches.add(Batches.take(batch, batchTypes, batchAllocator)));
-                    }
-                    closeMerger();
-                    batches.forEach(this::put);
-                }
-                else if (merger != null) {
+                if (merger != null) {
                     List<Object[]> rows = new ArrayList<>();
                     synchronized (merger) {
                         merger.emit(batch -> ArrowRows.appendRows(batch, rows));

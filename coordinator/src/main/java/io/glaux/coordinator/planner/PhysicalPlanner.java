@@ -117,7 +117,21 @@ public final class PhysicalPlanner
                 int stage = scans.size() + 1;
                 List<Type> types = types(scan.getRowType());
                 scans.put(stage, new ScanStage(scan, Optional.empty(), types));
-                yield new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), types);
+                PlanNode remote = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), types);
+                if (scan.aggregation().isEmpty()) {
+                    yield remote;
+                }
+                // the workers send partial groups (count, sum, min, max: states typed as their results);
+                // the final merge is an engine aggregation, accounted and able to spill
+                List<Integer> keys = new ArrayList<>();
+                for (int i = 0; i < scan.aggregation().get().groupKeys().size(); i++) {
+                    keys.add(i);
+                }
+                PlanNode merged = new PlanNode.Aggregate(nextId(), remote, PlanNode.Step.FINAL, keys, List.of(), scan.aggregation().get().aggregates());
+                if (!merged.outputTypes().equals(types)) {
+                    throw new Unsupported("partial aggregation typed " + merged.outputTypes() + " for " + types);
+                }
+                yield merged;
             }
             case LogicalProject project -> {
                 PlanNode source = visit(project.getInput());
