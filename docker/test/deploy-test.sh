@@ -136,8 +136,11 @@ run_checks() {  # run_checks CA WORKER_A_CONTAINER WORKER_B_CONTAINER METRICS_CO
   check stop-during-query "127.0.0.1:$PORT" "$ca" "$BUSY_QUERY" \
     docker/test/when-busy.sh "$host_b" TERM "$(podman inspect --format '{{.State.Pid}}' "$worker_b")" || die "query during a graceful worker stop"
   wait_until 90 "$node_b to stop" sh -c "podman logs $worker_b 2>&1 | grep -q 'Worker $node_b stopped'"
-  podman logs "$worker_b" 2>&1 | grep -q "shutting down: withdrawing, waiting up to" || die "$node_b did not drain on SIGTERM"
-  podman logs "$worker_b" 2>&1 | grep -q "Withdrew from the coordinator" || die "$node_b did not withdraw on SIGTERM"
+  # read the logs whole first: with pipefail, grep -q closing the pipe early fails podman logs (SIGPIPE)
+  local stop_logs
+  stop_logs=$(podman logs "$worker_b" 2>&1)
+  grep -q "shutting down: withdrawing, waiting up to" <<<"$stop_logs" || die "$node_b did not drain on SIGTERM"
+  grep -q "Withdrew from the coordinator" <<<"$stop_logs" || die "$node_b did not withdraw on SIGTERM"
   # compose leaves it stopped; under kube play the pod's restart policy starts it again
   wait_until 60 "$worker_b to exit or restart" sh -c "[ \"\$(podman inspect --format '{{.State.Status}}' $worker_b)\" != stopping ]"
   [ "$(podman inspect --format '{{.State.Status}}' "$worker_b")" = running ] || podman start "$worker_b" >/dev/null

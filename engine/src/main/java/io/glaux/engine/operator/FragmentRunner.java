@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * Runs a {@link ScanFragment} over splits: read → filter → project → (partial aggregation) → limit.
  * Without aggregation, {@link #process} sends output batches (columns {@code c0..}) to the sink as it
- * goes; with aggregation it accumulates, and {@link #finish} sends the partial result (columns
+ * goes; with aggregation it accumulates (sending its groups early, and starting over, whenever its
+ * hash table passes {@link #PARTIAL_FLUSH_BYTES}), and {@link #finish} sends the partial result (columns
  * {@code k0.., a0..}). The limit caps the rows sent in total; once reached, reading stops
  * ({@link #isFinished()}). With aggregation the limit applies to the groups emitted (and, for an
  * aggregation without aggregates, i.e. DISTINCT, reading stops once enough groups are found).
@@ -37,13 +38,20 @@ import java.util.Map;
 public final class FragmentRunner
         implements AutoCloseable
 {
+    /** A partial aggregation's heap past which it sends its groups and starts over (Trino: 16MB). */
+    static final long PARTIAL_FLUSH_BYTES = 16L << 20;
+
     private final ScanFragment fragment;
     private final PageSourceFactory pageSources;
     private final BufferAllocator allocator;
     private final List<Type> columnTypes;
     private final FilterEvaluator filter;
     private final Projector projector;
-    private final HashAggregator aggregator;
+    /** The partial aggregation so far; replaced by a new one each time it is flushed. */
+    private HashAggregator aggregator;
+    /** A fresh partial aggregation of the same shape (after a flush). */
+    private final java.util.function.Supplier<HashAggregator> newAggregator;
+    private final long partialFlushBytes;
     /** Whether the aggregator reads the scan batch directly (all projections are plain columns). */
     private final boolean aggregateScanColumns;
     private final boolean distinctOnly;
@@ -63,6 +71,13 @@ public final class FragmentRunner
 
     public FragmentRunner(ScanFragment fragment, PageSourceFactory pageSources, BufferAllocator allocator)
     {
+        this(fragment, pageSources, allocator, PARTIAL_FLUSH_BYTES);
+    }
+
+    /** @param partialFlushBytes a partial aggregation's heap past which it sends its groups early */
+    FragmentRunner(ScanFragment fragment, PageSourceFactory pageSources, BufferAllocator allocator, long partialFlushBytes)
+    {
+        this.partialFlushBytes = partialFlushBytes;
         this.fragment = requireNonNull(fragment, "fragment is null");
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
         requireNonNull(allocator, "allocator is null");
@@ -73,18 +88,16 @@ public final class FragmentRunner
 
         BufferAllocator child = allocator.newChildAllocator("fragment " + fragment.table(), 0, Long.MAX_VALUE);
         HashAggregator hashAggregator = null;
+        java.util.function.Supplier<HashAggregator> factory = null;
         boolean direct = false;
         try {
             if (fragment.aggregation().isPresent()) {
-                Aggregation aggregation = fragment.aggregation().get();
                 direct = projector.isIdentityLike();
-                if (direct) {
-                    // aggregate straight from the scan columns: map projection indexes to column indexes
-                    hashAggregator = new HashAggregator(toScanColumns(aggregation), columnTypes, child);
-                }
-                else {
-                    hashAggregator = new HashAggregator(aggregation, projector.outputTypes(), child);
-                }
+                // aggregate straight from the scan columns (projection indexes mapped to column indexes), or from the projections
+                Aggregation aggregation = direct ? toScanColumns(fragment.aggregation().get()) : fragment.aggregation().get();
+                List<Type> inputTypes = direct ? columnTypes : projector.outputTypes();
+                factory = () -> new HashAggregator(aggregation, inputTypes, child);
+                hashAggregator = factory.get();
             }
         }
         catch (RuntimeException e) {
@@ -93,6 +106,7 @@ public final class FragmentRunner
         }
         this.allocator = child;
         this.aggregator = hashAggregator;
+        this.newAggregator = factory;
         this.aggregateScanColumns = direct;
         this.distinctOnly = hashAggregator != null && fragment.aggregation().get().aggregates().isEmpty();
         this.outputSchema = hashAggregator != null ? hashAggregator.outputSchema() : projector.outputSchema();
@@ -197,6 +211,13 @@ public final class FragmentRunner
             if (distinctOnly && aggregator.groupCount() >= limit) {
                 finished = true;
             }
+            else if (aggregator.estimatedSizeInBytes() > partialFlushBytes) {
+                // a partial aggregation may send its groups early: the final step merges them again
+                // (as Trino's does at its memory budget), so high-cardinality groupings stay bounded here
+                emitGroups(sink);
+                aggregator.close();
+                aggregator = newAggregator.get();
+            }
             return;
         }
         long remaining = limit - rowsOut;
@@ -226,6 +247,11 @@ public final class FragmentRunner
             return;
         }
         emitted = true;
+        emitGroups(sink);
+    }
+
+    private void emitGroups(BatchSink sink)
+    {
         aggregator.emit(batch -> {
             rowsOut += batch.getRowCount();
             sink.accept(batch);

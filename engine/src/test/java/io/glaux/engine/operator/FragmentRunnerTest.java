@@ -332,6 +332,40 @@ class FragmentRunnerTest
     }
 
     @Test
+    void partialAggregationPastItsBudgetSendsGroupsEarlyAndMergesToTheSameResult()
+    {
+        Object[][] table = table(3000, 5);
+        List<Expression> projections = List.of(scan(0), scan(3), scan(1), scan(2), scan(4));
+        Aggregation aggregation = new Aggregation(List.of(0, 1), List.of(
+                new AggregateCall(COUNT_STAR, -1, Type.BIGINT),
+                new AggregateCall(SUM, 2, Type.BIGINT),
+                new AggregateCall(MAX, 3, Type.DOUBLE)));
+        ScanFragment fragment = fragment(Optional.of(filter()), projections, Optional.of(aggregation), OptionalLong.empty());
+        List<List<Object>> projected = new ArrayList<>();
+        for (int r = 0; r < table[0].length; r++) {
+            List<Object> scanRow = scanRow(table, r);
+            if (Boolean.TRUE.equals(Reference.eval(filter(), scanRow))) {
+                projected.add(projections.stream().map(p -> Reference.eval(p, scanRow)).toList());
+            }
+        }
+        List<Type> projectionTypes = projections.stream().map(Expression::type).toList();
+        ArrayPageSourceFactory factory = new ArrayPageSourceFactory(256);
+        Split split = factory.add("a", table);
+        int[] early = new int[1];
+        try (HashAggregator merger = new HashAggregator(aggregation.finalStep(), HashAggregatorTest.partialOutputTypes(aggregation, projectionTypes), allocator);
+                FragmentRunner runner = new FragmentRunner(fragment, factory, allocator, 1)) {
+            runner.process(split, batch -> {
+                early[0]++;
+                merger.addInput(batch);
+            });
+            runner.finish(merger::addInput);
+            assertThat(early[0]).isGreaterThan(1);
+            assertThat(HashAggregatorTest.sorted(HashAggregatorTest.collect(merger)))
+                    .isEqualTo(HashAggregatorTest.sorted(HashAggregatorTest.expected(projected, aggregation, projectionTypes)));
+        }
+    }
+
+    @Test
     void limitStopsReading()
     {
         ArrayPageSourceFactory factory = new ArrayPageSourceFactory(100);
