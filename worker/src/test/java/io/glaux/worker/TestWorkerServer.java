@@ -162,6 +162,27 @@ class TestWorkerServer
     }
 
     @Test
+    void aRetiredClientClosesWhenItsLastStreamCloses()
+    {
+        SyntheticPageSourceFactory pageSources = new SyntheticPageSourceFactory(100_000, 4096, 0);
+        WorkerServer server = startWorker(pageSources, 2);
+        // not closed by the test: retiring it must close it, or the root allocator reports the leak
+        WorkerClient client = new WorkerClient(server.flightUri(), coordinatorTls, root, server.nodeId());
+        long rows = 0;
+        try (RemoteTaskStream first = client.execute(TestingTasks.scanAll("q-retire-1", TestingTasks.splits(2)));
+                RemoteTaskStream second = client.execute(TestingTasks.scanAll("q-retire-2", TestingTasks.splits(2)))) {
+            assertThat(first.next()).isTrue();
+            // the worker failed for some other task: streams still open keep their buffers
+            client.retire();
+            while (second.next()) {
+                rows += second.root().getRowCount();
+            }
+            assertThat(first.root().getRowCount()).isPositive();
+        }
+        assertThat(rows).isEqualTo(200_000);
+    }
+
+    @Test
     void emptyTaskCompletes()
     {
         WorkerServer server = startWorker(new SyntheticPageSourceFactory(10, 10, 0), 2);

@@ -503,11 +503,12 @@ public final class QueryExecution
             }
             catch (RuntimeException e) {
                 GlauxException error = Query.toGlauxException(e);
+                // fail first: nothing after it may keep the query from ending
+                fail(error);
                 if (error.errorCode() == ErrorCode.WORKER_FAILED) {
                     nodeManager.markFailed(worker.nodeId());
                     workerClients.invalidate(worker);
                 }
-                fail(error);
             }
             finally {
                 query.stats().runningSplits.addAndGet(-task.splits().size());

@@ -29,12 +29,15 @@ public final class WorkerClients
         return clients.computeIfAbsent(node, key -> new WorkerClient(key.flightUri(), tls, allocator, key.nodeId()));
     }
 
-    /** Drops the channel to a failed worker, so a restarted worker gets a fresh one. */
+    /**
+     * Drops the channel to a failed worker, so a restarted worker gets a fresh one; the old one closes
+     * once the streams still open on it (other tasks, other queries) are closed.
+     */
     public void invalidate(WorkerNode node)
     {
         WorkerClient client = clients.remove(node);
         if (client != null) {
-            client.close();
+            client.retire();
         }
     }
 

@@ -38,14 +38,17 @@ public final class RemoteTaskStream
     private final String workerId;
     private final URI workerUri;
     private final String taskLabel;
+    /** Told once when this stream is closed (the client counts its open streams). */
+    private final Runnable onClose;
     private volatile boolean cancelled;
     private boolean finished;
     private boolean closed;
     private long rows;
     private long batches;
 
-    RemoteTaskStream(FlightStream stream, String workerId, URI workerUri, String taskLabel)
+    RemoteTaskStream(FlightStream stream, String workerId, URI workerUri, String taskLabel, Runnable onClose)
     {
+        this.onClose = requireNonNull(onClose, "onClose is null");
         this.stream = requireNonNull(stream, "stream is null");
         this.workerId = requireNonNull(workerId, "workerId is null");
         this.workerUri = requireNonNull(workerUri, "workerUri is null");
@@ -144,6 +147,9 @@ public final class RemoteTaskStream
         }
         catch (Exception e) {
             log.debug("Closing the stream of task {} from worker {} failed", taskLabel, workerId, e);
+        }
+        finally {
+            onClose.run();
         }
     }
 

@@ -26,6 +26,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Flight client to one worker over mutual TLS: it trusts only the cluster CA and presents this
@@ -56,6 +58,10 @@ public final class WorkerClient
     private final String workerId;
     private final BufferAllocator allocator;
     private final FlightClient client;
+    /** Streams started and not yet closed. */
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean retired;
 
     /**
      * @param flightUri {@code grpc+tls://host:port} of the worker's Flight server
@@ -125,12 +131,18 @@ public final class WorkerClient
     {
         requireNonNull(taskLabel, "taskLabel is null");
         requireNonNull(ticket, "ticket is null");
+        openStreams.incrementAndGet();
         try {
             FlightStream stream = client.getStream(new Ticket(ticket));
-            return new RemoteTaskStream(stream, workerId, flightUri, taskLabel);
+            return new RemoteTaskStream(stream, workerId, flightUri, taskLabel, this::streamClosed);
         }
         catch (FlightRuntimeException e) {
+            streamClosed();
             throw RemoteErrors.fromFlight(e, workerId, flightUri);
+        }
+        catch (RuntimeException | Error e) {
+            streamClosed();
+            throw e;
         }
     }
 
@@ -151,9 +163,32 @@ public final class WorkerClient
         }
     }
 
+    /**
+     * Stops using this client (its worker failed): it closes now if no stream is open, else when the
+     * last one closes, so that streams of other queries still draining keep their buffers until then.
+     */
+    public void retire()
+    {
+        retired = true;
+        if (openStreams.get() == 0) {
+            close();
+        }
+    }
+
+    private void streamClosed()
+    {
+        if (openStreams.decrementAndGet() == 0 && retired) {
+            close();
+        }
+    }
+
+    /** Closes the channel and its allocator now (node shutdown: every stream has been closed before). */
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             client.close();
         }
