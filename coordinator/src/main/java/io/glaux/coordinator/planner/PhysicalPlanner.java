@@ -2,7 +2,6 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
-import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.engine.fragment.AggregateFunction;
@@ -95,9 +94,6 @@ public final class PhysicalPlanner
         PhysicalPlanner planner = new PhysicalPlanner();
         try {
             PlanNode plan = planner.visit(root);
-            if (!LocalExecutionPlanner.supports(plan)) {
-                return Optional.empty();
-            }
             return Optional.of(new EnginePlan(plan, planner.scans));
         }
         catch (Unsupported e) {

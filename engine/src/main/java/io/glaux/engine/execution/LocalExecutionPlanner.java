@@ -53,38 +53,6 @@ public final class LocalExecutionPlanner
         this.sources = requireNonNull(sources, "sources is null");
     }
 
-    /** Whether {@link #plan} can run every node of {@code node}'s tree (leaves aside). */
-    public static boolean supports(PlanNode node)
-    {
-        boolean supported = switch (node) {
-            case PlanNode.Filter ignored -> true;
-            case PlanNode.Project ignored -> true;
-            case PlanNode.Values ignored -> true;
-            case PlanNode.Union ignored -> true;
-            case PlanNode.Join ignored -> true;
-            case PlanNode.Aggregate ignored -> true;
-            case PlanNode.SetOperation ignored -> true;
-            case PlanNode.NestedLoopJoin ignored -> true;
-            case PlanNode.Unnest ignored -> true;
-            case PlanNode.Sort ignored -> true;
-            case PlanNode.TopN ignored -> true;
-            case PlanNode.Limit ignored -> true;
-            case PlanNode.Window ignored -> true;
-            case PlanNode.RemoteSource ignored -> true;
-            case PlanNode.TableScan ignored -> true;
-            default -> false;
-        };
-        if (!supported) {
-            return false;
-        }
-        for (PlanNode source : node.sources()) {
-            if (!supports(source)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** What each planned operator did so far, by plan node (for EXPLAIN ANALYZE). */
     public Map<PlanNodeId, OperatorStats> stats()
     {
@@ -147,7 +115,8 @@ public final class LocalExecutionPlanner
                     new WindowOperator(context, source, window.partitionKeys(), window.orderKeys(), window.functions())));
             case PlanNode.RemoteSource remote -> withContext(remote, context -> sources.create(remote, context));
             case PlanNode.TableScan scan -> withContext(scan, context -> sources.create(scan, context));
-            default -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "The engine cannot run " + node.getClass().getSimpleName() + " yet");
+            // stages are cut at exchanges before a stage's plan reaches here
+            case PlanNode.Exchange exchange -> throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "An exchange inside a stage's plan: " + exchange.id());
         };
     }
 

@@ -59,7 +59,6 @@ class TestLocalExecutionPlanner
                     ? List.of(TestBatches.batch(context.allocator(), TYPES, new Object[] {1L, 2L}, new Object[] {"a", "b"}))
                     : List.of(TestBatches.batch(context.allocator(), TYPES, new Object[] {3L, null}, new Object[] {"c", "d"})));
         });
-        assertThat(LocalExecutionPlanner.supports(project)).isTrue();
         List<List<Object>> rows = new ArrayList<>();
         try (Operator operator = planner.plan(project)) {
             for (VectorSchemaRoot batch = operator.next(); batch != null; batch = operator.next()) {
