@@ -293,6 +293,8 @@ public final class QueryExecution
         private final List<Thread> threads = new ArrayList<>();
         /** Listed splits, then {@link #END} once the listing is over (it stays there for every slot to see). */
         private final BlockingQueue<Object> splits = new LinkedBlockingQueue<>();
+        /** Tasks a withdrawing worker did not start: their splits, for another worker. */
+        private final Queue<List<Split>> retriedTasks = new ConcurrentLinkedQueue<>();
         /** Bounds the splits listed ahead of the tasks. */
         private final Semaphore queueRoom = new Semaphore(SPLIT_QUEUE_SIZE);
         private final AtomicInteger taskIds = new AtomicInteger();
@@ -377,11 +379,17 @@ public final class QueryExecution
                 WorkerNode worker = workers.get(i % workers.size());
                 threads.add(Thread.ofVirtual().name("scan-" + query.id() + "-" + worker.nodeId() + "-" + i).unstarted(() -> {
                     Task task;
-                    while ((task = nextTask()) != null) {
+                    // a worker that withdrew (graceful shutdown) gets no more tasks; the others take them
+                    while (nodeManager.activeWorkers().contains(worker) && (task = nextTask()) != null) {
                         runTask(worker, task, finalMerger);
                     }
                     if (remaining.decrementAndGet() == 0 && failure.get() == null && !closed) {
-                        finishScan(finalMerger);
+                        if (!listingDone || !retriedTasks.isEmpty() || splits.stream().anyMatch(item -> item != END)) {
+                            fail(new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "Every worker of the query left before its splits were read"));
+                        }
+                        else {
+                            finishScan(finalMerger);
+                        }
                     }
                 }));
             }
@@ -428,11 +436,16 @@ public final class QueryExecution
                     if (closed || failure.get() != null) {
                         return null;
                     }
+                    List<Split> retry = retriedTasks.poll();
+                    if (retry != null) {
+                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline);
+                    }
                     first = splits.poll(100, TimeUnit.MILLISECONDS);
                 }
                 if (first == END) {
                     splits.add(END);
-                    return null;
+                    List<Split> retry = retriedTasks.poll();
+                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline);
                 }
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
@@ -476,9 +489,11 @@ public final class QueryExecution
         private void runTask(WorkerNode worker, Task task, HashAggregator merger)
         {
             query.stats().runningSplits.addAndGet(task.splits().size());
+            boolean received = false;
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
                 streams.add(stream);
                 while (!closed && failure.get() == null && stream.next()) {
+                    received = true;
                     var batch = stream.root();
                     query.stats().processedRows.addAndGet(batch.getRowCount());
                     query.stats().processedBytes.addAndGet(Batches.sizeInBytes(batch));
@@ -503,6 +518,13 @@ public final class QueryExecution
             }
             catch (RuntimeException e) {
                 GlauxException error = Query.toGlauxException(e);
+                if (!received && error.errorCode() == ErrorCode.WORKER_FAILED && nodeManager.hasWithdrawn(worker)) {
+                    // the worker withdrew (a graceful shutdown) before sending anything of this task:
+                    // another worker runs it, nothing of it was read yet
+                    LOG.debug("Task {} of {} goes to another worker: {} withdrew", task.taskId(), query.id(), worker.nodeId());
+                    retriedTasks.add(task.splits());
+                    return;
+                }
                 // fail first: nothing after it may keep the query from ending
                 fail(error);
                 if (error.errorCode() == ErrorCode.WORKER_FAILED) {

@@ -57,6 +57,13 @@ public final class NodeManager
         nodes.remove(nodeId);
     }
 
+    /** Whether {@code node} withdrew (or announced from elsewhere since): it is not the node this id names now. */
+    public boolean hasWithdrawn(WorkerNode node)
+    {
+        State state = nodes.get(node.nodeId());
+        return state == null || !state.node().equals(node);
+    }
+
     public void markFailed(String nodeId)
     {
         nodes.computeIfPresent(nodeId, (id, old) -> new State(old.node(), old.lastAnnouncementMillis(), clock.millis()));
