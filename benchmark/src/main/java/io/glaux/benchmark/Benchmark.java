@@ -32,6 +32,17 @@ public final class Benchmark
             "SELECT status, count(*), sum(bytes), avg(latency) FROM access_logs GROUP BY status",
             "SELECT url, count(*) AS c FROM access_logs WHERE method = 'GET' GROUP BY url ORDER BY c DESC LIMIT 10",
             "SELECT count(*) FROM access_logs WHERE dt = '2024-03-02' AND url LIKE '/api/%' AND latency > 0.5",
+            // the shapes of the engine's work (issue 7's log workload that both dialects speak)
+            "SELECT date_trunc('hour', ts) AS h, count(*) FROM access_logs WHERE status >= 500 GROUP BY 1 ORDER BY 1",
+            "SELECT dt, count(DISTINCT client_ip) FROM access_logs GROUP BY dt ORDER BY dt",
+            "SELECT regexp_extract(url, '^/([a-z]+)', 1) AS p, count(*) AS c FROM access_logs GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
+            "WITH targets(target, team) AS (VALUES ('10.1.0.1:8080', 'core'), ('10.1.0.2:8080', 'edge'), ('10.1.0.3:8080', 'edge'))"
+                    + " SELECT t.team, count(*) FROM access_logs l JOIN targets t ON l.target = t.target GROUP BY t.team ORDER BY 1",
+            "SELECT count(*) FROM (SELECT latency - lag(latency) OVER (PARTITION BY client_ip ORDER BY ts) AS d FROM access_logs WHERE dt = '2024-03-02') WHERE d > 0",
+            "SELECT count(DISTINCT client_ip) FROM access_logs WHERE user_agent LIKE '%bot%'",
+            "SELECT client_ip, count(*) AS c FROM access_logs GROUP BY client_ip HAVING count(*) > 100 ORDER BY 2 DESC, 1 LIMIT 10",
+            "SELECT url, latency FROM access_logs ORDER BY latency DESC, url LIMIT 50",
+            "SELECT * FROM access_logs LIMIT 100",
             "SELECT 1");
 
     private Benchmark() {}
@@ -90,14 +101,22 @@ public final class Benchmark
                 }
                 return;
             }
+            double glauxTotal = 0;
+            double duckTotal = 0;
+            double logRatios = 0;
             for (String query : queries) {
                 double glauxMillis = median(glaux, query, runs, warmup);
                 double duckMillis = median(duckdb, query, runs, warmup);
+                glauxTotal += glauxMillis;
+                duckTotal += duckMillis;
+                logRatios += Math.log(glauxMillis / duckMillis);
                 boolean scan = query.contains("FROM");
                 System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx %12s %10s%n", query, glauxMillis, duckMillis, glauxMillis / duckMillis,
                         scan ? String.format(Locale.ROOT, "%,.0f", rows / (glauxMillis / 1000)) : "-",
                         scan ? String.format(Locale.ROOT, "%.0f", bytes / 1e6 / (glauxMillis / 1000)) : "-");
             }
+            System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx   (geometric mean of the ratios %.2fx)%n", "total",
+                    glauxTotal, duckTotal, glauxTotal / duckTotal, Math.exp(logRatios / queries.size()));
             System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
                     + " Glaux goes through HTTPS, the object store and Arrow Flight.");
         }

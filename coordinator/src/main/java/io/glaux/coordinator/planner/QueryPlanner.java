@@ -34,6 +34,7 @@ import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -203,6 +204,10 @@ public final class QueryPlanner
 
     private static RelNode withoutSubQueries(RelNode logical, org.apache.calcite.tools.RelBuilder relBuilder)
     {
+        if (!hasSubQueryOrWindow(logical)) {
+            // most queries: nothing for the rules or the decorrelator to do, which still cost planning time
+            return logical;
+        }
         HepPlanner hep = new HepPlanner(SUBQUERIES);
         hep.setRoot(logical);
         RelNode rewritten = hep.findBestExp();
@@ -213,6 +218,27 @@ public final class QueryPlanner
             // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
             return rewritten;
         }
+    }
+
+    /** Whether any node of the plan has a subquery (IN, EXISTS, scalar) or a windowed expression. */
+    private static boolean hasSubQueryOrWindow(RelNode node)
+    {
+        boolean here = switch (node) {
+            case org.apache.calcite.rel.core.Filter filter -> RexUtil.SubQueryFinder.containsSubQuery(filter);
+            case org.apache.calcite.rel.core.Project project -> RexUtil.SubQueryFinder.containsSubQuery(project)
+                    || org.apache.calcite.rex.RexOver.containsOver(project.getProjects(), null);
+            case org.apache.calcite.rel.core.Join join -> RexUtil.SubQueryFinder.containsSubQuery(join);
+            default -> false;
+        };
+        if (here) {
+            return true;
+        }
+        for (RelNode input : node.getInputs()) {
+            if (hasSubQueryOrWindow(input)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The logical plan of a query as converted from SQL, before any rewriting or constant folding (for tests). */
