@@ -78,6 +78,37 @@ async function resultInfo() {
 }
 
 const scenarios = {
+  /** On a coordinator with passwords: the login page, a wrong password, a sign-in, a query, a sign-out. Argument: user|password. */
+  async signIn() {
+    const [name, password] = argument.split('|');
+    await page.goto(baseUrl + '/ui/', { waitUntil: 'load' });
+    await page.locator('.login-page').waitFor();
+    const loginUrl = new URL(page.url()).pathname;
+    await shot('login');
+    await page.getByLabel('User', { exact: true }).fill(name);
+    await page.getByLabel('Password').fill(password + '-wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.login .error', { hasText: /./ }).waitFor();
+    const wrongPassword = await page.locator('.login .error').innerText();
+    await shot('wrong-password');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.cm-content').waitFor();
+    await page.locator('#sign-out:not([hidden])').waitFor();
+    const shownUser = await page.locator('#user').inputValue();
+    const userReadOnly = await page.locator('#user').evaluate((input) => input.readOnly);
+    await typeSql("SELECT 'signed-in' AS marker");
+    await runAndWait();
+    const rows = await gridRows();
+    const whoami = await page.evaluate(async () => (await fetch('/v1/console/whoami')).json());
+    await shot('signed-in');
+    await page.locator('#sign-out').click();
+    await page.locator('.login-page').waitFor();
+    const afterSignOut = await page.evaluate(async () => (await fetch('/v1/console/whoami')).status);
+    await shot('signed-out');
+    return { loginUrl, wrongPassword, shownUser, userReadOnly, rows, whoami, afterSignOut };
+  },
+
   /** Type a query, run it, read the grid; the first page loads in under a second. */
   async run() {
     await open();

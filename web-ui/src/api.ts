@@ -43,7 +43,7 @@ export class UnauthenticatedError extends Error {
 
 let currentUser = '';
 
-/** The user the console acts for; sent as X-Trino-User (issue 8 replaces this with a real sign-in). */
+/** The user the console acts for, sent as X-Trino-User; with authentication on, the server takes the signed-in user instead. */
 export function setUser(user: string) {
   currentUser = user;
 }

@@ -35,6 +35,11 @@ interface RunState {
 
 const main = document.getElementById('main')!;
 const userInput = document.getElementById('user') as HTMLInputElement;
+const signOut = document.getElementById('sign-out') as HTMLButtonElement;
+signOut.addEventListener('click', async () => {
+  await fetch('/v1/console/logout', { method: 'POST' });
+  location.assign('/ui/login');
+});
 const state: TabsState = loadTabs(localStorage);
 const runs = new Map<string, RunState>();
 const sessions = new Map<string, SessionState>();
@@ -646,21 +651,31 @@ function loginView(method: string): HTMLElement {
   const form = h('form.login',
     h('h1', 'Sign in to Glaux'),
     h('label', 'User', name),
-    method === 'none' ? h('p.muted', 'This coordinator has no authentication: the name is only used to keep your history apart.') : h('label', 'Password', password),
+    method === 'none'
+      ? h('p.muted', 'This coordinator has no authentication: the name is only used to keep your history apart.')
+      : method === 'token'
+        ? h('p.muted', 'This coordinator accepts JWT access tokens only, which the console cannot send: use the JDBC driver or the CLI with --access-token.')
+        : h('label', 'Password', password),
     status,
-    h('button.primary', { type: 'submit' }, 'Sign in'));
+    h('button.primary', { type: 'submit', disabled: method === 'token' }, 'Sign in'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (method !== 'none') {
-      const response = await fetch('/v1/console/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: name.value, password: password.value }) });
-      if (!response.ok) {
-        status.textContent = response.status === 401 ? 'Wrong user or password.' : `Sign-in failed (HTTP ${response.status}).`;
-        return;
-      }
-    }
-    changeUser(name.value.trim());
     const back = new URLSearchParams(location.search).get('next');
-    navigate(back && back.startsWith('/ui/') ? back : '/ui/');
+    const target = back && back.startsWith('/ui/') ? back : '/ui/';
+    if (method === 'none') {
+      changeUser(name.value.trim());
+      navigate(target);
+      return;
+    }
+    const response = await fetch('/v1/console/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: name.value.trim(), password: password.value }) });
+    if (!response.ok) {
+      status.textContent = response.status === 401 ? 'Wrong user or password.' : `Sign-in failed (HTTP ${response.status}).`;
+      return;
+    }
+    const signedIn = (await response.json()) as { user: string };
+    changeUser(signedIn.user);
+    // the session cookie is set: start again, so that the catalog and completion load as this user
+    location.assign(target);
   });
   return h('section.page.login-page', form);
 }
@@ -733,6 +748,11 @@ async function start() {
     authentication = me.authentication;
     defaults = { catalog: me.defaultCatalog ?? 'hive', schema: me.defaultSchema ?? '' };
     if (me.user !== user() && me.authentication !== 'none') changeUser(me.user);
+    if (me.authentication !== 'none') {
+      // signed in: the name comes from the sign-in, and can only change by signing out
+      userInput.readOnly = true;
+      signOut.hidden = false;
+    }
   } catch (error) {
     if (error instanceof UnauthenticatedError) {
       authentication = error.authentication;

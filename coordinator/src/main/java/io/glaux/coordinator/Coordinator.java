@@ -96,7 +96,7 @@ public final class Coordinator
         watchdog = new QueryWatchdog(queryManager, config.limits());
         Handler handler = new Handler.Sequence(
                 new ConsoleAssets(),
-                new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(), config.catalogName(), config.defaultSchema()),
+                new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(config.authentication().consoleMethod()), config.catalogName(), config.defaultSchema()),
                 protocol);
         // authentication first: it replaces X-Trino-User with the authenticated user the console and the protocol read
         SecurityHandler security = new SecurityHandler(config.authentication(),

@@ -1,12 +1,10 @@
 package io.glaux.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,7 +28,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The web console in a real browser: Debian's Chromium, driven by playwright-core from
@@ -42,8 +39,7 @@ import java.util.concurrent.TimeUnit;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestConsoleInBrowser
 {
-    private static final Path SCRIPT = Path.of("..", "web-ui", "e2e", "console.e2e.mjs").toAbsolutePath().normalize();
-    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
+    private static final Path SCREENSHOTS = ConsoleScript.SCREENSHOTS;
     private static final String USER = "e2e";
     private static final String AGGREGATE = "SELECT status, count(*) AS requests, sum(bytes) AS total_bytes FROM access_logs GROUP BY status ORDER BY status";
 
@@ -55,16 +51,7 @@ class TestConsoleInBrowser
     void setUp()
             throws Exception
     {
-        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        if (!Files.isExecutable(chromium)) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("Chromium is missing at " + chromium + ": the console's browser tests need it (.ci/run installs it)");
-            }
-            Assumptions.abort("Chromium is not installed at " + chromium + " (apt-get install chromium)");
-        }
-        assertThat(SCRIPT).exists();
-        assertThat(SCRIPT.getParent().getParent().resolve("node_modules/playwright-core")).exists();
-        Files.createDirectories(SCREENSHOTS);
+        ConsoleScript.requireBrowser();
         cluster = TestCluster.start(Files.createTempDirectory("glaux-console-test"), 2, 40_000, 2);
         http = HttpClient.newBuilder().sslContext(trusting(cluster.caCertificate())).build();
     }
@@ -231,21 +218,7 @@ class TestConsoleInBrowser
     private JsonNode scenario(String name, String argument)
             throws Exception
     {
-        List<String> command = List.of("node", SCRIPT.toString(), cluster.serverUri(), name, SCREENSHOTS.toString(), argument);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output;
-        try (InputStream in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("scenario " + name + " did not end in 180 s:\n" + output);
-        }
-        assertThat(process.exitValue()).as("scenario %s:\n%s", name, output).isZero();
-        String line = output.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("scenario " + name + " printed no result:\n" + output));
-        return mapper.readTree(line.substring("RESULT ".length()));
+        return ConsoleScript.run(cluster.serverUri(), name, argument);
     }
 
     private List<List<String>> jdbc(String sql)

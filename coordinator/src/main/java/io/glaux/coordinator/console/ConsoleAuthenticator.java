@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Who sends a console API request. The seam where authentication plugs in: today
- * {@link #fromUserHeader()} takes the user from {@code X-Trino-User}, as the protocol does; an
+ * {@link #fromUserHeader(String)} takes the user from {@code X-Trino-User}, as the protocol does; an
  * authenticator that checks passwords or tokens answers empty for a request it does not accept,
  * the API then answers 401 and the console shows its login page.
  */
@@ -15,10 +15,16 @@ public interface ConsoleAuthenticator
     /** The authenticated user of the request, or empty when it is not authenticated. */
     Optional<String> user(Request request);
 
-    /** How a user signs in, as the console's login page needs it: {@code none} or {@code password}. */
+    /** How a user signs in, as the console's login page needs it: {@code none}, {@code password} or {@code token}. */
     String method();
 
-    static ConsoleAuthenticator fromUserHeader()
+    /**
+     * The user from {@code X-Trino-User}, which the security handler in front has already replaced with
+     * the authenticated user when authentication is configured.
+     *
+     * @param method how the coordinator authenticates users, for the console's login page
+     */
+    static ConsoleAuthenticator fromUserHeader(String method)
     {
         return new ConsoleAuthenticator()
         {
@@ -32,7 +38,7 @@ public interface ConsoleAuthenticator
             @Override
             public String method()
             {
-                return "none";
+                return method;
             }
         };
     }

@@ -46,6 +46,15 @@ public record AuthenticationConfig(
         adminUsers = Set.copyOf(adminUsers);
     }
 
+    /** How the web console signs users in: {@code password}, {@code token} (JWT only: not from the console) or {@code none}. */
+    public String consoleMethod()
+    {
+        if (passwords.isPresent()) {
+            return "password";
+        }
+        return jwt.isPresent() ? "token" : "none";
+    }
+
     /** Anonymous access, no authenticators (tests and the demo). */
     public static AuthenticationConfig anonymous()
     {

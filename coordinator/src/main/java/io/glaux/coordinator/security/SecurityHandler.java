@@ -2,18 +2,24 @@ package io.glaux.coordinator.security;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,6 +36,12 @@ import java.util.function.Function;
  *       driver ({@code user}/{@code password}, {@code accessToken}) and CLI ({@code --password},
  *       {@code --access-token}) send them. Without credentials the request is refused with 401 and one
  *       {@code WWW-Authenticate} per method, unless anonymous access is configured.</li>
+ *   <li>The web console's page and assets ({@code GET /ui/*}) need none: they hold no data, and the
+ *       console signs in with {@code POST /v1/console/login} (user and password as JSON), which sets
+ *       a signed session cookie ({@link ConsoleSessions}) that counts as credentials from then on;
+ *       {@code POST /v1/console/logout} clears it. A console request without credentials gets a JSON
+ *       401 naming the sign-in method and no challenge, so the browser shows the console's login
+ *       page rather than its own dialog.</li>
  *   <li>The established {@link AuthenticatedUser} is put in the request attribute
  *       {@value AuthenticatedUser#ATTRIBUTE}, and {@code X-Trino-User} is replaced by its name so every
  *       query records the authenticated user.</li>
@@ -40,9 +52,13 @@ public final class SecurityHandler
         extends Handler.Wrapper
 {
     private static final String EXECUTING = "/v1/statement/executing/";
+    private static final String CONSOLE_API = "/v1/console/";
+    private static final int MAX_LOGIN_BODY_BYTES = 16 * 1024;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final AuthenticationConfig config;
     private final Function<String, Optional<String>> queryOwner;
+    private final ConsoleSessions consoleSessions = new ConsoleSessions(Clock.systemUTC());
 
     /**
      * @param queryOwner the user who submitted the query with this id, if it exists
@@ -74,8 +90,19 @@ public final class SecurityHandler
             }
             return super.handle(request, response, callback);
         }
-        if (path.equals("/v1/info") && method.equals("GET")) {
+        if (path.equals("/v1/info") && method.equals("GET")
+                || (path.equals("/ui") || path.startsWith("/ui/")) && (method.equals("GET") || method.equals("HEAD"))) {
             return super.handle(request, response, callback);
+        }
+        if (path.equals(CONSOLE_API + "login") && method.equals("POST")) {
+            signIn(request, response, callback);
+            return true;
+        }
+        if (path.equals(CONSOLE_API + "logout") && method.equals("POST")) {
+            response.getHeaders().add(HttpHeader.SET_COOKIE, ConsoleSessions.signOut());
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+            callback.succeeded();
+            return true;
         }
 
         AuthenticatedUser user;
@@ -83,11 +110,11 @@ public final class SecurityHandler
             user = authenticate(request);
         }
         catch (AuthenticationException e) {
-            unauthorized(response, callback, e.getMessage());
+            unauthorized(request, response, callback, e.getMessage());
             return true;
         }
         if (user == null) {
-            unauthorized(response, callback, "Unauthorized");
+            unauthorized(request, response, callback, "Unauthorized");
             return true;
         }
 
@@ -147,11 +174,70 @@ public final class SecurityHandler
                 throw new AuthenticationException("Unsupported authentication scheme: " + scheme.replaceAll("[^A-Za-z0-9_-]", "?"));
             }
         }
+        Optional<String> signedIn = consoleCookie(request).flatMap(consoleSessions::user);
+        if (signedIn.isPresent()) {
+            return new AuthenticatedUser(signedIn.get(), true, config.adminUsers().contains(signedIn.get()));
+        }
         if (!config.allowAnonymous()) {
             return null;
         }
         String name = Optional.ofNullable(request.getHeaders().get("X-Trino-User")).filter(value -> !value.isBlank()).orElse("anonymous");
         return new AuthenticatedUser(name, false, config.adminUsers().contains(name) || config.passwords().isEmpty() && config.jwt().isEmpty());
+    }
+
+    /** Checks the console's user and password; on success the response signs the browser in. */
+    private void signIn(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        if (config.passwords().isEmpty()) {
+            consoleJson(response, callback, HttpStatus.NOT_FOUND_404, "Password sign-in is not configured on this coordinator");
+            return;
+        }
+        long length = request.getLength();
+        if (length < 0 || length > MAX_LOGIN_BODY_BYTES) {
+            consoleJson(response, callback, HttpStatus.BAD_REQUEST_400, "A sign-in needs a JSON body with a length of at most " + MAX_LOGIN_BODY_BYTES + " bytes");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            consoleJson(response, callback, HttpStatus.BAD_REQUEST_400, "A sign-in needs a JSON body {\"user\": ..., \"password\": ...}");
+            return;
+        }
+        String name;
+        try {
+            name = config.passwords().get().authenticate(body.path("user").asText("").strip(), body.path("password").asText(""));
+        }
+        catch (AuthenticationException e) {
+            consoleJson(response, callback, HttpStatus.UNAUTHORIZED_401, e.getMessage());
+            return;
+        }
+        response.getHeaders().add(HttpHeader.SET_COOKIE, consoleSessions.signIn(name));
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(MAPPER.writeValueAsBytes(java.util.Map.of("user", name))), callback);
+    }
+
+    private static Optional<String> consoleCookie(Request request)
+    {
+        for (HttpCookie cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(ConsoleSessions.COOKIE) && !cookie.getValue().isEmpty()) {
+                return Optional.of(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void consoleJson(Response response, Callback callback, int status, String message)
+            throws IOException
+    {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        byte[] body = MAPPER.writeValueAsBytes(java.util.Map.of(
+                "error", message, "errorName", "UNAUTHENTICATED", "authentication", config.consoleMethod()));
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static boolean hasClusterCertificate(Request request)
@@ -165,8 +251,18 @@ public final class SecurityHandler
         return chain != null && chain.length > 0;
     }
 
-    private void unauthorized(Response response, Callback callback, String message)
+    private void unauthorized(Request request, Response response, Callback callback, String message)
+            throws IOException
     {
+        if (Request.getPathInContext(request).startsWith(CONSOLE_API)) {
+            consoleJson(response, callback, HttpStatus.UNAUTHORIZED_401, message);
+            return;
+        }
+        if (consoleCookie(request).isPresent()) {
+            // the console's sign-in ended: no challenge, or the browser would show its own dialog
+            plain(response, callback, HttpStatus.UNAUTHORIZED_401, message);
+            return;
+        }
         List<String> challenges = new ArrayList<>();
         config.passwords().ifPresent(_ -> challenges.add("Basic realm=\"Glaux\""));
         config.jwt().ifPresent(_ -> challenges.add("Bearer realm=\"Glaux\", token_type=\"JWT\""));
