@@ -606,7 +606,7 @@ function detailView(queryId: string): HTMLElement {
         h('h2', 'Stages'),
         detail.stages.length
           ? stagesView(detail.stages)
-          : h('p.muted', 'Per-stage and per-operator statistics (rows, time, memory) appear here once the engine reports them (EXPLAIN ANALYZE).'),
+          : h('p.muted', detail.live ? 'Per-stage statistics appear when the query has finished.' : 'Per-stage statistics are kept while the coordinator remembers the query.'),
       ));
       if (detail.live && detail.state !== 'FINISHED' && detail.state !== 'FAILED' && page.isConnected) timer = window.setTimeout(load, 1000);
     } catch (error) {

@@ -78,6 +78,20 @@ class TestConsoleInBrowser
         assertThat(result.get("formatted").asText()).isEqualTo(
                 "SELECT\n  status,\n  count(*) AS requests,\n  sum(bytes) AS total_bytes\nFROM access_logs\nGROUP BY\n  status\nORDER BY\n  status");
         assertThat(result.get("consoleErrors")).isEmpty();
+
+        // the query's detail: the plan with what each operator did, and the stages
+        String queryId = consoleApi("history?q=total_bytes").at("/items/0/queryId").asText();
+        JsonNode detail = consoleApi("query/" + queryId);
+        assertThat(detail.get("plan").asText()).contains("Fragment 0 [SINGLE]").contains("Output: " + jdbc(AGGREGATE).size() + " rows");
+        JsonNode stages = detail.get("stages");
+        assertThat(stages).hasSize(2);
+        assertThat(stages.at("/0/runsOn").asText()).isEqualTo("coordinator");
+        List<String> operators = new ArrayList<>();
+        stages.at("/0/operators").forEach(operator -> operators.add(operator.get("operator").asText()));
+        assertThat(operators).contains("Aggregate", "Sort", "RemoteSource");
+        assertThat(stages.at("/0/operators/0/outputRows").asLong()).isEqualTo(jdbc(AGGREGATE).size());
+        assertThat(stages.at("/1/table").asText()).isEqualTo("hive.web.access_logs");
+        assertThat(stages.at("/1/completedSplits").asInt()).isPositive().isEqualTo(stages.at("/1/totalSplits").asInt());
     }
 
     @Test

@@ -167,8 +167,7 @@ public final class ConsoleApiHandler
             body.put("stats", json);
             query.plan().ifPresent(plan -> body.put("plan", plan));
         });
-        // filled in when the engine reports per-stage and per-operator statistics (EXPLAIN ANALYZE)
-        body.put("stages", List.of());
+        body.put("stages", live.map(Query::stages).orElse(List.of()));
         body.put("live", live.isPresent());
         json(response, callback, HttpStatus.OK_200, body);
     }

@@ -50,6 +50,7 @@ public final class Query
     private volatile StatementResult result;
     private volatile Thread thread;
     private volatile String plan;
+    private volatile List<java.util.Map<String, Object>> stages = List.of();
 
     // protocol bookkeeping, guarded by lock
     private long token;
@@ -117,6 +118,17 @@ public final class Query
     public void setPlan(String plan)
     {
         this.plan = requireNonNull(plan, "plan is null");
+    }
+
+    /** What each stage did, once the engine finished the query (empty before, and for other statements). */
+    public List<java.util.Map<String, Object>> stages()
+    {
+        return stages;
+    }
+
+    public void setStages(List<java.util.Map<String, Object>> stages)
+    {
+        this.stages = List.copyOf(stages);
     }
 
     public boolean isCanceled()

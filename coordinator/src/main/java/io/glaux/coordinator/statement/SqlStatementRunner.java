@@ -7,6 +7,7 @@ import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.coordinator.ddl.DdlExecutor;
 import io.glaux.coordinator.execution.EngineExecution;
 import io.glaux.coordinator.execution.QueryExecution;
+import io.glaux.coordinator.execution.StageStatistics;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.planner.ExplainText;
@@ -217,6 +218,9 @@ public final class SqlStatementRunner
         EngineExecution engine = startEngine(query, plan, execution);
         AutoCloseable resources = () -> {
             try {
+                // what the operators did, for the console's query detail (EXPLAIN ANALYZE's numbers)
+                query.setPlan(ExplainText.distributed(plan.engine().get(), engine.stats()));
+                query.setStages(StageStatistics.of(plan.engine().get(), engine.stats(), query.stats()));
                 engine.close();
             }
             finally {
