@@ -945,6 +945,21 @@ public final class DdlExecutor
         if (!(scheme.equals("s3") || scheme.equals("s3a") || scheme.equals("s3n")) || value.length() <= schemeEnd + 3 || value.charAt(schemeEnd + 3) == '/') {
             throw error(INVALID_LOCATION, location.pos(), "Location '" + value + "' is not an object-store location: use s3://bucket/prefix/ (or s3a://, s3n://)");
         }
+        // a path that climbs out of its prefix, or hides characters, would reach objects the location does not name
+        // (and, on a file-system-backed store, files outside the bucket)
+        String path = value.substring(schemeEnd + 3);
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\') {
+                throw error(INVALID_LOCATION, location.pos(), "Location '%s' has a control character or a backslash at position %d".formatted(
+                        value.replaceAll("\\p{Cntrl}", "?"), schemeEnd + 4 + i));
+            }
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                throw error(INVALID_LOCATION, location.pos(), "Location '" + value + "' has a '" + segment + "' path segment: name the prefix itself");
+            }
+        }
     }
 
     /** A table (not a view) of this catalog. */

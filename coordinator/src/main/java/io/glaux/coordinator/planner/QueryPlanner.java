@@ -265,10 +265,16 @@ public final class QueryPlanner
     /** Parses one statement: a query, or a Glaux statement ({@link io.glaux.coordinator.sql.ast.SqlGlauxStatement}). */
     public static SqlNode parse(String sql)
     {
+        StatementSize.check(sql);
         try {
             return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
         }
         catch (SqlParseException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StackOverflowError) {
+                    throw tooLargeToParse();
+                }
+            }
             var pos = e.getPos();
             String message = firstLine(e.getMessage());
             message = message.replaceAll(" at line \\d+, column \\d+", "");
@@ -279,6 +285,15 @@ public final class QueryPlanner
             ErrorLocation location = pos == null || pos.getLineNum() < 1 ? new ErrorLocation(1, 1) : new ErrorLocation(pos.getLineNum(), Math.max(1, pos.getColumnNum()));
             throw new GlauxException(ErrorCode.SYNTAX_ERROR, location, message, null);
         }
+        catch (StackOverflowError e) {
+            throw tooLargeToParse();
+        }
+    }
+
+    /** As Trino says it: expressions or parentheses nested deeper than the parser's stack. */
+    private static GlauxException tooLargeToParse()
+    {
+        return new GlauxException(ErrorCode.SYNTAX_ERROR, new ErrorLocation(1, 1), "Statement is too large (stack overflow while parsing)", null);
     }
 
     private SqlValidator validator(CalciteCatalogReader catalogReader)

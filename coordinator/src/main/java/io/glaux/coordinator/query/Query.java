@@ -343,6 +343,12 @@ public final class Query
         if (t instanceof InterruptedException) {
             return new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", t);
         }
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StackOverflowError) {
+                // deeply nested expressions recurse in the validator and planner: the statement's fault, not the server's
+                return new GlauxException(ErrorCode.NOT_SUPPORTED, "Statement is too large (stack overflow while planning or running it)", t);
+            }
+        }
         if (t instanceof ArithmeticException) {
             return new GlauxException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", t);
         }

@@ -34,7 +34,16 @@ public final class QueryManager
     private final AtomicInteger sequence = new AtomicInteger();
     private final String instanceId = randomSuffix();
     private final List<Consumer<Query>> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("query-", 0).daemon().factory());
+    /**
+     * The stack of a query's thread: Calcite's parser, validator and planner recurse once or more per level
+     * of a nested expression, and BI tools generate deep ones (nested CASE, long OR chains). The default
+     * 1 MB overflowed at a few hundred levels. Deeper still is refused as "too large" when the stack
+     * overflows, which at this size takes under a second; the memory is committed only as deep as used.
+     */
+    private static final long QUERY_THREAD_STACK_BYTES = 16L << 20;
+
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("query-", 0).daemon().stackSize(QUERY_THREAD_STACK_BYTES).factory());
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong executed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
