@@ -85,9 +85,9 @@ public final class Coordinator
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog));
-        root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog));
+        root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog, config.accessControl()));
         runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
-                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath());
+                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath(), config.accessControl());
         queryManager = new QueryManager(runner);
         ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
         history = openHistory(config);

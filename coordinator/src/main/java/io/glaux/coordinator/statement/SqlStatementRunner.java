@@ -11,6 +11,8 @@ import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.planner.ExplainText;
 import io.glaux.coordinator.planner.QueryPlanner;
+import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.security.StatementAuthorizer;
 import io.glaux.coordinator.sql.ast.Statement;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.ResultColumn;
@@ -59,10 +61,13 @@ public final class SqlStatementRunner
     private final MemoryPool memoryPool;
     private final long maxMemoryPerNode;
     private final Optional<Path> spillPath;
+    private final StatementAuthorizer authorizer;
 
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
-            WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath)
+            WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath,
+            AccessControl accessControl)
     {
+        this.authorizer = new StatementAuthorizer(accessControl, catalogName);
         this.memoryPool = new MemoryPool(Math.max(maxMemoryPerNode, MemoryPool.defaultMaxBytes()));
         this.maxMemoryPerNode = maxMemoryPerNode;
         this.spillPath = requireNonNull(spillPath, "spillPath is null");
@@ -93,6 +98,7 @@ public final class SqlStatementRunner
             return explain(query, explain);
         }
         if (parsed instanceof SqlGlauxStatement statement) {
+            authorizer.check(statement.statement(), query.session());
             return ddl.execute(statement.statement(), sql, query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
         }
         if (!parsed.isA(SqlKind.QUERY)) {
@@ -104,7 +110,7 @@ public final class SqlStatementRunner
 
     private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), relation -> authorizer.checkRelation(query.session().user(), relation));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -181,7 +187,7 @@ public final class SqlStatementRunner
         if (!type.equals("LOGICAL") && !type.equals("DISTRIBUTED")) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
-        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), relation -> authorizer.checkRelation(query.session().user(), relation));
         String text;
         if (plan.engine().isEmpty()) {
             if (explain.analyze()) {
