@@ -163,6 +163,12 @@ class TestAccessControl
         // alice may neither see nor drop it
         assertDenied(() -> run("alice", "SHOW TABLES FROM staging"), "Access Denied: Cannot show tables of schema hive.staging");
         assertDenied(() -> run("alice", "DROP TABLE staging.daily"), "Access Denied: Cannot drop table hive.staging.daily");
+        // a view is defined only over what its definer may read
+        assertDenied(() -> run("erin", "CREATE VIEW staging.peek AS SELECT * FROM web.secret_logs"),
+                "Access Denied: Cannot select from table hive.web.secret_logs");
+        run("erin", "CREATE VIEW staging.hits AS SELECT count(*) AS n FROM web.access_logs");
+        assertThat(run("erin", "SELECT n FROM staging.hits")).containsExactly(List.of("1500"));
+        run("erin", "DROP VIEW staging.hits");
         run("erin", "DROP TABLE staging.daily");
     }
 

@@ -99,6 +99,9 @@ public final class SqlStatementRunner
         }
         if (parsed instanceof SqlGlauxStatement statement) {
             authorizer.check(statement.statement(), query.session());
+            if (statement.statement() instanceof Statement.CreateView create) {
+                checkViewQuery(query, sql, create);
+            }
             return ddl.execute(statement.statement(), sql, query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
         }
         if (!parsed.isA(SqlKind.QUERY)) {
@@ -106,6 +109,28 @@ public final class SqlStatementRunner
                     Math.max(1, parsed.getParserPosition().getColumnNum())), parsed.getKind().sql + " statements are not supported", null);
         }
         return execute(query, parsed);
+    }
+
+    /**
+     * A view is defined only by someone who may read what it reads (its column names and types would
+     * tell otherwise). Other errors of the view's query are left to the executor, which positions them.
+     */
+    private void checkViewQuery(Query query, String sql, Statement.CreateView create)
+    {
+        if (authorizer.accessControl() == AccessControl.allowAll()) {
+            return;
+        }
+        String text = sql.substring(org.apache.calcite.sql.parser.SqlParserUtil.lineColToIndex(sql, create.queryPos().getLineNum(), create.queryPos().getColumnNum()));
+        try {
+            planner.plan(QueryPlanner.parse(text.strip()), query.session().catalog(), query.session().schema(),
+                    relation -> authorizer.checkRelation(query.session().user(), relation));
+        }
+        catch (GlauxException e) {
+            if (e.errorCode() == ErrorCode.ACCESS_DENIED) {
+                throw new GlauxException(e.errorCode(), new ErrorLocation(Math.max(1, create.queryPos().getLineNum()), Math.max(1, create.queryPos().getColumnNum())),
+                        e.rawMessage(), null);
+            }
+        }
     }
 
     private StatementResult execute(Query query, SqlNode parsed)
