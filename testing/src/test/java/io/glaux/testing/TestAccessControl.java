@@ -107,7 +107,9 @@ class TestAccessControl
     void tableRulesDenyAndAllowByUserAndGroup()
             throws Exception
     {
-        assertDenied(() -> run("alice", "SELECT count(*) FROM secret_logs"), "Access Denied: Cannot select from table hive.web.secret_logs");
+        // positioned where the query names the table
+        assertDenied(() -> run("alice", "SELECT count(*) FROM secret_logs"), "line 1:22: Access Denied: Cannot select from table hive.web.secret_logs");
+        assertDenied(() -> run("alice", "SELECT count(*)\nFROM access_logs, web.secret_logs"), "line 2:19: Access Denied: Cannot select from table hive.web.secret_logs");
         assertDenied(() -> run("alice", "SELECT count(*) FROM access_logs CROSS JOIN hive.web.secret_logs"),
                 "Cannot select from table hive.web.secret_logs");
         // a subquery and EXPLAIN are checked too
@@ -130,7 +132,7 @@ class TestAccessControl
     void schemaRulesDenyAndAllow()
             throws Exception
     {
-        assertDenied(() -> run("erin", "CREATE SCHEMA reports"), "Access Denied: Cannot create schema hive.reports");
+        assertDenied(() -> run("erin", "CREATE SCHEMA reports"), "line 1:15: Access Denied: Cannot create schema hive.reports");
         assertDenied(() -> run("alice", "DROP SCHEMA staging"), "Access Denied: Cannot drop schema hive.staging");
         assertDenied(() -> run("erin", "DROP SCHEMA web"), "Access Denied: Cannot drop schema hive.web");
         run("erin", "CREATE SCHEMA IF NOT EXISTS staging");

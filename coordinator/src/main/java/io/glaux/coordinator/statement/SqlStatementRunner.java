@@ -112,6 +112,46 @@ public final class SqlStatementRunner
     }
 
     /**
+     * Checks each table or view the planner resolves; a denial points at where the query names it
+     * (a table read through a view has no place in the text: the error then has none).
+     */
+    private java.util.function.Consumer<List<String>> relationCheck(Query query, SqlNode parsed)
+    {
+        return relation -> {
+            try {
+                authorizer.checkRelation(query.session().user(), relation);
+            }
+            catch (GlauxException e) {
+                if (e.location().isPresent() || relation.isEmpty()) {
+                    throw e;
+                }
+                Optional<org.apache.calcite.sql.parser.SqlParserPos> position = namePosition(parsed, relation.getLast());
+                throw position.map(pos -> new GlauxException(e.errorCode(), new ErrorLocation(Math.max(1, pos.getLineNum()), Math.max(1, pos.getColumnNum())),
+                        e.rawMessage(), null)).orElse(e);
+            }
+        };
+    }
+
+    /** Where the text first names {@code table} (an identifier ending with it). */
+    private static Optional<org.apache.calcite.sql.parser.SqlParserPos> namePosition(SqlNode parsed, String table)
+    {
+        List<org.apache.calcite.sql.parser.SqlParserPos> found = new ArrayList<>();
+        parsed.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>()
+        {
+            @Override
+            public Void visit(org.apache.calcite.sql.SqlIdentifier identifier)
+            {
+                if (!identifier.isStar() && identifier.names.getLast().equalsIgnoreCase(table) && identifier.getParserPosition().getLineNum() > 0) {
+                    found.add(identifier.getParserPosition());
+                }
+                return null;
+            }
+        });
+        return found.stream().min(java.util.Comparator.comparingInt(org.apache.calcite.sql.parser.SqlParserPos::getLineNum)
+                .thenComparingInt(org.apache.calcite.sql.parser.SqlParserPos::getColumnNum));
+    }
+
+    /**
      * A view is defined only by someone who may read what it reads (its column names and types would
      * tell otherwise). Other errors of the view's query are left to the executor, which positions them.
      */
@@ -135,7 +175,7 @@ public final class SqlStatementRunner
 
     private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), relation -> authorizer.checkRelation(query.session().user(), relation));
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -212,7 +252,7 @@ public final class SqlStatementRunner
         if (!type.equals("LOGICAL") && !type.equals("DISTRIBUTED")) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
-        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), relation -> authorizer.checkRelation(query.session().user(), relation));
+        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), relationCheck(query, explain.query()));
         String text;
         if (plan.engine().isEmpty()) {
             if (explain.analyze()) {
