@@ -18,6 +18,7 @@ import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
+import io.glaux.coordinator.limits.QueryQueue;
 import io.glaux.coordinator.limits.QueryWatchdog;
 import io.glaux.coordinator.limits.RequestLimitHandler;
 import io.glaux.coordinator.security.SecurityHandler;
@@ -85,10 +86,12 @@ public final class Coordinator
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog));
-        root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog));
+        root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog, config.accessControl()));
         runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
-                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath());
-        queryManager = new QueryManager(runner);
+                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath(), config.accessControl());
+        queryManager = new QueryManager(runner, new QueryQueue(config.limits(), config.accessControl()::groupsOf));
+        long maxScanBytes = config.limits().maxScanBytes();
+        queryManager.addListener(query -> query.stats().setMaxProcessedBytes(maxScanBytes));
         ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
         history = openHistory(config);
         recorder = new QueryHistoryRecorder(history);

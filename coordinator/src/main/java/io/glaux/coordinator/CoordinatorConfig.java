@@ -6,6 +6,8 @@ import io.glaux.catalog.hive.HiveCatalogConfig;
 import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.connectors.sse.ObjectStoreSecurity;
 import io.glaux.coordinator.limits.QueryLimits;
+import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.security.AccessControlConfig;
 import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.engine.memory.DataSize;
 import io.glaux.engine.memory.MemoryPool;
@@ -44,7 +46,8 @@ public record CoordinatorConfig(
         QueryLimits limits,
         long maxMemoryPerNode,
         Optional<Path> spillPath,
-        Path dataDir)
+        Path dataDir,
+        AccessControl accessControl)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -85,6 +88,7 @@ public record CoordinatorConfig(
         requireNonNull(limits, "limits is null");
         requireNonNull(spillPath, "spillPath is null");
         requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(accessControl, "accessControl is null");
     }
 
     private static Path defaultDataDir(Path tlsDir)
@@ -108,7 +112,7 @@ public record CoordinatorConfig(
                 + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
                 + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
                 + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits
-                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + "]";
+                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -135,7 +139,8 @@ public record CoordinatorConfig(
                 properties.containsKey(QUERY_MAX_MEMORY_PER_NODE) ? dataSize(QUERY_MAX_MEMORY_PER_NODE, properties.get(QUERY_MAX_MEMORY_PER_NODE)) : MemoryPool.defaultMaxBytes(),
                 spillPath(properties.get(SPILL_PATH)),
                 Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
-                        .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))));
+                        .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))),
+                accessControl(properties));
     }
 
     /** A positive data size ({@code 64MB}, {@code 2GB}); a USER error naming the key otherwise. */
@@ -169,6 +174,16 @@ public record CoordinatorConfig(
     {
         try {
             return QueryLimits.fromProperties(properties);
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static AccessControl accessControl(Map<String, String> properties)
+    {
+        try {
+            return AccessControlConfig.fromProperties(properties);
         }
         catch (IllegalArgumentException e) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid configuration: " + e.getMessage(), e);

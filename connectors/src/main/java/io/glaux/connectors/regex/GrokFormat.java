@@ -113,6 +113,6 @@ public final class GrokFormat
             }
             groups[i] = compiled.groups().get(name);
         }
-        return new RegexDeserializer(compiled.pattern(), false, timestampFormats, columns, groups);
+        return new RegexDeserializer(compiled.newMatcher(INPUT_FORMAT), false, timestampFormats, columns, groups);
     }
 }

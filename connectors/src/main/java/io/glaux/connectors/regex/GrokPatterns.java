@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -72,14 +73,29 @@ public final class GrokPatterns
         return new TreeSet<>(patterns.keySet());
     }
 
-    /** A compiled grok expression: the pattern, and the capturing groups of each field (lower case), in order of appearance. */
-    public record Compiled(Pattern pattern, String regex, Map<String, int[]> groups)
+    /** How long java.util.regex may take on one line (plus 1 µs per character) when RE2 cannot run a grok expression. */
+    static final long MAX_NANOS_PER_LINE = 1_000_000_000L;
+
+    /**
+     * A compiled grok expression: the pattern, and the capturing groups of each field (lower case), in
+     * order of appearance. {@code linear} is the same expression in RE2/J when RE2 can express it (then
+     * lines are matched in linear time); otherwise lines are matched by {@code pattern} with a time
+     * bound per line (the standard library's lookbehinds and possessive quantifiers need it).
+     */
+    public record Compiled(Pattern pattern, Optional<com.google.re2j.Pattern> linear, String regex, Map<String, int[]> groups)
     {
         public Compiled
         {
             requireNonNull(pattern, "pattern is null");
+            requireNonNull(linear, "linear is null");
             requireNonNull(regex, "regex is null");
             groups = Map.copyOf(groups);
+        }
+
+        /** A matcher for one reader; {@code source} names the table property, for a time-bound error. */
+        LineMatcher newMatcher(String source)
+        {
+            return linear.<LineMatcher>map(LineMatcher.Re2::new).orElseGet(() -> new LineMatcher.Bounded(pattern, MAX_NANOS_PER_LINE, source));
         }
     }
 
@@ -112,7 +128,19 @@ public final class GrokPatterns
         }
         Map<String, int[]> groups = new HashMap<>();
         byField.forEach((field, numbers) -> groups.put(field, numbers.stream().mapToInt(Integer::intValue).toArray()));
-        return new Compiled(pattern, regex, groups);
+        return new Compiled(pattern, linear(regex, named), regex, groups);
+    }
+
+    /** The expression in RE2/J if RE2 accepts it and numbers its groups the same way; empty otherwise. */
+    private static Optional<com.google.re2j.Pattern> linear(String regex, Map<String, Integer> named)
+    {
+        try {
+            com.google.re2j.Pattern pattern = com.google.re2j.Pattern.compile(regex);
+            return pattern.namedGroups().equals(named) ? Optional.of(pattern) : Optional.empty();
+        }
+        catch (com.google.re2j.PatternSyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     private static String groupName(int index)

@@ -8,11 +8,9 @@ import org.apache.arrow.vector.FieldVector;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Decodes {@link RegexFormat} and {@link GrokFormat} lines with one reused {@link Matcher}. An ASCII
+ * Decodes {@link RegexFormat} and {@link GrokFormat} lines with one reused {@link LineMatcher}. An ASCII
  * line is matched through a view of its bytes (no String), and groups are written from the line's
  * bytes; other lines are decoded. Each column reads the first of its groups that took part in the
  * match (a grok field may be captured at several places); a line that does not match is a row of NULLs.
@@ -20,7 +18,7 @@ import java.util.regex.Pattern;
 final class RegexDeserializer
         implements LineDeserializer
 {
-    private final Matcher matcher;
+    private final LineMatcher matcher;
     private final boolean wholeLine;
     private final int[][] groups;
     private final TextValueWriter[] writers;
@@ -29,12 +27,12 @@ final class RegexDeserializer
     private byte[] scratch = new byte[256];
 
     /**
-     * @param wholeLine whether the pattern must match the whole line ({@link Matcher#matches()}) or may match a part of it ({@link Matcher#find()})
+     * @param wholeLine whether the pattern must match the whole line or may match a part of it
      * @param groups for each column, the groups it may read, in order of preference
      */
-    RegexDeserializer(Pattern pattern, boolean wholeLine, TimestampFormats timestampFormats, List<ColumnHandle> columns, int[][] groups)
+    RegexDeserializer(LineMatcher matcher, boolean wholeLine, TimestampFormats timestampFormats, List<ColumnHandle> columns, int[][] groups)
     {
-        this.matcher = pattern.matcher("");
+        this.matcher = matcher;
         this.wholeLine = wholeLine;
         this.groups = new int[groups.length][];
         for (int i = 0; i < groups.length; i++) {
@@ -57,8 +55,7 @@ final class RegexDeserializer
     {
         if (isAscii(line, offset, length)) {
             ascii.set(line, offset, length);
-            matcher.reset(ascii);
-            if (!matches()) {
+            if (!matcher.match(ascii, wholeLine)) {
                 // no match: a row of NULLs, as in Hive
                 return true;
             }
@@ -73,8 +70,7 @@ final class RegexDeserializer
             return true;
         }
         String text = new String(line, offset, length, StandardCharsets.UTF_8);
-        matcher.reset(text);
-        if (!matches()) {
+        if (!matcher.match(text, wholeLine)) {
             return true;
         }
         for (int i = 0; i < writers.length; i++) {
@@ -85,11 +81,6 @@ final class RegexDeserializer
             }
         }
         return true;
-    }
-
-    private boolean matches()
-    {
-        return wholeLine ? matcher.matches() : matcher.find();
     }
 
     /** The first of the groups that took part in the match, or -1. */

@@ -2,6 +2,8 @@ package io.glaux.connectors.regex;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.TableFormats;
 import io.glaux.connectors.line.LineDeserializer;
@@ -16,16 +18,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Hive's {@code RegexSerDe} (web server and load balancer logs): each line must match
- * {@code input.regex} as a whole ({@link java.util.regex.Matcher#matches()}); group n is the n-th of
+ * {@code input.regex} as a whole; group n is the n-th of
  * the table's data columns ({@value TableFormats#COLUMNS}). A line that does not match is a row of
  * NULLs, as in Hive and Athena; so is a group that did not take part in the match. Values are parsed
  * to the column's scalar type as Hive's text SerDe does (a value that does not parse is NULL).
- * {@code input.regex.case.insensitive=true} matches ignoring case. Immutable.
+ * {@code input.regex.case.insensitive=true} matches ignoring case. The pattern runs in RE2/J, in time
+ * linear in the line whatever the pattern: a hostile or careless pattern cannot hold a thread. RE2 has no
+ * backreferences, lookaround, possessive quantifiers or atomic groups; such a pattern is refused with
+ * {@code INVALID_TABLE_PROPERTY} naming {@value #INPUT_REGEX}. Immutable.
  */
 public final class RegexFormat
         implements LineFormat
@@ -41,7 +44,7 @@ public final class RegexFormat
     private RegexFormat(Pattern pattern, List<String> tableColumns, TimestampFormats timestampFormats)
     {
         this.pattern = requireNonNull(pattern, "pattern is null");
-        this.groupCount = pattern.matcher("").groupCount();
+        this.groupCount = pattern.groupCount();
         this.tableColumns = List.copyOf(tableColumns);
         this.timestampFormats = requireNonNull(timestampFormats, "timestampFormats is null");
     }
@@ -53,15 +56,33 @@ public final class RegexFormat
         if (regex == null || regex.isEmpty()) {
             throw new GlauxException(ErrorCode.INVALID_TABLE_PROPERTY, "The regex format needs the SerDe property '%s'".formatted(INPUT_REGEX));
         }
-        int flags = Boolean.parseBoolean(properties.getOrDefault(CASE_INSENSITIVE, "false").trim()) ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-        Pattern pattern;
+        int flags = Boolean.parseBoolean(properties.getOrDefault(CASE_INSENSITIVE, "false").trim()) ? Pattern.CASE_INSENSITIVE : 0;
+        Pattern pattern = compile(regex, flags, INPUT_REGEX);
+        return new RegexFormat(pattern, TextFormat.tableColumns(properties), TimestampFormats.parse(properties.get(TimestampFormats.PROPERTY)));
+    }
+
+    /**
+     * {@code regex} compiled by RE2/J, or {@code INVALID_TABLE_PROPERTY} naming {@code property} and saying
+     * what RE2 refuses (the pattern itself is not repeated: it may be long).
+     */
+    static Pattern compile(String regex, int flags, String property)
+    {
         try {
-            pattern = Pattern.compile(regex, flags);
+            return Pattern.compile(regex, flags);
         }
         catch (PatternSyntaxException e) {
-            throw new GlauxException(ErrorCode.INVALID_TABLE_PROPERTY, "Invalid %s: %s".formatted(INPUT_REGEX, e.getMessage()), e);
+            throw new GlauxException(ErrorCode.INVALID_TABLE_PROPERTY, ("Invalid %s: %s. Glaux runs table patterns with RE2 (linear time), which has no"
+                    + " backreferences, lookaround (?=, (?!, (?<=, (?<!, possessive quantifiers, atomic groups or repeat counts over 1000")
+                    .formatted(property, re2Message(e)), e);
         }
-        return new RegexFormat(pattern, TextFormat.tableColumns(properties), TimestampFormats.parse(properties.get(TimestampFormats.PROPERTY)));
+    }
+
+    /** RE2/J's description and the part of the pattern it refers to. */
+    static String re2Message(PatternSyntaxException e)
+    {
+        String description = e.getDescription();
+        String where = e.getPattern();
+        return where == null || where.isEmpty() ? description : description + " at '" + (where.length() > 60 ? where.substring(0, 60) + "..." : where) + "'";
     }
 
     @Override
@@ -95,6 +116,6 @@ public final class RegexFormat
             }
             groups[i] = new int[] {position + 1};
         }
-        return new RegexDeserializer(pattern, true, timestampFormats, columns, groups);
+        return new RegexDeserializer(new LineMatcher.Re2(pattern), true, timestampFormats, columns, groups);
     }
 }

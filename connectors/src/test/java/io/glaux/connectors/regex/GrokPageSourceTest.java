@@ -210,4 +210,20 @@ class GrokPageSourceTest
         GrokFormat format = GrokFormat.fromProperties(properties("%{COMMONAPACHELOG}", "clientip"));
         assertThat(format.regex().split("\\(\\?<grok", -1)).hasSize(2);
     }
+
+    @Test
+    void aHostileGrokPatternEndsInTimeWithANamedError()
+    {
+        String line = "a".repeat(60) + "b";
+        Split split = files.put("logs/hostile-grok.log", line + "\n");
+        List<ColumnHandle> columns = List.of(LineFiles.regular("x", Type.VARCHAR));
+        // RE2 can run this one: linear time, no match
+        assertThat(files.readLines(factory("^%{HOSTILE:x}$", "x", GrokFormat.CUSTOM_PATTERNS, "HOSTILE (.*a){20}"), split, columns)).containsExactly("null");
+        // a lookahead keeps it in java.util.regex, where it backtracks: stopped by the time bound, naming the property
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> files.readLines(factory("^%{HOSTILE:x}$", "x", GrokFormat.CUSTOM_PATTERNS, "HOSTILE (?=a)(.*a){20}"), split, columns))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TABLE_PROPERTY))
+                .hasMessageContaining("The pattern of input.format took longer than 1000 ms");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(30_000);
+    }
 }

@@ -92,10 +92,38 @@ class RegexPageSourceTest
     {
         assertThatThrownBy(() -> factory("(unclosed", "a"))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TABLE_PROPERTY))
-                .hasMessageStartingWith("Invalid input.regex: Unclosed group");
+                .hasMessageStartingWith("Invalid input.regex: missing closing )");
         Split split = files.put("logs/x.log", "a b\n");
         assertThatThrownBy(() -> files.read(factory("(\\S+) \\S+", "a,b"), split, List.of(regular("b", Type.VARCHAR))))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TABLE_PROPERTY))
                 .hasMessage("Column 'b' is column 2 of the table, but input.regex has only 1 groups");
+    }
+
+    @Test
+    void patternsRe2RefusesAreNamedErrors()
+    {
+        for (String regex : List.of("(a)\\1", "(?=a)(.*)", "(?<!x)(.*)", "(a++)", "(?>a)(.*)", "(a{1001})")) {
+            assertThatThrownBy(() -> factory(regex, "a"))
+                    .as(regex)
+                    .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TABLE_PROPERTY))
+                    .hasMessageStartingWith("Invalid input.regex: ")
+                    .hasMessageContaining("RE2");
+        }
+    }
+
+    @Test
+    void aHostilePatternRunsInLinearTime()
+    {
+        // (a+)+$ backtracks exponentially in java.util.regex on a's followed by a b: here 5,000 a's,
+        // fifty lines; RE2 reads each line a bounded number of times
+        String line = "a".repeat(5_000) + "b";
+        Split split = files.put("logs/hostile.log", (line + "\n").repeat(50) + "aaa\n");
+        long start = System.nanoTime();
+        List<String> values = files.readLines(factory("((a+)+)$", "x"), split, List.of(regular("x", Type.VARCHAR)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(values).hasSize(51);
+        assertThat(values.getLast()).isEqualTo("aaa");
+        assertThat(values.subList(0, 50)).containsOnly("null");
+        assertThat(millis).as("milliseconds for 250 KB of hostile lines").isLessThan(20_000);
     }
 }

@@ -496,7 +496,7 @@ public final class QueryExecution
                     received = true;
                     var batch = stream.root();
                     query.stats().processedRows.addAndGet(batch.getRowCount());
-                    query.stats().processedBytes.addAndGet(Batches.sizeInBytes(batch));
+                    query.stats().addProcessedBytes(Batches.sizeInBytes(batch));
                     if (merger != null) {
                         synchronized (merger) {
                             merger.addInput(batch);

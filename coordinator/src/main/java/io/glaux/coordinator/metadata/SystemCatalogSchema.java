@@ -7,6 +7,7 @@ import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Table;
 import io.glaux.coordinator.metadata.SystemTable.ColumnDef;
+import io.glaux.coordinator.security.AccessControl;
 import io.glaux.spi.type.Type;
 import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -29,11 +30,19 @@ public final class SystemCatalogSchema
 
     private final String hiveCatalogName;
     private final Catalog catalog;
+    private final AccessControl accessControl;
 
     public SystemCatalogSchema(String hiveCatalogName, Catalog catalog)
     {
+        this(hiveCatalogName, catalog, AccessControl.allowAll());
+    }
+
+    /** The rows of every table list only what {@code accessControl} lets the querying user see. */
+    public SystemCatalogSchema(String hiveCatalogName, Catalog catalog, AccessControl accessControl)
+    {
         this.hiveCatalogName = requireNonNull(hiveCatalogName, "hiveCatalogName is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.accessControl = requireNonNull(accessControl, "accessControl is null");
     }
 
     @Override
@@ -42,9 +51,20 @@ public final class SystemCatalogSchema
         return Map.of("jdbc", new JdbcSchema());
     }
 
-    private List<String> catalogs()
+    private List<String> catalogs(String user)
     {
-        return List.of(hiveCatalogName, NAME);
+        return accessControl.filterCatalogs(user, List.of(hiveCatalogName, NAME));
+    }
+
+    /** The Hive schemas the user may see (none when the catalog is hidden from them). */
+    private List<String> schemas(String user)
+    {
+        return accessControl.filterSchemas(user, hiveCatalogName, catalog.listSchemas());
+    }
+
+    private List<String> visibleTables(String user, String schema)
+    {
+        return accessControl.filterTables(user, hiveCatalogName, schema, catalog.listTables(schema));
     }
 
     private final class JdbcSchema
@@ -61,36 +81,38 @@ public final class SystemCatalogSchema
                     "table_types", new SystemTable(varchars("table_type"), () -> List.of(new Object[] {"TABLE"}, new Object[] {"VIEW"})),
                     "columns", new SystemTable(columnDefs(), this::columnRows),
                     "types", new SystemTable(typeDefs(), this::typeRows),
-                    "procedures", new SystemTable(varchars("procedure_cat", "procedure_schem", "procedure_name", "remarks", "procedure_type", "specific_name"), List::of),
-                    "udts", new SystemTable(varchars("type_cat", "type_schem", "type_name", "class_name", "data_type", "remarks", "base_type"), List::of),
-                    "super_types", new SystemTable(varchars("type_cat", "type_schem", "type_name", "supertype_cat", "supertype_schem", "supertype_name"), List::of),
-                    "super_tables", new SystemTable(varchars("table_cat", "table_schem", "table_name", "supertable_name"), List::of));
+                    "procedures", new SystemTable(varchars("procedure_cat", "procedure_schem", "procedure_name", "remarks", "procedure_type", "specific_name"), () -> List.<Object[]>of()),
+                    "udts", new SystemTable(varchars("type_cat", "type_schem", "type_name", "class_name", "data_type", "remarks", "base_type"), () -> List.<Object[]>of()),
+                    "super_types", new SystemTable(varchars("type_cat", "type_schem", "type_name", "supertype_cat", "supertype_schem", "supertype_name"), () -> List.<Object[]>of()),
+                    "super_tables", new SystemTable(varchars("table_cat", "table_schem", "table_name", "supertable_name"), () -> List.<Object[]>of()));
         }
 
-        private List<Object[]> catalogRows()
+        private List<Object[]> catalogRows(String user)
         {
             List<Object[]> rows = new ArrayList<>();
-            for (String name : catalogs()) {
+            for (String name : catalogs(user)) {
                 rows.add(new Object[] {name});
             }
             return rows;
         }
 
-        private List<Object[]> schemaRows()
+        private List<Object[]> schemaRows(String user)
         {
             List<Object[]> rows = new ArrayList<>();
-            for (String schema : catalog.listSchemas()) {
+            for (String schema : schemas(user)) {
                 rows.add(new Object[] {schema, hiveCatalogName});
             }
-            rows.add(new Object[] {"jdbc", NAME});
+            for (String schema : accessControl.filterSchemas(user, NAME, List.of("jdbc"))) {
+                rows.add(new Object[] {schema, NAME});
+            }
             return rows;
         }
 
-        private List<Object[]> tableRows()
+        private List<Object[]> tableRows(String user)
         {
             List<Object[]> rows = new ArrayList<>();
-            for (String schema : catalog.listSchemas()) {
-                for (String table : catalog.listTables(schema)) {
+            for (String schema : schemas(user)) {
+                for (String table : visibleTables(user, schema)) {
                     // the table definition is cached; only views are reported differently
                     String type = "TABLE";
                     try {
@@ -104,7 +126,7 @@ public final class SystemCatalogSchema
                     rows.add(new Object[] {hiveCatalogName, schema, table, type, null, null, null, null, null, null});
                 }
             }
-            for (String table : getTableMap().keySet()) {
+            for (String table : accessControl.filterTables(user, NAME, "jdbc", new java.util.TreeSet<>(getTableMap().keySet()))) {
                 rows.add(new Object[] {NAME, "jdbc", table, "TABLE", null, null, null, null, null, null});
             }
             return rows;
@@ -139,11 +161,11 @@ public final class SystemCatalogSchema
                     new ColumnDef("is_generatedcolumn", SqlTypeName.VARCHAR));
         }
 
-        private List<Object[]> columnRows()
+        private List<Object[]> columnRows(String user)
         {
             List<Object[]> rows = new ArrayList<>();
-            for (String schema : catalog.listSchemas()) {
-                for (String tableName : catalog.listTables(schema)) {
+            for (String schema : schemas(user)) {
+                for (String tableName : visibleTables(user, schema)) {
                     Table table = catalog.getTable(schema, tableName).orElse(null);
                     if (table == null) {
                         continue;

@@ -13,6 +13,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** A small metadata table computed on the coordinator when scanned (system.jdbc.*). */
@@ -23,9 +24,15 @@ final class SystemTable
     record ColumnDef(String name, SqlTypeName type) {}
 
     private final List<ColumnDef> columns;
-    private final Supplier<List<Object[]>> rows;
+    private final Function<String, List<Object[]>> rows;
 
     SystemTable(List<ColumnDef> columns, Supplier<List<Object[]>> rows)
+    {
+        this(columns, user -> rows.get());
+    }
+
+    /** {@code rows} computes the rows the querying user may see (access control filters them). */
+    SystemTable(List<ColumnDef> columns, Function<String, List<Object[]>> rows)
     {
         this.columns = List.copyOf(columns);
         this.rows = requireNonNull(rows, "rows is null");
@@ -56,6 +63,8 @@ final class SystemTable
     @Override
     public Enumerable<Object[]> scan(DataContext root)
     {
-        return Linq4j.asEnumerable(rows.get());
+        // the user the query runs as (GlauxDataContext answers "user"); nobody when there is none
+        Object user = root.get(DataContext.Variable.USER.camelName);
+        return Linq4j.asEnumerable(rows.apply(user == null ? "" : user.toString()));
     }
 }

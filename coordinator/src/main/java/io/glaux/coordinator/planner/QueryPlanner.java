@@ -63,6 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -146,9 +147,19 @@ public final class QueryPlanner
     /** Plans a parsed query ({@link #parse}). */
     public Plan plan(SqlNode parsed, String catalog, String schema)
     {
+        return plan(parsed, catalog, schema, relation -> { });
+    }
+
+    /**
+     * Plans a parsed query; {@code relations} is told the qualified name ({@code [catalog, schema, table]})
+     * of every table and view the query reads, those a view reads included, before anything runs (access
+     * control throws from it).
+     */
+    public Plan plan(SqlNode parsed, String catalog, String schema, Consumer<List<String>> relations)
+    {
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
-        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config, relations);
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
@@ -164,7 +175,7 @@ public final class QueryPlanner
         RelOptUtil.registerDefaultRules(planner, false, false);
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relations), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
         RelNode logical = root.project();
@@ -246,7 +257,7 @@ public final class QueryPlanner
     {
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
-        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config, relation -> { });
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
@@ -257,7 +268,7 @@ public final class QueryPlanner
         }
         VolcanoPlanner planner = new VolcanoPlanner();
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relation -> { }), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
         return converter.convertQuery(validated, false, true).project();
     }
@@ -314,11 +325,13 @@ public final class QueryPlanner
     {
         private final RelOptCluster cluster;
         private final CalciteConnectionConfig config;
+        private final Consumer<List<String>> relations;
 
-        ViewExpander(RelOptCluster cluster, CalciteConnectionConfig config)
+        ViewExpander(RelOptCluster cluster, CalciteConnectionConfig config, Consumer<List<String>> relations)
         {
             this.cluster = cluster;
             this.config = config;
+            this.relations = relations;
         }
 
         @Override
@@ -333,7 +346,7 @@ public final class QueryPlanner
                 throw new GlauxException(e.errorCode(), "View " + viewName + " does not parse: " + e.getMessage(), e);
             }
             List<List<String>> paths = List.of(schemaPath, schemaPath.subList(0, Math.min(1, schemaPath.size())), List.of());
-            CalciteCatalogReader reader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
+            CalciteCatalogReader reader = new SessionCatalogReader(rootSchema, paths, typeFactory, config, relations);
             SqlValidator validator = validator(reader);
             SqlNode validated;
             try {
@@ -413,9 +426,24 @@ public final class QueryPlanner
     private static final class SessionCatalogReader
             extends CalciteCatalogReader
     {
-        SessionCatalogReader(CalciteSchema rootSchema, List<List<String>> paths, JavaTypeFactory typeFactory, CalciteConnectionConfig config)
+        private final Consumer<List<String>> relations;
+
+        SessionCatalogReader(CalciteSchema rootSchema, List<List<String>> paths, JavaTypeFactory typeFactory, CalciteConnectionConfig config,
+                Consumer<List<String>> relations)
         {
             super(rootSchema, SqlNameMatchers.withCaseSensitive(false), paths, typeFactory, config);
+            this.relations = relations;
+        }
+
+        /** Every relation the converter reads comes through here: it is reported before it is used. */
+        @Override
+        public org.apache.calcite.prepare.Prepare.PreparingTable getTable(List<String> names)
+        {
+            org.apache.calcite.prepare.Prepare.PreparingTable table = super.getTable(names);
+            if (table != null) {
+                relations.accept(table.getQualifiedName());
+            }
+            return table;
         }
     }
 }

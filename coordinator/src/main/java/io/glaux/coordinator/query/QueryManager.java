@@ -58,9 +58,25 @@ public final class QueryManager
      */
     public record Totals(long submitted, long executed, long failed, long completedSplits, long processedRows, long processedBytes) {}
 
+    private final Admission admission;
+
+    /** Decides when a submitted query may run: runs {@code body} (the query) then, on the calling thread. */
+    @FunctionalInterface
+    public interface Admission
+    {
+        /** Runs {@code body} once the query may run; returns without running it if the query ended while waiting; throws for a limit. */
+        void run(Query query, Runnable body);
+    }
+
     public QueryManager(StatementRunner runner)
     {
+        this(runner, (query, body) -> body.run());
+    }
+
+    public QueryManager(StatementRunner runner, Admission admission)
+    {
         this.runner = requireNonNull(runner, "runner is null");
+        this.admission = requireNonNull(admission, "admission is null");
     }
 
     public Query submit(String sql, Session session)
@@ -72,7 +88,11 @@ public final class QueryManager
         submitted.incrementAndGet();
         executor.execute(() -> {
             try {
-                query.run(runner, encoder);
+                admission.run(query, () -> query.run(runner, encoder));
+            }
+            catch (RuntimeException e) {
+                // a limit of the queue (full, waited too long): the query fails while still QUEUED
+                query.fail(e);
             }
             finally {
                 (query.state() == QueryState.FAILED ? failed : executed).incrementAndGet();

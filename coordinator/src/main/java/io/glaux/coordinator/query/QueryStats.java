@@ -1,5 +1,9 @@
 package io.glaux.coordinator.query;
 
+import io.glaux.engine.memory.DataSize;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,4 +17,24 @@ public final class QueryStats
     public final AtomicLong processedRows = new AtomicLong();
     public final AtomicLong processedBytes = new AtomicLong();
     public final AtomicLong outputRows = new AtomicLong();
+    /** {@code query.max-scan-physical-bytes}: the most bytes the query's scans may return. */
+    private volatile long maxProcessedBytes = Long.MAX_VALUE;
+
+    public void setMaxProcessedBytes(long maxProcessedBytes)
+    {
+        this.maxProcessedBytes = maxProcessedBytes;
+    }
+
+    /**
+     * Counts {@code bytes} more returned by the scans (what {@code processedBytes} in the protocol stats
+     * and the console's "bytes scanned" show); past the limit, {@code EXCEEDED_SCAN_LIMIT} naming it.
+     */
+    public void addProcessedBytes(long bytes)
+    {
+        long total = processedBytes.addAndGet(bytes);
+        if (total > maxProcessedBytes) {
+            throw new GlauxException(ErrorCode.EXCEEDED_SCAN_LIMIT, "Query exceeded the bytes-scanned limit of %s (query.max-scan-physical-bytes = %d bytes): it scanned %d bytes"
+                    .formatted(DataSize.format(maxProcessedBytes), maxProcessedBytes, total));
+        }
+    }
 }

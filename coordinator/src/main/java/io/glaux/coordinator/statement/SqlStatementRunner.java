@@ -12,6 +12,8 @@ import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.planner.ExplainText;
 import io.glaux.coordinator.planner.QueryPlanner;
+import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.security.StatementAuthorizer;
 import io.glaux.coordinator.sql.ast.Statement;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.ResultColumn;
@@ -60,10 +62,13 @@ public final class SqlStatementRunner
     private final MemoryPool memoryPool;
     private final long maxMemoryPerNode;
     private final Optional<Path> spillPath;
+    private final StatementAuthorizer authorizer;
 
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
-            WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath)
+            WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath,
+            AccessControl accessControl)
     {
+        this.authorizer = new StatementAuthorizer(accessControl, catalogName);
         this.memoryPool = new MemoryPool(Math.max(maxMemoryPerNode, MemoryPool.defaultMaxBytes()));
         this.maxMemoryPerNode = maxMemoryPerNode;
         this.spillPath = requireNonNull(spillPath, "spillPath is null");
@@ -94,6 +99,10 @@ public final class SqlStatementRunner
             return explain(query, explain);
         }
         if (parsed instanceof SqlGlauxStatement statement) {
+            authorizer.check(statement.statement(), query.session());
+            if (statement.statement() instanceof Statement.CreateView create) {
+                checkViewQuery(query, sql, create);
+            }
             return ddl.execute(statement.statement(), sql, query.session(), rewritten -> execute(query, QueryPlanner.parse(rewritten)));
         }
         if (!parsed.isA(SqlKind.QUERY)) {
@@ -103,9 +112,71 @@ public final class SqlStatementRunner
         return execute(query, parsed);
     }
 
+    /**
+     * Checks each table or view the planner resolves; a denial points at where the query names it
+     * (a table read through a view has no place in the text: the error then has none).
+     */
+    private java.util.function.Consumer<List<String>> relationCheck(Query query, SqlNode parsed)
+    {
+        return relation -> {
+            try {
+                authorizer.checkRelation(query.session().user(), relation);
+            }
+            catch (GlauxException e) {
+                if (e.location().isPresent() || relation.isEmpty()) {
+                    throw e;
+                }
+                Optional<org.apache.calcite.sql.parser.SqlParserPos> position = namePosition(parsed, relation.getLast());
+                throw position.map(pos -> new GlauxException(e.errorCode(), new ErrorLocation(Math.max(1, pos.getLineNum()), Math.max(1, pos.getColumnNum())),
+                        e.rawMessage(), null)).orElse(e);
+            }
+        };
+    }
+
+    /** Where the text first names {@code table} (an identifier ending with it). */
+    private static Optional<org.apache.calcite.sql.parser.SqlParserPos> namePosition(SqlNode parsed, String table)
+    {
+        List<org.apache.calcite.sql.parser.SqlParserPos> found = new ArrayList<>();
+        parsed.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>()
+        {
+            @Override
+            public Void visit(org.apache.calcite.sql.SqlIdentifier identifier)
+            {
+                if (!identifier.isStar() && identifier.names.getLast().equalsIgnoreCase(table) && identifier.getParserPosition().getLineNum() > 0) {
+                    found.add(identifier.getParserPosition());
+                }
+                return null;
+            }
+        });
+        return found.stream().min(java.util.Comparator.comparingInt(org.apache.calcite.sql.parser.SqlParserPos::getLineNum)
+                .thenComparingInt(org.apache.calcite.sql.parser.SqlParserPos::getColumnNum));
+    }
+
+    /**
+     * A view is defined only by someone who may read what it reads (its column names and types would
+     * tell otherwise). Other errors of the view's query are left to the executor, which positions them.
+     */
+    private void checkViewQuery(Query query, String sql, Statement.CreateView create)
+    {
+        if (authorizer.accessControl() == AccessControl.allowAll()) {
+            return;
+        }
+        String text = sql.substring(org.apache.calcite.sql.parser.SqlParserUtil.lineColToIndex(sql, create.queryPos().getLineNum(), create.queryPos().getColumnNum()));
+        try {
+            planner.plan(QueryPlanner.parse(text.strip()), query.session().catalog(), query.session().schema(),
+                    relation -> authorizer.checkRelation(query.session().user(), relation));
+        }
+        catch (GlauxException e) {
+            if (e.errorCode() == ErrorCode.ACCESS_DENIED) {
+                throw new GlauxException(e.errorCode(), new ErrorLocation(Math.max(1, create.queryPos().getLineNum()), Math.max(1, create.queryPos().getColumnNum())),
+                        e.rawMessage(), null);
+            }
+        }
+    }
+
     private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -182,7 +253,7 @@ public final class SqlStatementRunner
         if (!type.equals("LOGICAL") && !type.equals("DISTRIBUTED")) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
-        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), relationCheck(query, explain.query()));
         String text;
         if (plan.engine().isEmpty()) {
             if (explain.analyze()) {

@@ -16,6 +16,11 @@ public enum ErrorCode
     GENERIC_USER_ERROR(0, USER_ERROR),
     SYNTAX_ERROR(1, USER_ERROR),
     USER_CANCELED(3, USER_ERROR),
+    /**
+     * The access-control rules ({@code access-control.rules-file}) do not allow this user the statement;
+     * the message names the object ("Access Denied: Cannot select from table hive.web.clicks").
+     */
+    ACCESS_DENIED(4, USER_ERROR),
     NOT_SUPPORTED(13, USER_ERROR),
     INVALID_FUNCTION_ARGUMENT(7, USER_ERROR),
     DIVISION_BY_ZERO(8, USER_ERROR),
@@ -70,7 +75,11 @@ public enum ErrorCode
     // --- INSUFFICIENT_RESOURCES
     GENERIC_INSUFFICIENT_RESOURCES(0x0002_0000, INSUFFICIENT_RESOURCES),
     EXCEEDED_MEMORY_LIMIT(0x0002_0001, INSUFFICIENT_RESOURCES),
+    /** A user's (or group's) queue of waiting queries is full ({@code query.max-queued-per-user}). */
+    QUERY_QUEUE_FULL(0x0002_0002, INSUFFICIENT_RESOURCES),
     EXCEEDED_TIME_LIMIT(0x0002_0004, INSUFFICIENT_RESOURCES),
+    /** A query read more bytes from the object store than {@code query.max-scan-physical-bytes}. */
+    EXCEEDED_SCAN_LIMIT(0x0002_0009, INSUFFICIENT_RESOURCES),
 
     // --- EXTERNAL
     /** The object store failed or refused a request (other than bad credentials or a missing object). */
