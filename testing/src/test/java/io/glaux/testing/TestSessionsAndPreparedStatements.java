@@ -215,6 +215,24 @@ class TestSessionsAndPreparedStatements
     }
 
     @Test
+    void timeZoneOfTheClientAndOfTheSession()
+            throws SQLException
+    {
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+            // the driver sends the JVM's zone (X-Trino-Time-Zone): the property's default
+            assertThat(sessionValue(statement, "time_zone")).isEqualTo(java.time.ZoneId.systemDefault().getId());
+            statement.execute("SET SESSION time_zone = 'America/Sao_Paulo'");
+            assertThat(sessionValue(statement, "time_zone")).isEqualTo("America/Sao_Paulo");
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", "test");
+        properties.setProperty("timezone", "Asia/Kolkata");
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl(), properties); Statement statement = connection.createStatement()) {
+            assertThat(sessionValue(statement, "time_zone")).isEqualTo("Asia/Kolkata");
+        }
+    }
+
+    @Test
     void sessionPropertiesOfTheConnectionUrl()
             throws SQLException
     {

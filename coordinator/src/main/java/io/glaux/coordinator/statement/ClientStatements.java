@@ -245,6 +245,30 @@ final class ClientStatements
                 SqlNode value = values.get(param.getIndex());
                 return value.clone(value.getParserPosition());
             }
+
+            @Override
+            public SqlNode visit(SqlCall call)
+            {
+                if (call instanceof SqlOrderBy orderBy && (orderBy.offset instanceof SqlDynamicParam || orderBy.fetch instanceof SqlDynamicParam)) {
+                    // OFFSET ? and LIMIT ? take a number, not an expression: BIGINT '10' binds as 10
+                    return new SqlOrderBy(orderBy.getParserPosition(), orderBy.query.accept(this), (SqlNodeList) orderBy.orderList.accept(this),
+                            count(orderBy.offset), count(orderBy.fetch));
+                }
+                return super.visit(call);
+            }
+
+            private SqlNode count(SqlNode node)
+            {
+                if (!(node instanceof SqlDynamicParam param)) {
+                    return node;
+                }
+                SqlNode value = values.get(param.getIndex());
+                if (value instanceof SqlCall cast && cast.getKind() == SqlKind.CAST && cast.operand(0) instanceof SqlLiteral literal
+                        && literal.getValue() != null && literal.toValue().strip().matches("\\d+")) {
+                    return SqlLiteral.createExactNumeric(literal.toValue().strip(), value.getParserPosition());
+                }
+                return value.clone(value.getParserPosition());
+            }
         });
     }
 
