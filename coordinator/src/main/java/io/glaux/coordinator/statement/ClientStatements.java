@@ -72,7 +72,7 @@ final class ClientStatements
         return switch (statement) {
             case Statement.SetSession set -> setSession(set);
             case Statement.ResetSession reset -> {
-                String name = property(reset.name(), reset.pos()).name();
+                String name = property(reset.name()).name();
                 yield StatementResult.sessionChange("RESET SESSION", SessionChanges.resetProperty(name));
             }
             case Statement.ShowSession show -> showSession(show, session);
@@ -92,7 +92,7 @@ final class ClientStatements
 
     private StatementResult setSession(Statement.SetSession set)
     {
-        SessionProperties.Property property = property(set.name(), set.pos());
+        SessionProperties.Property property = property(set.name());
         if (!(set.value() instanceof SqlLiteral literal) || literal.getValue() == null) {
             throw error(ErrorCode.NOT_SUPPORTED, set.value().getParserPosition(),
                     "SET SESSION %s takes a literal value, e.g. '%s'".formatted(property.name(), property.defaultValue()));
@@ -132,7 +132,7 @@ final class ClientStatements
         return StatementResult.of(columns(List.of("Name", "Value", "Default", "Type", "Description"), List.of(varchar, varchar, varchar, varchar, varchar)), rows);
     }
 
-    private static SessionProperties.Property property(Statement.Name name, SqlParserPos pos)
+    private static SessionProperties.Property property(Statement.Name name)
     {
         try {
             return SessionProperties.property(name.toString());
