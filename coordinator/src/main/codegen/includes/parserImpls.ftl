@@ -683,3 +683,125 @@ String GlauxExplainOption() :
         return name + "=" + value.getSimple().toUpperCase(java.util.Locale.ROOT);
     }
 }
+
+<#--
+  Client statements: the session (SET SESSION, RESET SESSION, SHOW SESSION) and prepared statements
+  (PREPARE, EXECUTE [IMMEDIATE] ... USING, DEALLOCATE PREPARE, DESCRIBE INPUT|OUTPUT), as Trino writes
+  them. io.glaux.coordinator.statement.ClientStatements runs them.
+-->
+
+/**
+ * SET SESSION name = value | RESET SESSION name | SHOW SESSION [LIKE '..']
+ * PREPARE name FROM statement | EXECUTE name [USING value, ...] | EXECUTE IMMEDIATE '..' [USING value, ...]
+ * DEALLOCATE PREPARE name | DESCRIBE INPUT name | DESCRIBE OUTPUT name
+ */
+SqlNode GlauxClientStatement() :
+{
+    final Span s;
+    Statement.Name name;
+    SqlNode value;
+    Optional<String> like;
+    Statement.Located<String> id = null;
+    Statement.Located<String> text;
+    Token start;
+    List<SqlNode> parameters;
+}
+{
+    (
+        <SET> { s = span(); } <SESSION> name = GlauxName() <EQ> value = Expression(ExprContext.ACCEPT_NON_QUERY) {
+            return new SqlGlauxStatement(new Statement.SetSession(s.pos(), name, value));
+        }
+    |
+        <RESET> { s = span(); } <SESSION> name = GlauxName() {
+            return new SqlGlauxStatement(new Statement.ResetSession(s.pos(), name));
+        }
+    |
+        <SHOW> { s = span(); } <SESSION> like = GlauxLike() {
+            return new SqlGlauxStatement(new Statement.ShowSession(s.pos(), like));
+        }
+    |
+        <PREPARE> { s = span(); } id = GlauxNamePart() <FROM> { start = getToken(1); } value = SqlStmt() {
+            return new SqlGlauxStatement(new Statement.Prepare(s.pos(), id,
+                new SqlParserPos(start.beginLine, start.beginColumn, start.endLine, start.endColumn)));
+        }
+    |
+        <EXECUTE> { s = span(); }
+        (
+            LOOKAHEAD(<IMMEDIATE> <QUOTED_STRING>)
+            <IMMEDIATE> text = GlauxClientString() parameters = GlauxUsing() {
+                return new SqlGlauxStatement(new Statement.ExecuteImmediate(s.pos(), text, parameters));
+            }
+        |
+            id = GlauxNamePart() parameters = GlauxUsing() {
+                return new SqlGlauxStatement(new Statement.Execute(s.pos(), id, parameters));
+            }
+        )
+    |
+        <DEALLOCATE> { s = span(); } <PREPARE> id = GlauxNamePart() {
+            return new SqlGlauxStatement(new Statement.Deallocate(s.pos(), id));
+        }
+    |
+        <DESCRIBE> { s = span(); }
+        (
+            <INPUT> [ id = GlauxNamePart() ] {
+                // DESCRIBE input alone describes a table named "input"
+                return new SqlGlauxStatement(id == null
+                    ? new Statement.Describe(s.pos(), new Statement.Name(java.util.List.of("input"), s.pos()), false)
+                    : new Statement.DescribeInput(s.pos(), id));
+            }
+        |
+            <OUTPUT> [ id = GlauxNamePart() ] {
+                return new SqlGlauxStatement(id == null
+                    ? new Statement.Describe(s.pos(), new Statement.Name(java.util.List.of("output"), s.pos()), false)
+                    : new Statement.DescribeOutput(s.pos(), id));
+            }
+        )
+    )
+}
+
+/** A 'single quoted' string as SQL writes it ('' is a quote; no backslash escapes). */
+Statement.Located<String> GlauxClientString() :
+{
+}
+{
+    <QUOTED_STRING> {
+        return new Statement.Located<String>(SqlParserUtil.parseString(token.image), getPos());
+    }
+}
+
+/** [USING value, ...]: the parameters of EXECUTE. */
+List<SqlNode> GlauxUsing() :
+{
+    final List<SqlNode> values = new ArrayList<SqlNode>();
+    SqlNode value;
+}
+{
+    [
+        <USING> value = GlauxParameterValue() { values.add(value); }
+        ( <COMMA> value = GlauxParameterValue() { values.add(value); } )*
+    ]
+    {
+        return values;
+    }
+}
+
+/**
+ * A parameter value: an expression, or a literal of a type Calcite's grammar has no literal for
+ * (BIGINT '5', DOUBLE '1.5', DECIMAL '1.25', ... as the Trino JDBC driver sends them).
+ */
+SqlNode GlauxParameterValue() :
+{
+    final SqlNode value;
+    final String type;
+    final SqlParserPos pos;
+}
+{
+    LOOKAHEAD(2)
+    ( <TINYINT> | <SMALLINT> | <INTEGER> | <INT> | <BIGINT> | <REAL> | <DOUBLE> | <DECIMAL> | <VARCHAR> | <CHAR> | <VARBINARY> )
+    { type = token.image; pos = getPos(); }
+    <QUOTED_STRING> {
+        return TypedLiterals.of(type, SqlParserUtil.parseString(token.image), pos.plus(getPos()));
+    }
+|
+    value = Expression(ExprContext.ACCEPT_NON_QUERY) { return value; }
+}

@@ -42,7 +42,19 @@ final class QueryMemories
     /** The query's memory, for one more task of it. */
     synchronized QueryMemoryContext acquire(String queryId)
     {
-        Entry entry = queries.computeIfAbsent(queryId, id -> new Entry(new QueryMemoryContext(id, pool, maxMemoryPerQuery, allocator)));
+        return acquire(queryId, 0);
+    }
+
+    /**
+     * The query's memory, for one more task of it; {@code sessionLimit}, when positive and lower than
+     * {@code query.max-memory-per-node}, is the query's limit here (its session's {@code query_max_memory}).
+     */
+    synchronized QueryMemoryContext acquire(String queryId, long sessionLimit)
+    {
+        boolean bySession = sessionLimit > 0 && sessionLimit < maxMemoryPerQuery;
+        Entry entry = queries.computeIfAbsent(queryId, id -> new Entry(bySession
+                ? new QueryMemoryContext(id, pool, sessionLimit, "session property query_max_memory", allocator)
+                : new QueryMemoryContext(id, pool, maxMemoryPerQuery, allocator)));
         entry.tasks++;
         return entry.memory;
     }

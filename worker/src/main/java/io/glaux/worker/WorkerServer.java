@@ -360,7 +360,7 @@ public final class WorkerServer
             }
             // run on a task thread and return: gRPC delivers this call's cancel and ready events only
             // after getStream returns
-            QueryMemoryContext memory = queryMemory.acquire(task.queryId());
+            QueryMemoryContext memory = queryMemory.acquire(task.queryId(), task.maxMemoryBytes());
             TaskExecution execution = new TaskExecution(
                     options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters,
                     done -> {

@@ -120,6 +120,7 @@ public final class DdlExecutor
                 case Statement.Describe describe -> describe.formatted() ? describeFormatted(describe, session) : describe(describe, session, query);
                 case Statement.Use use -> use(use, session);
                 case Statement.Explain ignored -> throw new GlauxException(io.glaux.spi.error.ErrorCode.GENERIC_INTERNAL_ERROR, "EXPLAIN is run by the statement runner");
+                case Statement.ClientStatement ignored -> throw new GlauxException(io.glaux.spi.error.ErrorCode.GENERIC_INTERNAL_ERROR, "Session statements are run by the statement runner");
                 case Statement.CreateSchema create -> createSchema(create);
                 case Statement.DropSchema drop -> dropSchema(drop);
                 case Statement.CreateTable create -> createTable(create, session);

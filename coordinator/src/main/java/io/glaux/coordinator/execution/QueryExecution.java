@@ -438,14 +438,14 @@ public final class QueryExecution
                     }
                     List<Split> retry = retriedTasks.poll();
                     if (retry != null) {
-                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline);
+                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, query.session().queryMaxMemory().orElse(0));
                     }
                     first = splits.poll(100, TimeUnit.MILLISECONDS);
                 }
                 if (first == END) {
                     splits.add(END);
                     List<Split> retry = retriedTasks.poll();
-                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline);
+                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, query.session().queryMaxMemory().orElse(0));
                 }
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
@@ -464,7 +464,7 @@ public final class QueryExecution
                     bytes += ((Split) next).length();
                 }
                 queueRoom.release(batch.size());
-                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline);
+                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline, query.session().queryMaxMemory().orElse(0));
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

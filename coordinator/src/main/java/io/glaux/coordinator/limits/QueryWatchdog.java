@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.QueryManager;
+import io.glaux.coordinator.query.SessionProperties;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Enforces {@link QueryLimits} on running queries: every 200 ms it ends queries past
- * {@code query.max-run-time} ({@code EXCEEDED_TIME_LIMIT}) and queries whose client has not asked for
+ * {@code query.max-run-time}, or their session's lower {@code query_max_run_time} ({@code EXCEEDED_TIME_LIMIT}), and queries whose client has not asked for
  * results within {@code query.client.timeout} ({@code ABANDONED_QUERY}); both interrupt the query's
  * execution so its memory is freed. The protocol handler reports client requests with {@link #seen}.
  */
@@ -54,9 +57,13 @@ public final class QueryWatchdog
                     lastSeenNanos.remove(query.id());
                     continue;
                 }
-                if (query.elapsedMillis() > limits.maxRunTime().toMillis()) {
+                // the session's query_max_run_time may lower the coordinator's limit, never raise it
+                Optional<Duration> sessionLimit = query.session().queryMaxRunTime().filter(limit -> limit.compareTo(limits.maxRunTime()) < 0);
+                Duration maxRunTime = sessionLimit.orElse(limits.maxRunTime());
+                if (query.elapsedMillis() > maxRunTime.toMillis()) {
                     query.abort(new GlauxException(ErrorCode.EXCEEDED_TIME_LIMIT, "Query exceeded the maximum run time limit of %s (%s)"
-                            .formatted(QueryLimits.format(limits.maxRunTime()), QueryLimits.MAX_RUN_TIME)));
+                            .formatted(QueryLimits.format(maxRunTime), sessionLimit.isPresent()
+                                    ? "session property " + SessionProperties.QUERY_MAX_RUN_TIME : QueryLimits.MAX_RUN_TIME)));
                     continue;
                 }
                 long lastSeen = lastSeenNanos.computeIfAbsent(query.id(), _ -> now);

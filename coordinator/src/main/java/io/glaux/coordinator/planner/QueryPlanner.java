@@ -252,6 +252,55 @@ public final class QueryPlanner
         return false;
     }
 
+    /**
+     * What a query returns and takes, validated but neither planned nor run ({@code DESCRIBE OUTPUT} and
+     * {@code DESCRIBE INPUT}): its result columns (name, type, and {@code [catalog, schema, table,
+     * column]} where a column comes straight from a table, else null) and the types Calcite infers for
+     * its {@code ?} parameters, in order (null where it infers none).
+     */
+    public record Description(List<String> names, List<RelDataType> types, List<List<String>> origins, List<RelDataType> parameterTypes)
+    {
+    }
+
+    /** @param relations told each table and view the query reads, as for {@link #plan}: it may refuse one */
+    public Description describe(SqlNode parsed, String catalog, String schema, Consumer<List<String>> relations)
+    {
+        CalciteConnectionConfig config = connectionConfig();
+        List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
+        CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config, relations);
+        SqlValidator validator = validator(catalogReader);
+        SqlNode validated;
+        try {
+            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
+        }
+        catch (CalciteContextException e) {
+            throw validationError(e);
+        }
+        RelDataType rowType = validator.getValidatedNodeType(validated);
+        List<String> names = new ArrayList<>();
+        List<RelDataType> types = new ArrayList<>();
+        for (var field : rowType.getFieldList()) {
+            names.add(field.getName().startsWith("EXPR$") ? "_col" + names.size() : field.getName());
+            types.add(field.getType());
+        }
+        List<List<String>> origins = new ArrayList<>();
+        List<List<String>> found = validator.getFieldOrigins(validated);
+        for (int i = 0; i < names.size(); i++) {
+            origins.add(found != null && i < found.size() ? found.get(i) : null);
+        }
+        java.util.TreeMap<Integer, RelDataType> parameters = new java.util.TreeMap<>();
+        validated.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>()
+        {
+            @Override
+            public Void visit(org.apache.calcite.sql.SqlDynamicParam param)
+            {
+                parameters.put(param.getIndex(), validator.getValidatedNodeTypeIfKnown(param));
+                return null;
+            }
+        });
+        return new Description(names, types, origins, new ArrayList<>(parameters.values()));
+    }
+
     /** The logical plan of a query as converted from SQL, before any rewriting or constant folding (for tests). */
     RelNode convert(String sql, String catalog, String schema)
     {

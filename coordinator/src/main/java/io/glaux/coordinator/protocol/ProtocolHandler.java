@@ -8,6 +8,7 @@ import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.QueryManager;
 import io.glaux.coordinator.query.Session;
+import io.glaux.coordinator.query.SessionChanges;
 import io.glaux.coordinator.security.AuthenticatedUser;
 import io.glaux.coordinator.security.SecurityHandler;
 import org.eclipse.jetty.http.HttpHeader;
@@ -21,8 +22,13 @@ import org.eclipse.jetty.util.Callback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +133,17 @@ public final class ProtocolHandler
         String source = Optional.ofNullable(headers.get("X-Trino-Source")).orElse("");
         String catalog = Optional.ofNullable(headers.get("X-Trino-Catalog")).filter(s -> !s.isBlank()).orElse(defaultCatalog);
         String schema = Optional.ofNullable(headers.get("X-Trino-Schema")).filter(s -> !s.isBlank()).orElse(defaultSchema);
-        Query query = queryManager.submit(sql, new Session(user, source, catalog, schema));
+        ZoneId timeZone;
+        try {
+            timeZone = Optional.ofNullable(headers.get("X-Trino-Time-Zone")).filter(s -> !s.isBlank()).map(s -> ZoneId.of(s.strip())).orElse(ZoneOffset.UTC);
+        }
+        catch (DateTimeException e) {
+            json(response, callback, HttpStatus.BAD_REQUEST_400, Map.of("error", "Time zone not supported: " + headers.get("X-Trino-Time-Zone")));
+            return;
+        }
+        Map<String, String> properties = keyValues(headers.getValuesList("X-Trino-Session"), false);
+        Map<String, String> prepared = keyValues(headers.getValuesList("X-Trino-Prepared-Statement"), true);
+        Query query = queryManager.submit(sql, new Session(user, source, catalog, schema, timeZone, properties, prepared));
         String base = baseUri(request);
         Map<String, Object> results = QueryResultsWriter.results(query, base, null, nextUri(base, query, 1));
         json(response, callback, HttpStatus.OK_200, results);
@@ -172,8 +188,44 @@ public final class ProtocolHandler
         query.result().ifPresent(result -> {
             result.setCatalog().ifPresent(catalog -> response.getHeaders().put("X-Trino-Set-Catalog", catalog));
             result.setSchema().ifPresent(schema -> response.getHeaders().put("X-Trino-Set-Schema", schema));
+            SessionChanges changes = result.sessionChanges();
+            changes.setProperties().forEach((name, value) -> response.getHeaders().add("X-Trino-Set-Session", name + "=" + urlEncode(value)));
+            changes.resetProperties().forEach(name -> response.getHeaders().add("X-Trino-Clear-Session", name));
+            changes.addedPreparedStatements().forEach((name, statement) -> response.getHeaders().add("X-Trino-Added-Prepare", urlEncode(name) + "=" + urlEncode(statement)));
+            changes.deallocatedPreparedStatements().forEach(name -> response.getHeaders().add("X-Trino-Deallocated-Prepare", urlEncode(name)));
         });
         json(response, callback, HttpStatus.OK_200, results);
+    }
+
+    /**
+     * {@code name=url-encoded value} pairs of a request header that may come several times, each time
+     * with several comma-separated pairs ({@code X-Trino-Session}; {@code X-Trino-Prepared-Statement},
+     * where the name is url-encoded too).
+     */
+    private static Map<String, String> keyValues(List<String> headerValues, boolean encodedNames)
+    {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String headerValue : headerValues) {
+            for (String entry : headerValue.split(",")) {
+                int equals = entry.indexOf('=');
+                if (entry.isBlank() || equals < 0) {
+                    continue;
+                }
+                String name = entry.substring(0, equals).strip();
+                map.put(encodedNames ? urlDecode(name) : name, urlDecode(entry.substring(equals + 1).strip()));
+            }
+        }
+        return map;
+    }
+
+    private static String urlEncode(String value)
+    {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String urlDecode(String value)
+    {
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
     private void announce(Request request, Response response, Callback callback, String nodeId)

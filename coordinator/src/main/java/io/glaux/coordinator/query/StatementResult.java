@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What running a statement produced: result columns and a cursor over rows (Calcite's Java values),
- * plus session changes ({@code USE}). {@code close} releases whatever the cursor holds (worker streams).
+ * plus session changes ({@code USE}, {@code SET SESSION}, {@code PREPARE}). {@code close} releases whatever the cursor holds (worker streams).
  */
 public record StatementResult(
         List<ResultColumn> columns,
@@ -16,7 +16,8 @@ public record StatementResult(
         AutoCloseable resources,
         Optional<String> setCatalog,
         Optional<String> setSchema,
-        Optional<String> updateType)
+        Optional<String> updateType,
+        SessionChanges sessionChanges)
 {
     public StatementResult
     {
@@ -26,6 +27,19 @@ public record StatementResult(
         requireNonNull(setCatalog, "setCatalog is null");
         requireNonNull(setSchema, "setSchema is null");
         requireNonNull(updateType, "updateType is null");
+        requireNonNull(sessionChanges, "sessionChanges is null");
+    }
+
+    public StatementResult(List<ResultColumn> columns, Iterator<?> rows, AutoCloseable resources, Optional<String> setCatalog,
+            Optional<String> setSchema, Optional<String> updateType)
+    {
+        this(columns, rows, resources, setCatalog, setSchema, updateType, SessionChanges.NONE);
+    }
+
+    /** A statement without rows that changes the session ({@code SET SESSION}, {@code PREPARE}, ...). */
+    public static StatementResult sessionChange(String updateType, SessionChanges changes)
+    {
+        return new StatementResult(List.of(), List.of().iterator(), () -> { }, Optional.empty(), Optional.empty(), Optional.of(updateType), changes);
     }
 
     public static StatementResult of(List<ResultColumn> columns, List<Object[]> rows)

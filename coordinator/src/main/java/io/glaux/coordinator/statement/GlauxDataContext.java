@@ -59,12 +59,16 @@ final class GlauxDataContext
         if (name.equals(ScanRuntime.EXECUTION)) {
             return execution;
         }
-        if (name.equals(Variable.CURRENT_TIMESTAMP.camelName) || name.equals(Variable.LOCAL_TIMESTAMP.camelName)
-                || name.equals(Variable.UTC_TIMESTAMP.camelName)) {
+        // Calcite's current and local timestamps are the wall-clock time in the session's time zone
+        // (the time_zone session property, else the client's X-Trino-Time-Zone)
+        if (name.equals(Variable.CURRENT_TIMESTAMP.camelName) || name.equals(Variable.LOCAL_TIMESTAMP.camelName)) {
+            return now + TimeZone.getTimeZone(query.session().effectiveTimeZone()).getOffset(now);
+        }
+        if (name.equals(Variable.UTC_TIMESTAMP.camelName)) {
             return now;
         }
         if (name.equals(Variable.TIME_ZONE.camelName)) {
-            return TimeZone.getTimeZone("UTC");
+            return TimeZone.getTimeZone(query.session().effectiveTimeZone());
         }
         if (name.equals(Variable.CANCEL_FLAG.camelName)) {
             cancelFlag.set(query.isCanceled());

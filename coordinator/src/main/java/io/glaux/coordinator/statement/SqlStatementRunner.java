@@ -17,6 +17,7 @@ import io.glaux.coordinator.security.StatementAuthorizer;
 import io.glaux.coordinator.sql.ast.Statement;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.ResultColumn;
+import io.glaux.coordinator.query.SessionProperties;
 import io.glaux.coordinator.query.StatementResult;
 import io.glaux.coordinator.query.StatementRunner;
 import io.glaux.engine.memory.MemoryPool;
@@ -59,6 +60,7 @@ public final class SqlStatementRunner
     private final String catalogName;
     private final long maxSplitSize;
     private final DdlExecutor ddl;
+    private final ClientStatements clientStatements;
     private final MemoryPool memoryPool;
     private final long maxMemoryPerNode;
     private final Optional<Path> spillPath;
@@ -82,6 +84,7 @@ public final class SqlStatementRunner
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.maxSplitSize = maxSplitSize;
         this.ddl = new DdlExecutor(catalog, objectStore, catalogName, planner);
+        this.clientStatements = new ClientStatements(planner, authorizer::checkRelation);
     }
 
     /** Bytes the queries running on the coordinator hold now (0 when none runs). */
@@ -93,8 +96,18 @@ public final class SqlStatementRunner
     @Override
     public StatementResult run(Query query)
     {
+        // the session properties the client sent: an unknown one or a bad value fails the statement
+        SessionProperties.validate(query.session());
         String sql = stripTrailingSemicolon(query.sql());
-        SqlNode parsed = QueryPlanner.parse(sql);
+        return run(query, QueryPlanner.parse(sql), sql);
+    }
+
+    /** Runs a parsed statement whose text is {@code sql} (a prepared statement's, for EXECUTE). */
+    private StatementResult run(Query query, SqlNode parsed, String sql)
+    {
+        if (parsed instanceof SqlGlauxStatement statement && statement.statement() instanceof Statement.ClientStatement client) {
+            return clientStatements.execute(client, query, sql, this::run);
+        }
         if (parsed instanceof SqlGlauxStatement statement && statement.statement() instanceof Statement.Explain explain) {
             return explain(query, explain);
         }
@@ -306,7 +319,11 @@ public final class SqlStatementRunner
     {
         QueryMemoryContext memory;
         try {
-            memory = new QueryMemoryContext(query.id(), memoryPool, maxMemoryPerNode, allocator);
+            // the session's query_max_memory may lower query.max-memory-per-node, never raise it
+            long sessionLimit = query.session().queryMaxMemory().orElse(Long.MAX_VALUE);
+            memory = sessionLimit < maxMemoryPerNode
+                    ? new QueryMemoryContext(query.id(), memoryPool, sessionLimit, "session property " + SessionProperties.QUERY_MAX_MEMORY, allocator)
+                    : new QueryMemoryContext(query.id(), memoryPool, maxMemoryPerNode, allocator);
         }
         catch (RuntimeException e) {
             execution.close();

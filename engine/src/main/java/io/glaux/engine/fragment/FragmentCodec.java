@@ -152,6 +152,9 @@ public final class FragmentCodec
             splits.add(toJson(split));
         }
         task.pipeline().ifPresent(pipeline -> node.set("pipeline", PlanCodec.toJson(pipeline)));
+        if (task.maxMemoryBytes() > 0) {
+            node.put("maxMemoryBytes", task.maxMemoryBytes());
+        }
         return node;
     }
 
@@ -162,7 +165,8 @@ public final class FragmentCodec
             splits.add(splitFromJson(split));
         }
         Optional<PlanNode> pipeline = isAbsent(node.get("pipeline")) ? Optional.empty() : Optional.of(PlanCodec.fromJson(node.get("pipeline")));
-        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline);
+        long maxMemoryBytes = isAbsent(node.get("maxMemoryBytes")) ? 0 : node.get("maxMemoryBytes").asLong();
+        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, maxMemoryBytes);
     }
 
     public static ObjectNode toJson(ScanFragment fragment)

@@ -27,6 +27,7 @@ public final class QueryMemoryContext
     private final String queryId;
     private final MemoryPool pool;
     private final long limit;
+    private final String limitName;
     private final BufferAllocator allocator;
     private final AtomicLong heapBytes = new AtomicLong();
     /** Arrow bytes this context has reserved from the pool (tracks the allocator's total). */
@@ -37,6 +38,13 @@ public final class QueryMemoryContext
 
     public QueryMemoryContext(String queryId, MemoryPool pool, long limit, BufferAllocator nodeAllocator)
     {
+        this(queryId, pool, limit, "", nodeAllocator);
+    }
+
+    /** {@code limitName} says where the limit comes from in the error ({@code session property query_max_memory}); empty for the node's. */
+    public QueryMemoryContext(String queryId, MemoryPool pool, long limit, String limitName, BufferAllocator nodeAllocator)
+    {
+        this.limitName = requireNonNull(limitName, "limitName is null");
         this.queryId = requireNonNull(queryId, "queryId is null");
         this.pool = requireNonNull(pool, "pool is null");
         if (limit <= 0) {
@@ -125,7 +133,7 @@ public final class QueryMemoryContext
     {
         boolean byQuery = reservedBytes() + delta > limit;
         String what = byQuery
-                ? "Query exceeded per-node memory limit of " + DataSize.format(limit)
+                ? "Query exceeded per-node memory limit of " + DataSize.format(limit) + (limitName.isEmpty() ? "" : " (" + limitName + ")")
                 : "Query exceeded the node's memory pool of " + DataSize.format(pool.maxBytes()) + " (shared by all queries on the node)";
         return new GlauxException(ErrorCode.EXCEEDED_MEMORY_LIMIT,
                 what + " [Allocated: " + DataSize.format(reservedBytes()) + ", Delta: " + DataSize.format(delta)

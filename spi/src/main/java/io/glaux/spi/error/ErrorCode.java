@@ -64,6 +64,12 @@ public enum ErrorCode
     ABANDONED_QUERY(0x0000_0120, USER_ERROR),
     /** The SQL text or request body is larger than {@code query.max-length} / the body limit. */
     QUERY_TEXT_TOO_LARGE(0x0000_0121, USER_ERROR),
+    /** Something named does not exist and has no more specific code (a prepared statement). */
+    NOT_FOUND(5, USER_ERROR),
+    /** A session property that does not exist, or a value it does not take. */
+    INVALID_SESSION_PROPERTY(14, USER_ERROR),
+    /** Parameters of a prepared statement: wrong count, or a parameter where none may be. */
+    INVALID_PARAMETER_USAGE(80, USER_ERROR),
 
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),

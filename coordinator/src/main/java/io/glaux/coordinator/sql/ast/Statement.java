@@ -238,4 +238,60 @@ public sealed interface Statement
     record DropView(SqlParserPos pos, Name name, boolean ifExists) implements Statement {}
 
     record ShowCreateView(SqlParserPos pos, Name name) implements Statement {}
+
+    // --- client statements: the session and its prepared statements (run by the statement runner)
+
+    /**
+     * The statements that show or change what the client carries from statement to statement: session
+     * properties and prepared statements. The statement runner runs them; the changes go back to the
+     * client in the protocol's response headers.
+     */
+    sealed interface ClientStatement extends Statement
+            permits SetSession, ResetSession, ShowSession, Prepare, Execute, ExecuteImmediate, Deallocate, DescribeInput, DescribeOutput {}
+
+    /** {@code SET SESSION name = value}. */
+    record SetSession(SqlParserPos pos, Name name, org.apache.calcite.sql.SqlNode value) implements ClientStatement
+    {
+        public SetSession
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(value, "value is null");
+        }
+    }
+
+    /** {@code RESET SESSION name}. */
+    record ResetSession(SqlParserPos pos, Name name) implements ClientStatement {}
+
+    /** {@code SHOW SESSION [LIKE 'pattern']}. */
+    record ShowSession(SqlParserPos pos, Optional<String> like) implements ClientStatement {}
+
+    /** {@code PREPARE name FROM statement}; the statement is the text from {@code statementPos} on. */
+    record Prepare(SqlParserPos pos, Located<String> name, SqlParserPos statementPos) implements ClientStatement {}
+
+    /** {@code EXECUTE name [USING value, ...]}. */
+    record Execute(SqlParserPos pos, Located<String> name, List<org.apache.calcite.sql.SqlNode> parameters) implements ClientStatement
+    {
+        public Execute
+        {
+            parameters = List.copyOf(parameters);
+        }
+    }
+
+    /** {@code EXECUTE IMMEDIATE 'statement' [USING value, ...]}. */
+    record ExecuteImmediate(SqlParserPos pos, Located<String> statement, List<org.apache.calcite.sql.SqlNode> parameters) implements ClientStatement
+    {
+        public ExecuteImmediate
+        {
+            parameters = List.copyOf(parameters);
+        }
+    }
+
+    /** {@code DEALLOCATE PREPARE name}. */
+    record Deallocate(SqlParserPos pos, Located<String> name) implements ClientStatement {}
+
+    /** {@code DESCRIBE INPUT name}: the parameters of a prepared statement. */
+    record DescribeInput(SqlParserPos pos, Located<String> name) implements ClientStatement {}
+
+    /** {@code DESCRIBE OUTPUT name}: the result columns of a prepared statement. */
+    record DescribeOutput(SqlParserPos pos, Located<String> name) implements ClientStatement {}
 }
