@@ -39,7 +39,11 @@ final class ConsoleScript
             Assumptions.abort("Chromium is not installed at " + chromium + " (apt-get install chromium)");
         }
         assertThat(SCRIPT).exists();
-        assertThat(SCRIPT.getParent().getParent().resolve("node_modules/playwright-core")).exists();
+        Path playwright = SCRIPT.getParent().getParent().resolve("node_modules/playwright-core");
+        if (!Files.isDirectory(playwright) && !"true".equals(System.getenv("CI"))) {
+            Assumptions.abort("The console is not built (mvn -Dskip.npm): " + playwright + " is missing");
+        }
+        assertThat(playwright).exists();
         Files.createDirectories(SCREENSHOTS);
     }
 
