@@ -14,6 +14,7 @@ import io.glaux.coordinator.console.QueryHistoryRecorder;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.metrics.MetricsHandler;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
+import io.glaux.coordinator.metadata.MetadataAccess;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
@@ -84,8 +85,9 @@ public final class Coordinator
         workerClients = new WorkerClients(tls, allocator);
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-        root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog));
-        root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog));
+        SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost()), MetadataAccess.ALLOW_ALL);
+        root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog, java.util.Optional.of(system.informationSchema(config.catalogName()))));
+        root.add(SystemCatalogSchema.NAME, system);
         runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
                 config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath());
         queryManager = new QueryManager(runner);
@@ -174,6 +176,44 @@ public final class Coordinator
     {
         try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; watchdog; server) {
             // closed in reverse order: server first, allocator last
+        }
+    }
+
+    /** {@code system.runtime.queries} and {@code nodes}: the queries this coordinator knows, itself and the active workers. */
+    private final class RuntimeTables
+            implements SystemCatalogSchema.Runtime
+    {
+        private final String httpHost;
+
+        RuntimeTables(String httpHost)
+        {
+            this.httpHost = httpHost;
+        }
+
+        @Override
+        public List<SystemCatalogSchema.QueryInfo> queries()
+        {
+            List<SystemCatalogSchema.QueryInfo> queries = new java.util.ArrayList<>();
+            for (io.glaux.coordinator.query.Query query : queryManager.all()) {
+                boolean done = query.state().isDone();
+                java.util.Optional<GlauxException> error = query.error();
+                queries.add(new SystemCatalogSchema.QueryInfo(query.id(), query.state().name(), query.session().user(), query.session().source(),
+                        query.sql(), query.createdMillis(), done ? java.util.Optional.of(query.endMillis()) : java.util.Optional.empty(),
+                        error.map(e -> e.errorCode().category().name()), error.map(e -> e.errorCode().name())));
+            }
+            return queries;
+        }
+
+        @Override
+        public List<SystemCatalogSchema.NodeInfo> nodes()
+        {
+            List<SystemCatalogSchema.NodeInfo> nodes = new java.util.ArrayList<>();
+            String version = io.glaux.coordinator.protocol.Version.VERSION;
+            nodes.add(new SystemCatalogSchema.NodeInfo("coordinator", "https://" + httpHost + ":" + server.port(), version, true, "active"));
+            for (NodeManager.WorkerNode worker : nodeManager.activeWorkers()) {
+                nodes.add(new SystemCatalogSchema.NodeInfo(worker.nodeId(), worker.flightUri().toString(), version, false, "active"));
+            }
+            return nodes;
         }
     }
 }

@@ -146,6 +146,16 @@ public final class QueryPlanner
     /** Plans a parsed query ({@link #parse}). */
     public Plan plan(SqlNode parsed, String catalog, String schema)
     {
+        return plan(parsed, catalog, schema, "");
+    }
+
+    /**
+     * Plans a parsed query for {@code user}: the session functions ({@code current_user},
+     * {@code current_catalog}, ...) become the session's values, and metadata tables list what the user may see.
+     */
+    public Plan plan(SqlNode parsed, String catalog, String schema, String user)
+    {
+        parsed = SessionFunctions.inline(parsed, catalog, schema, user);
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config);
@@ -176,7 +186,7 @@ public final class QueryPlanner
 
         // the engine runs the plan with subqueries turned into (decorrelated) joins
         RelNode enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
-        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(enginePlan);
+        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(enginePlan, user);
         if (engine.isPresent()) {
             return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(enginePlan));
         }

@@ -104,7 +104,7 @@ public final class SqlStatementRunner
 
     private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user());
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -181,7 +181,7 @@ public final class SqlStatementRunner
         if (!type.equals("LOGICAL") && !type.equals("DISTRIBUTED")) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
-        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema());
+        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), query.session().user());
         String text;
         if (plan.engine().isEmpty()) {
             if (explain.analyze()) {

@@ -238,4 +238,15 @@ public sealed interface Statement
     record DropView(SqlParserPos pos, Name name, boolean ifExists) implements Statement {}
 
     record ShowCreateView(SqlParserPos pos, Name name) implements Statement {}
+
+    // --- metadata statements
+
+    /** {@code SHOW CREATE SCHEMA [catalog.]schema}. */
+    record ShowCreateSchema(SqlParserPos pos, Name name) implements Statement {}
+
+    /** {@code SHOW FUNCTIONS [LIKE 'pattern']}. */
+    record ShowFunctions(SqlParserPos pos, Optional<String> like) implements Statement {}
+
+    /** {@code SHOW STATS FOR table}. */
+    record ShowStats(SqlParserPos pos, Name name) implements Statement {}
 }
