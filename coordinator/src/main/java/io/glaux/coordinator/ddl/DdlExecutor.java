@@ -203,8 +203,10 @@ public final class DdlExecutor
     private StatementResult describe(Statement.Describe describe, Session session, Function<String, StatementResult> query)
     {
         List<String> name = qualify(describe.name(), session);
-        if (name.get(0).equals(catalogName) && !name.get(1).equals(INFORMATION_SCHEMA)) {
-            relation(describe.name(), session);
+        if (name.get(0).equals(catalogName)) {
+            if (!name.get(1).equals(INFORMATION_SCHEMA)) {
+                relation(describe.name(), session);
+            }
         }
         else if (!name.get(0).equals("system")) {
             throw error(CATALOG_NOT_FOUND, describe.name().pos(), "Catalog '" + name.get(0) + "' does not exist");

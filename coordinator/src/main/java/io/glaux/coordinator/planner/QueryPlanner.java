@@ -279,6 +279,10 @@ public final class QueryPlanner
             return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
         }
         catch (SqlParseException e) {
+            Optional<SqlNode> withoutFrom = selectWithoutFrom(sql, e);
+            if (withoutFrom.isPresent()) {
+                return withoutFrom.get();
+            }
             var pos = e.getPos();
             String message = firstLine(e.getMessage());
             message = message.replaceAll(" at line \\d+, column \\d+", "");
@@ -288,6 +292,38 @@ public final class QueryPlanner
             }
             ErrorLocation location = pos == null || pos.getLineNum() < 1 ? new ErrorLocation(1, 1) : new ErrorLocation(pos.getLineNum(), Math.max(1, pos.getColumnNum()));
             throw new GlauxException(ErrorCode.SYNTAX_ERROR, location, message, null);
+        }
+    }
+
+    /**
+     * Trino's {@code SELECT ... WHERE ...} without FROM (one row, filtered), which the Trino JDBC
+     * driver sends for getPrimaryKeys and getImportedKeys and Calcite's grammar lacks: when the parser
+     * stops at a WHERE where FROM could be, the query is parsed again with a one-row FROM there.
+     */
+    private static Optional<SqlNode> selectWithoutFrom(String sql, SqlParseException e)
+    {
+        var pos = e.getPos();
+        if (pos == null || e.getExpectedTokenNames() == null || !e.getExpectedTokenNames().contains("\"FROM\"")
+                || e.getMessage() == null || !e.getMessage().startsWith("Encountered \"WHERE\"")) {
+            return Optional.empty();
+        }
+        int offset = 0;
+        for (int line = 1; line < pos.getLineNum(); line++) {
+            offset = sql.indexOf('\n', offset) + 1;
+            if (offset == 0) {
+                return Optional.empty();
+            }
+        }
+        offset += pos.getColumnNum() - 1;
+        if (offset < 0 || offset + 5 > sql.length() || !sql.regionMatches(true, offset, "WHERE", 0, 5)) {
+            return Optional.empty();
+        }
+        String rewritten = sql.substring(0, offset) + "FROM (VALUES (0)) AS \"$no_from\"(\"$no_column\") " + sql.substring(offset);
+        try {
+            return Optional.of(SqlParser.create(rewritten, PARSER_CONFIG).parseStmt());
+        }
+        catch (SqlParseException again) {
+            return Optional.empty();
         }
     }
 

@@ -4,6 +4,7 @@ import io.glaux.coordinator.protocol.Version;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -28,18 +29,40 @@ final class SessionFunctions
         SqlNode result = query.accept(new SqlShuttle()
         {
             @Override
+            public SqlNode visit(SqlIdentifier identifier)
+            {
+                // current_user, current_catalog and current_schema are written without parentheses (reserved words in Trino)
+                if (identifier.isSimple() && !identifier.isComponentQuoted(0)) {
+                    String value = switch (identifier.getSimple().toLowerCase(Locale.ROOT)) {
+                        case "current_user" -> user;
+                        case "current_catalog" -> catalog;
+                        case "current_schema" -> schema;
+                        default -> null;
+                    };
+                    if (value != null) {
+                        return literal(value, identifier.getParserPosition());
+                    }
+                }
+                return identifier;
+            }
+
+            @Override
             public SqlNode visit(SqlCall call)
             {
                 String value = value(call, catalog, schema, user);
                 if (value != null) {
-                    SqlParserPos pos = call.getParserPosition();
-                    SqlDataTypeSpec varchar = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, pos), pos);
-                    return SqlStdOperatorTable.CAST.createCall(pos, SqlLiteral.createCharString(value, pos), varchar);
+                    return literal(value, call.getParserPosition());
                 }
                 return super.visit(call);
             }
         });
         return result == null ? query : result;
+    }
+
+    private static SqlNode literal(String value, SqlParserPos pos)
+    {
+        SqlDataTypeSpec varchar = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, pos), pos);
+        return SqlStdOperatorTable.CAST.createCall(pos, SqlLiteral.createCharString(value, pos), varchar);
     }
 
     private static String value(SqlCall call, String catalog, String schema, String user)
