@@ -88,6 +88,8 @@ public final class PhysicalPlanner
 
     private final Map<Integer, ScanStage> scans = new HashMap<>();
     private final String user;
+    /** The predicates a filter hands to the metadata table scan below it. */
+    private final Map<RelNode, MetadataFilter> metadataFilters = new java.util.IdentityHashMap<>();
     private int nextId;
 
     private PhysicalPlanner(String user)
@@ -154,13 +156,15 @@ public final class PhysicalPlanner
                 }
                 yield new PlanNode.Project(nextId(), source, projections);
             }
-            case LogicalFilter filter when SystemScans.table(filter.getInput()).isPresent() -> {
+            case LogicalFilter filter when SystemScans.scan(filter.getInput()).isPresent() -> {
                 // the filter's simple predicates (name = 'x', name LIKE 'x%') narrow the listing; the filter still applies
-                LogicalTableScan scan = (LogicalTableScan) filter.getInput();
-                PlanNode source = SystemScans.values(nextId(), scan, SystemScans.filter(scan, filter.getCondition()), user);
+                LogicalTableScan scan = SystemScans.scan(filter.getInput()).get();
+                metadataFilters.put(scan, SystemScans.filter(filter.getInput(), filter.getCondition()));
+                PlanNode source = visit(filter.getInput());
                 yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));
             }
-            case LogicalTableScan scan when SystemScans.table(scan).isPresent() -> SystemScans.values(nextId(), scan, MetadataFilter.NONE, user);
+            case LogicalTableScan scan when SystemScans.table(scan).isPresent() ->
+                    SystemScans.values(nextId(), scan, metadataFilters.getOrDefault(scan, MetadataFilter.NONE), user);
             case LogicalFilter filter -> {
                 PlanNode source = visit(filter.getInput());
                 yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));

@@ -6,6 +6,7 @@ import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.type.Type;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexCall;
@@ -54,10 +55,33 @@ final class SystemScans
         return new PlanNode.Values(id, types, rows);
     }
 
-    /** The conjuncts {@code column = 'text'} and {@code column LIKE 'pattern' [ESCAPE 'c']} of a condition over the scan. */
-    static MetadataFilter filter(LogicalTableScan scan, RexNode condition)
+    /** The metadata table scan a filter can hand predicates to: the scan itself, or under a projection of its columns. */
+    static Optional<LogicalTableScan> scan(RelNode node)
     {
-        List<String> names = scan.getRowType().getFieldNames();
+        RelNode below = node instanceof LogicalProject project ? project.getInput() : node;
+        if (below instanceof LogicalTableScan scan && table(scan).isPresent()) {
+            return Optional.of(scan);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The conjuncts {@code column = 'text'} and {@code column LIKE 'pattern' [ESCAPE 'c']} of a
+     * condition over {@code input} (a scan or a projection over one), by the scan's column names.
+     */
+    static MetadataFilter filter(RelNode input, RexNode condition)
+    {
+        LogicalTableScan scan = scan(input).orElseThrow();
+        List<String> scanNames = scan.getRowType().getFieldNames();
+        List<String> names = new ArrayList<>();
+        if (input instanceof LogicalProject project) {
+            for (RexNode expression : project.getProjects()) {
+                names.add(expression instanceof RexInputRef ref ? scanNames.get(ref.getIndex()) : null);
+            }
+        }
+        else {
+            names.addAll(scanNames);
+        }
         MetadataFilter filter = MetadataFilter.NONE;
         for (RexNode conjunct : RexUtil.flattenAnd(List.of(condition))) {
             if (!(conjunct instanceof RexCall call)) {
@@ -86,7 +110,7 @@ final class SystemScans
     private static Optional<String> column(RexNode node, List<String> names)
     {
         // the column itself: a cast of it (to a shorter varchar, say) might not compare the same way
-        if (node instanceof RexInputRef ref && ref.getType().getFamily() == SqlTypeFamily.CHARACTER) {
+        if (node instanceof RexInputRef ref && ref.getType().getFamily() == SqlTypeFamily.CHARACTER && names.get(ref.getIndex()) != null) {
             return Optional.of(names.get(ref.getIndex()));
         }
         return Optional.empty();
