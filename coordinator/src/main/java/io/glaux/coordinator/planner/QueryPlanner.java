@@ -303,8 +303,7 @@ public final class QueryPlanner
     private static Optional<SqlNode> selectWithoutFrom(String sql, SqlParseException e)
     {
         var pos = e.getPos();
-        if (pos == null || e.getExpectedTokenNames() == null || !e.getExpectedTokenNames().contains("\"FROM\"")
-                || e.getMessage() == null || !e.getMessage().startsWith("Encountered \"WHERE\"")) {
+        if (pos == null || e.getExpectedTokenNames() == null || !e.getExpectedTokenNames().contains("\"FROM\"")) {
             return Optional.empty();
         }
         int offset = 0;

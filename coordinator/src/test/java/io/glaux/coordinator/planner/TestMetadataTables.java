@@ -93,6 +93,14 @@ class TestMetadataTables
         assertThat(plan.columnNames()).containsExactly("_col0", "_col1", "_col2", "_col3");
     }
 
+    @Test
+    void selectWithoutFromTakesWhere()
+    {
+        assertThat(planner.plan(QueryPlanner.parse("SELECT 'kept' WHERE 1 = 1"), "hive", "web", "alice").engine()).isPresent();
+        assertThat(planner.plan(QueryPlanner.parse("SELECT CAST(NULL AS varchar) AS a,\n  1 b WHERE false"), "hive", "web", "alice").columnNames())
+                .containsExactly("a", "b");
+    }
+
     /** The rows of the one Values leaf of the query's engine plan. */
     private List<List<Object>> values(String sql, String user)
     {
