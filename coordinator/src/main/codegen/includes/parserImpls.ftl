@@ -582,6 +582,10 @@ SqlNode GlauxShow() :
             <VIEW> name = GlauxName() {
                 return new SqlGlauxStatement(new Statement.ShowCreateView(s.pos(), name));
             }
+        |
+            ( <SCHEMA> | <DATABASE> ) name = GlauxName() {
+                return new SqlGlauxStatement(new Statement.ShowCreateSchema(s.pos(), name));
+            }
         )
     |
         <COLUMNS> ( <FROM> | <IN> ) name = GlauxName() {
@@ -646,6 +650,28 @@ SqlNode GlauxMsckRepair() :
     {
         return new SqlGlauxStatement(new Statement.MsckRepair(s.pos(), name, add, drop));
     }
+}
+
+// --- metadata statements: SHOW FUNCTIONS, SHOW STATS (SHOW CREATE SCHEMA is an alternative of GlauxShow)
+
+/** SHOW FUNCTIONS [LIKE '..'], SHOW STATS FOR t */
+SqlNode GlauxShowMetadata() :
+{
+    final Span s;
+    final Optional<String> like;
+    final Statement.Name name;
+}
+{
+    <SHOW> { s = span(); }
+    (
+        <FUNCTIONS> like = GlauxLike() {
+            return new SqlGlauxStatement(new Statement.ShowFunctions(s.pos(), like));
+        }
+    |
+        <STATS> <FOR> name = GlauxName() {
+            return new SqlGlauxStatement(new Statement.ShowStats(s.pos(), name));
+        }
+    )
 }
 
 /** Trino's EXPLAIN [ANALYZE] [(TYPE {LOGICAL | DISTRIBUTED}, FORMAT TEXT)] query */

@@ -14,7 +14,9 @@ import io.glaux.coordinator.console.QueryHistoryRecorder;
 import io.glaux.coordinator.execution.WorkerClients;
 import io.glaux.coordinator.metrics.MetricsHandler;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
+import io.glaux.coordinator.metadata.MetadataAccess;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
+import io.glaux.coordinator.security.AccessControl;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
@@ -85,8 +87,10 @@ public final class Coordinator
         workerClients = new WorkerClients(tls, allocator);
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-        root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog));
-        root.add(SystemCatalogSchema.NAME, new SystemCatalogSchema(config.catalogName(), catalog, config.accessControl()));
+        SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost()),
+                metadataAccess(config.accessControl()));
+        root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog, java.util.Optional.of(system.informationSchema(config.catalogName()))));
+        root.add(SystemCatalogSchema.NAME, system);
         runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
                 config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath(), config.accessControl());
         queryManager = new QueryManager(runner, new QueryQueue(config.limits(), config.accessControl()::groupsOf));
@@ -178,5 +182,66 @@ public final class Coordinator
         try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; watchdog; server) {
             // closed in reverse order: server first, allocator last
         }
+    }
+
+    /** {@code system.runtime.queries} and {@code nodes}: the queries this coordinator knows, itself and the active workers. */
+    private final class RuntimeTables
+            implements SystemCatalogSchema.Runtime
+    {
+        private final String httpHost;
+
+        RuntimeTables(String httpHost)
+        {
+            this.httpHost = httpHost;
+        }
+
+        @Override
+        public List<SystemCatalogSchema.QueryInfo> queries()
+        {
+            List<SystemCatalogSchema.QueryInfo> queries = new java.util.ArrayList<>();
+            for (io.glaux.coordinator.query.Query query : queryManager.all()) {
+                boolean done = query.state().isDone();
+                java.util.Optional<GlauxException> error = query.error();
+                queries.add(new SystemCatalogSchema.QueryInfo(query.id(), query.state().name(), query.session().user(), query.session().source(),
+                        query.sql(), query.createdMillis(), done ? java.util.Optional.of(query.endMillis()) : java.util.Optional.empty(),
+                        error.map(e -> e.errorCode().category().name()), error.map(e -> e.errorCode().name())));
+            }
+            return queries;
+        }
+
+        @Override
+        public List<SystemCatalogSchema.NodeInfo> nodes()
+        {
+            List<SystemCatalogSchema.NodeInfo> nodes = new java.util.ArrayList<>();
+            String version = io.glaux.coordinator.protocol.Version.VERSION;
+            nodes.add(new SystemCatalogSchema.NodeInfo("coordinator", "https://" + httpHost + ":" + server.port(), version, true, "active"));
+            for (NodeManager.WorkerNode worker : nodeManager.activeWorkers()) {
+                nodes.add(new SystemCatalogSchema.NodeInfo(worker.nodeId(), worker.flightUri().toString(), version, false, "active"));
+            }
+            return nodes;
+        }
+    }
+
+    /** What SHOW, information_schema and system.jdbc list for a user: what the access rules let them see. */
+    private static MetadataAccess metadataAccess(AccessControl accessControl)
+    {
+        if (accessControl == AccessControl.allowAll()) {
+            return MetadataAccess.ALLOW_ALL;
+        }
+        return new MetadataAccess()
+        {
+            @Override
+            public boolean canSeeSchema(String user, String catalog, String schema)
+            {
+                return !accessControl.filterCatalogs(user, java.util.List.of(catalog)).isEmpty()
+                        && !accessControl.filterSchemas(user, catalog, java.util.List.of(schema)).isEmpty();
+            }
+
+            @Override
+            public boolean canSeeTable(String user, String catalog, String schema, String table)
+            {
+                return !accessControl.filterTables(user, catalog, schema, java.util.List.of(table)).isEmpty();
+            }
+        };
     }
 }

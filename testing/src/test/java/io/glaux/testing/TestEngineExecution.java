@@ -109,7 +109,8 @@ class TestEngineExecution
     void explainNamesCalcitesPlanForWhatTheEngineCannotRunYet()
             throws SQLException
     {
-        String plan = explain("EXPLAIN SELECT count(*) FROM system.jdbc.catalogs");
+        // (metadata tables run in the engine; Calcite's multiset aggregate COLLECT, not a Trino function, does not)
+        String plan = explain("EXPLAIN SELECT collect(x) FROM (VALUES 'a', 'b') AS t(x)");
         assertThat(plan).startsWith("Calcite plan");
     }
 

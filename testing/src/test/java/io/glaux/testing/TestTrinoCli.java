@@ -39,6 +39,17 @@ class TestTrinoCli
     }
 
     @Test
+    void showsFunctionsAndMetadataTables()
+            throws Exception
+    {
+        String out = trino("SHOW FUNCTIONS LIKE 'lower'; SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'web';"
+                + " SELECT current_catalog, current_schema");
+        assertThat(out).contains("\"lower\",\"varchar\",\"varchar\",\"scalar\",\"true\",\"")
+                .contains("\"access_logs\",\"BASE TABLE\"")
+                .contains("\"hive\",\"web\"");
+    }
+
+    @Test
     void reportsErrorsWithPosition()
             throws Exception
     {

@@ -89,11 +89,14 @@ public final class DdlExecutor
             .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
             .toFormatter(Locale.ROOT);
 
+    private static final String INFORMATION_SCHEMA = io.glaux.coordinator.metadata.MetadataListing.INFORMATION_SCHEMA;
+
     private final Catalog catalog;
     private final ObjectStore objectStore;
     private final String catalogName;
     private final QueryPlanner planner;
     private final RelDataType varchar;
+    private final MetadataStatements metadata;
 
     public DdlExecutor(Catalog catalog, ObjectStore objectStore, String catalogName, QueryPlanner planner)
     {
@@ -103,6 +106,7 @@ public final class DdlExecutor
         this.planner = requireNonNull(planner, "planner is null");
         RelDataTypeFactory typeFactory = planner.typeFactory();
         this.varchar = typeFactory.createTypeWithNullability(typeFactory.createSqlType(SqlTypeName.VARCHAR, Integer.MAX_VALUE), true);
+        this.metadata = new MetadataStatements(catalog, catalogName, typeFactory);
     }
 
     /**
@@ -140,6 +144,9 @@ public final class DdlExecutor
                 case Statement.CreateView create -> createView(create, sql, session);
                 case Statement.DropView drop -> dropView(drop, session);
                 case Statement.ShowCreateView show -> rows(List.of("Create View"), List.<Object[]>of(new Object[] {showCreateView(show, session)}));
+                case Statement.ShowCreateSchema show -> metadata.showCreateSchema(database(show.name(), session));
+                case Statement.ShowFunctions show -> metadata.showFunctions(show.like());
+                case Statement.ShowStats show -> metadata.showStats(table(show.name(), session));
             };
         }
         catch (GlauxException e) {
@@ -171,7 +178,7 @@ public final class DdlExecutor
             }
             schema = name.parts().getLast();
             checkCatalog(catalogChoice, name.pos());
-            if (catalogChoice.equals(catalogName) && catalog.getSchema(schema).isEmpty()) {
+            if (catalogChoice.equals(catalogName) && !schema.equals(INFORMATION_SCHEMA) && catalog.getSchema(schema).isEmpty()) {
                 throw error(SCHEMA_NOT_FOUND, name.pos(), "Schema '" + catalogChoice + "." + schema + "' does not exist");
             }
         }
@@ -198,7 +205,9 @@ public final class DdlExecutor
     {
         List<String> name = qualify(describe.name(), session);
         if (name.get(0).equals(catalogName)) {
-            relation(describe.name(), session);
+            if (!name.get(1).equals(INFORMATION_SCHEMA)) {
+                relation(describe.name(), session);
+            }
         }
         else if (!name.get(0).equals("system")) {
             throw error(CATALOG_NOT_FOUND, describe.name().pos(), "Catalog '" + name.get(0) + "' does not exist");
@@ -256,7 +265,7 @@ public final class DdlExecutor
         String schema = parts.getLast();
         String effective = catalogChoice.orElse(session.catalog());
         checkCatalog(effective, use.name().pos());
-        if (effective.equals(catalogName) && catalog.getSchema(schema).isEmpty()) {
+        if (effective.equals(catalogName) && !schema.equals(INFORMATION_SCHEMA) && catalog.getSchema(schema).isEmpty()) {
             throw error(SCHEMA_NOT_FOUND, use.name().pos(), "Schema '" + effective + "." + schema + "' does not exist");
         }
         return new StatementResult(List.of(), List.of().iterator(), () -> { }, catalogChoice, Optional.of(schema), Optional.of("USE"));
@@ -266,7 +275,7 @@ public final class DdlExecutor
 
     private StatementResult createSchema(Statement.CreateSchema create)
     {
-        String name = single(create.name(), "schema");
+        String name = schemaName(create.name());
         create.location().ifPresent(DdlExecutor::checkLocation);
         if (catalog.getSchema(name).isPresent()) {
             if (create.ifNotExists()) {
@@ -280,7 +289,7 @@ public final class DdlExecutor
 
     private StatementResult dropSchema(Statement.DropSchema drop)
     {
-        String name = single(drop.name(), "schema");
+        String name = schemaName(drop.name());
         if (catalog.getSchema(name).isEmpty()) {
             if (drop.ifExists()) {
                 return update("DROP SCHEMA");
@@ -1004,6 +1013,38 @@ public final class DdlExecutor
             case 3 -> parts;
             default -> throw error(SYNTAX_ERROR, name.pos(), "Too many dots in table name '" + name + "'");
         };
+    }
+
+    /** The schema of {@code [catalog.]schema} in this catalog, the only one whose schemas change. */
+    private String schemaName(Statement.Name name)
+    {
+        if (name.parts().size() == 2) {
+            String catalogChoice = name.parts().getFirst();
+            checkCatalog(catalogChoice, name.pos());
+            if (!catalogChoice.equals(catalogName)) {
+                throw error(NOT_SUPPORTED, name.pos(), "Catalog '" + catalogChoice + "' is read-only: its schemas cannot be created or dropped");
+            }
+            return name.parts().getLast();
+        }
+        if (name.parts().size() > 2) {
+            throw error(SYNTAX_ERROR, name.pos(), "Expected [catalog.]schema but found '" + name + "'");
+        }
+        return name.parts().getFirst();
+    }
+
+    /** The database behind {@code [catalog.]schema}, resolved in the session's catalog. */
+    private Database database(Statement.Name name, Session session)
+    {
+        String catalogChoice = name.parts().size() == 2 ? name.parts().getFirst() : session.catalog();
+        if (name.parts().size() > 2) {
+            throw error(SYNTAX_ERROR, name.pos(), "Expected [catalog.]schema but found '" + name + "'");
+        }
+        checkCatalog(catalogChoice, name.pos());
+        String schema = name.parts().getLast();
+        if (!catalogChoice.equals(catalogName)) {
+            throw error(NOT_SUPPORTED, name.pos(), "Schema '" + catalogChoice + "." + schema + "' is built in: it has no CREATE SCHEMA statement");
+        }
+        return catalog.getSchema(schema).orElseThrow(() -> error(SCHEMA_NOT_FOUND, name.pos(), "Schema '" + catalogChoice + "." + schema + "' does not exist"));
     }
 
     private static String single(Statement.Name name, String what)

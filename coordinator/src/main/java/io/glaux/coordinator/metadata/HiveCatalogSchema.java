@@ -31,19 +31,36 @@ public final class HiveCatalogSchema
 {
     private final String catalogName;
     private final Catalog catalog;
+    private final Optional<Schema> informationSchema;
 
     public HiveCatalogSchema(String catalogName, Catalog catalog)
     {
+        this(catalogName, catalog, Optional.empty());
+    }
+
+    /** With {@code informationSchema} as the catalog's {@code information_schema}. */
+    public HiveCatalogSchema(String catalogName, Catalog catalog, Optional<Schema> informationSchema)
+    {
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.informationSchema = requireNonNull(informationSchema, "informationSchema is null");
     }
 
     @Override
     public Lookup<? extends Schema> subSchemas()
     {
         return new LazyLookup<>(
-                name -> catalog.getSchema(name).map(database -> new DatabaseSchema(database.name())).orElse(null),
-                () -> new TreeSet<>(catalog.listSchemas()));
+                name -> {
+                    if (name.equals(MetadataListing.INFORMATION_SCHEMA) && informationSchema.isPresent()) {
+                        return informationSchema.get();
+                    }
+                    return catalog.getSchema(name).map(database -> (Schema) new DatabaseSchema(database.name())).orElse(null);
+                },
+                () -> {
+                    Set<String> names = new TreeSet<>(catalog.listSchemas());
+                    informationSchema.ifPresent(ignored -> names.add(MetadataListing.INFORMATION_SCHEMA));
+                    return names;
+                });
     }
 
     private final class DatabaseSchema

@@ -4,10 +4,7 @@ import static io.glaux.coordinator.metadata.SystemTable.varchars;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.Catalog;
-import io.glaux.catalog.model.Column;
-import io.glaux.catalog.model.Table;
 import io.glaux.coordinator.metadata.SystemTable.ColumnDef;
-import io.glaux.coordinator.security.AccessControl;
 import io.glaux.spi.type.Type;
 import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -15,211 +12,333 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code system} catalog. {@code system.jdbc} holds the tables the Trino JDBC driver's
  * {@code DatabaseMetaData} queries (catalogs, schemas, tables, columns, table_types, types and the
- * always-empty ones), computed from the metastore when scanned.
+ * always-empty ones); {@code system.metadata.catalogs}, {@code system.runtime.queries} and
+ * {@code system.runtime.nodes} are Trino's; every catalog has an {@code information_schema}
+ * ({@link #informationSchema}). All are computed when a query reads them, from one
+ * {@link MetadataListing} that applies who may see what.
  */
 public final class SystemCatalogSchema
         extends AbstractSchema
 {
     public static final String NAME = "system";
 
+    /** A query as {@code system.runtime.queries} shows it; times in epoch milliseconds. */
+    public record QueryInfo(String queryId, String state, String user, String source, String query, long createdMillis,
+            Optional<Long> endMillis, Optional<String> errorType, Optional<String> errorCode)
+    {
+        public QueryInfo
+        {
+            requireNonNull(queryId, "queryId is null");
+            requireNonNull(endMillis, "endMillis is null");
+            requireNonNull(errorType, "errorType is null");
+            requireNonNull(errorCode, "errorCode is null");
+        }
+    }
+
+    /** A node as {@code system.runtime.nodes} shows it. */
+    public record NodeInfo(String nodeId, String httpUri, String nodeVersion, boolean coordinator, String state)
+    {
+        public NodeInfo
+        {
+            requireNonNull(nodeId, "nodeId is null");
+        }
+    }
+
+    /** Where the runtime tables come from (the coordinator's query and node managers). */
+    public interface Runtime
+    {
+        Runtime NONE = new Runtime()
+        {
+            @Override
+            public List<QueryInfo> queries()
+            {
+                return List.of();
+            }
+
+            @Override
+            public List<NodeInfo> nodes()
+            {
+                return List.of();
+            }
+        };
+
+        List<QueryInfo> queries();
+
+        List<NodeInfo> nodes();
+    }
+
+    private static final Map<String, String> JDBC_NAMES = Map.of(
+            "table_cat", "catalog", "table_catalog", "catalog", "table_schem", "schema", "table_name", "table", "column_name", "column");
+
     private final String hiveCatalogName;
-    private final Catalog catalog;
-    private final AccessControl accessControl;
+    private final Runtime runtime;
+    private final MetadataListing listing;
+    private final Map<String, Map<String, SystemTable>> tables;
+    private final Map<String, Schema> schemas;
 
     public SystemCatalogSchema(String hiveCatalogName, Catalog catalog)
     {
-        this(hiveCatalogName, catalog, AccessControl.allowAll());
+        this(hiveCatalogName, catalog, Runtime.NONE, MetadataAccess.ALLOW_ALL);
     }
 
-    /** The rows of every table list only what {@code accessControl} lets the querying user see. */
-    public SystemCatalogSchema(String hiveCatalogName, Catalog catalog, AccessControl accessControl)
+    public SystemCatalogSchema(String hiveCatalogName, Catalog catalog, Runtime runtime, MetadataAccess access)
     {
         this.hiveCatalogName = requireNonNull(hiveCatalogName, "hiveCatalogName is null");
-        this.catalog = requireNonNull(catalog, "catalog is null");
-        this.accessControl = requireNonNull(accessControl, "accessControl is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.listing = new MetadataListing(hiveCatalogName, catalog, this::systemTables, access);
+        this.tables = Map.of(
+                "jdbc", jdbcTables(),
+                "metadata", Map.of("catalogs", new SystemTable(varchars("catalog_name", "connector_id", "connector_name"), this::catalogRows)),
+                "runtime", Map.of(
+                        "queries", new SystemTable(queryColumns(), (filter, user) -> queryRows(filter)),
+                        "nodes", new SystemTable(List.of(
+                                new ColumnDef("node_id", SqlTypeName.VARCHAR),
+                                new ColumnDef("http_uri", SqlTypeName.VARCHAR),
+                                new ColumnDef("node_version", SqlTypeName.VARCHAR),
+                                new ColumnDef("coordinator", SqlTypeName.BOOLEAN),
+                                new ColumnDef("state", SqlTypeName.VARCHAR)), (filter, user) -> nodeRows())));
+        Map<String, Schema> subSchemas = new HashMap<>();
+        tables.forEach((name, schemaTables) -> subSchemas.put(name, new TablesSchema(schemaTables)));
+        subSchemas.put(MetadataListing.INFORMATION_SCHEMA, informationSchema(NAME));
+        this.schemas = Map.copyOf(subSchemas);
+    }
+
+    /** The listing every metadata table and SHOW statement reads. */
+    public MetadataListing listing()
+    {
+        return listing;
+    }
+
+    /** {@code <catalog>.information_schema}. */
+    public Schema informationSchema(String catalogName)
+    {
+        return new InformationSchema(catalogName, listing);
     }
 
     @Override
     protected Map<String, Schema> getSubSchemaMap()
     {
-        return Map.of("jdbc", new JdbcSchema());
+        return schemas;
     }
 
-    private List<String> catalogs(String user)
+    private Map<String, Map<String, SystemTable>> systemTables()
     {
-        return accessControl.filterCatalogs(user, List.of(hiveCatalogName, NAME));
+        return tables;
     }
 
-    /** The Hive schemas the user may see (none when the catalog is hidden from them). */
-    private List<String> schemas(String user)
-    {
-        return accessControl.filterSchemas(user, hiveCatalogName, catalog.listSchemas());
-    }
-
-    private List<String> visibleTables(String user, String schema)
-    {
-        return accessControl.filterTables(user, hiveCatalogName, schema, catalog.listTables(schema));
-    }
-
-    private final class JdbcSchema
+    private static final class TablesSchema
             extends AbstractSchema
     {
+        private final Map<String, org.apache.calcite.schema.Table> tables;
+
+        TablesSchema(Map<String, SystemTable> tables)
+        {
+            this.tables = Map.copyOf(tables);
+        }
+
         @Override
         protected Map<String, org.apache.calcite.schema.Table> getTableMap()
         {
-            return Map.of(
-                    "catalogs", new SystemTable(varchars("table_cat"), this::catalogRows),
-                    "schemas", new SystemTable(varchars("table_schem", "table_catalog"), this::schemaRows),
-                    "tables", new SystemTable(varchars("table_cat", "table_schem", "table_name", "table_type", "remarks",
-                            "type_cat", "type_schem", "type_name", "self_referencing_col_name", "ref_generation"), this::tableRows),
-                    "table_types", new SystemTable(varchars("table_type"), () -> List.of(new Object[] {"TABLE"}, new Object[] {"VIEW"})),
-                    "columns", new SystemTable(columnDefs(), this::columnRows),
-                    "types", new SystemTable(typeDefs(), this::typeRows),
-                    "procedures", new SystemTable(varchars("procedure_cat", "procedure_schem", "procedure_name", "remarks", "procedure_type", "specific_name"), () -> List.<Object[]>of()),
-                    "udts", new SystemTable(varchars("type_cat", "type_schem", "type_name", "class_name", "data_type", "remarks", "base_type"), () -> List.<Object[]>of()),
-                    "super_types", new SystemTable(varchars("type_cat", "type_schem", "type_name", "supertype_cat", "supertype_schem", "supertype_name"), () -> List.<Object[]>of()),
-                    "super_tables", new SystemTable(varchars("table_cat", "table_schem", "table_name", "supertable_name"), () -> List.<Object[]>of()));
+            return tables;
         }
+    }
 
-        private List<Object[]> catalogRows(String user)
-        {
+    private Map<String, SystemTable> jdbcTables()
+    {
+        Map<String, SystemTable> jdbc = new HashMap<>();
+        jdbc.put("catalogs", new SystemTable(varchars("table_cat"), (filter, user) -> {
             List<Object[]> rows = new ArrayList<>();
-            for (String name : catalogs(user)) {
+            for (String name : listing.catalogs(filter.renamed(JDBC_NAMES))) {
                 rows.add(new Object[] {name});
             }
             return rows;
-        }
-
-        private List<Object[]> schemaRows(String user)
-        {
+        }));
+        jdbc.put("schemas", new SystemTable(varchars("table_schem", "table_catalog"), (filter, user) -> {
             List<Object[]> rows = new ArrayList<>();
-            for (String schema : schemas(user)) {
-                rows.add(new Object[] {schema, hiveCatalogName});
-            }
-            for (String schema : accessControl.filterSchemas(user, NAME, List.of("jdbc"))) {
-                rows.add(new Object[] {schema, NAME});
+            for (String[] schema : listing.schemas(user, filter.renamed(JDBC_NAMES))) {
+                rows.add(new Object[] {schema[1], schema[0]});
             }
             return rows;
-        }
-
-        private List<Object[]> tableRows(String user)
-        {
+        }));
+        jdbc.put("tables", new SystemTable(varchars("table_cat", "table_schem", "table_name", "table_type", "remarks",
+                "type_cat", "type_schem", "type_name", "self_referencing_col_name", "ref_generation"), (filter, user) -> {
             List<Object[]> rows = new ArrayList<>();
-            for (String schema : schemas(user)) {
-                for (String table : visibleTables(user, schema)) {
-                    // the table definition is cached; only views are reported differently
-                    String type = "TABLE";
-                    try {
-                        if (catalog.getTable(schema, table).map(definition -> definition.tableType() == io.glaux.catalog.model.TableType.VIRTUAL_VIEW).orElse(false)) {
-                            type = "VIEW";
-                        }
-                    }
-                    catch (io.glaux.spi.error.GlauxException e) {
-                        // a table whose metadata Glaux cannot read is still listed
-                    }
-                    rows.add(new Object[] {hiveCatalogName, schema, table, type, null, null, null, null, null, null});
-                }
-            }
-            for (String table : accessControl.filterTables(user, NAME, "jdbc", new java.util.TreeSet<>(getTableMap().keySet()))) {
-                rows.add(new Object[] {NAME, "jdbc", table, "TABLE", null, null, null, null, null, null});
+            for (MetadataListing.TableEntry table : listing.tables(user, filter.renamed(JDBC_NAMES))) {
+                rows.add(new Object[] {table.catalog(), table.schema(), table.table(), table.view() ? "VIEW" : "TABLE", null, null, null, null, null, null});
             }
             return rows;
-        }
+        }));
+        jdbc.put("table_types", new SystemTable(varchars("table_type"), (filter, user) -> List.of(new Object[] {"TABLE"}, new Object[] {"VIEW"})));
+        jdbc.put("columns", new SystemTable(columnDefs(), this::columnRows));
+        jdbc.put("types", new SystemTable(typeDefs(), (filter, user) -> typeRows()));
+        jdbc.put("procedures", new SystemTable(varchars("procedure_cat", "procedure_schem", "procedure_name", "remarks", "procedure_type", "specific_name"), (filter, user) -> List.of()));
+        jdbc.put("procedure_columns", new SystemTable(withTypes(varchars("procedure_cat", "procedure_schem", "procedure_name", "column_name", "column_type",
+                "data_type", "type_name", "precision", "length", "scale", "radix", "nullable", "remarks", "column_def", "sql_data_type", "sql_datetime_sub",
+                "char_octet_length", "ordinal_position", "is_nullable", "specific_name"), "column_type", "data_type", "precision", "length", "scale", "radix",
+                "nullable", "sql_data_type", "sql_datetime_sub", "char_octet_length", "ordinal_position"), (filter, user) -> List.of()));
+        jdbc.put("pseudo_columns", new SystemTable(withTypes(varchars("table_cat", "table_schem", "table_name", "column_name", "data_type", "column_size",
+                "decimal_digits", "num_prec_radix", "column_usage", "remarks", "char_octet_length", "is_nullable"), "data_type", "column_size",
+                "decimal_digits", "num_prec_radix", "char_octet_length"), (filter, user) -> List.of()));
+        jdbc.put("attributes", new SystemTable(withTypes(varchars("type_cat", "type_schem", "type_name", "attr_name", "data_type", "attr_type_name",
+                "attr_size", "decimal_digits", "num_prec_radix", "nullable", "remarks", "attr_def", "sql_data_type", "sql_datetime_sub",
+                "char_octet_length", "ordinal_position", "is_nullable", "scope_catalog", "scope_schema", "scope_table", "source_data_type"),
+                "data_type", "attr_size", "decimal_digits", "num_prec_radix", "nullable", "sql_data_type", "sql_datetime_sub", "char_octet_length",
+                "ordinal_position", "source_data_type"), (filter, user) -> List.of()));
+        jdbc.put("udts", new SystemTable(withTypes(varchars("type_cat", "type_schem", "type_name", "class_name", "data_type", "remarks", "base_type"),
+                "data_type", "base_type"), (filter, user) -> List.of()));
+        jdbc.put("super_types", new SystemTable(varchars("type_cat", "type_schem", "type_name", "supertype_cat", "supertype_schem", "supertype_name"), (filter, user) -> List.of()));
+        jdbc.put("super_tables", new SystemTable(varchars("table_cat", "table_schem", "table_name", "supertable_name"), (filter, user) -> List.of()));
+        return Map.copyOf(jdbc);
+    }
 
-        private List<ColumnDef> columnDefs()
-        {
-            return List.of(
-                    new ColumnDef("table_cat", SqlTypeName.VARCHAR),
-                    new ColumnDef("table_schem", SqlTypeName.VARCHAR),
-                    new ColumnDef("table_name", SqlTypeName.VARCHAR),
-                    new ColumnDef("column_name", SqlTypeName.VARCHAR),
-                    new ColumnDef("data_type", SqlTypeName.BIGINT),
-                    new ColumnDef("type_name", SqlTypeName.VARCHAR),
-                    new ColumnDef("column_size", SqlTypeName.BIGINT),
-                    new ColumnDef("buffer_length", SqlTypeName.BIGINT),
-                    new ColumnDef("decimal_digits", SqlTypeName.BIGINT),
-                    new ColumnDef("num_prec_radix", SqlTypeName.BIGINT),
-                    new ColumnDef("nullable", SqlTypeName.BIGINT),
-                    new ColumnDef("remarks", SqlTypeName.VARCHAR),
-                    new ColumnDef("column_def", SqlTypeName.VARCHAR),
-                    new ColumnDef("sql_data_type", SqlTypeName.BIGINT),
-                    new ColumnDef("sql_datetime_sub", SqlTypeName.BIGINT),
-                    new ColumnDef("char_octet_length", SqlTypeName.BIGINT),
-                    new ColumnDef("ordinal_position", SqlTypeName.BIGINT),
-                    new ColumnDef("is_nullable", SqlTypeName.VARCHAR),
-                    new ColumnDef("scope_catalog", SqlTypeName.VARCHAR),
-                    new ColumnDef("scope_schema", SqlTypeName.VARCHAR),
-                    new ColumnDef("scope_table", SqlTypeName.VARCHAR),
-                    new ColumnDef("source_data_type", SqlTypeName.BIGINT),
-                    new ColumnDef("is_autoincrement", SqlTypeName.VARCHAR),
-                    new ColumnDef("is_generatedcolumn", SqlTypeName.VARCHAR));
-        }
+    /** The columns named are bigint, the others as given. */
+    private static List<ColumnDef> withTypes(List<ColumnDef> columns, String... bigints)
+    {
+        List<String> names = List.of(bigints);
+        return columns.stream().map(column -> names.contains(column.name()) ? new ColumnDef(column.name(), SqlTypeName.BIGINT) : column).toList();
+    }
 
-        private List<Object[]> columnRows(String user)
-        {
-            List<Object[]> rows = new ArrayList<>();
-            for (String schema : schemas(user)) {
-                for (String tableName : visibleTables(user, schema)) {
-                    Table table = catalog.getTable(schema, tableName).orElse(null);
-                    if (table == null) {
-                        continue;
-                    }
-                    List<Column> columns = new ArrayList<>(table.dataColumns());
-                    columns.addAll(table.partitionColumns());
-                    long position = 1;
-                    for (Column column : columns) {
-                        rows.add(new Object[] {
-                                hiveCatalogName, schema, tableName, column.name(), (long) jdbcType(column.type()),
-                                column.type().trinoName(), columnSize(column.type()), null, decimalDigits(column.type()),
-                                numPrecRadix(column.type()), (long) java.sql.DatabaseMetaData.columnNullable, column.comment().orElse(null), null,
-                                null, null, charOctetLength(column.type()), position++, "YES", null, null, null, null, "NO", "NO"});
-                    }
-                }
+    private List<Object[]> catalogRows(MetadataFilter filter, String user)
+    {
+        List<Object[]> rows = new ArrayList<>();
+        for (String name : listing.catalogs(filter.renamed(Map.of("catalog_name", "catalog")))) {
+            rows.add(new Object[] {name, name, name.equals(hiveCatalogName) ? "hive" : NAME});
+        }
+        return rows;
+    }
+
+    private static List<ColumnDef> queryColumns()
+    {
+        return List.of(
+                new ColumnDef("query_id", SqlTypeName.VARCHAR),
+                new ColumnDef("state", SqlTypeName.VARCHAR),
+                new ColumnDef("user", SqlTypeName.VARCHAR),
+                new ColumnDef("source", SqlTypeName.VARCHAR),
+                new ColumnDef("query", SqlTypeName.VARCHAR),
+                new ColumnDef("resource_group_id", SqlTypeName.VARCHAR),
+                new ColumnDef("queued_time_ms", SqlTypeName.BIGINT),
+                new ColumnDef("analysis_time_ms", SqlTypeName.BIGINT),
+                new ColumnDef("planning_time_ms", SqlTypeName.BIGINT),
+                new ColumnDef("created", SqlTypeName.TIMESTAMP),
+                new ColumnDef("started", SqlTypeName.TIMESTAMP),
+                new ColumnDef("last_heartbeat", SqlTypeName.TIMESTAMP),
+                new ColumnDef("end", SqlTypeName.TIMESTAMP),
+                new ColumnDef("error_type", SqlTypeName.VARCHAR),
+                new ColumnDef("error_code", SqlTypeName.VARCHAR));
+    }
+
+    private List<Object[]> queryRows(MetadataFilter filter)
+    {
+        List<Object[]> rows = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (QueryInfo query : runtime.queries()) {
+            if (!filter.test("query_id", query.queryId())) {
+                continue;
             }
-            return rows;
+            Long created = query.createdMillis() * 1000;
+            rows.add(new Object[] {query.queryId(), query.state(), query.user(), query.source(), query.query(), null, null, null, null,
+                    created, created, query.endMillis().orElse(now) * 1000, query.endMillis().map(end -> end * 1000).orElse(null),
+                    query.errorType().orElse(null), query.errorCode().orElse(null)});
         }
+        return rows;
+    }
 
-        private List<ColumnDef> typeDefs()
-        {
-            return List.of(
-                    new ColumnDef("type_name", SqlTypeName.VARCHAR),
-                    new ColumnDef("data_type", SqlTypeName.BIGINT),
-                    new ColumnDef("precision", SqlTypeName.BIGINT),
-                    new ColumnDef("literal_prefix", SqlTypeName.VARCHAR),
-                    new ColumnDef("literal_suffix", SqlTypeName.VARCHAR),
-                    new ColumnDef("create_params", SqlTypeName.VARCHAR),
-                    new ColumnDef("nullable", SqlTypeName.BIGINT),
-                    new ColumnDef("case_sensitive", SqlTypeName.BOOLEAN),
-                    new ColumnDef("searchable", SqlTypeName.BIGINT),
-                    new ColumnDef("unsigned_attribute", SqlTypeName.BOOLEAN),
-                    new ColumnDef("fixed_prec_scale", SqlTypeName.BOOLEAN),
-                    new ColumnDef("auto_increment", SqlTypeName.BOOLEAN),
-                    new ColumnDef("local_type_name", SqlTypeName.VARCHAR),
-                    new ColumnDef("minimum_scale", SqlTypeName.BIGINT),
-                    new ColumnDef("maximum_scale", SqlTypeName.BIGINT),
-                    new ColumnDef("sql_data_type", SqlTypeName.BIGINT),
-                    new ColumnDef("sql_datetime_sub", SqlTypeName.BIGINT),
-                    new ColumnDef("num_prec_radix", SqlTypeName.BIGINT));
+    private List<Object[]> nodeRows()
+    {
+        List<Object[]> rows = new ArrayList<>();
+        for (NodeInfo node : runtime.nodes()) {
+            rows.add(new Object[] {node.nodeId(), node.httpUri(), node.nodeVersion(), node.coordinator(), node.state()});
         }
+        return rows;
+    }
 
-        private List<Object[]> typeRows()
-        {
-            List<Object[]> rows = new ArrayList<>();
-            for (Type type : List.of(Type.BOOLEAN, Type.TINYINT, Type.SMALLINT, Type.INTEGER, Type.BIGINT, Type.REAL, Type.DOUBLE,
-                    Type.VARCHAR, Type.VARBINARY, Type.DATE, Type.TIMESTAMP, new Type.Decimal(38, 0))) {
-                String name = type instanceof Type.Decimal ? "decimal" : type instanceof Type.Timestamp ? "timestamp" : type.trinoName();
-                rows.add(new Object[] {name, (long) jdbcType(type), columnSize(type), null, null, null,
-                        (long) java.sql.DatabaseMetaData.typeNullable, type == Type.VARCHAR, (long) java.sql.DatabaseMetaData.typeSearchable,
-                        false, false, false, null, 0L, 0L, null, null, numPrecRadix(type)});
-            }
-            return rows;
+    private static List<ColumnDef> columnDefs()
+    {
+        return List.of(
+                new ColumnDef("table_cat", SqlTypeName.VARCHAR),
+                new ColumnDef("table_schem", SqlTypeName.VARCHAR),
+                new ColumnDef("table_name", SqlTypeName.VARCHAR),
+                new ColumnDef("column_name", SqlTypeName.VARCHAR),
+                new ColumnDef("data_type", SqlTypeName.BIGINT),
+                new ColumnDef("type_name", SqlTypeName.VARCHAR),
+                new ColumnDef("column_size", SqlTypeName.BIGINT),
+                new ColumnDef("buffer_length", SqlTypeName.BIGINT),
+                new ColumnDef("decimal_digits", SqlTypeName.BIGINT),
+                new ColumnDef("num_prec_radix", SqlTypeName.BIGINT),
+                new ColumnDef("nullable", SqlTypeName.BIGINT),
+                new ColumnDef("remarks", SqlTypeName.VARCHAR),
+                new ColumnDef("column_def", SqlTypeName.VARCHAR),
+                new ColumnDef("sql_data_type", SqlTypeName.BIGINT),
+                new ColumnDef("sql_datetime_sub", SqlTypeName.BIGINT),
+                new ColumnDef("char_octet_length", SqlTypeName.BIGINT),
+                new ColumnDef("ordinal_position", SqlTypeName.BIGINT),
+                new ColumnDef("is_nullable", SqlTypeName.VARCHAR),
+                new ColumnDef("scope_catalog", SqlTypeName.VARCHAR),
+                new ColumnDef("scope_schema", SqlTypeName.VARCHAR),
+                new ColumnDef("scope_table", SqlTypeName.VARCHAR),
+                new ColumnDef("source_data_type", SqlTypeName.BIGINT),
+                new ColumnDef("is_autoincrement", SqlTypeName.VARCHAR),
+                new ColumnDef("is_generatedcolumn", SqlTypeName.VARCHAR));
+    }
+
+    private List<Object[]> columnRows(MetadataFilter filter, String user)
+    {
+        List<Object[]> rows = new ArrayList<>();
+        for (MetadataListing.ColumnEntry column : listing.columns(user, filter.renamed(JDBC_NAMES))) {
+            Type type = column.type();
+            rows.add(new Object[] {
+                    column.catalog(), column.schema(), column.table(), column.column(), (long) jdbcType(type),
+                    type.trinoName(), columnSize(type), null, decimalDigits(type),
+                    numPrecRadix(type), (long) java.sql.DatabaseMetaData.columnNullable, column.comment().orElse(null), null,
+                    null, null, charOctetLength(type), column.position(), "YES", null, null, null, null, "NO", "NO"});
         }
+        return rows;
+    }
+
+    private static List<ColumnDef> typeDefs()
+    {
+        return List.of(
+                new ColumnDef("type_name", SqlTypeName.VARCHAR),
+                new ColumnDef("data_type", SqlTypeName.BIGINT),
+                new ColumnDef("precision", SqlTypeName.BIGINT),
+                new ColumnDef("literal_prefix", SqlTypeName.VARCHAR),
+                new ColumnDef("literal_suffix", SqlTypeName.VARCHAR),
+                new ColumnDef("create_params", SqlTypeName.VARCHAR),
+                new ColumnDef("nullable", SqlTypeName.BIGINT),
+                new ColumnDef("case_sensitive", SqlTypeName.BOOLEAN),
+                new ColumnDef("searchable", SqlTypeName.BIGINT),
+                new ColumnDef("unsigned_attribute", SqlTypeName.BOOLEAN),
+                new ColumnDef("fixed_prec_scale", SqlTypeName.BOOLEAN),
+                new ColumnDef("auto_increment", SqlTypeName.BOOLEAN),
+                new ColumnDef("local_type_name", SqlTypeName.VARCHAR),
+                new ColumnDef("minimum_scale", SqlTypeName.BIGINT),
+                new ColumnDef("maximum_scale", SqlTypeName.BIGINT),
+                new ColumnDef("sql_data_type", SqlTypeName.BIGINT),
+                new ColumnDef("sql_datetime_sub", SqlTypeName.BIGINT),
+                new ColumnDef("num_prec_radix", SqlTypeName.BIGINT));
+    }
+
+    private static List<Object[]> typeRows()
+    {
+        List<Object[]> rows = new ArrayList<>();
+        for (Type type : List.of(Type.BOOLEAN, Type.TINYINT, Type.SMALLINT, Type.INTEGER, Type.BIGINT, Type.REAL, Type.DOUBLE,
+                Type.VARCHAR, Type.VARBINARY, Type.DATE, Type.TIMESTAMP, new Type.Decimal(38, 0))) {
+            String name = type instanceof Type.Decimal ? "decimal" : type instanceof Type.Timestamp ? "timestamp" : type.trinoName();
+            boolean decimal = type instanceof Type.Decimal;
+            rows.add(new Object[] {name, (long) jdbcType(type), columnSize(type), type == Type.VARCHAR ? "'" : null, type == Type.VARCHAR ? "'" : null,
+                    decimal ? "precision,scale" : null,
+                    (long) java.sql.DatabaseMetaData.typeNullable, type == Type.VARCHAR, (long) java.sql.DatabaseMetaData.typeSearchable,
+                    false, false, false, null, 0L, decimal ? 38L : 0L, null, null, numPrecRadix(type)});
+        }
+        return rows;
     }
 
     static int jdbcType(Type type)

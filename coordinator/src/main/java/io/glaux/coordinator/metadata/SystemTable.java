@@ -2,6 +2,7 @@ package io.glaux.coordinator.metadata;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.spi.type.Type;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -13,26 +14,52 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
-/** A small metadata table computed on the coordinator when scanned (system.jdbc.*). */
-final class SystemTable
+/**
+ * A small metadata table computed on the coordinator when a query reads it (system.jdbc.*,
+ * system.runtime.*, information_schema.*). The physical planner turns its scan into an engine leaf
+ * filled with {@link #rows}, handing over the simple predicates of the query ({@link MetadataFilter})
+ * so that a query naming one table does not list the whole metastore. Values use the engine's Java
+ * representation: String for varchar, Long for bigint and timestamps (micros), Boolean for boolean.
+ */
+public final class SystemTable
         extends AbstractTable
         implements ScannableTable
 {
-    record ColumnDef(String name, SqlTypeName type) {}
-
-    private final List<ColumnDef> columns;
-    private final Function<String, List<Object[]>> rows;
-
-    SystemTable(List<ColumnDef> columns, Supplier<List<Object[]>> rows)
+    public record ColumnDef(String name, SqlTypeName type)
     {
-        this(columns, user -> rows.get());
+        public ColumnDef
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+        }
+
+        /** The column's Glaux (Trino) type. */
+        public Type glauxType()
+        {
+            return switch (type) {
+                case BIGINT -> Type.BIGINT;
+                case INTEGER -> Type.INTEGER;
+                case SMALLINT -> Type.SMALLINT;
+                case BOOLEAN -> Type.BOOLEAN;
+                case DOUBLE -> Type.DOUBLE;
+                case TIMESTAMP -> Type.TIMESTAMP;
+                default -> Type.VARCHAR;
+            };
+        }
     }
 
-    /** {@code rows} computes the rows the querying user may see (access control filters them). */
-    SystemTable(List<ColumnDef> columns, Function<String, List<Object[]>> rows)
+    /** Computes the rows of a metadata table for a user; rows may be a superset of what the filter admits. */
+    @FunctionalInterface
+    public interface RowSource
+    {
+        List<Object[]> rows(MetadataFilter filter, String user);
+    }
+
+    private final List<ColumnDef> columns;
+    private final RowSource rows;
+
+    SystemTable(List<ColumnDef> columns, RowSource rows)
     {
         this.columns = List.copyOf(columns);
         this.rows = requireNonNull(rows, "rows is null");
@@ -47,24 +74,50 @@ final class SystemTable
         return defs;
     }
 
+    public List<ColumnDef> columns()
+    {
+        return columns;
+    }
+
+    /** The rows the user may see, at least those the filter admits (the caller still applies the query's predicates). */
+    public List<Object[]> rows(MetadataFilter filter, String user)
+    {
+        return rows.rows(filter, user);
+    }
+
     @Override
     public RelDataType getRowType(RelDataTypeFactory typeFactory)
     {
         RelDataTypeFactory.Builder builder = typeFactory.builder();
         for (ColumnDef column : columns) {
-            RelDataType type = column.type() == SqlTypeName.VARCHAR
-                    ? typeFactory.createSqlType(SqlTypeName.VARCHAR, Integer.MAX_VALUE)
-                    : typeFactory.createSqlType(column.type());
+            RelDataType type = switch (column.type()) {
+                case VARCHAR -> typeFactory.createSqlType(SqlTypeName.VARCHAR, Integer.MAX_VALUE);
+                case TIMESTAMP -> typeFactory.createSqlType(SqlTypeName.TIMESTAMP, 3);
+                default -> typeFactory.createSqlType(column.type());
+            };
             builder.add(column.name(), typeFactory.createTypeWithNullability(type, true));
         }
         return builder.build();
     }
 
+    /**
+     * Calcite's executor, for a query the engine cannot run yet: no predicates handed over, the
+     * session's user from the data context, values as Calcite represents them.
+     */
     @Override
     public Enumerable<Object[]> scan(DataContext root)
     {
-        // the user the query runs as (GlauxDataContext answers "user"); nobody when there is none
         Object user = root.get(DataContext.Variable.USER.camelName);
-        return Linq4j.asEnumerable(rows.apply(user == null ? "" : user.toString()));
+        List<Object[]> result = new ArrayList<>();
+        for (Object[] row : rows.rows(MetadataFilter.NONE, user == null ? "" : user.toString())) {
+            Object[] copy = row.clone();
+            for (int i = 0; i < copy.length; i++) {
+                if (copy[i] != null && columns.get(i).type() == SqlTypeName.TIMESTAMP) {
+                    copy[i] = Math.floorDiv((Long) copy[i], 1000L);
+                }
+            }
+            result.add(copy);
+        }
+        return Linq4j.asEnumerable(result);
     }
 }

@@ -2,6 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.coordinator.metadata.MetadataFilter;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.engine.fragment.AggregateFunction;
@@ -20,6 +21,7 @@ import org.apache.calcite.rel.logical.LogicalIntersect;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalMinus;
 import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.logical.LogicalWindow;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
@@ -85,13 +87,25 @@ public final class PhysicalPlanner
     }
 
     private final Map<Integer, ScanStage> scans = new HashMap<>();
+    private final String user;
+    /** The predicates a filter hands to the metadata table scan below it. */
+    private final Map<RelNode, MetadataFilter> metadataFilters = new java.util.IdentityHashMap<>();
     private int nextId;
 
-    private PhysicalPlanner() {}
+    private PhysicalPlanner(String user)
+    {
+        this.user = requireNonNull(user, "user is null");
+    }
 
     static Optional<EnginePlan> translate(RelNode root)
     {
-        PhysicalPlanner planner = new PhysicalPlanner();
+        return translate(root, "");
+    }
+
+    /** {@code user} is whom the metadata tables (system, information_schema) are listed for. */
+    static Optional<EnginePlan> translate(RelNode root, String user)
+    {
+        PhysicalPlanner planner = new PhysicalPlanner(user);
         try {
             PlanNode plan = planner.visit(root);
             return Optional.of(new EnginePlan(plan, planner.scans));
@@ -142,6 +156,15 @@ public final class PhysicalPlanner
                 }
                 yield new PlanNode.Project(nextId(), source, projections);
             }
+            case LogicalFilter filter when SystemScans.scan(filter.getInput()).isPresent() -> {
+                // the filter's simple predicates (name = 'x', name LIKE 'x%') narrow the listing; the filter still applies
+                LogicalTableScan scan = SystemScans.scan(filter.getInput()).get();
+                metadataFilters.put(scan, SystemScans.filter(filter.getInput(), filter.getCondition()));
+                PlanNode source = visit(filter.getInput());
+                yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));
+            }
+            case LogicalTableScan scan when SystemScans.table(scan).isPresent() ->
+                    SystemScans.values(nextId(), scan, metadataFilters.getOrDefault(scan, MetadataFilter.NONE), user);
             case LogicalFilter filter -> {
                 PlanNode source = visit(filter.getInput());
                 yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));

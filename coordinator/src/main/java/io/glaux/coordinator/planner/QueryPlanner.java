@@ -147,16 +147,19 @@ public final class QueryPlanner
     /** Plans a parsed query ({@link #parse}). */
     public Plan plan(SqlNode parsed, String catalog, String schema)
     {
-        return plan(parsed, catalog, schema, relation -> { });
+        return plan(parsed, catalog, schema, "", relation -> { });
     }
 
     /**
-     * Plans a parsed query; {@code relations} is told the qualified name ({@code [catalog, schema, table]})
-     * of every table and view the query reads, those a view reads included, before anything runs (access
-     * control throws from it).
+     * Plans a parsed query for {@code user}: the session functions ({@code current_user},
+     * {@code current_catalog}, ...) become the session's values, and metadata tables list what the user
+     * may see. {@code relations} is told the qualified name ({@code [catalog, schema, table]}) of every
+     * table and view the query reads, those a view reads included, before anything runs (access control
+     * throws from it).
      */
-    public Plan plan(SqlNode parsed, String catalog, String schema, Consumer<List<String>> relations)
+    public Plan plan(SqlNode parsed, String catalog, String schema, String user, Consumer<List<String>> relations)
     {
+        parsed = SessionFunctions.inline(parsed, catalog, schema, user);
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config, relations);
@@ -187,7 +190,7 @@ public final class QueryPlanner
 
         // the engine runs the plan with subqueries turned into (decorrelated) joins
         RelNode enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
-        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(enginePlan);
+        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(enginePlan, user);
         if (engine.isPresent()) {
             return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(enginePlan));
         }
@@ -335,6 +338,10 @@ public final class QueryPlanner
                     throw tooLargeToParse();
                 }
             }
+            Optional<SqlNode> withoutFrom = selectWithoutFrom(sql, e);
+            if (withoutFrom.isPresent()) {
+                return withoutFrom.get();
+            }
             var pos = e.getPos();
             String message = firstLine(e.getMessage());
             message = message.replaceAll(" at line \\d+, column \\d+", "");
@@ -354,6 +361,37 @@ public final class QueryPlanner
     private static GlauxException tooLargeToParse()
     {
         return new GlauxException(ErrorCode.SYNTAX_ERROR, new ErrorLocation(1, 1), "Statement is too large (stack overflow while parsing)", null);
+    }
+
+    /**
+     * Trino's {@code SELECT ... WHERE ...} without FROM (one row, filtered), which the Trino JDBC
+     * driver sends for getPrimaryKeys and getImportedKeys and Calcite's grammar lacks: when the parser
+     * stops at a WHERE where FROM could be, the query is parsed again with a one-row FROM there.
+     */
+    private static Optional<SqlNode> selectWithoutFrom(String sql, SqlParseException e)
+    {
+        var pos = e.getPos();
+        if (pos == null || e.getExpectedTokenNames() == null || !e.getExpectedTokenNames().contains("\"FROM\"")) {
+            return Optional.empty();
+        }
+        int offset = 0;
+        for (int line = 1; line < pos.getLineNum(); line++) {
+            offset = sql.indexOf('\n', offset) + 1;
+            if (offset == 0) {
+                return Optional.empty();
+            }
+        }
+        offset += pos.getColumnNum() - 1;
+        if (offset < 0 || offset + 5 > sql.length() || !sql.regionMatches(true, offset, "WHERE", 0, 5)) {
+            return Optional.empty();
+        }
+        String rewritten = sql.substring(0, offset) + "FROM (VALUES (0)) AS \"$no_from\"(\"$no_column\") " + sql.substring(offset);
+        try {
+            return Optional.of(SqlParser.create(rewritten, PARSER_CONFIG).parseStmt());
+        }
+        catch (SqlParseException again) {
+            return Optional.empty();
+        }
     }
 
     private SqlValidator validator(CalciteCatalogReader catalogReader)

@@ -176,7 +176,7 @@ public final class SqlStatementRunner
         }
         String text = sql.substring(org.apache.calcite.sql.parser.SqlParserUtil.lineColToIndex(sql, create.queryPos().getLineNum(), create.queryPos().getColumnNum()));
         try {
-            planner.plan(QueryPlanner.parse(text.strip()), query.session().catalog(), query.session().schema(),
+            planner.plan(QueryPlanner.parse(text.strip()), query.session().catalog(), query.session().schema(), query.session().user(),
                     relation -> authorizer.checkRelation(query.session().user(), relation));
         }
         catch (GlauxException e) {
@@ -189,7 +189,7 @@ public final class SqlStatementRunner
 
     private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), relationCheck(query, parsed));
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user(), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -266,7 +266,8 @@ public final class SqlStatementRunner
         if (!type.equals("LOGICAL") && !type.equals("DISTRIBUTED")) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
-        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), relationCheck(query, explain.query()));
+        QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), query.session().user(),
+                relationCheck(query, explain.query()));
         String text;
         if (plan.engine().isEmpty()) {
             if (explain.analyze()) {

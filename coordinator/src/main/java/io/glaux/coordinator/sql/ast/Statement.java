@@ -294,4 +294,15 @@ public sealed interface Statement
 
     /** {@code DESCRIBE OUTPUT name}: the result columns of a prepared statement. */
     record DescribeOutput(SqlParserPos pos, Located<String> name) implements ClientStatement {}
+
+    // --- metadata statements
+
+    /** {@code SHOW CREATE SCHEMA [catalog.]schema}. */
+    record ShowCreateSchema(SqlParserPos pos, Name name) implements Statement {}
+
+    /** {@code SHOW FUNCTIONS [LIKE 'pattern']}. */
+    record ShowFunctions(SqlParserPos pos, Optional<String> like) implements Statement {}
+
+    /** {@code SHOW STATS FOR table}. */
+    record ShowStats(SqlParserPos pos, Name name) implements Statement {}
 }
