@@ -2,6 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.engine.expr.FunctionRegistry;
 import org.apache.calcite.adapter.enumerable.CallImplementor;
 import org.apache.calcite.adapter.enumerable.EnumUtils;
 import org.apache.calcite.adapter.enumerable.NullPolicy;
@@ -29,6 +30,7 @@ import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
@@ -43,12 +45,14 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -107,10 +111,39 @@ final class TrinoFunctions
 
     private TrinoFunctions() {}
 
-    /** These functions first, then {@code standard} without the functions these replace. */
+    /**
+     * Registry functions that replace Calcite's function of the same name, whose types or semantics
+     * differ from Trino's (Calcite's hashes, for one, take and return varchar).
+     */
+    private static final Set<String> REGISTRY_OVERRIDES = Set.of(
+            "chr", "reverse", "translate", "soundex", "md5", "sha1", "sha256", "sha512", "to_hex", "from_hex", "to_base64", "from_base64",
+            "split", "format_datetime", "parse_datetime", "regexp_extract_all", "starts_with", "strpos");
+
+
+    /**
+     * These functions first (the Trino functions declared here, then every other function of the
+     * engine's registry that {@code standard} lacks or that Trino defines differently), then
+     * {@code standard} without the functions these replace.
+     */
     static SqlOperatorTable withStandard(SqlOperatorTable standard)
     {
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), new Hiding(standard));
+        List<String> registry = new ArrayList<>();
+        for (String name : FunctionRegistry.names()) {
+            if (NAMES.contains(name.toUpperCase(Locale.ROOT))) {
+                continue;
+            }
+            List<SqlOperator> found = new ArrayList<>();
+            standard.lookupOperatorOverloads(new SqlIdentifier(name.toUpperCase(Locale.ROOT), SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
+                    SqlNameMatchers.withCaseSensitive(false));
+            if (found.isEmpty() || REGISTRY_OVERRIDES.contains(name)) {
+                registry.add(name);
+            }
+        }
+        Set<String> hidden = new HashSet<>(NAMES);
+        registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
+        hidden.add("TRY");
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+                SqlOperatorTables.of(RegistryOperators.tryOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
     /**
@@ -133,6 +166,13 @@ final class TrinoFunctions
                             null, null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION);
                     return function.createCall(visited.getParserPosition(), visited.getOperandList());
                 }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("if")
+                        && (visited.operandCount() == 2 || visited.operandCount() == 3)) {
+                    // Trino's IF(condition, true_value[, false_value]) is a CASE
+                    SqlParserPos pos = visited.getParserPosition();
+                    return new SqlCase(pos, null, SqlNodeList.of(visited.operand(0)), SqlNodeList.of(visited.operand(1)),
+                            visited.operandCount() == 3 ? visited.operand(2) : SqlLiteral.createNull(pos));
+                }
                 if (!(visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getKind() == SqlKind.OTHER_FUNCTION)
                         || visited.operandCount() != 1 || visited.getFunctionQuantifier() != null) {
                     return visited;
@@ -154,6 +194,70 @@ final class TrinoFunctions
                 return requireNonNull(super.visit(nodeList), "visited is null");
             }
         });
+    }
+
+    /**
+     * Quotes each call of {@code date_diff} in {@code sql}, so that the parser reads Trino's
+     * {@code date_diff(unit, a, b)} as a function call and not as BigQuery's
+     * {@code DATE_DIFF(a, b, unit)} (whose third argument must be a unit). Strings, quoted identifiers
+     * and comments are left alone.
+     */
+    static String quoteDateDiff(String sql)
+    {
+        if (!sql.toLowerCase(Locale.ROOT).contains("date_diff")) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length() + 8);
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            int end;
+            if (c == '\'' || c == '"' || c == '`') {
+                end = i + 1;
+                while (end < n) {
+                    if (sql.charAt(end) == c) {
+                        if (end + 1 < n && sql.charAt(end + 1) == c) {
+                            end += 2;
+                            continue;
+                        }
+                        end++;
+                        break;
+                    }
+                    end++;
+                }
+            }
+            else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+            }
+            else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+            }
+            else if (Character.isJavaIdentifierStart(c)) {
+                end = i + 1;
+                while (end < n && Character.isJavaIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                int next = end;
+                while (next < n && Character.isWhitespace(sql.charAt(next))) {
+                    next++;
+                }
+                boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
+                if (end - i == 9 && sql.regionMatches(true, i, "date_diff", 0, 9) && next < n && sql.charAt(next) == '(' && !qualified) {
+                    out.append("\"date_diff\"");
+                    i = end;
+                    continue;
+                }
+            }
+            else {
+                end = i + 1;
+            }
+            out.append(sql, i, end);
+            i = end;
+        }
+        return out.toString();
     }
 
     private static SqlReturnTypeInference nullable(SqlReturnTypeInference inference)
@@ -280,13 +384,13 @@ final class TrinoFunctions
     }
 
     /** An operator table without the functions named as ours. */
-    private record Hiding(SqlOperatorTable delegate)
+    private record Hiding(SqlOperatorTable delegate, Set<String> names)
             implements SqlOperatorTable
     {
         @Override
         public void lookupOperatorOverloads(SqlIdentifier opName, SqlFunctionCategory category, SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher)
         {
-            if (opName.isSimple() && syntax == SqlSyntax.FUNCTION && NAMES.contains(opName.getSimple().toUpperCase(Locale.ROOT))) {
+            if (opName.isSimple() && syntax == SqlSyntax.FUNCTION && names.contains(opName.getSimple().toUpperCase(Locale.ROOT))) {
                 return;
             }
             delegate.lookupOperatorOverloads(opName, category, syntax, operatorList, nameMatcher);
@@ -296,7 +400,7 @@ final class TrinoFunctions
         public List<SqlOperator> getOperatorList()
         {
             return delegate.getOperatorList().stream()
-                    .filter(operator -> operator.getSyntax() != SqlSyntax.FUNCTION || !NAMES.contains(operator.getName()))
+                    .filter(operator -> operator.getSyntax() != SqlSyntax.FUNCTION || !names.contains(operator.getName()))
                     .toList();
         }
     }
