@@ -266,7 +266,7 @@ public final class QueryPlanner
     public static SqlNode parse(String sql)
     {
         try {
-            return SqlParser.create(TrinoFunctions.quoteDateDiff(sql), PARSER_CONFIG).parseStmt();
+            return SqlParser.create(TrinoFunctions.quoteCalls(sql), PARSER_CONFIG).parseStmt();
         }
         catch (SqlParseException e) {
             var pos = e.getPos();

@@ -142,6 +142,7 @@ final class RexTranslator
         return switch (name) {
             case "||" -> function("concat", call, type);
             case "char_length", "character_length" -> function("length", call, type);
+            case "translate3" -> function("translate", call, type);
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
             case "try_cast" -> form(call, Form.TRY_CAST, type);

@@ -196,15 +196,19 @@ final class TrinoFunctions
         });
     }
 
+    /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize");
+
     /**
-     * Quotes each call of {@code date_diff} in {@code sql}, so that the parser reads Trino's
-     * {@code date_diff(unit, a, b)} as a function call and not as BigQuery's
-     * {@code DATE_DIFF(a, b, unit)} (whose third argument must be a unit). Strings, quoted identifiers
-     * and comments are left alone.
+     * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser
+     * reads them as function calls: Trino's {@code date_diff(unit, a, b)}, not BigQuery's
+     * {@code DATE_DIFF(a, b, unit)} (whose third argument must be a unit), and {@code normalize(s)},
+     * which the parser reserves. Strings, quoted identifiers and comments are left alone.
      */
-    static String quoteDateDiff(String sql)
+    static String quoteCalls(String sql)
     {
-        if (!sql.toLowerCase(Locale.ROOT).contains("date_diff")) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        if (QUOTED_CALLS.stream().noneMatch(lower::contains)) {
             return sql;
         }
         StringBuilder out = new StringBuilder(sql.length() + 8);
@@ -245,8 +249,9 @@ final class TrinoFunctions
                     next++;
                 }
                 boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
-                if (end - i == 9 && sql.regionMatches(true, i, "date_diff", 0, 9) && next < n && sql.charAt(next) == '(' && !qualified) {
-                    out.append("\"date_diff\"");
+                String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
+                if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word)) {
+                    out.append('"').append(word).append('"');
                     i = end;
                     continue;
                 }

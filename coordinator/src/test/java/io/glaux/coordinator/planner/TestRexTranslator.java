@@ -136,6 +136,12 @@ class TestRexTranslator
             x % 0                                    => DIVISION_BY_ZERO => Division by zero
             2147483647 + x                           => NUMERIC_VALUE_OUT_OF_RANGE => overflow
             CAST('x' AS integer)                     => INVALID_CAST_ARGUMENT => Cannot cast 'x'
+            chr(x - 2)                               => INVALID_FUNCTION_ARGUMENT => Not a valid Unicode code point: -1
+            codepoint('ab')                          => INVALID_FUNCTION_ARGUMENT => Input string must be a single character string
+            hamming_distance('ab', 'abc')            => INVALID_FUNCTION_ARGUMENT => must have the same length
+            format_datetime(DATE '2024-01-01', 'yyyy-qq') => INVALID_FUNCTION_ARGUMENT => Illegal pattern component: qq
+            parse_datetime('2024/01', 'yyyy-MM')     => INVALID_FUNCTION_ARGUMENT => Invalid format: "2024/01"
+            format('%d', 'a')                        => INVALID_FUNCTION_ARGUMENT => Invalid format string: %d
             """)
     void failsInTheEngine(String expression, ErrorCode code, String message)
     {

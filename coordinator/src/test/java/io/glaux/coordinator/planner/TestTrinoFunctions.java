@@ -68,6 +68,8 @@ class TestTrinoFunctions
             SELECT 1,\\n  date_trunc('day', 1)            => TYPE_MISMATCH => line 2:3: Cannot apply 'DATE_TRUNC'
             SELECT regexp_like('a')                      => FUNCTION_NOT_FOUND => line 1:8: Function 'regexp_like' not registered
             SELECT to_unixtime(1)                        => TYPE_MISMATCH => line 1:8: Cannot apply 'TO_UNIXTIME'
+            SELECT reverse(1, 2)                         => TYPE_MISMATCH => line 1:8: Cannot apply 'REVERSE'
+            SELECT levenshtein_distance('a', 1)          => TYPE_MISMATCH => line 1:8: Cannot apply 'LEVENSHTEIN_DISTANCE'
             """)
     void wrongArgumentsHaveLineAndColumn(String sql, ErrorCode code, String message)
     {
@@ -76,6 +78,25 @@ class TestTrinoFunctions
                     assertThat(e.errorCode()).isEqualTo(code);
                     assertThat(e.getMessage()).startsWith(message);
                 });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = "=>", quoteCharacter = '"', textBlock = """
+            SELECT date_diff('day', d, DATE '2024-03-01') FROM (VALUES DATE '2024-02-01') AS t(d)     => 29
+            SELECT DATE_DIFF ('day', DATE '2024-03-01', d) FROM (VALUES DATE '2024-02-01') AS t(d)    => -29
+            SELECT 'date_diff(' || "date_diff" FROM (VALUES 'x') AS t("date_diff") -- date_diff(     => date_diff(x
+            SELECT normalize('a') /* normalize( */                                                    => a
+            """)
+    void quotesCallsTheParserWouldReadAsItsOwn(String sql, String expected)
+    {
+        assertThat(value(sql)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void quotesOnlyCalls()
+    {
+        assertThat(TrinoFunctions.quoteCalls("SELECT date_diff('day', a, b), 'date_diff(', t.normalize (x), normalize  (y) -- date_diff("))
+                .isEqualTo("SELECT \"date_diff\"('day', a, b), 'date_diff(', t.normalize (x), \"normalize\"  (y) -- date_diff(");
     }
 
     private String value(String sql)

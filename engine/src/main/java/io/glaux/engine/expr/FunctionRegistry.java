@@ -42,7 +42,9 @@ public final class FunctionRegistry
         TIMESTAMP("timestamp"),
         BOOLEAN("boolean"),
         /** A value of any computable type; the arguments of one call share one type. */
-        SAME("T");
+        SAME("T"),
+        /** A value of any computable type, each argument its own. */
+        ANY("any");
 
         final String display;
 
@@ -61,6 +63,7 @@ public final class FunctionRegistry
                 case TIMESTAMP -> SqlTypes.isTimestamp(type);
                 case BOOLEAN -> SqlTypes.isBoolean(type);
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
+                case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
             };
         }
     }
