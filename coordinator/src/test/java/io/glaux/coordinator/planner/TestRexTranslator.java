@@ -142,6 +142,9 @@ class TestRexTranslator
             format_datetime(DATE '2024-01-01', 'yyyy-qq') => INVALID_FUNCTION_ARGUMENT => Illegal pattern component: qq
             parse_datetime('2024/01', 'yyyy-MM')     => INVALID_FUNCTION_ARGUMENT => Invalid format: "2024/01"
             format('%d', 'a')                        => INVALID_FUNCTION_ARGUMENT => Invalid format string: %d
+            from_hex('abc')                          => INVALID_FUNCTION_ARGUMENT => invalid input length 3
+            from_hex('zz')                           => INVALID_FUNCTION_ARGUMENT => invalid hex character: z
+            from_base64('a*')                        => INVALID_FUNCTION_ARGUMENT => Invalid base64 input
             """)
     void failsInTheEngine(String expression, ErrorCode code, String message)
     {

@@ -31,6 +31,7 @@ public final class FunctionRegistry
     {
         /** varchar (any length). */
         VARCHAR("varchar"),
+        VARBINARY("varbinary"),
         /** tinyint, smallint, integer, bigint. */
         INTEGER("bigint"),
         /** Any number (decimal, integer and real included), converted to double. */
@@ -57,6 +58,7 @@ public final class FunctionRegistry
         {
             return switch (this) {
                 case VARCHAR -> SqlTypes.isVarchar(type);
+                case VARBINARY -> type.equals(Type.VARBINARY);
                 case INTEGER -> SqlTypes.isIntegral(type);
                 case DOUBLE, NUMBER -> SqlTypes.isNumeric(type) || Decimals.isDecimal(type);
                 case DATETIME -> SqlTypes.isDate(type) || SqlTypes.isTimestamp(type);
@@ -164,6 +166,7 @@ public final class FunctionRegistry
         MathFunctions.register(builder);
         DateTimeFunctions.register(builder);
         WebFunctions.register(builder);
+        BinaryFunctions.register(builder);
         DEFINITIONS = Collections.unmodifiableMap(builder.definitions);
     }
 
