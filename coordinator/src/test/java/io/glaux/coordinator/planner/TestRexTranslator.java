@@ -145,6 +145,9 @@ class TestRexTranslator
             from_hex('abc')                          => INVALID_FUNCTION_ARGUMENT => invalid input length 3
             from_hex('zz')                           => INVALID_FUNCTION_ARGUMENT => invalid hex character: z
             from_base64('a*')                        => INVALID_FUNCTION_ARGUMENT => Invalid base64 input
+            json_parse('{"a": ')                     => INVALID_FUNCTION_ARGUMENT => Cannot convert value to JSON: '{"a": '
+            json_parse('1 2')                        => INVALID_FUNCTION_ARGUMENT => Cannot convert value to JSON
+            json_extract('{}', 'a.b')                => INVALID_FUNCTION_ARGUMENT => Invalid JSON path: 'a.b'
             """)
     void failsInTheEngine(String expression, ErrorCode code, String message)
     {

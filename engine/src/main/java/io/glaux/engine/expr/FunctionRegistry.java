@@ -167,6 +167,7 @@ public final class FunctionRegistry
         DateTimeFunctions.register(builder);
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);
+        JsonFunctions.register(builder);
         DEFINITIONS = Collections.unmodifiableMap(builder.definitions);
     }
 
