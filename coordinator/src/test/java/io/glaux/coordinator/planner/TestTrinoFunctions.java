@@ -92,6 +92,26 @@ class TestTrinoFunctions
         assertThat(value(sql)).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiterString = "=>", quoteCharacter = '"', textBlock = """
+            SELECT regexp_count(v, p) FROM (VALUES ('a1b22', '\\d+'), ('x', 'y')) AS t(v, p)           => 2
+            SELECT to_hex(sha256(to_utf8(v))) FROM (VALUES ('abc', ARRAY[1])) AS t(v, a)             => BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD
+            SELECT last_day_of_month(d) FROM (VALUES (DATE '2024-02-05', ARRAY[1])) AS t(d, a)        => 2024-02-29
+            SELECT parse_datetime(v, f) FROM (VALUES ('2024-03-05 13:14', 'yyyy-MM-dd HH:mm')) AS t(v, f) => 2024-03-05 13:14:00
+            """)
+    void runsRegistryFunctionsForCalcite(String sql, String expected)
+    {
+        // Calcite's executor (a pattern that is not a constant) and its constant folding at planning
+        // (one row of VALUES) run each call with the engine's implementation
+        assertThat(value(sql)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void callsTheEngineCannotTakeRunInCalcitesExecutor()
+    {
+        assertThat(planner.plan("SELECT regexp_count(v, p) FROM (VALUES ('a1b22', '\\d+'), ('x', 'y')) AS t(v, p)", "hive", "default").engine()).isEmpty();
+    }
+
     @org.junit.jupiter.api.Test
     void quotesOnlyCalls()
     {
