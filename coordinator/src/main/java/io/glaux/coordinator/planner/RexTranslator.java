@@ -145,6 +145,7 @@ final class RexTranslator
             case "||" -> function("concat", call, type);
             case "char_length", "character_length" -> function("length", call, type);
             case "translate3" -> function("translate", call, type);
+            case "to_milliseconds" -> toMilliseconds(call, type);
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
             case "try_cast" -> form(call, Form.TRY_CAST, type);
@@ -351,6 +352,17 @@ final class RexTranslator
             default -> null;
         };
         return name == null ? null : function(name, call.getOperands().subList(1, 2), type);
+    }
+
+    /** {@code to_milliseconds(INTERVAL ...)}: the engine has no interval type; a literal interval is its milliseconds. */
+    private static Expression toMilliseconds(RexCall call, Type type)
+    {
+        if (call.getOperands().size() != 1 || !(call.getOperands().getFirst() instanceof RexLiteral literal)
+                || !SqlTypeFamily.INTERVAL_DAY_TIME.contains(literal.getType())) {
+            return null;
+        }
+        BigDecimal millis = literal.getValueAs(BigDecimal.class);
+        return new Expression.Literal(millis == null ? null : millis.longValueExact(), type);
     }
 
     /** {@code FLOOR(x TO unit)} is date_trunc; CEIL(x TO unit) is not supported. */

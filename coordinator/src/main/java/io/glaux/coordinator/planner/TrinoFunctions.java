@@ -91,6 +91,7 @@ final class TrinoFunctions
             scalar("date_parse", TIMESTAMP, STRING_2, "dateParse"),
             scalar("date_format", VARCHAR, OperandTypes.family(SqlTypeFamily.TIMESTAMP, STRING), "dateFormat"),
             scalar("now", TIMESTAMP, OperandTypes.NILADIC, "now"),
+            scalar("to_milliseconds", BIGINT, OperandTypes.family(SqlTypeFamily.INTERVAL_DAY_TIME), "toMilliseconds"),
             // strings
             scalar("regexp_like", BOOLEAN, STRING_2, "regexpLike"),
             scalar("regexp_extract", VARCHAR, STRING_2.or(OperandTypes.family(STRING, STRING, INTEGER)), "regexpExtract"),
@@ -117,8 +118,7 @@ final class TrinoFunctions
      */
     private static final Set<String> REGISTRY_OVERRIDES = Set.of(
             "chr", "reverse", "translate", "soundex", "md5", "sha1", "sha256", "sha512", "to_hex", "from_hex", "to_base64", "from_base64",
-            "split", "format_datetime", "parse_datetime", "regexp_extract_all", "starts_with", "strpos");
-
+            "format_datetime", "parse_datetime");
 
     /**
      * These functions first (the Trino functions declared here, then every other function of the
@@ -346,6 +346,8 @@ final class TrinoFunctions
             return switch (type.getSqlTypeName()) {
                 case DATE -> Integer.class;
                 case TIMESTAMP, TINYINT, SMALLINT, INTEGER, BIGINT -> Long.class;
+                case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+                     INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND -> Long.class;
                 case DECIMAL, REAL, FLOAT, DOUBLE -> Double.class;
                 case BOOLEAN -> Boolean.class;
                 default -> String.class;
