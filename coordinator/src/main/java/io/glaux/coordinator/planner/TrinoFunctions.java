@@ -166,6 +166,13 @@ final class TrinoFunctions
                             null, null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION);
                     return function.createCall(visited.getParserPosition(), visited.getOperandList());
                 }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("normalize")
+                        && visited.operandCount() == 2 && visited.operand(1) instanceof SqlIdentifier form && form.isSimple()
+                        && Set.of("NFC", "NFD", "NFKC", "NFKD").contains(form.getSimple().toUpperCase(Locale.ROOT))) {
+                    // Trino's normalize(s, NFD): the form is a keyword, passed to the registry as a string
+                    return visited.getOperator().createCall(visited.getParserPosition(), visited.operand(0),
+                            SqlLiteral.createCharString(form.getSimple().toUpperCase(Locale.ROOT), form.getParserPosition()));
+                }
                 if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("if")
                         && (visited.operandCount() == 2 || visited.operandCount() == 3)) {
                     // Trino's IF(condition, true_value[, false_value]) is a CASE

@@ -143,6 +143,7 @@ class TestRexTranslator
             parse_datetime('2024/01', 'yyyy-MM')     => INVALID_FUNCTION_ARGUMENT => Invalid format: "2024/01"
             format('%d', 'a')                        => INVALID_FUNCTION_ARGUMENT => Invalid format string: %d
             from_hex('abc')                          => INVALID_FUNCTION_ARGUMENT => invalid input length 3
+            normalize('a', 'NFX')                    => INVALID_FUNCTION_ARGUMENT => Invalid normalization form: NFX
             from_hex('zz')                           => INVALID_FUNCTION_ARGUMENT => invalid hex character: z
             from_base64('a*')                        => INVALID_FUNCTION_ARGUMENT => Invalid base64 input
             json_parse('{"a": ')                     => INVALID_FUNCTION_ARGUMENT => Cannot convert value to JSON: '{"a": '

@@ -57,9 +57,14 @@ final class StringFunctions
                 "The number of positions at which two strings of the same length differ.", Hamming::new);
         b.add("translate", args(VARCHAR, VARCHAR, VARCHAR), returns(Type.VARCHAR), "varchar",
                 "Replaces each character of `from` with the character at the same position in `to`; removes it when `to` is shorter.", Translate::new);
-        b.add("normalize", args(VARCHAR), false, returns(Type.VARCHAR), "varchar", "The string in Unicode normal form NFC.",
-                "The form argument (NFD, NFKC, NFKD) is not supported yet.",
+        b.add("normalize", args(VARCHAR), returns(Type.VARCHAR), "varchar", "The string in Unicode normal form NFC.",
                 (a, c, t) -> new StringFunction(t, a, s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC)));
+        b.add("normalize", args(VARCHAR, VARCHAR), returns(Type.VARCHAR), "varchar",
+                "The string in Unicode normal form `form`: NFC, NFD, NFKC or NFKD (written as a keyword: `normalize(s, NFD)`).",
+                (a, c, t) -> {
+                    java.text.Normalizer.Form form = normalForm((String) FunctionRegistry.constant(c, 1));
+                    return new StringFunction(t, a.subList(0, 1), s -> java.text.Normalizer.normalize(s, form));
+                }, 1);
         b.add("soundex", args(VARCHAR), returns(Type.VARCHAR), "varchar", "The American Soundex code of the string (`Miller` is `M460`).",
                 (a, c, t) -> new StringFunction(t, a, StringFunctions::soundex));
         b.add("luhn_check", args(VARCHAR), false, returns(Type.BOOLEAN), "boolean", "Whether a string of digits passes the Luhn checksum.",
@@ -370,6 +375,16 @@ final class StringFunctions
                 return block.doubles[j];
             }
             return block.longs[j];
+        }
+    }
+
+    private static java.text.Normalizer.Form normalForm(String name)
+    {
+        try {
+            return java.text.Normalizer.Form.valueOf(name.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            throw invalidArgument("Invalid normalization form: " + name);
         }
     }
 
