@@ -144,6 +144,9 @@ class TestRexTranslator
             format('%d', 'a')                        => INVALID_FUNCTION_ARGUMENT => Invalid format string: %d
             from_hex('abc')                          => INVALID_FUNCTION_ARGUMENT => invalid input length 3
             normalize('a', 'NFX')                    => INVALID_FUNCTION_ARGUMENT => Invalid normalization form: NFX
+            from_iso8601_date('2020-W54')            => INVALID_FUNCTION_ARGUMENT => Invalid format: "2020-W54"
+            from_iso8601_date('2020-367')            => INVALID_FUNCTION_ARGUMENT => Invalid format: "2020-367"
+            from_iso8601_date('2020-13-01')          => INVALID_FUNCTION_ARGUMENT => Invalid format: "2020-13-01"
             from_hex('zz')                           => INVALID_FUNCTION_ARGUMENT => invalid hex character: z
             from_base64('a*')                        => INVALID_FUNCTION_ARGUMENT => Invalid base64 input
             json_parse('{"a": ')                     => INVALID_FUNCTION_ARGUMENT => Cannot convert value to JSON: '{"a": '

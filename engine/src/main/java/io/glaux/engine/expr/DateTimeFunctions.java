@@ -510,7 +510,7 @@ final class DateTimeFunctions
                 if (date) {
                     long days = DateTimes.parseDate(in[0].bytes, in[0].offsets[j], in[0].offsets[j + 1]);
                     if (days == DateTimes.INVALID) {
-                        throw invalidArgument("Invalid format: \"" + text + "\"");
+                        days = isoDateElements(text);
                     }
                     r[j] = days;
                     continue;
@@ -522,6 +522,46 @@ final class DateTimeFunctions
             }
         }
     }
+
+    /**
+     * The ISO 8601 dates besides {@code YYYY-MM-DD} that Trino's {@code from_iso8601_date} reads:
+     * {@code YYYY}, {@code YYYY-MM}, week dates {@code YYYY-Www[-D]} and ordinal dates {@code YYYY-DDD}.
+     */
+    static long isoDateElements(String text)
+    {
+        java.util.regex.Matcher m = ISO_DATE_ELEMENTS.matcher(text);
+        try {
+            if (m.matches()) {
+                int year = Integer.parseInt(m.group(1));
+                if (m.group(2) != null) {
+                    return LocalDate.of(year, Integer.parseInt(m.group(2)), 1).toEpochDay();
+                }
+                if (m.group(3) != null) {
+                    int week = Integer.parseInt(m.group(3));
+                    int day = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
+                    LocalDate date = LocalDate.of(year, 1, 4)
+                            .with(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR, week)
+                            .with(ChronoField.DAY_OF_WEEK, day);
+                    if (date.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR) != year
+                            || week > date.range(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR).getMaximum()) {
+                        throw new DateTimeException("no such week");
+                    }
+                    return date.toEpochDay();
+                }
+                if (m.group(5) != null) {
+                    return LocalDate.ofYearDay(year, Integer.parseInt(m.group(5))).toEpochDay();
+                }
+                return LocalDate.of(year, 1, 1).toEpochDay();
+            }
+        }
+        catch (DateTimeException e) {
+            // falls through to the error
+        }
+        throw invalidArgument("Invalid format: \"" + text + "\"");
+    }
+
+    private static final java.util.regex.Pattern ISO_DATE_ELEMENTS =
+            java.util.regex.Pattern.compile("(\\d{4})(?:-(\\d{2})|-W(\\d{2})(?:-([1-7]))?|-(\\d{3}))?");
 
     static LocalDateTime parseIso(String text)
     {
