@@ -330,7 +330,7 @@ public final class QueryPlanner
     {
         StatementSize.check(sql);
         try {
-            return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
+            return SqlParser.create(TrinoFunctions.quoteCalls(sql), PARSER_CONFIG).parseStmt();
         }
         catch (SqlParseException e) {
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {

@@ -77,6 +77,7 @@ final class RexTranslator
             case CHAR, VARCHAR -> literal.getValueAs(String.class);
             case DATE -> (long) literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class) * 1000L;
+            case BINARY, VARBINARY -> literal.getValueAs(org.apache.calcite.avatica.util.ByteString.class).getBytes();
             default -> null;
         };
         return value == null ? null : new Expression.Literal(value, type);
@@ -85,7 +86,8 @@ final class RexTranslator
     private static Type supportedType(RexNode node)
     {
         return switch (node.getType().getSqlTypeName()) {
-            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, DATE, TIMESTAMP -> TypeMapping.fromRelType(node.getType());
+            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP ->
+                    TypeMapping.fromRelType(node.getType());
             case DECIMAL -> node.getType().getScale() >= 0 && node.getType().getPrecision() <= 38 ? TypeMapping.fromRelType(node.getType()) : null;
             default -> null;
         };
@@ -142,6 +144,8 @@ final class RexTranslator
         return switch (name) {
             case "||" -> function("concat", call, type);
             case "char_length", "character_length" -> function("length", call, type);
+            case "translate3" -> function("translate", call, type);
+            case "to_milliseconds" -> toMilliseconds(call, type);
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
             case "try_cast" -> form(call, Form.TRY_CAST, type);
@@ -348,6 +352,17 @@ final class RexTranslator
             default -> null;
         };
         return name == null ? null : function(name, call.getOperands().subList(1, 2), type);
+    }
+
+    /** {@code to_milliseconds(INTERVAL ...)}: the engine has no interval type; a literal interval is its milliseconds. */
+    private static Expression toMilliseconds(RexCall call, Type type)
+    {
+        if (call.getOperands().size() != 1 || !(call.getOperands().getFirst() instanceof RexLiteral literal)
+                || !SqlTypeFamily.INTERVAL_DAY_TIME.contains(literal.getType())) {
+            return null;
+        }
+        BigDecimal millis = literal.getValueAs(BigDecimal.class);
+        return new Expression.Literal(millis == null ? null : millis.longValueExact(), type);
     }
 
     /** {@code FLOOR(x TO unit)} is date_trunc; CEIL(x TO unit) is not supported. */

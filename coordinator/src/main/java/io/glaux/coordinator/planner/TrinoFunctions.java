@@ -2,6 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.engine.expr.FunctionRegistry;
 import org.apache.calcite.adapter.enumerable.CallImplementor;
 import org.apache.calcite.adapter.enumerable.EnumUtils;
 import org.apache.calcite.adapter.enumerable.NullPolicy;
@@ -29,6 +30,7 @@ import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
@@ -43,12 +45,14 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -87,6 +91,7 @@ final class TrinoFunctions
             scalar("date_parse", TIMESTAMP, STRING_2, "dateParse"),
             scalar("date_format", VARCHAR, OperandTypes.family(SqlTypeFamily.TIMESTAMP, STRING), "dateFormat"),
             scalar("now", TIMESTAMP, OperandTypes.NILADIC, "now"),
+            scalar("to_milliseconds", BIGINT, OperandTypes.family(SqlTypeFamily.INTERVAL_DAY_TIME), "toMilliseconds"),
             // strings
             scalar("regexp_like", BOOLEAN, STRING_2, "regexpLike"),
             scalar("regexp_extract", VARCHAR, STRING_2.or(OperandTypes.family(STRING, STRING, INTEGER)), "regexpExtract"),
@@ -107,10 +112,38 @@ final class TrinoFunctions
 
     private TrinoFunctions() {}
 
-    /** These functions first, then {@code standard} without the functions these replace. */
+    /**
+     * Registry functions that replace Calcite's function of the same name, whose types or semantics
+     * differ from Trino's (Calcite's hashes, for one, take and return varchar).
+     */
+    private static final Set<String> REGISTRY_OVERRIDES = Set.of(
+            "chr", "reverse", "translate", "soundex", "md5", "sha1", "sha256", "sha512", "to_hex", "from_hex", "to_base64", "from_base64",
+            "format_datetime", "parse_datetime");
+
+    /**
+     * These functions first (the Trino functions declared here, then every other function of the
+     * engine's registry that {@code standard} lacks or that Trino defines differently), then
+     * {@code standard} without the functions these replace.
+     */
     static SqlOperatorTable withStandard(SqlOperatorTable standard)
     {
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), new Hiding(standard));
+        List<String> registry = new ArrayList<>();
+        for (String name : FunctionRegistry.names()) {
+            if (NAMES.contains(name.toUpperCase(Locale.ROOT))) {
+                continue;
+            }
+            List<SqlOperator> found = new ArrayList<>();
+            standard.lookupOperatorOverloads(new SqlIdentifier(name.toUpperCase(Locale.ROOT), SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
+                    SqlNameMatchers.withCaseSensitive(false));
+            if (found.isEmpty() || REGISTRY_OVERRIDES.contains(name)) {
+                registry.add(name);
+            }
+        }
+        Set<String> hidden = new HashSet<>(NAMES);
+        registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
+        hidden.add("TRY");
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+                SqlOperatorTables.of(RegistryOperators.tryOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
     /**
@@ -133,6 +166,20 @@ final class TrinoFunctions
                             null, null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION);
                     return function.createCall(visited.getParserPosition(), visited.getOperandList());
                 }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("normalize")
+                        && visited.operandCount() == 2 && visited.operand(1) instanceof SqlIdentifier form && form.isSimple()
+                        && Set.of("NFC", "NFD", "NFKC", "NFKD").contains(form.getSimple().toUpperCase(Locale.ROOT))) {
+                    // Trino's normalize(s, NFD): the form is a keyword, passed to the registry as a string
+                    return visited.getOperator().createCall(visited.getParserPosition(), visited.operand(0),
+                            SqlLiteral.createCharString(form.getSimple().toUpperCase(Locale.ROOT), form.getParserPosition()));
+                }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("if")
+                        && (visited.operandCount() == 2 || visited.operandCount() == 3)) {
+                    // Trino's IF(condition, true_value[, false_value]) is a CASE
+                    SqlParserPos pos = visited.getParserPosition();
+                    return new SqlCase(pos, null, SqlNodeList.of(visited.operand(0)), SqlNodeList.of(visited.operand(1)),
+                            visited.operandCount() == 3 ? visited.operand(2) : SqlLiteral.createNull(pos));
+                }
                 if (!(visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getKind() == SqlKind.OTHER_FUNCTION)
                         || visited.operandCount() != 1 || visited.getFunctionQuantifier() != null) {
                     return visited;
@@ -154,6 +201,75 @@ final class TrinoFunctions
                 return requireNonNull(super.visit(nodeList), "visited is null");
             }
         });
+    }
+
+    /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize");
+
+    /**
+     * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser
+     * reads them as function calls: Trino's {@code date_diff(unit, a, b)}, not BigQuery's
+     * {@code DATE_DIFF(a, b, unit)} (whose third argument must be a unit), and {@code normalize(s)},
+     * which the parser reserves. Strings, quoted identifiers and comments are left alone.
+     */
+    static String quoteCalls(String sql)
+    {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        if (QUOTED_CALLS.stream().noneMatch(lower::contains)) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length() + 8);
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            int end;
+            if (c == '\'' || c == '"' || c == '`') {
+                end = i + 1;
+                while (end < n) {
+                    if (sql.charAt(end) == c) {
+                        if (end + 1 < n && sql.charAt(end + 1) == c) {
+                            end += 2;
+                            continue;
+                        }
+                        end++;
+                        break;
+                    }
+                    end++;
+                }
+            }
+            else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+            }
+            else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+            }
+            else if (Character.isJavaIdentifierStart(c)) {
+                end = i + 1;
+                while (end < n && Character.isJavaIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                int next = end;
+                while (next < n && Character.isWhitespace(sql.charAt(next))) {
+                    next++;
+                }
+                boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
+                String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
+                if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word)) {
+                    out.append('"').append(word).append('"');
+                    i = end;
+                    continue;
+                }
+            }
+            else {
+                end = i + 1;
+            }
+            out.append(sql, i, end);
+            i = end;
+        }
+        return out.toString();
     }
 
     private static SqlReturnTypeInference nullable(SqlReturnTypeInference inference)
@@ -237,6 +353,8 @@ final class TrinoFunctions
             return switch (type.getSqlTypeName()) {
                 case DATE -> Integer.class;
                 case TIMESTAMP, TINYINT, SMALLINT, INTEGER, BIGINT -> Long.class;
+                case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+                     INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND -> Long.class;
                 case DECIMAL, REAL, FLOAT, DOUBLE -> Double.class;
                 case BOOLEAN -> Boolean.class;
                 default -> String.class;
@@ -280,13 +398,13 @@ final class TrinoFunctions
     }
 
     /** An operator table without the functions named as ours. */
-    private record Hiding(SqlOperatorTable delegate)
+    private record Hiding(SqlOperatorTable delegate, Set<String> names)
             implements SqlOperatorTable
     {
         @Override
         public void lookupOperatorOverloads(SqlIdentifier opName, SqlFunctionCategory category, SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher)
         {
-            if (opName.isSimple() && syntax == SqlSyntax.FUNCTION && NAMES.contains(opName.getSimple().toUpperCase(Locale.ROOT))) {
+            if (opName.isSimple() && syntax == SqlSyntax.FUNCTION && names.contains(opName.getSimple().toUpperCase(Locale.ROOT))) {
                 return;
             }
             delegate.lookupOperatorOverloads(opName, category, syntax, operatorList, nameMatcher);
@@ -296,7 +414,7 @@ final class TrinoFunctions
         public List<SqlOperator> getOperatorList()
         {
             return delegate.getOperatorList().stream()
-                    .filter(operator -> operator.getSyntax() != SqlSyntax.FUNCTION || !NAMES.contains(operator.getName()))
+                    .filter(operator -> operator.getSyntax() != SqlSyntax.FUNCTION || !names.contains(operator.getName()))
                     .toList();
         }
     }

@@ -149,6 +149,12 @@ public final class TrinoScalarFunctions
         return mysqlFormat(format).format(toDateTime(timestamp));
     }
 
+    /** An interval day to second, which Calcite holds as milliseconds. */
+    public static Long toMilliseconds(Long interval)
+    {
+        return interval;
+    }
+
     public static Long now()
     {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();

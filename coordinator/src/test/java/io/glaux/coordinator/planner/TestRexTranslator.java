@@ -136,6 +136,22 @@ class TestRexTranslator
             x % 0                                    => DIVISION_BY_ZERO => Division by zero
             2147483647 + x                           => NUMERIC_VALUE_OUT_OF_RANGE => overflow
             CAST('x' AS integer)                     => INVALID_CAST_ARGUMENT => Cannot cast 'x'
+            chr(x - 2)                               => INVALID_FUNCTION_ARGUMENT => Not a valid Unicode code point: -1
+            codepoint('ab')                          => INVALID_FUNCTION_ARGUMENT => Input string must be a single character string
+            hamming_distance('ab', 'abc')            => INVALID_FUNCTION_ARGUMENT => must have the same length
+            format_datetime(DATE '2024-01-01', 'yyyy-qq') => INVALID_FUNCTION_ARGUMENT => Illegal pattern component: qq
+            parse_datetime('2024/01', 'yyyy-MM')     => INVALID_FUNCTION_ARGUMENT => Invalid format: "2024/01"
+            format('%d', 'a')                        => INVALID_FUNCTION_ARGUMENT => Invalid format string: %d
+            from_hex('abc')                          => INVALID_FUNCTION_ARGUMENT => invalid input length 3
+            normalize('a', 'NFX')                    => INVALID_FUNCTION_ARGUMENT => Invalid normalization form: NFX
+            from_iso8601_date('2020-W54')            => INVALID_FUNCTION_ARGUMENT => Invalid format: "2020-W54"
+            from_iso8601_date('2020-367')            => INVALID_FUNCTION_ARGUMENT => Invalid format: "2020-367"
+            from_iso8601_date('2020-13-01')          => INVALID_FUNCTION_ARGUMENT => Invalid format: "2020-13-01"
+            from_hex('zz')                           => INVALID_FUNCTION_ARGUMENT => invalid hex character: z
+            from_base64('a*')                        => INVALID_FUNCTION_ARGUMENT => Invalid base64 input
+            json_parse('{"a": ')                     => INVALID_FUNCTION_ARGUMENT => Cannot convert value to JSON: '{"a": '
+            json_parse('1 2')                        => INVALID_FUNCTION_ARGUMENT => Cannot convert value to JSON
+            json_extract('{}', 'a.b')                => INVALID_FUNCTION_ARGUMENT => Invalid JSON path: 'a.b'
             """)
     void failsInTheEngine(String expression, ErrorCode code, String message)
     {

@@ -68,6 +68,8 @@ class TestTrinoFunctions
             SELECT 1,\\n  date_trunc('day', 1)            => TYPE_MISMATCH => line 2:3: Cannot apply 'DATE_TRUNC'
             SELECT regexp_like('a')                      => FUNCTION_NOT_FOUND => line 1:8: Function 'regexp_like' not registered
             SELECT to_unixtime(1)                        => TYPE_MISMATCH => line 1:8: Cannot apply 'TO_UNIXTIME'
+            SELECT reverse(1, 2)                         => TYPE_MISMATCH => line 1:8: Cannot apply 'REVERSE'
+            SELECT levenshtein_distance('a', 1)          => TYPE_MISMATCH => line 1:8: Cannot apply 'LEVENSHTEIN_DISTANCE'
             """)
     void wrongArgumentsHaveLineAndColumn(String sql, ErrorCode code, String message)
     {
@@ -76,6 +78,45 @@ class TestTrinoFunctions
                     assertThat(e.errorCode()).isEqualTo(code);
                     assertThat(e.getMessage()).startsWith(message);
                 });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = "=>", quoteCharacter = '"', textBlock = """
+            SELECT date_diff('day', d, DATE '2024-03-01') FROM (VALUES DATE '2024-02-01') AS t(d)     => 29
+            SELECT DATE_DIFF ('day', DATE '2024-03-01', d) FROM (VALUES DATE '2024-02-01') AS t(d)    => -29
+            SELECT 'date_diff(' || "date_diff" FROM (VALUES 'x') AS t("date_diff") -- date_diff(     => date_diff(x
+            SELECT normalize('a') /* normalize( */                                                    => a
+            """)
+    void quotesCallsTheParserWouldReadAsItsOwn(String sql, String expected)
+    {
+        assertThat(value(sql)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = "=>", quoteCharacter = '"', textBlock = """
+            SELECT regexp_count(v, p) FROM (VALUES ('a1b22', '\\d+'), ('x', 'y')) AS t(v, p)           => 2
+            SELECT to_hex(sha256(to_utf8(v))) FROM (VALUES ('abc', ARRAY[1])) AS t(v, a)             => BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD
+            SELECT last_day_of_month(d) FROM (VALUES (DATE '2024-02-05', ARRAY[1])) AS t(d, a)        => 2024-02-29
+            SELECT parse_datetime(v, f) FROM (VALUES ('2024-03-05 13:14', 'yyyy-MM-dd HH:mm')) AS t(v, f) => 2024-03-05 13:14:00
+            """)
+    void runsRegistryFunctionsForCalcite(String sql, String expected)
+    {
+        // Calcite's executor (a pattern that is not a constant) and its constant folding at planning
+        // (one row of VALUES) run each call with the engine's implementation
+        assertThat(value(sql)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void callsTheEngineCannotTakeRunInCalcitesExecutor()
+    {
+        assertThat(planner.plan("SELECT regexp_count(v, p) FROM (VALUES ('a1b22', '\\d+'), ('x', 'y')) AS t(v, p)", "hive", "default").engine()).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void quotesOnlyCalls()
+    {
+        assertThat(TrinoFunctions.quoteCalls("SELECT date_diff('day', a, b), 'date_diff(', t.normalize (x), normalize  (y) -- date_diff("))
+                .isEqualTo("SELECT \"date_diff\"('day', a, b), 'date_diff(', t.normalize (x), \"normalize\"  (y) -- date_diff(");
     }
 
     private String value(String sql)

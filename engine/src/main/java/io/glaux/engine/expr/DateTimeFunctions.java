@@ -131,6 +131,15 @@ final class DateTimeFunctions
         b.add("from_iso8601_date", args(VARCHAR), returns(Type.DATE), "date", "Parses an ISO 8601 date.", (a, c, t) -> new Parse(t, a, null, true));
         b.add("date_parse", args(VARCHAR, VARCHAR), returns(TIMESTAMP_3), "timestamp(3)", "Parses the string with a MySQL format (`%Y-%m-%d %H:%i:%s`).",
                 (a, c, t) -> new Parse(t, a, DateTimes.mysqlFormat((String) constant(c, 1)), false), 1);
+        b.add("format_datetime", args(DATETIME, VARCHAR), false, returns(Type.VARCHAR), "varchar",
+                "Formats x with a Joda-Time pattern (`yyyy-MM-dd HH:mm:ss.SSS`).", "x is formatted in UTC (no time zone type yet).",
+                (a, c, t) -> new Format(t, a, DateTimes.jodaFormat((String) constant(c, 1))), 1);
+        b.add("parse_datetime", args(VARCHAR, VARCHAR), false, returns(TIMESTAMP_3), "timestamp(3)",
+                "Parses the string with a Joda-Time pattern (`yyyy-MM-dd HH:mm:ss`); an offset (`Z`) converts it to UTC.",
+                "Returns timestamp(3) in UTC, not timestamp(3) with time zone.",
+                (a, c, t) -> new Parse(t, a, DateTimes.jodaFormat((String) constant(c, 1)), false), 1);
+        b.add("to_iso8601", args(DATETIME), returns(Type.VARCHAR), "varchar",
+                "x as ISO 8601 text: `2024-03-05` for a date, `2024-03-05T13:14:15.000` for a timestamp(3).", ToIso8601::new);
         b.add("date_format", args(DATETIME, VARCHAR), returns(Type.VARCHAR), "varchar", "Formats x with a MySQL format (`%Y-%m-%d %H:%i:%s`).",
                 (a, c, t) -> new Format(t, a, DateTimes.mysqlFormat((String) constant(c, 1))), 1);
     }
@@ -501,7 +510,7 @@ final class DateTimeFunctions
                 if (date) {
                     long days = DateTimes.parseDate(in[0].bytes, in[0].offsets[j], in[0].offsets[j + 1]);
                     if (days == DateTimes.INVALID) {
-                        throw invalidArgument("Invalid format: \"" + text + "\"");
+                        days = isoDateElements(text);
                     }
                     r[j] = days;
                     continue;
@@ -513,6 +522,46 @@ final class DateTimeFunctions
             }
         }
     }
+
+    /**
+     * The ISO 8601 dates besides {@code YYYY-MM-DD} that Trino's {@code from_iso8601_date} reads:
+     * {@code YYYY}, {@code YYYY-MM}, week dates {@code YYYY-Www[-D]} and ordinal dates {@code YYYY-DDD}.
+     */
+    static long isoDateElements(String text)
+    {
+        java.util.regex.Matcher m = ISO_DATE_ELEMENTS.matcher(text);
+        try {
+            if (m.matches()) {
+                int year = Integer.parseInt(m.group(1));
+                if (m.group(2) != null) {
+                    return LocalDate.of(year, Integer.parseInt(m.group(2)), 1).toEpochDay();
+                }
+                if (m.group(3) != null) {
+                    int week = Integer.parseInt(m.group(3));
+                    int day = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
+                    LocalDate date = LocalDate.of(year, 1, 4)
+                            .with(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR, week)
+                            .with(ChronoField.DAY_OF_WEEK, day);
+                    if (date.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR) != year
+                            || week > date.range(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR).getMaximum()) {
+                        throw new DateTimeException("no such week");
+                    }
+                    return date.toEpochDay();
+                }
+                if (m.group(5) != null) {
+                    return LocalDate.ofYearDay(year, Integer.parseInt(m.group(5))).toEpochDay();
+                }
+                return LocalDate.of(year, 1, 1).toEpochDay();
+            }
+        }
+        catch (DateTimeException e) {
+            // falls through to the error
+        }
+        throw invalidArgument("Invalid format: \"" + text + "\"");
+    }
+
+    private static final java.util.regex.Pattern ISO_DATE_ELEMENTS =
+            java.util.regex.Pattern.compile("(\\d{4})(?:-(\\d{2})|-W(\\d{2})(?:-([1-7]))?|-(\\d{3}))?");
 
     static LocalDateTime parseIso(String text)
     {
@@ -545,7 +594,11 @@ final class DateTimeFunctions
                     parsed.isSupported(ChronoField.MINUTE_OF_HOUR) ? parsed.get(ChronoField.MINUTE_OF_HOUR) : 0,
                     parsed.isSupported(ChronoField.SECOND_OF_MINUTE) ? parsed.get(ChronoField.SECOND_OF_MINUTE) : 0,
                     parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.get(ChronoField.NANO_OF_SECOND) : 0);
-            return date.atTime(time);
+            LocalDateTime value = date.atTime(time);
+            if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+                value = value.atOffset(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS))).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+            }
+            return value;
         }
         catch (DateTimeException e) {
             throw invalidArgument("Invalid format: \"" + text + "\"");
@@ -576,7 +629,47 @@ final class DateTimeFunctions
                 long micros = date ? x[j] * MICROS_PER_DAY : x[j];
                 LocalDateTime value = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, MICROS_PER_SECOND),
                         (int) Math.floorMod(micros, MICROS_PER_SECOND) * 1000, ZoneOffset.UTC);
-                setString(j, format.format(value));
+                try {
+                    setString(j, format.format(value.atOffset(ZoneOffset.UTC)));
+                }
+                catch (DateTimeException e) {
+                    throw invalidArgument("Cannot format " + value + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** {@code to_iso8601}: {@code YYYY-MM-DD} or {@code YYYY-MM-DDTHH:MM:SS[.fff]} with the timestamp's precision. */
+    static final class ToIso8601
+            extends Kernel
+    {
+        ToIso8601(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            long[] x = in[0].longs;
+            boolean date = SqlTypes.isDate(args[0].type);
+            int precision = date ? 0 : ((Type.Timestamp) args[0].type).precision();
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    setNull(j);
+                    continue;
+                }
+                byte[] out = reserve(48);
+                int p = reserved();
+                int end;
+                if (date) {
+                    end = DateTimes.formatDate(x[j], out, p);
+                }
+                else {
+                    end = DateTimes.formatTimestamp(x[j], precision, out, p);
+                    out[p + (end - p) - (precision > 0 ? precision + 10 : 9)] = 'T';
+                }
+                commit(j, end - p);
             }
         }
     }

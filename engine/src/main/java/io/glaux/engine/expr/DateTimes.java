@@ -1,8 +1,14 @@
 package io.glaux.engine.expr;
 
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.SignStyle;
+import java.time.format.TextStyle;
 import java.time.temporal.ChronoField;
+import java.time.temporal.IsoFields;
 import java.util.Locale;
 
 /**
@@ -282,6 +288,107 @@ public final class DateTimes
         out[p] = (byte) ('0' + value / 10);
         out[p + 1] = (byte) ('0' + value % 10);
         return p + 2;
+    }
+
+    /**
+     * A Joda-Time pattern ({@code yyyy-MM-dd HH:mm:ss.SSS}) as Trino's {@code format_datetime} and
+     * {@code parse_datetime} read it: {@code G Y x w e E y D M d a K h H k m s S z Z}, text in
+     * single quotes, other characters as themselves.
+     */
+    public static DateTimeFormatter jodaFormat(String pattern)
+    {
+        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().parseCaseInsensitive();
+        int i = 0;
+        int n = pattern.length();
+        while (i < n) {
+            char c = pattern.charAt(i);
+            if (c == '\'') {
+                int end = i + 1;
+                StringBuilder text = new StringBuilder();
+                while (end < n) {
+                    if (pattern.charAt(end) == '\'') {
+                        if (end + 1 < n && pattern.charAt(end + 1) == '\'') {
+                            text.append('\'');
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    text.append(pattern.charAt(end++));
+                }
+                builder.appendLiteral(end == i + 1 && end < n ? "'" : text.toString());
+                i = end + 1;
+                continue;
+            }
+            int count = 1;
+            while (i + count < n && pattern.charAt(i + count) == c) {
+                count++;
+            }
+            switch (c) {
+                case 'G' -> builder.appendText(ChronoField.ERA, TextStyle.SHORT);
+                case 'Y' -> year(builder, ChronoField.YEAR_OF_ERA, count);
+                case 'y' -> year(builder, ChronoField.YEAR, count);
+                case 'x' -> year(builder, IsoFields.WEEK_BASED_YEAR, count);
+                case 'w' -> number(builder, IsoFields.WEEK_OF_WEEK_BASED_YEAR, count);
+                case 'e' -> number(builder, ChronoField.DAY_OF_WEEK, count);
+                case 'E' -> builder.appendText(ChronoField.DAY_OF_WEEK, count >= 4 ? TextStyle.FULL : TextStyle.SHORT);
+                case 'D' -> number(builder, ChronoField.DAY_OF_YEAR, count);
+                case 'M' -> {
+                    if (count >= 3) {
+                        builder.appendText(ChronoField.MONTH_OF_YEAR, count >= 4 ? TextStyle.FULL : TextStyle.SHORT);
+                    }
+                    else {
+                        number(builder, ChronoField.MONTH_OF_YEAR, count);
+                    }
+                }
+                case 'd' -> number(builder, ChronoField.DAY_OF_MONTH, count);
+                case 'a' -> builder.appendText(ChronoField.AMPM_OF_DAY, TextStyle.SHORT);
+                case 'K' -> number(builder, ChronoField.HOUR_OF_AMPM, count);
+                case 'h' -> number(builder, ChronoField.CLOCK_HOUR_OF_AMPM, count);
+                case 'H' -> number(builder, ChronoField.HOUR_OF_DAY, count);
+                case 'k' -> number(builder, ChronoField.CLOCK_HOUR_OF_DAY, count);
+                case 'm' -> number(builder, ChronoField.MINUTE_OF_HOUR, count);
+                case 's' -> number(builder, ChronoField.SECOND_OF_MINUTE, count);
+                case 'S' -> builder.appendFraction(ChronoField.NANO_OF_SECOND, count, count, false);
+                case 'z' -> builder.appendZoneText(count >= 4 ? TextStyle.FULL : TextStyle.SHORT);
+                case 'Z' -> {
+                    if (count >= 3) {
+                        builder.appendZoneId();
+                    }
+                    else {
+                        builder.appendOffset(count == 1 ? "+HHMM" : "+HH:MM", count == 1 ? "+0000" : "+00:00");
+                    }
+                }
+                default -> {
+                    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                        throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Illegal pattern component: " + String.valueOf(c).repeat(count));
+                    }
+                    builder.appendLiteral(String.valueOf(c).repeat(count));
+                }
+            }
+            i += count;
+        }
+        return builder.toFormatter(Locale.ENGLISH);
+    }
+
+    private static void year(DateTimeFormatterBuilder builder, java.time.temporal.TemporalField field, int count)
+    {
+        if (count == 2) {
+            builder.appendValueReduced(field, 2, 2, 2000);
+        }
+        else {
+            builder.appendValue(field, count, 19, count >= 4 ? SignStyle.EXCEEDS_PAD : SignStyle.NORMAL);
+        }
+    }
+
+    private static void number(DateTimeFormatterBuilder builder, java.time.temporal.TemporalField field, int count)
+    {
+        if (count == 1) {
+            builder.appendValue(field);
+        }
+        else {
+            builder.appendValue(field, count);
+        }
     }
 
     /** MySQL's {@code %} patterns as Trino's {@code date_parse} and {@code date_format} read them. */

@@ -31,6 +31,7 @@ public final class FunctionRegistry
     {
         /** varchar (any length). */
         VARCHAR("varchar"),
+        VARBINARY("varbinary"),
         /** tinyint, smallint, integer, bigint. */
         INTEGER("bigint"),
         /** Any number (decimal, integer and real included), converted to double. */
@@ -42,7 +43,9 @@ public final class FunctionRegistry
         TIMESTAMP("timestamp"),
         BOOLEAN("boolean"),
         /** A value of any computable type; the arguments of one call share one type. */
-        SAME("T");
+        SAME("T"),
+        /** A value of any computable type, each argument its own. */
+        ANY("any");
 
         final String display;
 
@@ -55,12 +58,14 @@ public final class FunctionRegistry
         {
             return switch (this) {
                 case VARCHAR -> SqlTypes.isVarchar(type);
+                case VARBINARY -> type.equals(Type.VARBINARY);
                 case INTEGER -> SqlTypes.isIntegral(type);
                 case DOUBLE, NUMBER -> SqlTypes.isNumeric(type) || Decimals.isDecimal(type);
                 case DATETIME -> SqlTypes.isDate(type) || SqlTypes.isTimestamp(type);
                 case TIMESTAMP -> SqlTypes.isTimestamp(type);
                 case BOOLEAN -> SqlTypes.isBoolean(type);
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
+                case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
             };
         }
     }
@@ -161,6 +166,8 @@ public final class FunctionRegistry
         MathFunctions.register(builder);
         DateTimeFunctions.register(builder);
         WebFunctions.register(builder);
+        BinaryFunctions.register(builder);
+        JsonFunctions.register(builder);
         DEFINITIONS = Collections.unmodifiableMap(builder.definitions);
     }
 

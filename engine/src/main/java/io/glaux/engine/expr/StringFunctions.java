@@ -49,6 +49,377 @@ final class StringFunctions
                 "Pads the string on the right to `size` characters with `padstring` (truncates a longer string).", (a, c, t) -> new Pad(t, a, false));
         b.add("split_part", args(VARCHAR, VARCHAR, INTEGER), returns(Type.VARCHAR), "varchar",
                 "Field `index` (1-based) of the string split at `delimiter`; NULL when there are fewer fields.", SplitPart::new);
+        b.add("chr", args(INTEGER), returns(new Type.Varchar(1)), "varchar(1)", "The character with Unicode code point `n`.", Chr::new);
+        b.add("codepoint", args(VARCHAR), returns(Type.INTEGER), "integer", "The Unicode code point of the only character of the string.", Codepoint::new);
+        b.add("levenshtein_distance", args(VARCHAR, VARCHAR), returns(Type.BIGINT), "bigint",
+                "The fewest single-character insertions, deletions and substitutions that turn one string into the other.", Levenshtein::new);
+        b.add("hamming_distance", args(VARCHAR, VARCHAR), returns(Type.BIGINT), "bigint",
+                "The number of positions at which two strings of the same length differ.", Hamming::new);
+        b.add("translate", args(VARCHAR, VARCHAR, VARCHAR), returns(Type.VARCHAR), "varchar",
+                "Replaces each character of `from` with the character at the same position in `to`; removes it when `to` is shorter.", Translate::new);
+        b.add("normalize", args(VARCHAR), returns(Type.VARCHAR), "varchar", "The string in Unicode normal form NFC.",
+                (a, c, t) -> new StringFunction(t, a, s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC)));
+        b.add("normalize", args(VARCHAR, VARCHAR), returns(Type.VARCHAR), "varchar",
+                "The string in Unicode normal form `form`: NFC, NFD, NFKC or NFKD (written as a keyword: `normalize(s, NFD)`).",
+                (a, c, t) -> {
+                    java.text.Normalizer.Form form = normalForm((String) FunctionRegistry.constant(c, 1));
+                    return new StringFunction(t, a.subList(0, 1), s -> java.text.Normalizer.normalize(s, form));
+                }, 1);
+        b.add("soundex", args(VARCHAR), returns(Type.VARCHAR), "varchar", "The American Soundex code of the string (`Miller` is `M460`).",
+                (a, c, t) -> new StringFunction(t, a, StringFunctions::soundex));
+        b.add("luhn_check", args(VARCHAR), false, returns(Type.BOOLEAN), "boolean", "Whether a string of digits passes the Luhn checksum.",
+                "A string with a character other than a digit, or empty, is false.", LuhnCheck::new);
+        b.add("format", args(VARCHAR, FunctionRegistry.Arg.ANY), true, returns(Type.VARCHAR), "varchar",
+                "The arguments formatted by a Java format string (`%s`, `%d`, `%.2f`, `%03d`, `%%`).", "", Format::new, 0);
+    }
+
+    /** A kernel computing a string from a string, row by row. */
+    static final class StringFunction
+            extends Kernel
+    {
+        private final java.util.function.UnaryOperator<String> function;
+
+        StringFunction(Type type, List<ValueEvaluator> args, java.util.function.UnaryOperator<String> function)
+        {
+            super(type, args);
+            this.function = function;
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    setNull(j);
+                    continue;
+                }
+                setString(j, function.apply(string(0, j)));
+            }
+        }
+    }
+
+    static final class Chr
+            extends Kernel
+    {
+        Chr(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            long[] x = in[0].longs;
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    setNull(j);
+                    continue;
+                }
+                long c = x[j];
+                if (c < 0 || c > Character.MAX_CODE_POINT || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+                    throw invalidArgument("Not a valid Unicode code point: " + c);
+                }
+                byte[] out = reserve(4);
+                int p = reserved();
+                commit(j, Utf8.encode((int) c, out, p) - p);
+            }
+        }
+    }
+
+    static final class Codepoint
+            extends Kernel
+    {
+        Codepoint(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            byte[] b = in[0].bytes;
+            int[] o = in[0].offsets;
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                if (Utf8.codePoints(b, o[j], o[j + 1]) != 1) {
+                    throw invalidArgument("Input string must be a single character string");
+                }
+                r[j] = Utf8.decode(b, o[j]);
+            }
+        }
+    }
+
+    static final class Levenshtein
+            extends Kernel
+    {
+        private int[] previous = new int[16];
+        private int[] current = new int[16];
+
+        Levenshtein(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                int[] left = string(0, j).codePoints().toArray();
+                int[] right = string(1, j).codePoints().toArray();
+                if ((long) left.length * right.length > 1_000_000) {
+                    throw invalidArgument("The combined inputs for Levenshtein distance are too large");
+                }
+                if (previous.length <= right.length) {
+                    previous = new int[right.length + 1];
+                    current = new int[right.length + 1];
+                }
+                for (int k = 0; k <= right.length; k++) {
+                    previous[k] = k;
+                }
+                for (int i = 1; i <= left.length; i++) {
+                    current[0] = i;
+                    for (int k = 1; k <= right.length; k++) {
+                        int substitution = previous[k - 1] + (left[i - 1] == right[k - 1] ? 0 : 1);
+                        current[k] = Math.min(substitution, Math.min(previous[k], current[k - 1]) + 1);
+                    }
+                    int[] swap = previous;
+                    previous = current;
+                    current = swap;
+                }
+                r[j] = previous[right.length];
+            }
+        }
+    }
+
+    static final class Hamming
+            extends Kernel
+    {
+        Hamming(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            byte[] lb = in[0].bytes;
+            int[] lo = in[0].offsets;
+            byte[] rb = in[1].bytes;
+            int[] ro = in[1].offsets;
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                int li = lo[j];
+                int ri = ro[j];
+                int lEnd = lo[j + 1];
+                int rEnd = ro[j + 1];
+                long distance = 0;
+                while (li < lEnd && ri < rEnd) {
+                    int lNext = Utf8.next(lb, li, lEnd);
+                    int rNext = Utf8.next(rb, ri, rEnd);
+                    if (lNext - li != rNext - ri || !java.util.Arrays.equals(lb, li, lNext, rb, ri, rNext)) {
+                        distance++;
+                    }
+                    li = lNext;
+                    ri = rNext;
+                }
+                if (li < lEnd || ri < rEnd) {
+                    throw invalidArgument("The input strings to hamming_distance function must have the same length");
+                }
+                r[j] = distance;
+            }
+        }
+    }
+
+    static final class Translate
+            extends Kernel
+    {
+        Translate(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    setNull(j);
+                    continue;
+                }
+                int[] from = string(1, j).codePoints().toArray();
+                int[] to = string(2, j).codePoints().toArray();
+                String source = string(0, j);
+                StringBuilder out = new StringBuilder(source.length());
+                source.codePoints().forEach(c -> {
+                    for (int k = 0; k < from.length; k++) {
+                        if (from[k] == c) {
+                            if (k < to.length) {
+                                out.appendCodePoint(to[k]);
+                            }
+                            return;
+                        }
+                    }
+                    out.appendCodePoint(c);
+                });
+                setString(j, out.toString());
+            }
+        }
+    }
+
+    static final class LuhnCheck
+            extends Kernel
+    {
+        LuhnCheck(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            byte[] b = in[0].bytes;
+            int[] o = in[0].offsets;
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                int sum = 0;
+                boolean valid = o[j + 1] > o[j];
+                boolean second = false;
+                for (int i = o[j + 1] - 1; i >= o[j]; i--) {
+                    int d = b[i] - '0';
+                    if (d < 0 || d > 9) {
+                        valid = false;
+                        break;
+                    }
+                    if (second) {
+                        d *= 2;
+                        if (d > 9) {
+                            d -= 9;
+                        }
+                    }
+                    sum += d;
+                    second = !second;
+                }
+                r[j] = valid && sum % 10 == 0 ? 1 : 0;
+            }
+        }
+    }
+
+    /** {@code format(format, args...)}: Java's {@link java.util.Formatter}, as Trino's {@code format}. */
+    static final class Format
+            extends Kernel
+    {
+        private final String format;
+
+        Format(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+            this.format = (String) FunctionRegistry.constant(calls, 0);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            Object[] values = new Object[args.length - 1];
+            for (int j = 0; j < count; j++) {
+                if (nulls[j]) {
+                    setNull(j);
+                    continue;
+                }
+                for (int k = 1; k < args.length; k++) {
+                    values[k - 1] = value(k, j);
+                }
+                try {
+                    setString(j, String.format(Locale.ENGLISH, format, values));
+                }
+                catch (java.util.IllegalFormatException e) {
+                    throw invalidArgument("Invalid format string: " + format + " (" + e.getMessage() + ")");
+                }
+            }
+        }
+
+        private Object value(int k, int j)
+        {
+            Type type = args[k].type;
+            Block block = in[k];
+            if (SqlTypes.isVarchar(type)) {
+                return string(k, j);
+            }
+            if (SqlTypes.isBoolean(type)) {
+                return block.longs[j] != 0;
+            }
+            if (SqlTypes.isDate(type)) {
+                return java.time.LocalDate.ofEpochDay(block.longs[j]);
+            }
+            if (SqlTypes.isTimestamp(type)) {
+                long micros = block.longs[j];
+                return java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000,
+                        java.time.ZoneOffset.UTC);
+            }
+            if (Decimals.isDecimal(type)) {
+                return java.math.BigDecimal.valueOf(block.longs[j], Decimals.scale(type));
+            }
+            if (SqlTypes.isFloating(type)) {
+                return block.doubles[j];
+            }
+            return block.longs[j];
+        }
+    }
+
+    private static java.text.Normalizer.Form normalForm(String name)
+    {
+        try {
+            return java.text.Normalizer.Form.valueOf(name.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            throw invalidArgument("Invalid normalization form: " + name);
+        }
+    }
+
+    static String soundex(String value)
+    {
+        StringBuilder letters = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = Character.toUpperCase(value.charAt(i));
+            if (c >= 'A' && c <= 'Z') {
+                letters.append(c);
+            }
+        }
+        if (letters.isEmpty()) {
+            return "";
+        }
+        char[] out = {letters.charAt(0), '0', '0', '0'};
+        int count = 1;
+        char last = soundexCode(letters.charAt(0));
+        for (int i = 1; i < letters.length() && count < 4; i++) {
+            char c = letters.charAt(i);
+            if (c == 'H' || c == 'W') {
+                continue;
+            }
+            char digit = soundexCode(c);
+            if (digit != '0' && digit != last) {
+                out[count++] = digit;
+            }
+            last = digit;
+        }
+        return new String(out);
+    }
+
+    private static char soundexCode(char c)
+    {
+        return "01230120022455012623010202".charAt(c - 'A');
     }
 
     static final class Length

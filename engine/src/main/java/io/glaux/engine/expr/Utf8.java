@@ -77,4 +77,54 @@ final class Utf8
     {
         return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
     }
+
+    /** The offset after the code point at {@code i}. */
+    static int next(byte[] b, int i, int to)
+    {
+        int next = i + 1;
+        while (next < to && !isStart(b[next])) {
+            next++;
+        }
+        return next;
+    }
+
+    /** The code point at {@code i} (valid UTF-8). */
+    static int decode(byte[] b, int i)
+    {
+        int c = b[i] & 0xFF;
+        if (c < 0x80) {
+            return c;
+        }
+        if (c < 0xE0) {
+            return ((c & 0x1F) << 6) | (b[i + 1] & 0x3F);
+        }
+        if (c < 0xF0) {
+            return ((c & 0x0F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F);
+        }
+        return ((c & 0x07) << 18) | ((b[i + 1] & 0x3F) << 12) | ((b[i + 2] & 0x3F) << 6) | (b[i + 3] & 0x3F);
+    }
+
+    /** Writes code point {@code c} at {@code p}; returns the offset after it. */
+    static int encode(int c, byte[] out, int p)
+    {
+        if (c < 0x80) {
+            out[p++] = (byte) c;
+        }
+        else if (c < 0x800) {
+            out[p++] = (byte) (0xC0 | (c >> 6));
+            out[p++] = (byte) (0x80 | (c & 0x3F));
+        }
+        else if (c < 0x10000) {
+            out[p++] = (byte) (0xE0 | (c >> 12));
+            out[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            out[p++] = (byte) (0x80 | (c & 0x3F));
+        }
+        else {
+            out[p++] = (byte) (0xF0 | (c >> 18));
+            out[p++] = (byte) (0x80 | ((c >> 12) & 0x3F));
+            out[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            out[p++] = (byte) (0x80 | (c & 0x3F));
+        }
+        return p;
+    }
 }

@@ -159,7 +159,7 @@ final class WebFunctions
     }
 
     /** One step of a JSON path: a field name or an array index. */
-    private record Step(String name, int index) {}
+    record Step(String name, int index) {}
 
     static final class JsonExtractScalar
             extends Kernel
