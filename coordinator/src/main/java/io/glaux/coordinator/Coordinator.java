@@ -231,10 +231,15 @@ public final class Coordinator
         return new MetadataAccess()
         {
             @Override
+            public boolean canSeeCatalog(String user, String catalog)
+            {
+                return !accessControl.filterCatalogs(user, java.util.List.of(catalog)).isEmpty();
+            }
+
+            @Override
             public boolean canSeeSchema(String user, String catalog, String schema)
             {
-                return !accessControl.filterCatalogs(user, java.util.List.of(catalog)).isEmpty()
-                        && !accessControl.filterSchemas(user, catalog, java.util.List.of(schema)).isEmpty();
+                return canSeeCatalog(user, catalog) && !accessControl.filterSchemas(user, catalog, java.util.List.of(schema)).isEmpty();
             }
 
             @Override

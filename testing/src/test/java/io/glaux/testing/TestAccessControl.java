@@ -181,15 +181,18 @@ class TestAccessControl
         assertThat(run("alice", "SHOW TABLES FROM web")).containsExactly(List.of("access_logs"), List.of("clicks_view"));
         assertThat(run("carol", "SHOW TABLES FROM web")).containsExactly(List.of("secret_logs"));
         assertThat(run("admin", "SHOW TABLES FROM web")).containsExactly(List.of("access_logs"), List.of("clicks_view"), List.of("secret_logs"));
-        assertThat(run("alice", "SHOW SCHEMAS FROM hive")).containsExactly(List.of("web"));
-        assertThat(run("erin", "SHOW SCHEMAS FROM hive")).containsExactly(List.of("staging"), List.of("web"));
-        assertThat(run("alice", "SELECT table_name FROM system.jdbc.tables WHERE table_cat = 'hive' ORDER BY 1"))
+        // information_schema is listed for everyone, as in Trino: its rows are filtered instead
+        assertThat(run("alice", "SHOW SCHEMAS FROM hive")).containsExactly(List.of("information_schema"), List.of("web"));
+        assertThat(run("erin", "SHOW SCHEMAS FROM hive")).containsExactly(List.of("information_schema"), List.of("staging"), List.of("web"));
+        assertThat(run("alice", "SELECT table_name FROM information_schema.tables WHERE table_schema = 'web' ORDER BY 1"))
                 .containsExactly(List.of("access_logs"), List.of("clicks_view"));
-        assertThat(run("alice", "SELECT DISTINCT table_name FROM system.jdbc.columns WHERE table_cat = 'hive' ORDER BY 1"))
+        assertThat(run("alice", "SELECT table_name FROM system.jdbc.tables WHERE table_cat = 'hive' AND table_schem = 'web' ORDER BY 1"))
+                .containsExactly(List.of("access_logs"), List.of("clicks_view"));
+        assertThat(run("alice", "SELECT DISTINCT table_name FROM system.jdbc.columns WHERE table_cat = 'hive' AND table_schem = 'web' ORDER BY 1"))
                 .containsExactly(List.of("access_logs"), List.of("clicks_view"));
         assertThat(run("mallory", "SELECT count(*) FROM system.jdbc.tables WHERE table_cat = 'hive'")).containsExactly(List.of("0"));
         // the driver's DatabaseMetaData reads the same tables
-        try (Connection connection = connect("carol"); ResultSet tables = connection.getMetaData().getTables("hive", null, null, null)) {
+        try (Connection connection = connect("carol"); ResultSet tables = connection.getMetaData().getTables("hive", "web", null, null)) {
             List<String> names = new ArrayList<>();
             while (tables.next()) {
                 names.add(tables.getString("TABLE_SCHEM") + "." + tables.getString("TABLE_NAME"));

@@ -24,6 +24,12 @@ public interface MetadataAccess
         }
     };
 
+    /** Whether the catalog is listed at all (SHOW CATALOGS, system.jdbc.catalogs, system.metadata.catalogs). */
+    default boolean canSeeCatalog(String user, String catalog)
+    {
+        return true;
+    }
+
     boolean canSeeSchema(String user, String catalog, String schema);
 
     /** Asked only for tables of schemas the user may see. */

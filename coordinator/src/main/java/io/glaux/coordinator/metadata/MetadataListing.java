@@ -71,16 +71,18 @@ public final class MetadataListing
         return hiveCatalogName;
     }
 
-    public List<String> catalogs(MetadataFilter filter)
+    public List<String> catalogs(String user, MetadataFilter filter)
     {
-        return List.of(hiveCatalogName, SystemCatalogSchema.NAME).stream().filter(name -> filter.test("catalog", name)).toList();
+        return List.of(hiveCatalogName, SystemCatalogSchema.NAME).stream()
+                .filter(name -> filter.test("catalog", name) && access.canSeeCatalog(user, name))
+                .toList();
     }
 
     /** Schemas as (catalog, schema) pairs, in catalog then name order. */
     public List<String[]> schemas(String user, MetadataFilter filter)
     {
         List<String[]> result = new ArrayList<>();
-        for (String catalogName : catalogs(filter)) {
+        for (String catalogName : catalogs(user, filter)) {
             for (String schema : schemaNames(catalogName, filter)) {
                 if (filter.test("schema", schema) && access.canSeeSchema(user, catalogName, schema)) {
                     result.add(new String[] {catalogName, schema});

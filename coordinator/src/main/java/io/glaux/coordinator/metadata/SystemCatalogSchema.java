@@ -156,7 +156,7 @@ public final class SystemCatalogSchema
         Map<String, SystemTable> jdbc = new HashMap<>();
         jdbc.put("catalogs", new SystemTable(varchars("table_cat"), (filter, user) -> {
             List<Object[]> rows = new ArrayList<>();
-            for (String name : listing.catalogs(filter.renamed(JDBC_NAMES))) {
+            for (String name : listing.catalogs(user, filter.renamed(JDBC_NAMES))) {
                 rows.add(new Object[] {name});
             }
             return rows;
@@ -209,7 +209,7 @@ public final class SystemCatalogSchema
     private List<Object[]> catalogRows(MetadataFilter filter, String user)
     {
         List<Object[]> rows = new ArrayList<>();
-        for (String name : listing.catalogs(filter.renamed(Map.of("catalog_name", "catalog")))) {
+        for (String name : listing.catalogs(user, filter.renamed(Map.of("catalog_name", "catalog")))) {
             rows.add(new Object[] {name, name, name.equals(hiveCatalogName) ? "hive" : NAME});
         }
         return rows;
