@@ -104,6 +104,18 @@ public final class FragmentCodec
         return decode(json, "tuple domain", FragmentCodec::tupleDomainFromJson);
     }
 
+    /** {@code node} as JSON bytes, for other codecs of worker calls. */
+    public static byte[] encodeJson(JsonNode node)
+    {
+        return write(node);
+    }
+
+    /** Parses JSON bytes and reads them with {@code reader}; failures are GlauxExceptions naming {@code what}. */
+    public static <T> T decodeJson(byte[] json, String what, java.util.function.Function<JsonNode, T> reader)
+    {
+        return decode(json, what, reader::apply);
+    }
+
     private static byte[] write(JsonNode node)
     {
         try {
@@ -152,6 +164,15 @@ public final class FragmentCodec
             splits.add(toJson(split));
         }
         task.pipeline().ifPresent(pipeline -> node.set("pipeline", PlanCodec.toJson(pipeline)));
+        task.output().ifPresent(output -> {
+            ObjectNode partitioned = node.putObject("output");
+            partitioned.put("stageId", output.stageId());
+            ArrayNode keys = partitioned.putArray("keys");
+            output.keys().forEach(keys::add);
+            partitioned.put("partitionCount", output.partitionCount());
+            ArrayNode types = partitioned.putArray("types");
+            output.types().forEach(type -> types.add(type.trinoName()));
+        });
         return node;
     }
 
@@ -162,7 +183,20 @@ public final class FragmentCodec
             splits.add(splitFromJson(split));
         }
         Optional<PlanNode> pipeline = isAbsent(node.get("pipeline")) ? Optional.empty() : Optional.of(PlanCodec.fromJson(node.get("pipeline")));
-        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline);
+        Optional<Task.PartitionedOutput> output = Optional.empty();
+        if (!isAbsent(node.get("output"))) {
+            JsonNode partitioned = node.get("output");
+            List<Integer> keys = new ArrayList<>();
+            for (JsonNode key : array(partitioned, "keys")) {
+                keys.add(key.intValue());
+            }
+            List<Type> types = new ArrayList<>();
+            for (JsonNode type : array(partitioned, "types")) {
+                types.add(TypeParser.parse(type.textValue()));
+            }
+            output = Optional.of(new Task.PartitionedOutput(required(partitioned, "stageId").intValue(), keys, required(partitioned, "partitionCount").intValue(), types));
+        }
+        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, output);
     }
 
     public static ObjectNode toJson(ScanFragment fragment)
