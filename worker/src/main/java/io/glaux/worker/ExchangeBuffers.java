@@ -8,7 +8,6 @@ import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +17,8 @@ import java.util.Map;
  * The output buffers of the stages running on this worker, by query and stage. A buffer is created by
  * whichever comes first: a producer task, a consumer's fetch or the coordinator's "no more input"; it
  * holds one task's share of its query's memory (so the query's memory lives as long as the buffer) and
- * is removed, freed and its memory released once every consumer read its partition or the query was
- * aborted. An aborted query's id is remembered (the most recent {@value #REMEMBERED_ABORTS}) so that a
+ * is removed, freed and its memory released once every consumer read its partition or the stage was
+ * aborted. An aborted stage is remembered (the most recent {@value #REMEMBERED_ABORTS}) so that a
  * task arriving late cannot create a buffer nobody would free. Thread-safe.
  */
 final class ExchangeBuffers
@@ -51,10 +50,10 @@ final class ExchangeBuffers
     /** The output buffer of stage {@code stageId} of the query, created if needed. Throws once the query was aborted. */
     synchronized PartitionedOutputBuffer get(String queryId, int stageId, int partitionCount, List<Type> types)
     {
-        if (aborted.containsKey(queryId)) {
-            throw new GlauxException(ErrorCode.USER_CANCELED, "Query " + queryId + " was aborted");
-        }
         String key = key(queryId, stageId);
+        if (aborted.containsKey(key)) {
+            throw new GlauxException(ErrorCode.USER_CANCELED, "Stage " + stageId + " of query " + queryId + " was aborted");
+        }
         PartitionedOutputBuffer buffer = buffers.get(key);
         if (buffer != null) {
             if (buffer.partitionCount() != partitionCount || !buffer.types().equals(types)) {
@@ -99,21 +98,18 @@ final class ExchangeBuffers
         }
     }
 
-    /** The query ended (failed, cancelled or done): frees its buffers; producers and consumers still running fail. */
-    void abortQuery(String queryId, String reason)
+    /** The stage's consumer ended (failed, cancelled or done): frees its buffer; producers and consumers still running fail. */
+    void abortStage(String queryId, int stageId, String reason)
     {
-        List<PartitionedOutputBuffer> toAbort = new ArrayList<>();
+        PartitionedOutputBuffer buffer;
         synchronized (this) {
-            aborted.put(queryId, Boolean.TRUE);
-            String prefix = queryId + "/";
-            buffers.forEach((key, buffer) -> {
-                if (key.startsWith(prefix)) {
-                    toAbort.add(buffer);
-                }
-            });
+            String key = key(queryId, stageId);
+            aborted.put(key, Boolean.TRUE);
+            buffer = buffers.get(key);
         }
-        GlauxException error = new GlauxException(ErrorCode.USER_CANCELED, reason);
-        toAbort.forEach(buffer -> buffer.abort(error));
+        if (buffer != null) {
+            buffer.abort(new GlauxException(ErrorCode.USER_CANCELED, reason));
+        }
     }
 
     /** Buffers alive now. */

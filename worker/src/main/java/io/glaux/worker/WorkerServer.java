@@ -323,6 +323,12 @@ public final class WorkerServer
         }
     }
 
+    /** Workers (this one included) this worker has opened exchange connections to. */
+    public int exchangePeers()
+    {
+        return peers.size();
+    }
+
     /** Output buffers of stages alive on this worker now. */
     public int outputBuffers()
     {
@@ -475,15 +481,15 @@ public final class WorkerServer
                         listener.onError(RemoteErrors.toCallStatus(e).toRuntimeException());
                     }
                 }
-                case ExchangeTickets.ABORT_QUERY_ACTION -> {
-                    String queryId = new String(action.getBody(), UTF_8);
-                    exchangeBuffers.abortQuery(queryId, "Query " + queryId + " ended");
-                    for (StageTaskExecution task : runningStageTasks) {
-                        if (task.queryId().equals(queryId)) {
-                            task.abort("Query " + queryId + " ended");
-                        }
+                case ExchangeTickets.ABORT_STAGE_ACTION -> {
+                    try {
+                        ExchangeTickets.StageRef stage = ExchangeTickets.decodeStage(action.getBody());
+                        exchangeBuffers.abortStage(stage.queryId(), stage.stageId(), "Stage " + stage.stageId() + " of query " + stage.queryId() + " ended");
+                        listener.onCompleted();
                     }
-                    listener.onCompleted();
+                    catch (GlauxException e) {
+                        listener.onError(RemoteErrors.toCallStatus(e).toRuntimeException());
+                    }
                 }
                 case STATS_ACTION -> {
                     try {

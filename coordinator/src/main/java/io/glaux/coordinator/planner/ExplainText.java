@@ -27,10 +27,22 @@ public final class ExplainText
         out.append("    Output layout: ").append(PlanPrinter.layout(plan.root().outputTypes())).append('\n');
         out.append("    Output partitioning: SINGLE []\n");
         out.append(PlanPrinter.print(plan.root(), stats, "    "));
+        Map<Integer, List<Integer>> partitionedScans = new TreeMap<>();
+        for (PhysicalPlanner.PartitionedStage stage : plan.stages().values()) {
+            partitionedScans.put(stage.sourceStage(), stage.partitionKeys());
+        }
+        for (Map.Entry<Integer, PhysicalPlanner.PartitionedStage> entry : new TreeMap<>(plan.stages()).entrySet()) {
+            // one task per worker, each over its hash partition of the scan stage's output
+            out.append('\n').append("Fragment ").append(entry.getKey()).append(" [HASH]\n");
+            out.append("    Output layout: ").append(PlanPrinter.layout(entry.getValue().types())).append('\n');
+            out.append("    Output partitioning: SINGLE []\n");
+            out.append(PlanPrinter.print(entry.getValue().plan(), stats, "    "));
+        }
         for (Map.Entry<Integer, PhysicalPlanner.ScanStage> entry : new TreeMap<>(plan.scans()).entrySet()) {
             out.append('\n').append("Fragment ").append(entry.getKey()).append(" [SOURCE]\n");
             out.append("    Output layout: ").append(PlanPrinter.layout(entry.getValue().types())).append('\n');
-            out.append("    Output partitioning: SINGLE []\n");
+            List<Integer> hashKeys = partitionedScans.get(entry.getKey());
+            out.append("    Output partitioning: ").append(hashKeys == null ? "SINGLE []" : "HASH " + hashKeys.stream().map(key -> "#" + key).toList()).append('\n');
             String indent = "    ";
             if (entry.getValue().pipeline().isPresent()) {
                 // the pipeline's leaf stands for the scan below it

@@ -50,13 +50,44 @@ import java.util.Optional;
  */
 public final class PhysicalPlanner
 {
-    /** A translated query: the final stage's plan and the scan stage behind each remote source. */
-    public record EnginePlan(PlanNode root, Map<Integer, ScanStage> scans)
+    /**
+     * A translated query: the final stage's plan, the scan stage behind each remote source and the
+     * hash-partitioned intermediate stages (by stage id; scan and intermediate stages share one id space).
+     */
+    public record EnginePlan(PlanNode root, Map<Integer, ScanStage> scans, Map<Integer, PartitionedStage> stages)
     {
         public EnginePlan
         {
             requireNonNull(root, "root is null");
             scans = Map.copyOf(scans);
+            stages = Map.copyOf(stages);
+        }
+
+        public EnginePlan(PlanNode root, Map<Integer, ScanStage> scans)
+        {
+            this(root, scans, Map.of());
+        }
+    }
+
+    /**
+     * An intermediate stage that runs on the workers, one task per worker: {@code plan} (a FINAL
+     * aggregation, and the filters, projections and partial top-N above it) over the scan stage
+     * {@code sourceStage}, whose output is hash-partitioned on {@code partitionKeys} (columns of the scan
+     * stage's output) so that each task gets every row of its groups. The plan's leaf is a
+     * {@link PlanNode.RemoteSource} of type REPARTITION reading the scan stage. With a single worker the
+     * coordinator runs the plan itself over the gathered scan stage.
+     */
+    public record PartitionedStage(PlanNode plan, int sourceStage, List<Integer> partitionKeys)
+    {
+        public PartitionedStage
+        {
+            requireNonNull(plan, "plan is null");
+            partitionKeys = List.copyOf(partitionKeys);
+        }
+
+        public List<Type> types()
+        {
+            return plan.outputTypes();
         }
     }
 
@@ -85,6 +116,10 @@ public final class PhysicalPlanner
     }
 
     private final Map<Integer, ScanStage> scans = new HashMap<>();
+    private final Map<Integer, PartitionedStage> stages = new HashMap<>();
+    /** Each partitioned stage's remote source in the tree above it while nothing but filters, projections and top-N were put on it. */
+    private final Map<Integer, PlanNode.RemoteSource> openStages = new HashMap<>();
+    private int nextStage = 1;
     private int nextId;
 
     private PhysicalPlanner() {}
@@ -94,7 +129,7 @@ public final class PhysicalPlanner
         PhysicalPlanner planner = new PhysicalPlanner();
         try {
             PlanNode plan = planner.visit(root);
-            return Optional.of(new EnginePlan(plan, planner.scans));
+            return Optional.of(new EnginePlan(plan, planner.scans, planner.stages));
         }
         catch (Unsupported e) {
             return Optional.empty();
@@ -110,7 +145,7 @@ public final class PhysicalPlanner
     {
         return switch (node) {
             case GlauxTableScan scan -> {
-                int stage = scans.size() + 1;
+                int stage = nextStage++;
                 List<Type> types = types(scan.getRowType());
                 scans.put(stage, new ScanStage(scan, Optional.empty(), types));
                 PlanNode remote = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), types);
@@ -122,6 +157,9 @@ public final class PhysicalPlanner
                 List<Integer> keys = new ArrayList<>();
                 for (int i = 0; i < scan.aggregation().get().groupKeys().size(); i++) {
                     keys.add(i);
+                }
+                if (!keys.isEmpty()) {
+                    yield partitionedFinal(stage, types, keys, scan.aggregation().get().aggregates());
                 }
                 PlanNode merged = new PlanNode.Aggregate(nextId(), remote, PlanNode.Step.FINAL, keys, List.of(), scan.aggregation().get().aggregates());
                 if (!merged.outputTypes().equals(types)) {
@@ -140,11 +178,12 @@ public final class PhysicalPlanner
                     }
                     projections.add(expression);
                 }
-                yield new PlanNode.Project(nextId(), source, projections);
+                yield onStage(source, input -> new PlanNode.Project(nextId(), input, projections));
             }
             case LogicalFilter filter -> {
                 PlanNode source = visit(filter.getInput());
-                yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));
+                Expression predicate = expression(filter.getCondition(), source);
+                yield onStage(source, input -> new PlanNode.Filter(nextId(), input, predicate));
             }
             case LogicalValues values -> {
                 List<Type> types = types(values.getRowType());
@@ -262,7 +301,9 @@ public final class PhysicalPlanner
             for (int i = 0; i < groupKeys.size(); i++) {
                 finalKeys.add(i);
             }
-            result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+            result = finalKeys.isEmpty()
+                    ? new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls)
+                    : partitionedFinal(remote.sourceStages().getFirst(), partial.outputTypes(), finalKeys, calls);
         }
         else {
             result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
@@ -311,11 +352,70 @@ public final class PhysicalPlanner
             }
             projections.add(type.equals(Type.BIGINT) ? value : new Expression.Call(Expression.Operator.CAST, List.of(value), type));
         }
-        PlanNode project = new PlanNode.Project(nextId(), result, projections);
+        PlanNode project = onStage(result, input -> new PlanNode.Project(nextId(), input, projections));
         if (!project.outputTypes().equals(outputTypes)) {
             throw new Unsupported("aggregate typed " + project.outputTypes() + " for " + outputTypes);
         }
         return project;
+    }
+
+    /**
+     * The FINAL aggregation of a grouped partial aggregation in scan stage {@code scanStage} (output
+     * {@code partialTypes}: keys {@code keys}, then the partial states), as a hash-partitioned stage on
+     * the workers; returns the remote source that gathers its output.
+     */
+    private PlanNode partitionedFinal(int scanStage, List<Type> partialTypes, List<Integer> keys, List<AggregateCall> calls)
+    {
+        PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(scanStage), PlanNode.ExchangeType.REPARTITION, List.of(), partialTypes);
+        PlanNode merged = new PlanNode.Aggregate(nextId(), leaf, PlanNode.Step.FINAL, keys, List.of(), calls);
+        if (!merged.outputTypes().equals(partialTypes)) {
+            throw new Unsupported("partial aggregation typed " + merged.outputTypes() + " for " + partialTypes);
+        }
+        if (!sendable(merged)) {
+            // the FINAL step runs here, over the gathered partial states
+            return new PlanNode.Aggregate(merged.id(), new PlanNode.RemoteSource(leaf.id(), List.of(scanStage), PlanNode.ExchangeType.GATHER, List.of(), partialTypes),
+                    PlanNode.Step.FINAL, keys, List.of(), calls);
+        }
+        int stage = nextStage++;
+        stages.put(stage, new PartitionedStage(merged, scanStage, keys));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), merged.outputTypes());
+        openStages.put(stage, gather);
+        return gather;
+    }
+
+    /**
+     * {@code above} applied to {@code source}; when {@code source} is the gather of a partitioned stage
+     * with nothing else on it yet, {@code above} joins that stage's plan instead (it then runs on the
+     * workers, per partition), if it can be sent there.
+     */
+    private PlanNode onStage(PlanNode source, java.util.function.Function<PlanNode, PlanNode> above)
+    {
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
+                && openStages.get(remote.sourceStages().getFirst()) == remote) {
+            int stageId = remote.sourceStages().getFirst();
+            PartitionedStage stage = stages.get(stageId);
+            PlanNode plan = above.apply(stage.plan());
+            if (sendable(plan)) {
+                stages.put(stageId, new PartitionedStage(plan, stage.sourceStage(), stage.partitionKeys()));
+                PlanNode.RemoteSource gather = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+                openStages.put(stageId, gather);
+                return gather;
+            }
+            openStages.remove(stageId);
+        }
+        return above.apply(source);
+    }
+
+    /** Whether a plan can be sent to a worker (every node and expression has a wire form). */
+    private static boolean sendable(PlanNode plan)
+    {
+        try {
+            io.glaux.engine.plan.PlanCodec.toJson(plan);
+            return true;
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A $SUM0 call computed by the engine's sum at {@code index}. */
@@ -372,7 +472,19 @@ public final class PhysicalPlanner
         }
         long count = Math.addExact(offset, fetch);
         PlanNode.Step step = PlanNode.Step.SINGLE;
-        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1) {
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 && openStages.get(remote.sourceStages().getFirst()) == remote) {
+            // each task of a partitioned stage keeps only its best rows
+            PlanNode partial = onStage(source, input -> new PlanNode.TopN(nextId(), input, keys, count, PlanNode.Step.PARTIAL));
+            if (partial instanceof PlanNode.RemoteSource) {
+                openStages.remove(((PlanNode.RemoteSource) partial).sourceStages().getFirst());
+                source = partial;
+                step = PlanNode.Step.FINAL;
+            }
+            else {
+                source = ((PlanNode.TopN) partial).source();
+            }
+        }
+        else if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 && scans.containsKey(remote.sourceStages().getFirst())) {
             // each task keeps only its best rows: the final top-N reads a few rows per task, not the table
             ScanStage stage = scans.get(remote.sourceStages().getFirst());
             if (stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {

@@ -23,14 +23,14 @@ import java.util.List;
  * {@link Task} (JSON, see {@link TaskTickets}), runs an intermediate {@link StageTask}, or streams one
  * partition of an output buffer ({@link Fetch}). The latter two are JSON after a one-byte tag. Also the
  * bodies of the {@code DoAction}s that end a stage's output ({@link #NO_MORE_INPUT_ACTION}) and free a
- * query's buffers ({@link #ABORT_QUERY_ACTION}).
+ * stage's buffers ({@link #ABORT_STAGE_ACTION}).
  */
 public final class ExchangeTickets
 {
-    /** DoAction: every producer of stage {@code stageId} is done (body: {@link #encodeStage}). */
+    /** DoAction: every producer of a stage on the worker is done (body: a {@link Fetch} of its partition 0). */
     public static final String NO_MORE_INPUT_ACTION = "exchange-no-more-input";
-    /** DoAction: the query ended; free its output buffers, refuse new ones (body: the query id, UTF-8). */
-    public static final String ABORT_QUERY_ACTION = "exchange-abort-query";
+    /** DoAction: a stage's consumers ended; free its output buffer, refuse a new one (body: {@link #encodeStage}). */
+    public static final String ABORT_STAGE_ACTION = "exchange-abort-stage";
 
     private static final byte STAGE_TASK = 'S';
     private static final byte FETCH = 'F';
@@ -116,7 +116,7 @@ public final class ExchangeTickets
         return tagged(FETCH, FragmentCodec.encodeJson(node));
     }
 
-    /** The body of {@link #NO_MORE_INPUT_ACTION}. */
+    /** The body of {@link #ABORT_STAGE_ACTION}. */
     public static byte[] encodeStage(String queryId, int stageId)
     {
         return FragmentCodec.encodeJson(NODES.objectNode().put("queryId", queryId).put("stageId", stageId));
