@@ -68,8 +68,9 @@ final class FetchExecution
                     output.send(batch);
                 }
             }
-            output.complete();
+            // the last consumer frees the buffer (and the query's memory it holds) before the end is sent
             buffer.consumerFinished(fetch.partition());
+            output.complete();
         }
         catch (GlauxException e) {
             log.debug("Fetch of {} on worker {} failed", fetch.label(), nodeId, e);

@@ -42,10 +42,13 @@ final class StageTaskExecution
     private final WorkerCounters counters;
     private final QueryContext.Cancellation cancellation = new QueryContext.Cancellation();
     private final FlightOutput output;
+    /** Holds the stream's root, which holds nothing between batches: not the query's memory. */
+    private final BufferAllocator streamAllocator;
 
     StageTaskExecution(String nodeId, ExchangeTickets.StageTask task, ServerStreamListener listener, QueryMemoryContext memory,
-            Function<ExchangeTickets.Location, WorkerClient> peers, WorkerCounters counters)
+            Function<ExchangeTickets.Location, WorkerClient> peers, WorkerCounters counters, BufferAllocator streamAllocator)
     {
+        this.streamAllocator = requireNonNull(streamAllocator, "streamAllocator is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.task = requireNonNull(task, "task is null");
         this.memory = requireNonNull(memory, "memory is null");
@@ -87,7 +90,7 @@ final class StageTaskExecution
                 }
                 return new ExchangeOperator(operatorContext, sources, remote.outputTypes(), ExchangeOperator.bufferBytes(memory.limit()));
             });
-            output.start(task.plan().outputTypes(), allocator);
+            output.start(task.plan().outputTypes(), streamAllocator);
             try (Operator root = planner.plan(task.plan())) {
                 while (true) {
                     output.checkNotCancelled();
@@ -100,6 +103,9 @@ final class StageTaskExecution
                     }
                 }
             }
+            // the query's memory here is free before the caller sees the end
+            allocator.close();
+            allocator = null;
             counters.tasksSucceeded.incrementAndGet();
             output.complete();
         }

@@ -400,7 +400,7 @@ public final class WorkerServer
                 }
                 case ExchangeTickets.StageTask stageTask -> {
                     QueryMemoryContext memory = queryMemory.acquire(stageTask.queryId());
-                    StageTaskExecution execution = new StageTaskExecution(options.nodeId(), stageTask, listener, memory, WorkerServer.this::peer, counters);
+                    StageTaskExecution execution = new StageTaskExecution(options.nodeId(), stageTask, listener, memory, WorkerServer.this::peer, counters, allocator);
                     runningStageTasks.add(execution);
                     Runnable ended = () -> {
                         runningStageTasks.remove(execution);

@@ -125,9 +125,11 @@ class TestWorkerExchange
             }
             byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch("q1", 1, 0, 2, PARTIAL_TYPES));
             clients.forEach(client -> client.doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, noMoreInput, Duration.ofSeconds(10)));
-            VectorSchemaRoot batch;
-            while ((batch = exchange.next(() -> {})) != null) {
-                try (batch) {
+            while (true) {
+                try (VectorSchemaRoot batch = exchange.next(() -> {})) {
+                    if (batch == null) {
+                        break;
+                    }
                     for (int row = 0; row < batch.getRowCount(); row++) {
                         // each host is merged by exactly one stage task
                         assertThat(seen.add(String.valueOf(batch.getVector(0).getObject(row)))).isTrue();

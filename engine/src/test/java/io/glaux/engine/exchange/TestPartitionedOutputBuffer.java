@@ -68,9 +68,11 @@ class TestPartitionedOutputBuffer
             assertThat(buffer.isFinished(1)).isTrue();
             assertThat(buffer.isFinished(0)).isFalse();
             long rows = 0;
-            VectorSchemaRoot batch;
-            while ((batch = buffer.poll(0, 10)) != null) {
-                try (batch) {
+            while (true) {
+                try (VectorSchemaRoot batch = buffer.poll(0, 10)) {
+                    if (batch == null) {
+                        break;
+                    }
                     rows += batch.getRowCount();
                 }
             }
