@@ -317,7 +317,10 @@ final class TaskExecution
     {
         QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation);
         List<Type> sourceTypes = pipelineSourceTypes;
-        LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> new Operator()
+        LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> leaf instanceof PlanNode.RemoteSource remote
+                && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST
+                ? broadcastSource(remote, operatorContext)
+                : new Operator()
         {
             @Override
             public List<Type> outputTypes()
@@ -374,6 +377,17 @@ final class TaskExecution
         catch (Throwable e) {
             stop(StopReason.FAILED, e);
         }
+    }
+
+    /** The build side of a broadcast join, shipped in the task. */
+    private Operator broadcastSource(PlanNode.RemoteSource remote, io.glaux.engine.operator.OperatorContext context)
+    {
+        Task.Broadcast broadcast = task.broadcast().filter(build -> remote.sourceStages().equals(List.of(build.stageId()))).orElse(null);
+        if (broadcast == null) {
+            context.close();
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Task " + label + " has no rows of stage " + remote.sourceStages() + " to broadcast");
+        }
+        return io.glaux.engine.exchange.BroadcastData.decode(broadcast.arrowStream(), remote.outputTypes(), context);
     }
 
     private void emit(VectorSchemaRoot batch)

@@ -173,6 +173,9 @@ public final class FragmentCodec
             ArrayNode types = partitioned.putArray("types");
             output.types().forEach(type -> types.add(type.trinoName()));
         });
+        task.broadcast().ifPresent(broadcast -> node.putObject("broadcast")
+                .put("stageId", broadcast.stageId())
+                .put("arrowStream", Base64.getEncoder().encodeToString(broadcast.arrowStream())));
         return node;
     }
 
@@ -196,7 +199,12 @@ public final class FragmentCodec
             }
             output = Optional.of(new Task.PartitionedOutput(required(partitioned, "stageId").intValue(), keys, required(partitioned, "partitionCount").intValue(), types));
         }
-        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, output);
+        Optional<Task.Broadcast> broadcast = Optional.empty();
+        if (!isAbsent(node.get("broadcast"))) {
+            JsonNode build = node.get("broadcast");
+            broadcast = Optional.of(new Task.Broadcast(required(build, "stageId").intValue(), Base64.getDecoder().decode(text(build, "arrowStream"))));
+        }
+        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, output, broadcast);
     }
 
     public static ObjectNode toJson(ScanFragment fragment)

@@ -16,8 +16,21 @@ import java.util.Optional;
  * the worker's output buffer of the stage, which the next stage's tasks read (the call then ends
  * without batches once every row is buffered).
  */
-public record Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, Optional<PartitionedOutput> output)
+public record Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, Optional<PartitionedOutput> output,
+        Optional<Broadcast> broadcast)
 {
+    /**
+     * The rows of stage {@code stageId} that the pipeline's {@link PlanNode.RemoteSource} of type
+     * BROADCAST reads (the build side of a broadcast join), as an Arrow IPC stream.
+     */
+    public record Broadcast(int stageId, byte[] arrowStream)
+    {
+        public Broadcast
+        {
+            requireNonNull(arrowStream, "arrowStream is null");
+        }
+    }
+
     /**
      * Hash partitioning of a task's output: {@code stageId} names the stage's output buffer on the
      * worker, {@code keys} the output columns hashed, {@code partitionCount} the consumer tasks,
@@ -42,15 +55,21 @@ public record Task(String queryId, int taskId, ScanFragment fragment, List<Split
         splits = List.copyOf(splits);
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(output, "output is null");
+        requireNonNull(broadcast, "broadcast is null");
+    }
+
+    public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, Optional<PartitionedOutput> output)
+    {
+        this(queryId, taskId, fragment, splits, pipeline, output, Optional.empty());
     }
 
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline)
     {
-        this(queryId, taskId, fragment, splits, pipeline, Optional.empty());
+        this(queryId, taskId, fragment, splits, pipeline, Optional.empty(), Optional.empty());
     }
 
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits)
     {
-        this(queryId, taskId, fragment, splits, Optional.empty(), Optional.empty());
+        this(queryId, taskId, fragment, splits, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }
