@@ -54,6 +54,10 @@ public final class EngineExecution
                         () -> self[0].plan(partitioned.plan()));
             }
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
+            java.util.Optional<Integer> build = stage.pipeline().flatMap(PhysicalPlanner::broadcastStage);
+            if (build.isPresent()) {
+                return scans.broadcastJoinStage(stage, build.get(), plan.scans().get(build.get()), context);
+            }
             return scans.scanStage(stage.scan(), stage.pipeline(), stage.types(), context);
         });
         self[0] = planner;

@@ -18,6 +18,7 @@ import io.glaux.coordinator.node.NodeManager.WorkerNode;
 import io.glaux.coordinator.planner.GlauxTableScan;
 import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.planner.PhysicalPlanner;
+import io.glaux.engine.exchange.BroadcastData;
 import io.glaux.engine.exchange.ExchangeClient;
 import io.glaux.engine.exchange.ExchangeOperator;
 import io.glaux.engine.exchange.ExchangeTickets;
@@ -92,6 +93,8 @@ public final class QueryExecution
     private static final int CONCURRENT_LISTINGS = 4;
     /** How long an exchange control call to a worker may take. */
     private static final java.time.Duration ACTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** The largest build side sent to every probe task of a broadcast join (Arrow bytes). */
+    private static final long BROADCAST_MAX_BYTES = 4L << 20;
 
     private final Query query;
     private final Catalog catalog;
@@ -270,6 +273,153 @@ public final class QueryExecution
         };
     }
 
+    /**
+     * A scan stage whose tasks join their rows with the rows of a build stage (a broadcast join). The
+     * build stage runs first, into the query's memory here; if its output stays under
+     * {@link #BROADCAST_MAX_BYTES} (and 1/16 of the query's limit) it goes to every probe task inside the
+     * task (an Arrow IPC stream) and the join runs on the workers. A larger build side makes the
+     * coordinator run the probe stage's pipeline itself (its hash join can spill), over the gathered
+     * probe scan and the build rows.
+     */
+    public Operator broadcastJoinStage(PhysicalPlanner.ScanStage probe, int buildStageId, PhysicalPlanner.ScanStage build, OperatorContext context)
+    {
+        long maxBytes = Math.min(BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        return new Operator()
+        {
+            private final List<VectorSchemaRoot> collected = new ArrayList<>();
+            private ScanRun buildRun;
+            private Operator delegate;
+            private boolean closed;
+
+            @Override
+            public List<Type> outputTypes()
+            {
+                return probe.types();
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                if (delegate == null) {
+                    delegate = start();
+                }
+                return delegate.next();
+            }
+
+            private Operator start()
+            {
+                buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+                // batches waiting here count against the query's memory, as a scan stage's do
+                buildRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+                runs.add(buildRun);
+                buildRun.start();
+                long bytes = 0;
+                boolean complete = false;
+                while (bytes <= maxBytes) {
+                    VectorSchemaRoot batch = buildRun.nextBatch(context);
+                    if (batch == null) {
+                        complete = true;
+                        break;
+                    }
+                    collected.add(batch);
+                    bytes += Batches.sizeInBytes(batch);
+                }
+                if (complete) {
+                    byte[] data = BroadcastData.encode(collected, build.types(), context.allocator());
+                    collected.forEach(VectorSchemaRoot::close);
+                    collected.clear();
+                    ScanRun probeRun = new ScanRun(probe.scan(), probe.pipeline(), context.allocator(), probe.types());
+                    probeRun.broadcast = Optional.of(new Task.Broadcast(buildStageId, data));
+                    probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+                    runs.add(probeRun);
+                    probeRun.start();
+                    return new Operator()
+                    {
+                        @Override
+                        public List<Type> outputTypes()
+                        {
+                            return probe.types();
+                        }
+
+                        @Override
+                        public VectorSchemaRoot next()
+                        {
+                            VectorSchemaRoot batch = probeRun.nextBatch(context);
+                            if (batch != null) {
+                                context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                            }
+                            return batch;
+                        }
+
+                        @Override
+                        public void close()
+                        {
+                            probeRun.close();
+                        }
+                    };
+                }
+                // too large to broadcast: the join runs here, over the gathered probe scan
+                LOG.debug("Build side of stage {} of {} exceeds {} bytes: joining on the coordinator", buildStageId, query.id(), maxBytes);
+                io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
+                    PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
+                    if (remote.exchangeType() != PlanNode.ExchangeType.BROADCAST) {
+                        return scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
+                    }
+                    return new Operator()
+                    {
+                        @Override
+                        public List<Type> outputTypes()
+                        {
+                            return build.types();
+                        }
+
+                        @Override
+                        public VectorSchemaRoot next()
+                        {
+                            if (!collected.isEmpty()) {
+                                return Batches.transfer(collected.removeFirst(), leafContext.allocator());
+                            }
+                            return buildRun.nextBatch(leafContext);
+                        }
+
+                        @Override
+                        public void close()
+                        {
+                            leafContext.close();
+                        }
+                    };
+                });
+                return local.plan(probe.pipeline().orElseThrow());
+            }
+
+            @Override
+            public void close()
+            {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    if (delegate != null) {
+                        delegate.close();
+                    }
+                }
+                finally {
+                    try {
+                        collected.forEach(VectorSchemaRoot::close);
+                        collected.clear();
+                        if (buildRun != null) {
+                            buildRun.close();
+                        }
+                    }
+                    finally {
+                        context.close();
+                    }
+                }
+            }
+        };
+    }
+
     /** Frees a stage's output buffers on its workers (a no-op where its consumers have read them). */
     private void abortStage(List<WorkerNode> workers, int stageId)
     {
@@ -418,6 +568,8 @@ public final class QueryExecution
         private Optional<Task.PartitionedOutput> partitionedOutput = Optional.empty();
         /** The workers that run the tasks (null: the active workers when the scan starts). */
         private List<WorkerNode> producers;
+        /** The build side every task's pipeline joins with (a broadcast join), if any. */
+        private Optional<Task.Broadcast> broadcast = Optional.empty();
         /** Runs once every task succeeded, before the end is signalled. */
         private Runnable onSuccess;
         private final Object queueSpace = new Object();
@@ -573,14 +725,14 @@ public final class QueryExecution
                     }
                     List<Split> retry = retriedTasks.poll();
                     if (retry != null) {
-                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput);
+                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput, broadcast);
                     }
                     first = splits.poll(100, TimeUnit.MILLISECONDS);
                 }
                 if (first == END) {
                     splits.add(END);
                     List<Split> retry = retriedTasks.poll();
-                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput);
+                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput, broadcast);
                 }
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
@@ -599,7 +751,7 @@ public final class QueryExecution
                     bytes += ((Split) next).length();
                 }
                 queueRoom.release(batch.size());
-                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline, partitionedOutput);
+                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline, partitionedOutput, broadcast);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

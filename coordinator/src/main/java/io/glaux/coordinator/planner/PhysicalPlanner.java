@@ -119,6 +119,8 @@ public final class PhysicalPlanner
     private final Map<Integer, PartitionedStage> stages = new HashMap<>();
     /** Each partitioned stage's remote source in the tree above it while nothing but filters, projections and top-N were put on it. */
     private final Map<Integer, PlanNode.RemoteSource> openStages = new HashMap<>();
+    /** Each scan stage with a broadcast join in its pipeline: its remote source while only filters and projections were put on it. */
+    private final Map<Integer, PlanNode.RemoteSource> openPipelines = new HashMap<>();
     private int nextStage = 1;
     private int nextId;
 
@@ -290,7 +292,26 @@ public final class PhysicalPlanner
         }
         PlanNode result;
         ScanStage stage = source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 ? scans.get(remote.sourceStages().getFirst()) : null;
-        if (groupingSets.isEmpty() && stage != null && stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
+        if (groupingSets.isEmpty() && stage != null && joinsBroadcast(stage)
+                && openPipelines.get(((PlanNode.RemoteSource) source).sourceStages().getFirst()) == source) {
+            // PARTIAL in the probe tasks after their join, FINAL here over the partial states
+            PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
+            PlanNode partial = new PlanNode.Aggregate(nextId(), stage.pipeline().get(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            openPipelines.remove(remote.sourceStages().getFirst());
+            if (sendable(partial)) {
+                scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), partial.outputTypes()));
+                PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
+                List<Integer> finalKeys = new ArrayList<>();
+                for (int i = 0; i < groupKeys.size(); i++) {
+                    finalKeys.add(i);
+                }
+                result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+            }
+            else {
+                result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
+            }
+        }
+        else if (groupingSets.isEmpty() && stage != null && stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
             // PARTIAL on every task next to the data, FINAL here over the partial states
             PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
             PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), stage.types());
@@ -390,6 +411,20 @@ public final class PhysicalPlanner
      */
     private PlanNode onStage(PlanNode source, java.util.function.Function<PlanNode, PlanNode> above)
     {
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
+                && openPipelines.get(remote.sourceStages().getFirst()) == remote) {
+            // a filter or projection over a broadcast join runs in the probe stage's tasks too
+            int stageId = remote.sourceStages().getFirst();
+            ScanStage stage = scans.get(stageId);
+            PlanNode pipeline = above.apply(stage.pipeline().orElseThrow());
+            if (sendable(pipeline)) {
+                scans.put(stageId, new ScanStage(stage.scan(), Optional.of(pipeline), pipeline.outputTypes()));
+                PlanNode.RemoteSource gather = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), pipeline.outputTypes());
+                openPipelines.put(stageId, gather);
+                return gather;
+            }
+            openPipelines.remove(stageId);
+        }
         if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
                 && openStages.get(remote.sourceStages().getFirst()) == remote) {
             int stageId = remote.sourceStages().getFirst();
@@ -553,7 +588,71 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
+        Optional<PlanNode> onWorkers = broadcastJoin(type, left, right, leftKeys, rightKeys, residual);
+        if (onWorkers.isPresent()) {
+            return onWorkers.get();
+        }
         return new PlanNode.Join(nextId(), type, left, right, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+    }
+
+    /**
+     * A join of two plain scan stages (no aggregation, limit or pipeline in either) that keeps only
+     * probe-side rows unmatched (INNER, LEFT, SEMI, ANTI) runs in the probe stage's tasks: its pipeline
+     * joins the task's rows with the build stage's rows, which every task receives (BROADCAST). Returns
+     * the remote source reading the probe stage, or empty when the join stays in the final stage. At
+     * run time a build side too large to broadcast makes the coordinator run the pipeline itself.
+     */
+    private Optional<PlanNode> broadcastJoin(PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        if (type == PlanNode.JoinType.RIGHT || type == PlanNode.JoinType.FULL
+                || !(left instanceof PlanNode.RemoteSource probeSource) || !(right instanceof PlanNode.RemoteSource buildSource)
+                || probeSource.sourceStages().size() != 1 || buildSource.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int probeStage = probeSource.sourceStages().getFirst();
+        int buildStage = buildSource.sourceStages().getFirst();
+        ScanStage probe = scans.get(probeStage);
+        ScanStage build = scans.get(buildStage);
+        if (probe == null || build == null || !plain(probe) || !plain(build)) {
+            return Optional.empty();
+        }
+        PlanNode probeLeaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), probe.types());
+        PlanNode buildLeaf = new PlanNode.RemoteSource(nextId(), List.of(buildStage), PlanNode.ExchangeType.BROADCAST, List.of(), build.types());
+        PlanNode pipeline = new PlanNode.Join(nextId(), type, probeLeaf, buildLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+        if (!sendable(pipeline)) {
+            return Optional.empty();
+        }
+        scans.put(probeStage, new ScanStage(probe.scan(), Optional.of(pipeline), pipeline.outputTypes()));
+        PlanNode.RemoteSource joined = new PlanNode.RemoteSource(probeSource.id(), List.of(probeStage), PlanNode.ExchangeType.GATHER, List.of(), pipeline.outputTypes());
+        openPipelines.put(probeStage, joined);
+        return Optional.of(joined);
+    }
+
+    private static boolean plain(ScanStage stage)
+    {
+        return stage.pipeline().isEmpty() && stage.scan().aggregation().isEmpty() && stage.scan().limit().isEmpty();
+    }
+
+    /** Whether a scan stage's pipeline joins its rows with a broadcast build side. */
+    static boolean joinsBroadcast(ScanStage stage)
+    {
+        return stage.pipeline().isPresent() && broadcastStage(stage.pipeline().get()).isPresent();
+    }
+
+    /** The stage whose rows a pipeline reads by broadcast, if any. */
+    public static Optional<Integer> broadcastStage(PlanNode pipeline)
+    {
+        if (pipeline instanceof PlanNode.RemoteSource remote && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
+            return Optional.of(remote.sourceStages().getFirst());
+        }
+        for (PlanNode source : pipeline.sources()) {
+            Optional<Integer> stage = broadcastStage(source);
+            if (stage.isPresent()) {
+                return stage;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Each group of window functions (same partitioning, order and frame) becomes one Window node. */
