@@ -34,8 +34,11 @@ class TestEngineExecution
         String plan = explain("EXPLAIN (TYPE DISTRIBUTED) SELECT status, count(*) FROM web.access_logs WHERE method = 'GET' GROUP BY status");
         assertThat(plan)
                 .contains("Fragment 0 [SINGLE]")
-                .contains("RemoteSource[sourceFragmentIds = [1]]")
+                .contains("RemoteSource[sourceFragmentIds = [2]]")
+                .contains("Fragment 2 [HASH]")
+                .contains("RemoteSource[sourceFragmentIds = [1], type = REPARTITION]")
                 .contains("Fragment 1 [SOURCE]")
+                .contains("Output partitioning: HASH [#0]")
                 .contains("Aggregate[type = PARTIAL")
                 .contains("ScanFilterProject[table = hive.web.access_logs");
     }

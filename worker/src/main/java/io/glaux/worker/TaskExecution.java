@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.connectors.format.PageSourceFactory;
 import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.split.Split;
+import io.glaux.engine.exchange.PartitionedOutputBuffer;
 import io.glaux.engine.exchange.RemoteErrors;
+import io.glaux.engine.operator.aggregation.HashPartitioner;
 import io.glaux.engine.fragment.Task;
 import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.memory.QueryMemoryContext;
@@ -85,6 +87,11 @@ final class TaskExecution
     private final int concurrency;
     private final WorkerCounters counters;
     private final Consumer<TaskExecution> onDone;
+    private final ExchangeBuffers buffers;
+    /** With a partitioned output: the stage's output buffer on this worker, and the partitioners drivers borrow. */
+    private volatile PartitionedOutputBuffer outputBuffer;
+    private volatile BufferAllocator outputAllocator;
+    private final Queue<HashPartitioner> partitioners = new ConcurrentLinkedQueue<>();
 
     private final ReentrantLock streamLock = new ReentrantLock();
     private final Condition streamReady = streamLock.newCondition();
@@ -107,8 +114,10 @@ final class TaskExecution
             ExecutorService driverPool,
             int concurrency,
             WorkerCounters counters,
+            ExchangeBuffers buffers,
             Consumer<TaskExecution> onDone)
     {
+        this.buffers = requireNonNull(buffers, "buffers is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.task = requireNonNull(task, "task is null");
         this.label = task.queryId() + "." + task.taskId();
@@ -143,6 +152,11 @@ final class TaskExecution
         CountDownLatch done = null;
         try {
             taskAllocator = parentAllocator.newChildAllocator("task-" + label, 0, Long.MAX_VALUE);
+            if (task.output().isPresent()) {
+                Task.PartitionedOutput partitioned = task.output().get();
+                outputAllocator = taskAllocator;
+                outputBuffer = buffers.get(task.queryId(), partitioned.stageId(), partitioned.partitionCount(), partitioned.types());
+            }
             // the reader of the fragment's file format, configured by the table's format properties
             PageSourceFactory factory = pageSources.factory(task.fragment().format(), task.fragment().formatProperties());
             int driverCount = Math.max(1, Math.min(concurrency, task.splits().size()));
@@ -303,7 +317,10 @@ final class TaskExecution
     {
         QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation);
         List<Type> sourceTypes = pipelineSourceTypes;
-        LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> new Operator()
+        LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> leaf instanceof PlanNode.RemoteSource remote
+                && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST
+                ? broadcastSource(remote, operatorContext)
+                : new Operator()
         {
             @Override
             public List<Type> outputTypes()
@@ -362,9 +379,24 @@ final class TaskExecution
         }
     }
 
+    /** The build side of a broadcast join, shipped in the task. */
+    private Operator broadcastSource(PlanNode.RemoteSource remote, io.glaux.engine.operator.OperatorContext context)
+    {
+        Task.Broadcast broadcast = task.broadcast().filter(build -> remote.sourceStages().equals(List.of(build.stageId()))).orElse(null);
+        if (broadcast == null) {
+            context.close();
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Task " + label + " has no rows of stage " + remote.sourceStages() + " to broadcast");
+        }
+        return io.glaux.engine.exchange.BroadcastData.decode(broadcast.arrowStream(), remote.outputTypes(), context);
+    }
+
     private void emit(VectorSchemaRoot batch)
     {
         if (batch.getRowCount() == 0) {
+            return;
+        }
+        if (outputBuffer != null) {
+            emitPartitioned(batch);
             return;
         }
         streamLock.lock();
@@ -400,6 +432,58 @@ final class TaskExecution
         }
         finally {
             streamLock.unlock();
+        }
+    }
+
+    /**
+     * Splits {@code batch} by the hash of the partition keys and adds each part to its partition of the
+     * stage's output buffer, waiting while the buffer is full (its consumers are behind).
+     */
+    private void emitPartitioned(VectorSchemaRoot batch)
+    {
+        Task.PartitionedOutput partitioned = task.output().orElseThrow();
+        int count = batch.getRowCount();
+        int partitionCount = partitioned.partitionCount();
+        HashPartitioner partitioner = partitioners.poll();
+        if (partitioner == null) {
+            partitioner = new HashPartitioner(partitioned.types(), partitioned.keys(), partitionCount);
+        }
+        try {
+            int[] partitionOf = new int[count];
+            partitioner.partition(batch, partitionOf);
+            // rows grouped by partition, in their order: a counting sort
+            int[] starts = new int[partitionCount + 1];
+            for (int j = 0; j < count; j++) {
+                starts[partitionOf[j] + 1]++;
+            }
+            for (int p = 0; p < partitionCount; p++) {
+                starts[p + 1] += starts[p];
+            }
+            int[] next = java.util.Arrays.copyOf(starts, partitionCount);
+            int[] positions = new int[count];
+            for (int j = 0; j < count; j++) {
+                positions[next[partitionOf[j]]++] = j;
+            }
+            for (int p = 0; p < partitionCount; p++) {
+                int size = starts[p + 1] - starts[p];
+                if (size == 0) {
+                    continue;
+                }
+                int[] rows = starts[p] == 0 ? positions : java.util.Arrays.copyOfRange(positions, starts[p], starts[p + 1]);
+                checkRunning();
+                VectorSchemaRoot part = Batches.copyRows(batch, partitioned.types(), rows, size, outputAllocator);
+                if (!outputBuffer.enqueue(p, part, () -> stopReason != null)) {
+                    throw new TaskStopped();
+                }
+            }
+            counters.rowsSent.addAndGet(count);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskStopped();
+        }
+        finally {
+            partitioners.add(partitioner);
         }
     }
 

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glaux.connectors.format.PageSourceProvider;
+import io.glaux.engine.exchange.ExchangeTickets;
 import io.glaux.engine.exchange.RemoteErrors;
 import io.glaux.engine.exchange.TaskTickets;
 import io.glaux.engine.exchange.TlsMaterial;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +76,11 @@ public final class WorkerServer
     private final WorkerCounters counters = new WorkerCounters();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
     private final QueryMemories queryMemory;
+    private final ExchangeBuffers exchangeBuffers;
+    private final TlsMaterial tls;
+    /** Flight clients to the other workers (and this one), for the exchanges between stages. */
+    private final Map<URI, WorkerClient> peers = new ConcurrentHashMap<>();
+    private final Set<StageTaskExecution> runningStageTasks = ConcurrentHashMap.newKeySet();
     private final FlightServer server;
     private final URI flightUri;
     private volatile boolean closing;
@@ -139,11 +146,12 @@ public final class WorkerServer
     private WorkerServer(Options options, TlsMaterial tls, PageSourceProvider pageSources, BufferAllocator parentAllocator)
     {
         this.options = requireNonNull(options, "options is null");
-        requireNonNull(tls, "tls is null");
+        this.tls = requireNonNull(tls, "tls is null");
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
         requireNonNull(parentAllocator, "parentAllocator is null");
         this.allocator = parentAllocator.newChildAllocator("worker-" + options.nodeId(), 0, Long.MAX_VALUE);
         this.queryMemory = new QueryMemories(new MemoryPool(Math.max(options.maxMemoryPerNode(), MemoryPool.defaultMaxBytes())), options.maxMemoryPerNode(), allocator);
+        this.exchangeBuffers = new ExchangeBuffers(queryMemory);
         this.driverPool = new ThreadPoolExecutor(
                 options.taskConcurrency(), options.taskConcurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("glaux-driver-" + options.nodeId() + "-"));
@@ -268,6 +276,10 @@ public final class WorkerServer
         for (TaskExecution task : running) {
             task.abortForShutdown();
         }
+        for (StageTaskExecution task : runningStageTasks) {
+            task.abort("Worker " + options.nodeId() + " is shutting down");
+        }
+        exchangeBuffers.abortAll("Worker " + options.nodeId() + " is shutting down");
         try {
             server.close();
         }
@@ -275,6 +287,8 @@ public final class WorkerServer
             Thread.currentThread().interrupt();
         }
         shutdownPools();
+        peers.values().forEach(WorkerClient::close);
+        peers.clear();
         try {
             allocator.close();
         }
@@ -307,6 +321,26 @@ public final class WorkerServer
             flightExecutor.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Workers (this one included) this worker has opened exchange connections to. */
+    public int exchangePeers()
+    {
+        return peers.size();
+    }
+
+    /** Output buffers of stages alive on this worker now. */
+    public int outputBuffers()
+    {
+        return exchangeBuffers.size();
+    }
+
+    private WorkerClient peer(ExchangeTickets.Location location)
+    {
+        if (closing) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + options.nodeId() + " is shutting down");
+        }
+        return peers.computeIfAbsent(location.flightUri(), uri -> new WorkerClient(uri, tls, allocator, location.nodeId()));
     }
 
     private void taskEnded(TaskExecution execution)
@@ -344,9 +378,9 @@ public final class WorkerServer
                 listener.error(CallStatus.UNAVAILABLE.withDescription("Worker " + options.nodeId() + " is shutting down").toRuntimeException());
                 return;
             }
-            Task task;
+            Object decoded;
             try {
-                task = TaskTickets.decode(ticket.getBytes());
+                decoded = ExchangeTickets.decode(ticket.getBytes());
             }
             catch (GlauxException e) {
                 listener.error(RemoteErrors.toCallStatus(e).toRuntimeException());
@@ -358,11 +392,56 @@ public final class WorkerServer
                         "Worker " + options.nodeId() + " cannot decode the task: " + e.getClass().getSimpleName() + ": " + e.getMessage())).toRuntimeException());
                 return;
             }
+            switch (decoded) {
+                case ExchangeTickets.Fetch fetch -> {
+                    FetchExecution execution = new FetchExecution(options.nodeId(), fetch, listener, exchangeBuffers, allocator, counters);
+                    runOnTaskThread(execution::run, listener, () -> {});
+                    return;
+                }
+                case ExchangeTickets.StageTask stageTask -> {
+                    QueryMemoryContext memory = queryMemory.acquire(stageTask.queryId());
+                    StageTaskExecution execution = new StageTaskExecution(options.nodeId(), stageTask, listener, memory, WorkerServer.this::peer, counters, allocator);
+                    runningStageTasks.add(execution);
+                    Runnable ended = () -> {
+                        runningStageTasks.remove(execution);
+                        queryMemory.release(stageTask.queryId());
+                    };
+                    runOnTaskThread(() -> {
+                        try {
+                            execution.run();
+                        }
+                        finally {
+                            ended.run();
+                        }
+                    }, listener, ended);
+                    if (closing) {
+                        execution.abort("Worker " + options.nodeId() + " is shutting down");
+                    }
+                    return;
+                }
+                case Task scanTask -> runTask(scanTask, listener);
+                default -> listener.error(CallStatus.INTERNAL.withDescription("Unknown ticket").toRuntimeException());
+            }
+        }
+
+        private void runOnTaskThread(Runnable work, ServerStreamListener listener, Runnable rejected)
+        {
+            try {
+                taskThreads.execute(work);
+            }
+            catch (RejectedExecutionException e) {
+                rejected.run();
+                listener.error(CallStatus.UNAVAILABLE.withDescription("Worker " + options.nodeId() + " is shutting down").toRuntimeException());
+            }
+        }
+
+        private void runTask(Task task, ServerStreamListener listener)
+        {
             // run on a task thread and return: gRPC delivers this call's cancel and ready events only
             // after getStream returns
             QueryMemoryContext memory = queryMemory.acquire(task.queryId(), task.maxMemoryBytes());
             TaskExecution execution = new TaskExecution(
-                    options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters,
+                    options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters, exchangeBuffers,
                     done -> {
                         taskEnded(done);
                         queryMemory.release(task.queryId());
@@ -388,6 +467,29 @@ public final class WorkerServer
                 case WorkerClient.PING_ACTION -> {
                     listener.onNext(new Result(WorkerClient.PING_OK.getBytes(UTF_8)));
                     listener.onCompleted();
+                }
+                case ExchangeTickets.NO_MORE_INPUT_ACTION -> {
+                    try {
+                        Object decoded = ExchangeTickets.decode(action.getBody());
+                        if (!(decoded instanceof ExchangeTickets.Fetch stage)) {
+                            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "no-more-input needs a stage");
+                        }
+                        exchangeBuffers.get(stage.queryId(), stage.stageId(), stage.partitionCount(), stage.types()).setNoMoreInput();
+                        listener.onCompleted();
+                    }
+                    catch (GlauxException e) {
+                        listener.onError(RemoteErrors.toCallStatus(e).toRuntimeException());
+                    }
+                }
+                case ExchangeTickets.ABORT_STAGE_ACTION -> {
+                    try {
+                        ExchangeTickets.StageRef stage = ExchangeTickets.decodeStage(action.getBody());
+                        exchangeBuffers.abortStage(stage.queryId(), stage.stageId(), "Stage " + stage.stageId() + " of query " + stage.queryId() + " ended");
+                        listener.onCompleted();
+                    }
+                    catch (GlauxException e) {
+                        listener.onError(RemoteErrors.toCallStatus(e).toRuntimeException());
+                    }
                 }
                 case STATS_ACTION -> {
                     try {

@@ -42,13 +42,25 @@ public final class EngineExecution
         requireNonNull(plan, "plan is null");
         this.query = requireNonNull(query, "query is null");
         this.canceled = requireNonNull(canceled, "canceled is null");
+        LocalExecutionPlanner[] self = new LocalExecutionPlanner[1];
         this.planner = new LocalExecutionPlanner(query, (leaf, context) -> {
             if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1 || scans == null) {
                 throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No stage feeds " + leaf);
             }
+            PhysicalPlanner.PartitionedStage partitioned = plan.stages().get(remote.sourceStages().getFirst());
+            if (partitioned != null) {
+                // on the workers, or (one worker) here over the gathered scan stage
+                return scans.partitionedStage(remote.sourceStages().getFirst(), partitioned, plan.scans().get(partitioned.sourceStage()), context,
+                        () -> self[0].plan(partitioned.plan()));
+            }
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
+            java.util.Optional<Integer> build = stage.pipeline().flatMap(PhysicalPlanner::broadcastStage);
+            if (build.isPresent()) {
+                return scans.broadcastJoinStage(stage, build.get(), plan.scans().get(build.get()), context);
+            }
             return scans.scanStage(stage.scan(), stage.pipeline(), stage.types(), context);
         });
+        self[0] = planner;
         this.root = planner.plan(plan.root());
     }
 

@@ -17,6 +17,11 @@ import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.node.NodeManager.WorkerNode;
 import io.glaux.coordinator.planner.GlauxTableScan;
 import io.glaux.coordinator.query.Query;
+import io.glaux.coordinator.planner.PhysicalPlanner;
+import io.glaux.engine.exchange.BroadcastData;
+import io.glaux.engine.exchange.ExchangeClient;
+import io.glaux.engine.exchange.ExchangeOperator;
+import io.glaux.engine.exchange.ExchangeTickets;
 import io.glaux.engine.exchange.RemoteTaskStream;
 import io.glaux.engine.fragment.ScanFragment;
 import io.glaux.engine.fragment.Task;
@@ -86,6 +91,10 @@ public final class QueryExecution
     private static final int SPLIT_QUEUE_SIZE = 10_000;
     /** Partitions (locations) listed at once: a LIST is a round trip, and partitions are independent. */
     private static final int CONCURRENT_LISTINGS = 4;
+    /** How long an exchange control call to a worker may take. */
+    private static final java.time.Duration ACTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** The largest build side sent to every probe task of a broadcast join (Arrow bytes). */
+    private static final long BROADCAST_MAX_BYTES = 4L << 20;
 
     private final Query query;
     private final Catalog catalog;
@@ -168,6 +177,276 @@ public final class QueryExecution
                 }
             }
         };
+    }
+
+    /**
+     * A hash-partitioned stage as an engine operator. With two or more active workers, each scan task
+     * hash-partitions its output into its worker's output buffer, one partition per worker; one task of
+     * the stage per worker runs {@code stage}'s plan over its partition, pulled from every worker's
+     * buffer, and this operator gathers their output. With fewer workers the coordinator runs the plan
+     * itself ({@code local}) over the gathered scan stage.
+     */
+    public Operator partitionedStage(int stageId, PhysicalPlanner.PartitionedStage stage, PhysicalPlanner.ScanStage scan, OperatorContext context,
+            java.util.function.Supplier<Operator> local)
+    {
+        List<WorkerNode> workers = nodeManager.activeWorkers();
+        if (workers.size() < 2) {
+            context.close();
+            return local.get();
+        }
+        int partitions = workers.size();
+        int sourceStage = stage.sourceStage();
+        ScanRun run = new ScanRun(scan.scan(), scan.pipeline(), context.allocator(), scan.types());
+        run.partitionedOutput = Optional.of(new Task.PartitionedOutput(sourceStage, stage.partitionKeys(), partitions, scan.types()));
+        run.producers = List.copyOf(workers);
+        byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch(query.id(), sourceStage, 0, partitions, scan.types()));
+        run.onSuccess = () -> {
+            for (WorkerNode worker : workers) {
+                workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, noMoreInput, ACTION_TIMEOUT);
+            }
+        };
+        runs.add(run);
+        List<ExchangeTickets.Location> producers = workers.stream().map(worker -> new ExchangeTickets.Location(worker.nodeId(), worker.flightUri())).toList();
+        List<ExchangeClient.Source> sources = new ArrayList<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers);
+            sources.add(new ExchangeClient.Source(workerClients.get(workers.get(partition)), task.label(), ExchangeTickets.encode(task)));
+        }
+        ExchangeClient exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));
+        return new Operator()
+        {
+            private boolean started;
+            private boolean closed;
+
+            @Override
+            public List<Type> outputTypes()
+            {
+                return stage.types();
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                if (!started) {
+                    started = true;
+                    query.stats().nodes.set(workers.size() + 1);
+                    run.start();
+                    exchange.start();
+                }
+                VectorSchemaRoot batch = exchange.next(() -> {
+                    context.checkCancelled();
+                    run.checkFailed();
+                });
+                if (batch != null) {
+                    long bytes = Batches.sizeInBytes(batch);
+                    context.stats().addOutput(batch.getRowCount(), bytes);
+                    query.stats().processedRows.addAndGet(batch.getRowCount());
+                    query.stats().processedBytes.addAndGet(bytes);
+                }
+                return batch;
+            }
+
+            @Override
+            public void close()
+            {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    exchange.close();
+                }
+                finally {
+                    try {
+                        run.close();
+                    }
+                    finally {
+                        try {
+                            abortStage(workers, sourceStage);
+                        }
+                        finally {
+                            context.close();
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * A scan stage whose tasks join their rows with the rows of a build stage (a broadcast join). The
+     * build stage runs first, into the query's memory here; if its output stays under
+     * {@link #BROADCAST_MAX_BYTES} (and 1/16 of the query's limit) it goes to every probe task inside the
+     * task (an Arrow IPC stream) and the join runs on the workers. A larger build side makes the
+     * coordinator run the probe stage's pipeline itself (its hash join can spill), over the gathered
+     * probe scan and the build rows.
+     */
+    public Operator broadcastJoinStage(PhysicalPlanner.ScanStage probe, int buildStageId, PhysicalPlanner.ScanStage build, OperatorContext context)
+    {
+        long maxBytes = Math.min(BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        return new Operator()
+        {
+            private final List<VectorSchemaRoot> collected = new ArrayList<>();
+            private ScanRun buildRun;
+            private Operator delegate;
+            private boolean closed;
+
+            @Override
+            public List<Type> outputTypes()
+            {
+                return probe.types();
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                if (delegate == null) {
+                    delegate = start();
+                }
+                return delegate.next();
+            }
+
+            private Operator start()
+            {
+                buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+                // batches waiting here count against the query's memory, as a scan stage's do
+                buildRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+                runs.add(buildRun);
+                buildRun.start();
+                long bytes = 0;
+                boolean complete = false;
+                while (bytes <= maxBytes) {
+                    VectorSchemaRoot batch = buildRun.nextBatch(context);
+                    if (batch == null) {
+                        complete = true;
+                        break;
+                    }
+                    collected.add(batch);
+                    bytes += Batches.sizeInBytes(batch);
+                }
+                if (complete) {
+                    byte[] data = BroadcastData.encode(collected, build.types(), context.allocator());
+                    collected.forEach(VectorSchemaRoot::close);
+                    collected.clear();
+                    ScanRun probeRun = new ScanRun(probe.scan(), probe.pipeline(), context.allocator(), probe.types());
+                    probeRun.broadcast = Optional.of(new Task.Broadcast(buildStageId, data));
+                    probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+                    runs.add(probeRun);
+                    probeRun.start();
+                    return new Operator()
+                    {
+                        @Override
+                        public List<Type> outputTypes()
+                        {
+                            return probe.types();
+                        }
+
+                        @Override
+                        public VectorSchemaRoot next()
+                        {
+                            VectorSchemaRoot batch = probeRun.nextBatch(context);
+                            if (batch != null) {
+                                context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                            }
+                            return batch;
+                        }
+
+                        @Override
+                        public void close()
+                        {
+                            probeRun.close();
+                        }
+                    };
+                }
+                // too large to broadcast: the join runs here, over the gathered probe scan
+                LOG.debug("Build side of stage {} of {} exceeds {} bytes: joining on the coordinator", buildStageId, query.id(), maxBytes);
+                io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
+                    PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
+                    if (remote.exchangeType() != PlanNode.ExchangeType.BROADCAST) {
+                        return scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
+                    }
+                    return new Operator()
+                    {
+                        @Override
+                        public List<Type> outputTypes()
+                        {
+                            return build.types();
+                        }
+
+                        @Override
+                        public VectorSchemaRoot next()
+                        {
+                            if (!collected.isEmpty()) {
+                                return Batches.transfer(collected.removeFirst(), leafContext.allocator());
+                            }
+                            return buildRun.nextBatch(leafContext);
+                        }
+
+                        @Override
+                        public void close()
+                        {
+                            leafContext.close();
+                        }
+                    };
+                });
+                return local.plan(probe.pipeline().orElseThrow());
+            }
+
+            @Override
+            public void close()
+            {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    if (delegate != null) {
+                        delegate.close();
+                    }
+                }
+                finally {
+                    try {
+                        collected.forEach(VectorSchemaRoot::close);
+                        collected.clear();
+                        if (buildRun != null) {
+                            buildRun.close();
+                        }
+                    }
+                    finally {
+                        context.close();
+                    }
+                }
+            }
+        };
+    }
+
+    /** Frees a stage's output buffers on its workers (a no-op where its consumers have read them). */
+    private void abortStage(List<WorkerNode> workers, int stageId)
+    {
+        byte[] body = ExchangeTickets.encodeStage(query.id(), stageId);
+        List<Thread> calls = new ArrayList<>();
+        for (WorkerNode worker : workers) {
+            calls.add(Thread.ofVirtual().name("abort-" + query.id() + "-" + worker.nodeId()).start(() -> {
+                try {
+                    workerClients.get(worker).doAction(ExchangeTickets.ABORT_STAGE_ACTION, body, ACTION_TIMEOUT);
+                }
+                catch (RuntimeException e) {
+                    LOG.debug("Freeing stage {} of {} on {} failed: {}", stageId, query.id(), worker.nodeId(), e.getMessage());
+                }
+            }));
+        }
+        boolean interrupted = Thread.interrupted();
+        for (Thread call : calls) {
+            try {
+                call.join(ACTION_TIMEOUT.toMillis());
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -285,6 +564,14 @@ public final class QueryExecution
         /** Batch mode: bytes of batches queued for the consumer (at least one batch may always wait). */
         private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
         private long maxQueuedBytes = Long.MAX_VALUE;
+        /** Set: the tasks hash-partition their output into their workers' buffers instead of sending it here. */
+        private Optional<Task.PartitionedOutput> partitionedOutput = Optional.empty();
+        /** The workers that run the tasks (null: the active workers when the scan starts). */
+        private List<WorkerNode> producers;
+        /** The build side every task's pipeline joins with (a broadcast join), if any. */
+        private Optional<Task.Broadcast> broadcast = Optional.empty();
+        /** Runs once every task succeeded, before the end is signalled. */
+        private Runnable onSuccess;
         private final Object queueSpace = new Object();
         /** Rows (row mode) or batches (batch mode: accounted in the query's memory, so fewer) ahead of the consumer. */
         private final BlockingQueue<Object> output;
@@ -333,7 +620,7 @@ public final class QueryExecution
                     ? List.of()
                     : PathFilter.narrow(locations(table, domain), domain, scan.filter(), scan.columns());
 
-            List<WorkerNode> workers = nodeManager.activeWorkers();
+            List<WorkerNode> workers = producers != null ? producers : nodeManager.activeWorkers();
             if (workers.isEmpty()) {
                 throw new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "No workers are available to run the query");
             }
@@ -438,14 +725,16 @@ public final class QueryExecution
                     }
                     List<Split> retry = retriedTasks.poll();
                     if (retry != null) {
-                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, query.session().queryMaxMemory().orElse(0));
+                        return new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput, broadcast,
+                        query.session().queryMaxMemory().orElse(0));
                     }
                     first = splits.poll(100, TimeUnit.MILLISECONDS);
                 }
                 if (first == END) {
                     splits.add(END);
                     List<Split> retry = retriedTasks.poll();
-                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, query.session().queryMaxMemory().orElse(0));
+                    return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput, broadcast,
+                        query.session().queryMaxMemory().orElse(0));
                 }
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
@@ -464,7 +753,8 @@ public final class QueryExecution
                     bytes += ((Split) next).length();
                 }
                 queueRoom.release(batch.size());
-                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline, query.session().queryMaxMemory().orElse(0));
+                return new Task(query.id(), taskIds.getAndIncrement(), fragment, batch, pipeline, partitionedOutput, broadcast,
+                        query.session().queryMaxMemory().orElse(0));
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -518,7 +808,7 @@ public final class QueryExecution
             }
             catch (RuntimeException e) {
                 GlauxException error = Query.toGlauxException(e);
-                if (!received && error.errorCode() == ErrorCode.WORKER_FAILED && nodeManager.hasWithdrawn(worker)) {
+                if (!received && partitionedOutput.isEmpty() && error.errorCode() == ErrorCode.WORKER_FAILED && nodeManager.hasWithdrawn(worker)) {
                     // the worker withdrew (a graceful shutdown) before sending anything of this task:
                     // another worker runs it, nothing of it was read yet
                     LOG.debug("Task {} of {} goes to another worker: {} withdrew", task.taskId(), query.id(), worker.nodeId());
@@ -555,6 +845,9 @@ public final class QueryExecution
                     }
                     closeMerger();
                     put(rows);
+                }
+                if (onSuccess != null) {
+                    onSuccess.run();
                 }
                 put(END);
             }
@@ -637,6 +930,15 @@ public final class QueryExecution
             }
             if (item instanceof VectorSchemaRoot batch) {
                 batch.close();
+            }
+        }
+
+        /** Throws the scan's failure, if it failed. */
+        void checkFailed()
+        {
+            GlauxException error = failure.get();
+            if (error != null) {
+                throw new GlauxException(error.errorCode(), error.getMessage(), error);
             }
         }
 

@@ -27,20 +27,43 @@ public final class ExplainText
         out.append("    Output layout: ").append(PlanPrinter.layout(plan.root().outputTypes())).append('\n');
         out.append("    Output partitioning: SINGLE []\n");
         out.append(PlanPrinter.print(plan.root(), stats, "    "));
+        Map<Integer, List<Integer>> partitionedScans = new TreeMap<>();
+        for (PhysicalPlanner.PartitionedStage stage : plan.stages().values()) {
+            partitionedScans.put(stage.sourceStage(), stage.partitionKeys());
+        }
+        java.util.Set<Integer> broadcastBuilds = new java.util.HashSet<>();
+        for (PhysicalPlanner.ScanStage scan : plan.scans().values()) {
+            scan.pipeline().flatMap(PhysicalPlanner::broadcastStage).ifPresent(broadcastBuilds::add);
+        }
+        for (Map.Entry<Integer, PhysicalPlanner.PartitionedStage> entry : new TreeMap<>(plan.stages()).entrySet()) {
+            // one task per worker, each over its hash partition of the scan stage's output
+            out.append('\n').append("Fragment ").append(entry.getKey()).append(" [HASH]\n");
+            out.append("    Output layout: ").append(PlanPrinter.layout(entry.getValue().types())).append('\n');
+            out.append("    Output partitioning: SINGLE []\n");
+            out.append(PlanPrinter.print(entry.getValue().plan(), stats, "    "));
+        }
         for (Map.Entry<Integer, PhysicalPlanner.ScanStage> entry : new TreeMap<>(plan.scans()).entrySet()) {
             out.append('\n').append("Fragment ").append(entry.getKey()).append(" [SOURCE]\n");
             out.append("    Output layout: ").append(PlanPrinter.layout(entry.getValue().types())).append('\n');
-            out.append("    Output partitioning: SINGLE []\n");
+            List<Integer> hashKeys = partitionedScans.get(entry.getKey());
+            String partitioning = hashKeys != null ? "HASH " + hashKeys.stream().map(key -> "#" + key).toList()
+                    : broadcastBuilds.contains(entry.getKey()) ? "BROADCAST []" : "SINGLE []";
+            out.append("    Output partitioning: ").append(partitioning).append('\n');
             String indent = "    ";
             if (entry.getValue().pipeline().isPresent()) {
-                // the pipeline's leaf stands for the scan below it
+                // the pipeline's leaf reading stage 0 stands for the scan below it
                 String pipeline = PlanPrinter.print(entry.getValue().pipeline().get(), stats, indent);
-                int leaf = pipeline.lastIndexOf("RemoteSource[");
+                int leaf = pipeline.indexOf("RemoteSource[sourceFragmentIds = [0]]");
                 int depth = pipeline.lastIndexOf('\n', leaf) + 1;
+                int end = pipeline.indexOf('\n', leaf);
                 out.append(pipeline, 0, depth);
                 indent = " ".repeat(leaf - depth);
                 out.append(pipeline, depth, leaf);
+                // the scan's lines, then what the pipeline prints after the leaf (a broadcast build side)
                 out.append(scanStage(entry.getValue().scan(), indent).substring(indent.length()));
+                if (end >= 0 && end + 1 < pipeline.length()) {
+                    out.append(pipeline, end + 1, pipeline.length());
+                }
                 continue;
             }
             out.append(scanStage(entry.getValue().scan(), indent));

@@ -52,13 +52,44 @@ import java.util.Optional;
  */
 public final class PhysicalPlanner
 {
-    /** A translated query: the final stage's plan and the scan stage behind each remote source. */
-    public record EnginePlan(PlanNode root, Map<Integer, ScanStage> scans)
+    /**
+     * A translated query: the final stage's plan, the scan stage behind each remote source and the
+     * hash-partitioned intermediate stages (by stage id; scan and intermediate stages share one id space).
+     */
+    public record EnginePlan(PlanNode root, Map<Integer, ScanStage> scans, Map<Integer, PartitionedStage> stages)
     {
         public EnginePlan
         {
             requireNonNull(root, "root is null");
             scans = Map.copyOf(scans);
+            stages = Map.copyOf(stages);
+        }
+
+        public EnginePlan(PlanNode root, Map<Integer, ScanStage> scans)
+        {
+            this(root, scans, Map.of());
+        }
+    }
+
+    /**
+     * An intermediate stage that runs on the workers, one task per worker: {@code plan} (a FINAL
+     * aggregation, and the filters, projections and partial top-N above it) over the scan stage
+     * {@code sourceStage}, whose output is hash-partitioned on {@code partitionKeys} (columns of the scan
+     * stage's output) so that each task gets every row of its groups. The plan's leaf is a
+     * {@link PlanNode.RemoteSource} of type REPARTITION reading the scan stage. With a single worker the
+     * coordinator runs the plan itself over the gathered scan stage.
+     */
+    public record PartitionedStage(PlanNode plan, int sourceStage, List<Integer> partitionKeys)
+    {
+        public PartitionedStage
+        {
+            requireNonNull(plan, "plan is null");
+            partitionKeys = List.copyOf(partitionKeys);
+        }
+
+        public List<Type> types()
+        {
+            return plan.outputTypes();
         }
     }
 
@@ -90,6 +121,12 @@ public final class PhysicalPlanner
     private final String user;
     /** The predicates a filter hands to the metadata table scan below it. */
     private final Map<RelNode, MetadataFilter> metadataFilters = new java.util.IdentityHashMap<>();
+    private final Map<Integer, PartitionedStage> stages = new HashMap<>();
+    /** Each partitioned stage's remote source in the tree above it while nothing but filters, projections and top-N were put on it. */
+    private final Map<Integer, PlanNode.RemoteSource> openStages = new HashMap<>();
+    /** Each scan stage with a broadcast join in its pipeline: its remote source while only filters and projections were put on it. */
+    private final Map<Integer, PlanNode.RemoteSource> openPipelines = new HashMap<>();
+    private int nextStage = 1;
     private int nextId;
 
     private PhysicalPlanner(String user)
@@ -108,7 +145,7 @@ public final class PhysicalPlanner
         PhysicalPlanner planner = new PhysicalPlanner(user);
         try {
             PlanNode plan = planner.visit(root);
-            return Optional.of(new EnginePlan(plan, planner.scans));
+            return Optional.of(new EnginePlan(plan, planner.scans, planner.stages));
         }
         catch (Unsupported e) {
             return Optional.empty();
@@ -124,7 +161,7 @@ public final class PhysicalPlanner
     {
         return switch (node) {
             case GlauxTableScan scan -> {
-                int stage = scans.size() + 1;
+                int stage = nextStage++;
                 List<Type> types = types(scan.getRowType());
                 scans.put(stage, new ScanStage(scan, Optional.empty(), types));
                 PlanNode remote = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), types);
@@ -136,6 +173,9 @@ public final class PhysicalPlanner
                 List<Integer> keys = new ArrayList<>();
                 for (int i = 0; i < scan.aggregation().get().groupKeys().size(); i++) {
                     keys.add(i);
+                }
+                if (!keys.isEmpty()) {
+                    yield partitionedFinal(stage, types, keys, scan.aggregation().get().aggregates());
                 }
                 PlanNode merged = new PlanNode.Aggregate(nextId(), remote, PlanNode.Step.FINAL, keys, List.of(), scan.aggregation().get().aggregates());
                 if (!merged.outputTypes().equals(types)) {
@@ -154,7 +194,7 @@ public final class PhysicalPlanner
                     }
                     projections.add(expression);
                 }
-                yield new PlanNode.Project(nextId(), source, projections);
+                yield onStage(source, input -> new PlanNode.Project(nextId(), input, projections));
             }
             case LogicalFilter filter when SystemScans.scan(filter.getInput()).isPresent() -> {
                 // the filter's simple predicates (name = 'x', name LIKE 'x%') narrow the listing; the filter still applies
@@ -167,7 +207,8 @@ public final class PhysicalPlanner
                     SystemScans.values(nextId(), scan, metadataFilters.getOrDefault(scan, MetadataFilter.NONE), user);
             case LogicalFilter filter -> {
                 PlanNode source = visit(filter.getInput());
-                yield new PlanNode.Filter(nextId(), source, expression(filter.getCondition(), source));
+                Expression predicate = expression(filter.getCondition(), source);
+                yield onStage(source, input -> new PlanNode.Filter(nextId(), input, predicate));
             }
             case LogicalValues values -> {
                 List<Type> types = types(values.getRowType());
@@ -274,7 +315,26 @@ public final class PhysicalPlanner
         }
         PlanNode result;
         ScanStage stage = source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 ? scans.get(remote.sourceStages().getFirst()) : null;
-        if (groupingSets.isEmpty() && stage != null && stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
+        if (groupingSets.isEmpty() && stage != null && joinsBroadcast(stage)
+                && openPipelines.get(((PlanNode.RemoteSource) source).sourceStages().getFirst()) == source) {
+            // PARTIAL in the probe tasks after their join, FINAL here over the partial states
+            PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
+            PlanNode partial = new PlanNode.Aggregate(nextId(), stage.pipeline().get(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            openPipelines.remove(remote.sourceStages().getFirst());
+            if (sendable(partial)) {
+                scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), partial.outputTypes()));
+                PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
+                List<Integer> finalKeys = new ArrayList<>();
+                for (int i = 0; i < groupKeys.size(); i++) {
+                    finalKeys.add(i);
+                }
+                result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+            }
+            else {
+                result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
+            }
+        }
+        else if (groupingSets.isEmpty() && stage != null && stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
             // PARTIAL on every task next to the data, FINAL here over the partial states
             PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
             PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), stage.types());
@@ -285,7 +345,9 @@ public final class PhysicalPlanner
             for (int i = 0; i < groupKeys.size(); i++) {
                 finalKeys.add(i);
             }
-            result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+            result = finalKeys.isEmpty()
+                    ? new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls)
+                    : partitionedFinal(remote.sourceStages().getFirst(), partial.outputTypes(), finalKeys, calls);
         }
         else {
             result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
@@ -334,11 +396,84 @@ public final class PhysicalPlanner
             }
             projections.add(type.equals(Type.BIGINT) ? value : new Expression.Call(Expression.Operator.CAST, List.of(value), type));
         }
-        PlanNode project = new PlanNode.Project(nextId(), result, projections);
+        PlanNode project = onStage(result, input -> new PlanNode.Project(nextId(), input, projections));
         if (!project.outputTypes().equals(outputTypes)) {
             throw new Unsupported("aggregate typed " + project.outputTypes() + " for " + outputTypes);
         }
         return project;
+    }
+
+    /**
+     * The FINAL aggregation of a grouped partial aggregation in scan stage {@code scanStage} (output
+     * {@code partialTypes}: keys {@code keys}, then the partial states), as a hash-partitioned stage on
+     * the workers; returns the remote source that gathers its output.
+     */
+    private PlanNode partitionedFinal(int scanStage, List<Type> partialTypes, List<Integer> keys, List<AggregateCall> calls)
+    {
+        PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(scanStage), PlanNode.ExchangeType.REPARTITION, List.of(), partialTypes);
+        PlanNode merged = new PlanNode.Aggregate(nextId(), leaf, PlanNode.Step.FINAL, keys, List.of(), calls);
+        if (!merged.outputTypes().equals(partialTypes)) {
+            throw new Unsupported("partial aggregation typed " + merged.outputTypes() + " for " + partialTypes);
+        }
+        if (!sendable(merged)) {
+            // the FINAL step runs here, over the gathered partial states
+            return new PlanNode.Aggregate(merged.id(), new PlanNode.RemoteSource(leaf.id(), List.of(scanStage), PlanNode.ExchangeType.GATHER, List.of(), partialTypes),
+                    PlanNode.Step.FINAL, keys, List.of(), calls);
+        }
+        int stage = nextStage++;
+        stages.put(stage, new PartitionedStage(merged, scanStage, keys));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), merged.outputTypes());
+        openStages.put(stage, gather);
+        return gather;
+    }
+
+    /**
+     * {@code above} applied to {@code source}; when {@code source} is the gather of a partitioned stage
+     * with nothing else on it yet, {@code above} joins that stage's plan instead (it then runs on the
+     * workers, per partition), if it can be sent there.
+     */
+    private PlanNode onStage(PlanNode source, java.util.function.Function<PlanNode, PlanNode> above)
+    {
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
+                && openPipelines.get(remote.sourceStages().getFirst()) == remote) {
+            // a filter or projection over a broadcast join runs in the probe stage's tasks too
+            int stageId = remote.sourceStages().getFirst();
+            ScanStage stage = scans.get(stageId);
+            PlanNode pipeline = above.apply(stage.pipeline().orElseThrow());
+            if (sendable(pipeline)) {
+                scans.put(stageId, new ScanStage(stage.scan(), Optional.of(pipeline), pipeline.outputTypes()));
+                PlanNode.RemoteSource gather = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), pipeline.outputTypes());
+                openPipelines.put(stageId, gather);
+                return gather;
+            }
+            openPipelines.remove(stageId);
+        }
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
+                && openStages.get(remote.sourceStages().getFirst()) == remote) {
+            int stageId = remote.sourceStages().getFirst();
+            PartitionedStage stage = stages.get(stageId);
+            PlanNode plan = above.apply(stage.plan());
+            if (sendable(plan)) {
+                stages.put(stageId, new PartitionedStage(plan, stage.sourceStage(), stage.partitionKeys()));
+                PlanNode.RemoteSource gather = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+                openStages.put(stageId, gather);
+                return gather;
+            }
+            openStages.remove(stageId);
+        }
+        return above.apply(source);
+    }
+
+    /** Whether a plan can be sent to a worker (every node and expression has a wire form). */
+    private static boolean sendable(PlanNode plan)
+    {
+        try {
+            io.glaux.engine.plan.PlanCodec.toJson(plan);
+            return true;
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A $SUM0 call computed by the engine's sum at {@code index}. */
@@ -395,7 +530,19 @@ public final class PhysicalPlanner
         }
         long count = Math.addExact(offset, fetch);
         PlanNode.Step step = PlanNode.Step.SINGLE;
-        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1) {
+        if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 && openStages.get(remote.sourceStages().getFirst()) == remote) {
+            // each task of a partitioned stage keeps only its best rows
+            PlanNode partial = onStage(source, input -> new PlanNode.TopN(nextId(), input, keys, count, PlanNode.Step.PARTIAL));
+            if (partial instanceof PlanNode.RemoteSource) {
+                openStages.remove(((PlanNode.RemoteSource) partial).sourceStages().getFirst());
+                source = partial;
+                step = PlanNode.Step.FINAL;
+            }
+            else {
+                source = ((PlanNode.TopN) partial).source();
+            }
+        }
+        else if (source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 && scans.containsKey(remote.sourceStages().getFirst())) {
             // each task keeps only its best rows: the final top-N reads a few rows per task, not the table
             ScanStage stage = scans.get(remote.sourceStages().getFirst());
             if (stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
@@ -464,7 +611,71 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
+        Optional<PlanNode> onWorkers = broadcastJoin(type, left, right, leftKeys, rightKeys, residual);
+        if (onWorkers.isPresent()) {
+            return onWorkers.get();
+        }
         return new PlanNode.Join(nextId(), type, left, right, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+    }
+
+    /**
+     * A join of two plain scan stages (no aggregation, limit or pipeline in either) that keeps only
+     * probe-side rows unmatched (INNER, LEFT, SEMI, ANTI) runs in the probe stage's tasks: its pipeline
+     * joins the task's rows with the build stage's rows, which every task receives (BROADCAST). Returns
+     * the remote source reading the probe stage, or empty when the join stays in the final stage. At
+     * run time a build side too large to broadcast makes the coordinator run the pipeline itself.
+     */
+    private Optional<PlanNode> broadcastJoin(PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        if (type == PlanNode.JoinType.RIGHT || type == PlanNode.JoinType.FULL
+                || !(left instanceof PlanNode.RemoteSource probeSource) || !(right instanceof PlanNode.RemoteSource buildSource)
+                || probeSource.sourceStages().size() != 1 || buildSource.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int probeStage = probeSource.sourceStages().getFirst();
+        int buildStage = buildSource.sourceStages().getFirst();
+        ScanStage probe = scans.get(probeStage);
+        ScanStage build = scans.get(buildStage);
+        if (probe == null || build == null || !plain(probe) || !plain(build)) {
+            return Optional.empty();
+        }
+        PlanNode probeLeaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), probe.types());
+        PlanNode buildLeaf = new PlanNode.RemoteSource(nextId(), List.of(buildStage), PlanNode.ExchangeType.BROADCAST, List.of(), build.types());
+        PlanNode pipeline = new PlanNode.Join(nextId(), type, probeLeaf, buildLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+        if (!sendable(pipeline)) {
+            return Optional.empty();
+        }
+        scans.put(probeStage, new ScanStage(probe.scan(), Optional.of(pipeline), pipeline.outputTypes()));
+        PlanNode.RemoteSource joined = new PlanNode.RemoteSource(probeSource.id(), List.of(probeStage), PlanNode.ExchangeType.GATHER, List.of(), pipeline.outputTypes());
+        openPipelines.put(probeStage, joined);
+        return Optional.of(joined);
+    }
+
+    private static boolean plain(ScanStage stage)
+    {
+        return stage.pipeline().isEmpty() && stage.scan().aggregation().isEmpty() && stage.scan().limit().isEmpty();
+    }
+
+    /** Whether a scan stage's pipeline joins its rows with a broadcast build side. */
+    static boolean joinsBroadcast(ScanStage stage)
+    {
+        return stage.pipeline().isPresent() && broadcastStage(stage.pipeline().get()).isPresent();
+    }
+
+    /** The stage whose rows a pipeline reads by broadcast, if any. */
+    public static Optional<Integer> broadcastStage(PlanNode pipeline)
+    {
+        if (pipeline instanceof PlanNode.RemoteSource remote && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
+            return Optional.of(remote.sourceStages().getFirst());
+        }
+        for (PlanNode source : pipeline.sources()) {
+            Optional<Integer> stage = broadcastStage(source);
+            if (stage.isPresent()) {
+                return stage;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Each group of window functions (same partitioning, order and frame) becomes one Window node. */

@@ -146,6 +146,25 @@ public final class WorkerClient
         }
     }
 
+    /**
+     * Runs the action {@code type} with {@code body} on the worker and waits for it to end (at most
+     * {@code timeout}); failures are {@link GlauxException}s (WORKER_FAILED when the worker cannot be reached).
+     */
+    public void doAction(String type, byte[] body, Duration timeout)
+    {
+        requireNonNull(type, "type is null");
+        requireNonNull(body, "body is null");
+        try {
+            Iterator<Result> results = client.doAction(new Action(type, body), CallOptions.timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+            while (results.hasNext()) {
+                results.next();
+            }
+        }
+        catch (FlightRuntimeException e) {
+            throw RemoteErrors.fromFlight(e, workerId, flightUri);
+        }
+    }
+
     /** Whether the worker answers a ping within {@code timeout}. */
     public boolean ping(Duration timeout)
     {

@@ -104,6 +104,18 @@ public final class FragmentCodec
         return decode(json, "tuple domain", FragmentCodec::tupleDomainFromJson);
     }
 
+    /** {@code node} as JSON bytes, for other codecs of worker calls. */
+    public static byte[] encodeJson(JsonNode node)
+    {
+        return write(node);
+    }
+
+    /** Parses JSON bytes and reads them with {@code reader}; failures are GlauxExceptions naming {@code what}. */
+    public static <T> T decodeJson(byte[] json, String what, java.util.function.Function<JsonNode, T> reader)
+    {
+        return decode(json, what, reader::apply);
+    }
+
     private static byte[] write(JsonNode node)
     {
         try {
@@ -155,6 +167,18 @@ public final class FragmentCodec
         if (task.maxMemoryBytes() > 0) {
             node.put("maxMemoryBytes", task.maxMemoryBytes());
         }
+        task.output().ifPresent(output -> {
+            ObjectNode partitioned = node.putObject("output");
+            partitioned.put("stageId", output.stageId());
+            ArrayNode keys = partitioned.putArray("keys");
+            output.keys().forEach(keys::add);
+            partitioned.put("partitionCount", output.partitionCount());
+            ArrayNode types = partitioned.putArray("types");
+            output.types().forEach(type -> types.add(type.trinoName()));
+        });
+        task.broadcast().ifPresent(broadcast -> node.putObject("broadcast")
+                .put("stageId", broadcast.stageId())
+                .put("arrowStream", Base64.getEncoder().encodeToString(broadcast.arrowStream())));
         return node;
     }
 
@@ -166,7 +190,25 @@ public final class FragmentCodec
         }
         Optional<PlanNode> pipeline = isAbsent(node.get("pipeline")) ? Optional.empty() : Optional.of(PlanCodec.fromJson(node.get("pipeline")));
         long maxMemoryBytes = isAbsent(node.get("maxMemoryBytes")) ? 0 : node.get("maxMemoryBytes").asLong();
-        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, maxMemoryBytes);
+        Optional<Task.PartitionedOutput> output = Optional.empty();
+        if (!isAbsent(node.get("output"))) {
+            JsonNode partitioned = node.get("output");
+            List<Integer> keys = new ArrayList<>();
+            for (JsonNode key : array(partitioned, "keys")) {
+                keys.add(key.intValue());
+            }
+            List<Type> types = new ArrayList<>();
+            for (JsonNode type : array(partitioned, "types")) {
+                types.add(TypeParser.parse(type.textValue()));
+            }
+            output = Optional.of(new Task.PartitionedOutput(required(partitioned, "stageId").intValue(), keys, required(partitioned, "partitionCount").intValue(), types));
+        }
+        Optional<Task.Broadcast> broadcast = Optional.empty();
+        if (!isAbsent(node.get("broadcast"))) {
+            JsonNode build = node.get("broadcast");
+            broadcast = Optional.of(new Task.Broadcast(required(build, "stageId").intValue(), Base64.getDecoder().decode(text(build, "arrowStream"))));
+        }
+        return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, output, broadcast, maxMemoryBytes);
     }
 
     public static ObjectNode toJson(ScanFragment fragment)

@@ -83,6 +83,18 @@ public final class PlanCodec
                 ArrayNode calls = node.putArray("aggregates");
                 aggregate.aggregates().forEach(call -> calls.add(FragmentCodec.toJson(call)));
             }
+            case PlanNode.Join join -> {
+                node.put("node", "join");
+                node.put("type", join.type().name());
+                node.set("left", toJson(join.left()));
+                node.set("right", toJson(join.right()));
+                ArrayNode leftKeys = node.putArray("leftKeys");
+                join.leftKeys().forEach(leftKeys::add);
+                ArrayNode rightKeys = node.putArray("rightKeys");
+                join.rightKeys().forEach(rightKeys::add);
+                join.residual().ifPresent(residual -> node.set("residual", FragmentCodec.toJson(residual)));
+                node.put("distribution", join.distribution().name());
+            }
             default -> throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot send " + plan.getClass().getSimpleName() + " to a worker");
         }
         return node;
@@ -122,6 +134,17 @@ public final class PlanCodec
                 List<AggregateCall> calls = new ArrayList<>();
                 required(node, "aggregates").forEach(call -> calls.add(FragmentCodec.aggregateCallFromJson(call)));
                 yield new PlanNode.Aggregate(id, fromJson(required(node, "source")), PlanNode.Step.valueOf(required(node, "step").textValue()), keys, sets, calls);
+            }
+            case "join" -> {
+                List<Integer> leftKeys = new ArrayList<>();
+                required(node, "leftKeys").forEach(key -> leftKeys.add(key.intValue()));
+                List<Integer> rightKeys = new ArrayList<>();
+                required(node, "rightKeys").forEach(key -> rightKeys.add(key.intValue()));
+                JsonNode residual = node.get("residual");
+                yield new PlanNode.Join(id, PlanNode.JoinType.valueOf(required(node, "type").textValue()), fromJson(required(node, "left")),
+                        fromJson(required(node, "right")), leftKeys, rightKeys,
+                        residual == null || residual.isNull() ? java.util.Optional.empty() : java.util.Optional.of(FragmentCodec.expressionFromJson(residual)),
+                        PlanNode.JoinDistribution.valueOf(required(node, "distribution").textValue()));
             }
             default -> throw new IllegalArgumentException("unknown plan node '" + kind + "'");
         };

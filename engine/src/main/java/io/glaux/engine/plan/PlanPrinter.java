@@ -81,7 +81,8 @@ public final class PlanPrinter
             case PlanNode.Unnest unnest -> "Unnest[replicate = " + refs(unnest.replicate()) + ", unnest = " + refs(unnest.unnestColumns())
                     + (unnest.ordinality() ? ", ordinality" : "") + "]";
             case PlanNode.Exchange exchange -> "Exchange[type = " + exchange.type() + (exchange.partitionKeys().isEmpty() ? "" : ", keys = " + refs(exchange.partitionKeys())) + "]";
-            case PlanNode.RemoteSource remote -> "RemoteSource[sourceFragmentIds = " + remote.sourceStages() + "]";
+            case PlanNode.RemoteSource remote -> "RemoteSource[sourceFragmentIds = " + remote.sourceStages()
+                    + (remote.exchangeType() == PlanNode.ExchangeType.GATHER ? "" : ", type = " + remote.exchangeType()) + "]";
         };
     }
 

@@ -1,0 +1,142 @@
+package io.glaux.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glaux.catalog.model.Column;
+import io.glaux.catalog.model.Database;
+import io.glaux.catalog.model.StorageFormat;
+import io.glaux.catalog.model.Table;
+import io.glaux.launcher.demo.DemoDataset;
+import io.glaux.spi.type.Type;
+import io.glaux.worker.WorkerMain;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A join of the access logs with a small dimension table (a table in the object store, so both sides
+ * are scan stages) runs in the probe scan's tasks on the workers, the build side broadcast to every
+ * task; its answers equal the same join with the dimension as literal rows, which the coordinator
+ * joins. A build side too large to broadcast is joined on the coordinator.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TestBroadcastJoin
+{
+    /** Eight of the ten targets the generator draws from; 10.1.0.9 and 10.1.0.10 have no team. */
+    private static final List<List<String>> TARGETS = List.of(
+            List.of("10.1.0.1:8080", "core"), List.of("10.1.0.2:8080", "edge"), List.of("10.1.0.3:8080", "edge"), List.of("10.1.0.4:8080", "data"),
+            List.of("10.1.0.5:8080", "data"), List.of("10.1.0.6:8080", "core"), List.of("10.1.0.7:8080", "web"), List.of("10.1.0.8:8080", "web"));
+    private static final List<String> QUERIES = List.of(
+            "SELECT t.team, count(*), sum(l.bytes) FROM web.access_logs l JOIN %s ON l.target = t.target GROUP BY t.team ORDER BY t.team",
+            "SELECT coalesce(t.team, 'none') AS team, count(*) FROM web.access_logs l LEFT JOIN %s ON l.target = t.target WHERE l.status >= 500 GROUP BY 1 ORDER BY 1",
+            "SELECT l.url, l.ts, t.team FROM web.access_logs l JOIN %s ON l.target = t.target AND t.team <> l.method WHERE l.status = 503 ORDER BY l.ts, l.url, l.client_ip LIMIT 50",
+            "SELECT count(*) FROM web.access_logs l WHERE l.target IN (SELECT target FROM %s WHERE team = 'edge')",
+            "SELECT count(*) FROM web.access_logs l WHERE NOT EXISTS (SELECT 1 FROM %s WHERE t.target = l.target)");
+    private static final String TABLE = "dims.targets t";
+
+    private TestCluster cluster;
+
+    @BeforeAll
+    void setUp()
+            throws Exception
+    {
+        cluster = SharedCluster.get();
+        Path file = Files.createTempDirectory("glaux-dims").resolve("targets.tsv");
+        StringBuilder lines = new StringBuilder();
+        TARGETS.forEach(row -> lines.append(row.get(0)).append('\t').append(row.get(1)).append('\n'));
+        Files.writeString(file, lines);
+        var store = cluster.coordinator().objectStore();
+        var catalog = cluster.coordinator().catalog();
+        catalog.createSchema(Database.named("dims"), true);
+        store.put(DemoDataset.BUCKET, "dims/targets/targets.tsv", file);
+        catalog.createTable(Table.external("dims", "targets", List.of(new Column("target", Type.VARCHAR), new Column("team", Type.VARCHAR)), List.of(),
+                StorageFormat.TEXTFILE.withSerdeParameters(Map.of("field.delim", "\t")), "s3://" + DemoDataset.BUCKET + "/dims/targets/", Map.of()), true);
+    }
+
+    @Test
+    void theJoinRunsOnTheWorkersWithTheCoordinatorsAnswers()
+            throws Exception
+    {
+        String literal = "(VALUES " + String.join(", ", TARGETS.stream().map(row -> "('" + row.get(0) + "', '" + row.get(1) + "')").toList()) + ") AS t(target, team)";
+        for (String query : QUERIES) {
+            List<List<String>> onWorkers = rows(query.formatted(TABLE));
+            List<List<String>> onCoordinator = rows(query.formatted(literal));
+            assertThat(onWorkers).as(query).isEqualTo(onCoordinator).isNotEmpty();
+        }
+        assertReleased();
+    }
+
+    @Test
+    void distributedPlanShowsTheBroadcast()
+            throws SQLException
+    {
+        String plan = String.join("\n", rows("EXPLAIN (TYPE DISTRIBUTED) " + QUERIES.getFirst().formatted(TABLE)).stream().map(List::getFirst).toList());
+        assertThat(plan)
+                .contains("Output partitioning: BROADCAST []")
+                .containsPattern("RemoteSource\\[sourceFragmentIds = \\[[0-9]+\\], type = BROADCAST\\]")
+                .contains("ScanFilterProject[table = hive.dims.targets")
+                .contains("ScanFilterProject[table = hive.web.access_logs");
+        // the join and the partial aggregation above it run in the scan stage of the access logs
+        int logs = plan.indexOf("ScanFilterProject[table = hive.web.access_logs");
+        int fragment = plan.lastIndexOf("Fragment ", logs);
+        assertThat(plan.indexOf("Join[type = INNER", fragment)).isBetween(fragment, logs);
+        assertThat(plan.indexOf("Aggregate[type = PARTIAL", fragment)).isBetween(fragment, logs);
+    }
+
+    @Test
+    void aBuildSideTooLargeToBroadcastIsJoinedOnTheCoordinator()
+            throws Exception
+    {
+        // the build side (every log row with its user agent and referrer, over 10MB) is larger than a broadcast may be
+        String query = "SELECT count(*), max(b.user_agent), count(b.referrer) FROM web.access_logs a JOIN web.access_logs b "
+                + "ON a.ts = b.ts AND a.client_ip = b.client_ip AND a.url = b.url AND a.user_agent = b.user_agent";
+        List<String> joined = rows(query).getFirst();
+        List<String> reference = rows("SELECT count(*), max(user_agent) FROM web.access_logs").getFirst();
+        // every row matches itself at least
+        assertThat(Long.parseLong(joined.get(0))).isGreaterThanOrEqualTo(Long.parseLong(reference.get(0)));
+        assertThat(joined.get(1)).isEqualTo(reference.get(1));
+        assertReleased();
+    }
+
+    private void assertReleased()
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && (cluster.coordinator().reservedQueryMemory() != 0
+                || cluster.workers().stream().anyMatch(worker -> worker.server().reservedQueryMemory() != 0 || worker.server().runningTasks() != 0))) {
+            Thread.sleep(20);
+        }
+        assertThat(cluster.coordinator().reservedQueryMemory()).isZero();
+        for (WorkerMain.Handle worker : cluster.workers()) {
+            assertThat(worker.server().reservedQueryMemory()).as(worker.server().nodeId()).isZero();
+        }
+    }
+
+    private List<List<String>> rows(String sql)
+            throws SQLException
+    {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
+            ResultSetMetaData metaData = resultSet.getMetaData();
+            while (resultSet.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= metaData.getColumnCount(); i++) {
+                    row.add(resultSet.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
