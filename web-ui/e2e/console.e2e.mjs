@@ -272,7 +272,7 @@ const scenarios = {
     const rows = await gridRows();
     await shot('rerun');
     await page.goto(`${baseUrl}/ui/queries/${queryId}`);
-    await page.locator('dl.facts').waitFor();
+    await page.locator('dl.facts').first().waitFor();
     await shot('detail');
     const detail = await page.locator('section.page').innerText();
     return { queryId, rerunId, editorAfterReload, cells, shown, rows, detail };

@@ -15,8 +15,9 @@ import java.util.TreeMap;
 /**
  * What each stage of a query the engine ran did, for the console's query detail
  * ({@code GET /v1/console/query/ID}, field {@code stages}): the final stage with one entry per
- * operator (rows in and out, wall time, peak memory, spill), then each scan stage with the table it
- * reads and, when it is the only one, its splits, rows and bytes.
+ * operator (rows in and out, wall time, peak memory, spill), then each hash-partitioned stage on the
+ * workers, then each scan stage with the table it reads and, when it is the only one, its splits, rows
+ * and bytes.
  */
 public final class StageStatistics
 {
@@ -34,6 +35,15 @@ public final class StageStatistics
         root.put("operators", operators);
         stages.add(root);
 
+        for (Map.Entry<Integer, PhysicalPlanner.PartitionedStage> entry : new TreeMap<>(plan.stages()).entrySet()) {
+            // its operators run on the workers, which do not report them yet: what it is, not what it did
+            Map<String, Object> stage = new LinkedHashMap<>();
+            stage.put("stageId", entry.getKey());
+            stage.put("runsOn", "workers");
+            stage.put("partitioning", "HASH " + entry.getValue().partitionKeys());
+            stage.put("sourceStage", entry.getValue().sourceStage());
+            stages.add(stage);
+        }
         boolean single = plan.scans().size() == 1;
         for (Map.Entry<Integer, PhysicalPlanner.ScanStage> entry : new TreeMap<>(plan.scans()).entrySet()) {
             Map<String, Object> stage = new LinkedHashMap<>();
