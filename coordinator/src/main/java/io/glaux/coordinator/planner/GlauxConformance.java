@@ -39,4 +39,11 @@ final class GlauxConformance
     {
         return false;
     }
+
+    /** {@code OFFSET n LIMIT m}: Trino takes OFFSET before LIMIT too. */
+    @Override
+    public boolean isOffsetLimitAllowed()
+    {
+        return true;
+    }
 }

@@ -195,6 +195,11 @@ public final class QueryPlanner
             return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(enginePlan));
         }
 
+        // Calcite's executor fails inside its generated code on UNNEST ... WITH ORDINALITY: say so instead
+        if (hasOrdinalityUnnest(logical)) {
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "UNNEST ... WITH ORDINALITY is not supported yet");
+        }
+
         // what the engine cannot run yet goes to Calcite's executor, planned as before (its own subquery
         // removal: a correlation the decorrelator leaves would run the inner scan once per outer row)
         RelNode pushed = pushDown(logical, validator, cluster, catalogReader);
@@ -232,6 +237,14 @@ public final class QueryPlanner
             // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
             return rewritten;
         }
+    }
+
+    private static boolean hasOrdinalityUnnest(RelNode node)
+    {
+        if (node instanceof org.apache.calcite.rel.core.Uncollect uncollect && uncollect.withOrdinality) {
+            return true;
+        }
+        return node.getInputs().stream().anyMatch(QueryPlanner::hasOrdinalityUnnest);
     }
 
     /** Whether any node of the plan has a subquery (IN, EXISTS, scalar) or a windowed expression. */
