@@ -58,44 +58,19 @@ final class StringFunctions
         b.add("translate", args(VARCHAR, VARCHAR, VARCHAR), returns(Type.VARCHAR), "varchar",
                 "Replaces each character of `from` with the character at the same position in `to`; removes it when `to` is shorter.", Translate::new);
         b.add("normalize", args(VARCHAR), returns(Type.VARCHAR), "varchar", "The string in Unicode normal form NFC.",
-                (a, c, t) -> new StringFunction(t, a, s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC)));
+                (a, c, t) -> new WebFunctions.StringFunction(t, a, s -> java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC)));
         b.add("normalize", args(VARCHAR, VARCHAR), returns(Type.VARCHAR), "varchar",
                 "The string in Unicode normal form `form`: NFC, NFD, NFKC or NFKD (written as a keyword: `normalize(s, NFD)`).",
                 (a, c, t) -> {
                     java.text.Normalizer.Form form = normalForm((String) FunctionRegistry.constant(c, 1));
-                    return new StringFunction(t, a.subList(0, 1), s -> java.text.Normalizer.normalize(s, form));
+                    return new WebFunctions.StringFunction(t, a.subList(0, 1), s -> java.text.Normalizer.normalize(s, form));
                 }, 1);
         b.add("soundex", args(VARCHAR), returns(Type.VARCHAR), "varchar", "The American Soundex code of the string (`Miller` is `M460`).",
-                (a, c, t) -> new StringFunction(t, a, StringFunctions::soundex));
+                (a, c, t) -> new WebFunctions.StringFunction(t, a, StringFunctions::soundex));
         b.add("luhn_check", args(VARCHAR), false, returns(Type.BOOLEAN), "boolean", "Whether a string of digits passes the Luhn checksum.",
                 "A string with a character other than a digit, or empty, is false.", LuhnCheck::new);
         b.add("format", args(VARCHAR, FunctionRegistry.Arg.ANY), true, returns(Type.VARCHAR), "varchar",
                 "The arguments formatted by a Java format string (`%s`, `%d`, `%.2f`, `%03d`, `%%`).", "", Format::new, 0);
-    }
-
-    /** A kernel computing a string from a string, row by row. */
-    static final class StringFunction
-            extends Kernel
-    {
-        private final java.util.function.UnaryOperator<String> function;
-
-        StringFunction(Type type, List<ValueEvaluator> args, java.util.function.UnaryOperator<String> function)
-        {
-            super(type, args);
-            this.function = function;
-        }
-
-        @Override
-        void compute(int count, boolean[] nulls)
-        {
-            for (int j = 0; j < count; j++) {
-                if (nulls[j]) {
-                    setNull(j);
-                    continue;
-                }
-                setString(j, function.apply(string(0, j)));
-            }
-        }
     }
 
     static final class Chr
