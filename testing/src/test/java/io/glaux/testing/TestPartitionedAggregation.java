@@ -42,7 +42,9 @@ class TestPartitionedAggregation
             "SELECT DISTINCT status, method FROM web.access_logs ORDER BY status, method",
             "SELECT status / 100 AS class, sum(bytes) FROM web.access_logs GROUP BY status / 100 ORDER BY class",
             "SELECT count(*), sum(c) FROM (SELECT user_agent, url, client_ip, count(*) AS c FROM web.access_logs GROUP BY user_agent, url, client_ip)",
-            "SELECT CAST(latency * 10 AS decimal(10, 1)) AS l, count(*) FROM web.access_logs GROUP BY 1 ORDER BY 1 LIMIT 20");
+            "SELECT CAST(latency * 10 AS decimal(10, 1)) AS l, count(*) FROM web.access_logs GROUP BY 1 ORDER BY 1 LIMIT 20",
+            // states typed other than the results (a row for the variance)
+            "SELECT method, round(stddev(latency), 9), round(var_pop(bytes), 3) FROM web.access_logs GROUP BY method ORDER BY method");
 
     private TestCluster cluster;
     private final Map<String, List<List<String>>> singleWorker = new LinkedHashMap<>();
@@ -100,6 +102,10 @@ class TestPartitionedAggregation
                 .contains("Fragment 1 [SOURCE]")
                 .contains("Output partitioning: HASH [#0]")
                 .contains("Aggregate[type = PARTIAL");
+        // aggregates whose partial states differ from their results (a sketch, a variance) merge there too
+        String sketches = String.join("\n", rows("EXPLAIN (TYPE DISTRIBUTED) SELECT target, stddev(latency), approx_percentile(latency, 0.99) FROM web.access_logs GROUP BY target")
+                .stream().map(row -> row.getFirst()).toList());
+        assertThat(sketches).contains("Fragment 2 [HASH]").contains("RemoteSource[sourceFragmentIds = [1], type = REPARTITION]");
         // the HAVING filter runs in the hash stage, on the workers
         assertThat(plan.indexOf("Filter[")).isBetween(plan.indexOf("Fragment 2 [HASH]"), plan.indexOf("Fragment 1 [SOURCE]"));
     }

@@ -174,14 +174,11 @@ public final class PhysicalPlanner
                 for (int i = 0; i < scan.aggregation().get().groupKeys().size(); i++) {
                     keys.add(i);
                 }
-                if (!keys.isEmpty()) {
-                    yield partitionedFinal(stage, types, keys, scan.aggregation().get().aggregates());
-                }
                 PlanNode merged = new PlanNode.Aggregate(nextId(), remote, PlanNode.Step.FINAL, keys, List.of(), scan.aggregation().get().aggregates());
                 if (!merged.outputTypes().equals(types)) {
                     throw new Unsupported("partial aggregation typed " + merged.outputTypes() + " for " + types);
                 }
-                yield merged;
+                yield keys.isEmpty() ? merged : partitionedFinal(stage, types, keys, scan.aggregation().get().aggregates());
             }
             case LogicalProject project -> {
                 PlanNode source = visit(project.getInput());
@@ -412,9 +409,6 @@ public final class PhysicalPlanner
     {
         PlanNode leaf = new PlanNode.RemoteSource(nextId(), List.of(scanStage), PlanNode.ExchangeType.REPARTITION, List.of(), partialTypes);
         PlanNode merged = new PlanNode.Aggregate(nextId(), leaf, PlanNode.Step.FINAL, keys, List.of(), calls);
-        if (!merged.outputTypes().equals(partialTypes)) {
-            throw new Unsupported("partial aggregation typed " + merged.outputTypes() + " for " + partialTypes);
-        }
         if (!sendable(merged)) {
             // the FINAL step runs here, over the gathered partial states
             return new PlanNode.Aggregate(merged.id(), new PlanNode.RemoteSource(leaf.id(), List.of(scanStage), PlanNode.ExchangeType.GATHER, List.of(), partialTypes),
