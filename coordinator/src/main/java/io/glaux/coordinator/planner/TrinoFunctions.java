@@ -15,8 +15,10 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlCallBinding;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -140,9 +142,10 @@ final class TrinoFunctions
             }
         }
         Set<String> hidden = new HashSet<>(NAMES);
+        TrinoAggregates.ALL.forEach(aggregate -> hidden.add(aggregate.getName()));
         registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
         hidden.add("TRY");
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(TrinoAggregates.ALL), SqlOperatorTables.of(RegistryOperators.operators(registry)),
                 SqlOperatorTables.of(RegistryOperators.tryOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
@@ -179,6 +182,19 @@ final class TrinoFunctions
                     SqlParserPos pos = visited.getParserPosition();
                     return new SqlCase(pos, null, SqlNodeList.of(visited.operand(0)), SqlNodeList.of(visited.operand(1)),
                             visited.operandCount() == 3 ? visited.operand(2) : SqlLiteral.createNull(pos));
+                }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("approx_percentile")
+                        && visited.operandCount() >= 2 && visited.operand(visited.operandCount() - 1) instanceof SqlCall array
+                        && array.getOperator().getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR) {
+                    // approx_percentile(x, ARRAY[0.5, 0.99]): the engine takes the percentiles as doubles
+                    List<SqlNode> operands = new ArrayList<>(visited.getOperandList());
+                    List<SqlNode> percentiles = new ArrayList<>();
+                    for (SqlNode percentile : array.getOperandList()) {
+                        percentiles.add(SqlStdOperatorTable.CAST.createCall(percentile.getParserPosition(), percentile,
+                                new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, percentile.getParserPosition()), percentile.getParserPosition())));
+                    }
+                    operands.set(operands.size() - 1, array.getOperator().createCall(array.getParserPosition(), percentiles));
+                    return visited.getOperator().createCall(visited.getFunctionQuantifier(), visited.getParserPosition(), operands.toArray(new SqlNode[0]));
                 }
                 if (!(visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getKind() == SqlKind.OTHER_FUNCTION)
                         || visited.operandCount() != 1 || visited.getFunctionQuantifier() != null) {

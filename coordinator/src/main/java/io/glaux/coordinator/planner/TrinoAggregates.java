@@ -1,0 +1,108 @@
+package io.glaux.coordinator.planner;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlAggFunction;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCallBinding;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperandCountRange;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlOperandCountRanges;
+import org.apache.calcite.sql.type.SqlOperandTypeChecker;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.util.Optionality;
+
+import java.util.List;
+
+/**
+ * Trino's aggregates that Calcite has no operator for, declared with Trino's argument rules and
+ * result types; the engine's accumulators compute them ({@link PhysicalPlanner} maps them by name).
+ */
+final class TrinoAggregates
+{
+    private TrinoAggregates() {}
+
+    /**
+     * {@code approx_percentile(x, p)}, {@code approx_percentile(x, w, p)} and the forms with an array of
+     * percentiles: x is an integer (the result is a bigint), a real or a double (a decimal is read as
+     * a double, as Trino coerces it); w an integer weight; p a double between 0 and 1.
+     */
+    static final SqlAggFunction APPROX_PERCENTILE = new SqlAggFunction("APPROX_PERCENTILE", null, SqlKind.OTHER_FUNCTION,
+            TrinoAggregates::approxPercentileType, null, new ApproxPercentileOperands(), SqlFunctionCategory.USER_DEFINED_FUNCTION,
+            false, false, Optionality.FORBIDDEN) {};
+
+    static final List<SqlOperator> ALL = List.of(APPROX_PERCENTILE);
+
+    private static RelDataType approxPercentileType(SqlOperatorBinding binding)
+    {
+        RelDataTypeFactory factory = binding.getTypeFactory();
+        RelDataType x = binding.getOperandType(0);
+        RelDataType element = SqlTypeUtil.isIntType(x) ? factory.createSqlType(SqlTypeName.BIGINT)
+                : x.getSqlTypeName() == SqlTypeName.REAL ? x : factory.createSqlType(SqlTypeName.DOUBLE);
+        element = factory.createTypeWithNullability(element, true);
+        RelDataType p = binding.getOperandType(binding.getOperandCount() - 1);
+        return p.getSqlTypeName() == SqlTypeName.ARRAY ? factory.createTypeWithNullability(factory.createArrayType(element, -1), true) : element;
+    }
+
+    /**
+     * Checks the operands: x numeric, w an integer, p numeric or an array. A decimal value and a
+     * percentile that is not a double (the literal {@code 0.95} is a decimal) are cast to double, as
+     * Trino coerces them.
+     */
+    private static final class ApproxPercentileOperands
+            implements SqlOperandTypeChecker
+    {
+        @Override
+        public boolean checkOperandTypes(SqlCallBinding binding, boolean throwOnFailure)
+        {
+            int count = binding.getOperandCount();
+            RelDataType x = binding.getOperandType(0);
+            RelDataType p = binding.getOperandType(count - 1);
+            boolean valid = SqlTypeUtil.isNumeric(x)
+                    && (count == 2 || SqlTypeUtil.isIntType(binding.getOperandType(1)))
+                    && (SqlTypeUtil.isNumeric(p) || p.getSqlTypeName() == SqlTypeName.ARRAY || p.getSqlTypeName() == SqlTypeName.NULL);
+            if (!valid) {
+                if (throwOnFailure) {
+                    throw binding.newValidationSignatureError();
+                }
+                return false;
+            }
+            if (SqlTypeUtil.isDecimal(x)) {
+                castToDouble(binding, 0);
+            }
+            if (p.getSqlTypeName() != SqlTypeName.ARRAY && p.getSqlTypeName() != SqlTypeName.DOUBLE) {
+                castToDouble(binding, count - 1);
+            }
+            return true;
+        }
+
+        private static void castToDouble(SqlCallBinding binding, int index)
+        {
+            SqlNode operand = binding.operand(index);
+            SqlParserPos pos = operand.getParserPosition();
+            SqlNode cast = SqlStdOperatorTable.CAST.createCall(pos, operand, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, pos), pos));
+            binding.getCall().setOperand(index, cast);
+            binding.getValidator().deriveType(binding.getScope(), cast);
+        }
+
+        @Override
+        public SqlOperandCountRange getOperandCountRange()
+        {
+            return SqlOperandCountRanges.between(2, 3);
+        }
+
+        @Override
+        public String getAllowedSignatures(SqlOperator op, String opName)
+        {
+            return opName + "(<NUMERIC>, <DOUBLE>)\n" + opName + "(<NUMERIC>, <INTEGER>, <DOUBLE>)\n" + opName + "(<NUMERIC>, <ARRAY(DOUBLE)>)";
+        }
+    }
+}
