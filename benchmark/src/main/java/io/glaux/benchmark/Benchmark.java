@@ -27,12 +27,12 @@ import java.util.stream.Stream;
  */
 public final class Benchmark
 {
-    private static final List<String> QUERIES = List.of(
+    /** The demo table's queries: the same text in both dialects. */
+    private static final List<LogWorkload.Query> DEMO_QUERIES = Stream.of(
             "SELECT count(*), sum(bytes) FROM access_logs WHERE status >= 500",
             "SELECT status, count(*), sum(bytes), avg(latency) FROM access_logs GROUP BY status",
             "SELECT url, count(*) AS c FROM access_logs WHERE method = 'GET' GROUP BY url ORDER BY c DESC LIMIT 10",
             "SELECT count(*) FROM access_logs WHERE dt = '2024-03-02' AND url LIKE '/api/%' AND latency > 0.5",
-            // the shapes of the engine's work (issue 7's log workload that both dialects speak)
             "SELECT date_trunc('hour', ts) AS h, count(*) FROM access_logs WHERE status >= 500 GROUP BY 1 ORDER BY 1",
             "SELECT dt, count(DISTINCT client_ip) FROM access_logs GROUP BY dt ORDER BY dt",
             "SELECT regexp_extract(url, '^/([a-z]+)', 1) AS p, count(*) AS c FROM access_logs GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
@@ -43,7 +43,7 @@ public final class Benchmark
             "SELECT client_ip, count(*) AS c FROM access_logs GROUP BY client_ip HAVING count(*) > 100 ORDER BY 2 DESC, 1 LIMIT 10",
             "SELECT url, latency FROM access_logs ORDER BY latency DESC, url LIMIT 50",
             "SELECT * FROM access_logs LIMIT 100",
-            "SELECT 1");
+            "SELECT 1").map(sql -> new LogWorkload.Query(sql, sql)).toList();
 
     private Benchmark() {}
 
@@ -59,6 +59,7 @@ public final class Benchmark
             args = arguments.subList(1, arguments.size()).toArray(new String[0]);
         }
         int rowsPerDay = 340_000;
+        long logRows = 0;
         int runs = 5;
         int warmup = 2;
         int only = 0;
@@ -66,52 +67,79 @@ public final class Benchmark
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows-per-day" -> rowsPerDay = Integer.parseInt(args[++i]);
+                case "--logs" -> logRows = Long.parseLong(args[++i].replace("_", ""));
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--only" -> only = Integer.parseInt(args[++i]);
                 case "--loop" -> loopSeconds = Double.parseDouble(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rows-per-day N --runs N --warmup N --only N --loop SECONDS)");
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (options: --rows-per-day N | --logs ROWS, --runs N --warmup N --only N --loop SECONDS)");
             }
         }
         Path dir = Files.createTempDirectory("glaux-bench");
-        System.out.printf("Generating %,d rows (3 days, 2 Parquet files per day) and starting the cluster in %s ...%n", 3L * rowsPerDay, dir);
-        try (TestCluster cluster = TestCluster.start(dir, 2, rowsPerDay, 2);
+        if (logRows > 0) {
+            System.out.printf("Starting the cluster and generating the log workload's %,d rows (7 days, 1 Parquet file per day) in %s ...%n", logRows, dir);
+        }
+        else {
+            System.out.printf("Generating %,d rows (3 days, 2 Parquet files per day) and starting the cluster in %s ...%n", 3L * rowsPerDay, dir);
+        }
+        try (TestCluster cluster = TestCluster.start(dir, 2, logRows > 0 ? 0 : rowsPerDay, 2);
                 Connection glaux = cluster.jdbc();
                 Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            Path files = cluster.tableDirectory();
+            try (Statement statement = duckdb.createStatement()) {
+                statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+            }
+            Path files;
+            long rows;
+            List<LogWorkload.Query> all;
+            if (logRows > 0) {
+                files = LogWorkload.create(duckdb, glaux, cluster.coordinator().objectStore(), dir.resolve("generated"), logRows);
+                glaux.setSchema(LogWorkload.SCHEMA);
+                rows = logRows;
+                all = LogWorkload.QUERIES;
+            }
+            else {
+                files = cluster.tableDirectory();
+                try (Statement statement = duckdb.createStatement()) {
+                    statement.execute("CREATE VIEW access_logs AS SELECT * FROM read_parquet('" + files + "/*/*.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR})");
+                }
+                rows = 3L * rowsPerDay;
+                all = DEMO_QUERIES;
+            }
             long bytes;
             try (Stream<Path> paths = Files.walk(files)) {
                 bytes = paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
             }
-            long rows = 3L * rowsPerDay;
-            try (Statement statement = duckdb.createStatement()) {
-                statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-                statement.execute("CREATE VIEW access_logs AS SELECT * FROM read_parquet('" + files + "/*/*.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR})");
-            }
             System.out.printf("Table: %,d rows, %.1f MB of Parquet; %d cores; median of %d runs after %d warm-up runs%n%n",
                     rows, bytes / 1e6, Runtime.getRuntime().availableProcessors(), runs, warmup);
-            System.out.printf("%-100s %10s %10s %8s %12s %10s%n", "query", "glaux ms", "duckdb ms", "ratio", "glaux rows/s", "glaux MB/s");
-            if (only < 0 || only > QUERIES.size()) {
-                throw new IllegalArgumentException("--only takes 1 to " + QUERIES.size());
+            if (only < 0 || only > all.size()) {
+                throw new IllegalArgumentException("--only takes 1 to " + all.size());
             }
-            List<String> queries = only == 0 ? QUERIES : List.of(QUERIES.get(only - 1));
+            List<LogWorkload.Query> queries = only == 0 ? all : List.of(all.get(only - 1));
             if (loopSeconds > 0) {
-                for (String query : queries) {
-                    loop(glaux, query, loopSeconds);
+                for (LogWorkload.Query query : queries) {
+                    loop(glaux, query.glaux(), loopSeconds);
                 }
                 return;
             }
+            System.out.printf("%-100s %10s %10s %8s %12s %10s%n", "query", "glaux ms", "duckdb ms", "ratio", "glaux rows/s", "glaux MB/s");
             double glauxTotal = 0;
             double duckTotal = 0;
             double logRatios = 0;
-            for (String query : queries) {
-                double glauxMillis = median(glaux, query, runs, warmup);
-                double duckMillis = median(duckdb, query, runs, warmup);
+            List<String> mismatches = new ArrayList<>();
+            for (LogWorkload.Query query : queries) {
+                int glauxRows = execute(glaux, query.glaux()).size();
+                int duckRows = execute(duckdb, query.duckdb()).size();
+                if (glauxRows != duckRows) {
+                    mismatches.add("%s: Glaux returned %d rows, DuckDB %d".formatted(query.name(), glauxRows, duckRows));
+                }
+                double glauxMillis = median(glaux, query.glaux(), runs, warmup);
+                double duckMillis = median(duckdb, query.duckdb(), runs, warmup);
                 glauxTotal += glauxMillis;
                 duckTotal += duckMillis;
                 logRatios += Math.log(glauxMillis / duckMillis);
-                boolean scan = query.contains("FROM");
-                System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx %12s %10s%n", query, glauxMillis, duckMillis, glauxMillis / duckMillis,
+                boolean scan = query.glaux().contains("FROM");
+                System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx %12s %10s%n", query.name(), glauxMillis, duckMillis, glauxMillis / duckMillis,
                         scan ? String.format(Locale.ROOT, "%,.0f", rows / (glauxMillis / 1000)) : "-",
                         scan ? String.format(Locale.ROOT, "%.0f", bytes / 1e6 / (glauxMillis / 1000)) : "-");
             }
@@ -119,6 +147,7 @@ public final class Benchmark
                     glauxTotal, duckTotal, glauxTotal / duckTotal, Math.exp(logRatios / queries.size()));
             System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
                     + " Glaux goes through HTTPS, the object store and Arrow Flight.");
+            mismatches.forEach(mismatch -> System.out.println("RESULT MISMATCH " + mismatch));
         }
     }
 
