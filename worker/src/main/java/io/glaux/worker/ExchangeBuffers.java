@@ -112,6 +112,27 @@ final class ExchangeBuffers
         }
     }
 
+    /**
+     * Aborts every buffer that no producer added to and no consumer asked of for {@code idleNanos} up to
+     * {@code nowNanos}: its query's coordinator or consumers are gone (the coordinator died mid-query,
+     * a stage task was lost) and nobody else would free its memory. Returns how many were aborted.
+     */
+    int abortIdle(long nowNanos, long idleNanos)
+    {
+        Map<String, PartitionedOutputBuffer> idle = new LinkedHashMap<>();
+        synchronized (this) {
+            buffers.forEach((key, buffer) -> {
+                if (nowNanos - buffer.lastActivityNanos() >= idleNanos) {
+                    idle.put(key, buffer);
+                }
+            });
+            idle.keySet().forEach(key -> aborted.put(key, Boolean.TRUE));
+        }
+        idle.forEach((key, buffer) -> buffer.abort(new GlauxException(ErrorCode.ABANDONED_QUERY, "Output buffer of " + key.replace("/", " stage ")
+                + " was abandoned: no task produced or consumed for " + java.time.Duration.ofNanos(idleNanos).toSeconds() + " s")));
+        return idle.size();
+    }
+
     /** Buffers alive now. */
     synchronized int size()
     {

@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,12 @@ public final class WorkerServer
     public static final String STATS_ACTION = "stats";
     private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
     private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * An exchange buffer nobody produced into or consumed from for this long is abandoned (its
+     * coordinator died mid-query, or its consumer was lost) and freed: longer than a client may pause
+     * between pages.
+     */
+    static final Duration ABANDONED_BUFFER_TIMEOUT = Duration.ofMinutes(10);
 
     private final Options options;
     private final PageSourceProvider pageSources;
@@ -73,6 +80,7 @@ public final class WorkerServer
     private final ExecutorService driverPool;
     private final ExecutorService taskThreads;
     private final ExecutorService flightExecutor;
+    private final ScheduledExecutorService reaper;
     private final WorkerCounters counters = new WorkerCounters();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
     private final QueryMemories queryMemory;
@@ -152,6 +160,13 @@ public final class WorkerServer
         this.allocator = parentAllocator.newChildAllocator("worker-" + options.nodeId(), 0, Long.MAX_VALUE);
         this.queryMemory = new QueryMemories(new MemoryPool(Math.max(options.maxMemoryPerNode(), MemoryPool.defaultMaxBytes())), options.maxMemoryPerNode(), allocator);
         this.exchangeBuffers = new ExchangeBuffers(queryMemory);
+        this.reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("glaux-buffer-reaper-" + options.nodeId() + "-"));
+        reaper.scheduleWithFixedDelay(() -> {
+            int aborted = exchangeBuffers.abortIdle(System.nanoTime(), ABANDONED_BUFFER_TIMEOUT.toNanos());
+            if (aborted > 0) {
+                log.warn("Worker {}: freed {} abandoned exchange buffers", options.nodeId(), aborted);
+            }
+        }, 1, 1, TimeUnit.MINUTES);
         this.driverPool = new ThreadPoolExecutor(
                 options.taskConcurrency(), options.taskConcurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("glaux-driver-" + options.nodeId() + "-"));
@@ -300,6 +315,7 @@ public final class WorkerServer
 
     private void shutdownPools()
     {
+        reaper.shutdownNow();
         taskThreads.shutdown();
         driverPool.shutdown();
         flightExecutor.shutdown();

@@ -53,6 +53,8 @@ public final class PartitionedOutputBuffer
     private GlauxException failure;
     private boolean done;
     private boolean closed;
+    // when a producer or consumer last used the buffer (System.nanoTime)
+    private volatile long lastActivityNanos = System.nanoTime();
 
     /**
      * @param label names the buffer in errors ({@code query 20261207_1.stage 2})
@@ -116,6 +118,7 @@ public final class PartitionedOutputBuffer
             }
             partitions.get(partition).add(Batches.transfer(batch, allocator));
             added = true;
+            lastActivityNanos = System.nanoTime();
             bufferedBytes += size;
             peakBytes = Math.max(peakBytes, bufferedBytes);
             notEmpty.signalAll();
@@ -137,6 +140,7 @@ public final class PartitionedOutputBuffer
             throws InterruptedException
     {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lastActivityNanos = System.nanoTime();
         lock.lock();
         try {
             while (true) {
@@ -157,6 +161,12 @@ public final class PartitionedOutputBuffer
         finally {
             lock.unlock();
         }
+    }
+
+    /** When a producer last added a batch or a consumer last asked for one ({@link System#nanoTime()}). */
+    public long lastActivityNanos()
+    {
+        return lastActivityNanos;
     }
 
     /** Whether {@code partition} has been read to its end. */
