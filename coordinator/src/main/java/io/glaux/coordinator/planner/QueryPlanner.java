@@ -22,6 +22,7 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
@@ -112,9 +113,23 @@ public final class QueryPlanner
                     CoreRules.PROJECT_REDUCE_EXPRESSIONS,
                     CoreRules.FILTER_MERGE,
                     CoreRules.FILTER_PROJECT_TRANSPOSE,
+                    // WHERE conditions of comma joins become join conditions (hash joins, not cross joins)
+                    CoreRules.FILTER_INTO_JOIN,
+                    CoreRules.JOIN_CONDITION_PUSH,
                     CoreRules.PROJECT_MERGE,
                     CoreRules.PROJECT_REMOVE,
                     CoreRules.AGGREGATE_PROJECT_MERGE))
+            .build();
+
+    /**
+     * Inner joins are reordered so that each join has a condition where the FROM order would cross
+     * join ({@code FROM part, supplier, partsupp WHERE ...}): the joined tables become one MultiJoin,
+     * which is planned again with its conditions.
+     */
+    private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
+            .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+            .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+            .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
             .build();
 
     private final CalciteSchema rootSchema;
@@ -218,7 +233,18 @@ public final class QueryPlanner
     {
         HepPlanner hep = new HepPlanner(NORMALIZE);
         hep.setRoot(logical);
-        return Pushdown.apply(hep.findBestExp(), new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
+        RelNode normalized = hep.findBestExp();
+        if (hasCrossJoin(normalized)) {
+            HepPlanner joins = new HepPlanner(JOIN_ORDER);
+            joins.setRoot(normalized);
+            RelNode reordered = joins.findBestExp();
+            if (!hasNode(reordered, org.apache.calcite.rel.rules.MultiJoin.class)) {
+                HepPlanner again = new HepPlanner(NORMALIZE);
+                again.setRoot(reordered);
+                normalized = again.findBestExp();
+            }
+        }
+        return Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
     }
 
     private static RelNode withoutSubQueries(RelNode logical, org.apache.calcite.tools.RelBuilder relBuilder)
@@ -237,6 +263,20 @@ public final class QueryPlanner
             // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
             return rewritten;
         }
+    }
+
+    /** Whether the plan has an inner join without a condition (a comma join whose condition is elsewhere). */
+    private static boolean hasCrossJoin(RelNode node)
+    {
+        if (node instanceof org.apache.calcite.rel.core.Join join && join.getJoinType() == org.apache.calcite.rel.core.JoinRelType.INNER && join.getCondition().isAlwaysTrue()) {
+            return true;
+        }
+        return node.getInputs().stream().anyMatch(QueryPlanner::hasCrossJoin);
+    }
+
+    private static boolean hasNode(RelNode node, Class<? extends RelNode> type)
+    {
+        return type.isInstance(node) || node.getInputs().stream().anyMatch(input -> hasNode(input, type));
     }
 
     private static boolean hasOrdinalityUnnest(RelNode node)
