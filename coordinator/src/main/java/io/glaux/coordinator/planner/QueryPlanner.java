@@ -232,7 +232,7 @@ public final class QueryPlanner
     private static RelNode pushDown(RelNode logical, SqlValidator validator, RelOptCluster cluster, CalciteCatalogReader catalogReader)
     {
         HepPlanner hep = new HepPlanner(NORMALIZE);
-        hep.setRoot(logical);
+        hep.setRoot(widenDecimalAverages(logical));
         RelNode normalized = hep.findBestExp();
         if (hasCrossJoin(normalized)) {
             HepPlanner joins = new HepPlanner(JOIN_ORDER);
@@ -263,6 +263,62 @@ public final class QueryPlanner
             // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
             return rewritten;
         }
+    }
+
+    /**
+     * avg(decimal(p, s)) is decimal(p, s) as in Trino, but AVG is reduced to SUM / COUNT with the sum
+     * cast to the average's type first, which overflows (avg of decimal(12,2) prices in TPC-H q1). The
+     * average is computed as decimal(38, s) and cast back to decimal(p, s) above the aggregation.
+     */
+    private static RelNode widenDecimalAverages(RelNode plan)
+    {
+        return plan.accept(new org.apache.calcite.rel.RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                RelNode node = super.visit(other);
+                if (!(node instanceof org.apache.calcite.rel.logical.LogicalAggregate aggregate)) {
+                    return node;
+                }
+                var typeFactory = aggregate.getCluster().getTypeFactory();
+                RexBuilder rexBuilder = aggregate.getCluster().getRexBuilder();
+                RelNode input = aggregate.getInput();
+                // the input's columns, then each widened average's argument cast to decimal(38, s)
+                List<org.apache.calcite.rex.RexNode> inputs = new ArrayList<>();
+                for (int i = 0; i < input.getRowType().getFieldCount(); i++) {
+                    inputs.add(rexBuilder.makeInputRef(input, i));
+                }
+                List<org.apache.calcite.rel.core.AggregateCall> calls = new ArrayList<>();
+                for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+                    RelDataType type = call.getType();
+                    if (call.getAggregation().getKind() == SqlKind.AVG && call.getArgList().size() == 1
+                            && type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL && type.getPrecision() < 38) {
+                        org.apache.calcite.rex.RexNode argument = rexBuilder.makeInputRef(input, call.getArgList().getFirst());
+                        RelDataType wide = typeFactory.createTypeWithNullability(
+                                typeFactory.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DECIMAL, 38, argument.getType().getScale()), argument.getType().isNullable());
+                        inputs.add(rexBuilder.makeCast(wide, argument));
+                        calls.add(org.apache.calcite.rel.core.AggregateCall.create(call.getParserPosition(), call.getAggregation(), call.isDistinct(), call.isApproximate(), call.ignoreNulls(),
+                                call.rexList, List.of(inputs.size() - 1), call.filterArg, call.distinctKeys, call.getCollation(), typeFactory.createTypeWithNullability(wide, type.isNullable()), call.name));
+                    }
+                    else {
+                        calls.add(call);
+                    }
+                }
+                if (inputs.size() == input.getRowType().getFieldCount()) {
+                    return node;
+                }
+                RelNode widenedInput = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), inputs,
+                        java.util.stream.IntStream.range(0, inputs.size()).mapToObj(i -> i < input.getRowType().getFieldCount() ? input.getRowType().getFieldNames().get(i) : "$wide" + i).toList(), java.util.Set.of());
+                RelNode wide = aggregate.copy(aggregate.getTraitSet(), widenedInput, aggregate.getGroupSet(), aggregate.getGroupSets(), calls);
+                List<org.apache.calcite.rex.RexNode> projects = new ArrayList<>();
+                for (org.apache.calcite.rel.type.RelDataTypeField field : aggregate.getRowType().getFieldList()) {
+                    org.apache.calcite.rex.RexNode reference = rexBuilder.makeInputRef(wide, field.getIndex());
+                    projects.add(reference.getType().equals(field.getType()) ? reference : rexBuilder.makeCast(field.getType(), reference, true, false));
+                }
+                return org.apache.calcite.rel.logical.LogicalProject.create(wide, List.of(), projects, aggregate.getRowType().getFieldNames(), java.util.Set.of());
+            }
+        });
     }
 
     /** Whether the plan has an inner join without a condition (a comma join whose condition is elsewhere). */
