@@ -232,7 +232,7 @@ public final class QueryPlanner
     private static RelNode pushDown(RelNode logical, SqlValidator validator, RelOptCluster cluster, CalciteCatalogReader catalogReader)
     {
         HepPlanner hep = new HepPlanner(NORMALIZE);
-        hep.setRoot(widenDecimalAverages(logical));
+        hep.setRoot(pullCommonFactors(widenDecimalAverages(logical)));
         RelNode normalized = hep.findBestExp();
         if (hasCrossJoin(normalized)) {
             HepPlanner joins = new HepPlanner(JOIN_ORDER);
@@ -263,6 +263,30 @@ public final class QueryPlanner
             // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
             return rewritten;
         }
+    }
+
+    /**
+     * A condition that ORs conjunctions with a common part ({@code (a = b AND x) OR (a = b AND y)},
+     * TPC-H q19) has the common part pulled out ({@code a = b AND (x OR y)}), so that it can become a
+     * hash join's key instead of a nested-loop join's filter.
+     */
+    private static RelNode pullCommonFactors(RelNode plan)
+    {
+        return plan.accept(new org.apache.calcite.rel.RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                RelNode node = super.visit(other);
+                if (node instanceof org.apache.calcite.rel.logical.LogicalFilter filter && filter.getCondition().getKind() == SqlKind.OR) {
+                    org.apache.calcite.rex.RexNode pulled = RexUtil.pullFactors(filter.getCluster().getRexBuilder(), filter.getCondition());
+                    if (!pulled.equals(filter.getCondition())) {
+                        return filter.copy(filter.getTraitSet(), filter.getInput(), pulled);
+                    }
+                }
+                return node;
+            }
+        });
     }
 
     /**
