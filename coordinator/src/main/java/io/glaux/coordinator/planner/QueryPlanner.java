@@ -22,6 +22,7 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
@@ -112,9 +113,23 @@ public final class QueryPlanner
                     CoreRules.PROJECT_REDUCE_EXPRESSIONS,
                     CoreRules.FILTER_MERGE,
                     CoreRules.FILTER_PROJECT_TRANSPOSE,
+                    // WHERE conditions of comma joins become join conditions (hash joins, not cross joins)
+                    CoreRules.FILTER_INTO_JOIN,
+                    CoreRules.JOIN_CONDITION_PUSH,
                     CoreRules.PROJECT_MERGE,
                     CoreRules.PROJECT_REMOVE,
                     CoreRules.AGGREGATE_PROJECT_MERGE))
+            .build();
+
+    /**
+     * Inner joins are reordered so that each join has a condition where the FROM order would cross
+     * join ({@code FROM part, supplier, partsupp WHERE ...}): the joined tables become one MultiJoin,
+     * which is planned again with its conditions.
+     */
+    private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
+            .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+            .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+            .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
             .build();
 
     private final CalciteSchema rootSchema;
@@ -217,8 +232,19 @@ public final class QueryPlanner
     private static RelNode pushDown(RelNode logical, SqlValidator validator, RelOptCluster cluster, CalciteCatalogReader catalogReader)
     {
         HepPlanner hep = new HepPlanner(NORMALIZE);
-        hep.setRoot(logical);
-        return Pushdown.apply(hep.findBestExp(), new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
+        hep.setRoot(pullCommonFactors(widenDecimalAverages(logical)));
+        RelNode normalized = hep.findBestExp();
+        if (hasCrossJoin(normalized)) {
+            HepPlanner joins = new HepPlanner(JOIN_ORDER);
+            joins.setRoot(normalized);
+            RelNode reordered = joins.findBestExp();
+            if (!hasNode(reordered, org.apache.calcite.rel.rules.MultiJoin.class)) {
+                HepPlanner again = new HepPlanner(NORMALIZE);
+                again.setRoot(reordered);
+                normalized = again.findBestExp();
+            }
+        }
+        return Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
     }
 
     private static RelNode withoutSubQueries(RelNode logical, org.apache.calcite.tools.RelBuilder relBuilder)
@@ -237,6 +263,100 @@ public final class QueryPlanner
             // Calcite cannot decorrelate everything; the plan keeps its Correlate nodes
             return rewritten;
         }
+    }
+
+    /**
+     * A condition that ORs conjunctions with a common part ({@code (a = b AND x) OR (a = b AND y)},
+     * TPC-H q19) has the common part pulled out ({@code a = b AND (x OR y)}), so that it can become a
+     * hash join's key instead of a nested-loop join's filter.
+     */
+    private static RelNode pullCommonFactors(RelNode plan)
+    {
+        return plan.accept(new org.apache.calcite.rel.RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                RelNode node = super.visit(other);
+                if (node instanceof org.apache.calcite.rel.logical.LogicalFilter filter && filter.getCondition().getKind() == SqlKind.OR) {
+                    org.apache.calcite.rex.RexNode pulled = RexUtil.pullFactors(filter.getCluster().getRexBuilder(), filter.getCondition());
+                    if (!pulled.equals(filter.getCondition())) {
+                        return filter.copy(filter.getTraitSet(), filter.getInput(), pulled);
+                    }
+                }
+                return node;
+            }
+        });
+    }
+
+    /**
+     * avg(decimal(p, s)) is decimal(p, s) as in Trino, but AVG is reduced to SUM / COUNT with the sum
+     * cast to the average's type first, which overflows (avg of decimal(12,2) prices in TPC-H q1). The
+     * average is computed as decimal(38, s) and cast back to decimal(p, s) above the aggregation.
+     */
+    private static RelNode widenDecimalAverages(RelNode plan)
+    {
+        return plan.accept(new org.apache.calcite.rel.RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                RelNode node = super.visit(other);
+                if (!(node instanceof org.apache.calcite.rel.logical.LogicalAggregate aggregate)) {
+                    return node;
+                }
+                var typeFactory = aggregate.getCluster().getTypeFactory();
+                RexBuilder rexBuilder = aggregate.getCluster().getRexBuilder();
+                RelNode input = aggregate.getInput();
+                // the input's columns, then each widened average's argument cast to decimal(38, s)
+                List<org.apache.calcite.rex.RexNode> inputs = new ArrayList<>();
+                for (int i = 0; i < input.getRowType().getFieldCount(); i++) {
+                    inputs.add(rexBuilder.makeInputRef(input, i));
+                }
+                List<org.apache.calcite.rel.core.AggregateCall> calls = new ArrayList<>();
+                for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+                    RelDataType type = call.getType();
+                    if (call.getAggregation().getKind() == SqlKind.AVG && call.getArgList().size() == 1
+                            && type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL && type.getPrecision() < 38) {
+                        org.apache.calcite.rex.RexNode argument = rexBuilder.makeInputRef(input, call.getArgList().getFirst());
+                        RelDataType wide = typeFactory.createTypeWithNullability(
+                                typeFactory.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DECIMAL, 38, argument.getType().getScale()), argument.getType().isNullable());
+                        inputs.add(rexBuilder.makeCast(wide, argument));
+                        calls.add(org.apache.calcite.rel.core.AggregateCall.create(call.getParserPosition(), call.getAggregation(), call.isDistinct(), call.isApproximate(), call.ignoreNulls(),
+                                call.rexList, List.of(inputs.size() - 1), call.filterArg, call.distinctKeys, call.getCollation(), typeFactory.createTypeWithNullability(wide, type.isNullable()), call.name));
+                    }
+                    else {
+                        calls.add(call);
+                    }
+                }
+                if (inputs.size() == input.getRowType().getFieldCount()) {
+                    return node;
+                }
+                RelNode widenedInput = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), inputs,
+                        java.util.stream.IntStream.range(0, inputs.size()).mapToObj(i -> i < input.getRowType().getFieldCount() ? input.getRowType().getFieldNames().get(i) : "$wide" + i).toList(), java.util.Set.of());
+                RelNode wide = aggregate.copy(aggregate.getTraitSet(), widenedInput, aggregate.getGroupSet(), aggregate.getGroupSets(), calls);
+                List<org.apache.calcite.rex.RexNode> projects = new ArrayList<>();
+                for (org.apache.calcite.rel.type.RelDataTypeField field : aggregate.getRowType().getFieldList()) {
+                    org.apache.calcite.rex.RexNode reference = rexBuilder.makeInputRef(wide, field.getIndex());
+                    projects.add(reference.getType().equals(field.getType()) ? reference : rexBuilder.makeCast(field.getType(), reference, true, false));
+                }
+                return org.apache.calcite.rel.logical.LogicalProject.create(wide, List.of(), projects, aggregate.getRowType().getFieldNames(), java.util.Set.of());
+            }
+        });
+    }
+
+    /** Whether the plan has an inner join without a condition (a comma join whose condition is elsewhere). */
+    private static boolean hasCrossJoin(RelNode node)
+    {
+        if (node instanceof org.apache.calcite.rel.core.Join join && join.getJoinType() == org.apache.calcite.rel.core.JoinRelType.INNER && join.getCondition().isAlwaysTrue()) {
+            return true;
+        }
+        return node.getInputs().stream().anyMatch(QueryPlanner::hasCrossJoin);
+    }
+
+    private static boolean hasNode(RelNode node, Class<? extends RelNode> type)
+    {
+        return type.isInstance(node) || node.getInputs().stream().anyMatch(input -> hasNode(input, type));
     }
 
     private static boolean hasOrdinalityUnnest(RelNode node)
