@@ -1,5 +1,6 @@
 package io.glaux.benchmark;
 
+import io.glaux.launcher.demo.DemoDataset;
 import io.glaux.testing.TestCluster;
 
 import java.lang.management.ManagementFactory;
@@ -83,71 +84,77 @@ public final class Benchmark
         else {
             System.out.printf("Generating %,d rows (3 days, 2 Parquet files per day) and starting the cluster in %s ...%n", 3L * rowsPerDay, dir);
         }
-        try (TestCluster cluster = TestCluster.start(dir, 2, logRows > 0 ? 0 : rowsPerDay, 2);
-                Connection glaux = cluster.jdbc();
-                Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            try (Statement statement = duckdb.createStatement()) {
-                statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
-            }
-            Path files;
-            long rows;
-            List<LogWorkload.Query> all;
-            if (logRows > 0) {
-                files = LogWorkload.create(duckdb, glaux, cluster.coordinator().objectStore(), dir.resolve("generated"), logRows);
-                glaux.setSchema(LogWorkload.SCHEMA);
-                rows = logRows;
-                all = LogWorkload.QUERIES;
-            }
-            else {
-                files = cluster.tableDirectory();
+        try {
+            try (TestCluster cluster = TestCluster.start(dir, 2, logRows > 0 ? 0 : rowsPerDay, 2);
+                    Connection glaux = cluster.jdbc();
+                    Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
                 try (Statement statement = duckdb.createStatement()) {
-                    statement.execute("CREATE VIEW access_logs AS SELECT * FROM read_parquet('" + files + "/*/*.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR})");
+                    statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
                 }
-                rows = 3L * rowsPerDay;
-                all = DEMO_QUERIES;
-            }
-            long bytes;
-            try (Stream<Path> paths = Files.walk(files)) {
-                bytes = paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
-            }
-            System.out.printf("Table: %,d rows, %.1f MB of Parquet; %d cores; median of %d runs after %d warm-up runs%n%n",
-                    rows, bytes / 1e6, Runtime.getRuntime().availableProcessors(), runs, warmup);
-            if (only < 0 || only > all.size()) {
-                throw new IllegalArgumentException("--only takes 1 to " + all.size());
-            }
-            List<LogWorkload.Query> queries = only == 0 ? all : List.of(all.get(only - 1));
-            if (loopSeconds > 0) {
+                Path files;
+                long rows;
+                List<LogWorkload.Query> all;
+                if (logRows > 0) {
+                    files = LogWorkload.create(duckdb, glaux, cluster.coordinator().objectStore(), dir.resolve("generated"), logRows);
+                    glaux.setSchema(LogWorkload.SCHEMA);
+                    rows = logRows;
+                    all = LogWorkload.QUERIES;
+                }
+                else {
+                    files = cluster.tableDirectory();
+                    try (Statement statement = duckdb.createStatement()) {
+                        statement.execute("CREATE VIEW access_logs AS SELECT * FROM read_parquet('" + files + "/*/*.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR})");
+                    }
+                    rows = 3L * rowsPerDay;
+                    all = DEMO_QUERIES;
+                }
+                long bytes;
+                try (Stream<Path> paths = Files.walk(files)) {
+                    bytes = paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+                }
+                System.out.printf("Table: %,d rows, %.1f MB of Parquet; %d cores; median of %d runs after %d warm-up runs%n%n",
+                        rows, bytes / 1e6, Runtime.getRuntime().availableProcessors(), runs, warmup);
+                if (only < 0 || only > all.size()) {
+                    throw new IllegalArgumentException("--only takes 1 to " + all.size());
+                }
+                List<LogWorkload.Query> queries = only == 0 ? all : List.of(all.get(only - 1));
+                if (loopSeconds > 0) {
+                    for (LogWorkload.Query query : queries) {
+                        loop(glaux, query.glaux(), loopSeconds);
+                    }
+                    return;
+                }
+                System.out.printf("%-100s %10s %10s %8s %12s %10s%n", "query", "glaux ms", "duckdb ms", "ratio", "glaux rows/s", "glaux MB/s");
+                double glauxTotal = 0;
+                double duckTotal = 0;
+                double logRatios = 0;
+                List<String> mismatches = new ArrayList<>();
                 for (LogWorkload.Query query : queries) {
-                    loop(glaux, query.glaux(), loopSeconds);
+                    int glauxRows = execute(glaux, query.glaux()).size();
+                    int duckRows = execute(duckdb, query.duckdb()).size();
+                    if (glauxRows != duckRows) {
+                        mismatches.add("%s: Glaux returned %d rows, DuckDB %d".formatted(query.name(), glauxRows, duckRows));
+                    }
+                    double glauxMillis = median(glaux, query.glaux(), runs, warmup);
+                    double duckMillis = median(duckdb, query.duckdb(), runs, warmup);
+                    glauxTotal += glauxMillis;
+                    duckTotal += duckMillis;
+                    logRatios += Math.log(glauxMillis / duckMillis);
+                    boolean scan = query.glaux().contains("FROM");
+                    System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx %12s %10s%n", query.name(), glauxMillis, duckMillis, glauxMillis / duckMillis,
+                            scan ? String.format(Locale.ROOT, "%,.0f", rows / (glauxMillis / 1000)) : "-",
+                            scan ? String.format(Locale.ROOT, "%.0f", bytes / 1e6 / (glauxMillis / 1000)) : "-");
                 }
-                return;
+                System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx   (geometric mean of the ratios %.2fx)%n", "total",
+                        glauxTotal, duckTotal, glauxTotal / duckTotal, Math.exp(logRatios / queries.size()));
+                System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
+                        + " Glaux goes through HTTPS, the object store and Arrow Flight.");
+                mismatches.forEach(mismatch -> System.out.println("RESULT MISMATCH " + mismatch));
             }
-            System.out.printf("%-100s %10s %10s %8s %12s %10s%n", "query", "glaux ms", "duckdb ms", "ratio", "glaux rows/s", "glaux MB/s");
-            double glauxTotal = 0;
-            double duckTotal = 0;
-            double logRatios = 0;
-            List<String> mismatches = new ArrayList<>();
-            for (LogWorkload.Query query : queries) {
-                int glauxRows = execute(glaux, query.glaux()).size();
-                int duckRows = execute(duckdb, query.duckdb()).size();
-                if (glauxRows != duckRows) {
-                    mismatches.add("%s: Glaux returned %d rows, DuckDB %d".formatted(query.name(), glauxRows, duckRows));
-                }
-                double glauxMillis = median(glaux, query.glaux(), runs, warmup);
-                double duckMillis = median(duckdb, query.duckdb(), runs, warmup);
-                glauxTotal += glauxMillis;
-                duckTotal += duckMillis;
-                logRatios += Math.log(glauxMillis / duckMillis);
-                boolean scan = query.glaux().contains("FROM");
-                System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx %12s %10s%n", query.name(), glauxMillis, duckMillis, glauxMillis / duckMillis,
-                        scan ? String.format(Locale.ROOT, "%,.0f", rows / (glauxMillis / 1000)) : "-",
-                        scan ? String.format(Locale.ROOT, "%.0f", bytes / 1e6 / (glauxMillis / 1000)) : "-");
-            }
-            System.out.printf(Locale.ROOT, "%-100s %10.1f %10.1f %7.2fx   (geometric mean of the ratios %.2fx)%n", "total",
-                    glauxTotal, duckTotal, glauxTotal / duckTotal, Math.exp(logRatios / queries.size()));
-            System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
-                    + " Glaux goes through HTTPS, the object store and Arrow Flight.");
-            mismatches.forEach(mismatch -> System.out.println("RESULT MISMATCH " + mismatch));
+        }
+        finally {
+            // the generated data, object store and metastore (gigabytes with --logs)
+            DemoDataset.deleteRecursively(dir);
         }
     }
 
