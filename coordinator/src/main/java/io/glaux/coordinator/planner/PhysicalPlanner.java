@@ -352,7 +352,8 @@ public final class PhysicalPlanner
                 continue;
             }
             if (call.isDistinct() || !call.collation.getFieldCollations().isEmpty()) {
-                throw new Unsupported("aggregate " + call);
+                throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
+                        + (call.isDistinct() ? " with DISTINCT" : " with ORDER BY"));
             }
             AggregateFunction function = aggregateFunction(call);
             List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
@@ -571,7 +572,7 @@ public final class PhysicalPlanner
                 case "variance" -> AggregateFunction.VARIANCE;
                 case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;
                 case "approx_percentile" -> AggregateFunction.APPROX_PERCENTILE;
-                default -> throw new Unsupported("aggregate function " + call.getAggregation().getName());
+                default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };
     }
@@ -653,7 +654,9 @@ public final class PhysicalPlanner
         PlanNode right = visit(join.getRight());
         List<Type> both = new ArrayList<>(left.outputTypes());
         both.addAll(right.outputTypes());
-        JoinInfo info = join.analyzeCondition();
+        // only strict equalities are hash keys: the engine's hash join never matches NULL keys, so a
+        // null-safe pair (a IS NOT DISTINCT FROM b) stays in the residual condition
+        JoinInfo info = JoinInfo.createWithStrictEquality(join.getLeft(), join.getRight(), join.getCondition());
         List<Integer> leftKeys = new ArrayList<>();
         List<Integer> rightKeys = new ArrayList<>();
         for (int i = 0; i < info.leftKeys.size(); i++) {
@@ -1146,7 +1149,28 @@ public final class PhysicalPlanner
             inputs.add(new Expression.InputRef(i, types.get(i)));
         }
         RexTranslator translator = new RexTranslator(inputs);
-        return translator.translate(node).orElseThrow(() -> new Unsupported(untranslatable(node, translator)));
+        RexNode expanded = withoutDistinctFrom(node);
+        return translator.translate(expanded).orElseThrow(() -> new Unsupported(untranslatable(expanded, translator)));
+    }
+
+    private static final RexBuilder REX_BUILDER = new RexBuilder(new org.apache.calcite.jdbc.JavaTypeFactoryImpl(GlauxTypeSystem.INSTANCE));
+
+    /** {@code a IS [NOT] DISTINCT FROM b} as comparisons and NULL tests. */
+    private static RexNode withoutDistinctFrom(RexNode node)
+    {
+        return node.accept(new RexShuttle()
+        {
+            @Override
+            public RexNode visitCall(RexCall call)
+            {
+                RexCall visited = (RexCall) super.visitCall(call);
+                if (visited.getKind() == SqlKind.IS_DISTINCT_FROM || visited.getKind() == SqlKind.IS_NOT_DISTINCT_FROM) {
+                    return org.apache.calcite.plan.RelOptUtil.isDistinctFrom(REX_BUILDER, visited.getOperands().get(0), visited.getOperands().get(1),
+                            visited.getKind() == SqlKind.IS_DISTINCT_FROM);
+                }
+                return visited;
+            }
+        });
     }
 
     /** Names the innermost part of an expression the engine cannot run: a function with its argument types, a subquery, ... */

@@ -65,6 +65,14 @@ class TestUnnestPlanning
                 });
     }
 
+    @Test
+    void tryOverConstantsRunsInTheEngine()
+    {
+        // a constant argument is not folded by Calcite, where the error would not be caught
+        assertThat(rows("SELECT TRY(CAST(CAST('test' AS varchar) AS integer)) IS NULL, TRY(1 / 0), TRY(CAST('7' AS integer))"))
+                .containsExactly("[true, null, 7]");
+    }
+
     private List<String> rows(String sql)
     {
         QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
