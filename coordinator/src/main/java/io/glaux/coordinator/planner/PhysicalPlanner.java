@@ -1165,8 +1165,9 @@ public final class PhysicalPlanner
             {
                 RexCall visited = (RexCall) super.visitCall(call);
                 if (visited.getKind() == SqlKind.IS_DISTINCT_FROM || visited.getKind() == SqlKind.IS_NOT_DISTINCT_FROM) {
+                    // (its last argument, despite its name, is true for IS NOT DISTINCT FROM)
                     return org.apache.calcite.plan.RelOptUtil.isDistinctFrom(REX_BUILDER, visited.getOperands().get(0), visited.getOperands().get(1),
-                            visited.getKind() == SqlKind.IS_DISTINCT_FROM);
+                            visited.getKind() == SqlKind.IS_NOT_DISTINCT_FROM);
                 }
                 return visited;
             }

@@ -73,6 +73,16 @@ class TestUnnestPlanning
                 .containsExactly("[true, null, 7]");
     }
 
+    @Test
+    void nullSafeComparisons()
+    {
+        assertThat(rows("WITH a(k1, k2, v) AS (VALUES (1, 'x', 'a1'), (2, NULL, 'a4'), (3, 'y', 'a5')), b(k1, k2, w) AS (VALUES (1, 'x', 'b1'), (2, NULL, 'b4'), (3, NULL, 'b5')) "
+                + "SELECT a.v, b.w FROM a JOIN b ON a.k1 = b.k1 AND a.k2 IS NOT DISTINCT FROM b.k2 ORDER BY a.v"))
+                .containsExactly("[a1, b1]", "[a4, b4]");
+        assertThat(rows("SELECT x FROM (VALUES 1, 2, NULL) AS t(x) WHERE x IS DISTINCT FROM 2 ORDER BY x"))
+                .containsExactly("[1]", "[null]");
+    }
+
     private List<String> rows(String sql)
     {
         QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
