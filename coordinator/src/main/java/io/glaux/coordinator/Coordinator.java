@@ -47,15 +47,6 @@ public final class Coordinator
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final char[] KEYSTORE_PASSWORD = "glaux-coordinator".toCharArray();
 
-    static {
-        // Calcite compiles each plan to Java with Janino; identical plans (a dashboard's repeated
-        // queries, metadata calls) reuse the compiled class instead of paying ~50 ms again.
-        // Read once, when Calcite's properties are first loaded: before any Calcite class is used.
-        if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
-            System.setProperty("calcite.bindable.cache.maxSize", "1000");
-        }
-    }
-
     private final BufferAllocator allocator;
     private final Catalog catalog;
     private final ObjectStore objectStore;

@@ -27,9 +27,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Arrow batches → rows of the Java values Calcite's generated code expects (Integer for integer,
- * Long for bigint, Integer days for date, Long millis for timestamp, String for varchar). This is
- * the boundary where the final, already reduced result leaves the columnar world.
+ * The final stage's Arrow batches → rows of Java values for the protocol's {@code RowEncoder}
+ * (Integer for integer, Long for bigint, Integer days for date, Long millis for timestamp, String for
+ * varchar). This is the boundary where the final, already reduced result leaves the columnar world:
+ * the protocol's JSON pages are written value by value.
  */
 final class ArrowRows
 {

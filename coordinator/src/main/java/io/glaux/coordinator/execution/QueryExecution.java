@@ -26,9 +26,7 @@ import io.glaux.engine.exchange.RemoteTaskStream;
 import io.glaux.engine.fragment.ScanFragment;
 import io.glaux.engine.fragment.Task;
 import io.glaux.engine.expr.DomainExtractor;
-import io.glaux.engine.operator.FragmentRunner;
 import io.glaux.engine.operator.Batches;
-import io.glaux.engine.operator.HashAggregator;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.OperatorContext;
 import io.glaux.engine.plan.PlanNode;
@@ -37,9 +35,6 @@ import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.calcite.linq4j.AbstractEnumerable;
-import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.Enumerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +65,7 @@ import java.util.function.Predicate;
  * prefixes (or stats the objects a {@code "$path"} filter names, see {@link PathFilter}) into a bounded
  * queue of splits while task slots on the active workers take batches of them as tasks (so work starts
  * with the first listing page, and many small objects make few tasks), streams the workers' Arrow
- * output back, merges partial aggregates, and hands rows to Calcite's plan. A worker
+ * output back as Arrow batches into the engine operators that read the stage. A worker
  * failure fails the query within the stream's detection time, naming the worker, and takes the
  * worker out of scheduling.
  */
@@ -114,21 +109,6 @@ public final class QueryExecution
         this.workerClients = requireNonNull(workerClients, "workerClients is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.maxSplitSize = maxSplitSize;
-    }
-
-    Enumerable<Object> scan(GlauxTableScan scan)
-    {
-        return new AbstractEnumerable<>()
-        {
-            @Override
-            public Enumerator<Object> enumerator()
-            {
-                ScanRun run = new ScanRun(scan);
-                runs.add(run);
-                run.start();
-                return run;
-            }
-        };
     }
 
     /**
@@ -551,17 +531,16 @@ public final class QueryExecution
         return typed == null || domain.overlaps(typed, typed, false);
     }
 
-    /** One execution of one scan: its tasks, their streams, and the rows they produce. */
+    /** One execution of one scan: its tasks, their streams, and the Arrow batches they produce. */
     private final class ScanRun
-            implements Enumerator<Object>
     {
         private final GlauxTableScan scan;
-        /** Batch mode (an engine operator reads the scan): where batches move, and their types; null in row mode. */
+        /** Where batches move (the reading operator's allocator), and their types. */
         private final BufferAllocator batchAllocator;
         private final List<Type> batchTypes;
         /** What each task runs over its scan output (a partial top-N), if anything. */
         private final Optional<PlanNode> pipeline;
-        /** Batch mode: bytes of batches queued for the consumer (at least one batch may always wait). */
+        /** Bytes of batches queued for the consumer (at least one batch may always wait). */
         private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
         private long maxQueuedBytes = Long.MAX_VALUE;
         /** Set: the tasks hash-partition their output into their workers' buffers instead of sending it here. */
@@ -573,7 +552,7 @@ public final class QueryExecution
         /** Runs once every task succeeded, before the end is signalled. */
         private Runnable onSuccess;
         private final Object queueSpace = new Object();
-        /** Rows (row mode) or batches (batch mode: accounted in the query's memory, so fewer) ahead of the consumer. */
+        /** Batches ahead of the consumer (accounted in the query's memory, so few). */
         private final BlockingQueue<Object> output;
         private final AtomicReference<GlauxException> failure = new AtomicReference<>();
         private final List<RemoteTaskStream> streams = new CopyOnWriteArrayList<>();
@@ -590,24 +569,16 @@ public final class QueryExecution
         private volatile boolean listingDone;
         private int slots;
         private ScanFragment fragment;
-        private HashAggregator merger;
-        private List<Object[]> chunk = List.of();
-        private int position = -1;
         private boolean ended;
         private volatile boolean closed;
-
-        ScanRun(GlauxTableScan scan)
-        {
-            this(scan, Optional.empty(), null, null);
-        }
 
         ScanRun(GlauxTableScan scan, Optional<PlanNode> pipeline, BufferAllocator batchAllocator, List<Type> batchTypes)
         {
             this.scan = scan;
             this.pipeline = pipeline;
-            this.output = new ArrayBlockingQueue<>(batchAllocator == null ? 64 : 8);
-            this.batchAllocator = batchAllocator;
-            this.batchTypes = batchTypes;
+            this.output = new ArrayBlockingQueue<>(8);
+            this.batchAllocator = requireNonNull(batchAllocator, "batchAllocator is null");
+            this.batchTypes = requireNonNull(batchTypes, "batchTypes is null");
         }
 
         void start()
@@ -625,12 +596,6 @@ public final class QueryExecution
                 throw new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "No workers are available to run the query");
             }
             query.stats().nodes.set(workers.size() + 1);
-            // row mode (Calcite's executor) merges the workers' partial groups here; in batch mode the
-            // engine's FINAL aggregation above the scan stage does, in the query's accounted memory
-            merger = batchAllocator != null ? null : fragment.aggregation()
-                    .map(aggregation -> new HashAggregator(aggregation.finalStep(), finalInputTypes(fragment), allocator))
-                    .orElse(null);
-            HashAggregator finalMerger = merger;
 
             // The listing runs ahead of the tasks, page by page, into a bounded queue: tasks start with
             // the first page, and the query's split total grows as the listing goes on. Up to
@@ -668,14 +633,14 @@ public final class QueryExecution
                     Task task;
                     // a worker that withdrew (graceful shutdown) gets no more tasks; the others take them
                     while (nodeManager.activeWorkers().contains(worker) && (task = nextTask()) != null) {
-                        runTask(worker, task, finalMerger);
+                        runTask(worker, task);
                     }
                     if (remaining.decrementAndGet() == 0 && failure.get() == null && !closed) {
                         if (!listingDone || !retriedTasks.isEmpty() || splits.stream().anyMatch(item -> item != END)) {
                             fail(new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "Every worker of the query left before its splits were read"));
                         }
                         else {
-                            finishScan(finalMerger);
+                            finishScan();
                         }
                     }
                 }));
@@ -763,20 +728,7 @@ public final class QueryExecution
             }
         }
 
-        private List<Type> finalInputTypes(ScanFragment fragment)
-        {
-            List<Type> types = new ArrayList<>();
-            var aggregation = fragment.aggregation().orElseThrow();
-            for (int key : aggregation.groupKeys()) {
-                types.add(fragment.projections().get(key).type());
-            }
-            for (var call : aggregation.aggregates()) {
-                types.add(call.intermediateType());
-            }
-            return types;
-        }
-
-        private void runTask(WorkerNode worker, Task task, HashAggregator merger)
+        private void runTask(WorkerNode worker, Task task)
         {
             query.stats().runningSplits.addAndGet(task.splits().size());
             boolean received = false;
@@ -787,21 +739,9 @@ public final class QueryExecution
                     var batch = stream.root();
                     query.stats().processedRows.addAndGet(batch.getRowCount());
                     query.stats().addProcessedBytes(Batches.sizeInBytes(batch));
-                    if (merger != null) {
-                        synchronized (merger) {
-                            merger.addInput(batch);
-                        }
-                    }
-                    else if (batchAllocator != null) {
-                        long size = Batches.sizeInBytes(batch);
-                        if (awaitQueueSpace(size)) {
-                            put(Batches.take(batch, batchTypes, batchAllocator));
-                        }
-                    }
-                    else {
-                        List<Object[]> rows = new ArrayList<>(batch.getRowCount());
-                        ArrowRows.appendRows(batch, rows);
-                        put(rows);
+                    long size = Batches.sizeInBytes(batch);
+                    if (awaitQueueSpace(size)) {
+                        put(Batches.take(batch, batchTypes, batchAllocator));
                     }
                 }
                 query.stats().completedSplits.addAndGet(task.splits().size());
@@ -827,25 +767,9 @@ public final class QueryExecution
             }
         }
 
-        private void finishScan(HashAggregator merger)
+        private void finishScan()
         {
             try {
-                if (merger != null && listed.get() == 0) {
-                    // no split survived pruning: a global aggregation still has one row (count 0)
-                    try (FragmentRunner empty = new FragmentRunner(fragment, QueryExecution::noPageSources, allocator)) {
-                        synchronized (merger) {
-                            empty.finish(merger::addInput);
-                        }
-                    }
-                }
-                if (merger != null) {
-                    List<Object[]> rows = new ArrayList<>();
-                    synchronized (merger) {
-                        merger.emit(batch -> ArrowRows.appendRows(batch, rows));
-                    }
-                    closeMerger();
-                    put(rows);
-                }
                 if (onSuccess != null) {
                     onSuccess.run();
                 }
@@ -942,7 +866,7 @@ public final class QueryExecution
             }
         }
 
-        /** Batch mode: the next batch (the caller owns it), or null at the end; waits for the workers. */
+        /** The next batch (the caller owns it), or null at the end; waits for the workers. */
         VectorSchemaRoot nextBatch(OperatorContext context)
         {
             while (!ended) {
@@ -982,53 +906,7 @@ public final class QueryExecution
             return null;
         }
 
-        @Override
-        public Object current()
-        {
-            return chunk.get(position);
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public boolean moveNext()
-        {
-            while (true) {
-                if (position + 1 < chunk.size()) {
-                    position++;
-                    return true;
-                }
-                if (ended) {
-                    return false;
-                }
-                Object item;
-                try {
-                    item = output.take();
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new GlauxException(ErrorCode.USER_CANCELED, "Query was canceled", e);
-                }
-                if (item == END) {
-                    ended = true;
-                    return false;
-                }
-                if (item instanceof GlauxException error) {
-                    ended = true;
-                    throw error;
-                }
-                chunk = (List<Object[]>) item;
-                position = -1;
-            }
-        }
-
-        @Override
-        public void reset()
-        {
-            throw new UnsupportedOperationException("scan cannot be reset");
-        }
-
-        @Override
-        public void close()
+        void close()
         {
             if (closed) {
                 return;
@@ -1052,29 +930,8 @@ public final class QueryExecution
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            closeMerger();
             drainOutput();
         }
-
-        private void closeMerger()
-        {
-            HashAggregator toClose;
-            synchronized (this) {
-                toClose = merger;
-                merger = null;
-            }
-            if (toClose != null) {
-                synchronized (toClose) {
-                    toClose.close();
-                }
-            }
-        }
-    }
-
-    private static io.glaux.connectors.format.PageSource noPageSources(Split split, List<io.glaux.connectors.format.ColumnHandle> columns,
-            TupleDomain pruning, BufferAllocator allocator)
-    {
-        throw new IllegalStateException("no split to read");
     }
 
     private static int ceilDiv(int a, int b)

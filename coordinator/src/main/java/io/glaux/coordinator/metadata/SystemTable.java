@@ -3,12 +3,8 @@ package io.glaux.coordinator.metadata;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.spi.type.Type;
-import org.apache.calcite.DataContext;
-import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -24,7 +20,6 @@ import java.util.List;
  */
 public final class SystemTable
         extends AbstractTable
-        implements ScannableTable
 {
     public record ColumnDef(String name, SqlTypeName type)
     {
@@ -98,26 +93,5 @@ public final class SystemTable
             builder.add(column.name(), typeFactory.createTypeWithNullability(type, true));
         }
         return builder.build();
-    }
-
-    /**
-     * Calcite's executor, for a query the engine cannot run yet: no predicates handed over, the
-     * session's user from the data context, values as Calcite represents them.
-     */
-    @Override
-    public Enumerable<Object[]> scan(DataContext root)
-    {
-        Object user = root.get(DataContext.Variable.USER.camelName);
-        List<Object[]> result = new ArrayList<>();
-        for (Object[] row : rows.rows(MetadataFilter.NONE, user == null ? "" : user.toString())) {
-            Object[] copy = row.clone();
-            for (int i = 0; i < copy.length; i++) {
-                if (copy[i] != null && columns.get(i).type() == SqlTypeName.TIMESTAMP) {
-                    copy[i] = Math.floorDiv((Long) copy[i], 1000L);
-                }
-            }
-            result.add(copy);
-        }
-        return Linq4j.asEnumerable(result);
     }
 }

@@ -4,19 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.predicate.TupleDomain;
-import io.glaux.coordinator.execution.ScanRuntime;
 import io.glaux.coordinator.metadata.HiveTable;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.fragment.Aggregation;
 import io.glaux.engine.fragment.ScanFragment;
-import org.apache.calcite.adapter.enumerable.EnumerableConvention;
-import org.apache.calcite.adapter.enumerable.EnumerableRel;
-import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.JavaRowFormat;
-import org.apache.calcite.adapter.enumerable.PhysType;
-import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
-import org.apache.calcite.linq4j.tree.Blocks;
-import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -35,13 +27,12 @@ import java.util.OptionalLong;
 
 /**
  * The scan of a metastore table, with whatever the planner pushed into it: the columns to read, a
- * filter, projections, a partial aggregation and a limit. Those run on the workers; this node's
- * Enumerable implementation schedules the splits, merges partial aggregates and hands rows to the
- * rest of the plan. Immutable: pushdown creates new nodes.
+ * filter, projections, a partial aggregation and a limit. Those run on the workers: the physical
+ * planner makes it a scan stage, which {@code QueryExecution} schedules. Immutable: pushdown creates
+ * new nodes.
  */
 public final class GlauxTableScan
         extends TableScan
-        implements EnumerableRel
 {
     private final HiveTable hiveTable;
     private final List<ColumnHandle> columns;
@@ -79,7 +70,7 @@ public final class GlauxTableScan
         for (int i = 0; i < hiveTable.columns().size(); i++) {
             identity.add(new Expression.InputRef(i, hiveTable.columns().get(i).type()));
         }
-        return new GlauxTableScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, hiveTable,
+        return new GlauxTableScan(cluster, cluster.traitSetOf(Convention.NONE), table, hiveTable,
                 hiveTable.columns(), Optional.empty(), identity, Optional.empty(), OptionalLong.empty(), table.getRowType());
     }
 
@@ -164,16 +155,5 @@ public final class GlauxTableScan
         }
         factor *= (columns.size() + 1.0) / (hiveTable.columns().size() + 1.0);
         return requireNonNull(super.computeSelfCost(planner, mq), "cost").multiplyBy(factor);
-    }
-
-    @Override
-    public Result implement(EnumerableRelImplementor implementor, Prefer pref)
-    {
-        JavaRowFormat format = getRowType().getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY;
-        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), format);
-        org.apache.calcite.linq4j.tree.Expression spec = implementor.stash(this, GlauxTableScan.class);
-        String method = format == JavaRowFormat.SCALAR ? "scanScalar" : "scan";
-        return implementor.result(physType, Blocks.toBlock(
-                Expressions.call(ScanRuntime.class, method, implementor.getRootExpression(), spec)));
     }
 }

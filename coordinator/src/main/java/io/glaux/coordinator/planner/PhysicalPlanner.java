@@ -8,12 +8,18 @@ import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.engine.fragment.AggregateFunction;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import io.glaux.engine.plan.SortKey;
 import io.glaux.engine.plan.WindowFunction;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Uncollect;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.core.Window;
@@ -29,12 +35,19 @@ import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexWindowBound;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.ImmutableBitSet;
 
 import java.util.ArrayList;
@@ -47,8 +60,8 @@ import java.util.Optional;
  * Translates Calcite's optimized logical plan into Glaux's physical plan ({@link PlanNode}). Each
  * {@link GlauxTableScan} (with the work pushed into it) becomes a scan stage that the workers run; the
  * translated tree above it reads the stage through a {@link PlanNode.RemoteSource} and runs in the
- * engine. A plan with a node or an expression the engine cannot run yet is not translated
- * ({@link #translate} returns empty).
+ * engine. A plan with a node or an expression the engine cannot run yet fails with NOT_SUPPORTED
+ * naming it.
  */
 public final class PhysicalPlanner
 {
@@ -107,7 +120,7 @@ public final class PhysicalPlanner
         }
     }
 
-    /** Signals a node or expression the engine cannot run; the query is then planned the old way. */
+    /** Signals a node or expression the engine cannot run (the message names it); the query then fails with NOT_SUPPORTED. */
     private static final class Unsupported
             extends RuntimeException
     {
@@ -134,21 +147,25 @@ public final class PhysicalPlanner
         this.user = requireNonNull(user, "user is null");
     }
 
-    static Optional<EnginePlan> translate(RelNode root)
+    static EnginePlan translate(RelNode root)
     {
         return translate(root, "");
     }
 
-    /** {@code user} is whom the metadata tables (system, information_schema) are listed for. */
-    static Optional<EnginePlan> translate(RelNode root, String user)
+    /**
+     * The engine's plan for {@code root}; {@code user} is whom the metadata tables (system,
+     * information_schema) are listed for. A node or expression the engine cannot run fails the query
+     * with NOT_SUPPORTED naming it: there is no other executor.
+     */
+    static EnginePlan translate(RelNode root, String user)
     {
         PhysicalPlanner planner = new PhysicalPlanner(user);
         try {
             PlanNode plan = planner.visit(root);
-            return Optional.of(new EnginePlan(plan, planner.scans, planner.stages));
+            return new EnginePlan(plan, planner.scans, planner.stages);
         }
         catch (Unsupported e) {
-            return Optional.empty();
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Query is not supported: the engine cannot run " + e.getMessage());
         }
     }
 
@@ -213,12 +230,7 @@ public final class PhysicalPlanner
                 for (List<RexLiteral> tuple : values.getTuples()) {
                     List<Object> row = new ArrayList<>();
                     for (int i = 0; i < tuple.size(); i++) {
-                        Expression literal = new RexTranslator(List.of()).translate(tuple.get(i))
-                                .orElseThrow(() -> new Unsupported("literal"));
-                        if (!(literal instanceof Expression.Literal value) || !value.type().equals(types.get(i))) {
-                            throw new Unsupported("literal of another type");
-                        }
-                        row.add(value.value());
+                        row.add(valuesLiteral(tuple.get(i), types.get(i)));
                     }
                     rows.add(row);
                 }
@@ -243,8 +255,47 @@ public final class PhysicalPlanner
             case LogicalAggregate aggregate -> aggregate(aggregate);
             case LogicalJoin join -> join(join);
             case LogicalWindow window -> window(window);
-            default -> throw new Unsupported(node.getRelTypeName());
+            case Correlate correlate -> correlate(correlate);
+            case Uncollect uncollect -> uncollect(uncollect);
+            default -> throw new Unsupported("operator " + node.getRelTypeName().replaceFirst("^Logical", ""));
         };
+    }
+
+    /**
+     * A literal of a VALUES row as the engine's value of its column's type: Calcite types the column as
+     * the common type of its rows (a NULL, a shorter string, a timestamp of another precision, an
+     * integer among decimals), so a literal may be of a narrower type than its column.
+     */
+    private static Object valuesLiteral(RexLiteral item, Type type)
+    {
+        if (item.isNull()) {
+            return null;
+        }
+        Expression literal = new RexTranslator(List.of()).translate(item)
+                .orElseThrow(() -> new Unsupported("a VALUES literal of type " + trinoTypeName(item.getType())));
+        if (!(literal instanceof Expression.Literal(Object value, Type literalType))) {
+            throw new Unsupported("a VALUES literal of type " + trinoTypeName(item.getType()));
+        }
+        if (literalType.equals(type)) {
+            return value;
+        }
+        Object coerced = switch (type) {
+            case Type.Varchar _ when value instanceof String text -> text;
+            case Type.Decimal decimal when value instanceof java.math.BigDecimal number -> number.setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
+            case Type.Decimal decimal when value instanceof Long number -> java.math.BigDecimal.valueOf(number).setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
+            // the same micros at another precision
+            case Type.Timestamp _ when literalType instanceof Type.Timestamp -> value;
+            case Type.Primitive primitive -> switch (primitive.kind()) {
+                case TINYINT, SMALLINT, INTEGER, BIGINT -> value instanceof Long ? value : null;
+                case REAL, DOUBLE -> value instanceof Number number ? (Object) number.doubleValue() : null;
+                default -> null;
+            };
+            default -> null;
+        };
+        if (coerced == null) {
+            throw new Unsupported("a VALUES literal of type " + literalType.trinoName() + " in a column of type " + type.trinoName());
+        }
+        return coerced;
     }
 
     private PlanNode setOperation(PlanNode.SetOperationKind kind, boolean all, List<RelNode> inputs)
@@ -292,8 +343,14 @@ public final class PhysicalPlanner
                 outputs.add(call);
                 continue;
             }
+            if (call.getAggregation().getKind() == SqlKind.LITERAL_AGG && call.rexList.size() == 1) {
+                // the same value for every group (Calcite's marker of a matched row, for NOT IN and EXISTS)
+                outputs.add(new Constant(expression(call.rexList.getFirst(), List.of())));
+                continue;
+            }
             if (call.isDistinct() || !call.collation.getFieldCollations().isEmpty()) {
-                throw new Unsupported("aggregate " + call);
+                throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
+                        + (call.isDistinct() ? " with DISTINCT" : " with ORDER BY"));
             }
             AggregateFunction function = aggregateFunction(call);
             List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
@@ -368,6 +425,10 @@ public final class PhysicalPlanner
             if (outputs.get(i) instanceof Integer index) {
                 Expression column = new Expression.InputRef(groupKeys.size() + index, engineTypes.get(groupKeys.size() + index));
                 projections.add(column.type().equals(type) ? column : new Expression.Call(Expression.Operator.CAST, List.of(column), type));
+                continue;
+            }
+            if (outputs.get(i) instanceof Constant(Expression value)) {
+                projections.add(value.type().equals(type) ? value : new Expression.Call(Expression.Operator.CAST, List.of(value), type));
                 continue;
             }
             if (outputs.get(i) instanceof Sum0(int index)) {
@@ -473,6 +534,8 @@ public final class PhysicalPlanner
     /** A $SUM0 call computed by the engine's sum at {@code index}. */
     private record Sum0(int index) {}
 
+    private record Constant(Expression value) {}
+
     private static Expression arithmetic(Expression.Operator operator, Expression left, Expression right)
     {
         return new Expression.Call(operator, List.of(left, right), Type.BIGINT);
@@ -503,7 +566,7 @@ public final class PhysicalPlanner
                 case "variance" -> AggregateFunction.VARIANCE;
                 case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;
                 case "approx_percentile" -> AggregateFunction.APPROX_PERCENTILE;
-                default -> throw new Unsupported("aggregate function " + call.getAggregation().getName());
+                default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };
     }
@@ -567,7 +630,7 @@ public final class PhysicalPlanner
         if (node instanceof RexLiteral literal && literal.getValueAs(Long.class) != null) {
             return literal.getValueAs(Long.class);
         }
-        throw new Unsupported("non-literal LIMIT/OFFSET");
+        throw new Unsupported("a LIMIT, OFFSET or frame offset that is not a constant");
     }
 
     private PlanNode join(LogicalJoin join)
@@ -585,7 +648,9 @@ public final class PhysicalPlanner
         PlanNode right = visit(join.getRight());
         List<Type> both = new ArrayList<>(left.outputTypes());
         both.addAll(right.outputTypes());
-        JoinInfo info = join.analyzeCondition();
+        // only strict equalities are hash keys: the engine's hash join never matches NULL keys, so a
+        // null-safe pair (a IS NOT DISTINCT FROM b) stays in the residual condition
+        JoinInfo info = JoinInfo.createWithStrictEquality(join.getLeft(), join.getRight(), join.getCondition());
         List<Integer> leftKeys = new ArrayList<>();
         List<Integer> rightKeys = new ArrayList<>();
         for (int i = 0; i < info.leftKeys.size(); i++) {
@@ -672,6 +737,309 @@ public final class PhysicalPlanner
         return Optional.empty();
     }
 
+    /**
+     * A lateral UNNEST: {@code t CROSS JOIN UNNEST(t.a, ...)} and {@code t LEFT JOIN UNNEST(t.a) ON true}
+     * are a Correlate whose right side unnests expressions of the left row ({@code $cor.a}) from a
+     * single-row VALUES, with projections (renaming, reordering) above. It becomes an Unnest node over
+     * the left side that replicates the left columns (outer for LEFT). Any other correlation (a
+     * subquery the decorrelator left) is not run.
+     */
+    private PlanNode correlate(Correlate correlate)
+    {
+        if (correlate.getJoinType() != JoinRelType.INNER && correlate.getJoinType() != JoinRelType.LEFT) {
+            throw new Unsupported("a lateral " + correlate.getJoinType() + " join");
+        }
+        RelNode node = correlate.getRight();
+        List<LogicalProject> above = new ArrayList<>();
+        while (node instanceof LogicalProject project) {
+            above.addFirst(project);
+            node = project.getInput();
+        }
+        if (!(node instanceof Uncollect uncollect) || singleRowOperands(uncollect.getInput()).isEmpty()) {
+            throw new Unsupported("a correlated subquery (Correlate) that cannot be turned into a join");
+        }
+        PlanNode left = visit(correlate.getLeft());
+        int width = left.outputTypes().size();
+        RexBuilder rexBuilder = correlate.getCluster().getRexBuilder();
+        List<RexNode> operands = new ArrayList<>();
+        for (RexNode operand : singleRowOperands(uncollect.getInput()).get()) {
+            operands.add(withLeftRow(operand, correlate.getCorrelationId(), 0));
+        }
+        PlanNode current = unnest(left, operands, uncollect, correlate.getJoinType() == JoinRelType.LEFT, rexBuilder);
+        for (LogicalProject project : above) {
+            List<Expression> projections = new ArrayList<>();
+            List<Type> currentTypes = current.outputTypes();
+            for (int i = 0; i < width; i++) {
+                projections.add(new Expression.InputRef(i, currentTypes.get(i)));
+            }
+            for (RexNode expression : project.getProjects()) {
+                projections.add(expression(withLeftRow(expression, correlate.getCorrelationId(), width), currentTypes));
+            }
+            current = new PlanNode.Project(nextId(), current, projections);
+        }
+        if (!current.outputTypes().equals(types(correlate.getRowType()))) {
+            throw new Unsupported("UNNEST typed " + current.outputTypes() + " for " + types(correlate.getRowType()));
+        }
+        return current;
+    }
+
+    /** {@code FROM UNNEST(...)} alone: the Uncollect of one row of expressions (or of any input's collection columns). */
+    private PlanNode uncollect(Uncollect uncollect)
+    {
+        RexBuilder rexBuilder = uncollect.getCluster().getRexBuilder();
+        Optional<List<RexNode>> operands = singleRowOperands(uncollect.getInput());
+        PlanNode current;
+        if (operands.isPresent()) {
+            LogicalValues values = (LogicalValues) ((LogicalProject) uncollect.getInput()).getInput();
+            current = unnest(visit(values), operands.get(), uncollect, false, rexBuilder);
+            // the VALUES row's own columns are not part of the result
+            int width = values.getRowType().getFieldCount();
+            List<Expression> projections = new ArrayList<>();
+            for (int i = width; i < current.outputTypes().size(); i++) {
+                projections.add(new Expression.InputRef(i, current.outputTypes().get(i)));
+            }
+            current = new PlanNode.Project(nextId(), current, projections);
+        }
+        else {
+            PlanNode source = visit(uncollect.getInput());
+            List<RexNode> columns = new ArrayList<>();
+            for (RelDataTypeField field : uncollect.getInput().getRowType().getFieldList()) {
+                columns.add(new RexInputRef(field.getIndex(), field.getType()));
+            }
+            // nothing of the input row is replicated: unnest after projecting the collections alone
+            current = unnest(source, columns, uncollect, false, rexBuilder);
+            List<Expression> projections = new ArrayList<>();
+            for (int i = source.outputTypes().size(); i < current.outputTypes().size(); i++) {
+                projections.add(new Expression.InputRef(i, current.outputTypes().get(i)));
+            }
+            current = new PlanNode.Project(nextId(), current, projections);
+        }
+        if (!current.outputTypes().equals(types(uncollect.getRowType()))) {
+            throw new Unsupported("UNNEST typed " + current.outputTypes() + " for " + types(uncollect.getRowType()));
+        }
+        return current;
+    }
+
+    /** The expressions an Uncollect unnests when its input is a projection of a single-row VALUES. */
+    private static Optional<List<RexNode>> singleRowOperands(RelNode input)
+    {
+        if (input instanceof LogicalProject project && project.getInput() instanceof LogicalValues values && values.getTuples().size() == 1) {
+            return Optional.of(project.getProjects());
+        }
+        return Optional.empty();
+    }
+
+    /** {@code $cor.f} (a field of the left row) as input ref {@code f}; other input refs moved by {@code shift}. */
+    private static RexNode withLeftRow(RexNode node, CorrelationId correlation, int shift)
+    {
+        return node.accept(new RexShuttle()
+        {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref)
+            {
+                return shift == 0 ? ref : new RexInputRef(ref.getIndex() + shift, ref.getType());
+            }
+
+            @Override
+            public RexNode visitFieldAccess(RexFieldAccess access)
+            {
+                if (access.getReferenceExpr() instanceof RexCorrelVariable variable && variable.id.equals(correlation)) {
+                    return new RexInputRef(access.getField().getIndex(), access.getType());
+                }
+                return super.visitFieldAccess(access);
+            }
+
+            @Override
+            public RexNode visitCorrelVariable(RexCorrelVariable variable)
+            {
+                if (variable.id.equals(correlation)) {
+                    throw new Unsupported("a reference to a whole correlated row");
+                }
+                return variable;
+            }
+        });
+    }
+
+    /**
+     * Unnests {@code operands} (expressions over {@code source}'s columns) next to every column of {@code source}: the output is the source's columns,
+     * then what {@code uncollect} yields (elements, map keys and values, the fields of row elements,
+     * and the ordinal, typed as Calcite types them). Zipped as in Trino when there are several. Array
+     * and map constructors ({@code ARRAY[1, 2]}, {@code MAP[k, v]}) have their elements known from the
+     * plan: the source's rows are joined with the ordinals 1..n and each output column picks the
+     * ordinal's element ({@code CASE}), so no collection value is built.
+     */
+    private PlanNode unnest(PlanNode source, List<RexNode> operands, Uncollect uncollect, boolean outer, RexBuilder rexBuilder)
+    {
+        int width = source.outputTypes().size();
+        List<Type> uncollectTypes = types(uncollect.getRowType());
+        List<Integer> widths = new ArrayList<>();
+        boolean aliased = !uncollect.getItemAliases().isEmpty();
+        for (RexNode operand : operands) {
+            RelDataType type = operand.getType();
+            if (type.getSqlTypeName() == SqlTypeName.MAP) {
+                widths.add(2);
+            }
+            else if (type.getComponentType() != null) {
+                widths.add(!aliased && type.getComponentType().isStruct() ? type.getComponentType().getFieldCount() : 1);
+            }
+            else {
+                throw new Unsupported("UNNEST of " + type.getFullTypeString());
+            }
+        }
+        int elementColumns = widths.stream().mapToInt(Integer::intValue).sum();
+        if (elementColumns + (uncollect.withOrdinality ? 1 : 0) != uncollectTypes.size()) {
+            throw new Unsupported("UNNEST of " + operands + " typed " + uncollectTypes);
+        }
+        List<Type> outputTypes = new ArrayList<>(source.outputTypes());
+        outputTypes.addAll(uncollectTypes.subList(0, elementColumns));
+        PlanNode unnested;
+        if (operands.stream().allMatch(PhysicalPlanner::isConstructor)) {
+            unnested = unnestConstructors(source, operands, aliased, uncollect.withOrdinality, outer, outputTypes, rexBuilder);
+        }
+        else {
+            List<Expression> collections = new ArrayList<>();
+            for (RexNode operand : operands) {
+                collections.add(expression(operand, source));
+            }
+            PlanNode input = source;
+            List<Integer> unnestColumns = new ArrayList<>();
+            if (collections.stream().allMatch(expression -> expression instanceof Expression.InputRef)) {
+                collections.forEach(expression -> unnestColumns.add(((Expression.InputRef) expression).index()));
+            }
+            else {
+                List<Expression> projections = new ArrayList<>();
+                for (int i = 0; i < width; i++) {
+                    projections.add(new Expression.InputRef(i, source.outputTypes().get(i)));
+                }
+                for (Expression collection : collections) {
+                    unnestColumns.add(projections.size());
+                    projections.add(collection);
+                }
+                input = new PlanNode.Project(nextId(), source, projections);
+            }
+            List<Integer> replicate = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                replicate.add(i);
+            }
+            List<Type> unnestTypes = new ArrayList<>(outputTypes);
+            if (uncollect.withOrdinality) {
+                unnestTypes.add(Type.BIGINT);
+            }
+            unnested = new PlanNode.Unnest(nextId(), input, replicate, unnestColumns, uncollect.withOrdinality, outer, unnestTypes);
+        }
+        if (!uncollect.withOrdinality) {
+            return unnested;
+        }
+        // the engine counts in bigint (as Trino types the ordinal); Calcite types it integer
+        Type ordinalType = uncollectTypes.getLast();
+        List<Expression> projections = new ArrayList<>();
+        List<Type> types = unnested.outputTypes();
+        for (int i = 0; i < types.size() - 1; i++) {
+            projections.add(new Expression.InputRef(i, types.get(i)));
+        }
+        Expression ordinal = new Expression.InputRef(types.size() - 1, types.getLast());
+        projections.add(ordinalType.equals(ordinal.type()) ? ordinal : new Expression.Call(Expression.Operator.CAST, List.of(ordinal), ordinalType));
+        return new PlanNode.Project(nextId(), unnested, projections);
+    }
+
+    private static boolean isConstructor(RexNode node)
+    {
+        return node.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR || node.getKind() == SqlKind.MAP_VALUE_CONSTRUCTOR;
+    }
+
+    /**
+     * UNNEST of array and map constructors: the source joined with the ordinals 1..n (n the longest
+     * constructor; with none and {@code outer}, one NULL ordinal), projected to the source's columns and,
+     * per output column, {@code CASE ordinal WHEN i THEN element i END} (NULL past a shorter one's end).
+     * The output ends with the bigint ordinal when {@code ordinality}.
+     */
+    private PlanNode unnestConstructors(PlanNode source, List<RexNode> operands, boolean aliased, boolean ordinality, boolean outer,
+            List<Type> outputTypes, RexBuilder rexBuilder)
+    {
+        int width = source.outputTypes().size();
+        int length = 0;
+        for (RexNode operand : operands) {
+            RexCall call = (RexCall) operand;
+            length = Math.max(length, operand.getKind() == SqlKind.MAP_VALUE_CONSTRUCTOR ? call.getOperands().size() / 2 : call.getOperands().size());
+        }
+        List<List<Object>> ordinals = new ArrayList<>();
+        for (long i = 1; i <= length; i++) {
+            ordinals.add(List.of(i));
+        }
+        if (length == 0 && outer) {
+            ordinals.add(java.util.Collections.singletonList(null));
+        }
+        PlanNode joined = new PlanNode.NestedLoopJoin(nextId(), PlanNode.JoinType.INNER, source,
+                new PlanNode.Values(nextId(), List.of(Type.BIGINT), ordinals), Optional.empty());
+        List<Type> joinedTypes = joined.outputTypes();
+        RexNode ordinal = new RexInputRef(width, rexBuilder.getTypeFactory().createTypeWithNullability(
+                rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT), true));
+        List<Expression> projections = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            projections.add(new Expression.InputRef(i, joinedTypes.get(i)));
+        }
+        for (RexNode operand : operands) {
+            RexCall call = (RexCall) operand;
+            RelDataType type = operand.getType();
+            List<List<RexNode>> columns = new ArrayList<>();
+            List<RelDataType> columnTypes = new ArrayList<>();
+            if (operand.getKind() == SqlKind.MAP_VALUE_CONSTRUCTOR) {
+                List<RexNode> keys = new ArrayList<>();
+                List<RexNode> values = new ArrayList<>();
+                for (int i = 0; i < call.getOperands().size(); i += 2) {
+                    keys.add(call.getOperands().get(i));
+                    values.add(call.getOperands().get(i + 1));
+                }
+                columns.add(keys);
+                columns.add(values);
+                columnTypes.add(type.getKeyType());
+                columnTypes.add(type.getValueType());
+            }
+            else if (type.getComponentType().isStruct() && !aliased) {
+                // rows expanded into one column per field
+                RelDataType row = type.getComponentType();
+                for (RelDataTypeField field : row.getFieldList()) {
+                    List<RexNode> fields = new ArrayList<>();
+                    for (RexNode element : call.getOperands()) {
+                        fields.add(element.getKind() == SqlKind.ROW ? ((RexCall) element).getOperands().get(field.getIndex())
+                                : rexBuilder.makeFieldAccess(element, field.getIndex()));
+                    }
+                    columns.add(fields);
+                    columnTypes.add(field.getType());
+                }
+            }
+            else {
+                columns.add(call.getOperands());
+                columnTypes.add(type.getComponentType());
+            }
+            for (int c = 0; c < columns.size(); c++) {
+                RelDataType columnType = rexBuilder.getTypeFactory().createTypeWithNullability(columnTypes.get(c), true);
+                List<RexNode> caseOperands = new ArrayList<>();
+                List<RexNode> elements = columns.get(c);
+                for (int i = 0; i < elements.size(); i++) {
+                    caseOperands.add(rexBuilder.makeCall(SqlStdOperatorTable.EQUALS, ordinal, rexBuilder.makeBigintLiteral(java.math.BigDecimal.valueOf(i + 1))));
+                    caseOperands.add(rexBuilder.makeCast(columnType, elements.get(i), true, false));
+                }
+                caseOperands.add(rexBuilder.makeNullLiteral(columnType));
+                RexNode pick = elements.isEmpty() ? rexBuilder.makeNullLiteral(columnType) : rexBuilder.makeCall(columnType, SqlStdOperatorTable.CASE, caseOperands);
+                projections.add(expression(pick, joinedTypes));
+            }
+        }
+        if (projections.size() != outputTypes.size()) {
+            throw new Unsupported("UNNEST of " + operands);
+        }
+        for (int i = width; i < projections.size(); i++) {
+            Expression projection = projections.get(i);
+            if (!projection.type().equals(outputTypes.get(i))) {
+                projections.set(i, new Expression.Call(Expression.Operator.CAST, List.of(projection), outputTypes.get(i)));
+            }
+        }
+        if (ordinality) {
+            projections.add(new Expression.InputRef(width, Type.BIGINT));
+        }
+        return new PlanNode.Project(nextId(), joined, projections);
+    }
+
     /** Each group of window functions (same partitioning, order and frame) becomes one Window node. */
     private PlanNode window(LogicalWindow window)
     {
@@ -682,7 +1050,7 @@ public final class PhysicalPlanner
         for (Window.Group group : window.groups) {
             List<Integer> partitionKeys = new ArrayList<>(group.keys.asList());
             List<SortKey> orderKeys = sortKeys(group.orderKeys.getFieldCollations());
-            WindowFunction.Frame frame = frame(group);
+            WindowFunction.Frame frame = frame(window, group);
             List<WindowFunction> functions = new ArrayList<>();
             for (Window.RexWinAggCall call : group.aggCalls) {
                 functions.add(windowFunction(window, call, inputCount, frame, outputTypes.get(output++)));
@@ -692,13 +1060,13 @@ public final class PhysicalPlanner
         return current;
     }
 
-    private static WindowFunction.Frame frame(Window.Group group)
+    private static WindowFunction.Frame frame(LogicalWindow window, Window.Group group)
     {
         WindowFunction.FrameType type = group.isRows ? WindowFunction.FrameType.ROWS : WindowFunction.FrameType.RANGE;
-        return new WindowFunction.Frame(type, bound(group.lowerBound), bound(group.upperBound));
+        return new WindowFunction.Frame(type, bound(window, group.lowerBound), bound(window, group.upperBound));
     }
 
-    private static WindowFunction.Bound bound(RexWindowBound bound)
+    private static WindowFunction.Bound bound(LogicalWindow window, RexWindowBound bound)
     {
         if (bound.isUnbounded()) {
             return new WindowFunction.Bound(bound.isPreceding() ? WindowFunction.BoundType.UNBOUNDED_PRECEDING : WindowFunction.BoundType.UNBOUNDED_FOLLOWING, 0);
@@ -706,7 +1074,12 @@ public final class PhysicalPlanner
         if (bound.isCurrentRow()) {
             return new WindowFunction.Bound(WindowFunction.BoundType.CURRENT_ROW, 0);
         }
-        long offset = longLiteral(bound.getOffset());
+        RexNode offsetNode = bound.getOffset();
+        // ROWS BETWEEN 2 PRECEDING ...: the offset is one of the window's constants
+        if (offsetNode instanceof RexInputRef ref && ref.getIndex() >= window.getInput().getRowType().getFieldCount()) {
+            offsetNode = window.constants.get(ref.getIndex() - window.getInput().getRowType().getFieldCount());
+        }
+        long offset = longLiteral(offsetNode);
         return new WindowFunction.Bound(bound.isPreceding() ? WindowFunction.BoundType.PRECEDING : WindowFunction.BoundType.FOLLOWING, offset);
     }
 
@@ -741,7 +1114,7 @@ public final class PhysicalPlanner
         for (RexNode operand : call.getOperands()) {
             if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
                 if (!constants.isEmpty()) {
-                    throw new Unsupported("window argument after a constant");
+                    throw new Unsupported("a window function argument that is a column after a constant (" + call.getOperator().getName().toLowerCase(java.util.Locale.ROOT) + ")");
                 }
                 arguments.add(ref.getIndex());
             }
@@ -769,18 +1142,90 @@ public final class PhysicalPlanner
         for (int i = 0; i < types.size(); i++) {
             inputs.add(new Expression.InputRef(i, types.get(i)));
         }
-        return new RexTranslator(inputs).translate(node).orElseThrow(() -> new Unsupported(node.toString()));
+        RexTranslator translator = new RexTranslator(inputs);
+        RexNode expanded = withoutDistinctFrom(node);
+        return translator.translate(expanded).orElseThrow(() -> new Unsupported(untranslatable(expanded, translator)));
+    }
+
+    private static final RexBuilder REX_BUILDER = new RexBuilder(new org.apache.calcite.jdbc.JavaTypeFactoryImpl(GlauxTypeSystem.INSTANCE));
+
+    /** {@code a IS [NOT] DISTINCT FROM b} as comparisons and NULL tests. */
+    private static RexNode withoutDistinctFrom(RexNode node)
+    {
+        return node.accept(new RexShuttle()
+        {
+            @Override
+            public RexNode visitCall(RexCall call)
+            {
+                RexCall visited = (RexCall) super.visitCall(call);
+                if (visited.getKind() == SqlKind.IS_DISTINCT_FROM || visited.getKind() == SqlKind.IS_NOT_DISTINCT_FROM) {
+                    // (its last argument, despite its name, is true for IS NOT DISTINCT FROM)
+                    return org.apache.calcite.plan.RelOptUtil.isDistinctFrom(REX_BUILDER, visited.getOperands().get(0), visited.getOperands().get(1),
+                            visited.getKind() == SqlKind.IS_NOT_DISTINCT_FROM);
+                }
+                return visited;
+            }
+        });
+    }
+
+    /** Names the innermost part of an expression the engine cannot run: a function with its argument types, a subquery, ... */
+    private static String untranslatable(RexNode node, RexTranslator translator)
+    {
+        if (node instanceof RexCall call) {
+            for (RexNode operand : call.getOperands()) {
+                if (translator.translate(operand).isEmpty()) {
+                    return untranslatable(operand, translator);
+                }
+            }
+            if (node instanceof org.apache.calcite.rex.RexSubQuery) {
+                return "the subquery " + node.getKind().sql;
+            }
+            if (node instanceof org.apache.calcite.rex.RexOver) {
+                return "the window function " + call.getOperator().getName().toLowerCase(java.util.Locale.ROOT);
+            }
+            List<String> argumentTypes = call.getOperands().stream().map(operand -> trinoTypeName(operand.getType())).toList();
+            String name = call.getOperator().getName().toLowerCase(java.util.Locale.ROOT);
+            return switch (call.getKind()) {
+                case CAST -> "CAST(" + argumentTypes.getFirst() + " AS " + trinoTypeName(call.getType()) + ")";
+                case ARRAY_VALUE_CONSTRUCTOR -> "the ARRAY constructor here (array values are not built in the engine yet)";
+                case MAP_VALUE_CONSTRUCTOR -> "the MAP constructor here (map values are not built in the engine yet)";
+                case ROW -> "the ROW constructor";
+                default -> "the function " + name + "(" + String.join(", ", argumentTypes) + ") returning " + trinoTypeName(call.getType());
+            };
+        }
+        if (node instanceof RexFieldAccess access) {
+            return "the field access " + access;
+        }
+        if (node instanceof RexInputRef || node instanceof org.apache.calcite.rex.RexLiteral) {
+            return "a value of type " + trinoTypeName(node.getType());
+        }
+        return "the expression " + node;
+    }
+
+    private static String trinoTypeName(RelDataType type)
+    {
+        try {
+            return TypeMapping.fromRelType(type).trinoName();
+        }
+        catch (RuntimeException e) {
+            return type.getFullTypeString();
+        }
     }
 
     private static List<Type> types(RelDataType rowType)
     {
         List<Type> types = new ArrayList<>();
         for (RelDataTypeField field : rowType.getFieldList()) {
+            if (field.getType().getSqlTypeName() == SqlTypeName.NULL) {
+                // a column of NULLs only (VALUES (NULL), (NULL)): Trino's unknown type, which is boolean underneath
+                types.add(Type.BOOLEAN);
+                continue;
+            }
             try {
                 types.add(TypeMapping.fromRelType(field.getType()));
             }
             catch (RuntimeException e) {
-                throw new Unsupported(field.getType().getFullTypeString());
+                throw new Unsupported("values of type " + field.getType().getFullTypeString());
             }
         }
         return types;

@@ -6,9 +6,6 @@ import io.glaux.coordinator.sql.parser.GlauxSqlParserImpl;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.ErrorLocation;
 import io.glaux.spi.error.GlauxException;
-import org.apache.calcite.adapter.enumerable.EnumerableConvention;
-import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
-import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
@@ -37,7 +34,6 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexExecutorImpl;
-import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -52,16 +48,12 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
-import org.apache.calcite.tools.Program;
-import org.apache.calcite.tools.Programs;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.DataContexts;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -145,13 +137,16 @@ public final class QueryPlanner
         return typeFactory;
     }
 
-    /**
-     * A planned query: its result type and column names, and how to run it — by the engine
-     * ({@code engine} present) or, for what the engine cannot run yet, by Calcite's {@code bindable}.
-     */
-    public record Plan(RelDataType rowType, List<String> columnNames, Optional<PhysicalPlanner.EnginePlan> engine, Bindable<?> bindable,
-            Map<String, Object> parameters, String explain)
+    /** A planned query: its result type and column names, and the engine's plan that runs it. */
+    public record Plan(RelDataType rowType, List<String> columnNames, PhysicalPlanner.EnginePlan engine, String explain)
     {
+        public Plan
+        {
+            requireNonNull(rowType, "rowType is null");
+            columnNames = List.copyOf(columnNames);
+            requireNonNull(engine, "engine is null");
+            requireNonNull(explain, "explain is null");
+        }
     }
 
     public Plan plan(String sql, String catalog, String schema)
@@ -174,7 +169,14 @@ public final class QueryPlanner
      */
     public Plan plan(SqlNode parsed, String catalog, String schema, String user, Consumer<List<String>> relations)
     {
-        parsed = SessionFunctions.inline(parsed, catalog, schema, user);
+        return plan(parsed, catalog, schema, user, java.time.ZoneOffset.UTC, relations);
+    }
+
+    /** As {@link #plan(SqlNode, String, String, String, Consumer)}, with {@code current_timestamp} and {@code current_date} in {@code timeZone}. */
+    public Plan plan(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, Consumer<List<String>> relations)
+    {
+        SessionValues session = new SessionValues(catalog, schema, user, timeZone, java.time.Instant.now());
+        parsed = SessionFunctions.inline(parsed, catalog, schema, user, timeZone, session.start());
         CalciteConnectionConfig config = connectionConfig();
         List<List<String>> paths = List.of(List.of(catalog, schema), List.of(catalog), List.of());
         CalciteCatalogReader catalogReader = new SessionCatalogReader(rootSchema, paths, typeFactory, config, relations);
@@ -190,10 +192,9 @@ public final class QueryPlanner
         VolcanoPlanner planner = new VolcanoPlanner();
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
-        RelOptUtil.registerDefaultRules(planner, false, false);
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relations), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relations, session), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
         RelNode logical = root.project();
@@ -203,30 +204,11 @@ public final class QueryPlanner
             names.add(name.startsWith("EXPR$") ? "_col" + names.size() : name);
         }
 
-        // the engine runs the plan with subqueries turned into (decorrelated) joins
+        // the engine runs the plan with subqueries turned into (decorrelated) joins; what it cannot run
+        // fails with NOT_SUPPORTED naming the operator or function (there is no other executor)
         RelNode enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
-        Optional<PhysicalPlanner.EnginePlan> engine = PhysicalPlanner.translate(enginePlan, user);
-        if (engine.isPresent()) {
-            return new Plan(root.validatedRowType, names, engine, null, Map.of(), RelOptUtil.toString(enginePlan));
-        }
-
-        // Calcite's executor fails inside its generated code on UNNEST ... WITH ORDINALITY: say so instead
-        if (hasOrdinalityUnnest(logical)) {
-            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "UNNEST ... WITH ORDINALITY is not supported yet");
-        }
-
-        // what the engine cannot run yet goes to Calcite's executor, planned as before (its own subquery
-        // removal: a correlation the decorrelator leaves would run the inner scan once per outer row)
-        RelNode pushed = pushDown(logical, validator, cluster, catalogReader);
-        RelNode physical = pushed;
-        if (!(pushed instanceof EnumerableRel)) {
-            // a query pushed entirely into the scan is already physical
-            Program program = Programs.standard();
-            physical = program.run(planner, pushed, pushed.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify(), List.of(), List.of());
-        }
-        Map<String, Object> parameters = new HashMap<>();
-        Bindable<?> bindable = EnumerableInterpretable.toBindable(parameters, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
-        return new Plan(root.validatedRowType, names, Optional.empty(), bindable, parameters, RelOptUtil.toString(physical));
+        PhysicalPlanner.EnginePlan engine = PhysicalPlanner.translate(enginePlan, user);
+        return new Plan(root.validatedRowType, names, engine, RelOptUtil.toString(enginePlan));
     }
 
     private static RelNode pushDown(RelNode logical, SqlValidator validator, RelOptCluster cluster, CalciteCatalogReader catalogReader)
@@ -359,14 +341,6 @@ public final class QueryPlanner
         return type.isInstance(node) || node.getInputs().stream().anyMatch(input -> hasNode(input, type));
     }
 
-    private static boolean hasOrdinalityUnnest(RelNode node)
-    {
-        if (node instanceof org.apache.calcite.rel.core.Uncollect uncollect && uncollect.withOrdinality) {
-            return true;
-        }
-        return node.getInputs().stream().anyMatch(QueryPlanner::hasOrdinalityUnnest);
-    }
-
     /** Whether any node of the plan has a subquery (IN, EXISTS, scalar) or a windowed expression. */
     private static boolean hasSubQueryOrWindow(RelNode node)
     {
@@ -453,7 +427,7 @@ public final class QueryPlanner
         }
         VolcanoPlanner planner = new VolcanoPlanner();
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relation -> { }), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relation -> { }, new SessionValues(catalog, schema, "", java.time.ZoneOffset.UTC, java.time.Instant.now())), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
         return converter.convertQuery(validated, false, true).project();
     }
@@ -536,9 +510,16 @@ public final class QueryPlanner
                         .withDefaultNullCollation(org.apache.calcite.config.NullCollation.LAST));
     }
 
+    /** The session's values of {@code current_catalog}, {@code current_schema}, {@code current_user}; its zone and the query's start. */
+    private record SessionValues(String catalog, String schema, String user, java.time.ZoneId zone, java.time.Instant start)
+    {
+    }
+
     /**
      * Expands a view (Calcite's {@code ViewTable}) into the query: its SQL is parsed, validated with
-     * names resolving in the view's own {@code catalog.schema}, and converted in the same cluster.
+     * names resolving in the view's own {@code catalog.schema}, and converted in the same cluster. The
+     * session functions it calls are the querying session's values (as in Trino, where a view's
+     * {@code current_user} is the user running the query), inlined as constants like the query's own.
      */
     private final class ViewExpander
             implements RelOptTable.ViewExpander
@@ -546,12 +527,14 @@ public final class QueryPlanner
         private final RelOptCluster cluster;
         private final CalciteConnectionConfig config;
         private final Consumer<List<String>> relations;
+        private final SessionValues session;
 
-        ViewExpander(RelOptCluster cluster, CalciteConnectionConfig config, Consumer<List<String>> relations)
+        ViewExpander(RelOptCluster cluster, CalciteConnectionConfig config, Consumer<List<String>> relations, SessionValues session)
         {
             this.cluster = cluster;
             this.config = config;
             this.relations = relations;
+            this.session = session;
         }
 
         @Override
@@ -560,7 +543,7 @@ public final class QueryPlanner
             String viewName = viewPath == null ? "view" : String.join(".", viewPath);
             SqlNode parsed;
             try {
-                parsed = parse(queryString);
+                parsed = SessionFunctions.inline(parse(queryString), session.catalog(), session.schema(), session.user(), session.zone(), session.start());
             }
             catch (GlauxException e) {
                 throw new GlauxException(e.errorCode(), "View " + viewName + " does not parse: " + e.getMessage(), e);

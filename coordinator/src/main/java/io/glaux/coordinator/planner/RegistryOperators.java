@@ -59,8 +59,9 @@ final class RegistryOperators
 
     /**
      * {@code TRY(x)}: x, or NULL for the rows where evaluating x fails with a data error (division by
-     * zero, an invalid cast or function argument, an overflow). The engine runs it; Calcite's
-     * executor evaluates x alone (an error stays an error there).
+     * zero, an invalid cast or function argument, an overflow). The engine runs it: it is not
+     * folded while planning (Calcite's constant folding would evaluate x alone, where an error is
+     * not caught), even over constants.
      */
     static SqlOperator tryOperator()
     {
@@ -69,6 +70,11 @@ final class RegistryOperators
                 new OneOperand(),
                 new Identity(), SqlFunctionCategory.USER_DEFINED_FUNCTION, SqlSyntax.FUNCTION)
         {
+            @Override
+            public boolean isDeterministic()
+            {
+                return false;
+            }
         };
     }
 

@@ -56,12 +56,37 @@ final class RexTranslator
             case RexInputRef ref -> inputs.get(ref.getIndex());
             case RexLiteral literal -> literal(literal);
             case RexCall call -> call(call);
+            case org.apache.calcite.rex.RexFieldAccess access -> fieldAccess(access);
             default -> null;
         };
     }
 
+    /** {@code r.f}: a field of a row column (of a row field, ...), when the field is of a scalar type. */
+    private Expression fieldAccess(org.apache.calcite.rex.RexFieldAccess access)
+    {
+        Type type = supportedType(access);
+        if (type == null && access.getType().getSqlTypeName() == SqlTypeName.ROW) {
+            // a row inside a row, read through for one of its fields
+            try {
+                type = TypeMapping.fromRelType(access.getType());
+            }
+            catch (RuntimeException e) {
+                return null;
+            }
+        }
+        Expression row = type == null || access.getReferenceExpr() instanceof org.apache.calcite.rex.RexCorrelVariable ? null : visit(access.getReferenceExpr());
+        if (row == null || !(row.type() instanceof Type.Row)) {
+            return null;
+        }
+        return io.glaux.engine.expr.FieldReference.of(row, access.getField().getIndex(), type);
+    }
+
     private static Expression literal(RexLiteral literal)
     {
+        if (literal.getType().getSqlTypeName() == SqlTypeName.NULL) {
+            // an untyped NULL (SELECT NULL): Trino's unknown type, which is boolean underneath
+            return new Expression.Literal(null, Type.BOOLEAN);
+        }
         Type type = supportedType(literal);
         if (type == null) {
             return null;

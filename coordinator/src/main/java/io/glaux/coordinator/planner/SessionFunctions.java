@@ -19,6 +19,10 @@ import java.util.Locale;
  * Trino's session functions as constants of the query: {@code current_user}, {@code current_catalog},
  * {@code current_schema} and {@code version()} become varchar literals before validation, so that
  * the engine runs them like any constant (Calcite's own implementations answer '' for the catalog).
+ * {@code current_timestamp}, {@code localtimestamp} and {@code now()} become the query's start as a
+ * {@code timestamp(3)} literal (the wall-clock time in the session's zone: Glaux has no
+ * {@code timestamp with time zone} yet), and {@code current_date} that time's date: one value for the
+ * whole query, as in Trino.
  */
 final class SessionFunctions
 {
@@ -26,6 +30,12 @@ final class SessionFunctions
 
     static SqlNode inline(SqlNode query, String catalog, String schema, String user)
     {
+        return inline(query, catalog, schema, user, java.time.ZoneOffset.UTC, java.time.Instant.now());
+    }
+
+    static SqlNode inline(SqlNode query, String catalog, String schema, String user, java.time.ZoneId zone, java.time.Instant start)
+    {
+        java.time.LocalDateTime wallClock = java.time.LocalDateTime.ofInstant(start, zone).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         SqlNode result = query.accept(new SqlShuttle()
         {
             @Override
@@ -42,6 +52,10 @@ final class SessionFunctions
                     if (value != null) {
                         return literal(value, identifier.getParserPosition());
                     }
+                    SqlNode time = time(identifier.getSimple().toLowerCase(Locale.ROOT), wallClock, identifier.getParserPosition());
+                    if (time != null) {
+                        return time;
+                    }
                 }
                 return identifier;
             }
@@ -53,10 +67,28 @@ final class SessionFunctions
                 if (value != null) {
                     return literal(value, call.getParserPosition());
                 }
+                if (call.getOperator() == SqlStdOperatorTable.CURRENT_TIMESTAMP || call.getOperator() == SqlStdOperatorTable.LOCALTIMESTAMP
+                        || call.getOperator() == SqlStdOperatorTable.CURRENT_DATE
+                        || call.getKind() == SqlKind.OTHER_FUNCTION && call.operandCount() == 0 && call.getOperator().getName().equalsIgnoreCase("now")) {
+                    String name = call.getOperator().getName().toLowerCase(Locale.ROOT);
+                    return time(name, wallClock, call.getParserPosition());
+                }
                 return super.visit(call);
             }
         });
         return result == null ? query : result;
+    }
+
+    /** {@code current_timestamp}, {@code localtimestamp}, {@code now} and {@code current_date} at {@code wallClock}; null for another name. */
+    private static SqlNode time(String name, java.time.LocalDateTime wallClock, SqlParserPos pos)
+    {
+        return switch (name) {
+            case "current_timestamp", "localtimestamp", "now" -> SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
+                    new org.apache.calcite.util.TimestampString(wallClock.getYear(), wallClock.getMonthValue(), wallClock.getDayOfMonth(),
+                            wallClock.getHour(), wallClock.getMinute(), wallClock.getSecond()).withMillis(wallClock.getNano() / 1_000_000), 3, pos);
+            case "current_date" -> SqlLiteral.createDate(new org.apache.calcite.util.DateString(wallClock.getYear(), wallClock.getMonthValue(), wallClock.getDayOfMonth()), pos);
+            default -> null;
+        };
     }
 
     private static SqlNode literal(String value, SqlParserPos pos)

@@ -29,8 +29,6 @@ import io.glaux.spi.error.ErrorLocation;
 import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -40,7 +38,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -50,7 +47,6 @@ import java.util.Optional;
 public final class SqlStatementRunner
         implements StatementRunner
 {
-    private final CalciteSchema rootSchema;
     private final QueryPlanner planner;
     private final Catalog catalog;
     private final ObjectStore objectStore;
@@ -74,8 +70,7 @@ public final class SqlStatementRunner
         this.memoryPool = new MemoryPool(Math.max(maxMemoryPerNode, MemoryPool.defaultMaxBytes()));
         this.maxMemoryPerNode = maxMemoryPerNode;
         this.spillPath = requireNonNull(spillPath, "spillPath is null");
-        this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
-        this.planner = new QueryPlanner(rootSchema);
+        this.planner = new QueryPlanner(requireNonNull(rootSchema, "rootSchema is null"));
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.objectStore = requireNonNull(objectStore, "objectStore is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
@@ -189,7 +184,8 @@ public final class SqlStatementRunner
 
     private StatementResult execute(Query query, SqlNode parsed)
     {
-        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user(), relationCheck(query, parsed));
+        QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user(),
+                query.session().effectiveTimeZone(), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -198,55 +194,12 @@ public final class SqlStatementRunner
         }
         QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
                 allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
-        if (plan.engine().isPresent()) {
-            return executeInEngine(query, plan, columns, execution);
-        }
-        GlauxDataContext context = new GlauxDataContext(rootSchema.plus(), planner.typeFactory(), plan.parameters(), execution, query);
-        Enumerable<?> enumerable = plan.bindable().bind(context);
-        Enumerator<?> enumerator = enumerable.enumerator();
-        Iterator<Object> rows = new Iterator<>()
-        {
-            private boolean ready;
-            private boolean done;
-
-            @Override
-            public boolean hasNext()
-            {
-                if (!ready && !done) {
-                    if (enumerator.moveNext()) {
-                        ready = true;
-                    }
-                    else {
-                        done = true;
-                    }
-                }
-                return ready;
-            }
-
-            @Override
-            public Object next()
-            {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ready = false;
-                return enumerator.current();
-            }
-        };
-        AutoCloseable resources = () -> {
-            try {
-                enumerator.close();
-            }
-            finally {
-                execution.close();
-            }
-        };
-        return new StatementResult(columns, rows, resources, Optional.empty(), Optional.empty(), Optional.empty());
+        return executeInEngine(query, plan, columns, execution);
     }
 
     /**
      * EXPLAIN [ANALYZE] [(TYPE LOGICAL | DISTRIBUTED)]: the engine's plan in stages (ANALYZE runs the
-     * query first and adds what each operator did), or Calcite's plan for a query the engine cannot run yet.
+     * query first and adds what each operator did).
      */
     private StatementResult explain(Query query, Statement.Explain explain)
     {
@@ -267,15 +220,9 @@ public final class SqlStatementRunner
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
         QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), query.session().user(),
-                relationCheck(query, explain.query()));
+                query.session().effectiveTimeZone(), relationCheck(query, explain.query()));
         String text;
-        if (plan.engine().isEmpty()) {
-            if (explain.analyze()) {
-                throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN ANALYZE needs a query the engine runs; this one still runs in Calcite's executor");
-            }
-            text = "Calcite plan (the engine cannot run this query yet):\n" + plan.explain();
-        }
-        else if (explain.analyze()) {
+        if (explain.analyze()) {
             QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
                     allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
             EngineExecution engine = startEngine(query, plan, execution);
@@ -286,13 +233,13 @@ public final class SqlStatementRunner
                     iterator.next();
                     rows++;
                 }
-                text = ExplainText.distributed(plan.engine().get(), engine.stats()) + String.format(java.util.Locale.ROOT,
+                text = ExplainText.distributed(plan.engine(), engine.stats()) + String.format(java.util.Locale.ROOT,
                         "\nQuery: %,d output rows; scanned %,d rows, %s%n", rows, query.stats().processedRows.get(),
                         io.glaux.engine.memory.DataSize.format(query.stats().processedBytes.get()));
             }
         }
         else {
-            text = ExplainText.distributed(plan.engine().get(), Map.of());
+            text = ExplainText.distributed(plan.engine(), Map.of());
         }
         RelDataType varchar = planner.typeFactory().createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR);
         return StatementResult.of(List.of(new ResultColumn("Query Plan", varchar)), List.<Object[]>of(new Object[] {text}));
@@ -304,8 +251,8 @@ public final class SqlStatementRunner
         AutoCloseable resources = () -> {
             try {
                 // what the operators did, for the console's query detail (EXPLAIN ANALYZE's numbers)
-                query.setPlan(ExplainText.distributed(plan.engine().get(), engine.stats()));
-                query.setStages(StageStatistics.of(plan.engine().get(), engine.stats(), query.stats()));
+                query.setPlan(ExplainText.distributed(plan.engine(), engine.stats()));
+                query.setStages(StageStatistics.of(plan.engine(), engine.stats(), query.stats()));
                 engine.close();
             }
             finally {
@@ -331,7 +278,7 @@ public final class SqlStatementRunner
             throw e;
         }
         try {
-            return new EngineExecution(plan.engine().get(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone())), query::isCanceled);
+            return new EngineExecution(plan.engine(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone())), query::isCanceled);
         }
         catch (RuntimeException e) {
             try {

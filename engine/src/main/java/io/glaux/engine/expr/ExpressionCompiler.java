@@ -289,6 +289,7 @@ final class ExpressionCompiler
             }
             case Literal literal -> new ConstantEvaluator(literal.value(), literal.type());
             case Call call -> value(call);
+            case Expression.FunctionCall call when FieldReference.is(call) -> FieldReference.compile(this, call);
             case Expression.FunctionCall call -> FunctionRegistry.compile(this, call);
             case Expression.SpecialForm form -> SpecialForms.compile(this, form);
         };
