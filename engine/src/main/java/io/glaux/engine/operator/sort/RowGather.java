@@ -1,5 +1,6 @@
 package io.glaux.engine.operator.sort;
 
+import io.glaux.engine.expr.Vectors;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -64,7 +65,7 @@ public final class RowGather
     {
         ArrowBuf[] validities = new ArrowBuf[sources.length];
         for (int i = 0; i < sources.length; i++) {
-            if (sources[i] != null && sources[i].getNullCount() != 0) {
+            if (sources[i] != null && Vectors.hasNulls(sources[i])) {
                 validities[i] = sources[i].getValidityBuffer();
             }
         }
@@ -171,7 +172,7 @@ public final class RowGather
 
     private static void gatherValidity(FieldVector[] sources, int[] batches, int[] rows, int count, ArrowBuf validity)
     {
-        validity.setZero(0, validity.capacity());
+        // every byte up to the count is written below: no need to zero the buffer first
         ArrowBuf[] validities = validities(sources);
         int bits = 0;
         for (int j = 0; j < count; j++) {
