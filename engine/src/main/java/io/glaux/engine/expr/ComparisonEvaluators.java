@@ -185,7 +185,7 @@ final class ComparisonEvaluators
                     default -> throw new IllegalStateException(type.name());
                 }
             }
-            if (k > 0 && vector.getNullCount() > 0) {
+            if (k > 0 && Vectors.hasNulls(vector)) {
                 k = removeNullRows(vector.getValidityBuffer(), out, k);
             }
             return k;
@@ -219,7 +219,7 @@ final class ComparisonEvaluators
             ArrowBuf data = vector.getDataBuffer();
             boolean negate = !wantTrue;
             int k = float32 ? selectFloat32(data, positions, count, negate, out) : selectFloat64(data, positions, count, negate, out);
-            if (k > 0 && vector.getNullCount() > 0) {
+            if (k > 0 && Vectors.hasNulls(vector)) {
                 k = removeNullRows(vector.getValidityBuffer(), out, k);
             }
             return k;
@@ -394,7 +394,7 @@ final class ComparisonEvaluators
                     k += (m >>> (Integer.signum(cmp) + 1)) & 1;
                 }
             }
-            if (k > 0 && vector.getNullCount() > 0) {
+            if (k > 0 && Vectors.hasNulls(vector)) {
                 k = removeNullRows(vector.getValidityBuffer(), out, k);
             }
             return k;

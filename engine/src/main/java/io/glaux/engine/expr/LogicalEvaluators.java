@@ -153,7 +153,7 @@ final class LogicalEvaluators
                 out[k] = row;
                 k += ((data.getByte(row >>> 3) >> (row & 7)) & 1) ^ flip;
             }
-            if (vector.getNullCount() > 0) {
+            if (Vectors.hasNulls(vector)) {
                 k = removeNullRows(vector.getValidityBuffer(), out, k);
             }
             return k;
@@ -178,7 +178,7 @@ final class LogicalEvaluators
         {
             FieldVector vector = batch.getVector(index);
             boolean wantNull = wantTrue != negated;
-            if (count == 0 || vector.getNullCount() == 0) {
+            if (count == 0 || !Vectors.hasNulls(vector)) {
                 if (wantNull) {
                     return 0;
                 }

@@ -109,6 +109,8 @@ final class RegexpFunctions
     {
         private final Mode mode;
         private final Matcher matcher;
+        /** the allocation-free matcher of simple patterns, for ASCII rows; null when RE2/J must run */
+        private final SimpleRegex fast;
         private final AsciiView view = new AsciiView();
         private final String replacement;
 
@@ -116,7 +118,9 @@ final class RegexpFunctions
         {
             super(type, args);
             this.mode = mode;
-            this.matcher = compile((String) constant(calls, 1)).matcher("");
+            String pattern = (String) constant(calls, 1);
+            this.matcher = compile(pattern).matcher("");
+            this.fast = mode == Mode.LIKE || mode == Mode.EXTRACT ? SimpleRegex.compile(pattern) : null;
             this.replacement = mode == Mode.REPLACE && args.size() == 3 ? (String) constant(calls, 2) : "";
             if (mode == Mode.REPLACE) {
                 // fail at compile time on a replacement that refers to a missing group
@@ -146,6 +150,9 @@ final class RegexpFunctions
                 int from = o[j];
                 int to = o[j + 1];
                 boolean ascii = Utf8.isAscii(b, from, to);
+                if (ascii && fast != null && fastPath(j, b, from, to, nulls)) {
+                    continue;
+                }
                 CharSequence input = ascii ? view.set(b, from, to) : string(0, j);
                 matcher.reset(input);
                 switch (mode) {
@@ -186,6 +193,36 @@ final class RegexpFunctions
                     case POSITION -> result.longs[j] = position(input, ascii, j, nulls);
                 }
             }
+        }
+
+        /** Row {@code j} by {@link #fast}; false when it gave up and RE2/J must answer. */
+        private boolean fastPath(int j, byte[] b, int from, int to, boolean[] nulls)
+        {
+            int at = fast.find(b, from, to);
+            if (at == SimpleRegex.GIVE_UP) {
+                return false;
+            }
+            if (mode == Mode.LIKE) {
+                result.longs[j] = at >= 0 ? 1 : 0;
+                return true;
+            }
+            int group = 0;
+            if (args.length == 3) {
+                long g = in[2].longs[j];
+                if (g < 0 || g > fast.groupCount()) {
+                    throw invalidArgument("Pattern has " + fast.groupCount() + " groups. Cannot access group " + g);
+                }
+                group = (int) g;
+            }
+            if (at < 0) {
+                setNull(j);
+                nulls[j] = true;
+            }
+            else {
+                int start = fast.start(group);
+                setBytes(j, b, start, fast.end(group) - start);
+            }
+            return true;
         }
 
         private long position(CharSequence input, boolean ascii, int j, boolean[] nulls)

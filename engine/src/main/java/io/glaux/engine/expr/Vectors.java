@@ -4,6 +4,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
 
 /**
  * Tight per-type loops between Arrow vectors and {@link Block}s: gather selected rows into a block,
@@ -13,6 +14,38 @@ import org.apache.arrow.vector.FieldVector;
 public final class Vectors
 {
     private Vectors() {}
+
+    /**
+     * Whether {@code vector} has a NULL: Arrow's {@code getNullCount()} counts bits a byte at a time
+     * through a bounds-checked accessor; this reads the validity buffer a word at a time and stops at
+     * the first NULL.
+     */
+    public static boolean hasNulls(ValueVector vector)
+    {
+        int count = vector.getValueCount();
+        if (count == 0) {
+            return false;
+        }
+        if (!(vector instanceof BaseFixedWidthVector || vector instanceof BaseVariableWidthVector)) {
+            return vector.getNullCount() > 0;
+        }
+        ArrowBuf validity = vector.getValidityBuffer();
+        if (validity.capacity() < (count + 7L) / 8) {
+            return vector.getNullCount() > 0;
+        }
+        int words = count >>> 6;
+        for (int w = 0; w < words; w++) {
+            if (validity.getLong((long) w << 3) != -1L) {
+                return true;
+            }
+        }
+        for (int row = words << 6; row < count; row++) {
+            if ((validity.getByte(row >>> 3) >> (row & 7) & 1) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     // ------------------------------------------------------------------ gather
 
@@ -31,7 +64,7 @@ public final class Vectors
     /** Reads only the null flags of rows {@code positions[0..count)} (any vector type). */
     public static void gatherNulls(FieldVector vector, int[] positions, int count, Block out)
     {
-        if (count == 0 || vector.getNullCount() == 0) {
+        if (count == 0 || !hasNulls(vector)) {
             out.noNulls(count);
             return;
         }
@@ -453,7 +486,7 @@ public final class Vectors
 
     private static void copyValidity(FieldVector src, int[] positions, int count, ArrowBuf to)
     {
-        if (src.getNullCount() == 0) {
+        if (!hasNulls(src)) {
             writeValidity(to, null, 0, count);
         }
         else {

@@ -1,6 +1,7 @@
 package io.glaux.engine.operator.aggregation;
 
 import io.glaux.engine.expr.Block;
+import io.glaux.engine.expr.Vectors;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -72,7 +73,7 @@ abstract class Accumulator
 
     static boolean isNull(FieldVector vector, int row)
     {
-        if (vector.getNullCount() == 0) {
+        if (!Vectors.hasNulls(vector)) {
             return false;
         }
         ArrowBuf validity = vector.getValidityBuffer();

@@ -461,7 +461,7 @@ final class Accumulators
     static void addDecimals(DecimalSums sums, boolean[] empty, long[] counts, int[] groups, FieldVector vector, int[] positions, int count)
     {
         ArrowBuf data = vector.getDataBuffer();
-        boolean nullable = vector.getNullCount() > 0;
+        boolean nullable = Vectors.hasNulls(vector);
         for (int j = 0; j < count; j++) {
             int row = positions[j];
             if (nullable && Accumulator.isNull(vector, row)) {
@@ -559,7 +559,7 @@ final class Accumulators
         void merge(int[] groups, FieldVector vector, int[] positions, int count)
         {
             ArrowBuf data = vector.getDataBuffer();
-            boolean nullable = vector.getNullCount() > 0;
+            boolean nullable = Vectors.hasNulls(vector);
             long[] high = values.high;
             long[] low = values.low;
             boolean[] e = empty;

@@ -91,7 +91,7 @@ final class KeyColumn
             batchNulls = new boolean[size];
         }
         ArrowBuf data = vector.getDataBuffer();
-        boolean nullable = vector.getNullCount() > 0;
+        boolean nullable = Vectors.hasNulls(vector);
         ArrowBuf validity = vector.getValidityBuffer();
         boolean anyNull = false;
         for (int j = 0; j < count; j++) {

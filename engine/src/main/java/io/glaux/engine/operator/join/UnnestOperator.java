@@ -193,7 +193,7 @@ public final class UnnestOperator
             for (int i = 0; i < unnestColumns.length; i++) {
                 ListVector list = lists[i];
                 ArrowBuf offset = offsets[i];
-                boolean nulls = list.getNullCount() > 0;
+                boolean nulls = Vectors.hasNulls(list);
                 int base = i * rowCount;
                 for (int r = 0; r < rowCount; r++) {
                     lengths[base + r] = nulls && list.isNull(r) ? 0 : offset.getInt(((long) r + 1) << 2) - offset.getInt((long) r << 2);
@@ -280,7 +280,7 @@ public final class UnnestOperator
                     if (widths[i] == 2 || expand[i]) {
                         StructVector struct = (StructVector) data;
                         child = (FieldVector) struct.getChildByOrdinal(w);
-                        if (expand[i] && struct.getNullCount() > 0) {
+                        if (expand[i] && Vectors.hasNulls(struct)) {
                             // a NULL row element has NULL fields
                             for (int k = 0; k < count; k++) {
                                 long address = addresses[k];

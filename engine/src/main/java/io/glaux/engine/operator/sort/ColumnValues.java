@@ -1,6 +1,7 @@
 package io.glaux.engine.operator.sort;
 
 import io.glaux.engine.expr.PhysicalType;
+import io.glaux.engine.expr.Vectors;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
@@ -65,7 +66,7 @@ public abstract sealed class ColumnValues
     {
         ensureCapacity(size + count);
         boolean[] n = nulls;
-        if (vector.getNullCount() == 0) {
+        if (!Vectors.hasNulls(vector)) {
             Arrays.fill(n, size, size + count, false);
         }
         else {

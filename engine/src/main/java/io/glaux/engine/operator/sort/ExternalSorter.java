@@ -184,7 +184,7 @@ public final class ExternalSorter
                 buffer.locate(sorted, from, count, batchIndex, rowIndex);
                 out.clear();
                 for (int column = 0; column < types.size(); column++) {
-                    RowGather.gather(buffer.columnOf(column), batchIndex, rowIndex, count, out.getVector(column));
+                    RowGather.gather(buffer.columnOf(column), buffer.validitiesOf(column), batchIndex, rowIndex, count, out.getVector(column));
                 }
                 out.setRowCount(count);
                 spillBatchBytes = Math.max(spillBatchBytes, Batches.sizeInBytes(out));

@@ -1,5 +1,6 @@
 package io.glaux.engine.operator.sort;
 
+import io.glaux.engine.expr.Vectors;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -17,10 +18,20 @@ public final class RowGather
 
     public static void gather(FieldVector[] sources, int[] batches, int[] rows, int count, FieldVector dst)
     {
+        gather(sources, validities(sources), batches, rows, count, dst);
+    }
+
+    /**
+     * As {@link #gather(FieldVector[], int[], int[], int, FieldVector)}, with each source's validity buffer
+     * already looked up ({@code validities[i]} null when source {@code i} has no NULL): a caller that gathers
+     * from the same many sources again and again (a sort's output batches) checks them for NULLs once.
+     */
+    public static void gather(FieldVector[] sources, ArrowBuf[] validities, int[] batches, int[] rows, int count, FieldVector dst)
+    {
         switch (dst) {
-            case BitVector bits -> gatherBits(sources, batches, rows, count, bits);
-            case BaseFixedWidthVector fixed -> gatherFixed(sources, batches, rows, count, fixed);
-            case BaseVariableWidthVector variable -> gatherVariable(sources, batches, rows, count, variable);
+            case BitVector bits -> gatherBits(sources, validities, batches, rows, count, bits);
+            case BaseFixedWidthVector fixed -> gatherFixed(sources, validities, batches, rows, count, fixed);
+            case BaseVariableWidthVector variable -> gatherVariable(sources, validities, batches, rows, count, variable);
             default -> {
                 dst.allocateNew();
                 for (int j = 0; j < count; j++) {
@@ -33,14 +44,13 @@ public final class RowGather
         }
     }
 
-    private static void gatherBits(FieldVector[] sources, int[] batches, int[] rows, int count, BitVector dst)
+    private static void gatherBits(FieldVector[] sources, ArrowBuf[] validities, int[] batches, int[] rows, int count, BitVector dst)
     {
         dst.allocateNew(Math.max(count, 1));
         ArrowBuf data = dst.getDataBuffer();
         ArrowBuf validity = dst.getValidityBuffer();
         data.setZero(0, data.capacity());
         validity.setZero(0, validity.capacity());
-        ArrowBuf[] validities = validities(sources);
         ArrowBuf[] datas = dataBuffers(sources);
         for (int j = 0; j < count; j++) {
             int b = batches[j];
@@ -60,11 +70,11 @@ public final class RowGather
     }
 
     /** Per source: its validity buffer, or null when it has no nulls. */
-    private static ArrowBuf[] validities(FieldVector[] sources)
+    public static ArrowBuf[] validities(FieldVector[] sources)
     {
         ArrowBuf[] validities = new ArrowBuf[sources.length];
         for (int i = 0; i < sources.length; i++) {
-            if (sources[i] != null && sources[i].getNullCount() != 0) {
+            if (sources[i] != null && Vectors.hasNulls(sources[i])) {
                 validities[i] = sources[i].getValidityBuffer();
             }
         }
@@ -82,7 +92,7 @@ public final class RowGather
         return buffers;
     }
 
-    private static void gatherFixed(FieldVector[] sources, int[] batches, int[] rows, int count, BaseFixedWidthVector dst)
+    private static void gatherFixed(FieldVector[] sources, ArrowBuf[] validities, int[] batches, int[] rows, int count, BaseFixedWidthVector dst)
     {
         dst.allocateNew(Math.max(count, 1));
         ArrowBuf to = dst.getDataBuffer();
@@ -125,11 +135,11 @@ public final class RowGather
                 }
             }
         }
-        gatherValidity(sources, batches, rows, count, dst.getValidityBuffer());
+        gatherValidity(validities, batches, rows, count, dst.getValidityBuffer());
         dst.setValueCount(count);
     }
 
-    private static void gatherVariable(FieldVector[] sources, int[] batches, int[] rows, int count, BaseVariableWidthVector dst)
+    private static void gatherVariable(FieldVector[] sources, ArrowBuf[] validities, int[] batches, int[] rows, int count, BaseVariableWidthVector dst)
     {
         long total = 0;
         ArrowBuf[] offsetBuffers = new ArrowBuf[sources.length];
@@ -164,15 +174,14 @@ public final class RowGather
             }
             dstOffsets.setInt((long) (j + 1) << 2, offset);
         }
-        gatherValidity(sources, batches, rows, count, dst.getValidityBuffer());
+        gatherValidity(validities, batches, rows, count, dst.getValidityBuffer());
         dst.setLastSet(count - 1);
         dst.setValueCount(count);
     }
 
-    private static void gatherValidity(FieldVector[] sources, int[] batches, int[] rows, int count, ArrowBuf validity)
+    private static void gatherValidity(ArrowBuf[] validities, int[] batches, int[] rows, int count, ArrowBuf validity)
     {
-        validity.setZero(0, validity.capacity());
-        ArrowBuf[] validities = validities(sources);
+        // every byte up to the count is written below: no need to zero the buffer first
         int bits = 0;
         for (int j = 0; j < count; j++) {
             int b = batches[j];

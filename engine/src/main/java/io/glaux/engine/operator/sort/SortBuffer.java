@@ -1,8 +1,10 @@
 package io.glaux.engine.operator.sort;
 
+import io.glaux.engine.expr.Vectors;
 import io.glaux.engine.operator.Batches;
 import io.glaux.engine.plan.SortKey;
 import io.glaux.spi.type.Type;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -26,11 +28,16 @@ public final class SortBuffer
     private int rowCount;
     private long batchBytes;
     private int lastBatch;
+    /** per column: its vector in each batch, and their validity buffers (null: no NULL), kept up to date by {@link #cache} */
+    private final FieldVector[][] columnCache;
+    private final ArrowBuf[][] validityCache;
 
     public SortBuffer(List<Type> types, List<SortKey> keys)
     {
         this.types = List.copyOf(types);
         this.comparator = new RowComparator(types, keys);
+        this.columnCache = new FieldVector[types.size()][];
+        this.validityCache = new ArrowBuf[types.size()][];
     }
 
     public List<Type> types()
@@ -162,11 +169,37 @@ public final class SortBuffer
     /** Column {@code column} of every batch, by batch index. */
     public FieldVector[] columnOf(int column)
     {
-        FieldVector[] vectors = new FieldVector[batches.size()];
-        for (int b = 0; b < vectors.length; b++) {
-            vectors[b] = batches.get(b).getVector(column);
+        cache(column);
+        return columnCache[column];
+    }
+
+    /**
+     * Per batch, the validity buffer of column {@code column}, or null when the batch has no NULL there;
+     * looked up once per batch (the sort's output is gathered from every batch many times).
+     */
+    public ArrowBuf[] validitiesOf(int column)
+    {
+        cache(column);
+        return validityCache[column];
+    }
+
+    /** Brings the cached vectors of {@code column} up to the batches added (batches are only appended until {@link #clear}). */
+    private void cache(int column)
+    {
+        int n = batches.size();
+        FieldVector[] vectors = columnCache[column];
+        int done = vectors == null ? 0 : vectors.length;
+        if (vectors != null && done == n) {
+            return;
         }
-        return vectors;
+        vectors = vectors == null ? new FieldVector[n] : Arrays.copyOf(vectors, n);
+        ArrowBuf[] validities = validityCache[column] == null ? new ArrowBuf[n] : Arrays.copyOf(validityCache[column], n);
+        for (int b = done; b < n; b++) {
+            vectors[b] = batches.get(b).getVector(column);
+            validities[b] = Vectors.hasNulls(vectors[b]) ? vectors[b].getValidityBuffer() : null;
+        }
+        columnCache[column] = vectors;
+        validityCache[column] = validities;
     }
 
     /** A new batch of rows {@code rows[from..from+count)} (row numbers), allocated from {@code allocator}. */
@@ -178,7 +211,7 @@ public final class SortBuffer
         VectorSchemaRoot out = Batches.create(types, allocator);
         try {
             for (int column = 0; column < types.size(); column++) {
-                RowGather.gather(columnOf(column), batchIndex, rowIndex, count, out.getVector(column));
+                RowGather.gather(columnOf(column), validitiesOf(column), batchIndex, rowIndex, count, out.getVector(column));
             }
             out.setRowCount(count);
             return out;
@@ -196,6 +229,8 @@ public final class SortBuffer
             batch.close();
         }
         batches.clear();
+        Arrays.fill(columnCache, null);
+        Arrays.fill(validityCache, null);
         comparator.clear();
         rowCount = 0;
         batchBytes = 0;

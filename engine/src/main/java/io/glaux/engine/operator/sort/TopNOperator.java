@@ -3,6 +3,7 @@ package io.glaux.engine.operator.sort;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.expr.PhysicalType;
+import io.glaux.engine.expr.Vectors;
 import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.OperatorContext;
@@ -172,7 +173,7 @@ public final class TopNOperator
         // a row tying with the threshold cannot improve on it when the first key is the only key
         boolean strict = keys.size() == 1;
         boolean thresholdNull = values.isNull(threshold);
-        ArrowBuf validity = vector.getNullCount() == 0 ? null : vector.getValidityBuffer();
+        ArrowBuf validity = !Vectors.hasNulls(vector) ? null : vector.getValidityBuffer();
         if (thresholdNull) {
             // only NULL keys (when they tie and there are more keys) and, with NULLS LAST, every non-null key
             int n = 0;

@@ -15,6 +15,7 @@ import io.glaux.engine.operator.sort.SortBuffer;
 import io.glaux.engine.plan.SortKey;
 import io.glaux.engine.plan.WindowFunction;
 import io.glaux.spi.type.Type;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -255,9 +256,12 @@ public final class WindowOperator
                 buffer.locate(rows.rows(), from, count, batchIndex, rowIndex);
                 FieldVector[] columns = buffer.columnOf(rows.column());
                 FieldVector[] sources = columns;
+                ArrowBuf[] validities = buffer.validitiesOf(rows.column());
                 if (rows.defaultValue() != null) {
                     sources = java.util.Arrays.copyOf(columns, columns.length + 1);
                     sources[columns.length] = rows.defaultValue();
+                    validities = java.util.Arrays.copyOf(validities, columns.length + 1);
+                    validities[columns.length] = Vectors.hasNulls(rows.defaultValue()) ? rows.defaultValue().getValidityBuffer() : null;
                     for (int j = 0; j < count; j++) {
                         if (rows.rows()[from + j] == WindowFunctions.DEFAULT_ROW) {
                             batchIndex[j] = columns.length;
@@ -265,7 +269,7 @@ public final class WindowOperator
                         }
                     }
                 }
-                RowGather.gather(sources, batchIndex, rowIndex, count, dst);
+                RowGather.gather(sources, validities, batchIndex, rowIndex, count, dst);
             }
         }
     }
