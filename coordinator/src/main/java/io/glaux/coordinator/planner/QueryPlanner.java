@@ -353,6 +353,9 @@ public final class QueryPlanner
             List<Integer> ties = new ArrayList<>();
             String quoted = TrinoFunctions.quoteCalls(sql);
             SqlNode parsed = SqlParser.create(WithTies.rewrite(quoted, ties), PARSER_CONFIG).parseStmt();
+            if (parsed.isA(SqlKind.QUERY)) {
+                parsed = TrinoAggregates.castArguments(parsed);
+            }
             return ties.isEmpty() ? parsed : WithTies.mark(parsed, quoted, ties);
         }
         catch (SqlParseException e) {
