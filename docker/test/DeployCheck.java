@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class DeployCheck
 {
-    private static final int WORKER_FAILED = 0x0001_0001;
+    private static final int WORKER_FAILED = 0x0001_0100;
 
     public static void main(String[] args)
             throws Exception

@@ -181,7 +181,27 @@ class TestLogRecipes
     void cloudTrail()
             throws Exception
     {
-        String document = """
+        create("cloudtrail_logs", "123456789012_CloudTrail_us-east-1_20240301T1010Z_Qm9yZ2VkS2V5.json.gz", gzip(CLOUDTRAIL_DOCUMENT));
+        assertThat(query("SELECT eventname, useridentity.type, useridentity.username, sourceipaddress, readonly, errorcode FROM cloudtrail_logs ORDER BY eventtime"))
+                .containsExactly(
+                        row("ConsoleLogin", "IAMUser", "alice", "203.0.113.77", "false", null),
+                        row("GetObject", "AssumedRole", null, "198.51.100.23", "true", null),
+                        row("AssumeRole", "AWSService", null, "ec2.amazonaws.com", "true", "AccessDenied"));
+        // (resources IS NOT NULL: cardinality() belongs to the engine's array functions, not there yet)
+        assertThat(query("SELECT requestparameters, resources IS NOT NULL, t.useridentity.sessioncontext.sessionissuer.username, "
+                + "t.useridentity.sessioncontext.attributes.mfaauthenticated, additionaleventdata, responseelements FROM cloudtrail_logs t WHERE eventname = 'GetObject'"))
+                .containsExactly(row("{\"bucketName\":\"artifacts\",\"Host\":\"artifacts.s3.us-east-1.amazonaws.com\",\"key\":\"builds/app-1.4.2.tar.gz\"}",
+                        true, "deployer", "false", "{\"bytesTransferredOut\":10485760}", null));
+        assertThat(query("SELECT eventname, additionaleventdata, responseelements FROM cloudtrail_logs "
+                + "WHERE eventtime >= '2024-03-01T10:00:00Z' AND eventtime < '2024-03-01T10:05:00Z'"))
+                .containsExactly(row("ConsoleLogin", "{\"LoginTo\":\"https://console.aws.amazon.com/\",\"MobileVersion\":\"No\",\"MFAUsed\":\"Yes\"}",
+                        "{\"ConsoleLogin\":\"Success\"}"));
+        assertThat(query("SELECT errormessage, sharedeventid, t.useridentity.invokedby, requestparameters IS NULL FROM cloudtrail_logs t WHERE errorcode IS NOT NULL"))
+                .containsExactly(row("Not authorized to perform sts:AssumeRole", "e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b9", "ec2.amazonaws.com", false));
+    }
+
+    /** One CloudTrail log object: three records of different shapes. */
+    private static final String CLOUDTRAIL_DOCUMENT = """
                 {"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA2EXAMPLEPRINCIPAL","arn":"arn:aws:iam::123456789012:user/alice",\
                 "accountId":"123456789012","userName":"alice"},"eventTime":"2024-03-01T10:02:11Z","eventSource":"signin.amazonaws.com",\
                 "eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.77","userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64)",\
@@ -206,23 +226,116 @@ class TestLogRecipes
                 "readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012","sharedEventID":"e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b9",\
                 "eventCategory":"Management"}]}
                 """;
-        create("cloudtrail_logs", "123456789012_CloudTrail_us-east-1_20240301T1010Z_Qm9yZ2VkS2V5.json.gz", gzip(document));
-        assertThat(query("SELECT eventname, useridentity.type, useridentity.username, sourceipaddress, readonly, errorcode FROM cloudtrail_logs ORDER BY eventtime"))
+
+    /**
+     * AWS's current statement for CloudTrail ("Querying AWS CloudTrail logs", manual partitioning): Hive's
+     * JSON SerDe over EMR's CloudTrail input format, as AWS documents it, with only its LOCATION replaced.
+     */
+    private static final String AWS_CLOUDTRAIL_STATEMENT = """
+            CREATE EXTERNAL TABLE cloudtrail_logs (
+            eventversion STRING,
+            useridentity STRUCT<
+                           type:STRING,
+                           principalid:STRING,
+                           arn:STRING,
+                           accountid:STRING,
+                           invokedby:STRING,
+                           accesskeyid:STRING,
+                           username:STRING,
+                           onbehalfof: STRUCT<
+                                userid: STRING,
+                                identitystorearn: STRING>,
+              sessioncontext:STRUCT<
+                attributes:STRUCT<
+                           mfaauthenticated:STRING,
+                           creationdate:STRING>,
+                sessionissuer:STRUCT<
+                           type:STRING,
+                           principalid:STRING,
+                           arn:STRING,
+                           accountid:STRING,
+                           username:STRING>,
+                ec2roledelivery:string,
+                webidfederationdata: STRUCT<
+                           federatedprovider: STRING,
+                           attributes: map<string,string>>
+              >
+            >,
+            eventtime STRING,
+            eventsource STRING,
+            eventname STRING,
+            awsregion STRING,
+            sourceipaddress STRING,
+            useragent STRING,
+            errorcode STRING,
+            errormessage STRING,
+            requestparameters STRING,
+            responseelements STRING,
+            additionaleventdata STRING,
+            requestid STRING,
+            eventid STRING,
+            resources ARRAY<STRUCT<
+                           arn:STRING,
+                           accountid:STRING,
+                           type:STRING>>,
+            eventtype STRING,
+            apiversion STRING,
+            readonly STRING,
+            recipientaccountid STRING,
+            serviceeventdetails STRING,
+            sharedeventid STRING,
+            vpcendpointid STRING,
+            vpcendpointaccountid STRING,
+            eventcategory STRING,
+            addendum STRUCT<
+              reason:STRING,
+              updatedfields:STRING,
+              originalrequestid:STRING,
+              originaleventid:STRING>,
+            sessioncredentialfromconsole STRING,
+            edgedevicedetails STRING,
+            tlsdetails STRUCT<
+              tlsversion:STRING,
+              ciphersuite:STRING,
+              clientprovidedhostheader:STRING>
+              )
+            PARTITIONED BY (region string, year string, month string, day string)
+            ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
+            STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
+            OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+            LOCATION 's3://amzn-s3-demo-bucket/AWSLogs/Account_ID/';
+            """;
+
+    @Test
+    void cloudTrailWithAwsCurrentStatement()
+            throws Exception
+    {
+        String root = "s3://" + DemoDataset.BUCKET + "/log-recipes/cloudtrail_json/AWSLogs/123456789012/";
+        cluster.coordinator().objectStore().put(DemoDataset.BUCKET,
+                "log-recipes/cloudtrail_json/AWSLogs/123456789012/CloudTrail/us-east-1/2024/03/01/123456789012_CloudTrail_us-east-1_20240301T1010Z_Qm9yZ2VkS2V5.json.gz",
+                gzip(CLOUDTRAIL_DOCUMENT));
+        String sql = AWS_CLOUDTRAIL_STATEMENT.strip();
+        sql = TABLE_NAME.matcher(sql).replaceFirst("CREATE EXTERNAL TABLE " + SCHEMA + ".cloudtrail_json");
+        sql = LOCATION.matcher(sql).replaceFirst(Matcher.quoteReplacement("LOCATION '" + root + "'"));
+        execute("DROP TABLE IF EXISTS " + SCHEMA + ".cloudtrail_json");
+        execute(sql.substring(0, sql.length() - 1));
+        // AWS's next step, with its partition values
+        execute("ALTER TABLE " + SCHEMA + ".cloudtrail_json ADD PARTITION (region='us-east-1', year='2024', month='03', day='01') "
+                + "LOCATION '" + root + "CloudTrail/us-east-1/2024/03/01/'");
+
+        assertThat(query("SELECT eventname, useridentity.type, useridentity.username, sourceipaddress, readonly, errorcode, eventcategory, region, day "
+                + "FROM cloudtrail_json ORDER BY eventtime"))
                 .containsExactly(
-                        row("ConsoleLogin", "IAMUser", "alice", "203.0.113.77", "false", null),
-                        row("GetObject", "AssumedRole", null, "198.51.100.23", "true", null),
-                        row("AssumeRole", "AWSService", null, "ec2.amazonaws.com", "true", "AccessDenied"));
-        // (resources IS NOT NULL: cardinality() belongs to the engine's array functions, not there yet)
-        assertThat(query("SELECT requestparameters, resources IS NOT NULL, t.useridentity.sessioncontext.sessionissuer.username, "
-                + "t.useridentity.sessioncontext.attributes.mfaauthenticated, additionaleventdata, responseelements FROM cloudtrail_logs t WHERE eventname = 'GetObject'"))
+                        row("ConsoleLogin", "IAMUser", "alice", "203.0.113.77", "false", null, "Management", "us-east-1", "01"),
+                        row("GetObject", "AssumedRole", null, "198.51.100.23", "true", null, "Data", "us-east-1", "01"),
+                        row("AssumeRole", "AWSService", null, "ec2.amazonaws.com", "true", "AccessDenied", "Management", "us-east-1", "01"));
+        // the JSON SerDe's rules: nested objects into structs, a free-form object into a string as its JSON text
+        assertThat(query("SELECT requestparameters, cardinality(resources), t.useridentity.sessioncontext.sessionissuer.username, "
+                + "t.useridentity.sessioncontext.attributes.mfaauthenticated, additionaleventdata, responseelements, tlsdetails IS NULL "
+                + "FROM cloudtrail_json t WHERE eventname = 'GetObject'"))
                 .containsExactly(row("{\"bucketName\":\"artifacts\",\"Host\":\"artifacts.s3.us-east-1.amazonaws.com\",\"key\":\"builds/app-1.4.2.tar.gz\"}",
-                        true, "deployer", "false", "{\"bytesTransferredOut\":10485760}", null));
-        assertThat(query("SELECT eventname, additionaleventdata, responseelements FROM cloudtrail_logs "
-                + "WHERE eventtime >= '2024-03-01T10:00:00Z' AND eventtime < '2024-03-01T10:05:00Z'"))
-                .containsExactly(row("ConsoleLogin", "{\"LoginTo\":\"https://console.aws.amazon.com/\",\"MobileVersion\":\"No\",\"MFAUsed\":\"Yes\"}",
-                        "{\"ConsoleLogin\":\"Success\"}"));
-        assertThat(query("SELECT errormessage, sharedeventid, t.useridentity.invokedby, requestparameters IS NULL FROM cloudtrail_logs t WHERE errorcode IS NOT NULL"))
-                .containsExactly(row("Not authorized to perform sts:AssumeRole", "e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b9", "ec2.amazonaws.com", false));
+                        2, "deployer", "false", "{\"bytesTransferredOut\":10485760}", null, true));
+        assertThat(query("SELECT count(*) FROM cloudtrail_json WHERE year = '2024' AND month = '03'")).containsExactly(row(3L));
     }
 
     private static final String[] ACCESS_LOG = {

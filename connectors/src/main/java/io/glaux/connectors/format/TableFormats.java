@@ -28,7 +28,8 @@ import java.util.TreeMap;
  *       {@code org.openx.data.jsonserde.JsonSerDe}</td></tr>
  *   <tr><td>{@value #REGEX}</td><td>{@code RegexSerDe} ({@code input.regex})</td></tr>
  *   <tr><td>{@value #GROK}</td><td>{@code com.amazonaws.glue.serde.GrokSerDe} ({@code input.format})</td></tr>
- *   <tr><td>{@value #CLOUDTRAIL}</td><td>{@code com.amazon.emr.hive.serde.CloudTrailSerde} (one JSON document an object)</td></tr>
+ *   <tr><td>{@value #CLOUDTRAIL}</td><td>{@code com.amazon.emr.hive.serde.CloudTrailSerde}, or a JSON SerDe with
+ *       {@code com.amazon.emr.cloudtrail.CloudTrailInputFormat} (one JSON document an object; its {@code Records} are the rows)</td></tr>
  * </table>
  *
  * <p>The properties are every SerDe parameter, the table parameters readers use
@@ -135,7 +136,13 @@ public final class TableFormats
             case CLOUDTRAIL_SERDE -> CLOUDTRAIL;
             default -> throw unsupported(serdeClass, inputClass);
         };
-        if (!inputClass.isEmpty() && !(format.equals(CLOUDTRAIL) ? CLOUDTRAIL_INPUT_FORMATS : TEXT_INPUT_FORMATS).contains(inputClass)) {
+        // AWS's current CloudTrail statement: a JSON SerDe over EMR's CloudTrail input format, which
+        // makes each element of a log object's Records array a record for the SerDe
+        boolean jsonCloudTrail = format.equals(JSON) && inputClass.equals(CLOUDTRAIL_INPUT_FORMAT);
+        if (jsonCloudTrail) {
+            format = CLOUDTRAIL;
+        }
+        if (!inputClass.isEmpty() && !jsonCloudTrail && !(format.equals(CLOUDTRAIL) ? CLOUDTRAIL_INPUT_FORMATS : TEXT_INPUT_FORMATS).contains(inputClass)) {
             throw unsupported(serdeClass, inputClass);
         }
 
@@ -151,7 +158,7 @@ public final class TableFormats
             }
         });
         properties.put(COLUMNS, String.join(",", dataColumns.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList()));
-        if (format.equals(JSON)) {
+        if (format.equals(JSON) || jsonCloudTrail) {
             properties.put(JSON_SERDE, serdeClass.equals(OPENX_JSON_SERDE) ? "openx" : "hive");
         }
         if (format.equals(REGEX) && properties.getOrDefault("input.regex", "").isEmpty()) {
@@ -172,7 +179,8 @@ public final class TableFormats
         return new GlauxException(ErrorCode.NOT_SUPPORTED, ("Tables stored with %s are not supported; Glaux reads Parquet (ParquetHiveSerDe), "
                 + "delimited text (LazySimpleSerDe with TextInputFormat), CSV (OpenCSVSerde), JSON (org.apache.hive.hcatalog.data.JsonSerDe, "
                 + "org.apache.hadoop.hive.serde2.JsonSerDe, org.openx.data.jsonserde.JsonSerDe), RegexSerDe, GrokSerDe (com.amazonaws.glue.serde.GrokSerDe) "
-                + "and CloudTrail logs (com.amazon.emr.hive.serde.CloudTrailSerde)").formatted(what));
+                + "and CloudTrail logs (com.amazon.emr.hive.serde.CloudTrailSerde, or a JSON SerDe with com.amazon.emr.cloudtrail.CloudTrailInputFormat)")
+                .formatted(what));
     }
 
     /**

@@ -68,6 +68,21 @@ class TableFormatsTest
     }
 
     @Test
+    void cloudTrailWithEitherSerde()
+    {
+        assertThat(TableFormats.resolve(TableFormats.CLOUDTRAIL_SERDE, TableFormats.CLOUDTRAIL_INPUT_FORMAT, Map.of(), Map.of(), COLUMNS).format())
+                .isEqualTo("cloudtrail");
+        // AWS's current statement: Hive's JSON SerDe over the CloudTrail input format reads the Records as JSON rows
+        assertThat(TableFormats.resolve(TableFormats.HCATALOG_JSON_SERDE, TableFormats.CLOUDTRAIL_INPUT_FORMAT, Map.of(), Map.of(), COLUMNS))
+                .isEqualTo(new TableFormats.TableFormat("cloudtrail", Map.of("json.serde", "hive", "columns", "ts,status,msg")));
+        assertThat(TableFormats.resolve(TableFormats.OPENX_JSON_SERDE, TableFormats.CLOUDTRAIL_INPUT_FORMAT, Map.of(), Map.of(), COLUMNS).properties())
+                .containsEntry("json.serde", "openx");
+        // the CloudTrail input format does not make other SerDes read CloudTrail
+        assertThatThrownBy(() -> TableFormats.resolve(TableFormats.OPEN_CSV_SERDE, TableFormats.CLOUDTRAIL_INPUT_FORMAT, Map.of(), Map.of(), COLUMNS))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED));
+    }
+
+    @Test
     void unsupportedStorageNamesTheSerde()
     {
         assertThatThrownBy(() -> TableFormats.resolve("org.apache.hadoop.hive.ql.io.orc.OrcSerde", "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat", Map.of(), Map.of(), COLUMNS))

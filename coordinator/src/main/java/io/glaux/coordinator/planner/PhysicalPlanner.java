@@ -555,6 +555,8 @@ public final class PhysicalPlanner
             case STDDEV_POP -> AggregateFunction.STDDEV_POP;
             case VAR_SAMP -> AggregateFunction.VAR_SAMP;
             case VAR_POP -> AggregateFunction.VAR_POP;
+            case COVAR_POP -> AggregateFunction.COVAR_POP;
+            case COVAR_SAMP -> AggregateFunction.COVAR_SAMP;
             default -> switch (name) {
                 case "bool_and", "every" -> AggregateFunction.BOOL_AND;
                 case "bool_or", "some" -> AggregateFunction.BOOL_OR;
@@ -566,6 +568,12 @@ public final class PhysicalPlanner
                 case "variance" -> AggregateFunction.VARIANCE;
                 case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;
                 case "approx_percentile" -> AggregateFunction.APPROX_PERCENTILE;
+                case "corr" -> AggregateFunction.CORR;
+                case "regr_slope" -> AggregateFunction.REGR_SLOPE;
+                case "regr_intercept" -> AggregateFunction.REGR_INTERCEPT;
+                case "geometric_mean" -> AggregateFunction.GEOMETRIC_MEAN;
+                case "skewness" -> AggregateFunction.SKEWNESS;
+                case "kurtosis" -> AggregateFunction.KURTOSIS;
                 default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };

@@ -13,7 +13,6 @@ import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
@@ -33,7 +32,6 @@ import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -49,7 +47,6 @@ import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.sql.SqlOperatorTable;
-import org.apache.calcite.DataContexts;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -85,7 +82,8 @@ public final class QueryPlanner
     // Trino's functions replace those of the same name
     private static final SqlOperatorTable OPERATORS = TrinoFunctions.withStandard(SqlOperatorTables.chain(
             org.apache.calcite.sql.fun.SqlStdOperatorTable.instance(),
-            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(List.of(SqlLibrary.POSTGRESQL), false)));
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(List.of(SqlLibrary.POSTGRESQL), false),
+            TrinoAggregates.TABLE));
 
     /** Subqueries become joins (correlated ones via Correlate, then decorrelated); windowed projections become Window nodes. */
     private static final HepProgram SUBQUERIES = new HepProgramBuilder()
@@ -125,7 +123,7 @@ public final class QueryPlanner
             .build();
 
     private final CalciteSchema rootSchema;
-    private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(GlauxTypeSystem.INSTANCE);
+    private final JavaTypeFactory typeFactory = new GlauxTypeFactory();
 
     public QueryPlanner(CalciteSchema rootSchema)
     {
@@ -186,17 +184,20 @@ public final class QueryPlanner
             validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
         }
         catch (CalciteContextException e) {
-            throw validationError(e);
+            throw validationError(e, parsed);
         }
 
         VolcanoPlanner planner = new VolcanoPlanner();
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
-        planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
+        planner.setExecutor(new GlauxRexExecutor());
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
         SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relations, session), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
+        if (WithTies.isMarked(validated)) {
+            root = root.withRel(WithTies.expand(root.rel, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
+        }
         RelNode logical = root.project();
         List<String> names = new ArrayList<>();
         for (String name : root.validatedRowType.getFieldNames()) {
@@ -384,7 +385,7 @@ public final class QueryPlanner
             validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
         }
         catch (CalciteContextException e) {
-            throw validationError(e);
+            throw validationError(e, parsed);
         }
         RelDataType rowType = validator.getValidatedNodeType(validated);
         List<String> names = new ArrayList<>();
@@ -411,6 +412,12 @@ public final class QueryPlanner
         return new Description(names, types, origins, new ArrayList<>(parameters.values()));
     }
 
+    /** The place in {@code sql} as written of an error's {@code location} in the text the parser read. */
+    public static ErrorLocation userLocation(String sql, ErrorLocation location)
+    {
+        return TrinoFunctions.unquotedLocation(sql, location);
+    }
+
     /** The logical plan of a query as converted from SQL, before any rewriting or constant folding (for tests). */
     RelNode convert(String sql, String catalog, String schema)
     {
@@ -423,7 +430,7 @@ public final class QueryPlanner
             validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parse(sql))));
         }
         catch (CalciteContextException e) {
-            throw validationError(e);
+            throw validationError(e, null);
         }
         VolcanoPlanner planner = new VolcanoPlanner();
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
@@ -437,7 +444,13 @@ public final class QueryPlanner
     {
         StatementSize.check(sql);
         try {
-            return SqlParser.create(TrinoFunctions.quoteCalls(sql), PARSER_CONFIG).parseStmt();
+            List<Integer> ties = new ArrayList<>();
+            String quoted = TrinoFunctions.quoteCalls(sql);
+            SqlNode parsed = SqlParser.create(WithTies.rewrite(quoted, ties), PARSER_CONFIG).parseStmt();
+            if (parsed.isA(SqlKind.QUERY)) {
+                parsed = TrinoAggregates.castArguments(parsed);
+            }
+            return ties.isEmpty() ? parsed : WithTies.mark(parsed, quoted, ties);
         }
         catch (SqlParseException e) {
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
@@ -556,13 +569,16 @@ public final class QueryPlanner
                 validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
             }
             catch (CalciteContextException e) {
-                GlauxException error = validationError(e);
+                GlauxException error = validationError(e, parsed);
                 throw new GlauxException(error.errorCode(), "View " + viewName + " is no longer valid: " + error.getMessage(), e);
             }
             SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster, StandardConvertletTable.INSTANCE,
                     SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
             // Calcite's view table casts root.rel to the view's row type: project away what ORDER BY added
             RelRoot root = converter.convertQuery(validated, false, true);
+            if (WithTies.isMarked(validated)) {
+                root = root.withRel(WithTies.expand(root.rel, RelFactories.LOGICAL_BUILDER.create(cluster, reader)));
+            }
             return RelRoot.of(root.project(), root.kind);
         }
     }
@@ -572,16 +588,48 @@ public final class QueryPlanner
     private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']*)' not found in (any table|table '([^']*)')");
     private static final Pattern FUNCTION_NOT_FOUND = Pattern.compile("No match found for function signature ([^(]*)\\((.*)\\)");
 
-    private static GlauxException validationError(CalciteContextException e)
+    private static final Pattern ALIAS_DEGREE = Pattern.compile("table has (\\d+) columns \\(.*\\), whereas alias list has (\\d+) columns");
+
+    private static GlauxException validationError(CalciteContextException e, SqlNode parsed)
     {
         ErrorLocation location = e.getPosLine() > 0 ? new ErrorLocation(e.getPosLine(), Math.max(1, e.getPosColumn())) : null;
         String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : firstLine(e.getMessage());
         Matcher matcher;
         ErrorCode code = ErrorCode.GENERIC_USER_ERROR;
         if ((matcher = OBJECT_NOT_FOUND.matcher(message)).find()) {
-            String name = matcher.group(3) != null ? matcher.group(3) + "." + matcher.group(1) : matcher.group(1);
-            code = ErrorCode.TABLE_NOT_FOUND;
-            message = "Table '" + name + "' does not exist";
+            // Trino names the part that is missing: the catalog, the schema or the table
+            String missing = matcher.group(1);
+            String within = matcher.group(3);
+            int fromEnd = partFromEnd(parsed, e.getPosLine(), e.getPosColumn(), missing);
+            String name = within != null ? within + "." + missing : missing;
+            if (fromEnd == 2) {
+                code = ErrorCode.CATALOG_NOT_FOUND;
+                message = "Catalog '" + missing + "' not found";
+            }
+            else if (fromEnd == 1) {
+                code = ErrorCode.SCHEMA_NOT_FOUND;
+                message = "Schema '" + name + "' does not exist";
+            }
+            else {
+                code = ErrorCode.TABLE_NOT_FOUND;
+                message = "Table '" + name + "' does not exist";
+            }
+        }
+        else if (message.startsWith("Column count mismatch in")) {
+            code = ErrorCode.TYPE_MISMATCH;
+            message = message.substring("Column count mismatch in ".length()) + " query has different number of fields";
+        }
+        else if (message.startsWith("WHERE clause must be a condition")) {
+            code = ErrorCode.TYPE_MISMATCH;
+            message = "WHERE clause must evaluate to a boolean";
+        }
+        else if (message.startsWith("HAVING clause must be a condition")) {
+            code = ErrorCode.TYPE_MISMATCH;
+            message = "HAVING clause must evaluate to a boolean";
+        }
+        else if ((matcher = ALIAS_DEGREE.matcher(message)).find()) {
+            code = ErrorCode.MISMATCHED_COLUMN_ALIASES;
+            message = "Column alias list has " + matcher.group(2) + " entries but relation has " + matcher.group(1) + " columns available";
         }
         else if ((matcher = TABLE_NOT_FOUND.matcher(message)).find()) {
             code = ErrorCode.TABLE_NOT_FOUND;
@@ -605,6 +653,35 @@ public final class QueryPlanner
             code = ErrorCode.AMBIGUOUS_NAME;
         }
         return new GlauxException(code, location, message, null);
+    }
+
+    /**
+     * Where {@code missing} stands in the qualified name at {@code line:column} of the query, counted
+     * from its end (0 = the table, 1 = the schema, 2 = the catalog); 0 when the name is not found.
+     */
+    private static int partFromEnd(SqlNode parsed, int line, int column, String missing)
+    {
+        if (parsed == null) {
+            return 0;
+        }
+        int[] found = {0};
+        parsed.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>()
+        {
+            @Override
+            public Void visit(org.apache.calcite.sql.SqlIdentifier id)
+            {
+                if (id.getParserPosition().getLineNum() == line && id.getParserPosition().getColumnNum() == column) {
+                    for (int i = id.names.size() - 1; i >= 0; i--) {
+                        if (id.names.get(i).equalsIgnoreCase(missing)) {
+                            found[0] = id.names.size() - 1 - i;
+                            break;
+                        }
+                    }
+                }
+                return null;
+            }
+        });
+        return found[0];
     }
 
     private static String firstLine(String message)

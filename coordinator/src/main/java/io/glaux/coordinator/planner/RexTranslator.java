@@ -6,7 +6,6 @@ import io.glaux.engine.expr.Expression.Operator;
 import io.glaux.engine.expr.FunctionRegistry;
 import io.glaux.spi.type.Type;
 import org.apache.calcite.avatica.util.TimeUnitRange;
-import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexCall;
@@ -35,7 +34,7 @@ import java.util.Optional;
  */
 final class RexTranslator
 {
-    private static final RexBuilder REX_BUILDER = new RexBuilder(new JavaTypeFactoryImpl(GlauxTypeSystem.INSTANCE));
+    private static final RexBuilder REX_BUILDER = new RexBuilder(new GlauxTypeFactory());
 
     private final List<Expression> inputs;
 

@@ -142,10 +142,9 @@ final class TrinoFunctions
             }
         }
         Set<String> hidden = new HashSet<>(NAMES);
-        TrinoAggregates.ALL.forEach(aggregate -> hidden.add(aggregate.getName()));
         registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
         hidden.add("TRY");
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(TrinoAggregates.ALL), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
                 SqlOperatorTables.of(RegistryOperators.tryOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
@@ -220,15 +219,50 @@ final class TrinoFunctions
     }
 
     /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
-    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize");
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept");
 
     /**
      * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser
      * reads them as function calls: Trino's {@code date_diff(unit, a, b)}, not BigQuery's
      * {@code DATE_DIFF(a, b, unit)} (whose third argument must be a unit), and {@code normalize(s)},
-     * which the parser reserves. Strings, quoted identifiers and comments are left alone.
+     * which the parser reserves, like the aggregates {@code corr}, {@code regr_slope} and
+     * {@code regr_intercept}. Strings, quoted identifiers and comments are left alone.
      */
     static String quoteCalls(String sql)
+    {
+        return quoteCalls(sql, new ArrayList<>());
+    }
+
+    /**
+     * The place in {@code sql} as the user wrote it of {@code location}, a place in the text the parser
+     * read ({@link #quoteCalls}): each quoted call before it on its line moved it two columns right.
+     */
+    static io.glaux.spi.error.ErrorLocation unquotedLocation(String sql, io.glaux.spi.error.ErrorLocation location)
+    {
+        List<Integer> offsets = new ArrayList<>();
+        quoteCalls(sql, offsets);
+        if (offsets.isEmpty()) {
+            return location;
+        }
+        int shift = 0;
+        for (int offset : offsets) {
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < offset; i++) {
+                if (sql.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            // column of the call in the parsed text: its column as written plus the quotes added before it on its line
+            if (line == location.line() && offset - lineStart + 1 + shift < location.column()) {
+                shift += 2;
+            }
+        }
+        return shift == 0 ? location : new io.glaux.spi.error.ErrorLocation(location.line(), Math.max(1, location.column() - shift));
+    }
+
+    private static String quoteCalls(String sql, List<Integer> offsets)
     {
         String lower = sql.toLowerCase(Locale.ROOT);
         if (QUOTED_CALLS.stream().noneMatch(lower::contains)) {
@@ -274,6 +308,7 @@ final class TrinoFunctions
                 boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
                 String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
                 if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word)) {
+                    offsets.add(i);
                     out.append('"').append(word).append('"');
                     i = end;
                     continue;

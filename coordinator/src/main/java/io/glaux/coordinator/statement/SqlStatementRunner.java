@@ -94,7 +94,19 @@ public final class SqlStatementRunner
         // the session properties the client sent: an unknown one or a bad value fails the statement
         SessionProperties.validate(query.session());
         String sql = stripTrailingSemicolon(query.sql());
-        return run(query, QueryPlanner.parse(sql), sql);
+        try {
+            return run(query, QueryPlanner.parse(sql), sql);
+        }
+        catch (GlauxException e) {
+            // the parser read date_diff and normalize calls quoted: report the column as the user wrote it
+            if (e.location().isPresent()) {
+                ErrorLocation location = QueryPlanner.userLocation(sql, e.location().get());
+                if (!location.equals(e.location().get())) {
+                    throw new GlauxException(e.errorCode(), location, e.rawMessage(), e);
+                }
+            }
+            throw e;
+        }
     }
 
     /** Runs a parsed statement whose text is {@code sql} (a prepared statement's, for EXECUTE). */

@@ -59,12 +59,23 @@ class TestQueryPlanner
     }
 
     @Test
-    void unknownTableIsNamed()
+    void unknownSchemaIsNamed()
     {
+        // as in Trino: the missing part is named, here the schema of nowhere.t
         assertThatThrownBy(() -> planner.plan("SELECT * FROM nowhere.t", "hive", "default"))
                 .isInstanceOfSatisfying(GlauxException.class, e -> {
-                    assertThat(e.errorCode()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
-                    assertThat(e.getMessage()).contains("nowhere");
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.SCHEMA_NOT_FOUND);
+                    assertThat(e.getMessage()).contains("nowhere").startsWith("line 1:15");
+                });
+    }
+
+    @Test
+    void unknownCatalogIsNamed()
+    {
+        assertThatThrownBy(() -> planner.plan("SELECT * FROM nocatalog.s.t", "hive", "default"))
+                .isInstanceOfSatisfying(GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.CATALOG_NOT_FOUND);
+                    assertThat(e.getMessage()).isEqualTo("line 1:15: Catalog 'nocatalog' not found");
                 });
     }
 }

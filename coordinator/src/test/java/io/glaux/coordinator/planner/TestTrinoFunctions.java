@@ -110,6 +110,26 @@ class TestTrinoFunctions
                 .isEqualTo("SELECT \"date_diff\"('day', a, b), 'date_diff(', t.normalize (x), \"normalize\"  (y) -- date_diff(");
     }
 
+    @org.junit.jupiter.api.Test
+    void errorColumnsAreThoseOfTheTextAsWritten()
+    {
+        String sql = "SELECT date_diff('day', a, b), normalize(c), nope\nFROM t WHERE normalize(x) = y";
+        // the parser read two quoted calls before nope on line 1 (4 columns right), one on line 2
+        assertThat(TrinoFunctions.unquotedLocation(sql, new io.glaux.spi.error.ErrorLocation(1, 50))).isEqualTo(new io.glaux.spi.error.ErrorLocation(1, 46));
+        assertThat(TrinoFunctions.unquotedLocation(sql, new io.glaux.spi.error.ErrorLocation(1, 8))).isEqualTo(new io.glaux.spi.error.ErrorLocation(1, 8));
+        assertThat(TrinoFunctions.unquotedLocation(sql, new io.glaux.spi.error.ErrorLocation(2, 31))).isEqualTo(new io.glaux.spi.error.ErrorLocation(2, 29));
+        assertThat(TrinoFunctions.unquotedLocation("SELECT nope", new io.glaux.spi.error.ErrorLocation(1, 8))).isEqualTo(new io.glaux.spi.error.ErrorLocation(1, 8));
+    }
+
+    @org.junit.jupiter.api.Test
+    void withTiesIsReadAsOnlyOfTheSameLength()
+    {
+        java.util.List<Integer> found = new java.util.ArrayList<>();
+        String sql = "SELECT 'with ties' FROM t ORDER BY x FETCH FIRST 2 ROWS WITH  TIES -- rows with ties";
+        assertThat(WithTies.rewrite(sql, found)).isEqualTo("SELECT 'with ties' FROM t ORDER BY x FETCH FIRST 2 ROWS ONLY       -- rows with ties");
+        assertThat(found).containsExactly(56);
+    }
+
     private String value(String sql)
     {
         QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");

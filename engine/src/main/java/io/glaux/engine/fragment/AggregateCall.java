@@ -81,7 +81,8 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
      * and FINAL steps read it: bigint for the counts; the output type for SUM, MIN, MAX, ARBITRARY,
      * BOOL_AND/OR; {@code row(sum double, count bigint)} for AVG (decimal(38, s) sum for decimals);
      * {@code row(count bigint, mean double, m2 double)} for the variances; {@code row(key y, value x)}
-     * for MIN_BY/MAX_BY; varbinary (sketch bytes) for APPROX_DISTINCT and APPROX_PERCENTILE.
+     * for MIN_BY/MAX_BY; {@code row(count bigint, moments double...)} for CORR, COVAR_*, REGR_*, SKEWNESS,
+     * KURTOSIS and GEOMETRIC_MEAN; varbinary (sketch bytes) for APPROX_DISTINCT and APPROX_PERCENTILE.
      */
     public Type intermediateType()
     {
@@ -95,6 +96,20 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
                     new Type.Field("count", Type.BIGINT), new Type.Field("mean", Type.DOUBLE), new Type.Field("m2", Type.DOUBLE)));
             case MIN_BY, MAX_BY -> new Type.Row(List.of(new Type.Field("key", inputTypes.get(1)), new Type.Field("value", inputTypes.get(0))));
             case APPROX_DISTINCT, APPROX_PERCENTILE -> Type.VARBINARY;
+            case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> moments("mean_x", "mean_y", "m2_x", "m2_y", "c2");
+            case SKEWNESS, KURTOSIS -> moments("mean", "m2", "m3", "m4");
+            case GEOMETRIC_MEAN -> moments("sum_log");
         };
+    }
+
+    /** {@code row(count bigint, <name> double...)}: the state of the moment aggregates. */
+    private static Type moments(String... names)
+    {
+        List<Type.Field> fields = new java.util.ArrayList<>();
+        fields.add(new Type.Field("count", Type.BIGINT));
+        for (String name : names) {
+            fields.add(new Type.Field(name, Type.DOUBLE));
+        }
+        return new Type.Row(fields);
     }
 }

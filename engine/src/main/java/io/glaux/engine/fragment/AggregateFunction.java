@@ -14,6 +14,8 @@ package io.glaux.engine.fragment;
  * <li>{@code MIN_BY}, {@code MAX_BY}(x, y): the x of the row with the smallest/largest y → the type of x.</li>
  * <li>{@code STDDEV} (= STDDEV_SAMP), {@code STDDEV_POP}, {@code VARIANCE} (= VAR_SAMP), {@code VAR_POP}(x) → double.</li>
  * <li>{@code APPROX_DISTINCT}(x) → bigint (HyperLogLog, standard error 0.023).</li>
+ * <li>{@code CORR}, {@code COVAR_POP}, {@code COVAR_SAMP}, {@code REGR_SLOPE}, {@code REGR_INTERCEPT}(y, x),
+ *     {@code GEOMETRIC_MEAN}, {@code SKEWNESS}, {@code KURTOSIS}(x): numbers but decimals → double.</li>
  * <li>{@code APPROX_PERCENTILE}(x, p), (x, array(double) ps) and (x, w, p): KLL sketch;
  *     integers → bigint, real → real, double → double (arrays of these for an array of percentiles).</li>
  * </ul>
@@ -23,7 +25,8 @@ package io.glaux.engine.fragment;
 public enum AggregateFunction
 {
     COUNT_STAR, COUNT, COUNT_IF, SUM, AVG, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, MIN_BY, MAX_BY,
-    STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE;
+    STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE,
+    CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS;
 
     /** How many arguments a call takes: {@code [min, max]}. */
     public int minArguments()
@@ -31,6 +34,7 @@ public enum AggregateFunction
         return switch (this) {
             case COUNT_STAR -> 0;
             case MIN_BY, MAX_BY, APPROX_PERCENTILE -> 2;
+            case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> 2;
             default -> 1;
         };
     }
@@ -40,6 +44,7 @@ public enum AggregateFunction
         return switch (this) {
             case COUNT_STAR -> 0;
             case MIN_BY, MAX_BY -> 2;
+            case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> 2;
             case APPROX_PERCENTILE -> 3;
             default -> 1;
         };

@@ -7,8 +7,11 @@ import static io.glaux.spi.error.ErrorCategory.USER_ERROR;
 
 /**
  * Every user-visible failure has one of these codes. The name and number are stable: clients and
- * scripts may match on them. Numbers are grouped by category (user 0x0000_xxxx, internal 0x0001_xxxx,
- * resources 0x0002_xxxx, external 0x0100_xxxx), following Trino's layout where a Trino name fits.
+ * scripts may match on them. A code that has a name in Trino's {@code StandardErrorCode} carries
+ * Trino's number too, so JDBC {@code getErrorCode()} means the same as on Trino (FUNCTION_NOT_FOUND
+ * is 6, TABLE_NOT_FOUND 46). Codes only Glaux has take numbers Trino's table does not use: user
+ * errors from 0x0000_0100, internal errors from 0x0001_0100, and external (object store, metastore)
+ * errors from 0x0100_0000, the range Trino leaves to connectors.
  */
 public enum ErrorCode
 {
@@ -28,16 +31,18 @@ public enum ErrorCode
     /** A value does not fit its type: integer overflow in arithmetic or in sum(), a decimal beyond 38 digits. */
     NUMERIC_VALUE_OUT_OF_RANGE(19, USER_ERROR),
     TYPE_MISMATCH(58, USER_ERROR),
-    MISSING_TABLE(46, USER_ERROR),
-    MISSING_COLUMN_NAME(47, USER_ERROR),
-    COLUMN_NOT_FOUND(48, USER_ERROR),
-    MISSING_SCHEMA_NAME(49, USER_ERROR),
-    SCHEMA_NOT_FOUND(50, USER_ERROR),
-    CATALOG_NOT_FOUND(51, USER_ERROR),
-    FUNCTION_NOT_FOUND(44, USER_ERROR),
-    TABLE_NOT_FOUND(45, USER_ERROR),
-    AMBIGUOUS_NAME(55, USER_ERROR),
-    INVALID_TABLE_PROPERTY(67, USER_ERROR),
+    /** A relation's column aliases do not match its column count ({@code t(x, y)} over one column). */
+    MISMATCHED_COLUMN_ALIASES(61, USER_ERROR),
+    MISSING_TABLE(86, USER_ERROR),
+    MISSING_COLUMN_NAME(55, USER_ERROR),
+    COLUMN_NOT_FOUND(47, USER_ERROR),
+    MISSING_SCHEMA_NAME(57, USER_ERROR),
+    SCHEMA_NOT_FOUND(45, USER_ERROR),
+    CATALOG_NOT_FOUND(44, USER_ERROR),
+    FUNCTION_NOT_FOUND(6, USER_ERROR),
+    TABLE_NOT_FOUND(46, USER_ERROR),
+    AMBIGUOUS_NAME(62, USER_ERROR),
+    INVALID_TABLE_PROPERTY(18, USER_ERROR),
     /** Something created already exists (generic form; the specific codes below are used where they fit). */
     ALREADY_EXISTS(12, USER_ERROR),
     /** A data file does not match the table's declared format or schema. */
@@ -45,25 +50,25 @@ public enum ErrorCode
     /** A data file is damaged: truncated, wrong magic number, undecodable page. */
     CORRUPT_FILE(0x0000_0101, USER_ERROR),
     /** CREATE TABLE of a table that exists. */
-    TABLE_ALREADY_EXISTS(0x0000_0102, USER_ERROR),
+    TABLE_ALREADY_EXISTS(50, USER_ERROR),
     /** CREATE DATABASE|SCHEMA of a schema that exists. */
-    SCHEMA_ALREADY_EXISTS(0x0000_0103, USER_ERROR),
+    SCHEMA_ALREADY_EXISTS(49, USER_ERROR),
     /** A type name in DDL is unknown or malformed. */
-    TYPE_NOT_FOUND(0x0000_0104, USER_ERROR),
+    TYPE_NOT_FOUND(43, USER_ERROR),
     /** A partition value does not fit its partition column's type, or a partition spec names the wrong columns. */
     INVALID_PARTITION_VALUE(0x0000_0105, USER_ERROR),
     /** A column name appears twice in a table definition. */
-    DUPLICATE_COLUMN_NAME(0x0000_0106, USER_ERROR),
+    DUPLICATE_COLUMN_NAME(54, USER_ERROR),
     /** A LOCATION is not an object-store location Glaux reads ({@code s3://}, {@code s3a://}, {@code s3n://}). */
     INVALID_LOCATION(0x0000_0107, USER_ERROR),
     /** DROP DATABASE|SCHEMA without CASCADE of a schema that has tables. */
-    SCHEMA_NOT_EMPTY(0x0000_0108, USER_ERROR),
+    SCHEMA_NOT_EMPTY(34, USER_ERROR),
     /** A SerDe class, STORED AS format or ROW FORMAT Glaux does not know. */
     INVALID_STORAGE_FORMAT(0x0000_0109, USER_ERROR),
     /** The client stopped asking for a query's results for longer than {@code query.client.timeout}. */
-    ABANDONED_QUERY(0x0000_0120, USER_ERROR),
+    ABANDONED_QUERY(2, USER_ERROR),
     /** The SQL text or request body is larger than {@code query.max-length} / the body limit. */
-    QUERY_TEXT_TOO_LARGE(0x0000_0121, USER_ERROR),
+    QUERY_TEXT_TOO_LARGE(35, USER_ERROR),
     /** Something named does not exist and has no more specific code (a prepared statement). */
     NOT_FOUND(5, USER_ERROR),
     /** A session property that does not exist, or a value it does not take. */
@@ -74,16 +79,16 @@ public enum ErrorCode
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),
     /** A worker process died or stopped answering while running part of a query. */
-    WORKER_FAILED(0x0001_0001, INTERNAL_ERROR),
+    WORKER_FAILED(0x0001_0100, INTERNAL_ERROR),
     NO_NODES_AVAILABLE(0x0001_0005, INTERNAL_ERROR),
-    SERVER_STARTING_UP(0x0001_0007, INTERNAL_ERROR),
+    SERVER_STARTING_UP(65548, INTERNAL_ERROR),
 
     // --- INSUFFICIENT_RESOURCES
     GENERIC_INSUFFICIENT_RESOURCES(0x0002_0000, INSUFFICIENT_RESOURCES),
     EXCEEDED_MEMORY_LIMIT(0x0002_0001, INSUFFICIENT_RESOURCES),
     /** A user's (or group's) queue of waiting queries is full ({@code query.max-queued-per-user}). */
     QUERY_QUEUE_FULL(0x0002_0002, INSUFFICIENT_RESOURCES),
-    EXCEEDED_TIME_LIMIT(0x0002_0004, INSUFFICIENT_RESOURCES),
+    EXCEEDED_TIME_LIMIT(0x0002_0003, INSUFFICIENT_RESOURCES),
     /** A query read more bytes from the object store than {@code query.max-scan-physical-bytes}. */
     EXCEEDED_SCAN_LIMIT(0x0002_0009, INSUFFICIENT_RESOURCES),
 
@@ -97,7 +102,7 @@ public enum ErrorCode
     /** The metastore failed or could not be reached. */
     METASTORE_ERROR(0x0100_0004, EXTERNAL),
     /** A connection between nodes (coordinator, workers) failed. */
-    REMOTE_TASK_ERROR(0x0100_0005, EXTERNAL),
+    REMOTE_TASK_ERROR(0x0001_0006, EXTERNAL),
     /**
      * An SSE-C (customer key) object cannot be read: no key is configured for it, the node lacks the key
      * a table names, or the object store rejected the key sent. The message names the object and the key

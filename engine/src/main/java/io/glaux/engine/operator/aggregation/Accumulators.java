@@ -92,6 +92,16 @@ final class Accumulators
                 yield new Sketches.ApproxDistinct(input);
             }
             case APPROX_PERCENTILE -> new Sketches.ApproxPercentile(call, argumentTypes);
+            case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS -> {
+                require(call, output.equals(Type.DOUBLE) && argumentTypes.size() == function.minArguments(), input);
+                boolean[] longInputs = new boolean[argumentTypes.size()];
+                for (int i = 0; i < longInputs.length; i++) {
+                    Type argument = argumentTypes.get(i);
+                    require(call, SqlTypes.isNumeric(argument) && !(argument instanceof Type.Decimal), argument);
+                    longInputs[i] = AggregationLayout.of(argument).representation() == PhysicalType.Representation.LONG;
+                }
+                yield new Moments(function, longInputs);
+            }
         };
     }
 

@@ -9,10 +9,13 @@ import static io.glaux.engine.fragment.AggregateFunction.BOOL_OR;
 import static io.glaux.engine.fragment.AggregateFunction.COUNT;
 import static io.glaux.engine.fragment.AggregateFunction.COUNT_IF;
 import static io.glaux.engine.fragment.AggregateFunction.COUNT_STAR;
+import static io.glaux.engine.fragment.AggregateFunction.COVAR_POP;
+import static io.glaux.engine.fragment.AggregateFunction.COVAR_SAMP;
 import static io.glaux.engine.fragment.AggregateFunction.MAX;
 import static io.glaux.engine.fragment.AggregateFunction.MAX_BY;
 import static io.glaux.engine.fragment.AggregateFunction.MIN;
 import static io.glaux.engine.fragment.AggregateFunction.MIN_BY;
+import static io.glaux.engine.fragment.AggregateFunction.SKEWNESS;
 import static io.glaux.engine.fragment.AggregateFunction.STDDEV;
 import static io.glaux.engine.fragment.AggregateFunction.STDDEV_POP;
 import static io.glaux.engine.fragment.AggregateFunction.STDDEV_SAMP;
@@ -145,7 +148,16 @@ class AggregateFunctionsTest
             filtered(call(SUM, Type.BIGINT, X), FLAG),
             filtered(call(COUNT_STAR, Type.BIGINT), FLAG),
             filtered(call(MAX_BY, Type.VARCHAR, S, ID), FLAG),
-            filtered(call(AVG, DECIMAL, DEC), B));
+            filtered(call(AVG, DECIMAL, DEC), B),
+            call(AggregateFunction.CORR, Type.DOUBLE, D, X),
+            call(AggregateFunction.COVAR_POP, Type.DOUBLE, X, I),
+            call(AggregateFunction.COVAR_SAMP, Type.DOUBLE, D, R),
+            call(AggregateFunction.REGR_SLOPE, Type.DOUBLE, D, X),
+            call(AggregateFunction.REGR_INTERCEPT, Type.DOUBLE, X, D),
+            call(AggregateFunction.GEOMETRIC_MEAN, Type.DOUBLE, I),
+            call(AggregateFunction.SKEWNESS, Type.DOUBLE, D),
+            call(AggregateFunction.KURTOSIS, Type.DOUBLE, X),
+            filtered(call(AggregateFunction.CORR, Type.DOUBLE, X, I), FLAG));
 
     // ------------------------------------------------------------------ reference
 
@@ -192,6 +204,41 @@ class AggregateFunctionsTest
                     case STDDEV, STDDEV_SAMP, STDDEV_POP -> Math.sqrt(variance);
                     default -> variance;
                 };
+            }
+            case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> {
+                // textbook two-pass formulas over the rows where both arguments are there
+                int yColumn = call.inputs().get(0);
+                int xColumn = call.inputs().get(1);
+                List<double[]> pairs = in.stream().filter(row -> row.get(yColumn) != null && row.get(xColumn) != null)
+                        .map(row -> new double[] {((Number) row.get(yColumn)).doubleValue(), ((Number) row.get(xColumn)).doubleValue()}).toList();
+                int n = pairs.size();
+                double meanY = pairs.stream().mapToDouble(p -> p[0]).average().orElse(0);
+                double meanX = pairs.stream().mapToDouble(p -> p[1]).average().orElse(0);
+                double sxy = pairs.stream().mapToDouble(p -> (p[0] - meanY) * (p[1] - meanX)).sum();
+                double sxx = pairs.stream().mapToDouble(p -> (p[1] - meanX) * (p[1] - meanX)).sum();
+                double syy = pairs.stream().mapToDouble(p -> (p[0] - meanY) * (p[0] - meanY)).sum();
+                Double result = switch (call.function()) {
+                    case COVAR_POP -> n < 1 ? null : sxy / n;
+                    case COVAR_SAMP -> n < 2 ? null : sxy / (n - 1);
+                    case CORR -> n < 2 ? null : sxy / Math.sqrt(sxx * syy);
+                    case REGR_SLOPE -> n < 2 ? null : sxy / sxx;
+                    default -> n < 2 ? null : meanY - sxy / sxx * meanX;
+                };
+                yield result == null || !Double.isFinite(result) && call.function() != COVAR_POP && call.function() != COVAR_SAMP ? null : result;
+            }
+            case GEOMETRIC_MEAN -> values.isEmpty() ? null : Math.exp(values.stream().mapToDouble(v -> Math.log(((Number) v).doubleValue())).sum() / values.size());
+            case SKEWNESS, KURTOSIS -> {
+                int n = values.size();
+                if (n < (call.function() == SKEWNESS ? 3 : 4)) {
+                    yield null;
+                }
+                double mean = values.stream().mapToDouble(v -> ((Number) v).doubleValue()).average().orElseThrow();
+                double m2 = values.stream().mapToDouble(v -> Math.pow(((Number) v).doubleValue() - mean, 2)).sum();
+                double m3 = values.stream().mapToDouble(v -> Math.pow(((Number) v).doubleValue() - mean, 3)).sum();
+                double m4 = values.stream().mapToDouble(v -> Math.pow(((Number) v).doubleValue() - mean, 4)).sum();
+                yield call.function() == SKEWNESS
+                        ? Math.sqrt(n) * m3 / Math.pow(m2, 1.5)
+                        : ((double) n * (n + 1) * (n - 1) * m4 / (m2 * m2) - 3.0 * (n - 1) * (n - 1)) / ((double) (n - 2) * (n - 3));
             }
             // exact while small (the sketch keeps a list of hashes)
             case APPROX_DISTINCT -> (long) new HashSet<>(values).size();
