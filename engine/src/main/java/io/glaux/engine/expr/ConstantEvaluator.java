@@ -22,6 +22,9 @@ final class ConstantEvaluator
         if (physicalType == PhysicalType.OTHER && value != null) {
             throw ExpressionCompiler.notSupported("literal of type " + type.trinoName());
         }
+        if (physicalType == PhysicalType.OTHER && !Nested.computable(type)) {
+            throw ExpressionCompiler.notSupported("Computing on " + type.trinoName() + " values");
+        }
         long l = 0;
         double d = 0;
         byte[] b = null;
@@ -51,7 +54,13 @@ final class ConstantEvaluator
     private void fill(int count)
     {
         int capacity = Math.max(count, filled * 2);
-        if (value == null) {
+        if (value == null && Nested.isNested(type)) {
+            Nested.reset(result, type);
+            for (int j = 0; j < capacity; j++) {
+                Nested.appendNull(result, type);
+            }
+        }
+        else if (value == null) {
             Arrays.fill(result.nulls(capacity), true);
             result.longs(capacity);
             result.doubles(capacity);
