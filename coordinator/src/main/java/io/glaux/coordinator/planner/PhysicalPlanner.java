@@ -216,9 +216,10 @@ public final class PhysicalPlanner
                 for (List<RexLiteral> tuple : values.getTuples()) {
                     List<Object> row = new ArrayList<>();
                     for (int i = 0; i < tuple.size(); i++) {
-                        Expression literal = new RexTranslator(List.of()).translate(tuple.get(i))
-                                .orElseThrow(() -> new Unsupported("literal"));
-                        if (!(literal instanceof Expression.Literal value) || !value.type().equals(types.get(i))) {
+                        Expression literal = tuple.get(i).isNull()
+                                ? new Expression.Literal(null, types.get(i))
+                                : new RexTranslator(List.of()).translate(tuple.get(i)).orElseThrow(() -> new Unsupported("literal"));
+                        if (!(literal instanceof Expression.Literal value) || !(value.type().equals(types.get(i)) || bothVarchar(value.type(), types.get(i)))) {
                             throw new Unsupported("literal of another type");
                         }
                         row.add(value.value());
@@ -248,6 +249,12 @@ public final class PhysicalPlanner
             case LogicalWindow window -> window(window);
             default -> throw new Unsupported(node.getRelTypeName());
         };
+    }
+
+    /** A varchar literal fits a varchar column of another length (VALUES 'a', 'bc' is a varchar(2) column). */
+    private static boolean bothVarchar(Type a, Type b)
+    {
+        return a instanceof Type.Varchar && b instanceof Type.Varchar;
     }
 
     private PlanNode setOperation(PlanNode.SetOperationKind kind, boolean all, List<RelNode> inputs)
@@ -509,6 +516,7 @@ public final class PhysicalPlanner
                 case "variance" -> AggregateFunction.VARIANCE;
                 case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;
                 case "approx_percentile" -> AggregateFunction.APPROX_PERCENTILE;
+                case "array_agg" -> AggregateFunction.ARRAY_AGG;
                 default -> throw new Unsupported("aggregate function " + call.getAggregation().getName());
             };
         };

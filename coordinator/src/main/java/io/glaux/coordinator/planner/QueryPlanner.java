@@ -166,7 +166,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
+            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
         }
         catch (CalciteContextException e) {
             throw validationError(e);
@@ -287,7 +287,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
+            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
         }
         catch (CalciteContextException e) {
             throw validationError(e);
@@ -450,7 +450,7 @@ public final class QueryPlanner
             SqlValidator validator = validator(reader);
             SqlNode validated;
             try {
-                validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parsed)));
+                validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
             }
             catch (CalciteContextException e) {
                 GlauxException error = validationError(e);

@@ -19,9 +19,6 @@ final class ConstantEvaluator
     {
         super(type);
         this.value = value;
-        if (physicalType == PhysicalType.OTHER && value != null) {
-            throw ExpressionCompiler.notSupported("literal of type " + type.trinoName());
-        }
         if (physicalType == PhysicalType.OTHER && !Nested.computable(type)) {
             throw ExpressionCompiler.notSupported("Computing on " + type.trinoName() + " values");
         }
@@ -54,10 +51,10 @@ final class ConstantEvaluator
     private void fill(int count)
     {
         int capacity = Math.max(count, filled * 2);
-        if (value == null && Nested.isNested(type)) {
+        if (Nested.isNested(type)) {
             Nested.reset(result, type);
             for (int j = 0; j < capacity; j++) {
-                Nested.appendNull(result, type);
+                Nested.appendLiteral(result, type, value);
             }
         }
         else if (value == null) {

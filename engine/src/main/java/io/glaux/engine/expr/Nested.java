@@ -235,6 +235,51 @@ final class Nested
         target.offsetsKeep(at + 2)[at + 1] = target.child(0).count;
     }
 
+    /**
+     * Appends a literal value in the engine's Java representation (see {@link Expression}): for an array a
+     * {@link java.util.List} of its elements, for a map a {@link java.util.Map}, for a row a List of its fields.
+     */
+    static void appendLiteral(Block target, Type type, Object value)
+    {
+        if (value == null) {
+            appendNull(target, type);
+            return;
+        }
+        switch (type) {
+            case Type.Array array -> {
+                for (Object element : (java.util.List<?>) value) {
+                    appendLiteral(target.child(0), array.element(), element);
+                }
+                endArray(target);
+            }
+            case Type.MapType map -> {
+                for (java.util.Map.Entry<?, ?> entry : ((java.util.Map<?, ?>) value).entrySet()) {
+                    appendLiteral(target.child(0), map.key(), entry.getKey());
+                    appendLiteral(target.child(1), map.value(), entry.getValue());
+                }
+                endArray(target);
+            }
+            case Type.Row row -> {
+                java.util.List<?> fields = (java.util.List<?>) value;
+                next(target, false);
+                for (int f = 0; f < row.fields().size(); f++) {
+                    appendLiteral(target.child(f), row.fields().get(f).type(), fields.get(f));
+                }
+            }
+            default -> {
+                switch (PhysicalType.of(type).representation()) {
+                    case LONG -> appendLong(target, Literals.toLong(value, type));
+                    case DOUBLE -> appendDouble(target, Literals.toDouble(value, type));
+                    case BYTES -> {
+                        byte[] bytes = Literals.toBytes(value);
+                        appendBytes(target, bytes, 0, bytes.length);
+                    }
+                    case OTHER -> throw new IllegalStateException(type.trinoName());
+                }
+            }
+        }
+    }
+
     /** Appends a NULL of {@code type}. */
     static void appendNull(Block target, Type type)
     {

@@ -16,6 +16,7 @@ package io.glaux.engine.fragment;
  * <li>{@code APPROX_DISTINCT}(x) → bigint (HyperLogLog, standard error 0.023).</li>
  * <li>{@code APPROX_PERCENTILE}(x, p), (x, array(double) ps) and (x, w, p): KLL sketch;
  *     integers → bigint, real → real, double → double (arrays of these for an array of percentiles).</li>
+ * <li>{@code ARRAY_AGG}(x) → array(type of x): the values of the group, NULLs included, in arrival order.</li>
  * </ul>
  * Every function but COUNT_STAR, COUNT and COUNT_IF is NULL for a group without (non-null) input.
  * DISTINCT aggregates are planned as a grouping on the distinct argument.
@@ -23,7 +24,8 @@ package io.glaux.engine.fragment;
 public enum AggregateFunction
 {
     COUNT_STAR, COUNT, COUNT_IF, SUM, AVG, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, MIN_BY, MAX_BY,
-    STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE;
+    STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE,
+    ARRAY_AGG;
 
     /** How many arguments a call takes: {@code [min, max]}. */
     public int minArguments()

@@ -92,6 +92,10 @@ final class Accumulators
                 yield new Sketches.ApproxDistinct(input);
             }
             case APPROX_PERCENTILE -> new Sketches.ApproxPercentile(call, argumentTypes);
+            case ARRAY_AGG -> {
+                require(call, output instanceof Type.Array array && input != null && io.glaux.engine.expr.FunctionRegistry.canCast(input, array.element()), input);
+                yield new ArrayAgg(output);
+            }
         };
     }
 
