@@ -216,9 +216,8 @@ public final class PhysicalPlanner
                 for (List<RexLiteral> tuple : values.getTuples()) {
                     List<Object> row = new ArrayList<>();
                     for (int i = 0; i < tuple.size(); i++) {
-                        Expression literal = tuple.get(i).isNull()
-                                ? new Expression.Literal(null, types.get(i))
-                                : new RexTranslator(List.of()).translate(tuple.get(i)).orElseThrow(() -> new Unsupported("literal"));
+                        Expression literal = new RexTranslator(List.of()).translate(tuple.get(i))
+                                .orElseThrow(() -> new Unsupported("literal"));
                         if (!(literal instanceof Expression.Literal value) || !(value.type().equals(types.get(i)) || bothVarchar(value.type(), types.get(i)))) {
                             throw new Unsupported("literal of another type");
                         }
