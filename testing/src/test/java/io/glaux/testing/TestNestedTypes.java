@@ -118,6 +118,28 @@ class TestNestedTypes
     }
 
     @Test
+    void computedArraysReachTheDriverAsArrays()
+            throws Exception
+    {
+        // arrays computed by the engine's functions, next to the data, typed as Trino types them
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery(
+                        "SELECT split('a,b,,c', ','), array_sort(tags), sequence(1, 3), element_at(attrs, 'x'), map_keys(attrs) FROM shapes.nested WHERE id = 1")) {
+            assertThat(resultSet.getMetaData().getColumnTypeName(1)).isEqualTo("array(varchar)");
+            assertThat(resultSet.getMetaData().getColumnTypeName(3)).isEqualTo("array(bigint)");
+            assertThat(resultSet.next()).isTrue();
+            Array split = resultSet.getArray(1);
+            assertThat(split.getBaseTypeName()).isEqualTo("varchar");
+            assertThat((Object[]) split.getArray()).containsExactly("a", "b", "", "c");
+            assertThat((Object[]) resultSet.getArray(2).getArray()).containsExactly("blue", "red");
+            assertThat((Object[]) resultSet.getArray(3).getArray()).containsExactly(1L, 2L, 3L);
+            assertThat(resultSet.getInt(4)).isEqualTo(7);
+            assertThat((Object[]) resultSet.getArray(5).getArray()).containsExactly("x");
+            assertThat(resultSet.next()).isFalse();
+        }
+    }
+
+    @Test
     void rowFieldsWithoutTableAlias()
             throws Exception
     {

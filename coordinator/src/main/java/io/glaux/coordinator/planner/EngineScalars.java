@@ -32,6 +32,7 @@ public final class EngineScalars
 {
     private static final BufferAllocator ALLOCATOR = new RootAllocator();
     private static final List<Signature> SIGNATURES = new CopyOnWriteArrayList<>();
+    private static final org.apache.calcite.rel.type.RelDataTypeFactory TYPE_FACTORY = new org.apache.calcite.jdbc.JavaTypeFactoryImpl();
 
     private record Signature(String name, List<Type> arguments, Type result, SqlTypeName calciteResult)
     {
@@ -72,7 +73,9 @@ public final class EngineScalars
                 VectorSchemaRoot input = new VectorSchemaRoot(List.<FieldVector>of())) {
             input.setRowCount(1);
             try (VectorSchemaRoot output = projector.project(input, new Selection().selectAll(1), allocator)) {
-                return toCalcite(output.getVector(0).getObject(0), signature.calciteResult());
+                Object value = output.getVector(0).getObject(0);
+                return signature.result() instanceof Type.Array || signature.result() instanceof Type.MapType || signature.result() instanceof Type.Row
+                        ? toCalcite(value, signature.result()) : toCalcite(value, signature.calciteResult());
             }
         }
     }
@@ -80,6 +83,20 @@ public final class EngineScalars
     private static Object toEngine(Object value, Type type)
     {
         return switch (value) {
+            case null -> null;
+            case List<?> list when type instanceof Type.Array array -> list.stream().map(element -> toEngine(element, array.element())).toList();
+            case Object[] fields when type instanceof Type.Row row -> {
+                List<Object> values = new ArrayList<>();
+                for (int i = 0; i < fields.length; i++) {
+                    values.add(toEngine(fields[i], row.fields().get(i).type()));
+                }
+                yield values;
+            }
+            case java.util.Map<?, ?> map when type instanceof Type.MapType mapType -> {
+                java.util.Map<Object, Object> values = new java.util.LinkedHashMap<>();
+                map.forEach((k, v) -> values.put(toEngine(k, mapType.key()), toEngine(v, mapType.value())));
+                yield values;
+            }
             case ByteString bytes -> bytes.getBytes();
             case Integer days when type.equals(Type.DATE) -> (long) days;
             case Long millis when type instanceof Type.Timestamp -> Math.multiplyExact(millis, 1000L);
@@ -88,6 +105,34 @@ public final class EngineScalars
             case Byte b -> (long) b;
             case Float f -> (double) f;
             default -> value;
+        };
+    }
+
+    /** An array, map or row value of an Arrow vector as Calcite holds it: List, Map, Object[]. */
+    private static Object toCalcite(Object value, Type type)
+    {
+        if (value == null) {
+            return null;
+        }
+        return switch (type) {
+            case Type.Array array -> ((List<?>) value).stream().map(element -> toCalcite(element, array.element())).collect(java.util.stream.Collectors.toList());
+            case Type.MapType map -> {
+                java.util.Map<Object, Object> entries = new java.util.LinkedHashMap<>();
+                for (Object entry : (List<?>) value) {
+                    java.util.Map<?, ?> pair = (java.util.Map<?, ?>) entry;
+                    entries.put(toCalcite(pair.get("key"), map.key()), toCalcite(pair.get("value"), map.value()));
+                }
+                yield entries;
+            }
+            case Type.Row row -> {
+                java.util.Map<?, ?> fields = (java.util.Map<?, ?>) value;
+                Object[] values = new Object[row.fields().size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = toCalcite(fields.get(row.fields().get(i).name()), row.fields().get(i).type());
+                }
+                yield values;
+            }
+            default -> toCalcite(value, TypeMapping.toRelType(TYPE_FACTORY, type).getSqlTypeName());
         };
     }
 

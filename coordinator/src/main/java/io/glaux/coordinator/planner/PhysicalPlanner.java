@@ -574,6 +574,7 @@ public final class PhysicalPlanner
                 case "geometric_mean" -> AggregateFunction.GEOMETRIC_MEAN;
                 case "skewness" -> AggregateFunction.SKEWNESS;
                 case "kurtosis" -> AggregateFunction.KURTOSIS;
+                case "array_agg" -> AggregateFunction.ARRAY_AGG;
                 default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };

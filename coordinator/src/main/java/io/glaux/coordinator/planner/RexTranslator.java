@@ -102,19 +102,53 @@ final class RexTranslator
             case DATE -> (long) literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class) * 1000L;
             case BINARY, VARBINARY -> literal.getValueAs(org.apache.calcite.avatica.util.ByteString.class).getBytes();
+            case ARRAY -> arrayLiteral(literal);
             default -> null;
         };
         return value == null ? null : new Expression.Literal(value, type);
     }
 
+    /** An array literal (Calcite folds a constant ARRAY[...] into one): the list of its element values. */
+    private static List<Object> arrayLiteral(RexLiteral literal)
+    {
+        if (!(literal.getValue() instanceof List<?> elements)) {
+            return null;
+        }
+        List<Object> values = new ArrayList<>();
+        for (Object element : elements) {
+            if (!(element instanceof RexLiteral elementLiteral)) {
+                return null;
+            }
+            Expression value = literal(elementLiteral);
+            if (!(value instanceof Expression.Literal constant)) {
+                return null;
+            }
+            values.add(constant.value());
+        }
+        return values;
+    }
+
     private static Type supportedType(RexNode node)
     {
         return switch (node.getType().getSqlTypeName()) {
+            case ARRAY, MAP, ROW -> nestedType(node.getType());
             case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP ->
                     TypeMapping.fromRelType(node.getType());
             case DECIMAL -> node.getType().getScale() >= 0 && node.getType().getPrecision() <= 38 ? TypeMapping.fromRelType(node.getType()) : null;
             default -> null;
         };
+    }
+
+    /** An array, map or row type whose elements, keys, values and fields the engine computes on; null otherwise. */
+    private static Type nestedType(org.apache.calcite.rel.type.RelDataType type)
+    {
+        try {
+            Type nested = TypeMapping.fromRelType(type);
+            return FunctionRegistry.canCast(nested, nested) ? nested : null;
+        }
+        catch (io.glaux.spi.error.GlauxException e) {
+            return null;
+        }
     }
 
     private Expression call(RexCall call)
@@ -157,6 +191,9 @@ final class RexTranslator
             case TRIM -> trim(call, type);
             case POSITION -> call.getOperands().size() == 2 ? function("strpos", List.of(call.getOperands().get(1), call.getOperands().get(0)), type) : null;
             case GREATEST -> function("greatest", call, type);
+            case ITEM -> function("$subscript", call, type);
+            case ARRAY_VALUE_CONSTRUCTOR -> arrayConstructor(call.getOperands(), type);
+            case MAP_VALUE_CONSTRUCTOR -> mapConstructor(call, type);
             case LEAST -> function("least", call, type);
             default -> byName(call, type);
         };
@@ -175,6 +212,44 @@ final class RexTranslator
             case "try_cast" -> form(call, Form.TRY_CAST, type);
             default -> function(name, call, type);
         };
+    }
+
+    /** {@code ARRAY[a, b, ...]}: not strict (a NULL argument is a NULL element). */
+    private Expression arrayConstructor(List<RexNode> operands, Type type)
+    {
+        if (!(type instanceof Type.Array array) || operands.isEmpty()) {
+            return null;
+        }
+        List<Expression> arguments = new ArrayList<>();
+        for (RexNode operand : operands) {
+            Expression argument = operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL
+                    ? new Expression.Literal(null, array.element()) : visit(operand);
+            if (argument == null) {
+                return null;
+            }
+            arguments.add(argument);
+        }
+        return FunctionRegistry.supports("$array", arguments, type) ? new Expression.FunctionCall("$array", arguments, type) : null;
+    }
+
+    /** {@code MAP[k1, v1, k2, v2, ...]}: map(ARRAY[k1, k2, ...], ARRAY[v1, v2, ...]). */
+    private Expression mapConstructor(RexCall call, Type type)
+    {
+        if (!(type instanceof Type.MapType map) || call.getOperands().isEmpty()) {
+            return null;
+        }
+        List<RexNode> keys = new ArrayList<>();
+        List<RexNode> values = new ArrayList<>();
+        for (int i = 0; i < call.getOperands().size(); i++) {
+            (i % 2 == 0 ? keys : values).add(call.getOperands().get(i));
+        }
+        Expression keyArray = arrayConstructor(keys, new Type.Array(map.key()));
+        Expression valueArray = arrayConstructor(values, new Type.Array(map.value()));
+        if (keyArray == null || valueArray == null) {
+            return null;
+        }
+        List<Expression> arguments = List.of(keyArray, valueArray);
+        return FunctionRegistry.supports("map", arguments, type) ? new Expression.FunctionCall("map", arguments, type) : null;
     }
 
     private Expression function(String name, RexCall call, Type type)

@@ -120,7 +120,7 @@ final class TrinoFunctions
      */
     private static final Set<String> REGISTRY_OVERRIDES = Set.of(
             "chr", "reverse", "translate", "soundex", "md5", "sha1", "sha256", "sha512", "to_hex", "from_hex", "to_base64", "from_base64",
-            "format_datetime", "parse_datetime");
+            "format_datetime", "parse_datetime", "repeat", "map");
 
     /**
      * These functions first (the Trino functions declared here, then every other function of the

@@ -1,5 +1,7 @@
 package io.glaux.coordinator.planner;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,5 +79,19 @@ class TestQueryPlanner
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CATALOG_NOT_FOUND);
                     assertThat(e.getMessage()).isEqualTo("line 1:15: Catalog 'nocatalog' not found");
                 });
+    }
+
+    @Test
+    void arrayAndMapExpressionsRunInTheEngine()
+    {
+        for (String sql : List.of(
+                "SELECT split(s, ',')[1], cardinality(split(s, ',')) FROM (VALUES 'a,b', 'c') t(s)",
+                "SELECT array_sort(array_agg(t)) FROM (VALUES 'b', 'c', 'a') v(t)",
+                "SELECT element_at(MAP['a', n], 'a') FROM (VALUES 1, 2) t(n)",
+                "SELECT MAP(ARRAY['a'], ARRAY[n])['a'] FROM (VALUES 1, 2) t(n)",
+                "SELECT a[2], contains(a, 'x'), array_join(a, ',') FROM (VALUES ARRAY['x', 'y'], ARRAY['z']) t(a)")) {
+            QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
+            assertThat(plan.engine()).as(sql).isNotNull();
+        }
     }
 }

@@ -169,7 +169,15 @@ class TestRexTranslator
         assertThat(translate("initcap('abc')")).isEmpty();
         assertThat(translate("regexp_like('abc', CAST(x AS varchar))")).isEmpty();
         assertThat(translate("CEIL(TIMESTAMP '2024-01-01 10:00:00' TO DAY)")).isEmpty();
-        assertThat(translate("ARRAY[1, 2]")).isEmpty();
+    }
+
+    @Test
+    void arraysAndMapsAreTranslated()
+    {
+        assertThat(translate("ARRAY[1, 2]")).get().isInstanceOf(Expression.FunctionCall.class);
+        assertThat(translate("ARRAY[x, 2][1]")).get().extracting(e -> ((Expression.FunctionCall) e).name()).isEqualTo("$subscript");
+        assertThat(translate("MAP['a', x]")).get().extracting(e -> ((Expression.FunctionCall) e).name()).isEqualTo("map");
+        assertThat(translate("contains(split('a,b', ','), 'b')")).isPresent();
     }
 
     private Optional<Expression> translate(String expression)

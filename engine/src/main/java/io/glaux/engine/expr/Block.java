@@ -22,6 +22,13 @@ public final class Block
     boolean[] nulls = NO_BOOLEANS;
     boolean hasNull;
     int count;
+    /**
+     * Nested values (see {@link Nested}): for array(T), the elements, and for map(K, V), the keys and the
+     * values, of value j at {@code offsets[j]..offsets[j+1]}; for row(...), one block per field.
+     */
+    Block[] children;
+    /** Scratch positions for gathering nested values. */
+    int[] scratch;
 
     public long[] longs()
     {
@@ -104,6 +111,68 @@ public final class Block
             nulls = new boolean[grow(nulls.length, capacity)];
         }
         return nulls;
+    }
+
+    /** Child block {@code index} of a nested value (created on first use). */
+    Block child(int index)
+    {
+        if (children == null || children.length <= index) {
+            Block[] grown = new Block[index + 1];
+            if (children != null) {
+                System.arraycopy(children, 0, grown, 0, children.length);
+            }
+            children = grown;
+        }
+        if (children[index] == null) {
+            children[index] = new Block();
+        }
+        return children[index];
+    }
+
+    /** The children of a nested value (for callers outside this package). */
+    public Block children(int index)
+    {
+        return children[index];
+    }
+
+    long[] longsKeep(int capacity)
+    {
+        if (longs.length < capacity) {
+            longs = java.util.Arrays.copyOf(longs, grow(longs.length, capacity));
+        }
+        return longs;
+    }
+
+    double[] doublesKeep(int capacity)
+    {
+        if (doubles.length < capacity) {
+            doubles = java.util.Arrays.copyOf(doubles, grow(doubles.length, capacity));
+        }
+        return doubles;
+    }
+
+    int[] offsetsKeep(int capacity)
+    {
+        if (offsets.length < capacity) {
+            offsets = java.util.Arrays.copyOf(offsets, grow(offsets.length, capacity));
+        }
+        return offsets;
+    }
+
+    boolean[] nullsKeep(int capacity)
+    {
+        if (nulls.length < capacity) {
+            nulls = java.util.Arrays.copyOf(nulls, grow(nulls.length, capacity));
+        }
+        return nulls;
+    }
+
+    int[] scratch(int capacity)
+    {
+        if (scratch == null || scratch.length < capacity) {
+            scratch = new int[grow(scratch == null ? 0 : scratch.length, capacity)];
+        }
+        return scratch;
     }
 
     /** Marks the first {@code count} values as having no NULLs. */

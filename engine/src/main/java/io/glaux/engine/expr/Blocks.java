@@ -5,6 +5,26 @@ final class Blocks
 {
     private Blocks() {}
 
+    /** {@link #start(Block, PhysicalType.Representation, int)} for a value of any computable type (array, map and row included). */
+    static void start(Block target, io.glaux.spi.type.Type type, int count)
+    {
+        if (Nested.isNested(type)) {
+            Nested.reset(target, type);
+            return;
+        }
+        start(target, PhysicalType.of(type).representation(), count);
+    }
+
+    /** {@link #set(Block, PhysicalType.Representation, int, Block, int)} for a value of any computable type. */
+    static void set(Block target, io.glaux.spi.type.Type type, int j, Block source, int i)
+    {
+        if (Nested.isNested(type)) {
+            Nested.append(target, type, source, i);
+            return;
+        }
+        set(target, PhysicalType.of(type).representation(), j, source, i);
+    }
+
     /** Starts filling {@code target} with {@code count} values (call {@link #set} for j = 0, 1, ... in order). */
     static void start(Block target, PhysicalType.Representation representation, int count)
     {
@@ -48,5 +68,11 @@ final class Blocks
     {
         start(target, representation, 1);
         set(target, representation, 0, source, i);
+    }
+
+    static void single(Block target, io.glaux.spi.type.Type type, Block source, int i)
+    {
+        start(target, type, 1);
+        set(target, type, 0, source, i);
     }
 }

@@ -54,6 +54,9 @@ final class CastEvaluator
     /** Whether {@code CAST(source AS target)} can be compiled. */
     static boolean supported(Type source, Type target)
     {
+        if (Nested.isNested(source) || Nested.isNested(target)) {
+            return NestedCast.supported(source, target);
+        }
         if (source.equals(target) || conversion(source, target) != null) {
             return true;
         }
@@ -69,6 +72,9 @@ final class CastEvaluator
         Type source = input.type;
         if (source.equals(target)) {
             return input;
+        }
+        if (Nested.isNested(source) || Nested.isNested(target)) {
+            return NestedCast.of(input, target);
         }
         Conversion conversion = conversion(source, target);
         if (conversion == null) {

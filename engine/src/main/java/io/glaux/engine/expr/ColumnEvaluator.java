@@ -18,7 +18,7 @@ final class ColumnEvaluator
     @Override
     Block evaluate(VectorSchemaRoot batch, int[] positions, int count)
     {
-        Vectors.gather(batch.getVector(index), physicalType, positions, count, result);
+        Nested.gather(batch.getVector(index), type, positions, count, result);
         return result;
     }
 }

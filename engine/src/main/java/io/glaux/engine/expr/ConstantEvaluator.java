@@ -19,8 +19,8 @@ final class ConstantEvaluator
     {
         super(type);
         this.value = value;
-        if (physicalType == PhysicalType.OTHER && value != null) {
-            throw ExpressionCompiler.notSupported("literal of type " + type.trinoName());
+        if (physicalType == PhysicalType.OTHER && !Nested.computable(type)) {
+            throw ExpressionCompiler.notSupported("Computing on " + type.trinoName() + " values");
         }
         long l = 0;
         double d = 0;
@@ -51,7 +51,13 @@ final class ConstantEvaluator
     private void fill(int count)
     {
         int capacity = Math.max(count, filled * 2);
-        if (value == null) {
+        if (Nested.isNested(type)) {
+            Nested.reset(result, type);
+            for (int j = 0; j < capacity; j++) {
+                Nested.appendLiteral(result, type, value);
+            }
+        }
+        else if (value == null) {
             Arrays.fill(result.nulls(capacity), true);
             result.longs(capacity);
             result.doubles(capacity);

@@ -282,7 +282,7 @@ final class ExpressionCompiler
         return switch (expression) {
             case InputRef ref -> {
                 Type type = inputType(ref);
-                if (PhysicalType.of(type) == PhysicalType.OTHER) {
+                if (!Nested.computable(type)) {
                     throw notSupported("Computing on " + type.trinoName() + " values");
                 }
                 yield new ColumnEvaluator(ref.index(), type);

@@ -45,7 +45,17 @@ public final class FunctionRegistry
         /** A value of any computable type; the arguments of one call share one type. */
         SAME("T"),
         /** A value of any computable type, each argument its own. */
-        ANY("any");
+        ANY("any"),
+        /** An array of scalars (comparable elements); the arrays of one call share one element type. */
+        ARRAY("array(T)"),
+        /** An array of any computable type (arrays, maps and rows included). */
+        ANY_ARRAY("array(T)"),
+        /** A value of any computable type, arrays, maps and rows included; the values of one call share one type. */
+        VALUE("T"),
+        /** A value comparable with the elements of the call's first array (the keys of its first map). */
+        ELEMENT("T"),
+        /** A map of any computable types. */
+        MAP("map(K, V)");
 
         final String display;
 
@@ -66,6 +76,10 @@ public final class FunctionRegistry
                 case BOOLEAN -> SqlTypes.isBoolean(type);
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
                 case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
+                case ARRAY, ANY_ARRAY -> type instanceof Type.Array;
+                case VALUE -> Nested.computable(type);
+                case ELEMENT -> true;
+                case MAP -> type instanceof Type.MapType;
             };
         }
     }
@@ -104,7 +118,7 @@ public final class FunctionRegistry
                     return false;
                 }
             }
-            return true;
+            return ArrayFunctions.elementsMatch(arguments, actual.stream().map(Expression::type).toList());
         }
     }
 
@@ -168,6 +182,8 @@ public final class FunctionRegistry
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);
         JsonFunctions.register(builder);
+        ArrayFunctions.register(builder);
+        MapFunctions.register(builder);
         DEFINITIONS = Collections.unmodifiableMap(builder.definitions);
     }
 
@@ -177,7 +193,7 @@ public final class FunctionRegistry
     public static List<FunctionInfo> functions()
     {
         List<FunctionInfo> functions = new ArrayList<>();
-        DEFINITIONS.keySet().stream().sorted().forEach(name -> {
+        DEFINITIONS.keySet().stream().filter(FunctionRegistry::isPublic).sorted().forEach(name -> {
             for (Definition d : DEFINITIONS.get(name)) {
                 List<String> args = new ArrayList<>();
                 for (int i = 0; i < d.arguments().size(); i++) {
@@ -197,7 +213,13 @@ public final class FunctionRegistry
     /** The names of all functions. */
     public static List<String> names()
     {
-        return DEFINITIONS.keySet().stream().sorted().toList();
+        return DEFINITIONS.keySet().stream().filter(FunctionRegistry::isPublic).sorted().toList();
+    }
+
+    /** Internal forms ({@code $subscript}, {@code $array}, ...) are functions the planner calls, not SQL names. */
+    private static boolean isPublic(String name)
+    {
+        return !name.startsWith("$");
     }
 
     /**
@@ -219,6 +241,9 @@ public final class FunctionRegistry
     /** Whether the engine can evaluate {@code CAST(x AS target)} for x of type {@code source}. */
     public static boolean canCast(Type source, Type target)
     {
+        if (Nested.isNested(source) || Nested.isNested(target)) {
+            return CastEvaluator.supported(source, target);
+        }
         return PhysicalType.of(source) != PhysicalType.OTHER && PhysicalType.of(target) != PhysicalType.OTHER && CastEvaluator.supported(source, target);
     }
 
@@ -263,13 +288,16 @@ public final class FunctionRegistry
             else if (arg == Arg.SAME && !value.type.equals(same)) {
                 value = CastEvaluator.of(value, same);
             }
+            else if (arg == Arg.ELEMENT) {
+                value = ArrayFunctions.coerceElement(value, argumentTypes);
+            }
             arguments.add(value);
         }
         if (same != null && natural.equals(argumentTypes.getFirst())) {
             natural = same;
         }
         ValueEvaluator evaluator = definition.factory().create(arguments, call.arguments(), natural);
-        if (evaluator.type.equals(call.type()) || PhysicalType.of(call.type()) == PhysicalType.OTHER) {
+        if (evaluator.type.equals(call.type())) {
             return evaluator;
         }
         return CastEvaluator.of(evaluator, call.type());

@@ -124,8 +124,8 @@ public final class Projector
                 if (evaluators[i] != null) {
                     Block block = evaluators[i].evaluate(input, positions, count);
                     if (physicalTypes[i] == PhysicalType.OTHER) {
-                        // only a NULL literal can have such a type here
-                        Vectors.writeNulls(vectors.get(i), count);
+                        // array, map and row values
+                        Nested.write(block, outputTypes.get(i), count, vectors.get(i));
                     }
                     else {
                         Vectors.write(block, physicalTypes[i], count, vectors.get(i));

@@ -72,7 +72,7 @@ final class SpecialForms
     private static ValueEvaluator branch(ExpressionCompiler compiler, Expression expression, Type type)
     {
         ValueEvaluator value = compiler.value(expression);
-        if (value.type.equals(type) || PhysicalType.of(type) == PhysicalType.OTHER) {
+        if (value.type.equals(type) || (PhysicalType.of(type) == PhysicalType.OTHER && !Nested.computable(type))) {
             return value;
         }
         return CastEvaluator.of(value, type);
@@ -160,10 +160,9 @@ final class SpecialForms
                     at[remainingIndex[t]] = t;
                 }
             }
-            PhysicalType.Representation representation = physicalType.representation();
-            Blocks.start(result, representation, count);
+            Blocks.start(result, type, count);
             for (int j = 0; j < count; j++) {
-                Blocks.set(result, representation, j, blocks[source[j]], at[j]);
+                Blocks.set(result, type, j, blocks[source[j]], at[j]);
             }
             return result;
         }
@@ -219,10 +218,9 @@ final class SpecialForms
                 }
                 left = rest;
             }
-            PhysicalType.Representation representation = physicalType.representation();
-            Blocks.start(result, representation, count);
+            Blocks.start(result, type, count);
             for (int j = 0; j < count; j++) {
-                Blocks.set(result, representation, j, source[j] < 0 ? null : blocks[source[j]], at[j]);
+                Blocks.set(result, type, j, source[j] < 0 ? null : blocks[source[j]], at[j]);
             }
             return result;
         }
@@ -250,15 +248,14 @@ final class SpecialForms
             }
             int k = count == 0 ? 0 : equal.select(batch, positions, count, true, hits);
             Block block = value.evaluate(batch, positions, count);
-            PhysicalType.Representation representation = physicalType.representation();
-            Blocks.start(result, representation, count);
+            Blocks.start(result, type, count);
             int h = 0;
             for (int j = 0; j < count; j++) {
                 boolean same = h < k && hits[h] == positions[j];
                 if (same) {
                     h++;
                 }
-                Blocks.set(result, representation, j, same ? null : block, j);
+                Blocks.set(result, type, j, same ? null : block, j);
             }
             return result;
         }
@@ -288,8 +285,7 @@ final class SpecialForms
                 }
             }
             // row by row: NULL where the value fails
-            PhysicalType.Representation representation = physicalType.representation();
-            Blocks.start(result, representation, count);
+            Blocks.start(result, type, count);
             for (int j = 0; j < count; j++) {
                 single[0] = positions[j];
                 Block one;
@@ -302,7 +298,7 @@ final class SpecialForms
                     }
                     one = null;
                 }
-                Blocks.set(result, representation, j, one, 0);
+                Blocks.set(result, type, j, one, 0);
             }
             return result;
         }
@@ -326,7 +322,7 @@ final class SpecialForms
             if (row < 0) {
                 return block;
             }
-            Blocks.single(result, physicalType.representation(), block, row);
+            Blocks.single(result, type, block, row);
             return result;
         }
     }
@@ -360,8 +356,7 @@ final class SpecialForms
                     throw e;
                 }
             }
-            PhysicalType.Representation representation = physicalType.representation();
-            Blocks.start(result, representation, count);
+            Blocks.start(result, type, count);
             for (int j = 0; j < count; j++) {
                 precomputed.row = j;
                 single[0] = positions[j];
@@ -375,7 +370,7 @@ final class SpecialForms
                     }
                     one = null;
                 }
-                Blocks.set(result, representation, j, one, 0);
+                Blocks.set(result, type, j, one, 0);
             }
             precomputed.row = -1;
             return result;

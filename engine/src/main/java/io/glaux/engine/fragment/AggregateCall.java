@@ -88,7 +88,7 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
     {
         return switch (function) {
             case COUNT_STAR, COUNT, COUNT_IF -> Type.BIGINT;
-            case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR -> outputType;
+            case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, ARRAY_AGG -> outputType;
             case AVG -> new Type.Row(List.of(
                     new Type.Field("sum", outputType instanceof Type.Decimal decimal ? new Type.Decimal(38, decimal.scale()) : Type.DOUBLE),
                     new Type.Field("count", Type.BIGINT)));

@@ -18,6 +18,7 @@ package io.glaux.engine.fragment;
  *     {@code GEOMETRIC_MEAN}, {@code SKEWNESS}, {@code KURTOSIS}(x): numbers but decimals → double.</li>
  * <li>{@code APPROX_PERCENTILE}(x, p), (x, array(double) ps) and (x, w, p): KLL sketch;
  *     integers → bigint, real → real, double → double (arrays of these for an array of percentiles).</li>
+ * <li>{@code ARRAY_AGG}(x) → array(type of x): the values of the group, NULLs included, in arrival order.</li>
  * </ul>
  * Every function but COUNT_STAR, COUNT and COUNT_IF is NULL for a group without (non-null) input.
  * DISTINCT aggregates are planned as a grouping on the distinct argument.
@@ -26,7 +27,7 @@ public enum AggregateFunction
 {
     COUNT_STAR, COUNT, COUNT_IF, SUM, AVG, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, MIN_BY, MAX_BY,
     STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE,
-    CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS;
+    CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS, ARRAY_AGG;
 
     /** How many arguments a call takes: {@code [min, max]}. */
     public int minArguments()

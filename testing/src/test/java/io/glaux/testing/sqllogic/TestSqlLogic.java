@@ -51,7 +51,9 @@ class TestSqlLogic
         Path directory = Path.of(requireResource("sql"));
         List<Path> files;
         try (Stream<Path> paths = Files.list(directory)) {
-            files = paths.filter(path -> path.toString().endsWith(".slt")).sorted().toList();
+            // -Dglaux.slt=functions_arrays runs only the files whose name contains that text
+            String only = System.getProperty("glaux.slt", "");
+            files = paths.filter(path -> path.toString().endsWith(".slt") && path.getFileName().toString().contains(only)).sorted().toList();
         }
         // -Dsqllogic.files=query_aggregation,views runs only the files whose names contain one of these
         String only = System.getProperty("sqllogic.files", "");
@@ -177,13 +179,39 @@ class TestSqlLogic
             while (resultSet.next()) {
                 List<String> values = new ArrayList<>();
                 for (int i = 1; i <= columns; i++) {
-                    Object value = resultSet.getObject(i);
-                    values.add(value == null ? "NULL" : value.toString().isEmpty() ? "(empty)" : value.toString());
+                    String value = render(resultSet.getObject(i));
+                    values.add(value.isEmpty() ? "(empty)" : value);
                 }
                 rows.add(String.join("\t", values));
             }
         }
         return rows;
+    }
+
+    /** A value as the Trino CLI prints it: arrays {@code [a, NULL]}, maps {@code {k=v}}, rows as the driver renders them. */
+    private static String render(Object value)
+            throws SQLException
+    {
+        return switch (value) {
+            case null -> "NULL";
+            case java.sql.Array array -> render(array.getArray());
+            case Object[] elements -> {
+                List<String> parts = new ArrayList<>();
+                for (Object element : elements) {
+                    parts.add(render(element));
+                }
+                yield "[" + String.join(", ", parts) + "]";
+            }
+            case List<?> elements -> render(elements.toArray());
+            case java.util.Map<?, ?> map -> {
+                List<String> parts = new ArrayList<>();
+                for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+                    parts.add(render(entry.getKey()) + "=" + render(entry.getValue()));
+                }
+                yield "{" + String.join(", ", parts) + "}";
+            }
+            default -> value.toString();
+        };
     }
 
     private static java.net.URI requireResource(String name)

@@ -102,6 +102,10 @@ final class Accumulators
                 }
                 yield new Moments(function, longInputs);
             }
+            case ARRAY_AGG -> {
+                require(call, output instanceof Type.Array array && input != null && io.glaux.engine.expr.FunctionRegistry.canCast(input, array.element()), input);
+                yield new ArrayAgg(output);
+            }
         };
     }
 
