@@ -187,11 +187,10 @@ class TestLogRecipes
                         row("ConsoleLogin", "IAMUser", "alice", "203.0.113.77", "false", null),
                         row("GetObject", "AssumedRole", null, "198.51.100.23", "true", null),
                         row("AssumeRole", "AWSService", null, "ec2.amazonaws.com", "true", "AccessDenied"));
-        // (resources IS NOT NULL: cardinality() belongs to the engine's array functions, not there yet)
-        assertThat(query("SELECT requestparameters, resources IS NOT NULL, t.useridentity.sessioncontext.sessionissuer.username, "
+        assertThat(query("SELECT requestparameters, cardinality(resources), t.useridentity.sessioncontext.sessionissuer.username, "
                 + "t.useridentity.sessioncontext.attributes.mfaauthenticated, additionaleventdata, responseelements FROM cloudtrail_logs t WHERE eventname = 'GetObject'"))
                 .containsExactly(row("{\"bucketName\":\"artifacts\",\"Host\":\"artifacts.s3.us-east-1.amazonaws.com\",\"key\":\"builds/app-1.4.2.tar.gz\"}",
-                        true, "deployer", "false", "{\"bytesTransferredOut\":10485760}", null));
+                        2, "deployer", "false", "{\"bytesTransferredOut\":10485760}", null));
         assertThat(query("SELECT eventname, additionaleventdata, responseelements FROM cloudtrail_logs "
                 + "WHERE eventtime >= '2024-03-01T10:00:00Z' AND eventtime < '2024-03-01T10:05:00Z'"))
                 .containsExactly(row("ConsoleLogin", "{\"LoginTo\":\"https://console.aws.amazon.com/\",\"MobileVersion\":\"No\",\"MFAUsed\":\"Yes\"}",

@@ -115,6 +115,13 @@ class TestNestedTypes
             assertThat(resultSet.next()).isTrue();
             assertThat(resultSet.getString(2)).isNull();
         }
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT cardinality(tags), tags[1] FROM shapes.nested WHERE id = 1")) {
+            // an array column read from the file, computed on by the engine
+            assertThat(resultSet.next()).isTrue();
+            assertThat(resultSet.getLong(1)).isEqualTo(2);
+            assertThat(resultSet.getString(2)).isEqualTo("red");
+        }
     }
 
     @Test
