@@ -17,6 +17,8 @@ import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.MetadataAccess;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.node.JoinTokens;
+import io.glaux.coordinator.node.NodeJoinHandler;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
@@ -68,6 +70,7 @@ public final class Coordinator
     private final HistoryStore history;
     private final QueryHistoryRecorder recorder;
     private final QueryWatchdog watchdog;
+    private final JoinTokens joinTokens;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -101,7 +104,9 @@ public final class Coordinator
         recorder = new QueryHistoryRecorder(history);
         queryManager.addListener(recorder::submitted);
         watchdog = new QueryWatchdog(queryManager, config.limits());
+        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()));
         Handler handler = new Handler.Sequence(
+                new NodeJoinHandler(joinTokens, tls.directory()),
                 new ConsoleAssets(),
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(config.authentication().consoleMethod()), config.catalogName(), config.defaultSchema()),
                 protocol);
@@ -174,6 +179,12 @@ public final class Coordinator
     public TlsMaterial tls()
     {
         return tls;
+    }
+
+    /** Mints the join tokens with which workers get their certificates ({@code POST /v1/node/join}). */
+    public JoinTokens joinTokens()
+    {
+        return joinTokens;
     }
 
     @Override
