@@ -2,6 +2,7 @@ package io.glaux.worker;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.compress.DecompressionLimits;
 import io.glaux.connectors.s3.ObjectStoreConfig;
 import io.glaux.engine.memory.DataSize;
 import io.glaux.engine.memory.MemoryPool;
@@ -43,7 +44,8 @@ public record WorkerConfig(
         String httpHost,
         OptionalInt httpPort,
         Duration shutdownGracePeriod,
-        Optional<JoinToken> joinToken)
+        Optional<JoinToken> joinToken,
+        DecompressionLimits decompressionLimits)
 {
     public static final String NODE_ID = "node.id";
     public static final String DATA_DIR = "node.data-dir";
@@ -70,7 +72,8 @@ public record WorkerConfig(
     private static final Set<String> BASE_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD, TLS_JOIN_TOKEN);
+            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD, TLS_JOIN_TOKEN,
+            DecompressionLimits.MAX_RATIO_KEY, DecompressionLimits.MAX_SIZE_KEY);
     static final Set<String> KNOWN_KEYS = union(BASE_KEYS, ObjectStoreSecurity.CONFIG_KEYS);
 
     public WorkerConfig
@@ -88,6 +91,7 @@ public record WorkerConfig(
         requireNonNull(httpPort, "httpPort is null");
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod is null");
         requireNonNull(joinToken, "joinToken is null");
+        requireNonNull(decompressionLimits, "decompressionLimits is null");
     }
 
     /** A join token; {@link #toString()} hides it. */
@@ -167,8 +171,32 @@ public record WorkerConfig(
         Optional<JoinToken> joinToken = get(properties, TLS_JOIN_TOKEN)
                 .or(() -> Optional.ofNullable(System.getenv("GLAUX_JOIN_TOKEN")).filter(value -> !value.isBlank()).map(String::strip))
                 .map(JoinToken::new);
+        long maxRatio = get(properties, DecompressionLimits.MAX_RATIO_KEY).map(value -> {
+            try {
+                long ratio = Long.parseLong(value);
+                if (ratio < 1) {
+                    throw invalid(DecompressionLimits.MAX_RATIO_KEY, value, "expected an integer of at least 1");
+                }
+                return ratio;
+            }
+            catch (NumberFormatException e) {
+                throw invalid(DecompressionLimits.MAX_RATIO_KEY, value, "expected an integer of at least 1");
+            }
+        }).orElse(DecompressionLimits.DEFAULT_MAX_RATIO);
+        long maxDecompressed = get(properties, DecompressionLimits.MAX_SIZE_KEY).map(value -> {
+            try {
+                long bytes = DataSize.parse(value);
+                if (bytes <= 0) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return bytes;
+            }
+            catch (IllegalArgumentException e) {
+                throw invalid(DecompressionLimits.MAX_SIZE_KEY, value, e.getMessage());
+            }
+        }).orElse(Long.MAX_VALUE);
         return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency, maxMemoryPerNode,
-                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod, joinToken);
+                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod, joinToken, new DecompressionLimits(maxRatio, maxDecompressed));
     }
 
     private static Set<String> union(Set<String> first, Set<String> second)

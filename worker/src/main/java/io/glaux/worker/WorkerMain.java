@@ -127,6 +127,8 @@ public final class WorkerMain
     {
         requireNonNull(config, "config is null");
         requireNonNull(pageSources, "pageSources is null");
+        // process-wide: every reader of this worker decompresses within these limits
+        io.glaux.connectors.compress.DecompressionLimits.configure(config.decompressionLimits());
         TlsMaterial tls = tlsMaterial(config);
         BufferAllocator allocator = new RootAllocator();
         WorkerServer server;
