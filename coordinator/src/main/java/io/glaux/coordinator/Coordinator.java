@@ -25,6 +25,7 @@ import io.glaux.coordinator.query.QueryManager;
 import io.glaux.coordinator.limits.QueryQueue;
 import io.glaux.coordinator.limits.QueryWatchdog;
 import io.glaux.coordinator.limits.RequestLimitHandler;
+import io.glaux.coordinator.security.HeaderCheckHandler;
 import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
@@ -115,7 +116,7 @@ public final class Coordinator
                 queryId -> queryManager.get(queryId).map(query -> query.session().user()), new RequestLimitHandler(watchdog, handler));
         // /metrics (counters only, no data) answers scrapers without credentials; everything else is behind authentication
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
-                new MetricsHandler(security, queryManager, nodeManager, allocator));
+                new MetricsHandler(new HeaderCheckHandler(security), queryManager, nodeManager, allocator));
         server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
     }
 
