@@ -91,7 +91,7 @@ public final class Coordinator
         workerClients = new WorkerClients(tls, allocator);
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-        SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost()),
+        SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost(), config.authentication()),
                 metadataAccess(config.accessControl()));
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog, java.util.Optional.of(system.informationSchema(config.catalogName()))));
         root.add(SystemCatalogSchema.NAME, system);
@@ -201,10 +201,12 @@ public final class Coordinator
             implements SystemCatalogSchema.Runtime
     {
         private final String httpHost;
+        private final io.glaux.coordinator.security.AuthenticationConfig authentication;
 
-        RuntimeTables(String httpHost)
+        RuntimeTables(String httpHost, io.glaux.coordinator.security.AuthenticationConfig authentication)
         {
             this.httpHost = httpHost;
+            this.authentication = authentication;
         }
 
         @Override
@@ -219,6 +221,14 @@ public final class Coordinator
                         error.map(e -> e.errorCode().category().name()), error.map(e -> e.errorCode().name())));
             }
             return queries;
+        }
+
+        @Override
+        public boolean maySeeQueryOf(String viewer, String owner)
+        {
+            // as on /v1/query: the owner, an admin, or anyone when there is no authentication at all (the demo)
+            return viewer.equals(owner) || authentication.adminUsers().contains(viewer)
+                    || authentication.passwords().isEmpty() && authentication.jwt().isEmpty();
         }
 
         @Override

@@ -201,6 +201,12 @@ class TestAuthentication
                 HttpResponse.BodyHandlers.ofString());
         assertThat(aliceReads.statusCode()).isEqualTo(200);
 
+        // system.runtime.queries: the same rule as /v1/query (the SQL of another user's query only for admins)
+        String lookup = "SELECT count(*) FROM system.runtime.queries WHERE query_id = '" + queryId + "'";
+        assertThat(count(connect("alice", "alice-secret", null), lookup)).isEqualTo(1);
+        assertThat(count(connect("bob", "bob-secret", null), lookup)).isZero();
+        assertThat(count(connect("admin", "admin-secret", null), lookup)).isEqualTo(1);
+
         // no credentials: 401 with a challenge per method, and no query list
         HttpResponse<String> anonymous = get(client, "/v1/query", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -436,6 +442,15 @@ class TestAuthentication
             properties.setProperty("accessToken", accessToken);
         }
         return DriverManager.getConnection(cluster.jdbcUrl(), properties);
+    }
+
+    private static long count(Connection connection, String sql)
+            throws SQLException
+    {
+        try (connection; Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).isTrue();
+            return rows.getLong(1);
+        }
     }
 
     /** Runs a query and returns the user the server recorded for it. */
