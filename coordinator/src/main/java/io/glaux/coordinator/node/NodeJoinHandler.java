@@ -81,6 +81,10 @@ public final class NodeJoinHandler
             }
         }
         catch (GlauxException e) {
+            if (e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN) {
+                // an audit trail of refused joins; the message names the token's id, never its secret
+                LOG.warn("Refused a join from {}: {}", Request.getRemoteAddr(request), e.getMessage());
+            }
             int status = e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN || e.errorCode() == ErrorCode.ACCESS_DENIED ? HttpStatus.FORBIDDEN_403
                     : e.errorCode().category() == io.glaux.spi.error.ErrorCategory.USER_ERROR ? HttpStatus.BAD_REQUEST_400
                     : HttpStatus.SERVICE_UNAVAILABLE_503;
