@@ -17,12 +17,15 @@ import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.MetadataAccess;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.node.JoinTokens;
+import io.glaux.coordinator.node.NodeJoinHandler;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
 import io.glaux.coordinator.query.QueryManager;
 import io.glaux.coordinator.limits.QueryQueue;
 import io.glaux.coordinator.limits.QueryWatchdog;
 import io.glaux.coordinator.limits.RequestLimitHandler;
+import io.glaux.coordinator.security.HeaderCheckHandler;
 import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
@@ -59,6 +62,7 @@ public final class Coordinator
     private final HistoryStore history;
     private final QueryHistoryRecorder recorder;
     private final QueryWatchdog watchdog;
+    private final JoinTokens joinTokens;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -78,7 +82,7 @@ public final class Coordinator
         workerClients = new WorkerClients(tls, allocator);
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-        SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost()),
+        SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost(), config.authentication()),
                 metadataAccess(config.accessControl()));
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog, java.util.Optional.of(system.informationSchema(config.catalogName()))));
         root.add(SystemCatalogSchema.NAME, system);
@@ -92,7 +96,9 @@ public final class Coordinator
         recorder = new QueryHistoryRecorder(history);
         queryManager.addListener(recorder::submitted);
         watchdog = new QueryWatchdog(queryManager, config.limits());
+        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()));
         Handler handler = new Handler.Sequence(
+                new NodeJoinHandler(joinTokens, tls.directory()),
                 new ConsoleAssets(),
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(config.authentication().consoleMethod()), config.catalogName(), config.defaultSchema()),
                 protocol);
@@ -101,7 +107,7 @@ public final class Coordinator
                 queryId -> queryManager.get(queryId).map(query -> query.session().user()), new RequestLimitHandler(watchdog, handler));
         // /metrics (counters only, no data) answers scrapers without credentials; everything else is behind authentication
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
-                new MetricsHandler(security, queryManager, nodeManager, allocator));
+                new MetricsHandler(new HeaderCheckHandler(security), queryManager, nodeManager, allocator));
         server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
     }
 
@@ -167,6 +173,12 @@ public final class Coordinator
         return tls;
     }
 
+    /** Mints the join tokens with which workers get their certificates ({@code POST /v1/node/join}). */
+    public JoinTokens joinTokens()
+    {
+        return joinTokens;
+    }
+
     @Override
     public void close()
     {
@@ -180,10 +192,12 @@ public final class Coordinator
             implements SystemCatalogSchema.Runtime
     {
         private final String httpHost;
+        private final io.glaux.coordinator.security.AuthenticationConfig authentication;
 
-        RuntimeTables(String httpHost)
+        RuntimeTables(String httpHost, io.glaux.coordinator.security.AuthenticationConfig authentication)
         {
             this.httpHost = httpHost;
+            this.authentication = authentication;
         }
 
         @Override
@@ -198,6 +212,14 @@ public final class Coordinator
                         error.map(e -> e.errorCode().category().name()), error.map(e -> e.errorCode().name())));
             }
             return queries;
+        }
+
+        @Override
+        public boolean maySeeQueryOf(String viewer, String owner)
+        {
+            // as on /v1/query: the owner, an admin, or anyone when there is no authentication at all (the demo)
+            return viewer.equals(owner) || authentication.adminUsers().contains(viewer)
+                    || authentication.passwords().isEmpty() && authentication.jwt().isEmpty();
         }
 
         @Override

@@ -111,10 +111,24 @@ public final class TestCluster
 
     public WorkerMain.Handle addWorker(String nodeId)
     {
+        WorkerMain.Handle handle = WorkerMain.start(workerProperties(nodeId));
+        workers.add(handle);
+        return handle;
+    }
+
+    /**
+     * The configuration {@link #addWorker} starts a worker with: its own data and TLS directories and a
+     * fresh one-time join token ({@code tls.join-token}) for {@code nodeId}.
+     */
+    public Properties workerProperties(String nodeId)
+    {
         Properties properties = new Properties();
         properties.setProperty("node.id", nodeId);
         properties.setProperty("node.data-dir", dataDir.resolve(nodeId).toString());
-        properties.setProperty("tls.dir", dataDir.resolve("tls").toString());
+        // the worker's own TLS directory: it gets its certificate with a one-time join token and never
+        // sees the CA key, which stays in the coordinator's
+        properties.setProperty("tls.dir", dataDir.resolve(nodeId).resolve("tls").toString());
+        properties.setProperty("tls.join-token", coordinator.joinTokens().mint(java.time.Duration.ofMinutes(10), 1, java.util.Optional.of(nodeId)).token());
         properties.setProperty("flight.port", "0");
         properties.setProperty("coordinator.uri", "https://127.0.0.1:" + coordinator.httpsPort());
         properties.setProperty("coordinator.announce-interval", "200ms");
@@ -127,9 +141,7 @@ public final class TestCluster
                 properties.setProperty(key, value);
             }
         });
-        WorkerMain.Handle handle = WorkerMain.start(properties);
-        workers.add(handle);
-        return handle;
+        return properties;
     }
 
     public void waitForWorkers(int count)

@@ -120,6 +120,18 @@ class TestAccessControl
         assertDenied(() -> run("alice", "SELECT * FROM clicks_view"), "Cannot select from table hive.web.secret_logs");
         assertDenied(() -> run("alice", "DESCRIBE secret_logs"), "Access Denied: Cannot show columns of table hive.web.secret_logs");
         assertDenied(() -> run("alice", "SHOW CREATE TABLE access_logs"), "Access Denied: Cannot show create table for hive.web.access_logs");
+        // every other path that shows a table's metadata: SHOW PARTITIONS needs some privilege; the
+        // definition (properties, location, storage) needs OWNERSHIP
+        assertDenied(() -> run("alice", "SHOW PARTITIONS secret_logs"), "Access Denied: Cannot show columns of table hive.web.secret_logs");
+        assertDenied(() -> run("alice", "SHOW TBLPROPERTIES access_logs"), "Access Denied: Cannot show create table for hive.web.access_logs");
+        assertDenied(() -> run("alice", "SHOW TBLPROPERTIES secret_logs('EXTERNAL')"), "Access Denied: Cannot show create table for hive.web.secret_logs");
+        assertDenied(() -> run("alice", "DESCRIBE FORMATTED access_logs"), "Access Denied: Cannot show create table for hive.web.access_logs");
+        assertDenied(() -> run("alice", "DESCRIBE FORMATTED secret_logs"), "Access Denied: Cannot show create table for hive.web.secret_logs");
+        assertDenied(() -> run("alice", "SHOW CREATE VIEW clicks_view"), "Access Denied: Cannot show create table for hive.web.clicks_view");
+        assertDenied(() -> run("mallory", "SHOW PARTITIONS access_logs"), "Access Denied");
+        // and the owner sees them
+        assertThat(run("admin", "SHOW TBLPROPERTIES access_logs")).isNotEmpty();
+        assertThat(run("admin", "DESCRIBE FORMATTED secret_logs")).isNotEmpty();
         // carol is an auditor through the group file: secret_logs yes, access_logs no
         assertThat(run("carol", "SELECT count(*) FROM secret_logs")).containsExactly(List.of("1500"));
         assertDenied(() -> run("carol", "SELECT count(*) FROM access_logs"), "Cannot select from table hive.web.access_logs");

@@ -17,6 +17,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.worker.WorkerMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -200,6 +201,12 @@ class TestAuthentication
                 HttpResponse.BodyHandlers.ofString());
         assertThat(aliceReads.statusCode()).isEqualTo(200);
 
+        // system.runtime.queries: the same rule as /v1/query (the SQL of another user's query only for admins)
+        String lookup = "SELECT count(*) FROM system.runtime.queries WHERE query_id = '" + queryId + "'";
+        assertThat(count(connect("alice", "alice-secret", null), lookup)).isEqualTo(1);
+        assertThat(count(connect("bob", "bob-secret", null), lookup)).isZero();
+        assertThat(count(connect("admin", "admin-secret", null), lookup)).isEqualTo(1);
+
         // no credentials: 401 with a challenge per method, and no query list
         HttpResponse<String> anonymous = get(client, "/v1/query", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -237,11 +244,157 @@ class TestAuthentication
         }
         assertThat(workerIds()).isEqualTo(before);
 
-        // a certificate from the cluster CA is accepted (as the workers' own announcements are)
-        HttpClient member = HttpClient.newBuilder().sslContext(cluster.coordinator().tls().clientSslContext()).build();
-        HttpResponse<String> accepted = member.send(announcement("extra-node", "{\"nodeId\":\"extra-node\",\"flightUri\":\"grpc+tls://127.0.0.1:1\"}"),
+        // a certificate from the cluster CA announces only the node it names: the coordinator's cannot
+        // announce (or replace) another node
+        HttpClient other = HttpClient.newBuilder().sslContext(cluster.coordinator().tls().clientSslContext()).build();
+        HttpResponse<String> impersonating = other.send(announcement("worker-1", "{\"nodeId\":\"worker-1\",\"flightUri\":\"grpc+tls://127.0.0.1:1\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(impersonating.statusCode()).isEqualTo(403);
+        assertThat(impersonating.body()).isEqualTo("The certificate of node coordinator cannot announce node worker-1");
+        HttpResponse<String> withdrawing = other.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/announcement/worker-1")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withdrawing.statusCode()).isEqualTo(403);
+        assertThat(workerIds()).isEqualTo(before);
+        assertThat(cluster.coordinator().nodeManager().activeWorkers()).extracting(node -> node.flightUri().toString())
+                .doesNotContain("grpc+tls://127.0.0.1:1");
+
+        // a certificate issued to extra-node announces extra-node (as the workers' own announcements do)
+        TlsMaterial member = TlsMaterial.loadOrCreate(cluster.coordinator().tls().directory(), "extra-node", List.of());
+        HttpClient memberClient = HttpClient.newBuilder().sslContext(trusting(member)).build();
+        HttpResponse<String> accepted = memberClient.send(announcement("extra-node", "{\"nodeId\":\"extra-node\",\"flightUri\":\"grpc+tls://127.0.0.1:1\"}"),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).isEqualTo(202);
+        HttpResponse<String> withdrawn = memberClient.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/announcement/extra-node")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withdrawn.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void theWorkerJoinedWithATokenAndHoldsNoCaKey()
+            throws Exception
+    {
+        WorkerMain.Handle worker = cluster.workers().getFirst();
+        Path workerTls = worker.tls().directory();
+        Path coordinatorTls = cluster.coordinator().tls().directory();
+        assertThat(workerTls).isNotEqualTo(coordinatorTls);
+        assertThat(TlsMaterial.holdsCaKey(coordinatorTls)).isTrue();
+        String caKey = Files.readString(coordinatorTls.resolve("ca-key.pem"));
+        // on the worker's disk: its own key (owner-only), its certificate and the CA certificate, no CA key
+        try (var files = Files.list(workerTls)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = Files.readString(file);
+                assertThat(content).as(file.toString()).doesNotContain(caKey.lines().skip(1).findFirst().orElseThrow());
+                if (content.contains("PRIVATE KEY")) {
+                    assertThat(file.getFileName().toString()).isEqualTo("worker-1-key.pem");
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+                }
+            }
+        }
+        assertThat(workerTls.resolve("ca-key.pem")).doesNotExist();
+        // its certificate names it and comes from the cluster CA; the key in memory is the node's, not the CA's
+        assertThat(worker.tls().certificate().getSubjectX500Principal().getName()).isEqualTo("CN=worker-1,O=Glaux");
+        worker.tls().certificate().verify(cluster.coordinator().tls().caCertificateValue().getPublicKey());
+        assertThat(worker.tls().certificate().getPublicKey()).isNotEqualTo(cluster.coordinator().tls().caCertificateValue().getPublicKey());
+        assertThat(worker.tls().certificate().getBasicConstraints()).isEqualTo(-1);
+        // and it announced with that certificate (mutual TLS)
+        assertThat(workerIds()).contains("worker-1");
+    }
+
+    @Test
+    void joinTokensAreOneTimeExpiringAndUnforgeable(@TempDir Path scratch)
+            throws Exception
+    {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(null)).build();
+        // only admins mint tokens
+        HttpResponse<String> denied = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/node/join-token?validity=10m"))
+                .header("Authorization", basic("alice", "alice-secret")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(MAPPER.readTree(denied.body()).get("errorName").asText()).isEqualTo("ACCESS_DENIED");
+        HttpResponse<String> minted = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/node/join-token?validity=10m"))
+                .header("Authorization", basic("admin", "admin-secret")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(minted.statusCode()).isEqualTo(200);
+        String token = MAPPER.readTree(minted.body()).get("token").asText();
+        assertThat(token).matches("glaux-join\\.[0-9a-f]{8}\\.[0-9a-f]{32}\\.[A-Za-z0-9_-]{43}");
+        assertThat(token).endsWith(TlsMaterial.caPin(cluster.coordinator().tls().caCertificateValue()).substring("sha256:".length()));
+
+        // a valid token joins once
+        joinAndLeave("joiner-1", token);
+        // reused
+        assertJoinRefused("joiner-2", token, "was already used");
+
+        // forged: the right id with another secret; the real token still works afterwards
+        String fresh = cluster.coordinator().joinTokens().mint(Duration.ofMinutes(10), 1, java.util.Optional.empty()).token();
+        String[] parts = fresh.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + "0".repeat(32) + "." + parts[3];
+        assertJoinRefused("joiner-3", forged, "is not valid on this coordinator");
+        joinAndLeave("joiner-3", fresh);
+
+        // expired
+        io.glaux.coordinator.node.JoinTokens.Minted shortLived = cluster.coordinator().joinTokens().mint(Duration.ofMillis(1), 1, java.util.Optional.empty());
+        while (!Instant.now().isAfter(shortLived.expires())) {
+            Thread.onSpinWait();
+        }
+        assertJoinRefused("joiner-4", shortLived.token(), "expired at");
+
+        // minted for another node
+        String bound = cluster.coordinator().joinTokens().mint(Duration.ofMinutes(10), 1, java.util.Optional.of("joiner-5")).token();
+        assertJoinRefused("joiner-6", bound, "was minted for node joiner-5, not joiner-6");
+
+        // malformed, sent straight to the coordinator: a coded JSON error
+        HttpResponse<String> malformed = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/node/join"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\": \"hello\", \"nodeId\": \"joiner-7\", \"hostNames\": [], "
+                        + "\"csr\": \"-----BEGIN CERTIFICATE REQUEST-----\\nAAAA\\n-----END CERTIFICATE REQUEST-----\\n\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(403);
+        JsonNode error = MAPPER.readTree(malformed.body());
+        assertThat(error.get("errorName").asText()).isEqualTo("INVALID_JOIN_TOKEN");
+        assertThat(error.get("errorCode").asInt()).isEqualTo(io.glaux.spi.error.ErrorCode.INVALID_JOIN_TOKEN.code());
+        // the token of another cluster: the worker does not trust this coordinator (its CA hash differs)
+        String otherCluster = parts[0] + "." + parts[1] + "." + parts[2] + "." + "A".repeat(43);
+        assertThatThrownBy(() -> WorkerMain.start(joinerProperties("joiner-8", otherCluster)))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> assertThat(e.getMessage()).contains("cannot join"));
+
+        // the coordinator is fine: its worker is still there and queries run
+        assertThat(workerIds()).contains("worker-1");
+        assertThat(queryUser(connect("alice", "alice-secret", null))).isEqualTo("alice");
+    }
+
+    private void joinAndLeave(String nodeId, String token)
+            throws Exception
+    {
+        WorkerMain.Handle joined = WorkerMain.start(joinerProperties(nodeId, token));
+        try {
+            assertThat(joined.tls().certificate().getSubjectX500Principal().getName()).isEqualTo("CN=" + nodeId + ",O=Glaux");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!workerIds().contains(nodeId)) {
+                assertThat(System.nanoTime()).as("announced").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+        finally {
+            joined.shutdownGracefully();
+            joined.close();
+        }
+        assertThat(workerIds()).doesNotContain(nodeId);
+    }
+
+    private void assertJoinRefused(String nodeId, String token, String reason)
+    {
+        Properties properties = joinerProperties(nodeId, token);
+        assertThatThrownBy(() -> WorkerMain.start(properties))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.INVALID_JOIN_TOKEN);
+                    assertThat(e.getMessage()).contains(reason).doesNotContain(token.split("\\.")[2]);
+                });
+        // nothing was written: no key, no certificate
+        assertThat(Path.of(properties.getProperty("tls.dir")).resolve(nodeId + ".pem")).doesNotExist();
+    }
+
+    private Properties joinerProperties(String nodeId, String token)
+    {
+        Properties properties = cluster.workerProperties(nodeId);
+        properties.setProperty("tls.join-token", token);
+        return properties;
     }
 
     private HttpRequest announcement(String nodeId, String body)
@@ -289,6 +442,15 @@ class TestAuthentication
             properties.setProperty("accessToken", accessToken);
         }
         return DriverManager.getConnection(cluster.jdbcUrl(), properties);
+    }
+
+    private static long count(Connection connection, String sql)
+            throws SQLException
+    {
+        try (connection; Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).isTrue();
+            return rows.getLong(1);
+        }
     }
 
     /** Runs a query and returns the user the server recorded for it. */

@@ -95,6 +95,38 @@ class TestHostileInput
         assertHealthy();
     }
 
+    @Test
+    void aDecompressionBombIsCutOffWithACodedError()
+            throws Exception
+    {
+        // 256 MB of newlines compress to a few kilobytes of Zstandard: far beyond scan.max-decompression-ratio (1000)
+        Path dir = Files.createTempDirectory("glaux-bomb");
+        Path file = dir.resolve("bomb.json.zst");
+        try (java.io.OutputStream out = new io.airlift.compress.zstd.ZstdOutputStream(Files.newOutputStream(file))) {
+            out.write("{\"id\": 1}\n".getBytes(StandardCharsets.UTF_8));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) '\n');
+            for (int i = 0; i < 256; i++) {
+                out.write(block);
+            }
+        }
+        assertThat(Files.size(file)).isLessThan(1 << 20);
+        cluster.coordinator().objectStore().put(DemoDataset.BUCKET, "hostile/bomb/bomb.json.zst", file);
+        execute("CREATE EXTERNAL TABLE web.bomb (id int) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://" + DemoDataset.BUCKET + "/hostile/bomb/'");
+        try {
+            assertThatThrownBy(() -> query("SELECT count(*) FROM web.bomb"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(ErrorCode.EXCEEDED_DECOMPRESSION_LIMIT.code());
+                        assertThat(e.getMessage()).contains("Decompressing s3://" + DemoDataset.BUCKET + "/hostile/bomb/bomb.json.zst")
+                                .contains("to offset ").contains("scan.max-decompression-ratio = 1000");
+                    });
+        }
+        finally {
+            execute("DROP TABLE web.bomb");
+        }
+        assertHealthy();
+    }
+
     private void assertHealthy()
             throws SQLException
     {

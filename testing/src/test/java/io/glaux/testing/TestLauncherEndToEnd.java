@@ -42,6 +42,18 @@ class TestLauncherEndToEnd
         List<String> output = startDemo(demoArgs);
         assertThat(String.join("\n", output)).contains("generating sample access logs").contains("jdbc:trino://localhost:" + port);
 
+        // the workers joined with one-time tokens: no CA key in their directories; their configuration
+        // (the object store's secret, the token) is readable by its owner only
+        for (String node : List.of("worker-1", "worker-2")) {
+            assertThat(dataDir.resolve(node).resolve("tls").resolve(node + ".pem")).exists();
+            assertThat(dataDir.resolve(node).resolve("tls").resolve("ca-key.pem")).doesNotExist();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+                    dataDir.resolve(node).resolve("tls").resolve(node + "-key.pem")))).isEqualTo("rw-------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+                    dataDir.resolve("etc").resolve(node + ".properties")))).isEqualTo("rw-------");
+        }
+        assertThat(dataDir.resolve("tls").resolve("ca-key.pem")).exists();
+
         String server = "https://localhost:" + port;
         String ca = dataDir.resolve("tls").resolve("ca.pem").toString();
         Result result = glaux("sql", "--server", server, "--truststore", ca, "--schema", "web", "--output-format", "CSV",

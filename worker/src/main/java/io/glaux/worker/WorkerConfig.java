@@ -2,6 +2,7 @@ package io.glaux.worker;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.compress.DecompressionLimits;
 import io.glaux.connectors.s3.ObjectStoreConfig;
 import io.glaux.engine.memory.DataSize;
 import io.glaux.engine.memory.MemoryPool;
@@ -42,7 +43,9 @@ public record WorkerConfig(
         Optional<ObjectStoreConfig> objectStore,
         String httpHost,
         OptionalInt httpPort,
-        Duration shutdownGracePeriod)
+        Duration shutdownGracePeriod,
+        Optional<JoinToken> joinToken,
+        DecompressionLimits decompressionLimits)
 {
     public static final String NODE_ID = "node.id";
     public static final String DATA_DIR = "node.data-dir";
@@ -63,11 +66,14 @@ public record WorkerConfig(
     public static final String HTTP_HOST = "http-server.http.host";
     public static final String HTTP_PORT = "http-server.http.port";
     public static final String SHUTDOWN_GRACE_PERIOD = "shutdown.grace-period";
+    /** A join token from the coordinator ({@code POST /v1/node/join-token}); also {@code GLAUX_JOIN_TOKEN}. */
+    public static final String TLS_JOIN_TOKEN = "tls.join-token";
 
     private static final Set<String> BASE_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD);
+            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD, TLS_JOIN_TOKEN,
+            DecompressionLimits.MAX_RATIO_KEY, DecompressionLimits.MAX_SIZE_KEY);
     static final Set<String> KNOWN_KEYS = union(BASE_KEYS, ObjectStoreSecurity.CONFIG_KEYS);
 
     public WorkerConfig
@@ -84,6 +90,23 @@ public record WorkerConfig(
         requireNonNull(httpHost, "httpHost is null");
         requireNonNull(httpPort, "httpPort is null");
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod is null");
+        requireNonNull(joinToken, "joinToken is null");
+        requireNonNull(decompressionLimits, "decompressionLimits is null");
+    }
+
+    /** A join token; {@link #toString()} hides it. */
+    public record JoinToken(String value)
+    {
+        public JoinToken
+        {
+            requireNonNull(value, "value is null");
+        }
+
+        @Override
+        public String toString()
+        {
+            return "***";
+        }
     }
 
     /** Reads the configuration; missing keys take their defaults, malformed values are USER errors naming the key. */
@@ -145,8 +168,35 @@ public record WorkerConfig(
                 ? OptionalInt.of(intValue(properties, HTTP_PORT, 0, 0, 65535))
                 : OptionalInt.empty();
         Duration gracePeriod = get(properties, SHUTDOWN_GRACE_PERIOD).map(value -> duration(SHUTDOWN_GRACE_PERIOD, value)).orElse(Duration.ofSeconds(30));
+        Optional<JoinToken> joinToken = get(properties, TLS_JOIN_TOKEN)
+                .or(() -> Optional.ofNullable(System.getenv("GLAUX_JOIN_TOKEN")).filter(value -> !value.isBlank()).map(String::strip))
+                .map(JoinToken::new);
+        long maxRatio = get(properties, DecompressionLimits.MAX_RATIO_KEY).map(value -> {
+            try {
+                long ratio = Long.parseLong(value);
+                if (ratio < 1) {
+                    throw invalid(DecompressionLimits.MAX_RATIO_KEY, value, "expected an integer of at least 1");
+                }
+                return ratio;
+            }
+            catch (NumberFormatException e) {
+                throw invalid(DecompressionLimits.MAX_RATIO_KEY, value, "expected an integer of at least 1");
+            }
+        }).orElse(DecompressionLimits.DEFAULT_MAX_RATIO);
+        long maxDecompressed = get(properties, DecompressionLimits.MAX_SIZE_KEY).map(value -> {
+            try {
+                long bytes = DataSize.parse(value);
+                if (bytes <= 0) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return bytes;
+            }
+            catch (IllegalArgumentException e) {
+                throw invalid(DecompressionLimits.MAX_SIZE_KEY, value, e.getMessage());
+            }
+        }).orElse(Long.MAX_VALUE);
         return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency, maxMemoryPerNode,
-                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod);
+                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod, joinToken, new DecompressionLimits(maxRatio, maxDecompressed));
     }
 
     private static Set<String> union(Set<String> first, Set<String> second)

@@ -127,7 +127,9 @@ public final class WorkerMain
     {
         requireNonNull(config, "config is null");
         requireNonNull(pageSources, "pageSources is null");
-        TlsMaterial tls = TlsMaterial.loadOrCreate(config.tlsDir(), config.nodeId(), config.certificateHostNames());
+        // process-wide: every reader of this worker decompresses within these limits
+        io.glaux.connectors.compress.DecompressionLimits.configure(config.decompressionLimits());
+        TlsMaterial tls = tlsMaterial(config);
         BufferAllocator allocator = new RootAllocator();
         WorkerServer server;
         try {
@@ -158,6 +160,26 @@ public final class WorkerMain
             log.info("Worker {}: no {} configured, not announcing", config.nodeId(), WorkerConfig.COORDINATOR_URI);
         }
         return new Handle(config, tls, server, Optional.ofNullable(http), shuttingDown, Optional.ofNullable(announcer), allocator, resources);
+    }
+
+    /**
+     * The node's certificate: the files in {@code tls.dir} when they are usable (from the operator or an
+     * earlier join); otherwise, with {@code tls.join-token}, a certificate from the coordinator (the key
+     * pair is made here and the CA key never leaves the coordinator); otherwise one issued with the CA
+     * key in {@code tls.dir} (a directory shared with the coordinator).
+     */
+    static TlsMaterial tlsMaterial(WorkerConfig config)
+    {
+        Optional<TlsMaterial> existing = TlsMaterial.loadExisting(config.tlsDir(), config.nodeId(), config.certificateHostNames());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (config.joinToken().isPresent()) {
+            URI coordinator = config.coordinatorUri().orElseThrow(() -> new GlauxException(io.glaux.spi.error.ErrorCode.GENERIC_USER_ERROR,
+                    WorkerConfig.TLS_JOIN_TOKEN + " needs " + WorkerConfig.COORDINATOR_URI));
+            return NodeJoin.join(coordinator, config.joinToken().get().value(), config.tlsDir(), config.nodeId(), config.certificateHostNames());
+        }
+        return TlsMaterial.loadOrCreate(config.tlsDir(), config.nodeId(), config.certificateHostNames());
     }
 
     private static void warnUnknownKeys(Properties properties)

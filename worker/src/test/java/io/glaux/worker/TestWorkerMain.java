@@ -111,6 +111,25 @@ class TestWorkerMain
     }
 
     @Test
+    void configurationHidesSecretsAndReadsDecompressionLimits()
+    {
+        Properties properties = new Properties();
+        properties.setProperty("s3.endpoint", "http://127.0.0.1:9000");
+        properties.setProperty("s3.access-key", "AKIAEXAMPLE");
+        properties.setProperty("s3.secret-key", "super-secret-key-0123");
+        properties.setProperty("tls.join-token", "glaux-join.0123abcd.00112233445566778899aabbccddeeff." + "a".repeat(43));
+        properties.setProperty("scan.max-decompression-ratio", "50");
+        properties.setProperty("scan.max-decompressed-size", "1GB");
+        WorkerConfig config = WorkerConfig.fromProperties(properties);
+        assertThat(config.toString()).doesNotContain("super-secret-key-0123").doesNotContain("00112233445566778899aabbccddeeff");
+        assertThat(config.joinToken()).isPresent();
+        assertThat(config.decompressionLimits().maxRatio()).isEqualTo(50);
+        assertThat(config.decompressionLimits().maxDecompressedBytes()).isEqualTo(1L << 30);
+        properties.setProperty("scan.max-decompression-ratio", "0");
+        assertThatThrownBy(() -> WorkerConfig.fromProperties(properties)).hasMessageContaining("scan.max-decompression-ratio");
+    }
+
+    @Test
     void readsConfiguration()
     {
         Properties properties = new Properties();

@@ -86,6 +86,28 @@ public enum CompressionKind
             throws IOException
     {
         requireNonNull(compressed, "compressed is null");
+        return decompress(compressed);
+    }
+
+    /**
+     * Wraps {@code compressed} (the object {@code object}) in a stream of the decompressed bytes that
+     * fails with {@code EXCEEDED_DECOMPRESSION_LIMIT} naming the object once it exceeds {@code limits}
+     * (a decompression bomb); the caller closes the result.
+     */
+    public InputStream open(InputStream compressed, String object, DecompressionLimits limits)
+            throws IOException
+    {
+        requireNonNull(compressed, "compressed is null");
+        if (this == NONE) {
+            return compressed;
+        }
+        DecompressionLimits.CountingInputStream counted = new DecompressionLimits.CountingInputStream(compressed);
+        return limits.limit(decompress(counted), counted, object);
+    }
+
+    private InputStream decompress(InputStream compressed)
+            throws IOException
+    {
         return switch (this) {
             case NONE -> compressed;
             case GZIP -> new GZIPInputStream(compressed, BUFFER_SIZE);

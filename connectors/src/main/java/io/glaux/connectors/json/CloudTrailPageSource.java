@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.connectors.compress.CompressionKind;
+import io.glaux.connectors.compress.DecompressionLimits;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.PageSource;
 import io.glaux.connectors.format.ScanColumns;
@@ -152,7 +153,7 @@ final class CloudTrailPageSource
         compression = CompressionKind.fromKey(split.key());
         objectStream = new ObjectInputStream(store, split.bucket(), split.key(), 0, split.fileSize(), options.readChunkSize(), split.fileSize());
         try {
-            stream = compression.open(objectStream);
+            stream = compression.open(objectStream, split.path(), DecompressionLimits.current());
             parser = format.factory().createParser(stream);
         }
         catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.connectors.compress.Bzip2RangeInputStream;
 import io.glaux.connectors.compress.CompressionKind;
+import io.glaux.connectors.compress.DecompressionLimits;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.PageSource;
 import io.glaux.connectors.format.ScanColumns;
@@ -178,7 +179,7 @@ public final class LinePageSource
         }
         else {
             try {
-                stream = compression.open(objectStream);
+                stream = compression.open(objectStream, split.path(), DecompressionLimits.current());
             }
             catch (IOException | RuntimeException e) {
                 throw corrupt(e, "cannot start decompressing");

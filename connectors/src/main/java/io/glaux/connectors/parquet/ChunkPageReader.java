@@ -2,6 +2,7 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.compress.DecompressionLimits;
 import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import org.apache.parquet.bytes.BytesInput;
@@ -39,6 +40,8 @@ final class ChunkPageReader
 
     private final byte[] bytes;
     private final int end;
+    private final int chunkStart;
+    private final DecompressionLimits limits;
     private final long valueCount;
     private final CompressionCodecName codec;
     private final CompressionCodecFactory codecs;
@@ -64,6 +67,8 @@ final class ChunkPageReader
         this.codec = requireNonNull(codec, "codec is null");
         this.codecs = requireNonNull(codecs, "codecs is null");
         this.in = new Position(bytes, offset, end);
+        this.chunkStart = offset;
+        this.limits = DecompressionLimits.current();
     }
 
     @Override
@@ -84,6 +89,7 @@ final class ChunkPageReader
     {
         start();
         while (valuesRead < valueCount && in.position() < end) {
+            int headerStart = in.position();
             PageHeader header = readHeader();
             int start = in.position();
             int compressedSize = header.getCompressed_page_size();
@@ -91,6 +97,7 @@ final class ChunkPageReader
             if (compressedSize < 0 || uncompressedSize < 0 || compressedSize > end - start) {
                 throw new IllegalArgumentException("a page of %d bytes (%d uncompressed) at offset %d runs past the end of the chunk".formatted(compressedSize, uncompressedSize, start));
             }
+            checkDecompressedSize(headerStart, compressedSize, uncompressedSize);
             in.skipTo(start + compressedSize);
             switch (header.getType()) {
                 case DATA_PAGE -> {
@@ -158,6 +165,7 @@ final class ChunkPageReader
         if (compressedSize < 0 || uncompressedSize < 0 || compressedSize > end - start) {
             throw new IllegalArgumentException("a dictionary page of %d bytes at offset %d runs past the end of the chunk".formatted(compressedSize, start));
         }
+        checkDecompressedSize(mark, compressedSize, uncompressedSize);
         in.skipTo(start + compressedSize);
         DictionaryPageHeader dictionaryHeader = header.getDictionary_page_header();
         BytesInput page;
@@ -170,6 +178,21 @@ final class ChunkPageReader
             page = decompress(start, compressedSize, uncompressedSize);
         }
         dictionary = new DictionaryPage(page, uncompressedSize, dictionaryHeader.getNum_values(), encoding(dictionaryHeader.getEncoding()));
+    }
+
+    /**
+     * A page header's uncompressed size is a claim: bound it by {@link DecompressionLimits} before any
+     * buffer of that size is allocated (a hostile header could otherwise ask for 2 GB per page).
+     */
+    private void checkDecompressedSize(int headerStart, int compressedSize, int uncompressedSize)
+    {
+        if (codec == CompressionCodecName.UNCOMPRESSED) {
+            return;
+        }
+        String excess = limits.checkPage(compressedSize, uncompressedSize);
+        if (excess != null) {
+            throw new IllegalArgumentException("the page at byte %d of the column chunk: %s".formatted(headerStart - chunkStart, excess));
+        }
     }
 
     private PageHeader readHeader()

@@ -2,6 +2,7 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.compress.DecompressionLimits;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -36,10 +37,51 @@ final class ParquetCodecs
     public BytesInputDecompressor getDecompressor(CompressionCodecName codec)
     {
         requireNonNull(codec, "codec is null");
-        if (codec == CompressionCodecName.BROTLI) {
-            return BrotliDecompressor.INSTANCE;
+        BytesInputDecompressor decompressor = codec == CompressionCodecName.BROTLI ? BrotliDecompressor.INSTANCE : parquet.getDecompressor(codec);
+        return new LimitedDecompressor(decompressor, DecompressionLimits.current());
+    }
+
+    /**
+     * Checks a page's claimed uncompressed size against {@link DecompressionLimits} before the
+     * decompressor allocates it (every page parquet-hadoop's page store or the dictionary pruning
+     * decompresses goes through here).
+     */
+    private record LimitedDecompressor(BytesInputDecompressor delegate, DecompressionLimits limits)
+            implements BytesInputDecompressor
+    {
+        @Override
+        public BytesInput decompress(BytesInput bytes, int uncompressedSize)
+                throws IOException
+        {
+            check(bytes.size(), uncompressedSize);
+            return delegate.decompress(bytes, uncompressedSize);
         }
-        return parquet.getDecompressor(codec);
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException
+        {
+            check(compressedSize, uncompressedSize);
+            delegate.decompress(input, compressedSize, output, uncompressedSize);
+        }
+
+        private void check(long compressedSize, int uncompressedSize)
+                throws IOException
+        {
+            if (uncompressedSize < 0) {
+                throw new IOException("a page claims a negative uncompressed size " + uncompressedSize);
+            }
+            String excess = limits.checkPage(compressedSize, uncompressedSize);
+            if (excess != null) {
+                throw new IOException("a page of " + excess);
+            }
+        }
+
+        @Override
+        public void release()
+        {
+            delegate.release();
+        }
     }
 
     @Override

@@ -73,6 +73,12 @@ public final class SystemCatalogSchema
         List<QueryInfo> queries();
 
         List<NodeInfo> nodes();
+
+        /** Whether {@code viewer} may see the queries (and their SQL) of {@code owner}: their own, or any when an admin. */
+        default boolean maySeeQueryOf(String viewer, String owner)
+        {
+            return true;
+        }
     }
 
     private static final Map<String, String> JDBC_NAMES = Map.of(
@@ -98,7 +104,7 @@ public final class SystemCatalogSchema
                 "jdbc", jdbcTables(),
                 "metadata", Map.of("catalogs", new SystemTable(varchars("catalog_name", "connector_id", "connector_name"), this::catalogRows)),
                 "runtime", Map.of(
-                        "queries", new SystemTable(queryColumns(), (filter, user) -> queryRows(filter)),
+                        "queries", new SystemTable(queryColumns(), (filter, user) -> queryRows(filter, user)),
                         "nodes", new SystemTable(List.of(
                                 new ColumnDef("node_id", SqlTypeName.VARCHAR),
                                 new ColumnDef("http_uri", SqlTypeName.VARCHAR),
@@ -235,12 +241,13 @@ public final class SystemCatalogSchema
                 new ColumnDef("error_code", SqlTypeName.VARCHAR));
     }
 
-    private List<Object[]> queryRows(MetadataFilter filter)
+    private List<Object[]> queryRows(MetadataFilter filter, String user)
     {
         List<Object[]> rows = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (QueryInfo query : runtime.queries()) {
-            if (!filter.test("query_id", query.queryId())) {
+            // another user's queries (and their SQL) only for admins
+            if (!filter.test("query_id", query.queryId()) || !runtime.maySeeQueryOf(user, query.user())) {
                 continue;
             }
             Long created = query.createdMillis() * 1000;

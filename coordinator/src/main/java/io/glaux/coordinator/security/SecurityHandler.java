@@ -15,7 +15,12 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -29,8 +34,11 @@ import java.util.function.Function;
 /**
  * Guards every request to the coordinator before the protocol handler sees it:
  * <ul>
- *   <li>{@code PUT /v1/announcement/*} needs a client certificate that the TLS handshake verified
- *       against the cluster CA (nodes present theirs); otherwise 403.</li>
+ *   <li>{@code PUT/DELETE /v1/announcement/{id}} needs a client certificate that the TLS handshake
+ *       verified against the cluster CA (nodes present theirs) and whose CN is {@code id}: a node
+ *       announces only itself; otherwise 403.</li>
+ *   <li>{@code POST /v1/node/join} needs no credentials: its join token is one
+ *       ({@link io.glaux.coordinator.node.NodeJoinHandler}).</li>
  *   <li>Everything else but {@code GET /v1/info} needs credentials: {@code Authorization: Basic} checked
  *       against the password file, or {@code Authorization: Bearer} checked as a JWT, as the Trino JDBC
  *       driver ({@code user}/{@code password}, {@code accessToken}) and CLI ({@code --password},
@@ -52,6 +60,8 @@ public final class SecurityHandler
         extends Handler.Wrapper
 {
     private static final String EXECUTING = "/v1/statement/executing/";
+    private static final String ANNOUNCEMENT = "/v1/announcement/";
+    private static final String JOIN = "/v1/node/join";
     private static final String CONSOLE_API = "/v1/console/";
     private static final int MAX_LOGIN_BODY_BYTES = 16 * 1024;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -83,11 +93,23 @@ public final class SecurityHandler
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         if (path.startsWith("/v1/announcement")) {
-            if (!hasClusterCertificate(request)) {
+            Optional<String> certifiedNode = certifiedNode(request);
+            if (certifiedNode.isEmpty()) {
                 plain(response, callback, HttpStatus.FORBIDDEN_403,
                         "Announcements need a client certificate issued by the cluster CA");
                 return true;
             }
+            // a node announces (and withdraws) only itself: the id in the path is its certificate's CN
+            String announced = path.startsWith(ANNOUNCEMENT) ? decode(path.substring(ANNOUNCEMENT.length())) : "";
+            if (!announced.equals(certifiedNode.get())) {
+                plain(response, callback, HttpStatus.FORBIDDEN_403,
+                        "The certificate of node " + certifiedNode.get() + " cannot announce node " + announced.replaceAll("[^A-Za-z0-9._-]", "?"));
+                return true;
+            }
+            return super.handle(request, response, callback);
+        }
+        if (path.equals(JOIN) && method.equals("POST")) {
+            // the join token in the body is the credential (NodeJoinHandler checks it)
             return super.handle(request, response, callback);
         }
         if (path.equals("/v1/info") && method.equals("GET")
@@ -240,15 +262,39 @@ public final class SecurityHandler
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    private static boolean hasClusterCertificate(Request request)
+    /** The node name (the CN) of the client certificate the TLS handshake verified against the cluster CA. */
+    private static Optional<String> certifiedNode(Request request)
     {
         EndPoint.SslSessionData ssl = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         if (ssl == null) {
-            return false;
+            return Optional.empty();
         }
         X509Certificate[] chain = ssl.peerCertificates();
         // the handshake already verified the chain against the cluster CA (the connector's trust store)
-        return chain != null && chain.length > 0;
+        if (chain == null || chain.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            for (Rdn rdn : new LdapName(chain[0].getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return Optional.of(String.valueOf(rdn.getValue()));
+                }
+            }
+        }
+        catch (InvalidNameException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static String decode(String value)
+    {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        }
+        catch (IllegalArgumentException e) {
+            return value;
+        }
     }
 
     private void unauthorized(Request request, Response response, Callback callback, String message)

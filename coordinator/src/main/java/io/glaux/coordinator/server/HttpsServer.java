@@ -48,6 +48,8 @@ public final class HttpsServer
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(handler);
+        // requests the HTTP parser refuses (CR/LF or control characters in a header, too large headers) get a coded line
+        server.setErrorHandler(new io.glaux.coordinator.security.BadMessageHandler());
     }
 
     /**

@@ -19,6 +19,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -63,8 +69,10 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -121,20 +129,7 @@ public final class TlsMaterial
     public static TlsMaterial loadOrCreate(Path dir, String nodeName, List<String> extraHostNames)
     {
         requireNonNull(dir, "dir is null");
-        requireNonNull(nodeName, "nodeName is null");
-        requireNonNull(extraHostNames, "extraHostNames is null");
-        if (!NODE_NAME.matcher(nodeName).matches()) {
-            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node name for TLS files: '" + nodeName + "'");
-        }
-        Set<String> hostNames = new LinkedHashSet<>();
-        hostNames.add("localhost");
-        hostNames.add("127.0.0.1");
-        for (String host : extraHostNames) {
-            String trimmed = host.strip();
-            if (!trimmed.isEmpty()) {
-                hostNames.add(trimmed.toLowerCase(Locale.ROOT));
-            }
-        }
+        Set<String> hostNames = hostNames(nodeName, extraHostNames);
         Path directory = dir.toAbsolutePath().normalize();
         try {
             createDirectory(directory);
@@ -200,6 +195,194 @@ public final class TlsMaterial
         writeAtomically(keyFile, privateKeyPem(nodePair.getPrivate()), true);
         writeAtomically(certFile, certificatePem(chain), false);
         return new TlsMaterial(dir, nodeName, ca, chain, nodePair.getPrivate());
+    }
+
+    /**
+     * Loads the CA certificate and this node's certificate and key from {@code dir} when they are there
+     * and usable (signed by {@code ca.pem}, valid for 30 more days, naming every host); never reads or
+     * creates a CA key. For nodes whose files come from the operator or from an earlier {@link #join}.
+     */
+    public static Optional<TlsMaterial> loadExisting(Path dir, String nodeName, List<String> extraHostNames)
+    {
+        requireNonNull(dir, "dir is null");
+        Set<String> hostNames = hostNames(nodeName, extraHostNames);
+        Path directory = dir.toAbsolutePath().normalize();
+        Path caFile = directory.resolve("ca.pem");
+        Path certFile = directory.resolve(nodeName + ".pem");
+        Path keyFile = directory.resolve(nodeName + "-key.pem");
+        if (!Files.exists(caFile) || !Files.exists(certFile) || !Files.exists(keyFile)) {
+            return Optional.empty();
+        }
+        try {
+            X509Certificate ca = readCertificates(caFile).getFirst();
+            List<X509Certificate> chain = readCertificates(certFile);
+            PrivateKey key = readPrivateKey(keyFile);
+            if (!isUsable(chain.getFirst(), key, ca, hostNames)) {
+                return Optional.empty();
+            }
+            return Optional.of(new TlsMaterial(directory, nodeName, ca, chain, key));
+        }
+        catch (IOException | GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Gets this node's certificate without the CA key: generates a key pair here (the private key never
+     * leaves {@code dir}), sends a PKCS#10 certificate request (PEM) to {@code signer} (the coordinator,
+     * with a join token) and stores what it returns: the node certificate followed by the CA certificate.
+     * The returned chain must certify this node's key under the name {@code nodeName} and end with a CA
+     * whose public key hashes to {@code caPin} ({@link #caPin}); otherwise nothing is written.
+     */
+    public static TlsMaterial join(Path dir, String nodeName, List<String> extraHostNames, String caPin, Function<String, String> signer)
+    {
+        requireNonNull(caPin, "caPin is null");
+        requireNonNull(signer, "signer is null");
+        Set<String> hostNames = hostNames(nodeName, extraHostNames);
+        Path directory = dir.toAbsolutePath().normalize();
+        try {
+            createDirectory(directory);
+            KeyPair pair = newKeyPair();
+            String csr = certificateRequestPem(nodeName, hostNames, pair);
+            String answer = signer.apply(csr);
+            List<X509Certificate> chain = parseCertificates(answer.getBytes(US_ASCII));
+            if (chain.size() < 2) {
+                throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "The coordinator's answer to the join of node " + nodeName + " holds no CA certificate");
+            }
+            X509Certificate cert = chain.getFirst();
+            X509Certificate ca = chain.getLast();
+            if (!caPin(ca).equals(caPin)) {
+                throw new GlauxException(ErrorCode.INVALID_JOIN_TOKEN,
+                        "The CA the coordinator returned to node " + nodeName + " does not match the join token's CA hash " + caPin);
+            }
+            cert.verify(ca.getPublicKey());
+            if (!cert.getPublicKey().equals(pair.getPublic()) || !cert.getSubjectX500Principal().equals(nodeSubject(nodeName))) {
+                throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "The coordinator returned a certificate for another key or name than node " + nodeName + "'s");
+            }
+            Object jvmLock = JVM_LOCKS.computeIfAbsent(directory, _ -> new Object());
+            synchronized (jvmLock) {
+                writeAtomically(directory.resolve(nodeName + "-key.pem"), privateKeyPem(pair.getPrivate()), true);
+                writeAtomically(directory.resolve(nodeName + ".pem"), certificatePem(List.of(cert, ca)), false);
+                writeAtomically(directory.resolve("ca.pem"), certificatePem(List.of(ca)), false);
+            }
+            return new TlsMaterial(directory, nodeName, ca, List.of(cert, ca), pair.getPrivate());
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot write TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+        catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid certificate for node " + nodeName + " from the coordinator: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code sha256:<base64url of the SHA-256 of the CA's SubjectPublicKeyInfo>}: what a join token pins,
+     * so that a joining worker trusts only the coordinator of its own cluster (like kubeadm's
+     * {@code --discovery-token-ca-cert-hash}).
+     */
+    public static String caPin(X509Certificate ca)
+    {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(ca.getPublicKey().getEncoded());
+            return "sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when {@code dir} holds the CA's private key ({@code ca-key.pem}). */
+    public static boolean holdsCaKey(Path dir)
+    {
+        return Files.exists(dir.resolve("ca-key.pem"));
+    }
+
+    /**
+     * Signs a node certificate for the key in {@code csrPem} (PKCS#10, PEM) with the CA key in
+     * {@code dir}: the fixed profile of every node certificate (CA:false, server and client
+     * authentication, CN = {@code nodeName}, SAN = localhost, 127.0.0.1 and {@code extraHostNames}).
+     * The request's own names and extensions are ignored; its signature must verify (proof that the
+     * requester holds the key). Returns the PEM of the certificate followed by the CA certificate.
+     */
+    public static String issueForRequest(Path dir, String nodeName, List<String> extraHostNames, String csrPem)
+    {
+        Set<String> hostNames = hostNames(nodeName, extraHostNames);
+        Path directory = dir.toAbsolutePath().normalize();
+        try {
+            PKCS10CertificationRequest request = parseRequest(csrPem);
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The certificate request of node " + nodeName + " has an invalid signature");
+            }
+            java.security.PublicKey publicKey = new JcaPKCS10CertificationRequest(request).getPublicKey();
+            if (!publicKey.getAlgorithm().equals("EC") && !publicKey.getAlgorithm().equals("RSA")) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The certificate request of node " + nodeName + " has an unsupported key type " + publicKey.getAlgorithm());
+            }
+            Path caKeyFile = directory.resolve("ca-key.pem");
+            if (!Files.exists(caKeyFile)) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Cannot issue a TLS certificate for node " + nodeName + ": " + caKeyFile + " does not exist");
+            }
+            X509Certificate ca = readCertificates(directory.resolve("ca.pem")).getFirst();
+            PrivateKey caKey = readPrivateKey(caKeyFile);
+            X509Certificate cert = createNodeCertificate(nodeName, hostNames, new KeyPair(publicKey, null), ca, caKey);
+            return certificatePem(List.of(cert, ca));
+        }
+        catch (IOException | IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid certificate request of node " + nodeName + ": " + e.getMessage(), e);
+        }
+        catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid certificate request of node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code name} can name a node (letters, digits, '.', '_', '-'; at most 128). */
+    public static boolean isValidNodeName(String name)
+    {
+        return name != null && NODE_NAME.matcher(name).matches();
+    }
+
+    private static Set<String> hostNames(String nodeName, List<String> extraHostNames)
+    {
+        requireNonNull(nodeName, "nodeName is null");
+        requireNonNull(extraHostNames, "extraHostNames is null");
+        if (!NODE_NAME.matcher(nodeName).matches()) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node name for TLS files: '" + nodeName + "'");
+        }
+        Set<String> hostNames = new LinkedHashSet<>();
+        hostNames.add("localhost");
+        hostNames.add("127.0.0.1");
+        for (String host : extraHostNames) {
+            String trimmed = host.strip();
+            if (!trimmed.isEmpty()) {
+                hostNames.add(trimmed.toLowerCase(Locale.ROOT));
+            }
+        }
+        return hostNames;
+    }
+
+    private static X500Principal nodeSubject(String nodeName)
+    {
+        return new X500Principal("CN=" + nodeName + ",O=Glaux");
+    }
+
+    private static String certificateRequestPem(String nodeName, Set<String> hostNames, KeyPair pair)
+            throws OperatorCreationException, IOException
+    {
+        PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(nodeSubject(nodeName), pair.getPublic());
+        ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(pair.getPrivate());
+        return pem("CERTIFICATE REQUEST", builder.build(signer).getEncoded());
+    }
+
+    private static PKCS10CertificationRequest parseRequest(String pem)
+            throws IOException
+    {
+        String begin = "-----BEGIN CERTIFICATE REQUEST-----";
+        String end = "-----END CERTIFICATE REQUEST-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IOException("not a PEM certificate request (BEGIN CERTIFICATE REQUEST)");
+        }
+        return new PKCS10CertificationRequest(Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to)));
     }
 
     public Path directory()
@@ -407,7 +590,7 @@ public final class TlsMaterial
         }
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                 ca, serial(), Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter),
-                new X500Principal("CN=" + nodeName + ",O=Glaux"), pair.getPublic());
+                nodeSubject(nodeName), pair.getPublic());
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
         List<GeneralName> names = new ArrayList<>();
         for (String host : hostNames) {
@@ -467,12 +650,23 @@ public final class TlsMaterial
     private static List<X509Certificate> readCertificates(Path file)
             throws IOException, GeneralSecurityException
     {
+        try {
+            return parseCertificates(Files.readAllBytes(file));
+        }
+        catch (GeneralSecurityException e) {
+            throw new GeneralSecurityException(e.getMessage() + " in " + file, e);
+        }
+    }
+
+    private static List<X509Certificate> parseCertificates(byte[] pem)
+            throws GeneralSecurityException
+    {
         List<X509Certificate> certificates = new ArrayList<>();
-        for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+        for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
             certificates.add((X509Certificate) certificate);
         }
         if (certificates.isEmpty()) {
-            throw new GeneralSecurityException("no certificate in " + file);
+            throw new GeneralSecurityException("no certificate");
         }
         return certificates;
     }

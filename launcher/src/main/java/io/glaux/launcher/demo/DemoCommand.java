@@ -110,7 +110,9 @@ public final class DemoCommand
         }
 
         for (int i = 1; i <= workers; i++) {
-            processes.add(startWorker(dataDir, i, coordinator.httpsPort(), objectStore.endpoint().toString()));
+            // each worker gets its certificate with a one-time join token: the CA key stays in the coordinator's tls directory
+            String token = coordinator.joinTokens().mint(java.time.Duration.ofMinutes(10), 1, java.util.Optional.of("worker-" + i)).token();
+            processes.add(startWorker(dataDir, i, coordinator.httpsPort(), objectStore.endpoint().toString(), token));
         }
         waitForWorkers(coordinator, workers, processes);
         System.out.printf("  %d workers      separate JVMs, Arrow Flight over mutual TLS (logs in %s)%n", workers, dataDir.resolve("logs"));
@@ -131,13 +133,15 @@ public final class DemoCommand
         stop.await();
     }
 
-    private static Process startWorker(Path dataDir, int index, int coordinatorPort, String s3Endpoint)
+    private static Process startWorker(Path dataDir, int index, int coordinatorPort, String s3Endpoint, String joinToken)
             throws IOException
     {
         Properties properties = new Properties();
         properties.setProperty("node.id", "worker-" + index);
         properties.setProperty("node.data-dir", dataDir.resolve("worker-" + index).toString());
-        properties.setProperty("tls.dir", dataDir.resolve("tls").toString());
+        // the worker's own directory: its key and certificate (from the coordinator, for the join token), never the CA key
+        properties.setProperty("tls.dir", dataDir.resolve("worker-" + index).resolve("tls").toString());
+        properties.setProperty("tls.join-token", joinToken);
         properties.setProperty("flight.port", "0");
         properties.setProperty("coordinator.uri", "https://127.0.0.1:" + coordinatorPort);
         properties.setProperty("s3.endpoint", s3Endpoint);
@@ -146,9 +150,7 @@ public final class DemoCommand
         Path etc = dataDir.resolve("etc");
         Files.createDirectories(etc);
         Path file = etc.resolve("worker-" + index + ".properties");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            properties.store(out, "Glaux demo worker " + index);
-        }
+        writeOwnerOnly(file, properties, "Glaux demo worker " + index);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // first, so that ps (and tests) can tell the workers apart despite the long class path
@@ -170,6 +172,22 @@ public final class DemoCommand
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                 .start();
+    }
+
+    /**
+     * Writes a properties file that holds secrets (the object store's secret key, a join token) readable
+     * and writable by its owner only (mode 0600), from its creation on.
+     */
+    static void writeOwnerOnly(Path file, Properties properties, String comment)
+            throws IOException
+    {
+        Files.deleteIfExists(file);
+        if (Files.getFileAttributeView(file.getParent(), java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            properties.store(out, comment);
+        }
     }
 
     private static void waitForWorkers(Coordinator coordinator, int count, List<Process> processes)

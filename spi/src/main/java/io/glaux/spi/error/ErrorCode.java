@@ -75,6 +75,18 @@ public enum ErrorCode
     INVALID_SESSION_PROPERTY(14, USER_ERROR),
     /** Parameters of a prepared statement: wrong count, or a parameter where none may be. */
     INVALID_PARAMETER_USAGE(80, USER_ERROR),
+    /**
+     * A worker's join token ({@code tls.join-token}) is malformed, unknown, forged, expired, used up, or
+     * minted for another node; the message says which, never the token's secret.
+     */
+    INVALID_JOIN_TOKEN(0x0000_0122, USER_ERROR),
+    /** A request header (X-Trino-*) holds control characters or is longer than the coordinator accepts; the message names the header. */
+    INVALID_REQUEST_HEADER(0x0000_0123, USER_ERROR),
+    /**
+     * Decompressing part of an object would exceed {@code scan.max-decompressed-size} or
+     * {@code scan.max-decompression-ratio} (a decompression bomb); the message names the object, the offset and the limit.
+     */
+    EXCEEDED_DECOMPRESSION_LIMIT(0x0000_0124, USER_ERROR),
 
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),

@@ -1,0 +1,196 @@
+package io.glaux.coordinator.node;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One-time join tokens with which a worker gets its certificate from the coordinator, which alone holds
+ * the cluster CA key (like Kubernetes' bootstrap tokens).
+ *
+ * <p>A token reads {@code glaux-join.<id>.<secret>.<CA hash>}: a public id (8 hex digits), a secret
+ * (32 hex digits, 128 bits) and the SHA-256 of the CA's public key ({@code sha256:...} without the
+ * prefix), with which the worker checks that it talks to its own cluster's coordinator before it
+ * trusts anything it says. The coordinator keeps only the SHA-256 of each secret, the expiry, the
+ * number of uses left and, optionally, the one node id the token admits; tokens live in memory (a
+ * restarted coordinator has none). A token is refused, with {@link ErrorCode#INVALID_JOIN_TOKEN},
+ * when it is malformed, unknown, forged (a wrong secret; compared in constant time), expired, used up,
+ * or minted for another node; a forged attempt does not use the token up.
+ */
+public final class JoinTokens
+{
+    public static final String PREFIX = "glaux-join";
+    private static final Pattern TOKEN = Pattern.compile("glaux-join\\.([0-9a-f]{8})\\.([0-9a-f]{32})\\.([A-Za-z0-9_-]{43})");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Expired and used-up tokens are kept this long so that a late retry is told what happened. */
+    private static final Duration KEEP_AFTER_END = Duration.ofHours(1);
+
+    private final Clock clock;
+    private final String caPin;
+    private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
+
+    /**
+     * @param caPin {@code sha256:<base64url>} of the cluster CA's public key
+     */
+    public JoinTokens(Clock clock, String caPin)
+    {
+        this.clock = requireNonNull(clock, "clock is null");
+        requireNonNull(caPin, "caPin is null");
+        if (!caPin.startsWith("sha256:")) {
+            throw new IllegalArgumentException("caPin must start with sha256:");
+        }
+        this.caPin = caPin;
+    }
+
+    /** A minted token: hand {@link #token()} to the worker (it is not shown again). */
+    public record Minted(String token, String id, Instant expires, int uses, Optional<String> nodeId)
+    {
+        public Minted
+        {
+            requireNonNull(token, "token is null");
+            requireNonNull(id, "id is null");
+            requireNonNull(expires, "expires is null");
+            requireNonNull(nodeId, "nodeId is null");
+        }
+
+        @Override
+        public String toString()
+        {
+            return "JoinToken{id=" + id + ", expires=" + expires + ", uses=" + uses + ", node=" + nodeId.orElse("any") + "}";
+        }
+    }
+
+    /**
+     * Mints a token valid for {@code validity} and {@code uses} joins (1 for a one-time token), for
+     * the node {@code nodeId} only when present.
+     */
+    public Minted mint(Duration validity, int uses, Optional<String> nodeId)
+    {
+        requireNonNull(validity, "validity is null");
+        requireNonNull(nodeId, "nodeId is null");
+        if (validity.isNegative() || validity.isZero()) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A join token's validity must be positive: " + validity);
+        }
+        if (uses < 1 || uses > 10_000) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A join token's number of uses must be in [1, 10000]: " + uses);
+        }
+        purge();
+        byte[] idBytes = new byte[4];
+        byte[] secretBytes = new byte[16];
+        String id;
+        do {
+            RANDOM.nextBytes(idBytes);
+            id = HexFormat.of().formatHex(idBytes);
+        }
+        while (tokens.containsKey(id));
+        RANDOM.nextBytes(secretBytes);
+        String secret = HexFormat.of().formatHex(secretBytes);
+        Instant expires = clock.instant().plus(validity);
+        tokens.put(id, new Entry(sha256(secret), expires, uses, nodeId));
+        String token = PREFIX + "." + id + "." + secret + "." + caPin.substring("sha256:".length());
+        return new Minted(token, id, expires, uses, nodeId);
+    }
+
+    /**
+     * Uses the token up once for {@code nodeId}, or fails with {@link ErrorCode#INVALID_JOIN_TOKEN}
+     * saying why (never echoing the secret).
+     */
+    public void redeem(String token, String nodeId)
+    {
+        requireNonNull(nodeId, "nodeId is null");
+        Matcher matcher = token == null ? null : TOKEN.matcher(token.strip());
+        if (matcher == null || !matcher.matches()) {
+            throw invalid("Malformed join token: expected " + PREFIX + ".<id>.<secret>.<CA hash>");
+        }
+        String id = matcher.group(1);
+        if (!("sha256:" + matcher.group(3)).equals(caPin)) {
+            throw invalid("Join token " + id + " was minted by another cluster's coordinator (its CA hash differs)");
+        }
+        Entry entry = tokens.get(id);
+        // compare even for unknown ids, so that timing does not tell which ids exist
+        byte[] presented = sha256(matcher.group(2));
+        boolean secretMatches = MessageDigest.isEqual(presented, entry == null ? new byte[presented.length] : entry.secretHash());
+        if (entry == null || !secretMatches) {
+            throw invalid("Join token " + id + " is not valid on this coordinator (unknown, or a wrong secret)");
+        }
+        synchronized (entry) {
+            if (!clock.instant().isBefore(entry.expires())) {
+                throw invalid("Join token " + id + " expired at " + entry.expires());
+            }
+            if (entry.nodeId().isPresent() && !entry.nodeId().get().equals(nodeId)) {
+                throw invalid("Join token " + id + " was minted for node " + entry.nodeId().get() + ", not " + nodeId);
+            }
+            if (entry.usesLeft <= 0) {
+                throw invalid("Join token " + id + " was already used");
+            }
+            entry.usesLeft--;
+        }
+    }
+
+    private void purge()
+    {
+        Instant now = clock.instant();
+        tokens.values().removeIf(entry -> now.isAfter(entry.expires().plus(KEEP_AFTER_END)));
+    }
+
+    private static GlauxException invalid(String message)
+    {
+        return new GlauxException(ErrorCode.INVALID_JOIN_TOKEN, message);
+    }
+
+    private static byte[] sha256(String value)
+    {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class Entry
+    {
+        private final byte[] secretHash;
+        private final Instant expires;
+        private final Optional<String> nodeId;
+        private int usesLeft;
+
+        Entry(byte[] secretHash, Instant expires, int uses, Optional<String> nodeId)
+        {
+            this.secretHash = secretHash;
+            this.expires = expires;
+            this.usesLeft = uses;
+            this.nodeId = nodeId;
+        }
+
+        byte[] secretHash()
+        {
+            return secretHash;
+        }
+
+        Instant expires()
+        {
+            return expires;
+        }
+
+        Optional<String> nodeId()
+        {
+            return nodeId;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.glaux.coordinator.node;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glaux.coordinator.query.SessionProperties;
+import io.glaux.coordinator.security.AuthenticatedUser;
+import io.glaux.coordinator.security.SecurityHandler;
+import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Lets workers join without the cluster CA key:
+ * <ul>
+ *   <li>{@code POST /v1/node/join-token?validity=1h&uses=1&node=worker-3} (admins only) mints a
+ *       one-time token ({@link JoinTokens}); answer {@code {"token": ..., "id": ..., "expires": ...}}.</li>
+ *   <li>{@code POST /v1/node/join} with {@code {"token", "nodeId", "hostNames", "csr"}} (no other
+ *       credentials: the token is one) redeems the token and answers {@code {"certificateChain": PEM}},
+ *       the node certificate signed by the CA in {@code tls.dir} followed by the CA certificate. A bad
+ *       token is 403 with {@code errorName} {@code INVALID_JOIN_TOKEN}.</li>
+ * </ul>
+ */
+public final class NodeJoinHandler
+        extends Handler.Abstract
+{
+    public static final String JOIN_PATH = "/v1/node/join";
+    public static final String TOKEN_PATH = "/v1/node/join-token";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeJoinHandler.class);
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final int MAX_HOST_NAMES = 32;
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final JoinTokens tokens;
+    private final Path tlsDir;
+
+    public NodeJoinHandler(JoinTokens tokens, Path tlsDir)
+    {
+        this.tokens = requireNonNull(tokens, "tokens is null");
+        this.tlsDir = requireNonNull(tlsDir, "tlsDir is null");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback)
+            throws Exception
+    {
+        String path = Request.getPathInContext(request);
+        if (!request.getMethod().equals("POST") || !path.equals(JOIN_PATH) && !path.equals(TOKEN_PATH)) {
+            return false;
+        }
+        try {
+            if (path.equals(TOKEN_PATH)) {
+                mintToken(request, response, callback);
+            }
+            else {
+                join(request, response, callback);
+            }
+        }
+        catch (GlauxException e) {
+            if (e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN) {
+                // an audit trail of refused joins; the message names the token's id, never its secret
+                LOG.warn("Refused a join from {}: {}", Request.getRemoteAddr(request), e.getMessage());
+            }
+            int status = e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN || e.errorCode() == ErrorCode.ACCESS_DENIED ? HttpStatus.FORBIDDEN_403
+                    : e.errorCode().category() == io.glaux.spi.error.ErrorCategory.USER_ERROR ? HttpStatus.BAD_REQUEST_400
+                    : HttpStatus.SERVICE_UNAVAILABLE_503;
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("errorName", e.errorCode().name());
+            body.put("errorCode", e.errorCode().code());
+            body.put("message", e.getMessage());
+            json(response, callback, status, body);
+        }
+        return true;
+    }
+
+    private void mintToken(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        Optional<AuthenticatedUser> user = SecurityHandler.user(request);
+        if (user.isEmpty() || !user.get().admin()) {
+            throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: only admins (http-server.authentication.admin-users) may mint join tokens");
+        }
+        Fields query = Request.extractQueryParameters(request);
+        Duration validity = Duration.ofHours(1);
+        String validityText = query.getValue("validity");
+        if (validityText != null) {
+            try {
+                validity = SessionProperties.parseDuration(validityText);
+            }
+            catch (IllegalArgumentException e) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid validity '" + validityText + "': " + e.getMessage());
+            }
+        }
+        int uses = 1;
+        String usesText = query.getValue("uses");
+        if (usesText != null) {
+            try {
+                uses = Integer.parseInt(usesText);
+            }
+            catch (NumberFormatException e) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid uses '" + usesText + "': expected an integer");
+            }
+        }
+        Optional<String> node = Optional.ofNullable(query.getValue("node")).filter(value -> !value.isBlank());
+        if (node.isPresent() && !TlsMaterial.isValidNodeName(node.get())) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node id '" + node.get() + "'");
+        }
+        JoinTokens.Minted minted = tokens.mint(validity, uses, node);
+        LOG.info("User {} minted join token {}", user.get().name(), minted);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", minted.token());
+        body.put("id", minted.id());
+        body.put("expires", minted.expires().toString());
+        body.put("uses", minted.uses());
+        minted.nodeId().ifPresent(id -> body.put("nodeId", id));
+        json(response, callback, HttpStatus.OK_200, body);
+    }
+
+    private void join(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        long length = request.getLength();
+        if (length < 0 || length > MAX_BODY_BYTES) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A join request needs a JSON body of at most " + MAX_BODY_BYTES + " bytes");
+        }
+        JsonNode body;
+        try {
+            body = MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A join request needs a JSON body {\"token\", \"nodeId\", \"hostNames\", \"csr\"}");
+        }
+        String nodeId = body.path("nodeId").asText("");
+        if (!TlsMaterial.isValidNodeName(nodeId) || nodeId.equals("coordinator")) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node id '" + nodeId.replaceAll("[^A-Za-z0-9._-]", "?") + "'");
+        }
+        List<String> hostNames = new ArrayList<>();
+        for (JsonNode host : body.path("hostNames")) {
+            String name = host.asText("");
+            if (!HOST_NAME.matcher(name).matches() || hostNames.size() >= MAX_HOST_NAMES) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid host names in the join request of node " + nodeId + " (at most "
+                        + MAX_HOST_NAMES + " DNS names or IP addresses)");
+            }
+            hostNames.add(name);
+        }
+        if (!TlsMaterial.holdsCaKey(tlsDir)) {
+            throw new GlauxException(ErrorCode.SERVER_STARTING_UP, "This coordinator does not hold the cluster CA key (" + tlsDir.resolve("ca-key.pem")
+                    + "): give workers certificates from files instead of join tokens");
+        }
+        String csr = body.path("csr").asText("");
+        // check the request before using the token up, so that a malformed request does not waste it
+        if (!csr.contains("-----BEGIN CERTIFICATE REQUEST-----")) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The join request of node " + nodeId + " has no PEM certificate request (csr)");
+        }
+        tokens.redeem(body.path("token").asText(null), nodeId);
+        String chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+        LOG.info("Issued a certificate to node {} (host names {}) for a join token", nodeId, hostNames);
+        json(response, callback, HttpStatus.OK_200, Map.of("certificateChain", chain));
+    }
+
+    private static void json(Response response, Callback callback, int status, Object body)
+            throws IOException
+    {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(MAPPER.writeValueAsBytes(body)), callback);
+    }
+}

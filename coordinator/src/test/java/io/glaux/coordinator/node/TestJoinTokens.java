@@ -1,0 +1,97 @@
+package io.glaux.coordinator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+class TestJoinTokens
+{
+    private static final String PIN = "sha256:" + "x".repeat(43);
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock
+            extends Clock
+    {
+        private Instant now = Instant.parse("2026-12-07T12:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone()
+        {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone)
+        {
+            return this;
+        }
+
+        @Override
+        public Instant instant()
+        {
+            return now;
+        }
+    }
+
+    @Test
+    void aTokenJoinsAsOftenAsMintedUntilItExpires()
+    {
+        ManualClock clock = new ManualClock();
+        JoinTokens tokens = new JoinTokens(clock, PIN);
+        JoinTokens.Minted twice = tokens.mint(Duration.ofMinutes(10), 2, Optional.empty());
+        assertThat(twice.toString()).doesNotContain(twice.token().split("\\.")[2]);
+        tokens.redeem(twice.token(), "w1");
+        tokens.redeem(twice.token(), "w2");
+        assertRefused(tokens, twice.token(), "w3", "already used");
+
+        JoinTokens.Minted once = tokens.mint(Duration.ofMinutes(10), 1, Optional.empty());
+        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        assertRefused(tokens, once.token(), "w4", "expired at 2026-12-07T12:10:00Z");
+    }
+
+    @Test
+    void forgedMalformedForeignAndMisboundTokensAreRefused()
+    {
+        JoinTokens tokens = new JoinTokens(new ManualClock(), PIN);
+        JoinTokens.Minted minted = tokens.mint(Duration.ofMinutes(10), 1, Optional.of("w1"));
+        String[] parts = minted.token().split("\\.");
+        assertRefused(tokens, parts[0] + "." + parts[1] + "." + "f".repeat(32) + "." + parts[3], "w1", "not valid on this coordinator");
+        assertRefused(tokens, parts[0] + ".0000abcd." + parts[2] + "." + parts[3], "w1", "not valid on this coordinator");
+        assertRefused(tokens, parts[0] + "." + parts[1] + "." + parts[2] + "." + "y".repeat(43), "w1", "another cluster");
+        assertRefused(tokens, "glaux-join.nonsense", "w1", "Malformed join token");
+        assertRefused(tokens, null, "w1", "Malformed join token");
+        assertRefused(tokens, minted.token(), "w2", "minted for node w1, not w2");
+        // none of those used it up
+        tokens.redeem(minted.token(), "w1");
+        assertRefused(tokens, minted.token(), "w1", "already used");
+    }
+
+    @Test
+    void validityAndUsesAreChecked()
+    {
+        JoinTokens tokens = new JoinTokens(new ManualClock(), PIN);
+        assertThatThrownBy(() -> tokens.mint(Duration.ZERO, 1, Optional.empty())).hasMessageContaining("validity must be positive");
+        assertThatThrownBy(() -> tokens.mint(Duration.ofMinutes(1), 0, Optional.empty())).hasMessageContaining("number of uses");
+    }
+
+    private static void assertRefused(JoinTokens tokens, String token, String nodeId, String reason)
+    {
+        assertThatThrownBy(() -> tokens.redeem(token, nodeId))
+                .isInstanceOfSatisfying(GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_JOIN_TOKEN);
+                    assertThat(e.getMessage()).contains(reason);
+                    if (token != null && token.split("\\.").length == 4) {
+                        assertThat(e.getMessage()).doesNotContain(token.split("\\.")[2]);
+                    }
+                });
+    }
+}
