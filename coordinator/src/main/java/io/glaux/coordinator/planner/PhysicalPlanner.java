@@ -348,6 +348,14 @@ public final class PhysicalPlanner
                 outputs.add(new Constant(expression(call.rexList.getFirst(), List.of())));
                 continue;
             }
+            if (call.getAggregation().getKind() == SqlKind.SINGLE_VALUE && call.getArgList().size() == 1 && !call.isDistinct()) {
+                // a scalar subquery's value: arbitrary(x), checked by count(*) to come from at most one row
+                int value = call.getArgList().getFirst();
+                outputs.add(new SingleValue(calls.size(), calls.size() + 1));
+                calls.add(new AggregateCall(AggregateFunction.ARBITRARY, List.of(value), List.of(inputTypes.get(value)), outputType, call.filterArg));
+                calls.add(new AggregateCall(AggregateFunction.COUNT_STAR, List.of(), List.of(), Type.BIGINT, call.filterArg));
+                continue;
+            }
             if (call.isDistinct() || !call.collation.getFieldCollations().isEmpty()) {
                 throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
                         + (call.isDistinct() ? " with DISTINCT" : " with ORDER BY"));
@@ -429,6 +437,13 @@ public final class PhysicalPlanner
             }
             if (outputs.get(i) instanceof Constant(Expression value)) {
                 projections.add(value.type().equals(type) ? value : new Expression.Call(Expression.Operator.CAST, List.of(value), type));
+                continue;
+            }
+            if (outputs.get(i) instanceof SingleValue(int value, int count)) {
+                Expression column = new Expression.InputRef(groupKeys.size() + value, engineTypes.get(groupKeys.size() + value));
+                Expression checked = new Expression.FunctionCall("$single_row",
+                        List.of(new Expression.InputRef(groupKeys.size() + count, Type.BIGINT), column), column.type());
+                projections.add(column.type().equals(type) ? checked : new Expression.Call(Expression.Operator.CAST, List.of(checked), type));
                 continue;
             }
             if (outputs.get(i) instanceof Sum0(int index)) {
@@ -533,6 +548,9 @@ public final class PhysicalPlanner
 
     /** A $SUM0 call computed by the engine's sum at {@code index}. */
     private record Sum0(int index) {}
+
+    /** A SINGLE_VALUE call: the engine's arbitrary at {@code value}, checked by its count(*) at {@code count}. */
+    private record SingleValue(int value, int count) {}
 
     private record Constant(Expression value) {}
 

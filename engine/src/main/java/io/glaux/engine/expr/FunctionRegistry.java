@@ -184,6 +184,7 @@ public final class FunctionRegistry
         JsonFunctions.register(builder);
         ArrayFunctions.register(builder);
         MapFunctions.register(builder);
+        SingleRow.register(builder);
         DEFINITIONS = Collections.unmodifiableMap(builder.definitions);
     }
 

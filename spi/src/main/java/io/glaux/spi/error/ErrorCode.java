@@ -30,6 +30,8 @@ public enum ErrorCode
     INVALID_CAST_ARGUMENT(9, USER_ERROR),
     /** A value does not fit its type: integer overflow in arithmetic or in sum(), a decimal beyond 38 digits. */
     NUMERIC_VALUE_OUT_OF_RANGE(19, USER_ERROR),
+    /** A scalar subquery returned more than one row. */
+    SUBQUERY_MULTIPLE_ROWS(28, USER_ERROR),
     TYPE_MISMATCH(58, USER_ERROR),
     /** A relation's column aliases do not match its column count ({@code t(x, y)} over one column). */
     MISMATCHED_COLUMN_ALIASES(61, USER_ERROR),

@@ -26,6 +26,7 @@ class TestErrorCode
             Map.entry("INVALID_SESSION_PROPERTY", 14),
             Map.entry("INVALID_TABLE_PROPERTY", 18),
             Map.entry("NUMERIC_VALUE_OUT_OF_RANGE", 19),
+            Map.entry("SUBQUERY_MULTIPLE_ROWS", 28),
             Map.entry("SCHEMA_NOT_EMPTY", 34),
             Map.entry("QUERY_TEXT_TOO_LARGE", 35),
             Map.entry("TYPE_NOT_FOUND", 43),
