@@ -171,7 +171,8 @@ final class RexTranslator
             case IS_NULL -> operator(call, Operator.IS_NULL, type);
             case IS_NOT_NULL -> operator(call, Operator.IS_NOT_NULL, type);
             case IS_TRUE, IS_NOT_FALSE, IS_FALSE, IS_NOT_TRUE -> truthTest(call, kind);
-            case LIKE -> call.getOperator().getName().equalsIgnoreCase("LIKE") && call.getOperands().get(1) instanceof RexLiteral
+            // the pattern may be computed per row; the escape is a constant
+            case LIKE -> call.getOperator().getName().equalsIgnoreCase("LIKE") && (call.getOperands().size() < 3 || call.getOperands().get(2) instanceof RexLiteral)
                     ? operator(call, Operator.LIKE, type) : null;
             case PLUS, MINUS -> SqlTypeName.DATETIME_TYPES.contains(call.getType().getSqlTypeName())
                     ? datetimePlusInterval(call, kind == SqlKind.MINUS, type)

@@ -253,8 +253,8 @@ final class ExpressionCompiler
         if (!SqlTypes.isVarchar(args.get(0).type())) {
             throw notSupported("LIKE on " + args.get(0).type().trinoName());
         }
-        if (!(args.get(1) instanceof Literal pattern) || (args.size() == 3 && !(args.get(2) instanceof Literal))) {
-            throw notSupported("LIKE with a pattern or escape that is not a constant");
+        if (args.size() == 3 && !(args.get(2) instanceof Literal)) {
+            throw notSupported("LIKE with an escape that is not a constant");
         }
         String escape = null;
         if (args.size() == 3) {
@@ -263,6 +263,12 @@ final class ExpressionCompiler
                 return new LogicalEvaluators.Constant(null);
             }
             escape = (String) escapeValue;
+        }
+        if (!(args.get(1) instanceof Literal pattern)) {
+            if (!SqlTypes.isVarchar(args.get(1).type())) {
+                throw notSupported("LIKE with a pattern of type " + args.get(1).type().trinoName());
+            }
+            return new LikeEvaluator.Dynamic(value(args.get(0)), value(args.get(1)), escape);
         }
         if (pattern.value() == null) {
             return new LogicalEvaluators.Constant(null);
