@@ -51,7 +51,8 @@ public final class FieldReference
             current = reference.arguments().getFirst();
         }
         if (!(current instanceof Expression.InputRef ref)) {
-            throw ExpressionCompiler.notSupported("A field of a computed row");
+            // a row computed in the query (map_entries(m)[1].key): its value's field blocks
+            return new ComputedField(compiler.value(current), path.stream().mapToInt(Integer::intValue).toArray(), call.type());
         }
         Type type = compiler.inputType(ref);
         for (int field : path) {
@@ -110,6 +111,39 @@ public final class FieldReference
                     nulls[j] |= parentNulls[j];
                 }
                 result.hasNull = true;
+            }
+            return result;
+        }
+    }
+
+    /** A field of a row computed by an expression: the field's values are copied out of its block, NULL where a row is. */
+    private static final class ComputedField
+            extends ValueEvaluator
+    {
+        private final ValueEvaluator row;
+        private final int[] path;
+
+        ComputedField(ValueEvaluator row, int[] path, Type type)
+        {
+            super(type);
+            this.row = requireNonNull(row, "row is null");
+            this.path = requireNonNull(path, "path is null");
+        }
+
+        @Override
+        Block evaluate(VectorSchemaRoot batch, int[] positions, int count)
+        {
+            Block rows = row.evaluate(batch, positions, count);
+            Nested.reset(result, type);
+            for (int j = 0; j < count; j++) {
+                Block block = rows;
+                for (int field : path) {
+                    block = block.isNull(j) ? null : block.child(field);
+                    if (block == null) {
+                        break;
+                    }
+                }
+                Nested.append(result, type, block, j);
             }
             return result;
         }
