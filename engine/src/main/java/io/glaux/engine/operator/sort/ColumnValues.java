@@ -337,6 +337,12 @@ public abstract sealed class ColumnValues
             return high[row];
         }
 
+        /** The low word of the 128-bit value. */
+        public long low(int row)
+        {
+            return low[row];
+        }
+
         @Override
         public int compare(int a, ColumnValues other, int b)
         {

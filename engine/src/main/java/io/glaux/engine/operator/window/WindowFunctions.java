@@ -74,6 +74,17 @@ final class WindowFunctions
             }
         }
 
+        /** 128-bit unscaled decimals: {@code high} and {@code low} words per row. */
+        record Decimals(long[] high, long[] low, boolean[] nulls)
+                implements Result
+        {
+            @Override
+            public long sizeInBytes()
+            {
+                return high.length * 17L;
+            }
+        }
+
         /** Copies of input column {@code column} at {@code rows} (-1 = NULL, {@link #DEFAULT_ROW} = {@code defaultValue}'s row 0). */
         record Rows(int column, int[] rows, FieldVector defaultValue)
                 implements Result
@@ -203,7 +214,13 @@ final class WindowFunctions
             case SUM, AVG -> {
                 Type input = inputTypes.get(function.arguments().getFirst());
                 PhysicalType physical = PhysicalType.of(input);
-                if (input instanceof Type.Decimal || physical.representation() == PhysicalType.Representation.BYTES
+                if (input instanceof Type.Decimal decimal) {
+                    if (!(function.type() instanceof Type.Decimal output) || output.scale() != decimal.scale()) {
+                        throw new GlauxException(ErrorCode.NOT_SUPPORTED, function.name() + "(" + input.trinoName() + ") returning "
+                                + function.type().trinoName() + " is not supported as a window function");
+                    }
+                }
+                else if (physical.representation() == PhysicalType.Representation.BYTES
                         || physical.representation() == PhysicalType.Representation.OTHER || physical == PhysicalType.BOOLEAN) {
                     throw new GlauxException(ErrorCode.NOT_SUPPORTED, function.name() + "(" + input.trinoName() + ") is not supported as a window function");
                 }
@@ -516,6 +533,9 @@ final class WindowFunctions
             return new Result.Longs(outputType, values, null);
         }
         boolean[] nulls = new boolean[end];
+        if (argument instanceof ColumnValues.DecimalValues decimals) {
+            return decimalSumAvg(kind, decimals, end, frameStart, frameEnd, counts, nulls);
+        }
         if (argument instanceof ColumnValues.LongValues longs && (kind == Kind.AVG || outputType.representation() == PhysicalType.Representation.LONG)) {
             // 128-bit prefix sums: a frame's sum is exact, and fails only when it overflows itself
             long[] v = longs.values();
@@ -607,6 +627,53 @@ final class WindowFunctions
             values[i] = kind == Kind.AVG ? sum / n : sum;
         }
         return new Result.Doubles(outputType, values, nulls);
+    }
+
+    private static final java.math.BigInteger MAX_DECIMAL = java.math.BigInteger.TEN.pow(38);
+
+    /**
+     * sum and avg of decimals over each row's frame, from 128-bit prefix sums of the unscaled values
+     * (exact: a frame's sum is the difference of two prefixes); the average is rounded half up at the
+     * argument's scale, as Trino's is. A result beyond 38 digits is NUMERIC_VALUE_OUT_OF_RANGE.
+     */
+    private static Result decimalSumAvg(Kind kind, ColumnValues.DecimalValues decimals, int end, int[] frameStart, int[] frameEnd, int[] counts, boolean[] nulls)
+    {
+        long[] prefixHigh = new long[end + 1];
+        long[] prefixLow = new long[end + 1];
+        for (int i = 0; i < end; i++) {
+            long xHigh = decimals.isNull(i) ? 0 : decimals.high(i);
+            long xLow = decimals.isNull(i) ? 0 : decimals.low(i);
+            long lo = prefixLow[i] + xLow;
+            long carry = Long.compareUnsigned(lo, prefixLow[i]) < 0 ? 1 : 0;
+            prefixLow[i + 1] = lo;
+            prefixHigh[i + 1] = prefixHigh[i] + xHigh + carry;
+        }
+        long[] high = new long[end];
+        long[] low = new long[end];
+        for (int i = 0; i < end; i++) {
+            int fs = frameStart[i];
+            int fe = frameEnd[i];
+            long n = fs <= fe ? counts[fe + 1] - counts[fs] : 0;
+            if (n == 0) {
+                nulls[i] = true;
+                continue;
+            }
+            long lo = prefixLow[fe + 1] - prefixLow[fs];
+            long borrow = Long.compareUnsigned(prefixLow[fe + 1], prefixLow[fs]) < 0 ? 1 : 0;
+            long hi = prefixHigh[fe + 1] - prefixHigh[fs] - borrow;
+            if (kind == Kind.AVG) {
+                java.math.BigInteger sum = java.math.BigInteger.valueOf(hi).shiftLeft(64).add(new java.math.BigInteger(Long.toUnsignedString(lo)));
+                java.math.BigInteger average = new java.math.BigDecimal(sum).divide(java.math.BigDecimal.valueOf(n), 0, java.math.RoundingMode.HALF_UP).toBigIntegerExact();
+                hi = average.shiftRight(64).longValue();
+                lo = average.longValue();
+            }
+            else if (hi != (lo >> 63) && java.math.BigInteger.valueOf(hi).shiftLeft(64).add(new java.math.BigInteger(Long.toUnsignedString(lo))).abs().compareTo(MAX_DECIMAL) >= 0) {
+                throw new GlauxException(ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE, "Decimal overflow in window function sum");
+            }
+            high[i] = hi;
+            low[i] = lo;
+        }
+        return new Result.Decimals(high, low, nulls);
     }
 
     private static double toDouble(long high, long low)

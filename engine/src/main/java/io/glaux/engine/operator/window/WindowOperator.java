@@ -249,6 +249,21 @@ public final class WindowOperator
         switch (result) {
             case WindowFunctions.Result.Longs longs -> Vectors.writeLongs(dst, longs.type(), longs.values(), longs.nulls(), from, count);
             case WindowFunctions.Result.Doubles doubles -> Vectors.writeDoubles(dst, doubles.type(), doubles.values(), doubles.nulls(), from, count);
+            case WindowFunctions.Result.Decimals decimals -> {
+                org.apache.arrow.vector.DecimalVector vector = (org.apache.arrow.vector.DecimalVector) dst;
+                vector.allocateNew(Math.max(count, 1));
+                org.apache.arrow.memory.ArrowBuf data = vector.getDataBuffer();
+                for (int j = 0; j < count; j++) {
+                    if (decimals.nulls()[from + j]) {
+                        vector.setNull(j);
+                        continue;
+                    }
+                    data.setLong((long) j << 4, decimals.low()[from + j]);
+                    data.setLong(((long) j << 4) + 8, decimals.high()[from + j]);
+                    vector.setIndexDefined(j);
+                }
+                vector.setValueCount(count);
+            }
             case WindowFunctions.Result.Rows rows -> {
                 SortBuffer buffer = emitting.rows;
                 int[] batchIndex = new int[count];
