@@ -577,7 +577,7 @@ final class WindowFunctions
                 long borrow = Long.compareUnsigned(low[fe + 1], low[fs]) < 0 ? 1 : 0;
                 long hi = high[fe + 1] - high[fs] - borrow;
                 if (hi != (lo >> 63)) {
-                    throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "bigint addition overflow in window function " + function.name());
+                    throw new GlauxException(ErrorCode.NUMERIC_VALUE_OUT_OF_RANGE, "bigint addition overflow in window function " + function.name());
                 }
                 values[i] = lo;
             }
