@@ -72,6 +72,8 @@ final class TrinoAggregates
             SqlBasicAggFunction.create("GEOMETRIC_MEAN", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC),
             SqlBasicAggFunction.create("SKEWNESS", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC),
             SqlBasicAggFunction.create("KURTOSIS", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC),
+            // approx_distinct(x) → bigint: the engine's HyperLogLog sketch, merged across workers
+            SqlBasicAggFunction.create("APPROX_DISTINCT", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.ANY),
             APPROX_PERCENTILE);
 
     static final SqlOperatorTable TABLE = SqlOperatorTables.of(FUNCTIONS);

@@ -28,7 +28,6 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperandCountRange;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
-import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.fun.SqlCase;
@@ -149,8 +148,7 @@ final class TrinoFunctions
     }
 
     /**
-     * Rewrites Trino's aggregates into standard ones: {@code approx_distinct(x)} is
-     * {@code count(DISTINCT x)} (exact), {@code count_if(c)} is {@code count(CASE WHEN c THEN 1 END)},
+     * Rewrites Trino's aggregates into standard ones: {@code count_if(c)} is {@code count(CASE WHEN c THEN 1 END)},
      * {@code arbitrary(x)} is {@code min(x)} (one of the values, as Trino promises).
      */
     static SqlNode rewriteAggregates(SqlNode node)
@@ -202,7 +200,6 @@ final class TrinoFunctions
                 SqlParserPos pos = visited.getParserPosition();
                 SqlNode operand = visited.operand(0);
                 return switch (visited.getOperator().getName().toLowerCase(Locale.ROOT)) {
-                    case "approx_distinct" -> SqlStdOperatorTable.COUNT.createCall(SqlSelectKeyword.DISTINCT.symbol(pos), pos, operand);
                     case "count_if" -> SqlStdOperatorTable.COUNT.createCall(pos,
                             new SqlCase(pos, null, SqlNodeList.of(operand), SqlNodeList.of(SqlLiteral.createExactNumeric("1", pos)), SqlLiteral.createNull(pos)));
                     case "arbitrary" -> SqlStdOperatorTable.MIN.createCall(pos, operand);
