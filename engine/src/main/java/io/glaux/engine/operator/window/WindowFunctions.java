@@ -661,7 +661,17 @@ final class WindowFunctions
             long lo = prefixLow[fe + 1] - prefixLow[fs];
             long borrow = Long.compareUnsigned(prefixLow[fe + 1], prefixLow[fs]) < 0 ? 1 : 0;
             long hi = prefixHigh[fe + 1] - prefixHigh[fs] - borrow;
-            if (kind == Kind.AVG) {
+            if (kind == Kind.AVG && hi == (lo >> 63)) {
+                // the sum fits a long: round half up (away from zero) without allocating
+                long quotient = lo / n;
+                long remainder = lo % n;
+                if (Math.abs(remainder) * 2 >= n) {
+                    quotient += Long.signum(lo);
+                }
+                hi = quotient >> 63;
+                lo = quotient;
+            }
+            else if (kind == Kind.AVG) {
                 java.math.BigInteger sum = java.math.BigInteger.valueOf(hi).shiftLeft(64).add(new java.math.BigInteger(Long.toUnsignedString(lo)));
                 java.math.BigInteger average = new java.math.BigDecimal(sum).divide(java.math.BigDecimal.valueOf(n), 0, java.math.RoundingMode.HALF_UP).toBigIntegerExact();
                 hi = average.shiftRight(64).longValue();
