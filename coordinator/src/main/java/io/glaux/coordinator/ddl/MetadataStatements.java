@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * result columns. The function list comes from the engine's registry (scalar functions) and the
  * engine's aggregate and window functions, so it lists what queries can call.
  */
-final class MetadataStatements
+public final class MetadataStatements
 {
     /** Hive's name for a NULL partition value. */
     private static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
@@ -105,7 +105,7 @@ final class MetadataStatements
     /** Trino's columns: Function, Return Type, Argument Types, Function Type, Deterministic, Description; by name. */
     StatementResult showFunctions(Optional<String> like)
     {
-        Optional<Pattern> pattern = like.map(MetadataStatements::likeRegex);
+        Optional<Pattern> pattern = like.map(MetadataStatements::likePattern);
         List<Object[]> rows = new ArrayList<>();
         for (FunctionRegistry.FunctionInfo function : FunctionRegistry.functions()) {
             rows.add(new Object[] {function.name(), function.returns(), function.arguments(), "scalar", !NONDETERMINISTIC.contains(function.name()),
@@ -130,7 +130,8 @@ final class MetadataStatements
                 new ResultColumn("Description", varchar)), selected);
     }
 
-    private static Pattern likeRegex(String like)
+    /** SQL LIKE ({@code %}, {@code _}, no escape) of SHOW ... LIKE as a regular expression. */
+    public static Pattern likePattern(String like)
     {
         StringBuilder regex = new StringBuilder();
         for (char c : like.toCharArray()) {

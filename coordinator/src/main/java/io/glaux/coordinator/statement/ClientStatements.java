@@ -2,6 +2,7 @@ package io.glaux.coordinator.statement;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.coordinator.ddl.MetadataStatements;
 import io.glaux.coordinator.planner.QueryPlanner;
 import io.glaux.coordinator.planner.TypeMapping;
 import io.glaux.coordinator.query.Query;
@@ -117,7 +118,7 @@ final class ClientStatements
 
     private StatementResult showSession(Statement.ShowSession show, Session session)
     {
-        Optional<Pattern> like = show.like().map(ClientStatements::likePattern);
+        Optional<Pattern> like = show.like().map(MetadataStatements::likePattern);
         List<Object[]> rows = new ArrayList<>();
         for (SessionProperties.Property property : SessionProperties.all()) {
             if (like.isPresent() && !like.get().matcher(property.name()).matches()) {
@@ -145,20 +146,6 @@ final class ClientStatements
         catch (GlauxException e) {
             throw error(e.errorCode(), name.pos(), e.rawMessage());
         }
-    }
-
-    /** SQL LIKE ({@code %}, {@code _}) as a regular expression. */
-    private static Pattern likePattern(String like)
-    {
-        StringBuilder regex = new StringBuilder();
-        for (char c : like.toCharArray()) {
-            regex.append(switch (c) {
-                case '%' -> ".*";
-                case '_' -> ".";
-                default -> Pattern.quote(String.valueOf(c));
-            });
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
     // --- prepared statements
