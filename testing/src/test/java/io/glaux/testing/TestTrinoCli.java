@@ -6,25 +6,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The unmodified Trino CLI (476) as a client process against the coordinator. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestTrinoCli
 {
-    private static final Path CLI = Path.of("target", "trino-cli.jar");
-
     private TestCluster cluster;
 
     @BeforeAll
     void setUp()
             throws Exception
     {
-        assertThat(CLI).exists();
+        assertThat(TrinoCliProcess.JAR).exists();
         cluster = SharedCluster.get();
     }
 
@@ -53,46 +47,16 @@ class TestTrinoCli
     void reportsErrorsWithPosition()
             throws Exception
     {
-        List<String> command = command("SELECT nope FROM access_logs");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isNotZero();
-        assertThat(out).contains("line 1:8").contains("nope");
+        TrinoCliProcess.Result result = TrinoCliProcess.run(cluster, List.of(), "SELECT nope FROM access_logs");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.out() + result.err()).contains("line 1:8").contains("nope");
     }
 
     private String trino(String sql)
             throws Exception
     {
-        Process process = new ProcessBuilder(command(sql)).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(err).isZero();
-        return out;
-    }
-
-    private List<String> command(String sql)
-    {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-jar");
-        command.add(CLI.toString());
-        command.add("--server");
-        command.add(cluster.serverUri());
-        command.add("--truststore-path");
-        command.add(cluster.caCertificate().toString());
-        command.add("--catalog");
-        command.add("hive");
-        command.add("--schema");
-        command.add("web");
-        command.add("--output-format");
-        command.add("CSV");
-        command.add("--execute");
-        command.add(sql);
-        return command;
+        TrinoCliProcess.Result result = TrinoCliProcess.run(cluster, List.of(), sql);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        return result.out();
     }
 }
