@@ -101,6 +101,8 @@ public final class ArrowTypes
             };
             case Type.Varchar _ -> ArrowType.Utf8.INSTANCE;
             case Type.Timestamp _ -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
+            // packed epoch millis and zone key (see the engine's TimeZones)
+            case Type.TimestampWithTimeZone _ -> new ArrowType.Int(64, true);
             case Type.Decimal decimal -> new ArrowType.Decimal(decimal.precision(), decimal.scale(), 128);
             case Type.Array _ -> ArrowType.List.INSTANCE;
             case Type.MapType _ -> new ArrowType.Map(false);

@@ -75,7 +75,7 @@ public abstract class TextValueWriter
                 case DATE -> new DateWriter(values);
                 case VARBINARY -> new VarbinaryWriter(values);
             };
-            case Type.Array _, Type.MapType _, Type.Row _ -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
+            case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _ -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
                     "Type %s is not a scalar type".formatted(type.trinoName()));
         };
     }

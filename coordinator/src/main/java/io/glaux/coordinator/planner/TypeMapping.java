@@ -32,6 +32,7 @@ public final class TypeMapping
             };
             case Type.Varchar varchar -> factory.createSqlType(SqlTypeName.VARCHAR, varchar.length());
             case Type.Timestamp timestamp -> factory.createSqlType(SqlTypeName.TIMESTAMP, Math.min(timestamp.precision(), 3));
+            case Type.TimestampWithTimeZone timestamp -> factory.createSqlType(SqlTypeName.TIMESTAMP_TZ, Math.min(timestamp.precision(), 3));
             case Type.Decimal decimal -> factory.createSqlType(SqlTypeName.DECIMAL, decimal.precision(), decimal.scale());
             case Type.Array array -> factory.createArrayType(toRelType(factory, array.element()), -1);
             case Type.MapType map -> factory.createMapType(toRelType(factory, map.key()), toRelType(factory, map.value()));
@@ -63,6 +64,7 @@ public final class TypeMapping
             case BINARY, VARBINARY -> Type.VARBINARY;
             case DATE -> Type.DATE;
             case TIMESTAMP -> new Type.Timestamp(type.getPrecision() < 0 ? 3 : type.getPrecision());
+            case TIMESTAMP_TZ -> new Type.TimestampWithTimeZone(type.getPrecision() < 0 ? 3 : type.getPrecision());
             case DECIMAL -> new Type.Decimal(type.getPrecision(), type.getScale());
             case ARRAY -> new Type.Array(fromRelType(type.getComponentType()));
             case MAP -> new Type.MapType(fromRelType(type.getKeyType()), fromRelType(type.getValueType()));
@@ -93,7 +95,7 @@ public final class TypeMapping
             case DATE -> "date";
             case TIME -> "time(" + Math.max(type.getPrecision(), 0) + ")";
             case TIMESTAMP -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ")";
-            case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ") with time zone";
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ") with time zone";
             case DECIMAL -> "decimal(" + type.getPrecision() + "," + type.getScale() + ")";
             case ARRAY -> "array(" + trinoName(type.getComponentType()) + ")";
             case MAP -> "map(" + trinoName(type.getKeyType()) + ", " + trinoName(type.getValueType()) + ")";

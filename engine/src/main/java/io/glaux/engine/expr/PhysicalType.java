@@ -61,7 +61,7 @@ public enum PhysicalType
                 case DOUBLE -> FLOAT64;
                 case VARBINARY -> VARIABLE_WIDTH;
             };
-            case Type.Timestamp _ -> INT64;
+            case Type.Timestamp _, Type.TimestampWithTimeZone _ -> INT64;
             case Type.Varchar _ -> VARIABLE_WIDTH;
             case Type.Decimal _ -> DECIMAL;
             case Type.Array _, Type.MapType _, Type.Row _ -> OTHER;

@@ -11,11 +11,13 @@ import java.util.List;
  * <p>In-memory (Arrow) representation, fixed for the whole engine:
  * boolean → Bit, tinyint/smallint/integer/bigint → TinyInt/SmallInt/Int/BigInt, real → Float4,
  * double → Float8, varchar → VarChar (UTF-8), varbinary → VarBinary, date → DateDay (days since epoch),
- * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone), decimal(p,s) → Decimal128,
+ * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone),
+ * timestamp(p) with time zone → BigInt (epoch milliseconds shifted left 12 bits, or-ed with a time zone key, as
+ * Trino packs its short timestamp with time zone), decimal(p,s) → Decimal128,
  * array → List, map → Map, row → Struct.
  */
 public sealed interface Type
-        permits Type.Primitive, Type.Timestamp, Type.Decimal, Type.Varchar, Type.Array, Type.MapType, Type.Row
+        permits Type.Primitive, Type.Timestamp, Type.TimestampWithTimeZone, Type.Decimal, Type.Varchar, Type.Array, Type.MapType, Type.Row
 {
     /** The Trino name, used in the client protocol and in {@code DESCRIBE}. */
     String trinoName();
@@ -93,6 +95,26 @@ public sealed interface Type
         public String trinoName()
         {
             return "timestamp(" + precision + ")";
+        }
+
+        @Override
+        public String hiveName()
+        {
+            return "timestamp";
+        }
+    }
+
+    /**
+     * Timestamp with time zone with {@code precision} fractional digits: an instant and the zone it is shown in.
+     * Values are held to the millisecond (a precision above 3 keeps milliseconds).
+     */
+    record TimestampWithTimeZone(int precision)
+            implements Type
+    {
+        @Override
+        public String trinoName()
+        {
+            return "timestamp(" + precision + ") with time zone";
         }
 
         @Override
@@ -210,4 +232,5 @@ public sealed interface Type
     Type DATE = new Primitive(Kind.DATE);
     Type VARCHAR = new Varchar(Varchar.UNBOUNDED);
     Type TIMESTAMP = new Timestamp(3);
+    Type TIMESTAMP_TZ = new TimestampWithTimeZone(3);
 }
