@@ -96,7 +96,7 @@ public final class ArrowTypes
                 case BIGINT -> new ArrowType.Int(64, true);
                 case REAL -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
                 case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-                case VARBINARY -> ArrowType.Binary.INSTANCE;
+                case VARBINARY, UUID -> ArrowType.Binary.INSTANCE;
                 case DATE -> new ArrowType.Date(DateUnit.DAY);
             };
             case Type.Varchar _ -> ArrowType.Utf8.INSTANCE;

@@ -361,6 +361,7 @@ public final class SystemCatalogSchema
                 case REAL -> Types.REAL;
                 case DOUBLE -> Types.DOUBLE;
                 case VARBINARY -> Types.VARBINARY;
+                case UUID -> Types.OTHER;
                 case DATE -> Types.DATE;
             };
             case Type.Varchar ignored -> Types.VARCHAR;
@@ -385,6 +386,7 @@ public final class SystemCatalogSchema
                 case REAL -> 24L;
                 case DOUBLE -> 53L;
                 case VARBINARY -> (long) Integer.MAX_VALUE;
+                case UUID -> 36L;
                 case DATE -> 14L;
             };
             case Type.Varchar varchar -> (long) varchar.length();

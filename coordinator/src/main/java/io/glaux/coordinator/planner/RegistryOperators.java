@@ -114,6 +114,12 @@ final class RegistryOperators
                 },
                 null, new Operands(name), new Implementation(name), SqlFunctionCategory.USER_DEFINED_FUNCTION, SqlSyntax.FUNCTION)
         {
+            @Override
+            public boolean isDeterministic()
+            {
+                // uuid() is a new value for every row: never folded to one constant
+                return !name.equals("uuid");
+            }
         };
     }
 

@@ -121,6 +121,7 @@ final class RexTranslator
             case DATE -> (long) literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class) * 1000L;
             case BINARY, VARBINARY -> literal.getValueAs(org.apache.calcite.avatica.util.ByteString.class).getBytes();
+            case UUID -> literal.getValue() instanceof java.util.UUID uuid ? io.glaux.engine.expr.Uuids.toBytes(uuid) : null;
             case ARRAY -> arrayLiteral(literal);
             default -> null;
         };
@@ -151,7 +152,7 @@ final class RexTranslator
     {
         return switch (node.getType().getSqlTypeName()) {
             case ARRAY, MAP, ROW -> nestedType(node.getType());
-            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP, TIMESTAMP_TZ ->
+            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP, TIMESTAMP_TZ, UUID ->
                     TypeMapping.fromRelType(node.getType());
             case DECIMAL -> node.getType().getScale() >= 0 && node.getType().getPrecision() <= 38 ? TypeMapping.fromRelType(node.getType()) : null;
             default -> null;

@@ -213,7 +213,7 @@ final class TrinoFunctions
     }
 
     /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
-    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept");
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept", "uuid");
 
     /**
      * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser

@@ -28,6 +28,7 @@ public final class TypeMapping
                 case REAL -> factory.createSqlType(SqlTypeName.REAL);
                 case DOUBLE -> factory.createSqlType(SqlTypeName.DOUBLE);
                 case VARBINARY -> factory.createSqlType(SqlTypeName.VARBINARY);
+                case UUID -> factory.createSqlType(SqlTypeName.UUID);
                 case DATE -> factory.createSqlType(SqlTypeName.DATE);
             };
             case Type.Varchar varchar -> factory.createSqlType(SqlTypeName.VARCHAR, varchar.length());
@@ -62,6 +63,7 @@ public final class TypeMapping
             case FLOAT, DOUBLE -> Type.DOUBLE;
             case CHAR, VARCHAR -> type.getPrecision() >= Integer.MAX_VALUE || type.getPrecision() <= 0 ? Type.VARCHAR : new Type.Varchar(type.getPrecision());
             case BINARY, VARBINARY -> Type.VARBINARY;
+            case UUID -> Type.UUID;
             case DATE -> Type.DATE;
             case TIMESTAMP -> new Type.Timestamp(type.getPrecision() < 0 ? 3 : type.getPrecision());
             case TIMESTAMP_TZ -> new Type.TimestampWithTimeZone(type.getPrecision() < 0 ? 3 : type.getPrecision());
@@ -92,6 +94,7 @@ public final class TypeMapping
             case FLOAT, DOUBLE -> "double";
             case CHAR, VARCHAR -> type.getPrecision() >= Integer.MAX_VALUE || type.getPrecision() <= 0 ? "varchar" : "varchar(" + type.getPrecision() + ")";
             case BINARY, VARBINARY -> "varbinary";
+            case UUID -> "uuid";
             case DATE -> "date";
             case TIME -> "time(" + Math.max(type.getPrecision(), 0) + ")";
             case TIMESTAMP -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ")";

@@ -24,7 +24,8 @@ final class CastEvaluator
         VARCHAR_TRUNCATE,
         LONG_TO_DECIMAL, DECIMAL_RESCALE, DECIMAL_TO_LONG, DECIMAL_TO_DOUBLE, DECIMAL_TO_REAL, DOUBLE_TO_DECIMAL,
         DECIMAL_TO_VARCHAR, VARCHAR_TO_DECIMAL, DECIMAL_TO_BOOLEAN,
-        TSTZ_TO_TIMESTAMP, TSTZ_TO_DATE, TSTZ_TO_VARCHAR, TSTZ_PRECISION, TIMESTAMP_TO_TSTZ, DATE_TO_TSTZ, VARCHAR_TO_TSTZ
+        TSTZ_TO_TIMESTAMP, TSTZ_TO_DATE, TSTZ_TO_VARCHAR, TSTZ_PRECISION, TIMESTAMP_TO_TSTZ, DATE_TO_TSTZ, VARCHAR_TO_TSTZ,
+        VARCHAR_TO_UUID, UUID_TO_VARCHAR
     }
 
     private final ValueEvaluator input;
@@ -40,6 +41,7 @@ final class CastEvaluator
     /** The zone of a timestamp, date or text without one, cast to timestamp with time zone. */
     private final int defaultZone;
     private final TimeZones.OffsetCache zones = new TimeZones.OffsetCache();
+    private final byte[] parsedUuid = new byte[16];
 
     private CastEvaluator(ValueEvaluator input, Type target, Conversion conversion)
     {
@@ -120,6 +122,10 @@ final class CastEvaluator
 
     private static Conversion conversion(Type source, Type target)
     {
+        if (source.equals(Type.UUID) || target.equals(Type.UUID)) {
+            return source.equals(Type.UUID) && SqlTypes.isVarchar(target) ? Conversion.UUID_TO_VARCHAR
+                    : target.equals(Type.UUID) && SqlTypes.isVarchar(source) ? Conversion.VARCHAR_TO_UUID : null;
+        }
         if (source instanceof Type.TimestampWithTimeZone) {
             if (target instanceof Type.TimestampWithTimeZone) {
                 return Conversion.TSTZ_PRECISION;
@@ -418,6 +424,35 @@ final class CastEvaluator
                 }
             }
             case VARCHAR_TRUNCATE -> truncate(in, count);
+            case VARCHAR_TO_UUID -> {
+                int[] offsets = result.offsets(count + 1);
+                byte[] out = result.bytes(count * 16, 0);
+                offsets[0] = 0;
+                int position = 0;
+                for (int j = 0; j < count; j++) {
+                    if (nulls == null || !nulls[j]) {
+                        if (!Uuids.parse(in.bytes, in.offsets[j], in.offsets[j + 1], parsedUuid)) {
+                            throw cannotCast(in, j);
+                        }
+                        System.arraycopy(parsedUuid, 0, out, position, 16);
+                        position += 16;
+                    }
+                    offsets[j + 1] = position;
+                }
+            }
+            case UUID_TO_VARCHAR -> {
+                int[] offsets = result.offsets(count + 1);
+                byte[] out = result.bytes(count * 36, 0);
+                offsets[0] = 0;
+                int position = 0;
+                for (int j = 0; j < count; j++) {
+                    if ((nulls == null || !nulls[j]) && in.offsets[j + 1] - in.offsets[j] == 16) {
+                        position = Uuids.format(in.bytes, in.offsets[j], out, position);
+                    }
+                    offsets[j + 1] = position;
+                }
+                checkLength(offsets, count);
+            }
             case TSTZ_TO_TIMESTAMP, TSTZ_TO_DATE -> {
                 long[] x = in.longs;
                 long[] r = result.longs(count);

@@ -182,6 +182,7 @@ public final class FunctionRegistry
         MathFunctions.register(builder);
         DateTimeFunctions.register(builder);
         TimestampWithTimeZoneFunctions.register(builder);
+        Uuids.register(builder);
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);
         JsonFunctions.register(builder);

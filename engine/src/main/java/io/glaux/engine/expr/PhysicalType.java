@@ -59,7 +59,7 @@ public enum PhysicalType
                 case BIGINT -> INT64;
                 case REAL -> FLOAT32;
                 case DOUBLE -> FLOAT64;
-                case VARBINARY -> VARIABLE_WIDTH;
+                case VARBINARY, UUID -> VARIABLE_WIDTH;
             };
             case Type.Timestamp _, Type.TimestampWithTimeZone _ -> INT64;
             case Type.Varchar _ -> VARIABLE_WIDTH;
