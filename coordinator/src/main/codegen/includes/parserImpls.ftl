@@ -831,3 +831,37 @@ SqlNode GlauxParameterValue() :
 |
     value = Expression(ExprContext.ACCEPT_NON_QUERY) { return value; }
 }
+
+/** {@code x AT TIME ZONE zone}: the operator and its right operand, added to the expression list being built. */
+void GlauxAtTimeZone(List<Object> list, ExprContext exprContext, Span s) :
+{
+    SqlNode zone;
+}
+{
+    <AT> <TIME> <ZONE> {
+        checkNonQueryExpression(exprContext);
+        s.clear().add(this);
+    }
+    zone = Expression3(ExprContext.ACCEPT_SUB_QUERY) {
+        list.add(new SqlParserUtil.ToTreeListItem(AtTimeZone.OPERATOR, s.pos()));
+        list.add(zone);
+    }
+}
+
+/** Trino's {@code array(T)} and {@code map(K, V)} type names (in CAST, for one). */
+SqlTypeNameSpec GlauxTrinoCollectionType() :
+{
+    final SqlDataTypeSpec element;
+    final SqlDataTypeSpec key;
+    final SqlDataTypeSpec value;
+    final Span s;
+}
+{
+    <ARRAY> { s = span(); } <LPAREN> element = DataType() <RPAREN> {
+        return new SqlCollectionTypeNameSpec(element.getTypeNameSpec(), SqlTypeName.ARRAY, s.end(this));
+    }
+|
+    <MAP> { s = span(); } <LPAREN> key = DataType() <COMMA> value = DataType() <RPAREN> {
+        return new SqlMapTypeNameSpec(key, value, s.end(this));
+    }
+}

@@ -223,11 +223,13 @@ class TestSessionsAndPreparedStatements
             assertThat(sessionValue(statement, "time_zone")).isEqualTo(java.time.ZoneId.systemDefault().getId());
             statement.execute("SET SESSION time_zone = 'America/Sao_Paulo'");
             assertThat(sessionValue(statement, "time_zone")).isEqualTo("America/Sao_Paulo");
-            // current_timestamp is the wall-clock time in the session's zone: 26 hours apart at +14:00 and -12:00
+            // localtimestamp is the wall-clock time in the session's zone: 26 hours apart at +14:00 and -12:00
+            // (current_timestamp is that instant as a timestamp with time zone in the session's zone)
             statement.execute("SET SESSION time_zone = '+14:00'");
-            LocalDateTime east = LocalDateTime.parse(single(statement.executeQuery("SELECT current_timestamp")).replace(' ', 'T'));
+            LocalDateTime east = LocalDateTime.parse(single(statement.executeQuery("SELECT localtimestamp")).replace(' ', 'T'));
+            assertThat(single(statement.executeQuery("SELECT CAST(current_timestamp AS varchar)"))).endsWith(" +14:00");
             statement.execute("SET SESSION time_zone = '-12:00'");
-            LocalDateTime west = LocalDateTime.parse(single(statement.executeQuery("SELECT current_timestamp")).replace(' ', 'T'));
+            LocalDateTime west = LocalDateTime.parse(single(statement.executeQuery("SELECT localtimestamp")).replace(' ', 'T'));
             assertThat(java.time.Duration.between(west, east)).isBetween(java.time.Duration.ofHours(26).minusMinutes(1), java.time.Duration.ofHours(26));
         }
         Properties properties = new Properties();

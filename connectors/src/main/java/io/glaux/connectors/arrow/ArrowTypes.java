@@ -96,11 +96,13 @@ public final class ArrowTypes
                 case BIGINT -> new ArrowType.Int(64, true);
                 case REAL -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
                 case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-                case VARBINARY -> ArrowType.Binary.INSTANCE;
+                case VARBINARY, UUID -> ArrowType.Binary.INSTANCE;
                 case DATE -> new ArrowType.Date(DateUnit.DAY);
             };
             case Type.Varchar _ -> ArrowType.Utf8.INSTANCE;
             case Type.Timestamp _ -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
+            // packed epoch millis and zone key (see the engine's TimeZones)
+            case Type.TimestampWithTimeZone _ -> new ArrowType.Int(64, true);
             case Type.Decimal decimal -> new ArrowType.Decimal(decimal.precision(), decimal.scale(), 128);
             case Type.Array _ -> ArrowType.List.INSTANCE;
             case Type.MapType _ -> new ArrowType.Map(false);

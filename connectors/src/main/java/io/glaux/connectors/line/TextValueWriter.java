@@ -74,8 +74,9 @@ public abstract class TextValueWriter
                 case DOUBLE -> new DoubleWriter(values);
                 case DATE -> new DateWriter(values);
                 case VARBINARY -> new VarbinaryWriter(values);
+                case UUID -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Columns of type uuid are not supported in text files");
             };
-            case Type.Array _, Type.MapType _, Type.Row _ -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
+            case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _ -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
                     "Type %s is not a scalar type".formatted(type.trinoName()));
         };
     }

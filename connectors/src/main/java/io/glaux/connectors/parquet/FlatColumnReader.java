@@ -273,7 +273,7 @@ final class FlatColumnReader
                 case BIGINT -> Output.I64;
                 case REAL -> Output.F32;
                 case DOUBLE -> Output.F64;
-                case VARBINARY -> Output.VARIABLE;
+                case VARBINARY, UUID -> Output.VARIABLE;
             };
             default -> throw new IllegalArgumentException("not a flat type: " + type);
         };

@@ -337,8 +337,9 @@ public final class SystemCatalogSchema
     {
         List<Object[]> rows = new ArrayList<>();
         for (Type type : List.of(Type.BOOLEAN, Type.TINYINT, Type.SMALLINT, Type.INTEGER, Type.BIGINT, Type.REAL, Type.DOUBLE,
-                Type.VARCHAR, Type.VARBINARY, Type.DATE, Type.TIMESTAMP, new Type.Decimal(38, 0))) {
-            String name = type instanceof Type.Decimal ? "decimal" : type instanceof Type.Timestamp ? "timestamp" : type.trinoName();
+                Type.VARCHAR, Type.VARBINARY, Type.DATE, Type.TIMESTAMP, Type.TIMESTAMP_TZ, new Type.Decimal(38, 0))) {
+            String name = type instanceof Type.Decimal ? "decimal" : type instanceof Type.Timestamp ? "timestamp"
+                    : type instanceof Type.TimestampWithTimeZone ? "timestamp with time zone" : type.trinoName();
             boolean decimal = type instanceof Type.Decimal;
             rows.add(new Object[] {name, (long) jdbcType(type), columnSize(type), type == Type.VARCHAR ? "'" : null, type == Type.VARCHAR ? "'" : null,
                     decimal ? "precision,scale" : null,
@@ -360,10 +361,12 @@ public final class SystemCatalogSchema
                 case REAL -> Types.REAL;
                 case DOUBLE -> Types.DOUBLE;
                 case VARBINARY -> Types.VARBINARY;
+                case UUID -> Types.OTHER;
                 case DATE -> Types.DATE;
             };
             case Type.Varchar ignored -> Types.VARCHAR;
             case Type.Timestamp ignored -> Types.TIMESTAMP;
+            case Type.TimestampWithTimeZone ignored -> Types.TIMESTAMP_WITH_TIMEZONE;
             case Type.Decimal ignored -> Types.DECIMAL;
             case Type.Array ignored -> Types.ARRAY;
             case Type.MapType ignored -> Types.JAVA_OBJECT;
@@ -383,10 +386,12 @@ public final class SystemCatalogSchema
                 case REAL -> 24L;
                 case DOUBLE -> 53L;
                 case VARBINARY -> (long) Integer.MAX_VALUE;
+                case UUID -> 36L;
                 case DATE -> 14L;
             };
             case Type.Varchar varchar -> (long) varchar.length();
             case Type.Timestamp timestamp -> 20L + timestamp.precision();
+            case Type.TimestampWithTimeZone timestamp -> 27L + timestamp.precision();
             case Type.Decimal decimal -> (long) decimal.precision();
             default -> null;
         };
@@ -397,6 +402,7 @@ public final class SystemCatalogSchema
         return switch (type) {
             case Type.Decimal decimal -> (long) decimal.scale();
             case Type.Timestamp timestamp -> (long) timestamp.precision();
+            case Type.TimestampWithTimeZone timestamp -> (long) timestamp.precision();
             case Type.Primitive primitive when primitive.kind() == Type.Kind.TINYINT || primitive.kind() == Type.Kind.SMALLINT
                     || primitive.kind() == Type.Kind.INTEGER || primitive.kind() == Type.Kind.BIGINT -> 0L;
             default -> null;

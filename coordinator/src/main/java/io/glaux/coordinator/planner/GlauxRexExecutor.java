@@ -28,6 +28,7 @@ import java.util.List;
  *       ({@code REAL 0.102} is {@code 0.102}, where Calcite's exact binary value gives {@code 0.101});</li>
  *   <li>integer arithmetic that overflows its type is not folded (Calcite's wraps around): the engine
  *       evaluates it and fails with NUMERIC_VALUE_OUT_OF_RANGE, as Trino does;</li>
+ *   <li>nothing that computes a timestamp with time zone or a uuid is folded (the engine evaluates it);</li>
  *   <li>a registry function returning a bounded varchar is not folded, and a folded string is kept only
  *       when it is whole: Calcite measures varchar lengths in UTF-16 units and Trino in code points, so
  *       {@code chr(128512)} (a {@code varchar(1)}) would be cut in half.</li>
@@ -44,7 +45,7 @@ final class GlauxRexExecutor
         List<RexNode> rewritten = new ArrayList<>(constExps.size());
         List<Integer> folded = new ArrayList<>();
         for (int i = 0; i < constExps.size(); i++) {
-            if (!overflows(constExps.get(i)) && !boundedRegistryString(constExps.get(i))) {
+            if (!overflows(constExps.get(i)) && !boundedRegistryString(constExps.get(i)) && !withTimeZone(constExps.get(i))) {
                 folded.add(i);
                 rewritten.add(constExps.get(i).accept(new RealToDecimal(rexBuilder)));
             }
@@ -58,6 +59,18 @@ final class GlauxRexExecutor
             values.set(i, value instanceof RexLiteral literal && splitsSurrogatePair(literal) ? constExps.get(i) : value);
         }
         reducedValues.addAll(values);
+    }
+
+    /**
+     * Whether {@code expression} computes a timestamp with time zone anywhere: Calcite's executor has its
+     * own representation of those (and no zone rules of Trino's); the engine evaluates them.
+     */
+    static boolean withTimeZone(RexNode expression)
+    {
+        if (expression.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP_TZ || expression.getType().getSqlTypeName() == SqlTypeName.UUID) {
+            return true;
+        }
+        return expression instanceof RexCall call && call.getOperands().stream().anyMatch(GlauxRexExecutor::withTimeZone);
     }
 
     /** Whether integer arithmetic in {@code expression} overflows its type (then Calcite's folding would wrap around). */

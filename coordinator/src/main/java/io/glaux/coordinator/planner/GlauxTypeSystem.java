@@ -19,7 +19,7 @@ public final class GlauxTypeSystem
     {
         return switch (typeName) {
             case VARCHAR, VARBINARY, CHAR, BINARY -> Integer.MAX_VALUE;
-            case TIMESTAMP -> 3;
+            case TIMESTAMP, TIMESTAMP_TZ -> 3;
             default -> super.getMaxPrecision(typeName);
         };
     }
@@ -29,7 +29,7 @@ public final class GlauxTypeSystem
     {
         return switch (typeName) {
             case VARCHAR, VARBINARY -> Integer.MAX_VALUE;
-            case TIMESTAMP -> 3;
+            case TIMESTAMP, TIMESTAMP_TZ -> 3;
             default -> super.getDefaultPrecision(typeName);
         };
     }

@@ -173,6 +173,11 @@ public final class QueryPlanner
     /** As {@link #plan(SqlNode, String, String, String, Consumer)}, with {@code current_timestamp} and {@code current_date} in {@code timeZone}. */
     public Plan plan(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, Consumer<List<String>> relations)
     {
+        return RexTranslator.withSessionZone(timeZone, () -> planInZone(parsed, catalog, schema, user, timeZone, relations));
+    }
+
+    private Plan planInZone(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, Consumer<List<String>> relations)
+    {
         SessionValues session = new SessionValues(catalog, schema, user, timeZone, java.time.Instant.now());
         parsed = SessionFunctions.inline(parsed, catalog, schema, user, timeZone, session.start());
         CalciteConnectionConfig config = connectionConfig();
@@ -445,7 +450,7 @@ public final class QueryPlanner
         StatementSize.check(sql);
         try {
             List<Integer> ties = new ArrayList<>();
-            String quoted = TrinoFunctions.quoteCalls(sql);
+            String quoted = WithTies.withFetchCount(TrinoFunctions.quoteCalls(sql));
             SqlNode parsed = SqlParser.create(WithTies.rewrite(quoted, ties), PARSER_CONFIG).parseStmt();
             if (parsed.isA(SqlKind.QUERY)) {
                 parsed = TrinoAggregates.castArguments(parsed);

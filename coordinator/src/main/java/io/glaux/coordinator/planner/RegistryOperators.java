@@ -78,6 +78,33 @@ final class RegistryOperators
         };
     }
 
+    /** {@code typeof(x)}: the Trino name of x's type, a varchar constant of the query. */
+    static SqlOperator typeofOperator()
+    {
+        return new SqlUserDefinedFunction(new SqlIdentifier("TYPEOF", SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+                ReturnTypes.VARCHAR, null, new OneOperand(), new TypeName(), SqlFunctionCategory.USER_DEFINED_FUNCTION, SqlSyntax.FUNCTION)
+        {
+        };
+    }
+
+    /** The operand's Trino type name as a constant. */
+    private record TypeName()
+            implements ImplementableFunction
+    {
+        @Override
+        public List<FunctionParameter> getParameters()
+        {
+            return List.of();
+        }
+
+        @Override
+        public CallImplementor getImplementor()
+        {
+            return RexImpTable.createImplementor((translator, call, operands) -> Expressions.constant(TypeMapping.trinoName(call.getOperands().getFirst().getType())),
+                    NullPolicy.NONE, false);
+        }
+    }
+
     private static SqlOperator operator(String name)
     {
         return new SqlUserDefinedFunction(new SqlIdentifier(name.toUpperCase(Locale.ROOT), SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
@@ -87,6 +114,12 @@ final class RegistryOperators
                 },
                 null, new Operands(name), new Implementation(name), SqlFunctionCategory.USER_DEFINED_FUNCTION, SqlSyntax.FUNCTION)
         {
+            @Override
+            public boolean isDeterministic()
+            {
+                // uuid() is a new value for every row: never folded to one constant
+                return !name.equals("uuid");
+            }
         };
     }
 

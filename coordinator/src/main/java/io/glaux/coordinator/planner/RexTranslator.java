@@ -36,6 +36,25 @@ final class RexTranslator
 {
     private static final RexBuilder REX_BUILDER = new RexBuilder(new GlauxTypeFactory());
 
+    /**
+     * The session's time zone while a query is planned: a timestamp, date or text without a zone
+     * becomes a timestamp with time zone in it, as in Trino.
+     */
+    private static final ThreadLocal<String> SESSION_ZONE = ThreadLocal.withInitial(() -> "UTC");
+
+    /** Runs {@code planning} with {@code zone} as the session's time zone. */
+    static <T> T withSessionZone(java.time.ZoneId zone, java.util.function.Supplier<T> planning)
+    {
+        String previous = SESSION_ZONE.get();
+        SESSION_ZONE.set(zone.getId());
+        try {
+            return planning.get();
+        }
+        finally {
+            SESSION_ZONE.set(previous);
+        }
+    }
+
     private final List<Expression> inputs;
 
     /** @param inputs what input field {@code i} of the Calcite expression means, as an engine expression */
@@ -102,6 +121,7 @@ final class RexTranslator
             case DATE -> (long) literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class) * 1000L;
             case BINARY, VARBINARY -> literal.getValueAs(org.apache.calcite.avatica.util.ByteString.class).getBytes();
+            case UUID -> literal.getValue() instanceof java.util.UUID uuid ? io.glaux.engine.expr.Uuids.toBytes(uuid) : null;
             case ARRAY -> arrayLiteral(literal);
             default -> null;
         };
@@ -132,7 +152,7 @@ final class RexTranslator
     {
         return switch (node.getType().getSqlTypeName()) {
             case ARRAY, MAP, ROW -> nestedType(node.getType());
-            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP ->
+            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP, TIMESTAMP_TZ, UUID ->
                     TypeMapping.fromRelType(node.getType());
             case DECIMAL -> node.getType().getScale() >= 0 && node.getType().getPrecision() <= 38 ? TypeMapping.fromRelType(node.getType()) : null;
             default -> null;
@@ -211,6 +231,8 @@ final class RexTranslator
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
             case "try_cast" -> form(call, Form.TRY_CAST, type);
+            case "at time zone" -> atTimeZone(call, type);
+            case "typeof" -> call.getOperands().size() == 1 ? new Expression.Literal(TypeMapping.trinoName(call.getOperands().getFirst().getType()), type) : null;
             default -> function(name, call, type);
         };
     }
@@ -371,7 +393,35 @@ final class RexTranslator
         if (argument == null || !FunctionRegistry.canCast(argument.type(), type)) {
             return null;
         }
+        return cast(argument, type);
+    }
+
+    /** CAST, where a value without a zone becomes a timestamp with time zone in the session's zone. */
+    private static Expression cast(Expression argument, Type type)
+    {
+        if (type instanceof Type.TimestampWithTimeZone && !(argument.type() instanceof Type.TimestampWithTimeZone)) {
+            List<Expression> arguments = List.of(argument, new Expression.Literal(SESSION_ZONE.get(), Type.VARCHAR));
+            return FunctionRegistry.supports("$to_timestamp_tz", arguments, type) ? new Expression.FunctionCall("$to_timestamp_tz", arguments, type) : null;
+        }
         return new Expression.Call(Operator.CAST, List.of(argument), type);
+    }
+
+    /** {@code x AT TIME ZONE zone}: at_timezone, a timestamp without a zone first taken in the session's zone. */
+    private Expression atTimeZone(RexCall call, Type type)
+    {
+        List<Expression> arguments = arguments(call.getOperands());
+        if (arguments == null || arguments.size() != 2 || !(type instanceof Type.TimestampWithTimeZone)) {
+            return null;
+        }
+        Expression value = arguments.get(0);
+        if (!(value.type() instanceof Type.TimestampWithTimeZone)) {
+            value = cast(value, type);
+            if (value == null) {
+                return null;
+            }
+        }
+        List<Expression> atArguments = List.of(value, arguments.get(1));
+        return FunctionRegistry.supports("at_timezone", atArguments, type) ? new Expression.FunctionCall("at_timezone", atArguments, type) : null;
     }
 
     private Expression form(RexCall call, Form form, Type type)

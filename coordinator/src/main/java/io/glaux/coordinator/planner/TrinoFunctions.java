@@ -80,14 +80,11 @@ final class TrinoFunctions
 
     private static final List<SqlOperator> SCALARS = List.of(
             // date and time
+            // the parser reads date_trunc as its own syntax, so it is declared here; it runs as the registry's (timestamp with time zone included)
             scalar("date_trunc", nullable(ReturnTypes.ARG1), OperandTypes.family(STRING, SqlTypeFamily.DATE)
-                    .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP)), "dateTrunc"),
-            scalar("date_add", nullable(ReturnTypes.ARG2), OperandTypes.family(STRING, INTEGER, SqlTypeFamily.DATE)
-                    .or(OperandTypes.family(STRING, INTEGER, SqlTypeFamily.TIMESTAMP)), "dateAdd"),
-            scalar("date_diff", BIGINT, OperandTypes.family(STRING, SqlTypeFamily.DATE, SqlTypeFamily.DATE)
-                    .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP, SqlTypeFamily.TIMESTAMP)), "dateDiff"),
-            scalar("from_unixtime", TIMESTAMP, OperandTypes.family(SqlTypeFamily.NUMERIC), "fromUnixtime"),
-            scalar("to_unixtime", DOUBLE, OperandTypes.family(SqlTypeFamily.TIMESTAMP), "toUnixtime"),
+                    .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP))
+                    .or(OperandTypes.sequence("date_trunc(unit, x)", OperandTypes.family(STRING), OperandTypes.typeName(SqlTypeName.TIMESTAMP_TZ))), "dateTrunc"),
+            // date_add, date_diff, from_unixtime and to_unixtime are the registry's (they take timestamp with time zone too)
             scalar("from_iso8601_timestamp", TIMESTAMP, STRING_1, "fromIso8601Timestamp"),
             scalar("date_parse", TIMESTAMP, STRING_2, "dateParse"),
             scalar("date_format", VARCHAR, OperandTypes.family(SqlTypeFamily.TIMESTAMP, STRING), "dateFormat"),
@@ -119,7 +116,7 @@ final class TrinoFunctions
      */
     private static final Set<String> REGISTRY_OVERRIDES = Set.of(
             "chr", "reverse", "translate", "soundex", "md5", "sha1", "sha256", "sha512", "to_hex", "from_hex", "to_base64", "from_base64",
-            "format_datetime", "parse_datetime", "repeat", "map");
+            "format_datetime", "parse_datetime", "repeat", "map", "date_add", "date_diff", "from_unixtime", "to_unixtime");
 
     /**
      * These functions first (the Trino functions declared here, then every other function of the
@@ -144,7 +141,7 @@ final class TrinoFunctions
         registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
         hidden.add("TRY");
         return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
-                SqlOperatorTables.of(RegistryOperators.tryOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
+                SqlOperatorTables.of(RegistryOperators.tryOperator(), RegistryOperators.typeofOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
     /**
@@ -216,7 +213,7 @@ final class TrinoFunctions
     }
 
     /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
-    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept");
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept", "uuid");
 
     /**
      * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser

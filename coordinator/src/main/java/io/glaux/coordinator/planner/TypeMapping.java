@@ -28,10 +28,12 @@ public final class TypeMapping
                 case REAL -> factory.createSqlType(SqlTypeName.REAL);
                 case DOUBLE -> factory.createSqlType(SqlTypeName.DOUBLE);
                 case VARBINARY -> factory.createSqlType(SqlTypeName.VARBINARY);
+                case UUID -> factory.createSqlType(SqlTypeName.UUID);
                 case DATE -> factory.createSqlType(SqlTypeName.DATE);
             };
             case Type.Varchar varchar -> factory.createSqlType(SqlTypeName.VARCHAR, varchar.length());
             case Type.Timestamp timestamp -> factory.createSqlType(SqlTypeName.TIMESTAMP, Math.min(timestamp.precision(), 3));
+            case Type.TimestampWithTimeZone timestamp -> factory.createSqlType(SqlTypeName.TIMESTAMP_TZ, Math.min(timestamp.precision(), 3));
             case Type.Decimal decimal -> factory.createSqlType(SqlTypeName.DECIMAL, decimal.precision(), decimal.scale());
             case Type.Array array -> factory.createArrayType(toRelType(factory, array.element()), -1);
             case Type.MapType map -> factory.createMapType(toRelType(factory, map.key()), toRelType(factory, map.value()));
@@ -61,8 +63,10 @@ public final class TypeMapping
             case FLOAT, DOUBLE -> Type.DOUBLE;
             case CHAR, VARCHAR -> type.getPrecision() >= Integer.MAX_VALUE || type.getPrecision() <= 0 ? Type.VARCHAR : new Type.Varchar(type.getPrecision());
             case BINARY, VARBINARY -> Type.VARBINARY;
+            case UUID -> Type.UUID;
             case DATE -> Type.DATE;
             case TIMESTAMP -> new Type.Timestamp(type.getPrecision() < 0 ? 3 : type.getPrecision());
+            case TIMESTAMP_TZ -> new Type.TimestampWithTimeZone(type.getPrecision() < 0 ? 3 : type.getPrecision());
             case DECIMAL -> new Type.Decimal(type.getPrecision(), type.getScale());
             case ARRAY -> new Type.Array(fromRelType(type.getComponentType()));
             case MAP -> new Type.MapType(fromRelType(type.getKeyType()), fromRelType(type.getValueType()));
@@ -90,10 +94,11 @@ public final class TypeMapping
             case FLOAT, DOUBLE -> "double";
             case CHAR, VARCHAR -> type.getPrecision() >= Integer.MAX_VALUE || type.getPrecision() <= 0 ? "varchar" : "varchar(" + type.getPrecision() + ")";
             case BINARY, VARBINARY -> "varbinary";
+            case UUID -> "uuid";
             case DATE -> "date";
             case TIME -> "time(" + Math.max(type.getPrecision(), 0) + ")";
             case TIMESTAMP -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ")";
-            case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ") with time zone";
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> "timestamp(" + (type.getPrecision() < 0 ? 3 : type.getPrecision()) + ") with time zone";
             case DECIMAL -> "decimal(" + type.getPrecision() + "," + type.getScale() + ")";
             case ARRAY -> "array(" + trinoName(type.getComponentType()) + ")";
             case MAP -> "map(" + trinoName(type.getKeyType()) + ", " + trinoName(type.getValueType()) + ")";

@@ -70,6 +70,29 @@ final class WithTies
         return found.isEmpty() ? sql : new String(text);
     }
 
+    /**
+     * {@code FETCH FIRST ROW ONLY} (Trino's count defaults to one, Calcite's grammar needs it): the text
+     * with {@code 1 } written before the ROW or ROWS of each FETCH that has no count.
+     */
+    static String withFetchCount(String sql)
+    {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        if (!lower.contains("fetch")) {
+            return sql;
+        }
+        List<int[]> words = words(sql);
+        StringBuilder text = new StringBuilder(sql);
+        for (int i = words.size() - 3; i >= 0; i--) {
+            String first = word(lower, words.get(i + 1));
+            String row = word(lower, words.get(i + 2));
+            if (word(lower, words.get(i)).equals("fetch") && (first.equals("first") || first.equals("next")) && (row.equals("row") || row.equals("rows"))
+                    && sql.substring(words.get(i + 1)[1], words.get(i + 2)[0]).isBlank()) {
+                text.insert(words.get(i + 2)[0], "1 ");
+            }
+        }
+        return text.toString();
+    }
+
     private static String word(String lower, int[] span)
     {
         return lower.substring(span[0], span[1]);

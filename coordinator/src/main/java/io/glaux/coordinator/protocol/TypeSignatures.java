@@ -26,7 +26,7 @@ final class TypeSignatures
         switch (type.getSqlTypeName()) {
             case CHAR, VARCHAR -> arguments.add(longArgument(type.getPrecision() <= 0 ? Integer.MAX_VALUE : type.getPrecision()));
             case TIMESTAMP -> arguments.add(longArgument(type.getPrecision() < 0 ? 3 : type.getPrecision()));
-            case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> {
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> {
                 raw = "timestamp with time zone";
                 arguments.add(longArgument(type.getPrecision() < 0 ? 3 : type.getPrecision()));
             }

@@ -61,6 +61,9 @@ public final class RowEncoder
             case CHAR, VARCHAR -> value.toString();
             case DATE -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
             case TIMESTAMP -> TIMESTAMP.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC));
+            case UUID -> value instanceof org.apache.calcite.avatica.util.ByteString bytes ? io.glaux.engine.expr.Uuids.format(bytes.getBytes())
+                    : value instanceof byte[] bytes ? io.glaux.engine.expr.Uuids.format(bytes) : value.toString();
+            case TIMESTAMP_TZ -> io.glaux.engine.expr.TimestampsWithTimeZone.format(((Number) value).longValue(), Math.max(type.getPrecision(), 0));
             case TIME -> java.time.LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
             case BINARY, VARBINARY -> value instanceof byte[] bytes ? java.util.Base64.getEncoder().encodeToString(bytes)
                     : value instanceof org.apache.calcite.avatica.util.ByteString bytes ? java.util.Base64.getEncoder().encodeToString(bytes.getBytes()) : value.toString();

@@ -23,7 +23,9 @@ final class CastEvaluator
         VARCHAR_TO_LONG, VARCHAR_TO_DOUBLE, VARCHAR_TO_REAL, VARCHAR_TO_BOOLEAN, VARCHAR_TO_DATE, VARCHAR_TO_TIMESTAMP,
         VARCHAR_TRUNCATE,
         LONG_TO_DECIMAL, DECIMAL_RESCALE, DECIMAL_TO_LONG, DECIMAL_TO_DOUBLE, DECIMAL_TO_REAL, DOUBLE_TO_DECIMAL,
-        DECIMAL_TO_VARCHAR, VARCHAR_TO_DECIMAL, DECIMAL_TO_BOOLEAN
+        DECIMAL_TO_VARCHAR, VARCHAR_TO_DECIMAL, DECIMAL_TO_BOOLEAN,
+        TSTZ_TO_TIMESTAMP, TSTZ_TO_DATE, TSTZ_TO_VARCHAR, TSTZ_PRECISION, TIMESTAMP_TO_TSTZ, DATE_TO_TSTZ, VARCHAR_TO_TSTZ,
+        VARCHAR_TO_UUID, UUID_TO_VARCHAR
     }
 
     private final ValueEvaluator input;
@@ -36,15 +38,25 @@ final class CastEvaluator
     private final int sourceScale;
     private final int targetScale;
     private final int targetPrecision;
+    /** The zone of a timestamp, date or text without one, cast to timestamp with time zone. */
+    private final int defaultZone;
+    private final TimeZones.OffsetCache zones = new TimeZones.OffsetCache();
+    private final byte[] parsedUuid = new byte[16];
 
     private CastEvaluator(ValueEvaluator input, Type target, Conversion conversion)
     {
+        this(input, target, conversion, TimeZones.UTC_KEY);
+    }
+
+    private CastEvaluator(ValueEvaluator input, Type target, Conversion conversion, int defaultZone)
+    {
         super(target);
+        this.defaultZone = defaultZone;
         this.input = input;
         this.conversion = conversion;
         this.min = SqlTypes.isIntegral(target) ? SqlTypes.minValue(target) : Long.MIN_VALUE;
         this.max = SqlTypes.isIntegral(target) ? SqlTypes.maxValue(target) : Long.MAX_VALUE;
-        this.precision = target instanceof Type.Timestamp(int p) ? p : 6;
+        this.precision = target instanceof Type.Timestamp(int p) ? p : target instanceof Type.TimestampWithTimeZone(int p) ? p : 6;
         this.length = target instanceof Type.Varchar(int n) ? n : Type.Varchar.UNBOUNDED;
         this.sourceScale = Decimals.scale(input.type);
         this.targetScale = Decimals.scale(target);
@@ -64,6 +76,19 @@ final class CastEvaluator
                 || (SqlTypes.isBoolean(source) && SqlTypes.isIntegral(target))
                 || (source.equals(Type.REAL) && target.equals(Type.DOUBLE))
                 || (SqlTypes.isVarchar(source) && SqlTypes.isVarchar(target));
+    }
+
+    /**
+     * {@code CAST(input AS target)} where a timestamp, date or text without a zone cast to timestamp with
+     * time zone is in zone {@code defaultZone} (the session's zone, as in Trino).
+     */
+    static ValueEvaluator of(ValueEvaluator input, Type target, int defaultZone)
+    {
+        Conversion conversion = conversion(input.type, target);
+        if (conversion == Conversion.TIMESTAMP_TO_TSTZ || conversion == Conversion.DATE_TO_TSTZ || conversion == Conversion.VARCHAR_TO_TSTZ) {
+            return new CastEvaluator(input, target, conversion, defaultZone);
+        }
+        return of(input, target);
     }
 
     /** The evaluator for {@code CAST(input AS target)}; {@code input} itself when nothing changes. */
@@ -97,6 +122,31 @@ final class CastEvaluator
 
     private static Conversion conversion(Type source, Type target)
     {
+        if (source.equals(Type.UUID) || target.equals(Type.UUID)) {
+            return source.equals(Type.UUID) && SqlTypes.isVarchar(target) ? Conversion.UUID_TO_VARCHAR
+                    : target.equals(Type.UUID) && SqlTypes.isVarchar(source) ? Conversion.VARCHAR_TO_UUID : null;
+        }
+        if (source instanceof Type.TimestampWithTimeZone) {
+            if (target instanceof Type.TimestampWithTimeZone) {
+                return Conversion.TSTZ_PRECISION;
+            }
+            if (SqlTypes.isTimestamp(target)) {
+                return Conversion.TSTZ_TO_TIMESTAMP;
+            }
+            if (SqlTypes.isDate(target)) {
+                return Conversion.TSTZ_TO_DATE;
+            }
+            return SqlTypes.isVarchar(target) ? Conversion.TSTZ_TO_VARCHAR : null;
+        }
+        if (target instanceof Type.TimestampWithTimeZone) {
+            if (SqlTypes.isTimestamp(source)) {
+                return Conversion.TIMESTAMP_TO_TSTZ;
+            }
+            if (SqlTypes.isDate(source)) {
+                return Conversion.DATE_TO_TSTZ;
+            }
+            return SqlTypes.isVarchar(source) ? Conversion.VARCHAR_TO_TSTZ : null;
+        }
         if (Decimals.isDecimal(target)) {
             if (SqlTypes.isIntegral(source)) {
                 return Conversion.LONG_TO_DECIMAL;
@@ -374,6 +424,93 @@ final class CastEvaluator
                 }
             }
             case VARCHAR_TRUNCATE -> truncate(in, count);
+            case VARCHAR_TO_UUID -> {
+                int[] offsets = result.offsets(count + 1);
+                byte[] out = result.bytes(count * 16, 0);
+                offsets[0] = 0;
+                int position = 0;
+                for (int j = 0; j < count; j++) {
+                    if (nulls == null || !nulls[j]) {
+                        if (!Uuids.parse(in.bytes, in.offsets[j], in.offsets[j + 1], parsedUuid)) {
+                            throw cannotCast(in, j);
+                        }
+                        System.arraycopy(parsedUuid, 0, out, position, 16);
+                        position += 16;
+                    }
+                    offsets[j + 1] = position;
+                }
+            }
+            case UUID_TO_VARCHAR -> {
+                int[] offsets = result.offsets(count + 1);
+                byte[] out = result.bytes(count * 36, 0);
+                offsets[0] = 0;
+                int position = 0;
+                for (int j = 0; j < count; j++) {
+                    if ((nulls == null || !nulls[j]) && in.offsets[j + 1] - in.offsets[j] == 16) {
+                        position = Uuids.format(in.bytes, in.offsets[j], out, position);
+                    }
+                    offsets[j + 1] = position;
+                }
+                checkLength(offsets, count);
+            }
+            case TSTZ_TO_TIMESTAMP, TSTZ_TO_DATE -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                boolean date = conversion == Conversion.TSTZ_TO_DATE;
+                int p = precision;
+                for (int j = 0; j < count; j++) {
+                    long local = TimestampsWithTimeZone.localMicros(x[j], zones);
+                    r[j] = date ? Math.floorDiv(local, DateTimes.MICROS_PER_DAY) : DateTimes.roundMicros(local, p);
+                }
+            }
+            case TSTZ_PRECISION -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                int p = precision;
+                for (int j = 0; j < count; j++) {
+                    r[j] = TimestampsWithTimeZone.round(x[j], p);
+                }
+            }
+            case TIMESTAMP_TO_TSTZ, DATE_TO_TSTZ -> {
+                long[] x = in.longs;
+                long[] r = result.longs(count);
+                long scale = conversion == Conversion.DATE_TO_TSTZ ? DateTimes.MICROS_PER_DAY : 1;
+                int zone = defaultZone;
+                int p = precision;
+                for (int j = 0; j < count; j++) {
+                    r[j] = TimestampsWithTimeZone.round(TimestampsWithTimeZone.fromLocalMicros(x[j] * scale, zone, zones), p);
+                }
+            }
+            case VARCHAR_TO_TSTZ -> {
+                long[] r = result.longs(count);
+                int p = precision;
+                for (int j = 0; j < count; j++) {
+                    if (nulls != null && nulls[j]) {
+                        r[j] = 0;
+                        continue;
+                    }
+                    long v = TimestampsWithTimeZone.parse(in.bytes, in.offsets[j], in.offsets[j + 1], defaultZone, zones);
+                    if (v == TimestampsWithTimeZone.INVALID) {
+                        throw cannotCast(in, j);
+                    }
+                    r[j] = TimestampsWithTimeZone.round(v, p);
+                }
+            }
+            case TSTZ_TO_VARCHAR -> {
+                long[] x = in.longs;
+                int[] offsets = result.offsets(count + 1);
+                offsets[0] = 0;
+                int position = 0;
+                int p = ((Type.TimestampWithTimeZone) input.type).precision();
+                for (int j = 0; j < count; j++) {
+                    if (nulls == null || !nulls[j]) {
+                        byte[] out = result.bytes(position + 96, position);
+                        position = TimestampsWithTimeZone.format(x[j], p, out, position, zones);
+                    }
+                    offsets[j + 1] = position;
+                }
+                checkLength(offsets, count);
+            }
             case LONG_TO_DECIMAL, DECIMAL_RESCALE, DECIMAL_TO_LONG -> {
                 long[] x = in.longs;
                 long[] r = result.longs(count);

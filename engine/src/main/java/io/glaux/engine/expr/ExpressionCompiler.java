@@ -175,6 +175,10 @@ final class ExpressionCompiler
             Type common = new Type.Decimal(38, scale);
             return new ValueEvaluator[] {CastEvaluator.of(left, common), CastEvaluator.of(right, common)};
         }
+        if (lt instanceof Type.TimestampWithTimeZone && rt instanceof Type.TimestampWithTimeZone) {
+            // the instants compare, whatever their zones
+            return new ValueEvaluator[] {new TimestampWithTimeZoneFunctions.Instant(left), new TimestampWithTimeZoneFunctions.Instant(right)};
+        }
         if (SqlTypes.isDate(lt) && SqlTypes.isTimestamp(rt)) {
             return new ValueEvaluator[] {CastEvaluator.of(left, rt), right};
         }
@@ -195,7 +199,7 @@ final class ExpressionCompiler
         List<Expression> items = args.subList(1, args.size());
         boolean literals = true;
         for (Expression item : items) {
-            literals &= item instanceof Literal && SqlTypes.comparable(type, item.type())
+            literals &= item instanceof Literal && SqlTypes.comparable(type, item.type()) && !(type instanceof Type.TimestampWithTimeZone)
                     && SqlTypes.isDate(type) == SqlTypes.isDate(item.type())
                     && SqlTypes.isTimestamp(type) == SqlTypes.isTimestamp(item.type());
         }

@@ -41,6 +41,7 @@ public final class FunctionRegistry
         /** date or timestamp, kept in its type. */
         DATETIME("date or timestamp"),
         TIMESTAMP("timestamp"),
+        TIMESTAMP_TZ("timestamp(p) with time zone"),
         BOOLEAN("boolean"),
         /** A value of any computable type; the arguments of one call share one type. */
         SAME("T"),
@@ -73,6 +74,7 @@ public final class FunctionRegistry
                 case DOUBLE, NUMBER -> SqlTypes.isNumeric(type) || Decimals.isDecimal(type);
                 case DATETIME -> SqlTypes.isDate(type) || SqlTypes.isTimestamp(type);
                 case TIMESTAMP -> SqlTypes.isTimestamp(type);
+                case TIMESTAMP_TZ -> type instanceof Type.TimestampWithTimeZone;
                 case BOOLEAN -> SqlTypes.isBoolean(type);
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
                 case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
@@ -179,6 +181,8 @@ public final class FunctionRegistry
         RegexpFunctions.register(builder);
         MathFunctions.register(builder);
         DateTimeFunctions.register(builder);
+        TimestampWithTimeZoneFunctions.register(builder);
+        Uuids.register(builder);
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);
         JsonFunctions.register(builder);

@@ -59,9 +59,9 @@ public enum PhysicalType
                 case BIGINT -> INT64;
                 case REAL -> FLOAT32;
                 case DOUBLE -> FLOAT64;
-                case VARBINARY -> VARIABLE_WIDTH;
+                case VARBINARY, UUID -> VARIABLE_WIDTH;
             };
-            case Type.Timestamp _ -> INT64;
+            case Type.Timestamp _, Type.TimestampWithTimeZone _ -> INT64;
             case Type.Varchar _ -> VARIABLE_WIDTH;
             case Type.Decimal _ -> DECIMAL;
             case Type.Array _, Type.MapType _, Type.Row _ -> OTHER;

@@ -86,6 +86,9 @@ public final class SqlTypes
         if (isVarchar(left) && isVarchar(right)) {
             return true;
         }
+        if (left instanceof Type.TimestampWithTimeZone && right instanceof Type.TimestampWithTimeZone) {
+            return true;
+        }
         return left.equals(right) && PhysicalType.of(left) != PhysicalType.OTHER;
     }
 }

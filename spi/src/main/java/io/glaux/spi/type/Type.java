@@ -10,12 +10,14 @@ import java.util.List;
  *
  * <p>In-memory (Arrow) representation, fixed for the whole engine:
  * boolean → Bit, tinyint/smallint/integer/bigint → TinyInt/SmallInt/Int/BigInt, real → Float4,
- * double → Float8, varchar → VarChar (UTF-8), varbinary → VarBinary, date → DateDay (days since epoch),
- * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone), decimal(p,s) → Decimal128,
+ * double → Float8, varchar → VarChar (UTF-8), varbinary and uuid (16 bytes) → VarBinary, date → DateDay (days since epoch),
+ * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone),
+ * timestamp(p) with time zone → BigInt (epoch milliseconds shifted left 12 bits, or-ed with a time zone key, as
+ * Trino packs its short timestamp with time zone), decimal(p,s) → Decimal128,
  * array → List, map → Map, row → Struct.
  */
 public sealed interface Type
-        permits Type.Primitive, Type.Timestamp, Type.Decimal, Type.Varchar, Type.Array, Type.MapType, Type.Row
+        permits Type.Primitive, Type.Timestamp, Type.TimestampWithTimeZone, Type.Decimal, Type.Varchar, Type.Array, Type.MapType, Type.Row
 {
     /** The Trino name, used in the client protocol and in {@code DESCRIBE}. */
     String trinoName();
@@ -33,7 +35,9 @@ public sealed interface Type
         REAL("real", "float"),
         DOUBLE("double", "double"),
         VARBINARY("varbinary", "binary"),
-        DATE("date", "date");
+        DATE("date", "date"),
+        /** Trino's uuid (16 bytes); not a column type of Hive tables. */
+        UUID("uuid", "string");
 
         private final String trinoName;
         private final String hiveName;
@@ -93,6 +97,26 @@ public sealed interface Type
         public String trinoName()
         {
             return "timestamp(" + precision + ")";
+        }
+
+        @Override
+        public String hiveName()
+        {
+            return "timestamp";
+        }
+    }
+
+    /**
+     * Timestamp with time zone with {@code precision} fractional digits: an instant and the zone it is shown in.
+     * Values are held to the millisecond (a precision above 3 keeps milliseconds).
+     */
+    record TimestampWithTimeZone(int precision)
+            implements Type
+    {
+        @Override
+        public String trinoName()
+        {
+            return "timestamp(" + precision + ") with time zone";
         }
 
         @Override
@@ -208,6 +232,8 @@ public sealed interface Type
     Type DOUBLE = new Primitive(Kind.DOUBLE);
     Type VARBINARY = new Primitive(Kind.VARBINARY);
     Type DATE = new Primitive(Kind.DATE);
+    Type UUID = new Primitive(Kind.UUID);
     Type VARCHAR = new Varchar(Varchar.UNBOUNDED);
     Type TIMESTAMP = new Timestamp(3);
+    Type TIMESTAMP_TZ = new TimestampWithTimeZone(3);
 }

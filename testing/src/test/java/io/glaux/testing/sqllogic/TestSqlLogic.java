@@ -177,7 +177,9 @@ class TestSqlLogic
             while (resultSet.next()) {
                 List<String> values = new ArrayList<>();
                 for (int i = 1; i <= columns; i++) {
-                    String value = render(resultSet.getObject(i));
+                    // a timestamp with time zone as the server sent it (the driver's objects drop the zone)
+                    String value = resultSet.getMetaData().getColumnTypeName(i).endsWith("with time zone")
+                            ? render(resultSet.getString(i)) : render(resultSet.getObject(i));
                     values.add(value.isEmpty() ? "(empty)" : value);
                 }
                 rows.add(String.join("\t", values));
