@@ -181,7 +181,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
+            validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed)))));
         }
         catch (CalciteContextException e) {
             throw validationError(e, parsed);
@@ -382,7 +382,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
+            validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed)))));
         }
         catch (CalciteContextException e) {
             throw validationError(e, parsed);
@@ -427,7 +427,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parse(sql))));
+            validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parse(sql)))));
         }
         catch (CalciteContextException e) {
             throw validationError(e, null);
@@ -566,7 +566,7 @@ public final class QueryPlanner
             SqlValidator validator = validator(reader);
             SqlNode validated;
             try {
-                validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
+                validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed)))));
             }
             catch (CalciteContextException e) {
                 GlauxException error = validationError(e, parsed);

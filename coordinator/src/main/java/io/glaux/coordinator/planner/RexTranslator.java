@@ -6,6 +6,7 @@ import io.glaux.engine.expr.Expression.Operator;
 import io.glaux.engine.expr.FunctionRegistry;
 import io.glaux.spi.type.Type;
 import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexCall;
@@ -211,8 +212,62 @@ final class RexTranslator
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
             case "try_cast" -> form(call, Form.TRY_CAST, type);
-            default -> function(name, call, type);
+            case "$lambda" -> lambda(call);
+            case "$lambda_variable" -> lambdaVariable(call, type);
+            default -> call.getOperands().stream().anyMatch(RexTranslator::isLambda) ? lambdaFunction(name, call, type) : function(name, call, type);
         };
+    }
+
+    private static boolean isLambda(RexNode node)
+    {
+        return node instanceof RexCall call && call.getOperator() == LambdaSyntax.LAMBDA;
+    }
+
+    /** {@code $LAMBDA(id, body)} (see {@link LambdaSyntax}): the engine's lambda, typed by its body. */
+    private Expression lambda(RexCall call)
+    {
+        Expression id = visit(call.getOperands().get(0));
+        Expression body = visit(call.getOperands().get(1));
+        if (id == null || body == null) {
+            return null;
+        }
+        return new Expression.FunctionCall("$lambda", List.of(id, body), body.type());
+    }
+
+    /** {@code $LAMBDA_VARIABLE(id, index, kind, source)}: parameter {@code index} of lambda {@code id} (the source only typed it). */
+    private Expression lambdaVariable(RexCall call, Type type)
+    {
+        Expression id = visit(call.getOperands().get(0));
+        Expression index = visit(call.getOperands().get(1));
+        if (id == null || index == null) {
+            return null;
+        }
+        return new Expression.FunctionCall("$lambda_variable", List.of(id, index), type);
+    }
+
+    /** A function called with lambdas: not strict in its lambdas (nor in reduce's initial state, converted to the state's type). */
+    private Expression lambdaFunction(String name, RexCall call, Type type)
+    {
+        RexNode first = call.getOperands().getFirst();
+        if (first instanceof RexLiteral literal && literal.isNull()) {
+            return new Expression.Literal(null, type);
+        }
+        List<Expression> arguments = arguments(call.getOperands());
+        if (arguments == null) {
+            return null;
+        }
+        if (name.equals("reduce")) {
+            RelDataType initial = call.getOperands().get(1).getType();
+            if (initial.getSqlTypeName() == SqlTypeName.NULL) {
+                return null;
+            }
+            Type state = TypeMapping.fromRelType(LambdaSyntax.stateType(REX_BUILDER.getTypeFactory(), initial));
+            if (!arguments.get(1).type().equals(state)) {
+                arguments = new ArrayList<>(arguments);
+                arguments.set(1, new Expression.Call(Operator.CAST, List.of(arguments.get(1)), state));
+            }
+        }
+        return FunctionRegistry.supports(name, arguments, type) ? new Expression.FunctionCall(name, arguments, type) : null;
     }
 
     /** {@code ARRAY[a, b, ...]}: not strict (a NULL argument is a NULL element). */

@@ -143,7 +143,7 @@ final class TrinoFunctions
         Set<String> hidden = new HashSet<>(NAMES);
         registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
         hidden.add("TRY");
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(LambdaSyntax.OPERATORS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
                 SqlOperatorTables.of(RegistryOperators.tryOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
@@ -216,7 +216,7 @@ final class TrinoFunctions
     }
 
     /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
-    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept");
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept", "filter");
 
     /**
      * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser
@@ -304,7 +304,7 @@ final class TrinoFunctions
                 }
                 boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
                 String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
-                if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word)) {
+                if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word) && !(word.equals("filter") && filterClause(sql, next + 1))) {
                     offsets.add(i);
                     out.append('"').append(word).append('"');
                     i = end;
@@ -318,6 +318,16 @@ final class TrinoFunctions
             i = end;
         }
         return out.toString();
+    }
+
+    /** Whether the text after {@code FILTER (} is an aggregate's {@code FILTER (WHERE ...)} clause, not Trino's {@code filter(array, x -> ...)}. */
+    private static boolean filterClause(String sql, int from)
+    {
+        int i = from;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return sql.regionMatches(true, i, "where", 0, 5) && (i + 5 >= sql.length() || !Character.isJavaIdentifierPart(sql.charAt(i + 5)));
     }
 
     private static SqlReturnTypeInference nullable(SqlReturnTypeInference inference)
