@@ -223,6 +223,39 @@ final class RexTranslator
         return node instanceof RexCall call && call.getOperator() == LambdaSyntax.LAMBDA;
     }
 
+    /**
+     * A lambda argument whose body the optimizer split around it: Calcite pushes a boolean call into a
+     * CASE operand ({@code $LAMBDA(1, CASE(c, a, b))} becomes {@code CASE(c, $LAMBDA(1, a), $LAMBDA(1, b))}),
+     * which moves part of the body out of the lambda. The lambda is put back around the whole argument.
+     */
+    private static RexNode wrapLambda(RexNode operand)
+    {
+        if (isLambda(operand)) {
+            return operand;
+        }
+        List<RexLiteral> ids = new ArrayList<>();
+        RexNode body = operand.accept(new org.apache.calcite.rex.RexShuttle()
+        {
+            @Override
+            public RexNode visitCall(RexCall call)
+            {
+                if (isLambda(call)) {
+                    ids.add((RexLiteral) call.getOperands().get(0));
+                    return call.getOperands().get(1);
+                }
+                if (call.getOperands().stream().anyMatch(RexTranslator::isLambda)) {
+                    // a lambda function inside: its lambdas are its own
+                    return call;
+                }
+                return super.visitCall(call);
+            }
+        });
+        if (ids.isEmpty() || ids.stream().map(RexLiteral::getValue2).distinct().count() != 1) {
+            return operand;
+        }
+        return REX_BUILDER.makeCall(LambdaSyntax.LAMBDA, ids.getFirst(), body);
+    }
+
     /** {@code $LAMBDA(id, body)} (see {@link LambdaSyntax}): the engine's lambda, typed by its body. */
     private Expression lambda(RexCall call)
     {
@@ -252,7 +285,11 @@ final class RexTranslator
         if (first instanceof RexLiteral literal && literal.isNull()) {
             return new Expression.Literal(null, type);
         }
-        List<Expression> arguments = arguments(call.getOperands());
+        List<RexNode> operands = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+            operands.add(wrapLambda(operand));
+        }
+        List<Expression> arguments = arguments(operands);
         if (arguments == null) {
             return null;
         }

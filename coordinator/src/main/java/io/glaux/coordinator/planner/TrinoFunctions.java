@@ -173,6 +173,13 @@ final class TrinoFunctions
                     return visited.getOperator().createCall(visited.getParserPosition(), visited.operand(0),
                             SqlLiteral.createCharString(form.getSimple().toUpperCase(Locale.ROOT), form.getParserPosition()));
                 }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.operandCount() == 2
+                        && (visited.getOperator().getName().equalsIgnoreCase("max") || visited.getOperator().getName().equalsIgnoreCase("min"))) {
+                    // Trino's max(x, n) and min(x, n): the n largest (smallest) values
+                    SqlUnresolvedFunction function = new SqlUnresolvedFunction(new SqlIdentifier(visited.getOperator().getName().equalsIgnoreCase("max") ? "MAX_N" : "MIN_N",
+                            visited.getParserPosition()), null, null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION);
+                    return function.createCall(visited.getFunctionQuantifier(), visited.getParserPosition(), visited.getOperandList().toArray(SqlNode[]::new));
+                }
                 if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("if")
                         && (visited.operandCount() == 2 || visited.operandCount() == 3)) {
                     // Trino's IF(condition, true_value[, false_value]) is a CASE

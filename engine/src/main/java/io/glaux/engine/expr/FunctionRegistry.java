@@ -57,7 +57,9 @@ public final class FunctionRegistry
         /** A map of any computable types. */
         MAP("map(K, V)"),
         /** A lambda ({@code x -> ...}); its type is the type of its body. See {@link Lambdas}. */
-        FUNCTION("function");
+        FUNCTION("function"),
+        /** A lambda whose body is boolean. */
+        PREDICATE("function(boolean)");
 
         final String display;
 
@@ -83,6 +85,7 @@ public final class FunctionRegistry
                 case ELEMENT -> true;
                 case MAP -> type instanceof Type.MapType;
                 case FUNCTION -> true;
+                case PREDICATE -> SqlTypes.isBoolean(type);
             };
         }
     }

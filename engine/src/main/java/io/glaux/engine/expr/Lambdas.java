@@ -1,9 +1,10 @@
 package io.glaux.engine.expr;
 
-import static io.glaux.engine.expr.FunctionRegistry.Arg.ANY;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.ANY_ARRAY;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.FUNCTION;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.MAP;
+import static io.glaux.engine.expr.FunctionRegistry.Arg.PREDICATE;
+import static io.glaux.engine.expr.FunctionRegistry.Arg.VALUE;
 import static io.glaux.engine.expr.FunctionRegistry.args;
 import static io.glaux.engine.expr.FunctionRegistry.invalidArgument;
 import static java.util.Objects.requireNonNull;
@@ -48,20 +49,20 @@ final class Lambdas
         };
         b.add("transform", args(ANY_ARRAY, FUNCTION), types -> new Type.Array(types.get(1)), "array(U)",
                 "`transform(array, x -> f)`: the array of `f` applied to each element.", none);
-        b.add("filter", args(ANY_ARRAY, FUNCTION), types -> types.getFirst(), "array(T)",
+        b.add("filter", args(ANY_ARRAY, PREDICATE), types -> types.getFirst(), "array(T)",
                 "`filter(array, x -> predicate)`: the elements for which the predicate is true.", none);
-        b.add("reduce", args(ANY_ARRAY, ANY, FUNCTION, FUNCTION), types -> types.get(3), "R",
+        b.add("reduce", args(ANY_ARRAY, VALUE, FUNCTION, FUNCTION), types -> types.get(3), "R",
                 "`reduce(array, initialState, (s, x) -> s', s -> r)`: folds the elements into a state from `initialState`, then applies the last function.",
                 none);
-        b.add("any_match", args(ANY_ARRAY, FUNCTION), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
+        b.add("any_match", args(ANY_ARRAY, PREDICATE), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
                 "Whether the predicate is true for some element (NULL when it is for none but NULL for some).", none);
-        b.add("all_match", args(ANY_ARRAY, FUNCTION), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
+        b.add("all_match", args(ANY_ARRAY, PREDICATE), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
                 "Whether the predicate is true for every element, `true` for an empty array (NULL when it is false for none but NULL for some).", none);
-        b.add("none_match", args(ANY_ARRAY, FUNCTION), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
+        b.add("none_match", args(ANY_ARRAY, PREDICATE), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
                 "Whether the predicate is true for no element (NULL when it is true for none but NULL for some).", none);
         b.add("zip_with", args(ANY_ARRAY, ANY_ARRAY, FUNCTION), types -> new Type.Array(types.get(2)), "array(R)",
                 "`zip_with(a, b, (x, y) -> f)`: `f` of the elements at each position; the shorter array is padded with NULLs.", none);
-        b.add("map_filter", args(MAP, FUNCTION), types -> types.getFirst(), "map(K, V)",
+        b.add("map_filter", args(MAP, PREDICATE), types -> types.getFirst(), "map(K, V)",
                 "`map_filter(map, (k, v) -> predicate)`: the entries for which the predicate is true.", none);
         b.add("transform_keys", args(MAP, FUNCTION), types -> new Type.MapType(types.get(1), ((Type.MapType) types.getFirst()).value()), "map(K2, V)",
                 "`transform_keys(map, (k, v) -> k2)`: the map with each key replaced (new keys distinct and not NULL).", none);
