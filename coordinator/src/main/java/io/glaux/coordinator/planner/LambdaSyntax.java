@@ -90,6 +90,12 @@ final class LambdaSyntax
 
     private LambdaSyntax() {}
 
+    /** Whether {@code name} is a function that takes lambdas. */
+    static boolean isLambdaFunction(String name)
+    {
+        return SIGNATURES.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
     /** Rewrites the lambdas of {@code statement} (see the class comment). */
     static SqlNode rewrite(SqlNode statement)
     {

@@ -214,7 +214,7 @@ final class RexTranslator
             case "try_cast" -> form(call, Form.TRY_CAST, type);
             case "$lambda" -> lambda(call);
             case "$lambda_variable" -> lambdaVariable(call, type);
-            default -> call.getOperands().stream().anyMatch(RexTranslator::isLambda) ? lambdaFunction(name, call, type) : function(name, call, type);
+            default -> LambdaSyntax.isLambdaFunction(name) && call.getOperands().stream().map(RexTranslator::wrapLambda).anyMatch(RexTranslator::isLambda) ? lambdaFunction(name, call, type) : function(name, call, type);
         };
     }
 
@@ -243,7 +243,7 @@ final class RexTranslator
                     ids.add((RexLiteral) call.getOperands().get(0));
                     return call.getOperands().get(1);
                 }
-                if (call.getOperands().stream().anyMatch(RexTranslator::isLambda)) {
+                if (LambdaSyntax.isLambdaFunction(call.getOperator().getName())) {
                     // a lambda function inside: its lambdas are its own
                     return call;
                 }

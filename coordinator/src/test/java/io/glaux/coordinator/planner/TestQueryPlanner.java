@@ -1,6 +1,7 @@
 package io.glaux.coordinator.planner;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,6 +102,7 @@ class TestQueryPlanner
         for (String sql : List.of(
                 "SELECT transform(a, x -> x * k), filter(a, x -> x > k) FROM (VALUES (ARRAY[1, 2], 10)) t(a, k)",
                 "SELECT filter(ARRAY[1, 0, 2], x -> coalesce(TRY(10 / x) > 5, true))",
+                "SELECT transform(ARRAY[1, 0, 2], x -> TRY(10 / x)), filter(ARRAY[1, 0, 2], x -> coalesce(TRY(10 / x) > 5, true))",
                 "SELECT reduce(ARRAY[5, 20], 0, (s, x) -> s + x, s -> s)",
                 "SELECT map_filter(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> v > 0)")) {
             QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
