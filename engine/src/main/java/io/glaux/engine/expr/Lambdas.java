@@ -51,9 +51,9 @@ final class Lambdas
                 "`transform(array, x -> f)`: the array of `f` applied to each element.", none);
         b.add("filter", args(ANY_ARRAY, PREDICATE), types -> types.getFirst(), "array(T)",
                 "`filter(array, x -> predicate)`: the elements for which the predicate is true.", none);
-        b.add("reduce", args(ANY_ARRAY, VALUE, FUNCTION, FUNCTION), types -> types.get(3), "R",
+        b.add("reduce", args(ANY_ARRAY, VALUE, FUNCTION, FUNCTION), false, types -> types.get(3), "R",
                 "`reduce(array, initialState, (s, x) -> s', s -> r)`: folds the elements into a state from `initialState`, then applies the last function.",
-                none);
+                "The state has the initial value's type, integers widened to bigint and decimals to precision 38.", none);
         b.add("any_match", args(ANY_ARRAY, PREDICATE), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
                 "Whether the predicate is true for some element (NULL when it is for none but NULL for some).", none);
         b.add("all_match", args(ANY_ARRAY, PREDICATE), FunctionRegistry.returns(Type.BOOLEAN), "boolean",
@@ -68,8 +68,9 @@ final class Lambdas
                 "`transform_keys(map, (k, v) -> k2)`: the map with each key replaced (new keys distinct and not NULL).", none);
         b.add("transform_values", args(MAP, FUNCTION), types -> new Type.MapType(((Type.MapType) types.getFirst()).key(), types.get(1)), "map(K, V2)",
                 "`transform_values(map, (k, v) -> v2)`: the map with each value replaced.", none);
-        b.add("array_sort", args(ANY_ARRAY, FUNCTION), types -> types.getFirst(), "array(T)",
-                "`array_sort(array, (x, y) -> c)`: the array sorted by the comparator, which returns -1, 0 or 1.", none);
+        b.add("array_sort", args(ANY_ARRAY, FUNCTION), false, types -> types.getFirst(), "array(T)",
+                "`array_sort(array, (x, y) -> c)`: the array sorted by the comparator, which returns -1, 0 or 1.",
+                "The comparator is evaluated on every pair of elements of an array.", none);
     }
 
     /** Whether {@code call} is compiled here: a variable, or a function called with a lambda. */
