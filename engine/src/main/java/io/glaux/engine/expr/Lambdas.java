@@ -44,8 +44,10 @@ final class Lambdas
 
     static void register(FunctionRegistry.Builder b)
     {
+        // a call without a lambda where one is expected (transform(a, 5)): compiled here only then
         FunctionRegistry.Factory none = (a, c, t) -> {
-            throw new IllegalStateException("lambda functions are compiled by Lambdas");
+            throw new io.glaux.spi.error.GlauxException(io.glaux.spi.error.ErrorCode.FUNCTION_NOT_FOUND,
+                    "Unexpected parameters for a function that takes a lambda expression: pass a lambda such as x -> x + 1");
         };
         b.add("transform", args(ANY_ARRAY, FUNCTION), types -> new Type.Array(types.get(1)), "array(U)",
                 "`transform(array, x -> f)`: the array of `f` applied to each element.", none);
