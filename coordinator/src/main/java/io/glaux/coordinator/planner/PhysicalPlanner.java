@@ -580,8 +580,15 @@ public final class PhysicalPlanner
                 case "bool_or", "some" -> AggregateFunction.BOOL_OR;
                 case "arbitrary" -> AggregateFunction.ARBITRARY;
                 case "count_if" -> AggregateFunction.COUNT_IF;
-                case "min_by" -> AggregateFunction.MIN_BY;
-                case "max_by" -> AggregateFunction.MAX_BY;
+                case "min_by" -> call.getArgList().size() == 3 ? AggregateFunction.MIN_BY_N : AggregateFunction.MIN_BY;
+                case "max_by" -> call.getArgList().size() == 3 ? AggregateFunction.MAX_BY_N : AggregateFunction.MAX_BY;
+                case "min_n" -> AggregateFunction.MIN_N;
+                case "max_n" -> AggregateFunction.MAX_N;
+                case "set_agg" -> AggregateFunction.SET_AGG;
+                case "histogram" -> AggregateFunction.HISTOGRAM;
+                case "map_agg" -> AggregateFunction.MAP_AGG;
+                case "multimap_agg" -> AggregateFunction.MULTIMAP_AGG;
+                case "approx_most_frequent" -> AggregateFunction.APPROX_MOST_FREQUENT;
                 case "stddev" -> AggregateFunction.STDDEV;
                 case "variance" -> AggregateFunction.VARIANCE;
                 case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;

@@ -186,7 +186,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
+            validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed)))));
         }
         catch (CalciteContextException e) {
             throw validationError(e, parsed);
@@ -387,7 +387,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
+            validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed)))));
         }
         catch (CalciteContextException e) {
             throw validationError(e, parsed);
@@ -432,7 +432,7 @@ public final class QueryPlanner
         SqlValidator validator = validator(catalogReader);
         SqlNode validated;
         try {
-            validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parse(sql))));
+            validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(parse(sql)))));
         }
         catch (CalciteContextException e) {
             throw validationError(e, null);
@@ -571,7 +571,7 @@ public final class QueryPlanner
             SqlValidator validator = validator(reader);
             SqlNode validated;
             try {
-                validated = validator.validate(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed))));
+                validated = validator.validate(LambdaSyntax.rewrite(RowFieldReferences.rewrite(TrinoFunctions.rewriteAggregates(ArraySyntax.rewrite(parsed)))));
             }
             catch (CalciteContextException e) {
                 GlauxException error = validationError(e, parsed);

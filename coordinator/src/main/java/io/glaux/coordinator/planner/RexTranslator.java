@@ -6,6 +6,7 @@ import io.glaux.engine.expr.Expression.Operator;
 import io.glaux.engine.expr.FunctionRegistry;
 import io.glaux.spi.type.Type;
 import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexCall;
@@ -233,8 +234,99 @@ final class RexTranslator
             case "try_cast" -> form(call, Form.TRY_CAST, type);
             case "at time zone" -> atTimeZone(call, type);
             case "typeof" -> call.getOperands().size() == 1 ? new Expression.Literal(TypeMapping.trinoName(call.getOperands().getFirst().getType()), type) : null;
-            default -> function(name, call, type);
+            case "$lambda" -> lambda(call);
+            case "$lambda_variable" -> lambdaVariable(call, type);
+            default -> LambdaSyntax.isLambdaFunction(name) && call.getOperands().stream().map(RexTranslator::wrapLambda).anyMatch(RexTranslator::isLambda) ? lambdaFunction(name, call, type) : function(name, call, type);
         };
+    }
+
+    private static boolean isLambda(RexNode node)
+    {
+        return node instanceof RexCall call && call.getOperator() == LambdaSyntax.LAMBDA;
+    }
+
+    /**
+     * A lambda argument whose body the optimizer split around it: Calcite pushes a boolean call into a
+     * CASE operand ({@code $LAMBDA(1, CASE(c, a, b))} becomes {@code CASE(c, $LAMBDA(1, a), $LAMBDA(1, b))}),
+     * which moves part of the body out of the lambda. The lambda is put back around the whole argument.
+     */
+    private static RexNode wrapLambda(RexNode operand)
+    {
+        if (isLambda(operand)) {
+            return operand;
+        }
+        List<RexLiteral> ids = new ArrayList<>();
+        RexNode body = operand.accept(new org.apache.calcite.rex.RexShuttle()
+        {
+            @Override
+            public RexNode visitCall(RexCall call)
+            {
+                if (isLambda(call)) {
+                    ids.add((RexLiteral) call.getOperands().get(0));
+                    return call.getOperands().get(1);
+                }
+                if (LambdaSyntax.isLambdaFunction(call.getOperator().getName())) {
+                    // a lambda function inside: its lambdas are its own
+                    return call;
+                }
+                return super.visitCall(call);
+            }
+        });
+        if (ids.isEmpty() || ids.stream().map(RexLiteral::getValue2).distinct().count() != 1) {
+            return operand;
+        }
+        return REX_BUILDER.makeCall(LambdaSyntax.LAMBDA, ids.getFirst(), body);
+    }
+
+    /** {@code $LAMBDA(id, body)} (see {@link LambdaSyntax}): the engine's lambda, typed by its body. */
+    private Expression lambda(RexCall call)
+    {
+        Expression id = visit(call.getOperands().get(0));
+        Expression body = visit(call.getOperands().get(1));
+        if (id == null || body == null) {
+            return null;
+        }
+        return new Expression.FunctionCall("$lambda", List.of(id, body), body.type());
+    }
+
+    /** {@code $LAMBDA_VARIABLE(id, index, kind, source)}: parameter {@code index} of lambda {@code id} (the source only typed it). */
+    private Expression lambdaVariable(RexCall call, Type type)
+    {
+        Expression id = visit(call.getOperands().get(0));
+        Expression index = visit(call.getOperands().get(1));
+        if (id == null || index == null) {
+            return null;
+        }
+        return new Expression.FunctionCall("$lambda_variable", List.of(id, index), type);
+    }
+
+    /** A function called with lambdas: not strict in its lambdas (nor in reduce's initial state, converted to the state's type). */
+    private Expression lambdaFunction(String name, RexCall call, Type type)
+    {
+        RexNode first = call.getOperands().getFirst();
+        if (first instanceof RexLiteral literal && literal.isNull()) {
+            return new Expression.Literal(null, type);
+        }
+        List<RexNode> operands = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+            operands.add(wrapLambda(operand));
+        }
+        List<Expression> arguments = arguments(operands);
+        if (arguments == null) {
+            return null;
+        }
+        if (name.equals("reduce")) {
+            RelDataType initial = call.getOperands().get(1).getType();
+            if (initial.getSqlTypeName() == SqlTypeName.NULL) {
+                return null;
+            }
+            Type state = TypeMapping.fromRelType(LambdaSyntax.stateType(REX_BUILDER.getTypeFactory(), initial));
+            if (!arguments.get(1).type().equals(state)) {
+                arguments = new ArrayList<>(arguments);
+                arguments.set(1, new Expression.Call(Operator.CAST, List.of(arguments.get(1)), state));
+            }
+        }
+        return FunctionRegistry.supports(name, arguments, type) ? new Expression.FunctionCall(name, arguments, type) : null;
     }
 
     /** {@code ARRAY[a, b, ...]}: not strict (a NULL argument is a NULL element). */

@@ -60,10 +60,21 @@ final class TrinoAggregates
 
     static final List<SqlAggFunction> FUNCTIONS = List.of(
             // min_by(x, y), max_by(x, y): the x of the row with the smallest/largest y
-            SqlBasicAggFunction.create("MIN_BY", SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0_FORCE_NULLABLE,
-                    OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.ANY)),
-            SqlBasicAggFunction.create("MAX_BY", SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0_FORCE_NULLABLE,
-                    OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.ANY)),
+            // min_by(x, y, n), max_by(x, y, n): the x of the n rows with the smallest/largest y, as an array
+            SqlBasicAggFunction.create("MIN_BY", SqlKind.OTHER_FUNCTION, TrinoAggregates::byType,
+                    OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.ANY).or(OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.ANY, SqlTypeFamily.INTEGER))),
+            SqlBasicAggFunction.create("MAX_BY", SqlKind.OTHER_FUNCTION, TrinoAggregates::byType,
+                    OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.ANY).or(OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.ANY, SqlTypeFamily.INTEGER))),
+            // max(x, n), min(x, n) (renamed before validation): the n largest/smallest values, as an array
+            SqlBasicAggFunction.create("MAX_N", SqlKind.OTHER_FUNCTION, arrayOf(0), OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER)),
+            SqlBasicAggFunction.create("MIN_N", SqlKind.OTHER_FUNCTION, arrayOf(0), OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER)),
+            SqlBasicAggFunction.create("SET_AGG", SqlKind.OTHER_FUNCTION, arrayOf(0), OperandTypes.ANY),
+            SqlBasicAggFunction.create("HISTOGRAM", SqlKind.OTHER_FUNCTION, mapOf(0, -1), OperandTypes.ANY),
+            SqlBasicAggFunction.create("MAP_AGG", SqlKind.OTHER_FUNCTION, mapOf(0, 1), OperandTypes.ANY_ANY),
+            SqlBasicAggFunction.create("MULTIMAP_AGG", SqlKind.OTHER_FUNCTION, mapOf(0, -2), OperandTypes.ANY_ANY),
+            // approx_most_frequent(buckets, value, capacity): the counts of the most frequent values (exact here)
+            SqlBasicAggFunction.create("APPROX_MOST_FREQUENT", SqlKind.OTHER_FUNCTION, mapOf(1, -1),
+                    OperandTypes.family(SqlTypeFamily.INTEGER, SqlTypeFamily.ANY, SqlTypeFamily.INTEGER)),
             // (y, x) → double
             SqlBasicAggFunction.create("CORR", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC_NUMERIC),
             SqlBasicAggFunction.create("REGR_SLOPE", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC_NUMERIC),
@@ -101,6 +112,36 @@ final class TrinoAggregates
                 return visited.getOperator().createCall(visited.getFunctionQuantifier(), visited.getParserPosition(), operands.toArray(SqlNode[]::new));
             }
         });
+    }
+
+    private static RelDataType byType(SqlOperatorBinding binding)
+    {
+        RelDataTypeFactory factory = binding.getTypeFactory();
+        RelDataType x = binding.getOperandType(0);
+        RelDataType type = binding.getOperandCount() == 3 ? factory.createArrayType(x, -1) : x;
+        return factory.createTypeWithNullability(type, true);
+    }
+
+    /** array(type of operand {@code index}), nullable. */
+    private static SqlReturnTypeInference arrayOf(int index)
+    {
+        return binding -> binding.getTypeFactory().createTypeWithNullability(
+                binding.getTypeFactory().createArrayType(binding.getOperandType(index), -1), true);
+    }
+
+    /** map(type of operand {@code key}, type of operand {@code value}); value -1 is bigint, -2 an array of operand 1. */
+    private static SqlReturnTypeInference mapOf(int key, int value)
+    {
+        return binding -> {
+            RelDataTypeFactory factory = binding.getTypeFactory();
+            RelDataType valueType = switch (value) {
+                case -1 -> factory.createSqlType(SqlTypeName.BIGINT);
+                case -2 -> factory.createArrayType(binding.getOperandType(1), -1);
+                default -> binding.getOperandType(value);
+            };
+            RelDataType keyType = factory.createTypeWithNullability(binding.getOperandType(key), false);
+            return factory.createTypeWithNullability(factory.createMapType(keyType, valueType), true);
+        };
     }
 
     private static RelDataType approxPercentileType(SqlOperatorBinding binding)

@@ -140,7 +140,7 @@ final class TrinoFunctions
         Set<String> hidden = new HashSet<>(NAMES);
         registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
         hidden.add("TRY");
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(LambdaSyntax.OPERATORS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
                 SqlOperatorTables.of(RegistryOperators.tryOperator(), RegistryOperators.typeofOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 
@@ -169,6 +169,13 @@ final class TrinoFunctions
                     // Trino's normalize(s, NFD): the form is a keyword, passed to the registry as a string
                     return visited.getOperator().createCall(visited.getParserPosition(), visited.operand(0),
                             SqlLiteral.createCharString(form.getSimple().toUpperCase(Locale.ROOT), form.getParserPosition()));
+                }
+                if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.operandCount() == 2
+                        && (visited.getOperator().getName().equalsIgnoreCase("max") || visited.getOperator().getName().equalsIgnoreCase("min"))) {
+                    // Trino's max(x, n) and min(x, n): the n largest (smallest) values
+                    SqlUnresolvedFunction function = new SqlUnresolvedFunction(new SqlIdentifier(visited.getOperator().getName().equalsIgnoreCase("max") ? "MAX_N" : "MIN_N",
+                            visited.getParserPosition()), null, null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION);
+                    return function.createCall(visited.getFunctionQuantifier(), visited.getParserPosition(), visited.getOperandList().toArray(SqlNode[]::new));
                 }
                 if (visited.getOperator().getSyntax() == SqlSyntax.FUNCTION && visited.getOperator().getName().equalsIgnoreCase("if")
                         && (visited.operandCount() == 2 || visited.operandCount() == 3)) {
@@ -213,7 +220,7 @@ final class TrinoFunctions
     }
 
     /** Function names the parser reads as its own syntax, quoted before parsing ({@link #quoteCalls}). */
-    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept", "uuid");
+    private static final List<String> QUOTED_CALLS = List.of("date_diff", "normalize", "corr", "regr_slope", "regr_intercept", "uuid", "filter");
 
     /**
      * Quotes each call of {@code date_diff} and {@code normalize} in {@code sql}, so that the parser
@@ -301,7 +308,7 @@ final class TrinoFunctions
                 }
                 boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
                 String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
-                if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word)) {
+                if (next < n && sql.charAt(next) == '(' && !qualified && QUOTED_CALLS.contains(word) && !(word.equals("filter") && filterClause(sql, next + 1))) {
                     offsets.add(i);
                     out.append('"').append(word).append('"');
                     i = end;
@@ -315,6 +322,16 @@ final class TrinoFunctions
             i = end;
         }
         return out.toString();
+    }
+
+    /** Whether the text after {@code FILTER (} is an aggregate's {@code FILTER (WHERE ...)} clause, not Trino's {@code filter(array, x -> ...)}. */
+    private static boolean filterClause(String sql, int from)
+    {
+        int i = from;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return sql.regionMatches(true, i, "where", 0, 5) && (i + 5 >= sql.length() || !Character.isJavaIdentifierPart(sql.charAt(i + 5)));
     }
 
     private static SqlReturnTypeInference nullable(SqlReturnTypeInference inference)

@@ -1,6 +1,7 @@
 package io.glaux.coordinator.planner;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,6 +91,20 @@ class TestQueryPlanner
                 "SELECT element_at(MAP['a', n], 'a') FROM (VALUES 1, 2) t(n)",
                 "SELECT MAP(ARRAY['a'], ARRAY[n])['a'] FROM (VALUES 1, 2) t(n)",
                 "SELECT a[2], contains(a, 'x'), array_join(a, ',') FROM (VALUES ARRAY['x', 'y'], ARRAY['z']) t(a)")) {
+            QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
+            assertThat(plan.engine()).as(sql).isNotNull();
+        }
+    }
+
+    @Test
+    void lambdasRunInTheEngine()
+    {
+        for (String sql : List.of(
+                "SELECT transform(a, x -> x * k), filter(a, x -> x > k) FROM (VALUES (ARRAY[1, 2], 10)) t(a, k)",
+                "SELECT filter(ARRAY[1, 0, 2], x -> coalesce(TRY(10 / x) > 5, true))",
+                "SELECT transform(ARRAY[1, 0, 2], x -> TRY(10 / x)), filter(ARRAY[1, 0, 2], x -> coalesce(TRY(10 / x) > 5, true))",
+                "SELECT reduce(ARRAY[5, 20], 0, (s, x) -> s + x, s -> s)",
+                "SELECT map_filter(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> v > 0)")) {
             QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
             assertThat(plan.engine()).as(sql).isNotNull();
         }

@@ -21,10 +21,36 @@ import java.util.List;
 final class ExpressionCompiler
 {
     private final List<Type> inputTypes;
+    /** The innermost lambda whose body is being compiled, or null. */
+    private final Lambdas.Frame frame;
 
     ExpressionCompiler(List<Type> inputTypes)
     {
+        this(inputTypes, null);
+    }
+
+    private ExpressionCompiler(List<Type> inputTypes, Lambdas.Frame frame)
+    {
         this.inputTypes = List.copyOf(requireNonNull(inputTypes, "inputTypes is null"));
+        this.frame = frame;
+    }
+
+    /** A compiler for the body of a lambda with the parameters of {@code frame}, inside the current one. */
+    ExpressionCompiler inLambda(Lambdas.Frame frame)
+    {
+        return new ExpressionCompiler(inputTypes, requireNonNull(frame, "frame is null"));
+    }
+
+    /** The lambda whose body is compiled, null outside of lambdas. */
+    Lambdas.Frame frame()
+    {
+        return frame;
+    }
+
+    /** Whether columns are read directly from the batch by position (not inside a lambda, where positions are elements). */
+    boolean readsColumnsDirectly()
+    {
+        return frame == null;
     }
 
     static GlauxException notSupported(String what)
@@ -57,10 +83,11 @@ final class ExpressionCompiler
             throw invalid("condition of type " + expression.type().trinoName());
         }
         return switch (expression) {
-            case InputRef ref -> {
+            case InputRef ref when frame == null -> {
                 inputType(ref);
                 yield new LogicalEvaluators.BooleanColumn(ref.index());
             }
+            case InputRef ref -> new LogicalEvaluators.ValueAsCondition(value(ref));
             case Literal literal -> new LogicalEvaluators.Constant((Boolean) literal.value());
             case Call call -> condition(call);
             case Expression.FunctionCall _, Expression.SpecialForm _ -> new LogicalEvaluators.ValueAsCondition(value(expression));
@@ -81,7 +108,7 @@ final class ExpressionCompiler
             case IS_NULL, IS_NOT_NULL -> {
                 Expression arg = single(call);
                 boolean negated = operator == Operator.IS_NOT_NULL;
-                if (arg instanceof InputRef ref) {
+                if (arg instanceof InputRef ref && frame == null) {
                     inputType(ref);
                     yield new LogicalEvaluators.ColumnIsNull(ref.index(), negated);
                 }
@@ -135,7 +162,7 @@ final class ExpressionCompiler
         if ((left instanceof Literal l && l.value() == null) || (right instanceof Literal r && r.value() == null)) {
             return new LogicalEvaluators.Constant(null);
         }
-        if (left instanceof InputRef ref && right instanceof Literal literal) {
+        if (left instanceof InputRef ref && right instanceof Literal literal && frame == null) {
             Type column = inputType(ref);
             PhysicalType physical = PhysicalType.of(column);
             Object value = literal.value();
@@ -295,11 +322,12 @@ final class ExpressionCompiler
                 if (!Nested.computable(type)) {
                     throw notSupported("Computing on " + type.trinoName() + " values");
                 }
-                yield new ColumnEvaluator(ref.index(), type);
+                yield frame == null ? new ColumnEvaluator(ref.index(), type) : new Lambdas.CapturedColumn(ref.index(), type, frame);
             }
             case Literal literal -> new ConstantEvaluator(literal.value(), literal.type());
             case Call call -> value(call);
             case Expression.FunctionCall call when FieldReference.is(call) -> FieldReference.compile(this, call);
+            case Expression.FunctionCall call when Lambdas.handles(call) -> Lambdas.compile(this, call);
             case Expression.FunctionCall call -> FunctionRegistry.compile(this, call);
             case Expression.SpecialForm form -> SpecialForms.compile(this, form);
         };

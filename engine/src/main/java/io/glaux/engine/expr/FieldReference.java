@@ -50,7 +50,7 @@ public final class FieldReference
             path.addFirst(Math.toIntExact(field));
             current = reference.arguments().getFirst();
         }
-        if (!(current instanceof Expression.InputRef ref)) {
+        if (!(current instanceof Expression.InputRef ref) || !compiler.readsColumnsDirectly()) {
             // a row computed in the query (map_entries(m)[1].key): its value's field blocks
             return new ComputedField(compiler.value(current), path.stream().mapToInt(Integer::intValue).toArray(), call.type());
         }

@@ -56,7 +56,11 @@ public final class FunctionRegistry
         /** A value comparable with the elements of the call's first array (the keys of its first map). */
         ELEMENT("T"),
         /** A map of any computable types. */
-        MAP("map(K, V)");
+        MAP("map(K, V)"),
+        /** A lambda ({@code x -> ...}); its type is the type of its body. See {@link Lambdas}. */
+        FUNCTION("function"),
+        /** A lambda whose body is boolean. */
+        PREDICATE("function(boolean)");
 
         final String display;
 
@@ -82,6 +86,8 @@ public final class FunctionRegistry
                 case VALUE -> Nested.computable(type);
                 case ELEMENT -> true;
                 case MAP -> type instanceof Type.MapType;
+                case FUNCTION -> true;
+                case PREDICATE -> SqlTypes.isBoolean(type);
             };
         }
     }
@@ -189,6 +195,7 @@ public final class FunctionRegistry
         ArrayFunctions.register(builder);
         MapFunctions.register(builder);
         SingleRow.register(builder);
+        Lambdas.register(builder);
         DEFINITIONS = Collections.unmodifiableMap(builder.definitions);
     }
 

@@ -38,6 +38,15 @@ public final class GroupedValues
         Nested.appendRange(values, type, scratch, 0, count);
     }
 
+    /** Adds values {@code 0..count)} of {@code block} (of this collection's type), value j to group {@code groups[j]}. */
+    void add(Block block, int count, int[] groups)
+    {
+        int at = values.count;
+        ensure(at + count);
+        System.arraycopy(groups, 0, groupOf, at, count);
+        Nested.appendRange(values, type, block, 0, count);
+    }
+
     /** Appends the elements of the arrays at {@code positions[0..count)} of {@code arrays} (array(T) states) to groups {@code groups[j]}. */
     public void merge(FieldVector arrays, int[] positions, int count, int[] groups)
     {
@@ -58,6 +67,12 @@ public final class GroupedValues
 
     /** Writes the arrays of groups {@code [from, from+count)} into {@code dst} (a list vector; NULL for a group without values). */
     public void write(FieldVector dst, int from, int count)
+    {
+        Nested.write(grouped(from, count), arrayType, count, dst);
+    }
+
+    /** The arrays of groups {@code [from, from+count)} as an array(T) block (NULL for a group without values); valid until the next call. */
+    Block grouped(int from, int count)
     {
         int n = values.count;
         int[] starts = new int[count + 1];
@@ -90,7 +105,7 @@ public final class GroupedValues
             }
             Nested.endArray(out);
         }
-        Nested.write(out, arrayType, count, dst);
+        return out;
     }
 
     /** Heap bytes held (approximate). */

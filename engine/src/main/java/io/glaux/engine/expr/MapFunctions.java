@@ -46,8 +46,107 @@ final class MapFunctions
         b.add("map_entries", args(MAP), types -> new Type.Array(new Type.Row(List.of(new Type.Field("key", key(types.getFirst())),
                 new Type.Field("value", value(types.getFirst()))))), "array(row(key K, value V))", "The entries of the map as rows.",
                 (a, c, t) -> new Entries(t, a));
+        b.add("map_concat", args(MAP, MAP), true, types -> types.getFirst(), "map(K, V)",
+                "The union of the maps; a key in several maps takes its value from the last of them.", "", (a, c, t) -> new Concat(t, a));
+        b.add("zip", args(ANY_ARRAY, ANY_ARRAY), true, MapFunctions::zipType, "array(row(T1, T2, ...))",
+                "The arrays merged position by position into rows (fields `field0`, `field1`, ...); shorter arrays are padded with NULLs.",
+                "The row fields are named `field0`, `field1`, ...", (a, c, t) -> new Zip(t, a));
         b.add("split_to_map", args(VARCHAR, VARCHAR, VARCHAR), returns(new Type.MapType(Type.VARCHAR, Type.VARCHAR)), "map(varchar, varchar)",
                 "The string split into entries at `entryDelimiter`, each into key and value at `keyValueDelimiter`.", (a, c, t) -> new SplitToMap(t, a));
+    }
+
+    private static Type zipType(List<Type> types)
+    {
+        List<Type.Field> fields = new java.util.ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            fields.add(new Type.Field("field" + i, ((Type.Array) types.get(i)).element()));
+        }
+        return new Type.Array(new Type.Row(fields));
+    }
+
+    /** map_concat(m1, m2, ...): the entries of every map, a key's value from the last map that has it. */
+    static final class Concat
+            extends ArrayKernel
+    {
+        private final Type key;
+        private final Type value;
+        private final PhysicalType.Representation keyRepresentation;
+
+        Concat(Type type, List<ValueEvaluator> args)
+        {
+            super(type, args);
+            this.key = key(type);
+            this.value = value(type);
+            this.keyRepresentation = PhysicalType.of(key).representation();
+        }
+
+        @Override
+        void row(int j)
+        {
+            for (int m = 0; m < in.length; m++) {
+                Block keys = in[m].child(0);
+                for (int e = from(m, j); e < to(m, j); e++) {
+                    if (!overridden(keys, e, m, j)) {
+                        Nested.append(result.child(0), key, keys, e);
+                        Nested.append(result.child(1), value, in[m].child(1), e);
+                    }
+                }
+            }
+            endArray(j);
+        }
+
+        /** Whether key {@code e} of map {@code m} is in a later map of row {@code j}. */
+        private boolean overridden(Block keys, int e, int m, int j)
+        {
+            for (int later = m + 1; later < in.length; later++) {
+                Block laterKeys = in[later].child(0);
+                for (int k = from(later, j); k < to(later, j); k++) {
+                    if (Nested.equal(keyRepresentation, laterKeys, k, keys, e)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** zip(a1, a2, ...): row i holds element i of each array (NULL past an array's end). */
+    static final class Zip
+            extends ArrayKernel
+    {
+        private final List<Type> fields;
+
+        Zip(Type type, List<ValueEvaluator> args)
+        {
+            super(type, args);
+            this.fields = ((Type.Row) ((Type.Array) type).element()).fields().stream().map(Type.Field::type).toList();
+        }
+
+        @Override
+        void row(int j)
+        {
+            int length = 0;
+            for (int a = 0; a < in.length; a++) {
+                length = Math.max(length, to(a, j) - from(a, j));
+            }
+            Block rows = elements();
+            for (int i = 0; i < length; i++) {
+                for (int a = 0; a < in.length; a++) {
+                    int e = from(a, j) + i;
+                    if (e < to(a, j)) {
+                        Nested.append(rows.child(a), fields.get(a), elementsOf(a), e);
+                    }
+                    else {
+                        Nested.appendNull(rows.child(a), fields.get(a));
+                    }
+                }
+                // the rows themselves are never NULL
+                int at = rows.count;
+                rows.nullsKeep(at + 1)[at] = false;
+                rows.count = at + 1;
+            }
+            endArray(j);
+        }
     }
 
     /** map(keys, values). */

@@ -99,6 +99,8 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
             case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> moments("mean_x", "mean_y", "m2_x", "m2_y", "c2");
             case SKEWNESS, KURTOSIS -> moments("mean", "m2", "m3", "m4");
             case GEOMETRIC_MEAN -> moments("sum_log");
+            case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N ->
+                    io.glaux.engine.expr.CollectedAggregate.stateType(inputTypes);
         };
     }
 

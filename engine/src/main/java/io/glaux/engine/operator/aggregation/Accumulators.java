@@ -106,6 +106,10 @@ final class Accumulators
                 require(call, output instanceof Type.Array array && input != null && io.glaux.engine.expr.FunctionRegistry.canCast(input, array.element()), input);
                 yield new ArrayAgg(output);
             }
+            case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N -> {
+                require(call, argumentTypes.size() == function.minArguments(), input);
+                yield new Collected(new io.glaux.engine.expr.CollectedAggregate(function.collected(), argumentTypes, output));
+            }
         };
     }
 
