@@ -6,6 +6,9 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Tight per-type loops between Arrow vectors and {@link Block}s: gather selected rows into a block,
  * write a block (or flat arrays) into a new vector, copy selected rows vector to vector. Positions are
@@ -13,7 +16,21 @@ import org.apache.arrow.vector.ValueVector;
  */
 public final class Vectors
 {
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
     private Vectors() {}
+
+    /**
+     * The first {@code bytes} of {@code buffer} as a memory segment: its accessors check bounds in a way
+     * the JIT hoists out of loops, where each of ArrowBuf's checked accessors reads the reference count
+     * (a volatile read per value). Arrow buffers are in native byte order, as the layouts here.
+     */
+    static MemorySegment segment(ArrowBuf buffer, long bytes)
+    {
+        return MemorySegment.ofBuffer(buffer.nioBuffer(0, Math.toIntExact(bytes)));
+    }
 
     /**
      * Whether {@code vector} has a NULL: Arrow's {@code getNullCount()} counts bits a byte at a time
@@ -102,13 +119,21 @@ public final class Vectors
                 }
             }
             case INT32 -> {
+                MemorySegment values = segment(data, ((long) positions[count - 1] + 1) << 2);
                 for (int j = 0; j < count; j++) {
-                    dst[j] = data.getInt((long) positions[j] << 2);
+                    dst[j] = values.get(INT, (long) positions[j] << 2);
                 }
             }
             case INT64 -> {
-                for (int j = 0; j < count; j++) {
-                    dst[j] = data.getLong((long) positions[j] << 3);
+                MemorySegment values = segment(data, ((long) positions[count - 1] + 1) << 3);
+                if (positions[count - 1] - positions[0] == count - 1) {
+                    // contiguous rows: one copy
+                    MemorySegment.copy(values, LONG, (long) positions[0] << 3, dst, 0, count);
+                }
+                else {
+                    for (int j = 0; j < count; j++) {
+                        dst[j] = values.get(LONG, (long) positions[j] << 3);
+                    }
                 }
             }
             case DECIMAL -> {
@@ -137,8 +162,14 @@ public final class Vectors
             }
         }
         else {
-            for (int j = 0; j < count; j++) {
-                dst[j] = data.getDouble((long) positions[j] << 3);
+            MemorySegment values = segment(data, ((long) positions[count - 1] + 1) << 3);
+            if (positions[count - 1] - positions[0] == count - 1) {
+                MemorySegment.copy(values, DOUBLE, (long) positions[0] << 3, dst, 0, count);
+            }
+            else {
+                for (int j = 0; j < count; j++) {
+                    dst[j] = values.get(DOUBLE, (long) positions[j] << 3);
+                }
             }
         }
     }
@@ -231,15 +262,12 @@ public final class Vectors
                 }
             }
             case INT32 -> {
+                MemorySegment out = segment(data, (long) count << 2);
                 for (int j = 0; j < count; j++) {
-                    data.setInt((long) j << 2, (int) values[from + j]);
+                    out.set(INT, (long) j << 2, (int) values[from + j]);
                 }
             }
-            case INT64 -> {
-                for (int j = 0; j < count; j++) {
-                    data.setLong((long) j << 3, values[from + j]);
-                }
-            }
+            case INT64 -> MemorySegment.copy(values, from, segment(data, (long) count << 3), LONG, 0, count);
             case DECIMAL -> {
                 for (int j = 0; j < count; j++) {
                     long v = values[from + j];
@@ -264,9 +292,7 @@ public final class Vectors
             }
         }
         else {
-            for (int j = 0; j < count; j++) {
-                data.setDouble((long) j << 3, values[from + j]);
-            }
+            MemorySegment.copy(values, from, segment(data, (long) count << 3), DOUBLE, 0, count);
         }
         writeValidity(vector.getValidityBuffer(), nulls, from, count);
         vector.setValueCount(count);
