@@ -279,6 +279,35 @@ class HashAggregatorTest
     }
 
     @Test
+    void runsOfOneIntegerKeyTakeTheirOwnGroups()
+    {
+        // the single integer key path reuses the previous row's group for a run of one value: runs, single
+        // values between them, 0 (the initial "last value") and values whose hashes share a slot
+        Random random = new Random(4);
+        int rows = 20_000;
+        Object[] keys = new Object[rows];
+        Object[] values = new Object[rows];
+        long current = 0;
+        for (int i = 0; i < rows; i++) {
+            if (random.nextInt(8) == 0) {
+                current = random.nextInt(3) == 0 ? 0 : random.nextInt(500) * 1024L;
+            }
+            keys[i] = current;
+            values[i] = (long) random.nextInt(1000);
+        }
+        List<Type> types = List.of(Type.BIGINT, Type.BIGINT);
+        Aggregation aggregation = new Aggregation(List.of(0), List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT), new AggregateCall(SUM, 1, Type.BIGINT)));
+        for (boolean sparse : new boolean[] {false, true}) {
+            try (HashAggregator aggregator = new HashAggregator(aggregation, types, allocator)) {
+                List<List<Object>> added = new ArrayList<>();
+                addRows(aggregator, types, new Object[][] {keys, values}, 1000, sparse, added);
+                List<List<Object>> actual = collect(aggregator);
+                assertThat(sorted(actual)).isEqualTo(sorted(expected(added, aggregation, types)));
+            }
+        }
+    }
+
+    @Test
     void compositeKeys()
     {
         Random random = new Random(9);

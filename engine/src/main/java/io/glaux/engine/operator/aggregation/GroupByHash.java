@@ -115,9 +115,16 @@ final class GroupByHash
         if (keys.length == 1 && keys[0].isLongKey() && !keys[0].batchHasNull()) {
             // one integer-like key without NULLs in this batch
             KeyColumn key = keys[0];
+            // runs of one value (a timestamp truncated to the hour over time-ordered logs) take the last group
+            long lastValue = 0;
+            int lastGroup = -1;
             for (int j = 0; j < count; j++) {
-                long hash = h[j];
                 long value = key.longAt(j);
+                if (value == lastValue && lastGroup >= 0) {
+                    ids[j] = lastGroup;
+                    continue;
+                }
+                long hash = h[j];
                 int slot = (int) hash & mask;
                 int group;
                 while (true) {
@@ -132,6 +139,8 @@ final class GroupByHash
                     slot = (slot + 1) & mask;
                 }
                 ids[j] = group;
+                lastValue = value;
+                lastGroup = group;
             }
             return;
         }
