@@ -1,12 +1,11 @@
 package io.glaux.engine.operator.aggregation;
 
+import io.glaux.engine.expr.Block;
+import io.glaux.engine.expr.ByteHashing;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.vector.FieldVector;
-
-import io.glaux.engine.expr.Block;
-import io.glaux.engine.expr.ByteHashing;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
