@@ -12,7 +12,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * Tight per-type loops between Arrow vectors and {@link Block}s: gather selected rows into a block,
  * write a block (or flat arrays) into a new vector, copy selected rows vector to vector. Positions are
- * ascending row numbers. Engine-internal.
+ * row numbers, usually ascending but not always (a lambda reads its row's columns once per element, so
+ * a row repeats); consecutive rows are copied in one step. Engine-internal.
  */
 public final class Vectors
 {
@@ -30,6 +31,27 @@ public final class Vectors
     static MemorySegment segment(ArrowBuf buffer, long bytes)
     {
         return MemorySegment.ofBuffer(buffer.nioBuffer(0, Math.toIntExact(bytes)));
+    }
+
+    /** The whole of {@code buffer} (up to 2 GB) as a memory segment, for reads at positions in any order. */
+    static MemorySegment segment(ArrowBuf buffer)
+    {
+        return segment(buffer, Math.min(buffer.capacity(), Integer.MAX_VALUE));
+    }
+
+    /** Whether {@code positions[0..count)} ({@code count > 0}) are consecutive ascending row numbers. */
+    static boolean consecutive(int[] positions, int count)
+    {
+        int first = positions[0];
+        if (positions[count - 1] - first != count - 1) {
+            return false;
+        }
+        for (int j = 1; j < count - 1; j++) {
+            if (positions[j] != first + j) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -119,14 +141,14 @@ public final class Vectors
                 }
             }
             case INT32 -> {
-                MemorySegment values = segment(data, ((long) positions[count - 1] + 1) << 2);
+                MemorySegment values = segment(data);
                 for (int j = 0; j < count; j++) {
                     dst[j] = values.get(INT, (long) positions[j] << 2);
                 }
             }
             case INT64 -> {
-                MemorySegment values = segment(data, ((long) positions[count - 1] + 1) << 3);
-                if (positions[count - 1] - positions[0] == count - 1) {
+                MemorySegment values = segment(data);
+                if (consecutive(positions, count)) {
                     // contiguous rows: one copy
                     MemorySegment.copy(values, LONG, (long) positions[0] << 3, dst, 0, count);
                 }
@@ -162,8 +184,8 @@ public final class Vectors
             }
         }
         else {
-            MemorySegment values = segment(data, ((long) positions[count - 1] + 1) << 3);
-            if (positions[count - 1] - positions[0] == count - 1) {
+            MemorySegment values = segment(data);
+            if (consecutive(positions, count)) {
                 MemorySegment.copy(values, DOUBLE, (long) positions[0] << 3, dst, 0, count);
             }
             else {
@@ -183,7 +205,7 @@ public final class Vectors
         }
         ArrowBuf offsetBuffer = vector.getOffsetBuffer();
         ArrowBuf data = vector.getDataBuffer();
-        if (positions[count - 1] - positions[0] == count - 1) {
+        if (consecutive(positions, count)) {
             // contiguous rows: one copy
             int first = offsetBuffer.getInt((long) positions[0] << 2);
             int last = offsetBuffer.getInt((long) (positions[count - 1] + 1) << 2);
@@ -415,7 +437,7 @@ public final class Vectors
         }
         ArrowBuf from = src.getDataBuffer();
         ArrowBuf to = dst.getDataBuffer();
-        boolean contiguous = positions[count - 1] - positions[0] == count - 1;
+        boolean contiguous = consecutive(positions, count);
         int width = type.byteWidth();
         if (type == PhysicalType.BOOLEAN) {
             copyBits(from, positions, count, to);
@@ -465,7 +487,7 @@ public final class Vectors
         }
         ArrowBuf srcOffsets = src.getOffsetBuffer();
         ArrowBuf srcData = src.getDataBuffer();
-        boolean contiguous = positions[count - 1] - positions[0] == count - 1;
+        boolean contiguous = consecutive(positions, count);
         long total;
         int first = 0;
         if (contiguous) {
