@@ -21,8 +21,15 @@ public final class ByteHashing
             h = Long.rotateLeft(h ^ (v * M), 29) * 0xC2B2AE3D27D4EB4FL;
         }
         long tail = 0;
-        for (int shift = 0; i < to; i++, shift += 8) {
-            tail |= (bytes[i] & 0xFFL) << shift;
+        int rest = to - i;
+        if (rest != 0 && to - from >= 8) {
+            // the last 1..7 bytes, little-endian, from one read of the last 8 (the same value as byte by byte)
+            tail = (long) LONGS.get(bytes, to - 8) >>> ((8 - rest) << 3);
+        }
+        else {
+            for (int shift = 0; i < to; i++, shift += 8) {
+                tail |= (bytes[i] & 0xFFL) << shift;
+            }
         }
         h = Long.rotateLeft(h ^ (tail * M), 29) * 0xC2B2AE3D27D4EB4FL;
         return finish(h);

@@ -182,9 +182,14 @@ final class LikePattern
                 }
             }
             case CONTAINS -> {
-                for (int j = 0; j < count; j++) {
-                    hits[n] = j;
-                    n += (indexOf(bytes, offsets[j], offsets[j + 1], lit) >= 0 ? 1 : 0) ^ flip;
+                if (lit.length == 0) {
+                    for (int j = 0; j < count; j++) {
+                        hits[n] = j;
+                        n += 1 ^ flip;
+                    }
+                }
+                else {
+                    n = ByteSearch.selectContaining(bytes, offsets, count, lit, flip, hits);
                 }
             }
             case ANY -> {
@@ -209,14 +214,7 @@ final class LikePattern
         if (length == 0) {
             return from;
         }
-        byte first = needle[0];
-        int last = to - length;
-        for (int i = from; i <= last; i++) {
-            if (value[i] == first && Arrays.equals(value, i + 1, i + length, needle, 1, length)) {
-                return i;
-            }
-        }
-        return -1;
+        return ByteSearch.indexOf(value, from, to, needle);
     }
 
     private boolean matchesGeneral(byte[] value, int from, int to)

@@ -93,6 +93,8 @@ final class SpecialForms
         private final ValueEvaluator[] results;
         private final ValueEvaluator otherwise;
         private final Block[] blocks;
+        /** the representation of a flat result type (null for array, map and row results) */
+        private final PhysicalType.Representation representation;
         private int[] source = new int[0];
         private int[] at = new int[0];
         private int[] remaining = new int[0];
@@ -107,6 +109,7 @@ final class SpecialForms
             this.results = results.toArray(ValueEvaluator[]::new);
             this.otherwise = otherwise;
             this.blocks = new Block[this.results.length + 1];
+            this.representation = Nested.isNested(type) ? null : PhysicalType.of(type).representation();
         }
 
         @Override
@@ -160,11 +163,56 @@ final class SpecialForms
                     at[remainingIndex[t]] = t;
                 }
             }
-            Blocks.start(result, type, count);
-            for (int j = 0; j < count; j++) {
-                Blocks.set(result, type, j, blocks[source[j]], at[j]);
-            }
+            assemble(count);
             return result;
+        }
+
+        /** Sets result value j to value {@code at[j]} of branch {@code source[j]}'s block, without per-row type dispatch. */
+        private void assemble(int count)
+        {
+            if (representation == null) {
+                Blocks.start(result, type, count);
+                for (int j = 0; j < count; j++) {
+                    Blocks.set(result, type, j, blocks[source[j]], at[j]);
+                }
+                return;
+            }
+            Blocks.start(result, representation, count);
+            int[] from = source;
+            int[] index = at;
+            boolean[] nulls = result.nulls;
+            boolean anyNull = false;
+            switch (representation) {
+                case LONG -> {
+                    long[] values = result.longs;
+                    for (int j = 0; j < count; j++) {
+                        Block block = blocks[from[j]];
+                        int i = index[j];
+                        boolean isNull = block == null || block.isNull(i);
+                        nulls[j] = isNull;
+                        anyNull |= isNull;
+                        values[j] = isNull ? 0 : block.longs[i];
+                    }
+                    result.hasNull = anyNull;
+                }
+                case DOUBLE -> {
+                    double[] values = result.doubles;
+                    for (int j = 0; j < count; j++) {
+                        Block block = blocks[from[j]];
+                        int i = index[j];
+                        boolean isNull = block == null || block.isNull(i);
+                        nulls[j] = isNull;
+                        anyNull |= isNull;
+                        values[j] = isNull ? 0 : block.doubles[i];
+                    }
+                    result.hasNull = anyNull;
+                }
+                default -> {
+                    for (int j = 0; j < count; j++) {
+                        Blocks.set(result, representation, j, blocks[from[j]], index[j]);
+                    }
+                }
+            }
         }
     }
 

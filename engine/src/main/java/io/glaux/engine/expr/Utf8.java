@@ -1,8 +1,15 @@
 package io.glaux.engine.expr;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
 /** UTF-8 helpers over byte ranges (code points, not chars, as Trino counts). */
 final class Utf8
 {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private Utf8() {}
 
     static boolean isStart(byte b)
@@ -41,7 +48,13 @@ final class Utf8
 
     static boolean isAscii(byte[] b, int from, int to)
     {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            if (((long) LONGS.get(b, i) & 0x8080808080808080L) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
             if (b[i] < 0) {
                 return false;
             }
@@ -58,17 +71,16 @@ final class Utf8
         }
         byte first = pattern[pf];
         int last = to - length;
-        outer:
-        for (int i = from; i <= last; i++) {
-            if (b[i] != first) {
-                continue;
+        int i = from;
+        while (i <= last) {
+            i = ByteSearch.indexOf(b, i, last + 1, first);
+            if (i < 0) {
+                return -1;
             }
-            for (int k = 1; k < length; k++) {
-                if (b[i + k] != pattern[pf + k]) {
-                    continue outer;
-                }
+            if (Arrays.equals(b, i + 1, i + length, pattern, pf + 1, pt)) {
+                return i;
             }
-            return i;
+            i++;
         }
         return -1;
     }

@@ -6,14 +6,53 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Tight per-type loops between Arrow vectors and {@link Block}s: gather selected rows into a block,
  * write a block (or flat arrays) into a new vector, copy selected rows vector to vector. Positions are
- * ascending row numbers. Engine-internal.
+ * row numbers, usually ascending but not always (a lambda reads its row's columns once per element, so
+ * a row repeats); consecutive rows are copied in one step. Engine-internal.
  */
 public final class Vectors
 {
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
     private Vectors() {}
+
+    /**
+     * The first {@code bytes} of {@code buffer} as a memory segment: its accessors check bounds in a way
+     * the JIT hoists out of loops, where each of ArrowBuf's checked accessors reads the reference count
+     * (a volatile read per value). Arrow buffers are in native byte order, as the layouts here.
+     */
+    static MemorySegment segment(ArrowBuf buffer, long bytes)
+    {
+        return MemorySegment.ofBuffer(buffer.nioBuffer(0, Math.toIntExact(bytes)));
+    }
+
+    /** The whole of {@code buffer} (up to 2 GB) as a memory segment, for reads at positions in any order. */
+    static MemorySegment segment(ArrowBuf buffer)
+    {
+        return segment(buffer, Math.min(buffer.capacity(), Integer.MAX_VALUE));
+    }
+
+    /** Whether {@code positions[0..count)} ({@code count > 0}) are consecutive ascending row numbers. */
+    static boolean consecutive(int[] positions, int count)
+    {
+        int first = positions[0];
+        if (positions[count - 1] - first != count - 1) {
+            return false;
+        }
+        for (int j = 1; j < count - 1; j++) {
+            if (positions[j] != first + j) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Whether {@code vector} has a NULL: Arrow's {@code getNullCount()} counts bits a byte at a time
@@ -102,13 +141,21 @@ public final class Vectors
                 }
             }
             case INT32 -> {
+                MemorySegment values = segment(data);
                 for (int j = 0; j < count; j++) {
-                    dst[j] = data.getInt((long) positions[j] << 2);
+                    dst[j] = values.get(INT, (long) positions[j] << 2);
                 }
             }
             case INT64 -> {
-                for (int j = 0; j < count; j++) {
-                    dst[j] = data.getLong((long) positions[j] << 3);
+                MemorySegment values = segment(data);
+                if (consecutive(positions, count)) {
+                    // contiguous rows: one copy
+                    MemorySegment.copy(values, LONG, (long) positions[0] << 3, dst, 0, count);
+                }
+                else {
+                    for (int j = 0; j < count; j++) {
+                        dst[j] = values.get(LONG, (long) positions[j] << 3);
+                    }
                 }
             }
             case DECIMAL -> {
@@ -137,8 +184,14 @@ public final class Vectors
             }
         }
         else {
-            for (int j = 0; j < count; j++) {
-                dst[j] = data.getDouble((long) positions[j] << 3);
+            MemorySegment values = segment(data);
+            if (consecutive(positions, count)) {
+                MemorySegment.copy(values, DOUBLE, (long) positions[0] << 3, dst, 0, count);
+            }
+            else {
+                for (int j = 0; j < count; j++) {
+                    dst[j] = values.get(DOUBLE, (long) positions[j] << 3);
+                }
             }
         }
     }
@@ -152,7 +205,7 @@ public final class Vectors
         }
         ArrowBuf offsetBuffer = vector.getOffsetBuffer();
         ArrowBuf data = vector.getDataBuffer();
-        if (positions[count - 1] - positions[0] == count - 1) {
+        if (consecutive(positions, count)) {
             // contiguous rows: one copy
             int first = offsetBuffer.getInt((long) positions[0] << 2);
             int last = offsetBuffer.getInt((long) (positions[count - 1] + 1) << 2);
@@ -231,15 +284,12 @@ public final class Vectors
                 }
             }
             case INT32 -> {
+                MemorySegment out = segment(data, (long) count << 2);
                 for (int j = 0; j < count; j++) {
-                    data.setInt((long) j << 2, (int) values[from + j]);
+                    out.set(INT, (long) j << 2, (int) values[from + j]);
                 }
             }
-            case INT64 -> {
-                for (int j = 0; j < count; j++) {
-                    data.setLong((long) j << 3, values[from + j]);
-                }
-            }
+            case INT64 -> MemorySegment.copy(values, from, segment(data, (long) count << 3), LONG, 0, count);
             case DECIMAL -> {
                 for (int j = 0; j < count; j++) {
                     long v = values[from + j];
@@ -264,9 +314,7 @@ public final class Vectors
             }
         }
         else {
-            for (int j = 0; j < count; j++) {
-                data.setDouble((long) j << 3, values[from + j]);
-            }
+            MemorySegment.copy(values, from, segment(data, (long) count << 3), DOUBLE, 0, count);
         }
         writeValidity(vector.getValidityBuffer(), nulls, from, count);
         vector.setValueCount(count);
@@ -389,7 +437,7 @@ public final class Vectors
         }
         ArrowBuf from = src.getDataBuffer();
         ArrowBuf to = dst.getDataBuffer();
-        boolean contiguous = positions[count - 1] - positions[0] == count - 1;
+        boolean contiguous = consecutive(positions, count);
         int width = type.byteWidth();
         if (type == PhysicalType.BOOLEAN) {
             copyBits(from, positions, count, to);
@@ -439,7 +487,7 @@ public final class Vectors
         }
         ArrowBuf srcOffsets = src.getOffsetBuffer();
         ArrowBuf srcData = src.getDataBuffer();
-        boolean contiguous = positions[count - 1] - positions[0] == count - 1;
+        boolean contiguous = consecutive(positions, count);
         long total;
         int first = 0;
         if (contiguous) {

@@ -75,6 +75,78 @@ class LikePatternTest
         assertThat(escaped).isNotEmpty();
     }
 
+    @Test
+    void blockSelectionAgreesWithMatchingEachValue()
+    {
+        // CONTAINS searches a block's bytes in one pass: matches across value boundaries must not count,
+        // and values of every length (empty, shorter than the needle, longer than a word) must be right
+        Random random = new Random(11);
+        String[] patterns = {"%bot%", "%b%", "%abab%", "%aaaaaaaaab%", "%é%", "bot%", "%bot", "b_t", "%"};
+        for (int round = 0; round < 2000; round++) {
+            int count = 1 + random.nextInt(40);
+            List<byte[]> values = new ArrayList<>();
+            for (int j = 0; j < count; j++) {
+                values.add(randomString(random, new String[] {"a", "b", "o", "t", "bot", "é"}, random.nextInt(3) == 0 ? 30 : 4)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            int start = random.nextInt(3);
+            int[] offsets = new int[count + 1];
+            offsets[0] = start;
+            for (int j = 0; j < count; j++) {
+                offsets[j + 1] = offsets[j] + values.get(j).length;
+            }
+            byte[] bytes = new byte[offsets[count] + random.nextInt(9)];
+            java.util.Arrays.fill(bytes, (byte) 'b');
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(values.get(j), 0, bytes, offsets[j], values.get(j).length);
+            }
+            Block block = new Block();
+            block.bytes = bytes;
+            block.offsets = offsets;
+            block.count = count;
+            for (String text : patterns) {
+                LikePattern pattern = LikePattern.compile(text, null);
+                for (int flip = 0; flip <= 1; flip++) {
+                    List<Integer> expected = new ArrayList<>();
+                    for (int j = 0; j < count; j++) {
+                        if (pattern.matches(bytes, offsets[j], offsets[j + 1]) ^ flip == 1) {
+                            expected.add(j);
+                        }
+                    }
+                    int[] hits = new int[count];
+                    int n = pattern.select(block, count, flip, hits);
+                    List<Integer> actual = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        actual.add(hits[i]);
+                    }
+                    assertThat(actual).as("%s flip %d over %d values", text, flip, count).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void byteSearchFindsTheFirstOccurrence()
+    {
+        Random random = new Random(3);
+        for (int i = 0; i < 5000; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) (random.nextInt(4) == 0 ? 0x80 + random.nextInt(3) : 'a' + random.nextInt(3));
+            }
+            byte b = (byte) (random.nextBoolean() ? 0x81 : 'b');
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int expected = -1;
+            for (int k = from; k < bytes.length; k++) {
+                if (bytes[k] == b) {
+                    expected = k;
+                    break;
+                }
+            }
+            assertThat(ByteSearch.indexOf(bytes, from, bytes.length, b)).isEqualTo(expected);
+        }
+    }
+
     private static String randomString(Random random, String[] alphabet, int maxLength)
     {
         StringBuilder s = new StringBuilder();

@@ -246,6 +246,68 @@ class HashAggregatorTest
     }
 
     @Test
+    void varcharKeyCacheNeverMergesDifferentValues()
+    {
+        // one varchar key goes through a cache indexed by length and first/last 8 bytes: values that differ
+        // only in the middle share a cache slot; a stretch of many distinct values turns the cache off, a
+        // stretch of few turns it on again; NULLs, empty and short values take the same groups either way
+        String prefix = "Mozilla/5.0 (Windows NT 10.0; ";
+        String suffix = ") AppleWebKit/537.36 Safari/537.36";
+        String[] few = {prefix + "Win64" + suffix, prefix + "Win32" + suffix, prefix + "ARM64" + suffix, "curl/8.5.0", "", "a", "abcdefg", "abcdefgh",
+                "abcdefgX", "Xbcdefgh", "é😀"};
+        Random random = new Random(21);
+        int rows = 40_000;
+        Object[] keys = new Object[rows];
+        Object[] values = new Object[rows];
+        for (int i = 0; i < rows; i++) {
+            boolean manyDistinct = (i / 5000) % 2 == 1;
+            keys[i] = random.nextInt(20) == 0 ? null
+                    : manyDistinct && random.nextInt(4) != 0 ? prefix + random.nextInt(20_000) + suffix : few[random.nextInt(few.length)];
+            values[i] = (long) random.nextInt(100);
+        }
+        List<Type> types = List.of(Type.VARCHAR, Type.BIGINT);
+        Aggregation aggregation = new Aggregation(List.of(0), List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT), new AggregateCall(SUM, 1, Type.BIGINT)));
+        for (boolean sparse : new boolean[] {false, true}) {
+            try (HashAggregator aggregator = new HashAggregator(aggregation, types, allocator)) {
+                List<List<Object>> added = new ArrayList<>();
+                addRows(aggregator, types, new Object[][] {keys, values}, 100, sparse, added);
+                List<List<Object>> actual = collect(aggregator);
+                assertThat(sorted(actual)).isEqualTo(sorted(expected(added, aggregation, types)));
+                assertThat(aggregator.groupCount()).isEqualTo(actual.size());
+            }
+        }
+    }
+
+    @Test
+    void runsOfOneIntegerKeyTakeTheirOwnGroups()
+    {
+        // the single integer key path reuses the previous row's group for a run of one value: runs, single
+        // values between them, 0 (the initial "last value") and values whose hashes share a slot
+        Random random = new Random(4);
+        int rows = 20_000;
+        Object[] keys = new Object[rows];
+        Object[] values = new Object[rows];
+        long current = 0;
+        for (int i = 0; i < rows; i++) {
+            if (random.nextInt(8) == 0) {
+                current = random.nextInt(3) == 0 ? 0 : random.nextInt(500) * 1024L;
+            }
+            keys[i] = current;
+            values[i] = (long) random.nextInt(1000);
+        }
+        List<Type> types = List.of(Type.BIGINT, Type.BIGINT);
+        Aggregation aggregation = new Aggregation(List.of(0), List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT), new AggregateCall(SUM, 1, Type.BIGINT)));
+        for (boolean sparse : new boolean[] {false, true}) {
+            try (HashAggregator aggregator = new HashAggregator(aggregation, types, allocator)) {
+                List<List<Object>> added = new ArrayList<>();
+                addRows(aggregator, types, new Object[][] {keys, values}, 1000, sparse, added);
+                List<List<Object>> actual = collect(aggregator);
+                assertThat(sorted(actual)).isEqualTo(sorted(expected(added, aggregation, types)));
+            }
+        }
+    }
+
+    @Test
     void compositeKeys()
     {
         Random random = new Random(9);

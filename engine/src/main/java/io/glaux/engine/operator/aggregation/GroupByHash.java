@@ -1,10 +1,15 @@
 package io.glaux.engine.operator.aggregation;
 
+import io.glaux.engine.expr.Block;
+import io.glaux.engine.expr.ByteHashing;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.vector.FieldVector;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,10 +19,27 @@ import java.util.List;
  * each row up in an open-addressing table of group ids (linear probing, load ≤ 1/2). Keys live in the
  * key columns' flat arrays; each group's hash is kept for rehashing and for spill partitioning.
  * NULL is a key value like any other. Nothing is allocated per row.
+ *
+ * <p>One varchar key (a user agent, a URL path) usually has few distinct values repeated over long
+ * strings, where hashing every row's bytes is the main cost. Then a small direct-mapped cache, indexed
+ * by a fingerprint of the value's length and its first and last 8 bytes, remembers the group last seen
+ * for that fingerprint; a row whose bytes equal that group's key takes the group without being hashed
+ * or probed. Equality is always checked on the whole value, so the cache can only miss, never be
+ * wrong. It turns itself off for a while when fewer than half of a batch's rows hit (many distinct
+ * values, such as client addresses), so those keys pay only the fingerprints of one batch in
+ * {@link #CACHE_RETRY_BATCHES}.
  */
 final class GroupByHash
 {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int CACHE_BITS = 8;
+    /** Batches a turned-off key cache waits before it is tried again. */
+    static final int CACHE_RETRY_BATCHES = 32;
+
     private final KeyColumn[] keys;
+    /** fingerprint slot -> group, or -1 (the single varchar key's cache) */
+    private final int[] keyCache;
+    private int cacheIdleBatches;
     private int[] table = new int[0];
     private int mask;
     private long[] groupHashes = new long[0];
@@ -33,6 +55,13 @@ final class GroupByHash
         table = new int[1024];
         Arrays.fill(table, -1);
         mask = table.length - 1;
+        if (keys.length == 1 && keys[0].isBytesKey()) {
+            keyCache = new int[1 << CACHE_BITS];
+            Arrays.fill(keyCache, -1);
+        }
+        else {
+            keyCache = null;
+        }
     }
 
     KeyColumn key(int index)
@@ -70,15 +99,31 @@ final class GroupByHash
             Arrays.fill(ids, 0, count, 0);
             return;
         }
+        if (keyCache != null && keys[0].bytesBatch() != null) {
+            if (cacheIdleBatches == 0) {
+                if (assignCached(keys[0], keys[0].bytesBatch(), count, ids) * 2 < count) {
+                    cacheIdleBatches = CACHE_RETRY_BATCHES;
+                }
+                return;
+            }
+            cacheIdleBatches--;
+        }
         for (int k = 0; k < keys.length; k++) {
             keys[k].hash(h, count, k == 0);
         }
         if (keys.length == 1 && keys[0].isLongKey() && !keys[0].batchHasNull()) {
             // one integer-like key without NULLs in this batch
             KeyColumn key = keys[0];
+            // runs of one value (a timestamp truncated to the hour over time-ordered logs) take the last group
+            long lastValue = 0;
+            int lastGroup = -1;
             for (int j = 0; j < count; j++) {
-                long hash = h[j];
                 long value = key.longAt(j);
+                if (value == lastValue && lastGroup >= 0) {
+                    ids[j] = lastGroup;
+                    continue;
+                }
+                long hash = h[j];
                 int slot = (int) hash & mask;
                 int group;
                 while (true) {
@@ -93,6 +138,8 @@ final class GroupByHash
                     slot = (slot + 1) & mask;
                 }
                 ids[j] = group;
+                lastValue = value;
+                lastGroup = group;
             }
             return;
         }
@@ -112,6 +159,65 @@ final class GroupByHash
                 slot = (slot + 1) & mask;
             }
             ids[j] = group;
+        }
+    }
+
+    /** {@link #assign} for one varchar key through the key cache; returns the rows that hit it. */
+    private int assignCached(KeyColumn key, Block block, int count, int[] ids)
+    {
+        byte[] bytes = block.bytes();
+        int[] offsets = block.offsets();
+        int[] cache = keyCache;
+        int hits = 0;
+        for (int j = 0; j < count; j++) {
+            if (block.isNull(j)) {
+                ids[j] = find(KeyColumn.nullHash(), j);
+                continue;
+            }
+            int from = offsets[j];
+            int to = offsets[j + 1];
+            int length = to - from;
+            long head;
+            long tail;
+            if (length >= 8) {
+                head = (long) LONGS.get(bytes, from);
+                tail = (long) LONGS.get(bytes, to - 8);
+            }
+            else {
+                head = 0;
+                for (int i = from; i < to; i++) {
+                    head = (head << 8) | (bytes[i] & 0xFF);
+                }
+                tail = 0;
+            }
+            long fingerprint = (head * 0x9E3779B97F4A7C15L + tail) * 0xC2B2AE3D27D4EB4FL + length;
+            int slot = (int) (fingerprint >>> (64 - CACHE_BITS));
+            int group = cache[slot];
+            if (group >= 0 && key.groupEquals(group, bytes, from, to)) {
+                ids[j] = group;
+                hits++;
+                continue;
+            }
+            group = find(ByteHashing.hash(bytes, from, to), j);
+            cache[slot] = group;
+            ids[j] = group;
+        }
+        return hits;
+    }
+
+    /** The group of row {@code j} of the prepared batch, whose key hash is {@code hash}; added when new. */
+    private int find(long hash, int j)
+    {
+        int slot = (int) hash & mask;
+        while (true) {
+            int group = table[slot];
+            if (group < 0) {
+                return addGroup(slot, hash, j);
+            }
+            if (groupHashes[group] == hash && keysMatch(group, j)) {
+                return group;
+            }
+            slot = (slot + 1) & mask;
         }
     }
 

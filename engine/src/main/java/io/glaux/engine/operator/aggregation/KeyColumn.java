@@ -218,6 +218,24 @@ final class KeyColumn
         return values[group] == batchLongs[j];
     }
 
+    /** Hash of a NULL key. */
+    static long nullHash()
+    {
+        return NULL_HASH;
+    }
+
+    /** The gathered batch of a bytes key ({@link #prepare}d with a block), or null when all NULL or constant. */
+    Block bytesBatch()
+    {
+        return allNull ? null : batch;
+    }
+
+    /** Whether group {@code group}'s key is the non-NULL value {@code bytes[from..to)} (a bytes key). */
+    boolean groupEquals(int group, byte[] bytes, int from, int to)
+    {
+        return !nulls[group] && Arrays.equals(arena, offsets[group], offsets[group + 1], bytes, from, to);
+    }
+
     /** The long key of row j (not for varchar keys); only meaningful when not null. */
     long longAt(int j)
     {
