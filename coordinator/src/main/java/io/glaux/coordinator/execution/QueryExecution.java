@@ -76,6 +76,12 @@ public final class QueryExecution
     private static final Object END = new Object();
     /** Tasks of one scan a worker runs at once (each runs its splits in parallel on the worker). */
     private static final int TASK_SLOTS_PER_WORKER = 2;
+    /**
+     * A scan whose fragment stops after at most this many rows, with no filter and no aggregation
+     * ({@code SELECT * ... LIMIT 100}), runs one task slot: its first split almost always holds the rows,
+     * and the other slots would only fetch and decode row groups nobody reads.
+     */
+    private static final long SINGLE_SLOT_LIMIT = 10_000;
     /** A task takes about 1/(slots × this) of the queued splits, so that the last tasks even out the load. */
     private static final int TASKS_PER_SLOT = 2;
     /** At most this many splits in one task (many small objects are packed into few tasks). */
@@ -645,6 +651,10 @@ public final class QueryExecution
             // Several task slots per worker, each forming its next task from the queue when free: a
             // worker that finishes early takes more, and each finished task advances the split progress.
             slots = workers.size() * TASK_SLOTS_PER_WORKER;
+            if (fragment.limit().isPresent() && fragment.limit().getAsLong() <= SINGLE_SLOT_LIMIT && fragment.filter().isEmpty()
+                    && fragment.aggregation().isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
+                slots = 1;
+            }
             AtomicInteger remaining = new AtomicInteger(slots);
             for (int i = 0; i < slots; i++) {
                 WorkerNode worker = workers.get(i % workers.size());
