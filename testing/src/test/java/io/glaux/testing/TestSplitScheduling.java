@@ -133,6 +133,24 @@ class TestSplitScheduling
     }
 
     @Test
+    void smallLimitWithoutFilterRunsOneTask()
+            throws SQLException
+    {
+        long tasksBefore = workerTasks();
+        assertThat(count("SELECT count(*) FROM (SELECT * FROM access_logs LIMIT 100)")).isEqualTo(100);
+        // six objects, but their first one holds the rows: one task, not one per slot
+        assertThat(workerTasks() - tasksBefore).isEqualTo(1);
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT * FROM access_logs LIMIT 100")) {
+            int rows = 0;
+            while (resultSet.next()) {
+                rows++;
+            }
+            assertThat(rows).isEqualTo(100);
+        }
+    }
+
+    @Test
     void listingFailureFailsTheQuery()
     {
         assertThatThrownBy(() -> count("SELECT count(*) FROM splits.missing_bucket"))

@@ -93,6 +93,8 @@ final class FlatColumnReader
     private int selectedRange;
     /** the row group index of the current page's next row (when rows are selected) */
     private long pageRow;
+    /** the row group index of the row after the current page's last (when rows are selected) */
+    private long nextPageRow;
 
     // the dictionary, decoded once
     private boolean hasDictionary;
@@ -981,11 +983,13 @@ final class FlatColumnReader
             throw new IllegalArgumentException("the column chunk %s has fewer values than its row group has rows".formatted(where));
         }
         pageNumber++;
-        if (selectedFrom != null) {
-            pageRow = next.getFirstRowIndex()
-                    .orElseThrow(() -> new IllegalArgumentException("%s has no first row index (offset index)".formatted(pageName())));
-        }
         int valueCount = next.getValueCount();
+        if (selectedFrom != null) {
+            // a page store that skips pages tells each page's first row (offset index); a reader of every
+            // page of the chunk does not, and the pages follow one another (a flat column: a value per row)
+            pageRow = next.getFirstRowIndex().orElse(nextPageRow);
+            nextPageRow = pageRow + Math.max(0, valueCount);
+        }
         if (valueCount < 0) {
             throw new IllegalArgumentException("%s has %d values".formatted(pageName(), valueCount));
         }

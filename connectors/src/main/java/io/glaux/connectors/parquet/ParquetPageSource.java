@@ -98,6 +98,8 @@ public final class ParquetPageSource
     private int rowGroupsSkippedByDictionary;
     private int rowGroupsSkippedByBloomFilter;
     private int rowGroupsSkippedByColumnIndex;
+    private int rowGroupsSkippedByValues;
+    private int rowGroupsReadSelectively;
     private long pagesSkipped;
     private int rowGroupsRead;
     private int vectorizedChunks;
@@ -186,6 +188,22 @@ public final class ParquetPageSource
     public int rowGroupsSkippedByColumnIndex()
     {
         return rowGroupsSkippedByColumnIndex;
+    }
+
+    /**
+     * Row groups skipped because no value of a selectively filtered column (an equality or IN filter on a
+     * column that is not dictionary-encoded, such as an id) matched: that column was fetched and decoded
+     * first, and the other columns were not fetched at all.
+     */
+    public int rowGroupsSkippedByValues()
+    {
+        return rowGroupsSkippedByValues;
+    }
+
+    /** Row groups whose other columns were decoded only for the rows a selectively filtered column matched. */
+    public int rowGroupsReadSelectively()
+    {
+        return rowGroupsReadSelectively;
     }
 
     /** Data pages of the projected columns not fetched because the column index ruled out their rows. */
@@ -408,7 +426,8 @@ public final class ParquetPageSource
         return type instanceof Type.Array || type instanceof Type.MapType || type instanceof Type.Row;
     }
 
-    private record ColumnFilter(ColumnDecoder decoder, Domain domain, List<Object> points) {}
+    /** {@code matcher}: checks the decoded values of an equality/IN domain, or null when the column's type is not supported. */
+    private record ColumnFilter(int column, ColumnDecoder decoder, Domain domain, List<Object> points, PointMatcher matcher) {}
 
     private void bindFilters()
     {
@@ -416,7 +435,8 @@ public final class ParquetPageSource
             for (int i = 0; i < columns.size(); i++) {
                 if (columns.get(i).kind() == ColumnHandle.Kind.REGULAR && columns.get(i).name().toLowerCase(Locale.ROOT).equals(entry.getKey())) {
                     if (sources[i] == Source.FILE) {
-                        filters.add(new ColumnFilter(decoders[i], entry.getValue(), ChunkPruning.pointValues(entry.getValue())));
+                        List<Object> points = ChunkPruning.pointValues(entry.getValue());
+                        filters.add(new ColumnFilter(i, decoders[i], entry.getValue(), points, PointMatcher.create(columns.get(i).type(), entry.getValue(), points)));
                     }
                     break;
                 }
@@ -498,12 +518,16 @@ public final class ParquetPageSource
                 return true;
             }
             LoadedRowGroup loaded = awaitRowGroup(block);
+            if (loaded.skippedBy() == null && !loaded.valueChecks().isEmpty()) {
+                loaded = checkValues(block, metadata, loaded);
+            }
             if (loaded.skippedBy() != null) {
                 rowGroupsSkipped++;
                 switch (loaded.skippedBy()) {
                     case DICTIONARY -> rowGroupsSkippedByDictionary++;
                     case BLOOM_FILTER -> rowGroupsSkippedByBloomFilter++;
                     case COLUMN_INDEX -> rowGroupsSkippedByColumnIndex++;
+                    case VALUES -> rowGroupsSkippedByValues++;
                 }
                 continue;
             }
@@ -512,9 +536,12 @@ public final class ParquetPageSource
             if (options.prefetch() && nextSelected < selected.size()) {
                 startLoad(selected.get(nextSelected));
             }
-            if (loaded.rows() == null && allVectorized(metadata)) {
-                startVectorized(block, metadata, loaded.fetched());
-                remainingInRowGroup = metadata.getRowCount();
+            if ((loaded.rows() == null || loaded.wholeChunks()) && allVectorized(metadata)) {
+                startVectorized(block, metadata, loaded.fetched(), loaded.rows());
+                remainingInRowGroup = loaded.rows() == null ? metadata.getRowCount() : loaded.rows().rowCount();
+                if (loaded.rows() != null) {
+                    rowGroupsReadSelectively++;
+                }
             }
             else {
                 startRowGroup(block, metadata, loaded);
@@ -542,7 +569,7 @@ public final class ParquetPageSource
     }
 
     /** Starts a row group all of whose columns are vectorized: their pages are read from the fetched bytes by {@link ChunkPageReader}s. */
-    private void startVectorized(int block, BlockMetaData metadata, FetchedBytes fetched)
+    private void startVectorized(int block, BlockMetaData metadata, FetchedBytes fetched, RowRanges rows)
     {
         for (int i = 0; i < columns.size(); i++) {
             if (sources[i] != Source.FILE) {
@@ -556,7 +583,7 @@ public final class ParquetPageSource
                 }
                 FetchedBytes.View bytes = fetched.view(chunk.getStartingPos(), (int) chunk.getTotalSize());
                 ChunkPageReader pageReader = new ChunkPageReader(bytes.bytes(), bytes.offset(), bytes.length(), chunk.getValueCount(), chunk.getCodec(), codecs);
-                flatReaders[i] = FlatColumnReader.create(decoders[i], pageReader, null, chunkName(block, descriptor, chunk), previousFlatReaders[i]);
+                flatReaders[i] = FlatColumnReader.create(decoders[i], pageReader, rows, chunkName(block, descriptor, chunk), previousFlatReaders[i]);
                 previousFlatReaders[i] = null;
                 vectorizedChunks++;
             }
@@ -616,15 +643,23 @@ public final class ParquetPageSource
 
     private enum SkippedBy
     {
-        DICTIONARY, BLOOM_FILTER, COLUMN_INDEX
+        DICTIONARY, BLOOM_FILTER, COLUMN_INDEX, VALUES
     }
 
     /**
      * A row group ready to decode: the bytes fetched for it (by offset), and the rows to read (null:
-     * all of them); or the reason it was skipped.
+     * all of them); or the reason it was skipped. {@code wholeChunks}: the projected columns' chunks were
+     * fetched whole (the rows are then read from them by {@link FlatColumnReader}s, not by parquet-java's
+     * page store). {@code valueChecks}: filtered columns whose values the decoding thread checks first
+     * ({@link #checkValues}); only their chunks were fetched yet.
      */
-    private record LoadedRowGroup(FetchedBytes fetched, RowRanges rows, long pagesSkipped, SkippedBy skippedBy)
+    private record LoadedRowGroup(FetchedBytes fetched, RowRanges rows, long pagesSkipped, SkippedBy skippedBy, boolean wholeChunks, List<ColumnFilter> valueChecks)
     {
+        LoadedRowGroup(FetchedBytes fetched, RowRanges rows, long pagesSkipped, SkippedBy skippedBy)
+        {
+            this(fetched, rows, pagesSkipped, skippedBy, rows == null, List.of());
+        }
+
         static LoadedRowGroup skipped(SkippedBy reason)
         {
             return new LoadedRowGroup(null, null, 0, reason);
@@ -740,6 +775,20 @@ public final class ParquetPageSource
             return LoadedRowGroup.skipped(SkippedBy.BLOOM_FILTER);
         }
 
+        if (rows == null) {
+            // a selective filter's column first: the other columns are fetched only if some of its values match
+            List<ColumnFilter> valueChecks = valueChecks(metadata);
+            if (!valueChecks.isEmpty()) {
+                List<ByteRange> filtered = new ArrayList<>();
+                for (ColumnFilter filter : valueChecks) {
+                    ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+                    filtered.add(new ByteRange(chunk.getStartingPos(), chunk.getTotalSize()));
+                }
+                fetch(fetched, filtered);
+                return new LoadedRowGroup(fetched, null, 0, null, true, valueChecks);
+            }
+        }
+
         // the data: whole column chunks, or with a row selection only the dictionary and the pages holding selected rows
         List<ByteRange> needed = new ArrayList<>();
         long pagesSkipped = 0;
@@ -764,6 +813,87 @@ public final class ParquetPageSource
         }
         fetch(fetched, needed);
         return new LoadedRowGroup(fetched, rows, pagesSkipped, null);
+    }
+
+    /**
+     * The filtered columns worth checking value by value before the other columns are fetched: an
+     * equality/IN filter ({@link PointMatcher}) on a flat column whose statistics could not rule the row
+     * group out and which is not entirely dictionary-encoded (a dictionary was already checked), when the
+     * other projected columns hold most of the row group's bytes. Empty when every column is read anyway.
+     */
+    private List<ColumnFilter> valueChecks(BlockMetaData metadata)
+    {
+        if (!options.useValueFilter() || filters.isEmpty() || !allVectorized(metadata)) {
+            return List.of();
+        }
+        List<ColumnFilter> checks = new ArrayList<>();
+        long checkedBytes = 0;
+        for (ColumnFilter filter : filters) {
+            ColumnChunkMetaData chunk = chunk(metadata, filter.decoder().descriptor());
+            if (filter.matcher() != null && !ChunkPruning.fullyDictionaryEncoded(chunk)) {
+                checks.add(filter);
+                checkedBytes += chunk.getTotalSize();
+            }
+        }
+        if (checks.isEmpty()) {
+            return List.of();
+        }
+        long allBytes = 0;
+        for (ColumnDescriptor descriptor : fileColumns) {
+            allBytes += chunk(metadata, descriptor).getTotalSize();
+        }
+        // the other columns must be worth not fetching: at least as many bytes as the checked ones
+        return allBytes - checkedBytes >= checkedBytes ? checks : List.of();
+    }
+
+    /**
+     * On the decoding thread: decodes the chunks of {@code loaded}'s value checks and keeps the rows whose
+     * values match. None: the row group is skipped without fetching anything more. Else the other chunks
+     * are fetched and, when the matching rows are a minority, only they are decoded.
+     */
+    private LoadedRowGroup checkValues(int block, BlockMetaData metadata, LoadedRowGroup loaded)
+    {
+        long rowCount = metadata.getRowCount();
+        RowRanges matching = RowRanges.createSingle(rowCount);
+        for (ColumnFilter filter : loaded.valueChecks()) {
+            matching = RowRanges.intersection(matching, matchingValues(block, metadata, filter, loaded.fetched()));
+            if (matching.rowCount() == 0) {
+                return LoadedRowGroup.skipped(SkippedBy.VALUES);
+            }
+        }
+        List<ByteRange> needed = new ArrayList<>();
+        for (ColumnDescriptor descriptor : fileColumns) {
+            ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+            needed.add(new ByteRange(chunk.getStartingPos(), chunk.getTotalSize()));
+        }
+        fetch(loaded.fetched(), needed);
+        RowRanges rows = matching.rowCount() * 2 <= rowCount ? matching : null;
+        return new LoadedRowGroup(loaded.fetched(), rows, 0, null, true, List.of());
+    }
+
+    /** The rows of the row group whose value of {@code filter}'s column matches its domain (decoded from the fetched chunk). */
+    private RowRanges matchingValues(int block, BlockMetaData metadata, ColumnFilter filter, FetchedBytes fetched)
+    {
+        ColumnDescriptor descriptor = filter.decoder().descriptor();
+        ColumnChunkMetaData chunk = chunk(metadata, descriptor);
+        RowRanges.Builder rows = RowRanges.builder();
+        try (FieldVector vector = schema.getFields().get(filter.column()).createVector(allocator)) {
+            FetchedBytes.View bytes = fetched.view(chunk.getStartingPos(), (int) chunk.getTotalSize());
+            ChunkPageReader pageReader = new ChunkPageReader(bytes.bytes(), bytes.offset(), bytes.length(), chunk.getValueCount(), chunk.getCodec(), codecs);
+            FlatColumnReader reader = FlatColumnReader.create(filter.decoder(), pageReader, null, chunkName(block, descriptor, chunk), null);
+            long rowCount = metadata.getRowCount();
+            for (long row = 0; row < rowCount; ) {
+                int count = (int) Math.min(options.batchSize(), rowCount - row);
+                reader.readBatch(vector, count);
+                filter.matcher().addMatches(vector, count, row, rows);
+                row += count;
+            }
+            reader.release();
+        }
+        catch (RuntimeException e) {
+            throw corrupt(e, "cannot decode a page", block, descriptor);
+        }
+        return rows.build();
     }
 
     /** Whether some filtered column's dictionary shows that no row of the row group can match. */

@@ -19,9 +19,12 @@ package io.glaux.connectors.parquet;
  *        {@link ParquetPageSourceFactory#ParquetPageSourceFactory(io.glaux.connectors.s3.ObjectStore)}, keeps
  *        {@value #DEFAULT_FOOTER_CACHE_SIZE}); footers of up to
  *        {@value #FOOTER_CACHE_BYTES_PER_ENTRY} bytes per entry on average are kept
+ * @param useValueFilter whether an equality/IN filter on a column that is not dictionary-encoded (an id)
+ *        is checked on that column's decoded values before the other columns are fetched: row groups
+ *        without a match are skipped, and in the others only the matching rows of the other columns are decoded
  */
 public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMergeGap, long maxRequestSize, boolean prefetch,
-        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter, boolean vectorized, int footerCacheSize)
+        boolean useColumnIndex, boolean useDictionary, boolean useBloomFilter, boolean vectorized, int footerCacheSize, boolean useValueFilter)
 {
     public static final int DEFAULT_BATCH_SIZE = 8192;
     public static final int DEFAULT_FOOTER_READ_SIZE = 64 * 1024;
@@ -51,56 +54,61 @@ public record ParquetReaderOptions(int batchSize, int footerReadSize, long maxMe
 
     public static ParquetReaderOptions defaults()
     {
-        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true, true, 0);
+        return new ParquetReaderOptions(DEFAULT_BATCH_SIZE, DEFAULT_FOOTER_READ_SIZE, DEFAULT_MAX_MERGE_GAP, DEFAULT_MAX_REQUEST_SIZE, true, true, true, true, true, 0, true);
     }
 
     public ParquetReaderOptions withBatchSize(int batchSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withFooterReadSize(int footerReadSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withMaxMergeGap(long maxMergeGap)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withMaxRequestSize(long maxRequestSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withPrefetch(boolean prefetch)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
+    }
+
+    public ParquetReaderOptions withValueFilter(boolean useValueFilter)
+    {
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withColumnIndex(boolean useColumnIndex)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withDictionary(boolean useDictionary)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withBloomFilter(boolean useBloomFilter)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withVectorized(boolean vectorized)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 
     public ParquetReaderOptions withFooterCacheSize(int footerCacheSize)
     {
-        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize);
+        return new ParquetReaderOptions(batchSize, footerReadSize, maxMergeGap, maxRequestSize, prefetch, useColumnIndex, useDictionary, useBloomFilter, vectorized, footerCacheSize, useValueFilter);
     }
 }

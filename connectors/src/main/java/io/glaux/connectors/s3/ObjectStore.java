@@ -11,6 +11,7 @@ import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -51,6 +52,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,6 +102,8 @@ public final class ObjectStore
     private final int maxRetries;
     private final OkHttpClient httpClient;
     private final MinioClient client;
+    /** For GETs: waiting on its future lets an interrupted reader still close the response when it arrives. */
+    private final MinioAsyncClient asyncClient;
     private final Semaphore inFlight;
     private volatile boolean closed;
 
@@ -158,6 +162,13 @@ public final class ObjectStore
                 .httpClient(httpClient, false)
                 .build();
         this.client.disableVirtualStyleEndpoint();
+        this.asyncClient = MinioAsyncClient.builder()
+                .endpoint(url)
+                .region(config.region())
+                .credentials(config.accessKey(), config.secretKey())
+                .httpClient(httpClient, false)
+                .build();
+        this.asyncClient.disableVirtualStyleEndpoint();
     }
 
     /** A view of {@code parent} that sends {@code tableKey} with every object request. */
@@ -170,6 +181,7 @@ public final class ObjectStore
         this.maxRetries = parent.maxRetries;
         this.httpClient = parent.httpClient;
         this.client = parent.client;
+        this.asyncClient = parent.asyncClient;
         this.inFlight = parent.inFlight;
         this.requests = parent.requests;
         this.getRequests = parent.getRequests;
@@ -449,7 +461,7 @@ public final class ObjectStore
         checkOpen();
         return withRetries("read", bucket, key, offset, () -> {
             inFlight.acquire();
-            try (GetObjectResponse response = client.getObject(withKey(GetObjectArgs.builder()
+            try (GetObjectResponse response = getObject(withKey(GetObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
                     .offset(offset)
@@ -488,7 +500,7 @@ public final class ObjectStore
         checkOpen();
         return withRetries("read", bucket, key, -1, () -> {
             inFlight.acquire();
-            try (GetObjectResponse response = client.getObject(withKey(GetObjectArgs.builder()
+            try (GetObjectResponse response = getObject(withKey(GetObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
                     .extraHeaders(Map.of("Range", "bytes=-" + length)), bucket, key)
@@ -640,6 +652,52 @@ public final class ObjectStore
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /**
+     * Sends a GET and waits for its response (the caller closes it). MinioClient's own getObject drops the
+     * response when the waiting thread is interrupted (a scan ended early by a LIMIT, a cancelled
+     * prefetch): it arrives later, nobody closes it, and its connection stays allocated until a GC finds
+     * it ("A connection to ... was leaked"). Here an interrupted wait closes the response once it arrives.
+     */
+    private GetObjectResponse getObject(GetObjectArgs args)
+            throws Exception
+    {
+        CompletableFuture<GetObjectResponse> future = asyncClient.getObject(args);
+        try {
+            return future.get();
+        }
+        catch (InterruptedException e) {
+            future.whenComplete((response, error) -> {
+                if (response != null) {
+                    try {
+                        response.close();
+                    }
+                    catch (IOException | RuntimeException ignored) {
+                        // the connection is discarded either way
+                    }
+                }
+            });
+            throw e;
+        }
+        catch (ExecutionException e) {
+            // as MinioClient does: the client's own exception, out of its CompletionException wrapper
+            Throwable cause = e.getCause();
+            if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            throw e;
+        }
+    }
+
+    /** HTTP connections held by requests in progress or by responses not yet closed (0 when the store is idle). */
+    public int connectionsInUse()
+    {
+        ConnectionPool pool = httpClient.connectionPool();
+        return pool.connectionCount() - pool.idleConnectionCount();
+    }
 
     private GetObjectArgs.Builder withKey(GetObjectArgs.Builder args, String bucket, String key)
     {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Predicate;
@@ -127,6 +128,99 @@ public final class SplitEnumerator
         return new SplitIterator(List.copyOf(locations), requireNonNull(splittable, "splittable is null"));
     }
 
+    /**
+     * The splits of {@code locations} found with one recursive listing of {@code root} (a directory
+     * holding them all, e.g. a table's location holding its partitions), instead of one listing per
+     * location: objects of {@code root} outside every location, or hidden within one, are ignored.
+     * Every location must lie in {@code root}'s bucket below it, name no key prefix or keys, and
+     * contain no other location ({@link #groupable}).
+     */
+    public Iterator<Split> iterator(String root, List<Location> locations, Predicate<String> splittable)
+    {
+        S3Location directory = S3Location.parse(root).asDirectory();
+        if (!groupable(root, locations)) {
+            throw new IllegalArgumentException("locations cannot be listed from " + root + ": " + locations);
+        }
+        TreeMap<String, Location> byPrefix = new TreeMap<>();
+        for (Location location : locations) {
+            byPrefix.put(S3Location.parse(location.location()).asDirectory().key(), location);
+        }
+        requireNonNull(splittable, "splittable is null");
+        Iterator<ObjectInfo> objects = store.listIterator(directory.bucket(), directory.key());
+        Deque<Split> pending = new ArrayDeque<>();
+        return new Iterator<>()
+        {
+            @Override
+            public boolean hasNext()
+            {
+                while (pending.isEmpty()) {
+                    if (!objects.hasNext()) {
+                        return false;
+                    }
+                    ObjectInfo object = objects.next();
+                    var entry = byPrefix.floorEntry(object.key());
+                    if (entry == null || !object.key().startsWith(entry.getKey()) || object.size() == 0
+                            || isHidden(object.key().substring(entry.getKey().length()))) {
+                        continue;
+                    }
+                    addSplits(pending, directory.bucket(), object, entry.getValue().partitionValues(), splittable);
+                }
+                return true;
+            }
+
+            @Override
+            public Split next()
+            {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.poll();
+            }
+        };
+    }
+
+    /**
+     * Whether {@link #iterator(String, List, Predicate)} can list {@code locations} from {@code root}:
+     * each lies in root's bucket strictly below it, lists its whole directory (no key prefix, no named
+     * keys), and no location's directory contains another's.
+     */
+    public static boolean groupable(String root, List<Location> locations)
+    {
+        S3Location directory;
+        try {
+            directory = S3Location.parse(root).asDirectory();
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
+        TreeMap<String, Location> byPrefix = new TreeMap<>();
+        for (Location location : locations) {
+            if (location.keyPrefix().isPresent() || location.keys().isPresent()) {
+                return false;
+            }
+            S3Location partition;
+            try {
+                partition = S3Location.parse(location.location()).asDirectory();
+            }
+            catch (RuntimeException e) {
+                return false;
+            }
+            if (!partition.bucket().equals(directory.bucket()) || !partition.key().startsWith(directory.key())
+                    || partition.key().length() == directory.key().length() || byPrefix.put(partition.key(), location) != null) {
+                return false;
+            }
+        }
+        String previous = null;
+        for (String prefix : byPrefix.keySet()) {
+            // sorted: a directory containing another comes right before one of the directories it contains
+            if (previous != null && prefix.startsWith(previous)) {
+                return false;
+            }
+            previous = prefix;
+        }
+        return true;
+    }
+
     /** Whether a key below a location (relative to it) names a hidden or marker object. */
     public static boolean isHidden(String relativeKey)
     {
@@ -139,6 +233,26 @@ public final class SplitEnumerator
             }
         }
         return false;
+    }
+
+    /** The splits of one object: the whole object, or byte ranges of at most {@code maxSplitSize} when it is splittable. */
+    private void addSplits(Deque<Split> pending, String bucket, ObjectInfo object, Map<String, String> partitionValues, Predicate<String> splittable)
+    {
+        long size = object.size();
+        if (size <= maxSplitSize || !splittable.test(object.key())) {
+            pending.add(new Split(bucket, object.key(), 0, size, size, object.lastModifiedMillis(), partitionValues));
+            return;
+        }
+        long start = 0;
+        while (start < size) {
+            long length = Math.min(maxSplitSize, size - start);
+            // fold a short remainder (< 1/4 of a split) into the last split instead of making a tiny one
+            if (size - (start + length) < maxSplitSize / 4) {
+                length = size - start;
+            }
+            pending.add(new Split(bucket, object.key(), start, length, size, object.lastModifiedMillis(), partitionValues));
+            start += length;
+        }
     }
 
     private final class SplitIterator
@@ -174,7 +288,7 @@ public final class SplitEnumerator
                 if (object.size() == 0 || isHidden(object.key().substring(prefix.key().length()))) {
                     continue;
                 }
-                addSplits(object);
+                addSplits(pending, prefix.bucket(), object, location.partitionValues(), splittable);
             }
             return true;
         }
@@ -209,25 +323,6 @@ public final class SplitEnumerator
                     return Optional.empty();
                 }
                 throw e;
-            }
-        }
-
-        private void addSplits(ObjectInfo object)
-        {
-            long size = object.size();
-            if (size <= maxSplitSize || !splittable.test(object.key())) {
-                pending.add(new Split(prefix.bucket(), object.key(), 0, size, size, object.lastModifiedMillis(), location.partitionValues()));
-                return;
-            }
-            long start = 0;
-            while (start < size) {
-                long length = Math.min(maxSplitSize, size - start);
-                // fold a short remainder (< 1/4 of a split) into the last split instead of making a tiny one
-                if (size - (start + length) < maxSplitSize / 4) {
-                    length = size - start;
-                }
-                pending.add(new Split(prefix.bucket(), object.key(), start, length, size, object.lastModifiedMillis(), location.partitionValues()));
-                start += length;
             }
         }
 

@@ -350,4 +350,53 @@ class ParquetPruningTest
         assertThat(hit.rows()).hasSize(10_240).anyMatch(row -> row.get(2).equals(692L));
         assertThat(hit.skippedByBloomFilter()).isEqualTo(2);
     }
+
+    // ------------------------------------------------------------------ values of a selective filter's column
+
+    @Test
+    void pointLookupReadsTheOtherColumnsOnlyWhereTheIdMatches()
+    {
+        // DuckDB's layout of a log table: ids whose text sorts out of numeric order (so that row-group min/max
+        // cover 'req-12345' in several row groups), plain-encoded (unique), one data page per chunk, no page index
+        Path file = newFile("duckdb-requests.parquet");
+        duckdb.copy("SELECT 'req-' || i AS request_id, i * 7 AS bytes, 'GET /item/' || (i % 977) || '?q=' || md5(i::VARCHAR) AS request,"
+                + " (i % 5)::INTEGER AS status FROM range(40960) t(i)", file, "ROW_GROUP_SIZE 8192");
+        Split split = upload("pruning/duckdb-requests.parquet", file);
+        List<ColumnHandle> columns = columns("request_id varchar", "bytes bigint", "request varchar", "status integer");
+        TupleDomain lookup = domain("request_id", new Domain(List.of(Range.equal("req-12345")), false));
+        ParquetPageSourceFactory factory = new ParquetPageSourceFactory(store);
+        ParquetPageSourceFactory without = new ParquetPageSourceFactory(store, ParquetReaderOptions.defaults().withValueFilter(false));
+
+        Scan plain = scan(without, split, columns, lookup);
+        Scan checked = scan(factory, split, columns, lookup);
+        // statistics keep row group 0 (min 'req-0', max 'req-999') and row group 1 (min 'req-10000', max 'req-9999'), which holds the row
+        assertThat(plain.rowGroupsInSplit()).isEqualTo(5);
+        assertThat(plain.rowGroupsRead()).isEqualTo(2);
+        assertThat(plain.rows()).hasSize(2 * 8192);
+        assertThat(checked.rowGroupsRead()).isEqualTo(1);
+        assertThat(checked.skippedByValues()).isEqualTo(1);
+        assertThat(checked.rowGroupsSkipped()).isEqualTo(4);
+        assertThat(checked.readSelectively()).isEqualTo(1);
+        // only the matching row is decoded, with every column aligned to it
+        assertThat(checked.rows()).isEqualTo(duckdb.query("SELECT 'req-' || i, i * 7, 'GET /item/' || (i % 977) || '?q=' || md5(i::VARCHAR), (i % 5)::INTEGER"
+                + " FROM range(40960) t(i) WHERE i = 12345"));
+        // the row group without a match cost only its id chunk
+        assertThat(checked.bytesRead()).isLessThan(plain.bytesRead() * 3 / 4);
+        System.out.printf("point lookup: %,d bytes fetched instead of %,d%n", checked.bytesRead(), plain.bytesRead());
+
+        // IN with NULL allowed, over ids in two row groups and one absent id
+        Scan in = scan(factory, split, columns, domain("request_id",
+                new Domain(List.of(Range.equal("req-12"), Range.equal("req-12345"), Range.equal("req-12345x")), true)));
+        assertThat(in.rows()).extracting(row -> row.getFirst()).containsExactly("req-12", "req-12345");
+        assertThat(in.readSelectively()).isEqualTo(2);
+
+        // an integer id, and a domain the matcher cannot check (a range): every row of the kept row groups
+        Scan byBytes = scan(factory, split, columns, domain("bytes", new Domain(List.of(Range.equal(7L * 20_000), Range.equal(7L * 20_001)), false)));
+        assertThat(byBytes.rows()).extracting(row -> row.get(1)).containsExactly(140_000L, 140_007L);
+        assertThat(byBytes.readSelectively()).isEqualTo(1);
+        Scan range = scan(factory, split, columns, domain("bytes", new Domain(List.of(new Range(7L * 20_000, true, 7L * 20_001, true)), false)));
+        assertThat(range.rows()).hasSize(8192);
+        assertThat(range.readSelectively()).isZero();
+
+    }
 }

@@ -81,7 +81,8 @@ abstract class ParquetTestBase
 
     /** What one scan produced and cost. */
     record Scan(List<List<Object>> rows, long bytesRead, ObjectStoreStats stats, int rowGroupsInSplit, int rowGroupsRead,
-            int rowGroupsSkipped, int skippedByDictionary, int skippedByBloomFilter, int skippedByColumnIndex, long pagesSkipped) {}
+            int rowGroupsSkipped, int skippedByDictionary, int skippedByBloomFilter, int skippedByColumnIndex, long pagesSkipped,
+            int skippedByValues, int readSelectively) {}
 
     Scan scan(ParquetPageSourceFactory factory, Split split, List<ColumnHandle> columns, TupleDomain pruning)
     {
@@ -100,7 +101,7 @@ abstract class ParquetTestBase
             assertThat(source.rowsRead()).isEqualTo(rows.size());
             return new Scan(rows, source.bytesRead(), store.stats().minus(before), source.rowGroupsInSplit(), source.rowGroupsRead(),
                     source.rowGroupsSkipped(), source.rowGroupsSkippedByDictionary(), source.rowGroupsSkippedByBloomFilter(),
-                    source.rowGroupsSkippedByColumnIndex(), source.pagesSkipped());
+                    source.rowGroupsSkippedByColumnIndex(), source.pagesSkipped(), source.rowGroupsSkippedByValues(), source.rowGroupsReadSelectively());
         }
     }
 

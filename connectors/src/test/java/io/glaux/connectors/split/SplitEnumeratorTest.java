@@ -191,4 +191,42 @@ class SplitEnumeratorTest
         assertThat(SplitEnumerator.isHidden("dir/")).isTrue();
         assertThat(SplitEnumerator.isHidden("")).isTrue();
     }
+
+    @Test
+    void oneListingOfTheTableFindsThePartitionsObjects()
+    {
+        SplitEnumerator enumerator = new SplitEnumerator(store, 100);
+        List<SplitEnumerator.Location> partitions = List.of(
+                new SplitEnumerator.Location("s3://splits-test/tbl/dt=2024-01-01", Map.of("dt", "2024-01-01")),
+                new SplitEnumerator.Location("s3://splits-test/tbl/dt=2024-01-02/", Map.of("dt", "2024-01-02")));
+        ObjectStoreStats before = store.stats();
+        List<Split> each = enumerator.splits(partitions).toList();
+        ObjectStoreStats perPartition = store.stats().minus(before);
+
+        assertThat(SplitEnumerator.groupable("s3://splits-test/tbl", partitions)).isTrue();
+        before = store.stats();
+        List<Split> grouped = new java.util.ArrayList<>();
+        enumerator.iterator("s3://splits-test/tbl/", partitions, _ -> true).forEachRemaining(grouped::add);
+        ObjectStoreStats once = store.stats().minus(before);
+        // the same splits (dt=2024-01-010/, an unregistered partition, and hidden objects left out), with one LIST instead of two
+        assertThat(grouped).isEqualTo(each);
+        assertThat(perPartition.lists()).isEqualTo(2);
+        assertThat(once.lists()).isEqualTo(1);
+
+        // only the partitions asked for
+        List<Split> second = new java.util.ArrayList<>();
+        enumerator.iterator("s3://splits-test/tbl", partitions.subList(1, 2), _ -> true).forEachRemaining(second::add);
+        assertThat(second).extracting(Split::key).containsExactly("tbl/dt=2024-01-02/d.parquet");
+        assertThat(second.getFirst().partitionValues()).isEqualTo(Map.of("dt", "2024-01-02"));
+
+        // what cannot be listed from the root: another bucket, a location outside it or the root itself,
+        // a narrowed location, nested locations
+        assertThat(SplitEnumerator.groupable("s3://other/tbl", partitions)).isFalse();
+        assertThat(SplitEnumerator.groupable("s3://splits-test/tbl/dt=2024-01-01", partitions)).isFalse();
+        assertThat(SplitEnumerator.groupable("s3://splits-test/tbl", List.of(SplitEnumerator.Location.of("s3://splits-test/tbl/")))).isFalse();
+        assertThat(SplitEnumerator.groupable("s3://splits-test/tbl", List.of(partitions.getFirst().withKeyPrefix("tbl/dt=2024-01-01/a")))).isFalse();
+        assertThat(SplitEnumerator.groupable("s3://splits-test/tbl", List.of(partitions.getFirst(),
+                SplitEnumerator.Location.of("s3://splits-test/tbl/dt=2024-01-01/sub")))).isFalse();
+        assertThatThrownBy(() -> enumerator.iterator("s3://other/tbl", partitions, _ -> true)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

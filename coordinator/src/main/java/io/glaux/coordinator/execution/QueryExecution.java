@@ -76,6 +76,12 @@ public final class QueryExecution
     private static final Object END = new Object();
     /** Tasks of one scan a worker runs at once (each runs its splits in parallel on the worker). */
     private static final int TASK_SLOTS_PER_WORKER = 2;
+    /**
+     * A scan whose fragment stops after at most this many rows, with no filter and no aggregation
+     * ({@code SELECT * ... LIMIT 100}), runs one task slot: its first split almost always holds the rows,
+     * and the other slots would only fetch and decode row groups nobody reads.
+     */
+    private static final long SINGLE_SLOT_LIMIT = 10_000;
     /** A task takes about 1/(slots × this) of the queued splits, so that the last tasks even out the load. */
     private static final int TASKS_PER_SLOT = 2;
     /** At most this many splits in one task (many small objects are packed into few tasks). */
@@ -436,17 +442,28 @@ public final class QueryExecution
         allocator.close();
     }
 
+    /**
+     * How many of a table's partitions a scan must select before it lists them with one listing of the
+     * table's location (a LIST is a round trip, a response to parse and a request for the store to
+     * serve; a log table's partitions hold few objects each) rather than one listing per partition.
+     */
+    private static final double GROUPED_LISTING_SHARE = 0.5;
+
+    /** The locations a scan lists, and how many partitions the table has in the metastore (0: not partitioned, or projected: then each location is listed on its own). */
+    private record ScanLocations(List<SplitEnumerator.Location> locations, int partitionCount) {}
+
     /** The partitions (prefix + values) a scan must list, after pruning by the filter's domains. */
-    private List<SplitEnumerator.Location> locations(Table table, TupleDomain domain)
+    private ScanLocations locations(Table table, TupleDomain domain)
     {
         if (!table.isPartitioned()) {
-            return List.of(new SplitEnumerator.Location(table.location(), Map.of()));
+            return new ScanLocations(List.of(new SplitEnumerator.Location(table.location(), Map.of())), 0);
         }
         if (PartitionProjection.isEnabled(table)) {
-            return projectedLocations(table, domain);
+            return new ScanLocations(projectedLocations(table, domain), 0);
         }
         List<SplitEnumerator.Location> locations = new ArrayList<>();
-        for (Partition partition : catalog.getPartitions(table.schemaName(), table.tableName())) {
+        List<Partition> partitions = catalog.getPartitions(table.schemaName(), table.tableName());
+        for (Partition partition : partitions) {
             Map<String, String> values = new LinkedHashMap<>();
             boolean matches = true;
             for (int i = 0; i < table.partitionColumns().size(); i++) {
@@ -462,7 +479,7 @@ public final class QueryExecution
                 locations.add(new SplitEnumerator.Location(partition.location(), values));
             }
         }
-        return locations;
+        return new ScanLocations(locations, partitions.size());
     }
 
     /** Partitions computed from the table's projection properties and the query's filter; nothing is read from the metastore. */
@@ -587,9 +604,8 @@ public final class QueryExecution
             fragment = scan.fragment(domain);
             Table table = scan.hiveTable().table();
             var format = scan.hiveTable().format();
-            List<SplitEnumerator.Location> locations = domain.isNone()
-                    ? List.of()
-                    : PathFilter.narrow(locations(table, domain), domain, scan.filter(), scan.columns());
+            ScanLocations found = domain.isNone() ? new ScanLocations(List.of(), 0) : locations(table, domain);
+            List<SplitEnumerator.Location> locations = PathFilter.narrow(found.locations(), domain, scan.filter(), scan.columns());
 
             List<WorkerNode> workers = producers != null ? producers : nodeManager.activeWorkers();
             if (workers.isEmpty()) {
@@ -602,15 +618,24 @@ public final class QueryExecution
             // CONCURRENT_LISTINGS partitions are listed at once, each by its own thread.
             SplitEnumerator enumerator = new SplitEnumerator(objectStore, maxSplitSize);
             Predicate<String> splittable = key -> TableFormats.isSplittable(format.format(), format.properties(), key);
-            Queue<SplitEnumerator.Location> unlisted = new ConcurrentLinkedQueue<>(locations);
-            int listers = Math.max(1, Math.min(CONCURRENT_LISTINGS, locations.size()));
+            Queue<java.util.function.Supplier<Iterator<Split>>> unlisted = new ConcurrentLinkedQueue<>();
+            if (locations.size() >= 2 && found.partitionCount() > 0 && locations.size() >= found.partitionCount() * GROUPED_LISTING_SHARE && SplitEnumerator.groupable(table.location(), locations)) {
+                // most partitions of the table: one listing of its location finds them all
+                unlisted.add(() -> enumerator.iterator(table.location(), locations, splittable));
+            }
+            else {
+                for (SplitEnumerator.Location location : locations) {
+                    unlisted.add(() -> enumerator.iterator(List.of(location), splittable));
+                }
+            }
+            int listers = Math.max(1, Math.min(CONCURRENT_LISTINGS, unlisted.size()));
             AtomicInteger listing = new AtomicInteger(listers);
             for (int i = 0; i < listers; i++) {
                 threads.add(Thread.ofVirtual().name("list-" + query.id() + "-" + i).unstarted(() -> {
                     try {
-                        SplitEnumerator.Location location;
-                        while (!closed && failure.get() == null && (location = unlisted.poll()) != null) {
-                            list(enumerator.iterator(List.of(location), splittable));
+                        java.util.function.Supplier<Iterator<Split>> next;
+                        while (!closed && failure.get() == null && (next = unlisted.poll()) != null) {
+                            list(next.get());
                         }
                     }
                     finally {
@@ -626,6 +651,10 @@ public final class QueryExecution
             // Several task slots per worker, each forming its next task from the queue when free: a
             // worker that finishes early takes more, and each finished task advances the split progress.
             slots = workers.size() * TASK_SLOTS_PER_WORKER;
+            if (fragment.limit().isPresent() && fragment.limit().getAsLong() <= SINGLE_SLOT_LIMIT && fragment.filter().isEmpty()
+                    && fragment.aggregation().isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
+                slots = 1;
+            }
             AtomicInteger remaining = new AtomicInteger(slots);
             for (int i = 0; i < slots; i++) {
                 WorkerNode worker = workers.get(i % workers.size());
