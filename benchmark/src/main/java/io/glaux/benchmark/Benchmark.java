@@ -2,6 +2,7 @@ package io.glaux.benchmark;
 
 import io.glaux.launcher.demo.DemoDataset;
 import io.glaux.testing.TestCluster;
+import io.glaux.testing.TpchDataset;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ public final class Benchmark
         }
         int rowsPerDay = 340_000;
         long logRows = 0;
+        double tpchScale = 0;
         int runs = 5;
         int warmup = 2;
         int only = 0;
@@ -69,27 +71,38 @@ public final class Benchmark
             switch (args[i]) {
                 case "--rows-per-day" -> rowsPerDay = Integer.parseInt(args[++i]);
                 case "--logs" -> logRows = Long.parseLong(args[++i].replace("_", ""));
+                case "--tpch" -> tpchScale = Double.parseDouble(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--only" -> only = Integer.parseInt(args[++i]);
                 case "--loop" -> loopSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --rows-per-day N | --logs ROWS, --runs N --warmup N --only N --loop SECONDS)");
+                        + " (options: --rows-per-day N | --logs ROWS | --tpch SCALE_FACTOR, --runs N --warmup N --only N --loop SECONDS)");
             }
         }
+        if (tpchScale < 0 || (tpchScale > 0 && logRows > 0)) {
+            throw new IllegalArgumentException("--tpch takes a positive scale factor, and cannot be combined with --logs");
+        }
         Path dir = Files.createTempDirectory("glaux-bench");
-        if (logRows > 0) {
+        if (tpchScale > 0) {
+            System.out.printf(Locale.ROOT, "Starting the cluster and generating TPC-H at scale factor %s as Parquet in %s ...%n", tpchScale, dir);
+        }
+        else if (logRows > 0) {
             System.out.printf("Starting the cluster and generating the log workload's %,d rows (7 days, 1 Parquet file per day) in %s ...%n", logRows, dir);
         }
         else {
             System.out.printf("Generating %,d rows (3 days, 2 Parquet files per day) and starting the cluster in %s ...%n", 3L * rowsPerDay, dir);
         }
         try {
-            try (TestCluster cluster = TestCluster.start(dir, 2, logRows > 0 ? 0 : rowsPerDay, 2);
+            try (TestCluster cluster = TestCluster.start(dir, 2, logRows > 0 || tpchScale > 0 ? 0 : rowsPerDay, 2);
                     Connection glaux = cluster.jdbc();
                     Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
                 try (Statement statement = duckdb.createStatement()) {
                     statement.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+                }
+                if (tpchScale > 0) {
+                    Tpch.run(cluster, glaux, duckdb, dir.resolve("tpch"), tpchScale, runs, warmup, only, loopSeconds);
+                    return;
                 }
                 Path files;
                 long rows;
@@ -162,7 +175,7 @@ public final class Benchmark
      * Runs the query on Glaux alone, back to back, for the given time: a steady load to attach a
      * profiler to.
      */
-    private static void loop(Connection connection, String sql, double seconds)
+    static void loop(Connection connection, String sql, double seconds)
             throws SQLException
     {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -178,7 +191,7 @@ public final class Benchmark
                 sql, count, (System.nanoTime() - start) / 1e6 / count, (os.getProcessCpuTime() - startCpu) / 1e6 / count);
     }
 
-    private static double median(Connection connection, String sql, int runs, int warmup)
+    static double median(Connection connection, String sql, int runs, int warmup)
             throws SQLException
     {
         for (int i = 0; i < warmup; i++) {

@@ -28,7 +28,8 @@ import java.util.Map;
  * A join of the access logs with a small dimension table (a table in the object store, so both sides
  * are scan stages) runs in the probe scan's tasks on the workers, the build side broadcast to every
  * task; its answers equal the same join with the dimension as literal rows, which the coordinator
- * joins. A build side too large to broadcast is joined on the coordinator.
+ * joins. A build side too large to broadcast is joined on the coordinator, unless the probe side is
+ * small enough to broadcast instead (an inner join turns round).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestBroadcastJoin
@@ -106,6 +107,24 @@ class TestBroadcastJoin
         // every row matches itself at least
         assertThat(Long.parseLong(joined.get(0))).isGreaterThanOrEqualTo(Long.parseLong(reference.get(0)));
         assertThat(joined.get(1)).isEqualTo(reference.get(1));
+        assertReleased();
+    }
+
+    @Test
+    void aLargeBuildSideWithASmallProbeSideTurnsRound()
+            throws Exception
+    {
+        // FROM order makes the logs (over 4MB with their user agents) the build side and the targets the probe side
+        String query = "SELECT t.team, count(*), sum(l.bytes), max(l.user_agent) FROM %s JOIN web.access_logs l ON l.target = t.target GROUP BY t.team ORDER BY t.team";
+        String literal = "(VALUES " + String.join(", ", TARGETS.stream().map(row -> "('" + row.get(0) + "', '" + row.get(1) + "')").toList()) + ") AS t(target, team)";
+        List<List<String>> turned = rows(query.formatted(TABLE));
+        assertThat(turned).isEqualTo(rows(query.formatted(literal))).hasSize(4);
+        String analyzed = String.join("\n", rows("EXPLAIN ANALYZE " + query.formatted(TABLE)).stream().map(List::getFirst).toList());
+        // joined on the coordinator, the partial aggregation would run once (4 groups); turned round, it runs in
+        // every task scanning the logs, each sending its own groups to the final aggregation
+        java.util.regex.Matcher finalInput = java.util.regex.Pattern.compile("Aggregate\\[type = FINAL[^\\n]*\\n[^\\n]*\\n[^\\n]*Input: ([0-9,]+) rows").matcher(analyzed);
+        assertThat(finalInput.find()).as(analyzed).isTrue();
+        assertThat(Long.parseLong(finalInput.group(1).replace(",", ""))).as(analyzed).isGreaterThan(4);
         assertReleased();
     }
 

@@ -311,40 +311,87 @@ public final class QueryExecution
                     bytes += Batches.sizeInBytes(batch);
                 }
                 if (complete) {
-                    byte[] data = BroadcastData.encode(collected, build.types(), context.allocator());
+                    return broadcastTo(probe.scan(), probe.pipeline(), collected, build.types());
+                }
+                Optional<PlanNode> swapped = SwappedJoin.swap(probe.pipeline().orElseThrow(), buildStageId);
+                if (swapped.isPresent()) {
+                    // the build side is too large: perhaps the probe side is small, and the join can turn round.
+                    // Both scans are never open at once: tasks stalled on one must not hold the slots the other needs.
                     collected.forEach(VectorSchemaRoot::close);
                     collected.clear();
-                    ScanRun probeRun = new ScanRun(probe.scan(), probe.pipeline(), context.allocator(), probe.types());
-                    probeRun.broadcast = Optional.of(new Task.Broadcast(buildStageId, data));
-                    probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
-                    runs.add(probeRun);
-                    probeRun.start();
-                    return new Operator()
-                    {
-                        @Override
-                        public List<Type> outputTypes()
-                        {
-                            return probe.types();
+                    buildRun.close();
+                    List<Type> probeTypes = SwappedJoin.probeScanTypes(probe.pipeline().orElseThrow()).orElseThrow();
+                    ScanRun probeScan = new ScanRun(probe.scan(), Optional.empty(), context.allocator(), probeTypes);
+                    probeScan.maxQueuedBytes = buildRun.maxQueuedBytes;
+                    runs.add(probeScan);
+                    probeScan.start();
+                    long probeBytes = 0;
+                    boolean probeComplete = false;
+                    while (probeBytes <= maxBytes) {
+                        VectorSchemaRoot batch = probeScan.nextBatch(context);
+                        if (batch == null) {
+                            probeComplete = true;
+                            break;
                         }
-
-                        @Override
-                        public VectorSchemaRoot next()
-                        {
-                            VectorSchemaRoot batch = probeRun.nextBatch(context);
-                            if (batch != null) {
-                                context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
-                            }
-                            return batch;
-                        }
-
-                        @Override
-                        public void close()
-                        {
-                            probeRun.close();
-                        }
-                    };
+                        collected.add(batch);
+                        probeBytes += Batches.sizeInBytes(batch);
+                    }
+                    if (probeComplete) {
+                        LOG.debug("Build side of stage {} of {} exceeds {} bytes, its probe side does not: broadcasting the probe side", buildStageId, query.id(), maxBytes);
+                        return broadcastTo(build.scan(), swapped, collected, probeTypes);
+                    }
+                    // both sides are large: join here as planned, scanning the build side again
+                    collected.forEach(VectorSchemaRoot::close);
+                    collected.clear();
+                    probeScan.close();
+                    buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+                    buildRun.maxQueuedBytes = probeScan.maxQueuedBytes;
+                    runs.add(buildRun);
+                    buildRun.start();
                 }
-                // too large to broadcast: the join runs here, over the gathered probe scan
+                return joinHere();
+            }
+
+            /** Sends the collected rows to every task of a scan whose pipeline joins them, and reads the tasks' output. */
+            private Operator broadcastTo(GlauxTableScan scan, Optional<PlanNode> pipeline, List<VectorSchemaRoot> rows, List<Type> rowTypes)
+            {
+                byte[] data = BroadcastData.encode(rows, rowTypes, context.allocator());
+                rows.forEach(VectorSchemaRoot::close);
+                rows.clear();
+                ScanRun probeRun = new ScanRun(scan, pipeline, context.allocator(), probe.types());
+                probeRun.broadcast = Optional.of(new Task.Broadcast(buildStageId, data));
+                probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+                runs.add(probeRun);
+                probeRun.start();
+                return new Operator()
+                {
+                    @Override
+                    public List<Type> outputTypes()
+                    {
+                        return probe.types();
+                    }
+
+                    @Override
+                    public VectorSchemaRoot next()
+                    {
+                        VectorSchemaRoot batch = probeRun.nextBatch(context);
+                        if (batch != null) {
+                            context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                        }
+                        return batch;
+                    }
+
+                    @Override
+                    public void close()
+                    {
+                        probeRun.close();
+                    }
+                };
+            }
+
+            /** Too large to broadcast: the join runs here, over the gathered probe scan and the build rows. */
+            private Operator joinHere()
+            {
                 LOG.debug("Build side of stage {} of {} exceeds {} bytes: joining on the coordinator", buildStageId, query.id(), maxBytes);
                 io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
                     PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
