@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the container deployment with Podman (docker/README.md): builds the image, then
 #   1. compose: starts docker/compose.yaml (object store, metastore, coordinator, two workers, the demo
-#      data), runs queries through the Trino JDBC driver, scrapes /metrics, stops a worker gracefully
+#      data), checks that only the coordinator holds the CA key (the workers joined with a token), runs queries through the Trino JDBC driver, scrapes /metrics, stops a worker gracefully
 #      during a query (the query succeeds), kills a worker during a query (WORKER_FAILED) and checks the
 #      next query succeeds, then removes the stack;
 #   2. kube: the same against docker/k8s/ under `podman kube play`.
@@ -31,7 +31,9 @@ PORT=${GLAUX_TEST_PORT:-18443}
 S3_PORT=${GLAUX_TEST_S3_PORT:-19878}
 ROWS_PER_DAY=${GLAUX_TEST_ROWS_PER_DAY:-200000}
 OUT="$ROOT/target/deploy-test"
-IMAGE=localhost/glaux:latest
+# GLAUX_TEST_IMAGE: another tag (docker/build-image.sh --tag), e.g. when several checkouts share Podman
+IMAGE=${GLAUX_TEST_IMAGE:-localhost/glaux:latest}
+export GLAUX_IMAGE=$IMAGE
 rm -rf "$OUT"
 mkdir -p "$OUT"
 START=$(date +%s)
@@ -101,6 +103,28 @@ print([urllib.parse.urlparse(n['uri']).hostname for n in json.load(sys.stdin) if
 }
 TOTAL=$(( 3 * ROWS_PER_DAY ))
 
+# Only the coordinator holds the CA key: it is in the coordinator's container and in no worker's (not in
+# any directory, not in the environment); each worker holds its own key and the certificate it got by
+# joining with the token (its log says so), signed for its node id.
+check_ca_key_only_on_coordinator() {  # check_ca_key_only_on_coordinator COORDINATOR_CONTAINER WORKER_CONTAINER...
+  local coordinator=$1 found
+  shift
+  podman exec "$coordinator" test -s /var/lib/glaux/tls/ca-key.pem || die "the coordinator holds no CA key (the check would prove nothing)"
+  for worker in "$@"; do
+    found=$(podman exec "$worker" find / -name 'ca-key*' -not -path '/proc/*' -not -path '/sys/*' 2>/dev/null) || true
+    [ -z "$found" ] || die "worker $worker holds the CA key: $found"
+    podman exec "$worker" sh -c 'env | grep -q "^GLAUX_TLS_CA_KEY_PEM="' && die "worker $worker has the CA key in its environment"
+    local node
+    node=$(podman exec "$worker" sh -c 'echo $GLAUX_NODE_ID')
+    [ -n "$node" ] || node=$(podman inspect --format '{{.Config.Hostname}}' "$worker")
+    podman exec "$worker" test -s "/var/lib/glaux/tls/$node-key.pem" || die "worker $worker has no key of its own in /var/lib/glaux/tls"
+    local worker_logs
+    worker_logs=$(podman logs "$worker" 2>&1)
+    grep -q "Node $node joined with token" <<<"$worker_logs" || die "worker $worker did not join with the token"
+    log "worker $worker ($node): joined with the token, own key, no CA key ($(podman exec "$worker" ls /var/lib/glaux/tls | tr '\n' ' '))"
+  done
+}
+
 run_checks() {  # run_checks CA WORKER_A_CONTAINER WORKER_B_CONTAINER METRICS_COMMAND_PREFIX...
   local ca=$1 worker_a=$2 worker_b=$3
   wait_until 240 "two workers announced" workers_are "$ca" 2
@@ -157,7 +181,7 @@ run_checks() {  # run_checks CA WORKER_A_CONTAINER WORKER_B_CONTAINER METRICS_CO
 
 if [ "$BUILD" = true ]; then
   log "building the image"
-  docker/build-image.sh
+  docker/build-image.sh --tag "$IMAGE"
 fi
 podman image exists "$IMAGE" || die "no image $IMAGE"
 log "image $IMAGE: $(( $(podman image inspect --format '{{.Size}}' "$IMAGE") / 1000000 )) MB"
@@ -179,10 +203,12 @@ if [ -z "$ONLY" ] || [ "$ONLY" = compose ]; then
   wait_until 420 "load-demo to finish" exited_ok "${PROJECT}_load-demo_1"
   log "demo data loaded"
   CA="$OUT/compose-ca.pem"
-  cp "$(podman volume inspect --format '{{.Mountpoint}}' "${PROJECT}_tls")/ca.pem" "$CA"
+  cp "$(podman volume inspect --format '{{.Mountpoint}}' "${PROJECT}_coordinator-tls")/ca.pem" "$CA"
   for container in coordinator worker-1; do
     podman exec "${PROJECT}_${container}_1" glaux-healthcheck || die "health check of $container"
   done
+  wait_until 240 "two workers announced" workers_are "$CA" 2
+  check_ca_key_only_on_coordinator "${PROJECT}_coordinator_1" "${PROJECT}_worker-1_1" "${PROJECT}_worker-2_1"
   run_checks "$CA" "${PROJECT}_worker-1_1" "${PROJECT}_worker-2_1"
   dump_logs
   [ "$KEEP" = true ] || compose_down
@@ -205,13 +231,16 @@ if [ -z "$ONLY" ] || [ "$ONLY" = kube ]; then
   trap '[ "$KEEP" = true ] || kube_down' EXIT
   # the cluster's TLS material, made once with the image's tls-init (as docs/deploy.md tells operators)
   mkdir -p "$KUBE/tls" && chmod 777 "$KUBE/tls"
-  podman run --rm -v "$KUBE/tls:/var/lib/glaux/tls:Z" "$IMAGE" tls-init glaux-coordinator,glaux-coordinator-pod-0,localhost,127.0.0.1 >> "$OUT/kube.log" 2>&1 || die "tls-init"
+  podman run --rm -v "$KUBE/tls:/var/lib/glaux/tls:Z" -e GLAUX_JOIN_TOKEN_FILE=/var/lib/glaux/tls/join-token \
+    "$IMAGE" tls-init glaux-coordinator,glaux-coordinator-pod-0,localhost,127.0.0.1 >> "$OUT/kube.log" 2>&1 || die "tls-init"
   python3 docker/test/podman_kube.py --secrets docker/k8s "$KUBE" || die "creating secrets"
   podman network create glaux-kube >/dev/null
   # from $KUBE: Podman 4 looks for a build directory named after the image in the working directory
   (cd "$KUBE" && podman kube play --network glaux-kube play.yaml) > "$OUT/kube.log" 2>&1 || die "podman kube play (log: $OUT/kube.log)"
   wait_until 420 "the demo data job" exited_ok glaux-load-demo-pod-0-load-demo
   log "demo data loaded"
+  wait_until 240 "two workers announced" workers_are "$KUBE/tls/ca.pem" 2
+  check_ca_key_only_on_coordinator glaux-coordinator-pod-0-coordinator glaux-worker-pod-0-worker glaux-worker-pod-1-worker
   run_checks "$KUBE/tls/ca.pem" glaux-worker-pod-0-worker glaux-worker-pod-1-worker
   dump_logs
   [ "$KEEP" = true ] || kube_down

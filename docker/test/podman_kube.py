@@ -10,7 +10,8 @@ secret store (a JSON object of base64 values). This writes play.yaml with:
   - emptyDir volumes left out (the image's own volumes take their place);
   - the coordinator's HTTPS port published on 127.0.0.1:PORT, and no other port (Podman 4.3 would
     publish every containerPort on all interfaces).
-With --secrets it creates the Podman secrets instead: glaux-s3 from the manifest, glaux-tls from DIR/tls.
+With --secrets it creates the Podman secrets instead: glaux-s3 from the manifest, glaux-tls and glaux-join from
+the files in DIR/tls that their placeholders name (REPLACE_WITH_tls/<file>).
 Everything else (images, args, env, probes, resources, security context) is the manifests' own.
 """
 import argparse
@@ -100,11 +101,14 @@ def secrets(args):
         if doc["kind"] != "Secret":
             continue
         name = doc["metadata"]["name"]
-        if name == "glaux-tls":
-            values = {key: (target / "tls" / key).read_bytes() for key in doc["stringData"]}
-        else:
-            values = {key: value.encode() for key, value in doc.get("stringData", {}).items()}
-            values.update({key: base64.b64decode(value) for key, value in doc.get("data", {}).items()})
+        values = {}
+        for key, value in doc.get("stringData", {}).items():
+            # placeholders name the file tls-init wrote: REPLACE_WITH_tls/<file>
+            if value.startswith("REPLACE_WITH_"):
+                values[key] = (target / value[len("REPLACE_WITH_"):]).read_bytes()
+            else:
+                values[key] = value.encode()
+        values.update({key: base64.b64decode(value) for key, value in doc.get("data", {}).items()})
         payload = json.dumps({key: base64.b64encode(value).decode() for key, value in values.items()})
         subprocess.run(["podman", "secret", "rm", name], capture_output=True)
         subprocess.run(["podman", "secret", "create", name, "-"], input=payload.encode(), check=True, capture_output=True)

@@ -17,6 +17,7 @@ import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.MetadataAccess;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.node.JoinTokenConfig;
 import io.glaux.coordinator.node.JoinTokens;
 import io.glaux.coordinator.node.NodeJoinHandler;
 import io.glaux.coordinator.node.NodeManager;
@@ -30,6 +31,7 @@ import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
 import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -69,6 +71,11 @@ public final class Coordinator
     {
         requireNonNull(config, "config is null");
         tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
+        // before anything that needs closing: a bad token file fails the start cleanly
+        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()));
+        if (config.joinToken().isPresent()) {
+            registerJoinToken(config.joinToken().get());
+        }
         allocator = new RootAllocator();
         catalog = new HiveMetastoreCatalog(config.metastore());
         ObjectStoreConfig storeConfig = ObjectStoreConfig.of(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey())
@@ -96,7 +103,6 @@ public final class Coordinator
         recorder = new QueryHistoryRecorder(history);
         queryManager.addListener(recorder::submitted);
         watchdog = new QueryWatchdog(queryManager, config.limits());
-        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()));
         Handler handler = new Handler.Sequence(
                 new NodeJoinHandler(joinTokens, tls.directory()),
                 new ConsoleAssets(),
@@ -109,6 +115,22 @@ public final class Coordinator
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
                 new MetricsHandler(new HeaderCheckHandler(security), queryManager, nodeManager, allocator));
         server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
+    }
+
+    /** The operator's pre-provisioned join token ({@code node.join-token-file}); the coordinator also needs the CA key to sign joins. */
+    private void registerJoinToken(JoinTokenConfig config)
+    {
+        if (!TlsMaterial.holdsCaKey(tls.directory())) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, JoinTokenConfig.FILE + " is set, but " + tls.directory().resolve("ca-key.pem")
+                    + " does not exist: only a coordinator holding the CA key can sign the certificates of joining workers");
+        }
+        String id = joinTokens.register(config.readToken(), config.expires(), config.uses());
+        if (config.expires().isBefore(java.time.Instant.now())) {
+            LOG.warn("The join token {} of {} expired at {}: workers without a certificate cannot join until it is replaced", id, config.file(), config.expires());
+        }
+        else {
+            LOG.info("Workers may join with the token {} of {} until {} ({} joins)", id, config.file(), config.expires(), config.uses());
+        }
     }
 
     private static HistoryStore openHistory(CoordinatorConfig config)

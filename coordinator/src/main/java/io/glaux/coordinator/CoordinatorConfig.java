@@ -6,6 +6,7 @@ import io.glaux.catalog.hive.HiveCatalogConfig;
 import io.glaux.connectors.sse.CustomerKeyProvider;
 import io.glaux.connectors.sse.ObjectStoreSecurity;
 import io.glaux.coordinator.limits.QueryLimits;
+import io.glaux.coordinator.node.JoinTokenConfig;
 import io.glaux.coordinator.security.AccessControl;
 import io.glaux.coordinator.security.AccessControlConfig;
 import io.glaux.coordinator.security.AuthenticationConfig;
@@ -47,7 +48,8 @@ public record CoordinatorConfig(
         long maxMemoryPerNode,
         Optional<Path> spillPath,
         Path dataDir,
-        AccessControl accessControl)
+        AccessControl accessControl,
+        Optional<JoinTokenConfig> joinToken)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -89,6 +91,7 @@ public record CoordinatorConfig(
         requireNonNull(spillPath, "spillPath is null");
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(accessControl, "accessControl is null");
+        requireNonNull(joinToken, "joinToken is null");
     }
 
     private static Path defaultDataDir(Path tlsDir)
@@ -112,7 +115,7 @@ public record CoordinatorConfig(
                 + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
                 + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
                 + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits
-                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + "]";
+                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + ", joinToken=" + joinToken + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -140,7 +143,8 @@ public record CoordinatorConfig(
                 spillPath(properties.get(SPILL_PATH)),
                 Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
                         .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))),
-                accessControl(properties));
+                accessControl(properties),
+                JoinTokenConfig.fromProperties(properties));
     }
 
     /** A positive data size ({@code 64MB}, {@code 2GB}); a USER error naming the key otherwise. */

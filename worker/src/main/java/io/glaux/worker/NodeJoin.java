@@ -44,8 +44,11 @@ final class NodeJoin
     private static final Logger LOG = LoggerFactory.getLogger(NodeJoin.class);
     private static final Pattern TOKEN = Pattern.compile("glaux-join\\.([0-9a-f]{8})\\.[0-9a-f]{32}\\.([A-Za-z0-9_-]{43})");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** How long a worker keeps trying to reach a coordinator that is not up yet. */
-    private static final Duration CONNECT_PATIENCE = Duration.ofMinutes(2);
+    /**
+     * How long a worker keeps trying to reach a coordinator that is not up yet: containers of one
+     * deployment start together, and a coordinator on a busy host may take minutes to listen.
+     */
+    private static final Duration CONNECT_PATIENCE = Duration.ofMinutes(10);
 
     private NodeJoin() {}
 

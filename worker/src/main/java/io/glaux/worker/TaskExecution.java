@@ -7,6 +7,7 @@ import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.split.Split;
 import io.glaux.engine.exchange.PartitionedOutputBuffer;
 import io.glaux.engine.exchange.RemoteErrors;
+import io.glaux.engine.exchange.TaskProgress;
 import io.glaux.engine.operator.aggregation.HashPartitioner;
 import io.glaux.engine.fragment.Task;
 import io.glaux.engine.execution.LocalExecutionPlanner;
@@ -99,6 +100,12 @@ final class TaskExecution
     private boolean terminated;
     private VectorSchemaRoot out;
     private VectorLoader loader;
+    private BufferAllocator streamAllocator;
+    /** The object store bytes last sent to the reader ({@link TaskProgress}). */
+    private long reportedObjectStoreBytes;
+
+    /** Bytes the drivers' page sources fetched from the object store, summed as their splits end. */
+    private final java.util.concurrent.atomic.AtomicLong objectStoreBytes = new java.util.concurrent.atomic.AtomicLong();
 
     // guarded by drivers
     private final Set<Thread> drivers = new HashSet<>();
@@ -170,6 +177,7 @@ final class TaskExecution
             try {
                 out = VectorSchemaRoot.create(schema, taskAllocator);
                 loader = new VectorLoader(out);
+                streamAllocator = taskAllocator;
                 if (!terminated && stopReason == null) {
                     listener.start(out);
                 }
@@ -229,6 +237,7 @@ final class TaskExecution
     private void drive(FragmentRunner runner, Split first, Queue<Split> splits, CountDownLatch done)
     {
         Thread current = Thread.currentThread();
+        long counted = 0;
         try {
             synchronized (drivers) {
                 if (stopReason != null) {
@@ -246,6 +255,8 @@ final class TaskExecution
                 }
                 runner.process(split, this::output);
                 counters.splitsProcessed.incrementAndGet();
+                counted = countObjectStoreBytes(runner, counted);
+                reportProgress();
                 split = next;
             }
             if (stopReason == null) {
@@ -260,12 +271,55 @@ final class TaskExecution
         finally {
             counters.rowsRead.addAndGet(runner.rowsIn());
             counters.bytesRead.addAndGet(runner.bytesRead());
+            countObjectStoreBytes(runner, counted);
             synchronized (drivers) {
                 drivers.remove(current);
                 // clear an interrupt from stop() so it does not leak into the pool's next job
                 Thread.interrupted();
             }
             done.countDown();
+        }
+    }
+
+    /** Adds what {@code runner} read from the object store since {@code counted} to the task's total; returns its new count. */
+    private long countObjectStoreBytes(FragmentRunner runner, long counted)
+    {
+        long now = runner.bytesRead();
+        if (now > counted) {
+            objectStoreBytes.addAndGet(now - counted);
+        }
+        return now;
+    }
+
+    /**
+     * Tells the reader the bytes read from the object store so far ({@link TaskProgress}), when they
+     * changed and the stream has room: never waits, as the next report, or the last one at the end of
+     * the call, carries the total.
+     */
+    private void reportProgress()
+    {
+        streamLock.lock();
+        try {
+            if (!terminated && stopReason == null && streamAllocator != null && listener.isReady()) {
+                sendProgress();
+            }
+        }
+        catch (RuntimeException e) {
+            // the call may already be closed by the client or the transport
+            log.debug("Reporting the progress of task {} failed", label, e);
+        }
+        finally {
+            streamLock.unlock();
+        }
+    }
+
+    /** Under {@code streamLock}, with the stream started. */
+    private void sendProgress()
+    {
+        long bytes = objectStoreBytes.get();
+        if (bytes != reportedObjectStoreBytes) {
+            listener.putMetadata(TaskProgress.encode(streamAllocator, bytes));
+            reportedObjectStoreBytes = bytes;
         }
     }
 
@@ -561,6 +615,10 @@ final class TaskExecution
             if (reason == null) {
                 // count first: a client that has seen the end of the stream must see the task counted
                 counters.tasksSucceeded.incrementAndGet();
+                if (streamAllocator != null) {
+                    // the drivers are done: the reader gets the task's total before the end
+                    sendProgress();
+                }
                 listener.completed();
                 return;
             }

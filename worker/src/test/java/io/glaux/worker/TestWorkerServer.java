@@ -263,6 +263,31 @@ class TestWorkerServer
     }
 
     @Test
+    void aWorkerWhoseCertificateNamesAnotherNodeGetsNoTask()
+            throws Exception
+    {
+        // the Flight server at this address holds worker-1's certificate (CA-signed, naming 127.0.0.1):
+        // a client told it is worker-2 (what worker-2 announced, e.g. with a stolen key or a wrong
+        // address) refuses it in the handshake, before any task is sent
+        WorkerServer server = startWorker(new SyntheticPageSourceFactory(10, 10, 0), 1);
+        try (WorkerClient misnamed = new WorkerClient(server.flightUri(), coordinatorTls, root, "worker-2")) {
+            assertThat(misnamed.ping(Duration.ofSeconds(5))).isFalse();
+            GlauxException failure = catchThrowableOfType(GlauxException.class, () -> {
+                try (RemoteTaskStream stream = misnamed.execute(TestingTasks.errorsByHost("q6", TestingTasks.splits(1)))) {
+                    stream.next();
+                }
+            });
+            assertThat(failure.errorCode()).isEqualTo(ErrorCode.WORKER_FAILED);
+            assertThat(failure.getMessage())
+                    .startsWith("Worker worker-2 at " + server.flightUri() + " failed: ")
+                    .contains("The certificate of the worker announced as worker-2 names another node (CN=worker-1,O=Glaux)");
+        }
+        assertThat(server.stats().tasksStarted()).isZero();
+        // the same server under its own name is trusted
+        assertThat(client(server).ping(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
     void serverShutdownMidStreamIsWorkerFailed()
             throws Exception
     {

@@ -227,7 +227,6 @@ public final class QueryExecution
                     long bytes = Batches.sizeInBytes(batch);
                     context.stats().addOutput(batch.getRowCount(), bytes);
                     query.stats().processedRows.addAndGet(batch.getRowCount());
-                    query.stats().processedBytes.addAndGet(bytes);
                 }
                 return batch;
             }
@@ -810,11 +809,26 @@ public final class QueryExecution
             boolean received = false;
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
                 streams.add(stream);
+                // bytes scanned are the bytes the task fetched from the object store, as the worker
+                // reports them (after each split and at the end), not the Arrow bytes it returns
+                stream.onProgress(new java.util.function.LongConsumer()
+                {
+                    private long counted;
+
+                    @Override
+                    public void accept(long objectStoreBytes)
+                    {
+                        long more = objectStoreBytes - counted;
+                        counted = objectStoreBytes;
+                        if (more > 0) {
+                            query.stats().addProcessedBytes(more);
+                        }
+                    }
+                });
                 while (!closed && failure.get() == null && stream.next()) {
                     received = true;
                     var batch = stream.root();
                     query.stats().processedRows.addAndGet(batch.getRowCount());
-                    query.stats().addProcessedBytes(Batches.sizeInBytes(batch));
                     long size = Batches.sizeInBytes(batch);
                     if (awaitQueueSpace(size)) {
                         put(Batches.take(batch, batchTypes, batchAllocator));

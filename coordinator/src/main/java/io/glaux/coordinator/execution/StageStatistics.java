@@ -56,7 +56,7 @@ public final class StageStatistics
                 stage.put("completedSplits", query.completedSplits.get());
                 stage.put("totalSplits", query.totalSplits.get());
                 stage.put("outputRows", query.processedRows.get());
-                stage.put("outputBytes", query.processedBytes.get());
+                stage.put("scannedBytes", query.processedBytes.get());
             }
             stages.add(stage);
         }

@@ -72,7 +72,7 @@ public final class MetricsHandler
         text.sample("glaux_queries_completed_total", "counter", "Query executions ended since start, by outcome", Map.of("outcome", "failed"), totals.failed());
         text.counter("glaux_splits_completed_total", "Splits completed by the workers for ended queries", totals.completedSplits());
         text.counter("glaux_processed_rows_total", "Rows received from the workers for ended queries", totals.processedRows());
-        text.counter("glaux_processed_bytes_total", "Arrow bytes received from the workers for ended queries", totals.processedBytes());
+        text.counter("glaux_processed_bytes_total", "Bytes the ended queries fetched from the object store (bytes scanned)", totals.processedBytes());
         text.gauge("glaux_arrow_memory_allocated_bytes", "Arrow (direct) memory allocated by the coordinator", allocator.getAllocatedMemory());
         text.gauge("glaux_arrow_memory_peak_bytes", "Peak Arrow memory allocated by the coordinator", allocator.getPeakMemoryAllocation());
         text.gauge("glaux_workers_active", "Workers that announced recently and did not fail", nodeManager.activeWorkers().size());

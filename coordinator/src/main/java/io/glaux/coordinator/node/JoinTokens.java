@@ -101,9 +101,64 @@ public final class JoinTokens
         RANDOM.nextBytes(secretBytes);
         String secret = HexFormat.of().formatHex(secretBytes);
         Instant expires = clock.instant().plus(validity);
-        tokens.put(id, new Entry(sha256(secret), expires, uses, nodeId));
+        tokens.put(id, new Entry(sha256(secret), expires, uses, nodeId, false));
         String token = PREFIX + "." + id + "." + secret + "." + caPin.substring("sha256:".length());
         return new Minted(token, id, expires, uses, nodeId);
+    }
+
+    /**
+     * Accepts a token the operator made beforehand ({@code node.join-token-file}, e.g. with
+     * {@code glaux tls --join-token FILE}), valid until {@code expires} for {@code uses} joins by any
+     * node: for deployments whose workers start with a token from a Secret or an environment variable.
+     * It must name this coordinator's CA; otherwise, or when malformed, this fails with
+     * {@link ErrorCode#INVALID_JOIN_TOKEN} (never echoing the secret). Returns the token's id.
+     */
+    public String register(String token, Instant expires, int uses)
+    {
+        requireNonNull(expires, "expires is null");
+        Matcher matcher = token == null ? null : TOKEN.matcher(token.strip());
+        if (matcher == null || !matcher.matches()) {
+            throw invalid("Malformed pre-provisioned join token: expected " + PREFIX + ".<id>.<secret>.<CA hash>");
+        }
+        String id = matcher.group(1);
+        if (!("sha256:" + matcher.group(3)).equals(caPin)) {
+            throw invalid("Pre-provisioned join token " + id + " names another CA than this coordinator's (its CA hash differs from " + caPin + ")");
+        }
+        if (uses < 1 || uses > 1_000_000) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A pre-provisioned join token's number of uses must be in [1, 1000000]: " + uses);
+        }
+        tokens.put(id, new Entry(sha256(matcher.group(2)), expires, uses, Optional.empty(), true));
+        return id;
+    }
+
+    /** The CA pin ({@code sha256:...}) that this coordinator's tokens carry. */
+    public String caPin()
+    {
+        return caPin;
+    }
+
+    /**
+     * Makes a token for the CA with this pin without a coordinator (the operator's
+     * {@code glaux tls --join-token}): {@code glaux-join.<id>.<secret>.<CA hash>}.
+     */
+    public static String newToken(String caPin)
+    {
+        requireNonNull(caPin, "caPin is null");
+        if (!caPin.startsWith("sha256:")) {
+            throw new IllegalArgumentException("caPin must start with sha256:");
+        }
+        byte[] idBytes = new byte[4];
+        byte[] secretBytes = new byte[16];
+        RANDOM.nextBytes(idBytes);
+        RANDOM.nextBytes(secretBytes);
+        return PREFIX + "." + HexFormat.of().formatHex(idBytes) + "." + HexFormat.of().formatHex(secretBytes) + "." + caPin.substring("sha256:".length());
+    }
+
+    /** The public id of a well-formed token, to name it in logs; empty otherwise. */
+    public static Optional<String> idOf(String token)
+    {
+        Matcher matcher = token == null ? null : TOKEN.matcher(token.strip());
+        return matcher != null && matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 
     /**
@@ -145,7 +200,7 @@ public final class JoinTokens
     private void purge()
     {
         Instant now = clock.instant();
-        tokens.values().removeIf(entry -> now.isAfter(entry.expires().plus(KEEP_AFTER_END)));
+        tokens.values().removeIf(entry -> !entry.preProvisioned && now.isAfter(entry.expires().plus(KEEP_AFTER_END)));
     }
 
     private static GlauxException invalid(String message)
@@ -168,10 +223,13 @@ public final class JoinTokens
         private final byte[] secretHash;
         private final Instant expires;
         private final Optional<String> nodeId;
+        /** From the configuration: kept after it expires, so that a join is told it expired. */
+        private final boolean preProvisioned;
         private int usesLeft;
 
-        Entry(byte[] secretHash, Instant expires, int uses, Optional<String> nodeId)
+        Entry(byte[] secretHash, Instant expires, int uses, Optional<String> nodeId, boolean preProvisioned)
         {
+            this.preProvisioned = preProvisioned;
             this.secretHash = secretHash;
             this.expires = expires;
             this.usesLeft = uses;

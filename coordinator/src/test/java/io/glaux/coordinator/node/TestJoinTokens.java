@@ -83,6 +83,45 @@ class TestJoinTokens
         assertThatThrownBy(() -> tokens.mint(Duration.ofMinutes(1), 0, Optional.empty())).hasMessageContaining("number of uses");
     }
 
+    @Test
+    void aPreProvisionedTokenJoinsManyNodesUntilItExpiresAndIsKeptToSaySo()
+    {
+        ManualClock clock = new ManualClock();
+        JoinTokens tokens = new JoinTokens(clock, PIN);
+        String token = JoinTokens.newToken(PIN);
+        String id = tokens.register(token, clock.now.plus(Duration.ofDays(30)), 3);
+        assertThat(id).isEqualTo(JoinTokens.idOf(token).orElseThrow()).isEqualTo(token.split("\\.")[1]);
+        tokens.redeem(token, "worker-1");
+        tokens.redeem(token, "worker-2");
+        tokens.redeem(token, "worker-1");
+        assertRefused(tokens, token, "worker-3", "already used");
+
+        String second = JoinTokens.newToken(PIN);
+        tokens.register(second, clock.now.plus(Duration.ofDays(1)), 10);
+        tokens.redeem(second, "worker-4");
+        // long past its end (minted tokens are forgotten an hour after it), and minting purges: still "expired"
+        clock.now = clock.now.plus(Duration.ofDays(2));
+        tokens.mint(Duration.ofMinutes(1), 1, Optional.empty());
+        assertRefused(tokens, second, "worker-5", "expired at 2026-12-08T12:00:00Z");
+    }
+
+    @Test
+    void aPreProvisionedTokenMustBeWellFormedAndNameThisCa()
+    {
+        JoinTokens tokens = new JoinTokens(new ManualClock(), PIN);
+        Instant later = Instant.parse("2027-01-01T00:00:00Z");
+        String foreign = JoinTokens.newToken("sha256:" + "y".repeat(43));
+        assertThatThrownBy(() -> tokens.register(foreign, later, 5))
+                .isInstanceOfSatisfying(GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_JOIN_TOKEN);
+                    assertThat(e.getMessage()).contains("names another CA").doesNotContain(foreign.split("\\.")[2]);
+                });
+        assertThatThrownBy(() -> tokens.register("glaux-join.1234", later, 5)).hasMessageContaining("Malformed pre-provisioned join token");
+        assertThatThrownBy(() -> tokens.register(JoinTokens.newToken(PIN), later, 0)).hasMessageContaining("number of uses");
+        // nothing was registered by the failed attempts
+        assertRefused(tokens, foreign, "w1", "another cluster");
+    }
+
     private static void assertRefused(JoinTokens tokens, String token, String nodeId, String reason)
     {
         assertThatThrownBy(() -> tokens.redeem(token, nodeId))

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 
 /**
  * The output of one task running on a worker, read batch by batch:
@@ -45,6 +47,8 @@ public final class RemoteTaskStream
     private boolean closed;
     private long rows;
     private long batches;
+    private long objectStoreBytes;
+    private LongConsumer onProgress = _ -> {};
 
     RemoteTaskStream(FlightStream stream, String workerId, URI workerUri, String taskLabel, Runnable onClose)
     {
@@ -67,6 +71,22 @@ public final class RemoteTaskStream
         }
     }
 
+    /**
+     * Called, on the reading thread, with the task's bytes read from the object store so far each time
+     * the worker reports them ({@link TaskProgress}); what it throws ends {@link #next()} (e.g. the
+     * query's bytes-scanned limit).
+     */
+    public void onProgress(LongConsumer onProgress)
+    {
+        this.onProgress = requireNonNull(onProgress, "onProgress is null");
+    }
+
+    /** The bytes the task has read from the object store, as last reported by the worker. */
+    public long objectStoreBytes()
+    {
+        return objectStoreBytes;
+    }
+
     /** Advances to the next batch; false at the end of the task's output. */
     public boolean next()
     {
@@ -75,13 +95,25 @@ public final class RemoteTaskStream
             return false;
         }
         try {
-            if (stream.next()) {
+            while (stream.next()) {
+                // a message without a batch: the worker's progress report
+                OptionalLong progress = TaskProgress.decode(stream.getLatestMetadata());
+                if (progress.isPresent()) {
+                    objectStoreBytes = Math.max(objectStoreBytes, progress.getAsLong());
+                    onProgress.accept(objectStoreBytes);
+                    continue;
+                }
                 batches++;
                 rows += stream.getRoot().getRowCount();
                 return true;
             }
             finished = true;
             return false;
+        }
+        catch (GlauxException e) {
+            // from onProgress
+            finished = true;
+            throw e;
         }
         catch (FlightRuntimeException e) {
             finished = true;

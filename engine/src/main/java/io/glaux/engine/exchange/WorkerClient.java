@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Flight client to one worker over mutual TLS: it trusts only the cluster CA and presents this
- * node's certificate ({@link TlsMaterial}).
+ * A Flight client to one worker over mutual TLS: it trusts only the cluster CA, only for a certificate
+ * that names the worker's node id ({@link NodeIdentityTrustManager}), and presents this node's
+ * certificate ({@link TlsMaterial}).
  *
  * <p>Failure detection: a worker that dies closes its sockets, so the open streams fail at once; a
  * refused or unreachable connection fails within {@link #CONNECT_TIMEOUT}; a hung peer (process
@@ -85,8 +86,9 @@ public final class WorkerClient
     {
         ChannelCredentials credentials;
         try {
+            // the cluster CA, and a certificate that names the node the worker announced itself as
             credentials = TlsChannelCredentials.newBuilder()
-                    .trustManager(tls.caCertificate().toFile())
+                    .trustManager(NodeIdentityTrustManager.forNode(tls.trustStore(), workerId))
                     .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
                     .build();
         }

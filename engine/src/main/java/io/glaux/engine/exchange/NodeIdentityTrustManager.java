@@ -1,0 +1,165 @@
+package io.glaux.engine.exchange;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Trusts a worker's server certificate only when the cluster CA signed it (and it names the host, as
+ * usual) <em>and</em> it names the node id the worker announced: its CN, or a DNS or URI subject
+ * alternative name. A worker that announced {@code worker-a} but serves {@code worker-b}'s certificate
+ * (a stolen key, a wrong address) fails the handshake, so no task is sent to it.
+ */
+public final class NodeIdentityTrustManager
+        extends X509ExtendedTrustManager
+{
+    private static final int SAN_DNS = 2;
+    private static final int SAN_URI = 6;
+
+    private final X509ExtendedTrustManager delegate;
+    private final String nodeId;
+
+    private NodeIdentityTrustManager(X509ExtendedTrustManager delegate, String nodeId)
+    {
+        this.delegate = requireNonNull(delegate, "delegate is null");
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+    }
+
+    /** Trusts the CA in {@code trustStore} (the cluster's) for servers whose certificate names {@code nodeId}. */
+    public static NodeIdentityTrustManager forNode(KeyStore trustStore, String nodeId)
+    {
+        requireNonNull(trustStore, "trustStore is null");
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager extended) {
+                    return new NodeIdentityTrustManager(extended, nodeId);
+                }
+            }
+        }
+        catch (GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot trust the cluster CA for node " + nodeId + ": " + e.getMessage(), e);
+        }
+        throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No X.509 trust manager for node " + nodeId);
+    }
+
+    /** Whether {@code certificate} names {@code nodeId}: CN, DNS or URI subject alternative name (DNS names compare case-insensitively). */
+    public static boolean namesNode(X509Certificate certificate, String nodeId)
+    {
+        if (commonNames(certificate).contains(nodeId)) {
+            return true;
+        }
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> name : names) {
+                    int type = (Integer) name.get(0);
+                    String value = String.valueOf(name.get(1));
+                    if ((type == SAN_DNS && value.toLowerCase(Locale.ROOT).equals(nodeId.toLowerCase(Locale.ROOT))) || (type == SAN_URI && value.equals(nodeId))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        catch (CertificateParsingException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static List<String> commonNames(X509Certificate certificate)
+    {
+        try {
+            RDN[] rdns = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
+            return java.util.Arrays.stream(rdns).map(rdn -> IETFUtils.valueToString(rdn.getFirst().getValue())).toList();
+        }
+        catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    private void checkNamesNode(X509Certificate[] chain)
+            throws CertificateException
+    {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("Worker " + nodeId + " presented no certificate");
+        }
+        if (!namesNode(chain[0], nodeId)) {
+            throw new CertificateException("The certificate of the worker announced as " + nodeId + " names another node ("
+                    + chain[0].getSubjectX500Principal().getName() + "): it is not that node");
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException
+    {
+        delegate.checkServerTrusted(chain, authType, engine);
+        checkNamesNode(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException
+    {
+        delegate.checkServerTrusted(chain, authType, socket);
+        checkNamesNode(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException
+    {
+        delegate.checkServerTrusted(chain, authType);
+        checkNamesNode(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException
+    {
+        throw new CertificateException("A worker client checks servers only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException
+    {
+        throw new CertificateException("A worker client checks servers only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException
+    {
+        throw new CertificateException("A worker client checks servers only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers()
+    {
+        return delegate.getAcceptedIssuers();
+    }
+}
