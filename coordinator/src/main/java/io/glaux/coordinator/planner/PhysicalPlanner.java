@@ -411,6 +411,22 @@ public final class PhysicalPlanner
                     ? new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls)
                     : partitionedFinal(remote.sourceStages().getFirst(), partial.outputTypes(), finalKeys, calls);
         }
+        else if (groupingSets.isEmpty() && source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
+                && openStages.get(remote.sourceStages().getFirst()) == remote
+                && sendable(new PlanNode.Aggregate(nextId(), stages.get(remote.sourceStages().getFirst()).plan(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls))) {
+            // PARTIAL in each task of the partitioned stage (after its windows), FINAL here over the partial states
+            int stageId = remote.sourceStages().getFirst();
+            PartitionedStage partitioned = stages.get(stageId);
+            PlanNode partial = new PlanNode.Aggregate(nextId(), partitioned.plan(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            stages.put(stageId, new PartitionedStage(partial, partitioned.sourceStage(), partitioned.partitionKeys()));
+            openStages.remove(stageId);
+            PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
+            List<Integer> finalKeys = new ArrayList<>();
+            for (int i = 0; i < groupKeys.size(); i++) {
+                finalKeys.add(i);
+            }
+            result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+        }
         else {
             result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
         }
@@ -1070,10 +1086,12 @@ public final class PhysicalPlanner
     /** Each group of window functions (same partitioning, order and frame) becomes one Window node. */
     private PlanNode window(LogicalWindow window)
     {
-        PlanNode current = visit(window.getInput());
+        PlanNode source = visit(window.getInput());
         int inputCount = window.getInput().getRowType().getFieldCount();
         List<Type> outputTypes = types(window.getRowType());
         int output = inputCount;
+        List<PlanNode.Window> windows = new ArrayList<>();
+        PlanNode current = source;
         for (Window.Group group : window.groups) {
             List<Integer> partitionKeys = new ArrayList<>(group.keys.asList());
             List<SortKey> orderKeys = sortKeys(group.orderKeys.getFieldCollations());
@@ -1083,8 +1101,46 @@ public final class PhysicalPlanner
                 functions.add(windowFunction(window, call, inputCount, frame, outputTypes.get(output++)));
             }
             current = new PlanNode.Window(nextId(), current, partitionKeys, orderKeys, functions);
+            windows.add((PlanNode.Window) current);
         }
-        return current;
+        return partitionedWindow(source, windows).orElse(current);
+    }
+
+    /**
+     * Windows over a plain scan stage whose groups all partition by some common columns run on the
+     * workers: the scan tasks hash-partition their rows on those columns (every partition of every window
+     * then lies in one stage task) and one task per worker computes the windows over its rows. Returns
+     * the remote source gathering the stage's output, or empty when the windows stay in this stage.
+     */
+    private Optional<PlanNode> partitionedWindow(PlanNode source, List<PlanNode.Window> windows)
+    {
+        if (!(source instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int scanStage = remote.sourceStages().getFirst();
+        ScanStage scan = scans.get(scanStage);
+        if (scan == null || !plain(scan)) {
+            return Optional.empty();
+        }
+        List<Integer> keys = new ArrayList<>(windows.getFirst().partitionKeys());
+        for (PlanNode.Window window : windows) {
+            keys.retainAll(window.partitionKeys());
+        }
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
+        PlanNode plan = new PlanNode.RemoteSource(nextId(), List.of(scanStage), PlanNode.ExchangeType.REPARTITION, List.of(), scan.types());
+        for (PlanNode.Window window : windows) {
+            plan = new PlanNode.Window(window.id(), plan, window.partitionKeys(), window.orderKeys(), window.functions());
+        }
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        int stage = nextStage++;
+        stages.put(stage, new PartitionedStage(plan, scanStage, keys));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(stage, gather);
+        return Optional.of(gather);
     }
 
     private static WindowFunction.Frame frame(LogicalWindow window, Window.Group group)
