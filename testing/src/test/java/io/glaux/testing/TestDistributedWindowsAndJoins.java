@@ -2,6 +2,7 @@ package io.glaux.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.glaux.catalog.model.Table;
 import io.glaux.worker.WorkerMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,11 +22,13 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Windows on the workers, on a real cluster: the same queries run first with one worker (the
- * coordinator computes the windows over the gathered scan) and then with three (the scan tasks
- * hash-partition their rows on the windows' PARTITION BY columns, one stage task per worker sorts its
- * partition and computes the windows, the coordinator gathers), and the answers must be equal. Every
- * node's query memory, Arrow buffers and output buffers are released afterwards.
+ * Windows and partitioned joins on the workers, on a real cluster: the same queries run first with
+ * one worker (the coordinator computes the windows and joins over the gathered scans) and then with
+ * three (the scan tasks hash-partition their rows on the windows' PARTITION BY columns or the join
+ * keys, one stage task per worker computes the windows or joins its partitions, the coordinator
+ * gathers), and the answers must be equal. {@code web.access_logs_big} is the access logs again, with
+ * metastore statistics that say it is too large to broadcast. Every node's query memory, Arrow buffers
+ * and output buffers are released afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestDistributedWindowsAndJoins
@@ -44,7 +47,19 @@ class TestDistributedWindowsAndJoins
                     + " sum(bytes) OVER (PARTITION BY client_ip) FROM web.access_logs WHERE status >= 500"
                     + " WINDOW w AS (PARTITION BY client_ip ORDER BY ts, url, latency) ORDER BY client_ip, ts, url, latency LIMIT 200",
             // no PARTITION BY: the window stays on the coordinator
-            "SELECT count(*), max(rn) FROM (SELECT row_number() OVER (ORDER BY ts) AS rn FROM web.access_logs WHERE status = 404)");
+            "SELECT count(*), max(rn) FROM (SELECT row_number() OVER (ORDER BY ts) AS rn FROM web.access_logs WHERE status = 404)",
+            // partitioned joins (the build side's statistics rule out a broadcast), of every type
+            "SELECT l.status, count(*), sum(r.bytes) FROM web.access_logs l JOIN web.access_logs_big r ON l.ts = r.ts AND l.url = r.url"
+                    + " GROUP BY l.status ORDER BY l.status",
+            "SELECT l.method, r.method, count(*), count(r.ts), count(l.ts) FROM (SELECT * FROM web.access_logs WHERE status = 404) l"
+                    + " FULL JOIN (SELECT * FROM web.access_logs_big WHERE latency > 0.5) r ON l.ts = r.ts AND l.client_ip = r.client_ip"
+                    + " GROUP BY l.method, r.method ORDER BY 1 NULLS FIRST, 2 NULLS FIRST",
+            "SELECT count(*), sum(l.bytes) FROM web.access_logs l LEFT JOIN web.access_logs_big r ON l.ts = r.ts AND l.url = r.url AND r.status >= 500"
+                    + " WHERE r.ts IS NULL",
+            "SELECT r.url, l.status, r.ts FROM (SELECT * FROM web.access_logs WHERE status = 503) l"
+                    + " RIGHT JOIN (SELECT * FROM web.access_logs_big WHERE status = 404 AND method = 'DELETE') r ON l.client_ip = r.client_ip AND l.url = r.url"
+                    + " AND l.ts < r.ts ORDER BY r.ts, r.url, l.status LIMIT 100",
+            "SELECT count(*) FROM web.access_logs l WHERE l.url IN (SELECT url FROM web.access_logs_big WHERE status = 503 AND method = 'PUT')");
 
     private TestCluster cluster;
     private final Map<String, List<List<String>>> singleWorker = new LinkedHashMap<>();
@@ -54,6 +69,12 @@ class TestDistributedWindowsAndJoins
             throws Exception
     {
         cluster = TestCluster.start(Files.createTempDirectory("glaux-distributed-cluster"), 1, 40_000, 2);
+        var catalog = cluster.coordinator().catalog();
+        Table logs = catalog.getTable("web", "access_logs").orElseThrow();
+        Map<String, String> parameters = new java.util.HashMap<>(logs.parameters());
+        parameters.put("numRows", "1000000000");
+        catalog.createTable(Table.external("web", "access_logs_big", logs.dataColumns(), logs.partitionColumns(), logs.storage(), logs.location(), parameters), true);
+        catalog.addPartitions("web", "access_logs_big", catalog.getPartitions("web", "access_logs"), true);
         // one worker: the coordinator runs every window and join itself
         for (String query : QUERIES) {
             singleWorker.put(query, rows(query));
@@ -105,9 +126,29 @@ class TestDistributedWindowsAndJoins
         assertThat(plan.indexOf("Aggregate[type = PARTIAL")).isBetween(hashStage, scanStage);
         assertThat(plan.indexOf("Aggregate[type = FINAL")).isLessThan(hashStage);
         // without PARTITION BY there is nothing to partition on: the window runs on the coordinator
-        String single = explain(QUERIES.getLast());
+        String single = explain(QUERIES.get(4));
         assertThat(single).doesNotContain("[HASH]");
         assertThat(single.indexOf("Window[")).isLessThan(single.indexOf("Fragment 1 [SOURCE]"));
+    }
+
+    @Test
+    void distributedPlanShowsThePartitionedJoin()
+            throws SQLException
+    {
+        String plan = explain("SELECT l.status, count(*) FROM web.access_logs l JOIN web.access_logs_big r ON l.ts = r.ts AND l.url = r.url GROUP BY l.status");
+        int hashStage = plan.indexOf("Fragment 3 [HASH]");
+        assertThat(hashStage).isPositive();
+        assertThat(plan)
+                .contains("RemoteSource[sourceFragmentIds = [1], type = REPARTITION]")
+                .contains("RemoteSource[sourceFragmentIds = [2], type = REPARTITION]")
+                .contains("distribution = PARTITIONED");
+        // both scans hash-partition their rows on the join keys
+        assertThat(plan.split("Output partitioning: HASH \\[#", -1)).hasSize(3);
+        assertThat(plan.indexOf("Join[type = INNER")).isBetween(hashStage, plan.indexOf("Fragment 1 [SOURCE]"));
+        assertThat(plan.indexOf("Aggregate[type = PARTIAL")).isBetween(hashStage, plan.indexOf("Fragment 1 [SOURCE]"));
+        // without statistics, the same join broadcasts its build side
+        String broadcast = explain("SELECT l.status, count(*) FROM web.access_logs l JOIN web.access_logs r ON l.ts = r.ts AND l.url = r.url GROUP BY l.status");
+        assertThat(broadcast).contains("distribution = BROADCAST").contains("Output partitioning: BROADCAST").doesNotContain("[HASH]");
     }
 
     private String explain(String query)
