@@ -50,7 +50,7 @@ public final class EngineExecution
             PhysicalPlanner.PartitionedStage partitioned = plan.stages().get(remote.sourceStages().getFirst());
             if (partitioned != null) {
                 // on the workers, or (one worker) here over the gathered scan stage
-                return scans.partitionedStage(remote.sourceStages().getFirst(), partitioned, plan.scans().get(partitioned.sourceStage()), context,
+                return scans.partitionedStage(remote.sourceStages().getFirst(), partitioned, plan.scans(), context,
                         () -> self[0].plan(partitioned.plan()));
             }
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());

@@ -172,7 +172,7 @@ public final class QueryExecution
      * buffer, and this operator gathers their output. With fewer workers the coordinator runs the plan
      * itself ({@code local}) over the gathered scan stage.
      */
-    public Operator partitionedStage(int stageId, PhysicalPlanner.PartitionedStage stage, PhysicalPlanner.ScanStage scan, OperatorContext context,
+    public Operator partitionedStage(int stageId, PhysicalPlanner.PartitionedStage stage, Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context,
             java.util.function.Supplier<Operator> local)
     {
         List<WorkerNode> workers = nodeManager.activeWorkers();
@@ -181,17 +181,32 @@ public final class QueryExecution
             return local.get();
         }
         int partitions = workers.size();
-        int sourceStage = stage.sourceStage();
-        ScanRun run = new ScanRun(scan.scan(), scan.pipeline(), context.allocator(), scan.types());
-        run.partitionedOutput = Optional.of(new Task.PartitionedOutput(sourceStage, stage.partitionKeys(), partitions, scan.types()));
-        run.producers = List.copyOf(workers);
-        byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch(query.id(), sourceStage, 0, partitions, scan.types()));
-        run.onSuccess = () -> {
-            for (WorkerNode worker : workers) {
-                workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, noMoreInput, ACTION_TIMEOUT);
+        // one scan run per input, each hash-partitioning into its own buffers; an input starts when the one
+        // before it has finished (a join's build side before its probe side), so that the stage tasks,
+        // which read the inputs in that order, never wait on an input held back by a full buffer of another
+        List<ScanRun> inputRuns = new ArrayList<>();
+        for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
+            PhysicalPlanner.ScanStage scan = scans.get(input.stage());
+            ScanRun run = new ScanRun(scan.scan(), scan.pipeline(), context.allocator(), scan.types());
+            run.partitionedOutput = Optional.of(new Task.PartitionedOutput(input.stage(), input.keys(), partitions, scan.types()));
+            run.producers = List.copyOf(workers);
+            byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch(query.id(), input.stage(), 0, partitions, scan.types()));
+            run.onSuccess = () -> {
+                for (WorkerNode worker : workers) {
+                    workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, noMoreInput, ACTION_TIMEOUT);
+                }
+            };
+            if (!inputRuns.isEmpty()) {
+                Runnable previous = inputRuns.getLast().onSuccess;
+                inputRuns.getLast().onSuccess = () -> {
+                    previous.run();
+                    run.start();
+                };
             }
-        };
-        runs.add(run);
+            inputRuns.add(run);
+            runs.add(run);
+        }
+        ScanRun first = inputRuns.getFirst();
         List<ExchangeTickets.Location> producers = workers.stream().map(worker -> new ExchangeTickets.Location(worker.nodeId(), worker.flightUri())).toList();
         List<ExchangeClient.Source> sources = new ArrayList<>();
         for (int partition = 0; partition < partitions; partition++) {
@@ -216,12 +231,12 @@ public final class QueryExecution
                 if (!started) {
                     started = true;
                     query.stats().nodes.set(workers.size() + 1);
-                    run.start();
+                    first.start();
                     exchange.start();
                 }
                 VectorSchemaRoot batch = exchange.next(() -> {
                     context.checkCancelled();
-                    run.checkFailed();
+                    inputRuns.forEach(ScanRun::checkFailed);
                 });
                 if (batch != null) {
                     long bytes = Batches.sizeInBytes(batch);
@@ -243,11 +258,13 @@ public final class QueryExecution
                 }
                 finally {
                     try {
-                        run.close();
+                        inputRuns.forEach(ScanRun::close);
                     }
                     finally {
                         try {
-                            abortStage(workers, sourceStage);
+                            for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
+                                abortStage(workers, input.stage());
+                            }
                         }
                         finally {
                             context.close();
@@ -646,6 +663,17 @@ public final class QueryExecution
 
         void start()
         {
+            // (a partitioned stage starts its next input from the scan thread that finished the one before)
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                startLocked();
+            }
+        }
+
+        private void startLocked()
+        {
             TupleDomain domain = DomainExtractor.extract(scan.filter(), scan.columns());
             fragment = scan.fragment(domain);
             Table table = scan.hiveTable().table();
@@ -998,10 +1026,12 @@ public final class QueryExecution
 
         void close()
         {
-            if (closed) {
-                return;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
             }
-            closed = true;
             streams.forEach(RemoteTaskStream::cancel);
             // wait for the scan's threads even when this thread is interrupted (a cancel interrupts the
             // query's thread while it closes): one still running may hold a batch of the consumer's memory

@@ -42,6 +42,9 @@ public final class StageStatistics
             stage.put("runsOn", "workers");
             stage.put("partitioning", "HASH " + entry.getValue().partitionKeys());
             stage.put("sourceStage", entry.getValue().sourceStage());
+            if (entry.getValue().inputs().size() > 1) {
+                stage.put("sourceStages", entry.getValue().inputs().stream().map(PhysicalPlanner.PartitionedStage.Input::stage).toList());
+            }
             stages.add(stage);
         }
         boolean single = plan.scans().size() == 1;

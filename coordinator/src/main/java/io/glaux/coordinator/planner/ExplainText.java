@@ -29,7 +29,9 @@ public final class ExplainText
         out.append(PlanPrinter.print(plan.root(), stats, "    "));
         Map<Integer, List<Integer>> partitionedScans = new TreeMap<>();
         for (PhysicalPlanner.PartitionedStage stage : plan.stages().values()) {
-            partitionedScans.put(stage.sourceStage(), stage.partitionKeys());
+            for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
+                partitionedScans.put(input.stage(), input.keys());
+            }
         }
         java.util.Set<Integer> broadcastBuilds = new java.util.HashSet<>();
         for (PhysicalPlanner.ScanStage scan : plan.scans().values()) {

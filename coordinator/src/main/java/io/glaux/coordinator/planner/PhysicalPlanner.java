@@ -86,18 +86,54 @@ public final class PhysicalPlanner
 
     /**
      * An intermediate stage that runs on the workers, one task per worker: {@code plan} (a FINAL
-     * aggregation, and the filters, projections and partial top-N above it) over the scan stage
-     * {@code sourceStage}, whose output is hash-partitioned on {@code partitionKeys} (columns of the scan
-     * stage's output) so that each task gets every row of its groups. The plan's leaf is a
-     * {@link PlanNode.RemoteSource} of type REPARTITION reading the scan stage. With a single worker the
-     * coordinator runs the plan itself over the gathered scan stage.
+     * aggregation, windows or a partitioned join, and the filters, projections, partial aggregation and
+     * partial top-N above it) over scan stages whose output is hash-partitioned, each on its
+     * {@link Input#keys} (columns of that scan stage's output), so that each task gets every row of its
+     * groups, window partitions or join keys. Each of the plan's leaves is a {@link PlanNode.RemoteSource}
+     * of type REPARTITION reading one of the scan stages. With a single worker the coordinator runs the
+     * plan itself over the gathered scan stages.
      */
-    public record PartitionedStage(PlanNode plan, int sourceStage, List<Integer> partitionKeys)
+    public record PartitionedStage(PlanNode plan, List<Input> inputs)
     {
+        /** A scan stage the partitioned stage reads, hash-partitioned on {@code keys}. Inputs run in order: each starts when the one before it has finished. */
+        public record Input(int stage, List<Integer> keys)
+        {
+            public Input
+            {
+                keys = List.copyOf(keys);
+            }
+        }
+
         public PartitionedStage
         {
             requireNonNull(plan, "plan is null");
-            partitionKeys = List.copyOf(partitionKeys);
+            inputs = List.copyOf(inputs);
+            if (inputs.isEmpty()) {
+                throw new IllegalArgumentException("a partitioned stage reads at least one stage");
+            }
+        }
+
+        public PartitionedStage(PlanNode plan, int sourceStage, List<Integer> partitionKeys)
+        {
+            this(plan, List.of(new Input(sourceStage, partitionKeys)));
+        }
+
+        /** The same stage running {@code plan}. */
+        public PartitionedStage withPlan(PlanNode plan)
+        {
+            return new PartitionedStage(plan, inputs);
+        }
+
+        /** The first scan stage it reads. */
+        public int sourceStage()
+        {
+            return inputs.getFirst().stage();
+        }
+
+        /** The first scan stage's partitioning keys. */
+        public List<Integer> partitionKeys()
+        {
+            return inputs.getFirst().keys();
         }
 
         public List<Type> types()
@@ -411,6 +447,22 @@ public final class PhysicalPlanner
                     ? new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls)
                     : partitionedFinal(remote.sourceStages().getFirst(), partial.outputTypes(), finalKeys, calls);
         }
+        else if (groupingSets.isEmpty() && source instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1
+                && openStages.get(remote.sourceStages().getFirst()) == remote
+                && sendable(new PlanNode.Aggregate(nextId(), stages.get(remote.sourceStages().getFirst()).plan(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls))) {
+            // PARTIAL in each task of the partitioned stage (after its windows), FINAL here over the partial states
+            int stageId = remote.sourceStages().getFirst();
+            PartitionedStage partitioned = stages.get(stageId);
+            PlanNode partial = new PlanNode.Aggregate(nextId(), partitioned.plan(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            stages.put(stageId, partitioned.withPlan(partial));
+            openStages.remove(stageId);
+            PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
+            List<Integer> finalKeys = new ArrayList<>();
+            for (int i = 0; i < groupKeys.size(); i++) {
+                finalKeys.add(i);
+            }
+            result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+        }
         else {
             result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
         }
@@ -524,7 +576,7 @@ public final class PhysicalPlanner
             PartitionedStage stage = stages.get(stageId);
             PlanNode plan = above.apply(stage.plan());
             if (sendable(plan)) {
-                stages.put(stageId, new PartitionedStage(plan, stage.sourceStage(), stage.partitionKeys()));
+                stages.put(stageId, stage.withPlan(plan));
                 PlanNode.RemoteSource gather = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
                 openStages.put(stageId, gather);
                 return gather;
@@ -704,6 +756,10 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
+        Optional<PlanNode> partitioned = partitionedJoin(type, left, right, leftKeys, rightKeys, residual);
+        if (partitioned.isPresent()) {
+            return partitioned.get();
+        }
         Optional<PlanNode> onWorkers = broadcastJoin(type, left, right, leftKeys, rightKeys, residual);
         if (onWorkers.isPresent()) {
             return onWorkers.get();
@@ -743,6 +799,70 @@ public final class PhysicalPlanner
         PlanNode.RemoteSource joined = new PlanNode.RemoteSource(probeSource.id(), List.of(probeStage), PlanNode.ExchangeType.GATHER, List.of(), pipeline.outputTypes());
         openPipelines.put(probeStage, joined);
         return Optional.of(joined);
+    }
+
+    /** A build table larger than this (its metastore statistics {@code numRows}) is not broadcast. */
+    static final long BROADCAST_MAX_ROWS = 1_000_000;
+    /** A build table larger than this (its metastore statistics {@code totalSize}, in bytes) is not broadcast. */
+    static final long BROADCAST_MAX_TABLE_BYTES = 64L << 20;
+
+    /**
+     * A join of two plain scan stages whose build side the metastore's statistics say is too large to
+     * broadcast ({@link #BROADCAST_MAX_ROWS}, {@link #BROADCAST_MAX_TABLE_BYTES}) runs as a partitioned
+     * join on the workers, of any join type: both scan stages hash-partition their rows on the join keys,
+     * and one task per worker builds the hash table of its build partition and probes it with its probe
+     * partition (a build row and the probe rows it matches always meet in one task, so unmatched rows of
+     * either side are found there too). Filters, projections and a partial aggregation above the join
+     * follow it into the stage. Returns the remote source gathering the stage's output, or empty.
+     */
+    private Optional<PlanNode> partitionedJoin(PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        if (!(left instanceof PlanNode.RemoteSource probeSource) || !(right instanceof PlanNode.RemoteSource buildSource)
+                || probeSource.sourceStages().size() != 1 || buildSource.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int probeStage = probeSource.sourceStages().getFirst();
+        int buildStage = buildSource.sourceStages().getFirst();
+        ScanStage probe = scans.get(probeStage);
+        ScanStage build = scans.get(buildStage);
+        if (probe == null || build == null || !plain(probe) || !plain(build) || !tooLargeToBroadcast(build.scan())) {
+            return Optional.empty();
+        }
+        PlanNode probeLeaf = new PlanNode.RemoteSource(nextId(), List.of(probeStage), PlanNode.ExchangeType.REPARTITION, List.of(), probe.types());
+        PlanNode buildLeaf = new PlanNode.RemoteSource(nextId(), List.of(buildStage), PlanNode.ExchangeType.REPARTITION, List.of(), build.types());
+        PlanNode plan = new PlanNode.Join(nextId(), type, probeLeaf, buildLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.PARTITIONED);
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        int stage = nextStage++;
+        // the build side first: the join reads all of it before the first probe row
+        stages.put(stage, new PartitionedStage(plan, List.of(new PartitionedStage.Input(buildStage, rightKeys), new PartitionedStage.Input(probeStage, leftKeys))));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(stage, gather);
+        return Optional.of(gather);
+    }
+
+    /** Whether the metastore's statistics of the scanned table say it is too large to broadcast. */
+    private static boolean tooLargeToBroadcast(GlauxTableScan scan)
+    {
+        Map<String, String> parameters = scan.hiveTable().table().parameters();
+        return statistic(parameters, "numRows") > BROADCAST_MAX_ROWS || statistic(parameters, "totalSize") > BROADCAST_MAX_TABLE_BYTES;
+    }
+
+    /** A table statistic; -1 when absent or unknown (Hive writes -1 for unknown). */
+    private static double statistic(Map<String, String> parameters, String key)
+    {
+        String value = parameters.get(key);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Double.parseDouble(value);
+        }
+        catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean plain(ScanStage stage)
@@ -1077,10 +1197,12 @@ public final class PhysicalPlanner
     /** Each group of window functions (same partitioning, order and frame) becomes one Window node. */
     private PlanNode window(LogicalWindow window)
     {
-        PlanNode current = visit(window.getInput());
+        PlanNode source = visit(window.getInput());
         int inputCount = window.getInput().getRowType().getFieldCount();
         List<Type> outputTypes = types(window.getRowType());
         int output = inputCount;
+        List<PlanNode.Window> windows = new ArrayList<>();
+        PlanNode current = source;
         for (Window.Group group : window.groups) {
             List<Integer> partitionKeys = new ArrayList<>(group.keys.asList());
             List<SortKey> orderKeys = sortKeys(group.orderKeys.getFieldCollations());
@@ -1090,8 +1212,46 @@ public final class PhysicalPlanner
                 functions.add(windowFunction(window, call, inputCount, frame, outputTypes.get(output++)));
             }
             current = new PlanNode.Window(nextId(), current, partitionKeys, orderKeys, functions);
+            windows.add((PlanNode.Window) current);
         }
-        return current;
+        return partitionedWindow(source, windows).orElse(current);
+    }
+
+    /**
+     * Windows over a plain scan stage whose groups all partition by some common columns run on the
+     * workers: the scan tasks hash-partition their rows on those columns (every partition of every window
+     * then lies in one stage task) and one task per worker computes the windows over its rows. Returns
+     * the remote source gathering the stage's output, or empty when the windows stay in this stage.
+     */
+    private Optional<PlanNode> partitionedWindow(PlanNode source, List<PlanNode.Window> windows)
+    {
+        if (!(source instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int scanStage = remote.sourceStages().getFirst();
+        ScanStage scan = scans.get(scanStage);
+        if (scan == null || !plain(scan)) {
+            return Optional.empty();
+        }
+        List<Integer> keys = new ArrayList<>(windows.getFirst().partitionKeys());
+        for (PlanNode.Window window : windows) {
+            keys.retainAll(window.partitionKeys());
+        }
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
+        PlanNode plan = new PlanNode.RemoteSource(nextId(), List.of(scanStage), PlanNode.ExchangeType.REPARTITION, List.of(), scan.types());
+        for (PlanNode.Window window : windows) {
+            plan = new PlanNode.Window(window.id(), plan, window.partitionKeys(), window.orderKeys(), window.functions());
+        }
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        int stage = nextStage++;
+        stages.put(stage, new PartitionedStage(plan, scanStage, keys));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(stage, gather);
+        return Optional.of(gather);
     }
 
     private static WindowFunction.Frame frame(LogicalWindow window, Window.Group group)

@@ -557,6 +557,18 @@ public final class FragmentCodec
 
     // ------------------------------------------------------------------ values
 
+    /** A constant (a window function's offset or default) as a tagged JSON value: long, double, string, boolean, bytes or decimal. */
+    public static JsonNode constantToJson(Object value)
+    {
+        return value(value);
+    }
+
+    /** The constant {@link #constantToJson} wrote. */
+    public static Object constantFromJson(JsonNode node)
+    {
+        return value(node);
+    }
+
     private static JsonNode value(Object value)
     {
         if (value == null) {

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * JSON encoding of the plan nodes that travel to workers inside a task (the pipeline a worker runs
- * over its scan's output: filters, projections, partial top-N and limits). Expressions use
+ * over its scan's output: filters, projections, partial top-N and limits; a stage task's aggregations,
+ * joins and windows). Expressions use
  * {@link FragmentCodec}'s encoding; types their Trino names. Thread-safe.
  */
 public final class PlanCodec
@@ -95,6 +96,30 @@ public final class PlanCodec
                 join.residual().ifPresent(residual -> node.set("residual", FragmentCodec.toJson(residual)));
                 node.put("distribution", join.distribution().name());
             }
+            case PlanNode.Window window -> {
+                node.put("node", "window");
+                node.set("source", toJson(window.source()));
+                ArrayNode partitionKeys = node.putArray("partitionKeys");
+                window.partitionKeys().forEach(partitionKeys::add);
+                node.set("orderKeys", sortKeys(window.orderKeys()));
+                ArrayNode functions = node.putArray("functions");
+                for (WindowFunction function : window.functions()) {
+                    ObjectNode entry = functions.addObject();
+                    entry.put("name", function.name());
+                    ArrayNode arguments = entry.putArray("arguments");
+                    function.arguments().forEach(arguments::add);
+                    ArrayNode constants = entry.putArray("constants");
+                    function.constants().forEach(constant -> constants.add(FragmentCodec.constantToJson(constant)));
+                    entry.put("type", function.type().trinoName());
+                    entry.put("ignoreNulls", function.ignoreNulls());
+                    ObjectNode frame = entry.putObject("frame");
+                    frame.put("type", function.frame().type().name());
+                    frame.put("startType", function.frame().start().type().name());
+                    frame.put("startOffset", function.frame().start().offset());
+                    frame.put("endType", function.frame().end().type().name());
+                    frame.put("endOffset", function.frame().end().offset());
+                }
+            }
             default -> throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot send " + plan.getClass().getSimpleName() + " to a worker");
         }
         return node;
@@ -145,6 +170,24 @@ public final class PlanCodec
                         fromJson(required(node, "right")), leftKeys, rightKeys,
                         residual == null || residual.isNull() ? java.util.Optional.empty() : java.util.Optional.of(FragmentCodec.expressionFromJson(residual)),
                         PlanNode.JoinDistribution.valueOf(required(node, "distribution").textValue()));
+            }
+            case "window" -> {
+                List<Integer> partitionKeys = new ArrayList<>();
+                required(node, "partitionKeys").forEach(key -> partitionKeys.add(key.intValue()));
+                List<WindowFunction> functions = new ArrayList<>();
+                for (JsonNode entry : required(node, "functions")) {
+                    List<Integer> arguments = new ArrayList<>();
+                    required(entry, "arguments").forEach(argument -> arguments.add(argument.intValue()));
+                    List<Object> constants = new ArrayList<>();
+                    required(entry, "constants").forEach(constant -> constants.add(FragmentCodec.constantFromJson(constant)));
+                    JsonNode frame = required(entry, "frame");
+                    functions.add(new WindowFunction(required(entry, "name").textValue(), arguments, constants, TypeParser.parse(required(entry, "type").textValue()),
+                            required(entry, "ignoreNulls").booleanValue(),
+                            new WindowFunction.Frame(WindowFunction.FrameType.valueOf(required(frame, "type").textValue()),
+                                    new WindowFunction.Bound(WindowFunction.BoundType.valueOf(required(frame, "startType").textValue()), required(frame, "startOffset").longValue()),
+                                    new WindowFunction.Bound(WindowFunction.BoundType.valueOf(required(frame, "endType").textValue()), required(frame, "endOffset").longValue()))));
+                }
+                yield new PlanNode.Window(id, fromJson(required(node, "source")), partitionKeys, sortKeys(required(node, "orderKeys")), functions);
             }
             default -> throw new IllegalArgumentException("unknown plan node '" + kind + "'");
         };

@@ -62,6 +62,30 @@ public final class HashPartitioner
             java.util.Arrays.fill(partitions, 0, count, 0);
             return;
         }
+        long[] h = keyHashes(batch);
+        int n = partitionCount;
+        for (int j = 0; j < count; j++) {
+            partitions[j] = (int) (((mix(h[j]) >>> 1) & Long.MAX_VALUE) % n);
+        }
+    }
+
+    /**
+     * Writes a well-mixed 64-bit hash of the keys of rows {@code [0, rowCount)} of {@code batch} into
+     * {@code out}, which must hold them: rows whose keys group together get equal hashes (a window
+     * sorts its rows by it, so that rows of one partition come together without ordering the keys).
+     */
+    public void hash(VectorSchemaRoot batch, long[] out)
+    {
+        int count = batch.getRowCount();
+        long[] h = keyHashes(batch);
+        for (int j = 0; j < count; j++) {
+            out[j] = mix(h[j]);
+        }
+    }
+
+    private long[] keyHashes(VectorSchemaRoot batch)
+    {
+        int count = batch.getRowCount();
         if (positions.length < count) {
             positions = new int[Math.max(count, positions.length * 2)];
             for (int i = 0; i < positions.length; i++) {
@@ -79,11 +103,7 @@ public final class HashPartitioner
             keys[k].prepare(blocks[k], count);
             keys[k].hash(hashes, count, k == 0);
         }
-        long[] h = hashes;
-        int n = partitionCount;
-        for (int j = 0; j < count; j++) {
-            partitions[j] = (int) (((mix(h[j]) >>> 1) & Long.MAX_VALUE) % n);
-        }
+        return hashes;
     }
 
     /** Murmur3's 64-bit finalizer: decorrelates the partition from the hash table's slot bits. */

@@ -7,6 +7,7 @@ import io.glaux.engine.expr.Vectors;
 import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.OperatorContext;
+import io.glaux.engine.operator.aggregation.HashPartitioner;
 import io.glaux.engine.operator.sort.ColumnValues;
 import io.glaux.engine.operator.sort.ExternalSorter;
 import io.glaux.engine.operator.sort.RowComparator;
@@ -16,6 +17,7 @@ import io.glaux.engine.plan.SortKey;
 import io.glaux.engine.plan.WindowFunction;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -49,11 +51,16 @@ public final class WindowOperator
     private final OperatorContext context;
     private final Operator source;
     private final List<Type> inputTypes;
+    /** The input's types and, with PARTITION BY, the hash of the partition keys the rows are sorted by first. */
+    private final List<Type> sortTypes;
     private final List<Type> outputTypes;
     private final List<SortKey> keys;
     private final int partitionKeyCount;
     private final WindowFunctions functions;
     private final ExternalSorter sorter;
+    /** Hashes the partition keys (null without PARTITION BY). */
+    private final HashPartitioner partitionHash;
+    private long[] hashes = new long[0];
 
     private Chunk current;
     private int lastPartitionStart;
@@ -74,16 +81,26 @@ public final class WindowOperator
         List<Type> types = new ArrayList<>(inputTypes);
         functions.forEach(function -> types.add(function.type()));
         this.outputTypes = List.copyOf(types);
+        // rows are sorted by the hash of their partition keys first: a partition's rows only need to come
+        // together, and a well-mixed hash tells nearly all rows apart in the sort's first 64-bit prefix
+        // (the first eight bytes of a string key, an IP address, say, do not)
+        List<Type> sorted = new ArrayList<>(inputTypes);
         List<SortKey> all = new ArrayList<>();
+        if (!partitionKeys.isEmpty()) {
+            sorted.add(Type.BIGINT);
+            all.add(SortKey.ascending(inputTypes.size()));
+        }
+        this.sortTypes = List.copyOf(sorted);
+        this.partitionHash = partitionKeys.isEmpty() ? null : new HashPartitioner(inputTypes, partitionKeys, 1);
         for (int key : partitionKeys) {
             all.add(SortKey.ascending(key));
         }
         all.addAll(orderKeys);
         this.keys = List.copyOf(all);
-        this.partitionKeyCount = partitionKeys.size();
-        this.functions = new WindowFunctions(context, inputTypes, functions, partitionKeys.size(), orderKeys);
+        this.partitionKeyCount = partitionKeys.isEmpty() ? 0 : partitionKeys.size() + 1;
+        this.functions = new WindowFunctions(context, inputTypes, functions, partitionKeyCount, orderKeys);
         try {
-            this.sorter = keys.isEmpty() ? null : new ExternalSorter(context, inputTypes, keys);
+            this.sorter = keys.isEmpty() ? null : new ExternalSorter(context, sortTypes, keys);
             this.current = new Chunk();
         }
         catch (RuntimeException e) {
@@ -175,13 +192,48 @@ public final class WindowOperator
             VectorSchemaRoot batch;
             while ((batch = source.next()) != null) {
                 context.stats().addInput(batch.getRowCount());
-                sorter.add(batch);
+                sorter.add(withPartitionHash(batch));
                 context.checkCancelled();
             }
             sourceDone = true;
             sorter.finish();
         }
         return sorter.next();
+    }
+
+    /** {@code batch} with the hash of its partition keys as a last column (the same batch without PARTITION BY). */
+    private VectorSchemaRoot withPartitionHash(VectorSchemaRoot batch)
+    {
+        if (partitionHash == null) {
+            return batch;
+        }
+        int count = batch.getRowCount();
+        BigIntVector hash = new BigIntVector("$partition_hash", context.allocator());
+        try {
+            if (hashes.length < count) {
+                hashes = new long[Math.max(count, hashes.length * 2)];
+            }
+            partitionHash.hash(batch, hashes);
+            hash.allocateNew(Math.max(count, 1));
+            ArrowBuf data = hash.getDataBuffer();
+            for (int i = 0; i < count; i++) {
+                data.setLong((long) i << 3, hashes[i]);
+            }
+            // all valid
+            ArrowBuf validity = hash.getValidityBuffer();
+            validity.setOne(0L, (long) ((count + 7) >> 3));
+            hash.setValueCount(count);
+        }
+        catch (RuntimeException | Error e) {
+            hash.close();
+            batch.close();
+            throw e;
+        }
+        List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
+        vectors.add(hash);
+        VectorSchemaRoot withHash = new VectorSchemaRoot(vectors);
+        withHash.setRowCount(count);
+        return withHash;
     }
 
     /** Computes the functions for the complete partitions in rows {@code [0, end)} of the buffer and starts emitting them. */
@@ -293,7 +345,7 @@ public final class WindowOperator
     private final class Chunk
             implements AutoCloseable
     {
-        final SortBuffer rows = new SortBuffer(inputTypes, keys);
+        final SortBuffer rows = new SortBuffer(sortTypes, keys);
         final ColumnValues[] arguments = functions.newArgumentStores();
 
         void add(VectorSchemaRoot batch)
