@@ -8,19 +8,13 @@ import io.glaux.catalog.model.StorageFormat;
 import io.glaux.catalog.model.Table;
 import io.glaux.launcher.demo.DemoDataset;
 import io.glaux.spi.type.Type;
-import io.glaux.worker.WorkerMain;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -71,18 +65,18 @@ class TestBroadcastJoin
     {
         String literal = "(VALUES " + String.join(", ", TARGETS.stream().map(row -> "('" + row.get(0) + "', '" + row.get(1) + "')").toList()) + ") AS t(target, team)";
         for (String query : QUERIES) {
-            List<List<String>> onWorkers = rows(query.formatted(TABLE));
-            List<List<String>> onCoordinator = rows(query.formatted(literal));
+            List<List<String>> onWorkers = ClusterChecks.rows(cluster, query.formatted(TABLE));
+            List<List<String>> onCoordinator = ClusterChecks.rows(cluster, query.formatted(literal));
             assertThat(onWorkers).as(query).isEqualTo(onCoordinator).isNotEmpty();
         }
-        assertReleased();
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test
     void distributedPlanShowsTheBroadcast()
             throws SQLException
     {
-        String plan = String.join("\n", rows("EXPLAIN (TYPE DISTRIBUTED) " + QUERIES.getFirst().formatted(TABLE)).stream().map(List::getFirst).toList());
+        String plan = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) " + QUERIES.getFirst().formatted(TABLE)).stream().map(List::getFirst).toList());
         assertThat(plan)
                 .contains("Output partitioning: BROADCAST []")
                 .containsPattern("RemoteSource\\[sourceFragmentIds = \\[[0-9]+\\], type = BROADCAST\\]")
@@ -102,12 +96,12 @@ class TestBroadcastJoin
         // the build side (every log row with its user agent and referrer, over 10MB) is larger than a broadcast may be
         String query = "SELECT count(*), max(b.user_agent), count(b.referrer) FROM web.access_logs a JOIN web.access_logs b "
                 + "ON a.ts = b.ts AND a.client_ip = b.client_ip AND a.url = b.url AND a.user_agent = b.user_agent";
-        List<String> joined = rows(query).getFirst();
-        List<String> reference = rows("SELECT count(*), max(user_agent) FROM web.access_logs").getFirst();
+        List<String> joined = ClusterChecks.rows(cluster, query).getFirst();
+        List<String> reference = ClusterChecks.rows(cluster, "SELECT count(*), max(user_agent) FROM web.access_logs").getFirst();
         // every row matches itself at least
         assertThat(Long.parseLong(joined.get(0))).isGreaterThanOrEqualTo(Long.parseLong(reference.get(0)));
         assertThat(joined.get(1)).isEqualTo(reference.get(1));
-        assertReleased();
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test
@@ -117,45 +111,14 @@ class TestBroadcastJoin
         // FROM order makes the logs (over 4MB with their user agents) the build side and the targets the probe side
         String query = "SELECT t.team, count(*), sum(l.bytes), max(l.user_agent) FROM %s JOIN web.access_logs l ON l.target = t.target GROUP BY t.team ORDER BY t.team";
         String literal = "(VALUES " + String.join(", ", TARGETS.stream().map(row -> "('" + row.get(0) + "', '" + row.get(1) + "')").toList()) + ") AS t(target, team)";
-        List<List<String>> turned = rows(query.formatted(TABLE));
-        assertThat(turned).isEqualTo(rows(query.formatted(literal))).hasSize(4);
-        String analyzed = String.join("\n", rows("EXPLAIN ANALYZE " + query.formatted(TABLE)).stream().map(List::getFirst).toList());
+        List<List<String>> turned = ClusterChecks.rows(cluster, query.formatted(TABLE));
+        assertThat(turned).isEqualTo(ClusterChecks.rows(cluster, query.formatted(literal))).hasSize(4);
+        String analyzed = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN ANALYZE " + query.formatted(TABLE)).stream().map(List::getFirst).toList());
         // joined on the coordinator, the partial aggregation would run once (4 groups); turned round, it runs in
         // every task scanning the logs, each sending its own groups to the final aggregation
         java.util.regex.Matcher finalInput = java.util.regex.Pattern.compile("Aggregate\\[type = FINAL[^\\n]*\\n[^\\n]*\\n[^\\n]*Input: ([0-9,]+) rows").matcher(analyzed);
         assertThat(finalInput.find()).as(analyzed).isTrue();
         assertThat(Long.parseLong(finalInput.group(1).replace(",", ""))).as(analyzed).isGreaterThan(4);
-        assertReleased();
-    }
-
-    private void assertReleased()
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline && (cluster.coordinator().reservedQueryMemory() != 0
-                || cluster.workers().stream().anyMatch(worker -> worker.server().reservedQueryMemory() != 0 || worker.server().runningTasks() != 0))) {
-            Thread.sleep(20);
-        }
-        assertThat(cluster.coordinator().reservedQueryMemory()).isZero();
-        for (WorkerMain.Handle worker : cluster.workers()) {
-            assertThat(worker.server().reservedQueryMemory()).as(worker.server().nodeId()).isZero();
-        }
-    }
-
-    private List<List<String>> rows(String sql)
-            throws SQLException
-    {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
-            ResultSetMetaData metaData = resultSet.getMetaData();
-            while (resultSet.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= metaData.getColumnCount(); i++) {
-                    row.add(resultSet.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        ClusterChecks.assertReleased(cluster);
     }
 }

@@ -12,14 +12,11 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * Hash-partitioned FINAL aggregation on the workers, on a real cluster: the same queries are run
@@ -56,7 +53,7 @@ class TestPartitionedAggregation
         cluster = TestCluster.start(Files.createTempDirectory("glaux-partitioned-cluster"), 1, 40_000, 2);
         // one worker: the FINAL step runs on the coordinator over the gathered partial groups
         for (String query : QUERIES) {
-            singleWorker.put(query, rows(query));
+            singleWorker.put(query, ClusterChecks.rows(cluster, query));
         }
         assertThat(cluster.workers().getFirst().server().exchangePeers()).isZero();
         cluster.addWorker("worker-2");
@@ -78,20 +75,20 @@ class TestPartitionedAggregation
             throws Exception
     {
         for (String query : QUERIES) {
-            assertThat(rows(query)).as(query).isEqualTo(singleWorker.get(query)).isNotEmpty();
+            assertThat(ClusterChecks.rows(cluster, query)).as(query).isEqualTo(singleWorker.get(query)).isNotEmpty();
         }
         // every worker pulled its partition from every worker (itself included) over Flight
         for (WorkerMain.Handle worker : cluster.workers()) {
             assertThat(worker.server().exchangePeers()).as(worker.server().nodeId()).isEqualTo(3);
         }
-        assertReleased();
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test
     void distributedPlanShowsTheHashStage()
             throws SQLException
     {
-        String plan = String.join("\n", rows("EXPLAIN (TYPE DISTRIBUTED) SELECT url, count(*) FROM web.access_logs GROUP BY url HAVING count(*) > 1").stream()
+        String plan = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) SELECT url, count(*) FROM web.access_logs GROUP BY url HAVING count(*) > 1").stream()
                 .map(row -> row.getFirst()).toList());
         assertThat(plan)
                 .contains("Fragment 0 [SINGLE]")
@@ -103,7 +100,7 @@ class TestPartitionedAggregation
                 .contains("Output partitioning: HASH [#0]")
                 .contains("Aggregate[type = PARTIAL");
         // aggregates whose partial states differ from their results (a sketch, a variance) merge there too
-        String sketches = String.join("\n", rows("EXPLAIN (TYPE DISTRIBUTED) SELECT target, stddev(latency), approx_percentile(latency, 0.99) FROM web.access_logs GROUP BY target")
+        String sketches = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) SELECT target, stddev(latency), approx_percentile(latency, 0.99) FROM web.access_logs GROUP BY target")
                 .stream().map(row -> row.getFirst()).toList());
         assertThat(sketches).contains("Fragment 2 [HASH]").contains("RemoteSource[sourceFragmentIds = [1], type = REPARTITION]");
         // the HAVING filter runs in the hash stage, on the workers
@@ -114,11 +111,11 @@ class TestPartitionedAggregation
     void aFailingStageTaskFailsTheQueryWithItsCode()
             throws Exception
     {
-        assertThatThrownBy(() -> rows("SELECT url, count(*) FROM web.access_logs GROUP BY url HAVING count(*) / (count(*) - count(*)) > 0"))
+        assertThatThrownBy(() -> ClusterChecks.rows(cluster, "SELECT url, count(*) FROM web.access_logs GROUP BY url HAVING count(*) / (count(*) - count(*)) > 0"))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("Division by zero");
-        assertThat(rows("SELECT 1")).containsExactly(List.of("1"));
-        assertReleased();
+        assertThat(ClusterChecks.rows(cluster, "SELECT 1")).containsExactly(List.of("1"));
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test
@@ -132,52 +129,9 @@ class TestPartitionedAggregation
             assertThat(resultSet.next()).isTrue();
             statement.cancel();
         }
-        assertReleased();
-        assertThat(rows("SELECT status, count(*) FROM web.access_logs GROUP BY status ORDER BY status"))
+        ClusterChecks.assertReleased(cluster);
+        assertThat(ClusterChecks.rows(cluster, "SELECT status, count(*) FROM web.access_logs GROUP BY status ORDER BY status"))
                 .isEqualTo(singleWorker.get(QUERIES.getFirst()).stream().map(row -> List.of(row.get(0), row.get(1))).toList());
-        assertReleased();
-    }
-
-    /** Waits until no node holds query memory, Arrow buffers, output buffers or running tasks. */
-    private void assertReleased()
-            throws InterruptedException
-    {
-        await(() -> cluster.coordinator().reservedQueryMemory() == 0);
-        for (WorkerMain.Handle worker : cluster.workers()) {
-            await(() -> worker.server().reservedQueryMemory() == 0
-                    && worker.server().allocatedMemory() == 0
-                    && worker.server().outputBuffers() == 0
-                    && worker.server().runningTasks() == 0);
-            assertThat(worker.server().reservedQueryMemory()).as(worker.server().nodeId()).isZero();
-            assertThat(worker.server().allocatedMemory()).as(worker.server().nodeId()).isZero();
-            assertThat(worker.server().outputBuffers()).as(worker.server().nodeId()).isZero();
-        }
-        assertThat(cluster.coordinator().reservedQueryMemory()).isZero();
-    }
-
-    private static void await(BooleanSupplier condition)
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-    }
-
-    private List<List<String>> rows(String sql)
-            throws SQLException
-    {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
-            ResultSetMetaData metaData = resultSet.getMetaData();
-            while (resultSet.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= metaData.getColumnCount(); i++) {
-                    row.add(resultSet.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        ClusterChecks.assertReleased(cluster);
     }
 }
