@@ -12,14 +12,11 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * Windows and partitioned joins on the workers, on a real cluster: the same queries run first with
@@ -77,7 +74,7 @@ class TestDistributedWindowsAndJoins
         catalog.addPartitions("web", "access_logs_big", catalog.getPartitions("web", "access_logs"), true);
         // one worker: the coordinator runs every window and join itself
         for (String query : QUERIES) {
-            singleWorker.put(query, rows(query));
+            singleWorker.put(query, ClusterChecks.rows(cluster, query));
         }
         assertThat(cluster.workers().getFirst().server().exchangePeers()).isZero();
         cluster.addWorker("worker-2");
@@ -99,13 +96,13 @@ class TestDistributedWindowsAndJoins
             throws Exception
     {
         for (String query : QUERIES) {
-            assertThat(rows(query)).as(query).isEqualTo(singleWorker.get(query)).isNotEmpty();
+            assertThat(ClusterChecks.rows(cluster, query)).as(query).isEqualTo(singleWorker.get(query)).isNotEmpty();
         }
         // every worker pulled its partition from every worker (itself included) over Flight
         for (WorkerMain.Handle worker : cluster.workers()) {
             assertThat(worker.server().exchangePeers()).as(worker.server().nodeId()).isEqualTo(3);
         }
-        assertReleased();
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test
@@ -151,52 +148,38 @@ class TestDistributedWindowsAndJoins
         assertThat(broadcast).contains("distribution = BROADCAST").contains("Output partitioning: BROADCAST").doesNotContain("[HASH]");
     }
 
+    @Test
+    void theSessionsJoinDistributionTypeDecides()
+            throws SQLException
+    {
+        String small = "EXPLAIN (TYPE DISTRIBUTED) SELECT l.status, count(*) FROM web.access_logs l JOIN web.access_logs r ON l.ts = r.ts AND l.url = r.url GROUP BY l.status";
+        String big = small.replace("JOIN web.access_logs r", "JOIN web.access_logs_big r");
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION join_distribution_type = 'PARTITIONED'");
+            assertThat(plan(statement, small)).contains("distribution = PARTITIONED").contains("[HASH]");
+            statement.execute("SET SESSION join_distribution_type = 'BROADCAST'");
+            assertThat(plan(statement, big)).contains("distribution = BROADCAST").doesNotContain("[HASH]");
+            statement.execute("RESET SESSION join_distribution_type");
+            assertThat(plan(statement, big)).contains("distribution = PARTITIONED");
+            assertThat(plan(statement, small)).contains("distribution = BROADCAST");
+        }
+    }
+
+    private static String plan(Statement statement, String explain)
+            throws SQLException
+    {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet resultSet = statement.executeQuery(explain)) {
+            while (resultSet.next()) {
+                plan.append(resultSet.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+
     private String explain(String query)
             throws SQLException
     {
-        return String.join("\n", rows("EXPLAIN (TYPE DISTRIBUTED) " + query).stream().map(row -> row.getFirst()).toList());
-    }
-
-    /** Waits until no node holds query memory, Arrow buffers, output buffers or running tasks. */
-    private void assertReleased()
-            throws InterruptedException
-    {
-        await(() -> cluster.coordinator().reservedQueryMemory() == 0);
-        for (WorkerMain.Handle worker : cluster.workers()) {
-            await(() -> worker.server().reservedQueryMemory() == 0
-                    && worker.server().allocatedMemory() == 0
-                    && worker.server().outputBuffers() == 0
-                    && worker.server().runningTasks() == 0);
-            assertThat(worker.server().reservedQueryMemory()).as(worker.server().nodeId()).isZero();
-            assertThat(worker.server().allocatedMemory()).as(worker.server().nodeId()).isZero();
-            assertThat(worker.server().outputBuffers()).as(worker.server().nodeId()).isZero();
-        }
-        assertThat(cluster.coordinator().reservedQueryMemory()).isZero();
-    }
-
-    private static void await(BooleanSupplier condition)
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-    }
-
-    private List<List<String>> rows(String sql)
-            throws SQLException
-    {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
-            ResultSetMetaData metaData = resultSet.getMetaData();
-            while (resultSet.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= metaData.getColumnCount(); i++) {
-                    row.add(resultSet.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) " + query).stream().map(row -> row.getFirst()).toList());
     }
 }

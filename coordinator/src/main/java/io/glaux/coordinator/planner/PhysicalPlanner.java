@@ -3,6 +3,7 @@ package io.glaux.coordinator.planner;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.coordinator.metadata.MetadataFilter;
+import io.glaux.coordinator.query.SessionProperties.JoinDistributionType;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.engine.fragment.AggregateFunction;
@@ -175,27 +176,31 @@ public final class PhysicalPlanner
     private final Map<Integer, PlanNode.RemoteSource> openStages = new HashMap<>();
     /** Each scan stage with a broadcast join in its pipeline: its remote source while only filters and projections were put on it. */
     private final Map<Integer, PlanNode.RemoteSource> openPipelines = new HashMap<>();
+    private final JoinDistributionType joinDistribution;
     private int nextStage = 1;
     private int nextId;
 
-    private PhysicalPlanner(String user)
+    private PhysicalPlanner(String user, JoinDistributionType joinDistribution)
     {
         this.user = requireNonNull(user, "user is null");
+        this.joinDistribution = requireNonNull(joinDistribution, "joinDistribution is null");
     }
 
     static EnginePlan translate(RelNode root)
     {
-        return translate(root, "");
+        return translate(root, "", JoinDistributionType.AUTOMATIC);
     }
 
     /**
      * The engine's plan for {@code root}; {@code user} is whom the metadata tables (system,
      * information_schema) are listed for. A node or expression the engine cannot run fails the query
-     * with NOT_SUPPORTED naming it: there is no other executor.
+     * with NOT_SUPPORTED naming it: there is no other executor. {@code joinDistribution} is the session's
+     * {@code join_distribution_type}: PARTITIONED and BROADCAST decide a join of two scans, AUTOMATIC
+     * leaves it to the build table's statistics.
      */
-    static EnginePlan translate(RelNode root, String user)
+    static EnginePlan translate(RelNode root, String user, JoinDistributionType joinDistribution)
     {
-        PhysicalPlanner planner = new PhysicalPlanner(user);
+        PhysicalPlanner planner = new PhysicalPlanner(user, joinDistribution);
         try {
             PlanNode plan = planner.visit(root);
             return new EnginePlan(plan, planner.scans, planner.stages);
@@ -808,7 +813,8 @@ public final class PhysicalPlanner
 
     /**
      * A join of two plain scan stages whose build side the metastore's statistics say is too large to
-     * broadcast ({@link #BROADCAST_MAX_ROWS}, {@link #BROADCAST_MAX_TABLE_BYTES}) runs as a partitioned
+     * broadcast ({@link #BROADCAST_MAX_ROWS}, {@link #BROADCAST_MAX_TABLE_BYTES}), or any such join when
+     * the session's {@code join_distribution_type} is PARTITIONED (never when BROADCAST), runs as a partitioned
      * join on the workers, of any join type: both scan stages hash-partition their rows on the join keys,
      * and one task per worker builds the hash table of its build partition and probes it with its probe
      * partition (a build row and the probe rows it matches always meet in one task, so unmatched rows of
@@ -826,7 +832,12 @@ public final class PhysicalPlanner
         int buildStage = buildSource.sourceStages().getFirst();
         ScanStage probe = scans.get(probeStage);
         ScanStage build = scans.get(buildStage);
-        if (probe == null || build == null || !plain(probe) || !plain(build) || !tooLargeToBroadcast(build.scan())) {
+        boolean partition = switch (joinDistribution) {
+            case PARTITIONED -> true;
+            case BROADCAST -> false;
+            case AUTOMATIC -> build != null && tooLargeToBroadcast(build.scan());
+        };
+        if (probe == null || build == null || !plain(probe) || !plain(build) || !partition) {
             return Optional.empty();
         }
         PlanNode probeLeaf = new PlanNode.RemoteSource(nextId(), List.of(probeStage), PlanNode.ExchangeType.REPARTITION, List.of(), probe.types());

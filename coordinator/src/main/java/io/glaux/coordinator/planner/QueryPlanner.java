@@ -2,6 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.coordinator.query.SessionProperties.JoinDistributionType;
 import io.glaux.coordinator.sql.parser.GlauxSqlParserImpl;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.ErrorLocation;
@@ -173,10 +174,18 @@ public final class QueryPlanner
     /** As {@link #plan(SqlNode, String, String, String, Consumer)}, with {@code current_timestamp} and {@code current_date} in {@code timeZone}. */
     public Plan plan(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, Consumer<List<String>> relations)
     {
-        return RexTranslator.withSessionZone(timeZone, () -> planInZone(parsed, catalog, schema, user, timeZone, relations));
+        return plan(parsed, catalog, schema, user, timeZone, JoinDistributionType.AUTOMATIC, relations);
     }
 
-    private Plan planInZone(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, Consumer<List<String>> relations)
+    /** {@link #plan(SqlNode, String, String, String, java.time.ZoneId, Consumer)} with the session's {@code join_distribution_type}. */
+    public Plan plan(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, JoinDistributionType joinDistribution,
+            Consumer<List<String>> relations)
+    {
+        return RexTranslator.withSessionZone(timeZone, () -> planInZone(parsed, catalog, schema, user, timeZone, joinDistribution, relations));
+    }
+
+    private Plan planInZone(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, JoinDistributionType joinDistribution,
+            Consumer<List<String>> relations)
     {
         SessionValues session = new SessionValues(catalog, schema, user, timeZone, java.time.Instant.now());
         parsed = SessionFunctions.inline(parsed, catalog, schema, user, timeZone, session.start());
@@ -213,7 +222,7 @@ public final class QueryPlanner
         // the engine runs the plan with subqueries turned into (decorrelated) joins; what it cannot run
         // fails with NOT_SUPPORTED naming the operator or function (there is no other executor)
         RelNode enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
-        PhysicalPlanner.EnginePlan engine = PhysicalPlanner.translate(enginePlan, user);
+        PhysicalPlanner.EnginePlan engine = PhysicalPlanner.translate(enginePlan, user, joinDistribution);
         return new Plan(root.validatedRowType, names, engine, RelOptUtil.toString(enginePlan));
     }
 

@@ -197,7 +197,7 @@ public final class SqlStatementRunner
     private StatementResult execute(Query query, SqlNode parsed)
     {
         QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user(),
-                query.session().effectiveTimeZone(), relationCheck(query, parsed));
+                query.session().effectiveTimeZone(), query.session().joinDistributionType(), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -232,7 +232,7 @@ public final class SqlStatementRunner
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
         QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), query.session().user(),
-                query.session().effectiveTimeZone(), relationCheck(query, explain.query()));
+                query.session().effectiveTimeZone(), query.session().joinDistributionType(), relationCheck(query, explain.query()));
         String text;
         if (explain.analyze()) {
             QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
