@@ -32,17 +32,22 @@ final class LikeEvaluator
 
     /**
      * {@code value LIKE pattern} where the pattern is computed per row ({@code url LIKE prefix || '%'}):
-     * each row's pattern is compiled, the last one kept, so a pattern repeated over consecutive rows
-     * (a column of few values, a join's key) is compiled once per run of equal patterns.
+     * each distinct pattern is compiled once and kept in a small cache keyed by a hash of its bytes, so
+     * rows that repeat or alternate among a few patterns (a column of few values, a join's key) do not
+     * recompile; the pattern of the row before is checked first, without hashing.
      */
     static final class Dynamic
             extends BooleanEvaluator
     {
+        static final int PATTERN_CACHE_SIZE = 64;
+
         private final ValueEvaluator value;
         private final ValueEvaluator pattern;
         private final String escape;
-        private byte[] lastPattern;
-        private LikePattern compiled;
+        /** Compiled patterns by a hash of their bytes (direct-mapped): rows that alternate among a few patterns compile each once. */
+        private final byte[][] cachedPatterns = new byte[PATTERN_CACHE_SIZE][];
+        private final LikePattern[] cachedCompiled = new LikePattern[PATTERN_CACHE_SIZE];
+        private int lastSlot = -1;
         private int[] hits = new int[0];
 
         Dynamic(ValueEvaluator value, ValueEvaluator pattern, String escape)
@@ -85,11 +90,24 @@ final class LikeEvaluator
 
         private LikePattern compile(byte[] bytes, int from, int to)
         {
-            if (compiled == null || !java.util.Arrays.equals(lastPattern, 0, lastPattern.length, bytes, from, to)) {
-                lastPattern = java.util.Arrays.copyOfRange(bytes, from, to);
-                compiled = LikePattern.compile(new String(lastPattern, java.nio.charset.StandardCharsets.UTF_8), escape);
+            // the pattern of the row before is the common case: no hashing
+            if (lastSlot >= 0 && cached(lastSlot, bytes, from, to)) {
+                return cachedCompiled[lastSlot];
             }
-            return compiled;
+            int slot = (int) ByteHashing.hash(bytes, from, to) & (PATTERN_CACHE_SIZE - 1);
+            if (!cached(slot, bytes, from, to)) {
+                byte[] pattern = java.util.Arrays.copyOfRange(bytes, from, to);
+                cachedCompiled[slot] = LikePattern.compile(new String(pattern, java.nio.charset.StandardCharsets.UTF_8), escape);
+                cachedPatterns[slot] = pattern;
+            }
+            lastSlot = slot;
+            return cachedCompiled[slot];
+        }
+
+        private boolean cached(int slot, byte[] bytes, int from, int to)
+        {
+            byte[] pattern = cachedPatterns[slot];
+            return pattern != null && java.util.Arrays.equals(pattern, 0, pattern.length, bytes, from, to);
         }
     }
 }
