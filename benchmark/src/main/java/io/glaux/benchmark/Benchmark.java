@@ -1,5 +1,6 @@
 package io.glaux.benchmark;
 
+import io.glaux.launcher.Glaux;
 import io.glaux.launcher.demo.DemoDataset;
 import io.glaux.testing.TestCluster;
 import io.glaux.testing.TpchDataset;
@@ -53,6 +54,7 @@ public final class Benchmark
             throws Exception
     {
         List<String> arguments = List.of(args);
+        Glaux.routeJavaUtilLogging();
         if (!arguments.isEmpty() && arguments.getFirst().equals("decode")) {
             DecodeBenchmark.main(arguments.subList(1, arguments.size()));
             return;

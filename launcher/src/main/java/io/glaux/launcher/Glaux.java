@@ -10,6 +10,7 @@ import io.glaux.launcher.objectstore.ObjectStoreCommand;
 import io.glaux.spi.config.ConfigFiles;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.worker.WorkerMain;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,6 +25,17 @@ public final class Glaux
 {
     private Glaux() {}
 
+    /**
+     * Sends what libraries log through java.util.logging (gRPC and Arrow Flight) through SLF4J to the
+     * same Log4j configuration as everything else: without it they print multi-line records to stderr,
+     * past the configured levels and into the middle of GLAUX_LOG_FORMAT=json's one object per line.
+     */
+    public static void routeJavaUtilLogging()
+    {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
     public static void main(String[] args)
             throws Exception
     {
@@ -32,6 +44,7 @@ public final class Glaux
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        routeJavaUtilLogging();
         try {
             switch (args[0]) {
                 case "demo" -> DemoCommand.run(rest);
