@@ -72,7 +72,7 @@ final class Lambdas
                 "`transform_values(map, (k, v) -> v2)`: the map with each value replaced.", none);
         b.add("array_sort", args(ANY_ARRAY, FUNCTION), false, types -> types.getFirst(), "array(T)",
                 "`array_sort(array, (x, y) -> c)`: the array sorted by the comparator, which returns -1, 0 or 1.",
-                "The comparator is evaluated on every pair of elements of an array.", none);
+                "The comparator is evaluated on every pair of elements of an array, so arrays of at most 1,024 elements are sorted with one.", none);
     }
 
     /** Whether {@code call} is compiled here: a variable, or a function called with a lambda. */
@@ -946,6 +946,8 @@ final class Lambdas
     {
         /** Pairs compared in one evaluation of the comparator. */
         private static final int PAIRS_PER_EVALUATION = 1 << 16;
+        /** The longest array sorted with a comparator: its pairs (about 1M) take about 16 MB of working memory. */
+        static final int MAX_LENGTH = 1024;
 
         private final ValueEvaluator array;
         private final Frame frame;
@@ -981,6 +983,10 @@ final class Lambdas
                 long pairs = 0;
                 while (j < count) {
                     long length = values.offsets[j + 1] - values.offsets[j];
+                    if (length > MAX_LENGTH) {
+                        // every pair is compared at once: n elements take 3 n^2 ints of working memory
+                        throw invalidArgument("array_sort with a comparator sorts arrays of at most " + MAX_LENGTH + " elements; this array has " + length);
+                    }
                     if (j > first && pairs + length * length > PAIRS_PER_EVALUATION) {
                         break;
                     }
