@@ -617,7 +617,13 @@ final class TaskExecution
                 counters.tasksSucceeded.incrementAndGet();
                 if (streamAllocator != null) {
                     // the drivers are done: the reader gets the task's total before the end
-                    sendProgress();
+                    try {
+                        sendProgress();
+                    }
+                    catch (RuntimeException e) {
+                        // the stream must still end, or the reader waits for it forever
+                        log.debug("Reporting the final progress of task {} failed", label, e);
+                    }
                 }
                 listener.completed();
                 return;
