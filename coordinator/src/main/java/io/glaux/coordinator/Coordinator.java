@@ -19,6 +19,7 @@ import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.security.AccessControl;
 import io.glaux.coordinator.node.JoinTokenConfig;
 import io.glaux.coordinator.node.JoinTokens;
+import io.glaux.coordinator.node.JoinedNodes;
 import io.glaux.coordinator.node.NodeJoinHandler;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
@@ -65,6 +66,7 @@ public final class Coordinator
     private final QueryHistoryRecorder recorder;
     private final QueryWatchdog watchdog;
     private final JoinTokens joinTokens;
+    private final JoinedNodes joinedNodes;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -72,7 +74,11 @@ public final class Coordinator
         requireNonNull(config, "config is null");
         tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
         // before anything that needs closing: a bad token file fails the start cleanly
-        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()));
+        // the state of joins lives next to the CA key: only a coordinator holding it signs joins
+        boolean signsJoins = TlsMaterial.holdsCaKey(tls.directory());
+        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()),
+                signsJoins ? java.util.Optional.of(tls.directory().resolve(JoinTokens.STATE_FILE_NAME)) : java.util.Optional.empty());
+        joinedNodes = signsJoins ? JoinedNodes.open(tls.directory()) : JoinedNodes.inMemory();
         if (config.joinToken().isPresent()) {
             registerJoinToken(config.joinToken().get());
         }
@@ -104,7 +110,8 @@ public final class Coordinator
         queryManager.addListener(recorder::submitted);
         watchdog = new QueryWatchdog(queryManager, config.limits());
         Handler handler = new Handler.Sequence(
-                new NodeJoinHandler(joinTokens, tls.directory()),
+                new NodeJoinHandler(joinTokens, tls.directory(), joinedNodes,
+                        nodeManager::liveWorkerIds),
                 new ConsoleAssets(),
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(config.authentication().consoleMethod()), config.catalogName(), config.defaultSchema()),
                 protocol);
@@ -193,6 +200,12 @@ public final class Coordinator
     public TlsMaterial tls()
     {
         return tls;
+    }
+
+    /** Which key joined as which node id. */
+    public JoinedNodes joinedNodes()
+    {
+        return joinedNodes;
     }
 
     /** Mints the join tokens with which workers get their certificates ({@code POST /v1/node/join}). */

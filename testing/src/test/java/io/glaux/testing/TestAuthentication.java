@@ -15,6 +15,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.glaux.coordinator.node.JoinTokens;
+import io.glaux.coordinator.node.JoinedNodes;
 import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.worker.WorkerMain;
@@ -357,6 +359,44 @@ class TestAuthentication
         // the coordinator is fine: its worker is still there and queries run
         assertThat(workerIds()).contains("worker-1");
         assertThat(queryUser(connect("alice", "alice-secret", null))).isEqualTo("alice");
+    }
+
+    @Test
+    void aJoinTokenCannotTakeOverAnotherNodesIdentity(@TempDir Path scratch)
+            throws Exception
+    {
+        JoinTokens.Minted shared = cluster.coordinator().joinTokens().mint(Duration.ofMinutes(10), 3, java.util.Optional.empty());
+        // worker-1 joined and runs: the shared token cannot get a certificate for its id with another key
+        Properties impostor = joinerProperties("worker-1", shared.token());
+        impostor.setProperty("tls.dir", scratch.resolve("impostor-tls").toString());
+        impostor.setProperty("node.data-dir", scratch.resolve("impostor-data").toString());
+        assertThatThrownBy(() -> WorkerMain.start(impostor))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.ACCESS_DENIED);
+                    assertThat(e.getMessage()).contains("node worker-1 has already joined with another key");
+                });
+        assertThat(scratch.resolve("impostor-tls").resolve("worker-1.pem")).doesNotExist();
+        // nor a certificate whose host names hold another node's id
+        Properties aliased = joinerProperties("joiner-20", shared.token());
+        aliased.setProperty("tls.extra-host-names", "joiner-20.example,worker-1");
+        assertThatThrownBy(() -> WorkerMain.start(aliased))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.ACCESS_DENIED);
+                    assertThat(e.getMessage()).contains("the host name worker-1, which is another node's id");
+                });
+        // refused joins did not use the token up
+        assertThat(cluster.coordinator().joinTokens().usesLeft(shared.id())).contains(3);
+        joinAndLeave("joiner-20", shared.token());
+        assertThat(cluster.coordinator().joinedNodes().get("joiner-20")).isPresent();
+        // joiner-20 left; its id stays its key's: a new key (another disk) cannot join as it
+        Properties again = joinerProperties("joiner-20", shared.token());
+        again.setProperty("tls.dir", scratch.resolve("again-tls").toString());
+        assertThatThrownBy(() -> WorkerMain.start(again))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> assertThat(e.getMessage()).contains("has already joined with another key"));
+        assertThat(cluster.coordinator().joinTokens().usesLeft(shared.id())).contains(2);
+        // the coordinator keeps the record next to the CA, so a restart does not forget it
+        assertThat(Files.readString(cluster.coordinator().tls().directory().resolve(JoinedNodes.FILE_NAME))).contains("joiner-20", "worker-1");
+        assertThat(workerIds()).contains("worker-1");
     }
 
     private void joinAndLeave(String nodeId, String token)

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -57,11 +58,19 @@ public final class NodeJoinHandler
 
     private final JoinTokens tokens;
     private final Path tlsDir;
+    private final JoinedNodes joinedNodes;
+    private final Supplier<java.util.Collection<String>> liveNodes;
 
-    public NodeJoinHandler(JoinTokens tokens, Path tlsDir)
+    /**
+     * @param joinedNodes which key joined as which node id
+     * @param liveNodes the ids of the workers announcing now
+     */
+    public NodeJoinHandler(JoinTokens tokens, Path tlsDir, JoinedNodes joinedNodes, Supplier<java.util.Collection<String>> liveNodes)
     {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.tlsDir = requireNonNull(tlsDir, "tlsDir is null");
+        this.joinedNodes = requireNonNull(joinedNodes, "joinedNodes is null");
+        this.liveNodes = requireNonNull(liveNodes, "liveNodes is null");
     }
 
     @Override
@@ -81,7 +90,7 @@ public final class NodeJoinHandler
             }
         }
         catch (GlauxException e) {
-            if (e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN) {
+            if (e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN || e.errorCode() == ErrorCode.ACCESS_DENIED && path.equals(JOIN_PATH)) {
                 // an audit trail of refused joins; the message names the token's id, never its secret
                 LOG.warn("Refused a join from {}: {}", Request.getRemoteAddr(request), e.getMessage());
             }
@@ -176,10 +185,34 @@ public final class NodeJoinHandler
         if (!csr.contains("-----BEGIN CERTIFICATE REQUEST-----")) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The join request of node " + nodeId + " has no PEM certificate request (csr)");
         }
-        tokens.redeem(body.path("token").asText(null), nodeId);
-        String chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+        String keyPin = TlsMaterial.requestKeyPin(nodeId, csr);
+        String chain;
+        // one join at a time: two joins for one node id cannot both pass the identity check
+        synchronized (joinedNodes) {
+            // the token is checked first, so that a refused identity tells nothing to whoever holds no valid token,
+            // and only then used up, so that a join refused for its identity does not waste it
+            tokens.check(body.path("token").asText(null), nodeId);
+            joinedNodes.admit(nodeId, keyPin, hostNames, liveNodes.get());
+            tokens.redeem(body.path("token").asText(null), nodeId);
+            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+            joinedNodes.record(nodeId, new JoinedNodes.Joined(keyPin, hostNames, serialOf(chain)));
+        }
         LOG.info("Issued a certificate to node {} (host names {}) for a join token", nodeId, hostNames);
         json(response, callback, HttpStatus.OK_200, Map.of("certificateChain", chain));
+    }
+
+    /** The serial number (hex) of the first certificate of a PEM chain. */
+    static String serialOf(String pemChain)
+    {
+        try {
+            java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) factory.generateCertificate(
+                    new java.io.ByteArrayInputStream(pemChain.getBytes(StandardCharsets.US_ASCII)));
+            return certificate.getSerialNumber().toString(16);
+        }
+        catch (java.security.cert.CertificateException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot read the certificate just issued: " + e.getMessage(), e);
+        }
     }
 
     private static void json(Response response, Callback callback, int status, Object body)

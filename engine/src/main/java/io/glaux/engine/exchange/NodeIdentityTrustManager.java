@@ -19,24 +19,18 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Trusts a worker's server certificate only when the cluster CA signed it (and it names the host, as
- * usual) <em>and</em> it names the node id the worker announced: its CN, or a DNS or URI subject
- * alternative name. A worker that announced {@code worker-a} but serves {@code worker-b}'s certificate
+ * usual) <em>and</em> its CN is the node id the worker announced (subject alternative names are
+ * host names, never an identity: a joining worker chooses them). A worker that announced {@code worker-a} but serves {@code worker-b}'s certificate
  * (a stolen key, a wrong address) fails the handshake, so no task is sent to it.
  */
 public final class NodeIdentityTrustManager
         extends X509ExtendedTrustManager
 {
-    private static final int SAN_DNS = 2;
-    private static final int SAN_URI = 6;
-
     private final X509ExtendedTrustManager delegate;
     private final String nodeId;
 
@@ -65,28 +59,14 @@ public final class NodeIdentityTrustManager
         throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No X.509 trust manager for node " + nodeId);
     }
 
-    /** Whether {@code certificate} names {@code nodeId}: CN, DNS or URI subject alternative name (DNS names compare case-insensitively). */
+    /**
+     * Whether {@code certificate} is {@code nodeId}'s: its subject's CN is the node id. Subject
+     * alternative names are host names, for hostname checks: a worker may have asked for any host
+     * names, so they never make a node's identity.
+     */
     public static boolean namesNode(X509Certificate certificate, String nodeId)
     {
-        if (commonNames(certificate).contains(nodeId)) {
-            return true;
-        }
-        try {
-            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            if (names != null) {
-                for (List<?> name : names) {
-                    int type = (Integer) name.get(0);
-                    String value = String.valueOf(name.get(1));
-                    if ((type == SAN_DNS && value.toLowerCase(Locale.ROOT).equals(nodeId.toLowerCase(Locale.ROOT))) || (type == SAN_URI && value.equals(nodeId))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        catch (CertificateParsingException e) {
-            return false;
-        }
-        return false;
+        return commonNames(certificate).contains(nodeId);
     }
 
     private static List<String> commonNames(X509Certificate certificate)

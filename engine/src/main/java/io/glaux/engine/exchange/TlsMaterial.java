@@ -291,6 +291,46 @@ public final class TlsMaterial
         }
     }
 
+    /**
+     * {@code sha256:<base64url of the SHA-256 of the key's SubjectPublicKeyInfo>}: names a node's key
+     * pair (the coordinator remembers which key joined as which node id).
+     */
+    public static String keyPin(java.security.PublicKey key)
+    {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return "sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The {@link #keyPin} of the key a PKCS#10 request (PEM) certifies, once its signature verifies
+     * (proof that the requester holds the key); a USER error naming {@code nodeName} otherwise.
+     */
+    public static String requestKeyPin(String nodeName, String csrPem)
+    {
+        try {
+            PKCS10CertificationRequest request = parseRequest(csrPem);
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The certificate request of node " + nodeName + " has an invalid signature");
+            }
+            return keyPin(new JcaPKCS10CertificationRequest(request).getPublicKey());
+        }
+        catch (IOException | IllegalArgumentException | GeneralSecurityException | OperatorCreationException | PKCSException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid certificate request of node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code content} to {@code target} atomically (a temporary file renamed), owner-only when {@code secret}. */
+    public static void writeFile(Path target, String content, boolean secret)
+            throws IOException
+    {
+        writeAtomically(target.toAbsolutePath(), content, secret);
+    }
+
     /** True when {@code dir} holds the CA's private key ({@code ca-key.pem}). */
     public static boolean holdsCaKey(Path dir)
     {
