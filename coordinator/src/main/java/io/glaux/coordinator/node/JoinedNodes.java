@@ -127,6 +127,18 @@ public final class JoinedNodes
         }
     }
 
+    /**
+     * Checks the host names a node renewing its certificate asks for (its identity is its current
+     * certificate, so its key may change): none may be another node's id.
+     */
+    public synchronized void admitRenewal(String nodeId, List<String> hostNames, Collection<String> liveNodes)
+    {
+        Joined existing = nodes.get(nodeId);
+        // the renewing node is live and may hold any key: only the host name rules apply
+        admit(nodeId, existing == null ? "renewal" : existing.keyPin(), hostNames,
+                liveNodes.stream().filter(id -> !id.equals(nodeId)).toList());
+    }
+
     /** Records that {@code nodeId} now holds the certificate {@code serial} for {@code keyPin}, and saves the record. */
     public synchronized void record(String nodeId, Joined joined)
     {

@@ -5,10 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -33,15 +29,23 @@ public final class NodeIdentityTrustManager
 {
     private final X509ExtendedTrustManager delegate;
     private final String nodeId;
+    private final RevocationList revocations;
 
-    private NodeIdentityTrustManager(X509ExtendedTrustManager delegate, String nodeId)
+    private NodeIdentityTrustManager(X509ExtendedTrustManager delegate, String nodeId, RevocationList revocations)
     {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.revocations = requireNonNull(revocations, "revocations is null");
     }
 
     /** Trusts the CA in {@code trustStore} (the cluster's) for servers whose certificate names {@code nodeId}. */
     public static NodeIdentityTrustManager forNode(KeyStore trustStore, String nodeId)
+    {
+        return forNode(trustStore, nodeId, new RevocationList());
+    }
+
+    /** As {@link #forNode(KeyStore, String)}, also refusing a certificate that {@code revocations} revokes. */
+    public static NodeIdentityTrustManager forNode(KeyStore trustStore, String nodeId, RevocationList revocations)
     {
         requireNonNull(trustStore, "trustStore is null");
         try {
@@ -49,7 +53,7 @@ public final class NodeIdentityTrustManager
             factory.init(trustStore);
             for (TrustManager manager : factory.getTrustManagers()) {
                 if (manager instanceof X509ExtendedTrustManager extended) {
-                    return new NodeIdentityTrustManager(extended, nodeId);
+                    return new NodeIdentityTrustManager(extended, nodeId, revocations);
                 }
             }
         }
@@ -71,13 +75,7 @@ public final class NodeIdentityTrustManager
 
     private static List<String> commonNames(X509Certificate certificate)
     {
-        try {
-            RDN[] rdns = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
-            return java.util.Arrays.stream(rdns).map(rdn -> IETFUtils.valueToString(rdn.getFirst().getValue())).toList();
-        }
-        catch (IllegalArgumentException e) {
-            return List.of();
-        }
+        return RevocationList.commonNames(certificate);
     }
 
     private void checkNamesNode(X509Certificate[] chain)
@@ -89,6 +87,10 @@ public final class NodeIdentityTrustManager
         if (!namesNode(chain[0], nodeId)) {
             throw new CertificateException("The certificate of the worker announced as " + nodeId + " names another node ("
                     + chain[0].getSubjectX500Principal().getName() + "): it is not that node");
+        }
+        java.util.Optional<String> revoked = revocations.revocation(chain[0]);
+        if (revoked.isPresent()) {
+            throw new CertificateException("Worker " + nodeId + " presented a revoked certificate: " + revoked.get());
         }
     }
 

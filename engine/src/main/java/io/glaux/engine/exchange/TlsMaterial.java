@@ -228,6 +228,43 @@ public final class TlsMaterial
     }
 
     /**
+     * This node's certificate and key from {@code dir} while they are still valid now and signed by
+     * {@code ca.pem}, even when {@link #loadExisting} would not use them any more (they expire within
+     * 30 days, or lack a host name): what a node presents to renew its certificate.
+     */
+    public static Optional<TlsMaterial> loadCurrent(Path dir, String nodeName)
+    {
+        requireNonNull(dir, "dir is null");
+        Path directory = dir.toAbsolutePath().normalize();
+        Path caFile = directory.resolve("ca.pem");
+        Path certFile = directory.resolve(nodeName + ".pem");
+        Path keyFile = directory.resolve(nodeName + "-key.pem");
+        if (!isValidNodeName(nodeName) || !Files.exists(caFile) || !Files.exists(certFile) || !Files.exists(keyFile)) {
+            return Optional.empty();
+        }
+        try {
+            X509Certificate ca = readCertificates(caFile).getFirst();
+            List<X509Certificate> chain = readCertificates(certFile);
+            PrivateKey key = readPrivateKey(keyFile);
+            X509Certificate cert = chain.getFirst();
+            try {
+                cert.verify(ca.getPublicKey());
+                cert.checkValidity();
+            }
+            catch (GeneralSecurityException e) {
+                return Optional.empty();
+            }
+            if (!keyMatches(cert, key) || !cert.getSubjectX500Principal().equals(nodeSubject(nodeName))) {
+                return Optional.empty();
+            }
+            return Optional.of(new TlsMaterial(directory, nodeName, ca, chain, key));
+        }
+        catch (IOException | GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Gets this node's certificate without the CA key: generates a key pair here (the private key never
      * leaves {@code dir}), sends a PKCS#10 certificate request (PEM) to {@code signer} (the coordinator,
      * with a join token) and stores what it returns: the node certificate followed by the CA certificate.
