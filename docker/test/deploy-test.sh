@@ -114,6 +114,16 @@ check_ca_key_only_on_coordinator() {  # check_ca_key_only_on_coordinator COORDIN
     found=$(podman exec "$worker" find / -name 'ca-key*' -not -path '/proc/*' -not -path '/sys/*' 2>/dev/null) || true
     [ -z "$found" ] || die "worker $worker holds the CA key: $found"
     podman exec "$worker" sh -c 'env | grep -q "^GLAUX_TLS_CA_KEY_PEM="' && die "worker $worker has the CA key in its environment"
+    # the join token reaches the worker process as an owner-only file, never in its environment
+    # (podman exec's own shell gets the container's configured environment: look at the JVM's)
+    local java_env
+    java_env=$(podman exec "$worker" sh -c 'for p in /proc/[0-9]*; do case $(head -c 24 "$p/cmdline" 2>/dev/null) in /opt/glaux/java/bin/java) tr "\0" "\n" < "$p/environ";; esac; done')
+    grep -q '^GLAUX_ROLE=worker$' <<<"$java_env" || die "worker $worker: no worker JVM found to check its environment"
+    grep -q '^GLAUX_JOIN_TOKEN=' <<<"$java_env" && die "worker $worker has the join token in its environment"
+    local token_file
+    token_file=$(sed -n 's/^GLAUX_JOIN_TOKEN_FILE=//p' <<<"$java_env" | head -n 1)
+    [ -n "$token_file" ] || die "worker $worker got no GLAUX_JOIN_TOKEN_FILE"
+    [ "$(podman exec "$worker" stat -L -c %a "$token_file")" = 600 ] || die "worker $worker's join token file $token_file is not 0600"
     local node
     node=$(podman exec "$worker" sh -c 'echo $GLAUX_NODE_ID')
     [ -n "$node" ] || node=$(podman inspect --format '{{.Config.Hostname}}' "$worker")

@@ -19,6 +19,8 @@ import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.security.AccessControl;
 import io.glaux.coordinator.node.JoinTokenConfig;
 import io.glaux.coordinator.node.JoinTokens;
+import io.glaux.coordinator.node.JoinedNodes;
+import io.glaux.coordinator.node.Revocations;
 import io.glaux.coordinator.node.NodeJoinHandler;
 import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.protocol.ProtocolHandler;
@@ -65,6 +67,8 @@ public final class Coordinator
     private final QueryHistoryRecorder recorder;
     private final QueryWatchdog watchdog;
     private final JoinTokens joinTokens;
+    private final JoinedNodes joinedNodes;
+    private final Revocations revocations;
 
     private Coordinator(CoordinatorConfig config)
             throws Exception
@@ -72,7 +76,12 @@ public final class Coordinator
         requireNonNull(config, "config is null");
         tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
         // before anything that needs closing: a bad token file fails the start cleanly
-        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()));
+        // the state of joins lives next to the CA key: only a coordinator holding it signs joins
+        boolean signsJoins = TlsMaterial.holdsCaKey(tls.directory());
+        joinTokens = new JoinTokens(java.time.Clock.systemUTC(), TlsMaterial.caPin(tls.caCertificateValue()),
+                signsJoins ? java.util.Optional.of(tls.directory().resolve(JoinTokens.STATE_FILE_NAME)) : java.util.Optional.empty());
+        joinedNodes = signsJoins ? JoinedNodes.open(tls.directory()) : JoinedNodes.inMemory();
+        revocations = Revocations.open(tls.directory(), java.time.Clock.systemUTC());
         if (config.joinToken().isPresent()) {
             registerJoinToken(config.joinToken().get());
         }
@@ -86,7 +95,7 @@ public final class Coordinator
         }
         objectStore = new ObjectStore(storeConfig);
         nodeManager = new NodeManager(config.workerExpiry());
-        workerClients = new WorkerClients(tls, allocator);
+        workerClients = new WorkerClients(tls, allocator, revocations.list());
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
         SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost(), config.authentication()),
@@ -98,19 +107,23 @@ public final class Coordinator
         queryManager = new QueryManager(runner, new QueryQueue(config.limits(), config.accessControl()::groupsOf));
         long maxScanBytes = config.limits().maxScanBytes();
         queryManager.addListener(query -> query.stats().setMaxProcessedBytes(maxScanBytes));
-        ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema());
+        ProtocolHandler protocol = new ProtocolHandler(queryManager, nodeManager, config.catalogName(), config.defaultSchema(), revocations::toJson);
         history = openHistory(config);
         recorder = new QueryHistoryRecorder(history);
         queryManager.addListener(recorder::submitted);
         watchdog = new QueryWatchdog(queryManager, config.limits());
         Handler handler = new Handler.Sequence(
-                new NodeJoinHandler(joinTokens, tls.directory()),
+                new NodeJoinHandler(joinTokens, tls.directory(), joinedNodes,
+                        nodeManager::liveWorkerIds, revocations, nodeId -> {
+                            nodeManager.remove(nodeId);
+                            workerClients.invalidate(nodeId);
+                        }),
                 new ConsoleAssets(),
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(config.authentication().consoleMethod()), config.catalogName(), config.defaultSchema()),
                 protocol);
         // authentication first: it replaces X-Trino-User with the authenticated user the console and the protocol read
         SecurityHandler security = new SecurityHandler(config.authentication(),
-                queryId -> queryManager.get(queryId).map(query -> query.session().user()), new RequestLimitHandler(watchdog, handler));
+                queryId -> queryManager.get(queryId).map(query -> query.session().user()), revocations.list(), new RequestLimitHandler(watchdog, handler));
         // /metrics (counters only, no data) answers scrapers without credentials; everything else is behind authentication
         server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
                 new MetricsHandler(new HeaderCheckHandler(security), queryManager, nodeManager, allocator));
@@ -193,6 +206,18 @@ public final class Coordinator
     public TlsMaterial tls()
     {
         return tls;
+    }
+
+    /** The revoked node certificates. */
+    public Revocations revocations()
+    {
+        return revocations;
+    }
+
+    /** Which key joined as which node id. */
+    public JoinedNodes joinedNodes()
+    {
+        return joinedNodes;
     }
 
     /** Mints the join tokens with which workers get their certificates ({@code POST /v1/node/join}). */

@@ -15,6 +15,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.glaux.coordinator.node.JoinTokens;
+import io.glaux.coordinator.node.JoinedNodes;
 import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.worker.WorkerMain;
@@ -357,6 +359,159 @@ class TestAuthentication
         // the coordinator is fine: its worker is still there and queries run
         assertThat(workerIds()).contains("worker-1");
         assertThat(queryUser(connect("alice", "alice-secret", null))).isEqualTo("alice");
+    }
+
+    @Test
+    void aJoinTokenCannotTakeOverAnotherNodesIdentity(@TempDir Path scratch)
+            throws Exception
+    {
+        JoinTokens.Minted shared = cluster.coordinator().joinTokens().mint(Duration.ofMinutes(10), 3, java.util.Optional.empty());
+        // worker-1 joined and runs: the shared token cannot get a certificate for its id with another key
+        Properties impostor = joinerProperties("worker-1", shared.token());
+        impostor.setProperty("tls.dir", scratch.resolve("impostor-tls").toString());
+        impostor.setProperty("node.data-dir", scratch.resolve("impostor-data").toString());
+        assertThatThrownBy(() -> WorkerMain.start(impostor))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.ACCESS_DENIED);
+                    assertThat(e.getMessage()).contains("node worker-1 has already joined with another key");
+                });
+        assertThat(scratch.resolve("impostor-tls").resolve("worker-1.pem")).doesNotExist();
+        // nor a certificate whose host names hold another node's id
+        Properties aliased = joinerProperties("joiner-20", shared.token());
+        aliased.setProperty("tls.extra-host-names", "joiner-20.example,worker-1");
+        assertThatThrownBy(() -> WorkerMain.start(aliased))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.ACCESS_DENIED);
+                    assertThat(e.getMessage()).contains("the host name worker-1, which is another node's id");
+                });
+        // refused joins did not use the token up
+        assertThat(cluster.coordinator().joinTokens().usesLeft(shared.id())).contains(3);
+        joinAndLeave("joiner-20", shared.token());
+        assertThat(cluster.coordinator().joinedNodes().get("joiner-20")).isPresent();
+        // joiner-20 left; its id stays its key's: a new key (another disk) cannot join as it
+        Properties again = joinerProperties("joiner-20", shared.token());
+        again.setProperty("tls.dir", scratch.resolve("again-tls").toString());
+        assertThatThrownBy(() -> WorkerMain.start(again))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> assertThat(e.getMessage()).contains("has already joined with another key"));
+        assertThat(cluster.coordinator().joinTokens().usesLeft(shared.id())).contains(2);
+        // the coordinator keeps the record next to the CA, so a restart does not forget it
+        assertThat(Files.readString(cluster.coordinator().tls().directory().resolve(JoinedNodes.FILE_NAME))).contains("joiner-20", "worker-1");
+        assertThat(workerIds()).contains("worker-1");
+    }
+
+    @Test
+    void aRevokedNodeCanNoLongerAnnounceConnectOrJoin()
+            throws Exception
+    {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(null)).build();
+        JoinTokens.Minted token = cluster.coordinator().joinTokens().mint(Duration.ofMinutes(10), 2, java.util.Optional.empty());
+        WorkerMain.Handle revoked = WorkerMain.start(joinerProperties("joiner-30", token.token()));
+        try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!workerIds().contains("joiner-30")) {
+                assertThat(System.nanoTime()).as("announced").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            WorkerMain.Handle worker = cluster.workers().getFirst();
+            try (io.glaux.engine.exchange.WorkerClient toWorker = new io.glaux.engine.exchange.WorkerClient(worker.flightUri(), revoked.tls(), allocator, worker.nodeId())) {
+                assertThat(toWorker.ping(Duration.ofSeconds(10))).as("before the revocation, it calls other workers").isTrue();
+            }
+
+            // only admins revoke
+            HttpResponse<String> denied = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/node/revoke?node=joiner-30"))
+                    .header("Authorization", basic("alice", "alice-secret")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(denied.statusCode()).isEqualTo(403);
+            HttpResponse<String> done = client.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/node/revoke?node=joiner-30"))
+                    .header("Authorization", basic("admin", "admin-secret")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(done.statusCode()).isEqualTo(200);
+            assertThat(MAPPER.readTree(done.body()).get("nodeId").asText()).isEqualTo("joiner-30");
+            assertThat(Files.readString(cluster.coordinator().tls().directory().resolve(io.glaux.coordinator.node.Revocations.FILE_NAME))).contains("joiner-30");
+
+            // its announcements are refused, with its own (valid, CA-signed) certificate
+            HttpClient asRevoked = HttpClient.newBuilder().sslContext(revoked.tls().clientSslContext()).build();
+            HttpResponse<String> announced = asRevoked.send(announcement("joiner-30", "{\"nodeId\": \"joiner-30\", \"flightUri\": \"" + revoked.flightUri() + "\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(announced.statusCode()).isEqualTo(403);
+            assertThat(announced.body()).contains("The certificate of node joiner-30 is revoked");
+            assertThat(workerIds()).doesNotContain("joiner-30");
+
+            // the coordinator no longer connects to it
+            try (io.glaux.engine.exchange.WorkerClient toRevoked = new io.glaux.engine.exchange.WorkerClient(revoked.flightUri(), cluster.coordinator().tls(), allocator,
+                    "joiner-30", cluster.coordinator().revocations().list())) {
+                assertThat(toRevoked.ping(Duration.ofSeconds(10))).isFalse();
+            }
+            // other workers learn the revocation with the answer to their next announcement, and then refuse its calls
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!worker.server().revocations().snapshot().nodes().containsKey("joiner-30")) {
+                assertThat(System.nanoTime()).as("worker-1 learns the revocation").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            try (io.glaux.engine.exchange.WorkerClient toWorker = new io.glaux.engine.exchange.WorkerClient(worker.flightUri(), revoked.tls(), allocator, worker.nodeId())) {
+                assertThat(toWorker.ping(Duration.ofSeconds(10))).as("a revoked node's call to a worker").isFalse();
+            }
+            try (io.glaux.engine.exchange.WorkerClient fromWorker = new io.glaux.engine.exchange.WorkerClient(revoked.flightUri(), worker.tls(), allocator,
+                    "joiner-30", worker.server().revocations())) {
+                assertThat(fromWorker.ping(Duration.ofSeconds(10))).as("a worker's call to a revoked node").isFalse();
+            }
+        }
+        finally {
+            revoked.close();
+        }
+        // nor can it join again, even with a valid token and a new key
+        Properties again = joinerProperties("joiner-30", token.token());
+        again.setProperty("tls.dir", cluster.dataDir().resolve("joiner-30-again").toString());
+        assertThatThrownBy(() -> WorkerMain.start(again))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.ACCESS_DENIED);
+                    assertThat(e.getMessage()).contains("node joiner-30 was revoked at");
+                });
+        // the cluster goes on
+        assertThat(workerIds()).contains("worker-1");
+        assertThat(queryUser(connect("alice", "alice-secret", null))).isEqualTo("alice");
+    }
+
+    @Test
+    void aJoinedWorkerRenewsItsCertificateWithTheCurrentOne()
+            throws Exception
+    {
+        String token = cluster.coordinator().joinTokens().mint(Duration.ofMinutes(10), 1, java.util.Optional.of("joiner-40")).token();
+        Properties properties = joinerProperties("joiner-40", token);
+        java.math.BigInteger firstSerial;
+        WorkerMain.Handle first = WorkerMain.start(properties);
+        try {
+            firstSerial = first.tls().certificate().getSerialNumber();
+        }
+        finally {
+            first.close();
+        }
+        // started again wanting a host name its certificate lacks, without a token: it renews with its current certificate
+        properties.remove("tls.join-token");
+        properties.setProperty("tls.extra-host-names", "joiner-40.example");
+        WorkerMain.Handle renewed = WorkerMain.start(properties);
+        try {
+            java.security.cert.X509Certificate certificate = renewed.tls().certificate();
+            assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=joiner-40,O=Glaux");
+            assertThat(certificate.getSerialNumber()).isNotEqualTo(firstSerial);
+            assertThat(certificate.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList()).contains("joiner-40.example");
+            certificate.verify(cluster.coordinator().tls().caCertificateValue().getPublicKey());
+            assertThat(cluster.coordinator().joinedNodes().get("joiner-40")).hasValueSatisfying(joined ->
+                    assertThat(joined.serial()).isEqualTo(certificate.getSerialNumber().toString(16)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!workerIds().contains("joiner-40")) {
+                assertThat(System.nanoTime()).as("announced with the renewed certificate").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+        finally {
+            renewed.shutdownGracefully();
+            renewed.close();
+        }
+        // without a node certificate there is nothing to renew
+        HttpClient anonymous = HttpClient.newBuilder().sslContext(trusting(null)).build();
+        HttpResponse<String> refused = anonymous.send(HttpRequest.newBuilder(URI.create(cluster.serverUri() + "/v1/node/renew"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"hostNames\": [], \"csr\": \"\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(MAPPER.readTree(refused.body()).get("errorName").asText()).isEqualTo("ACCESS_DENIED");
     }
 
     private void joinAndLeave(String nodeId, String token)

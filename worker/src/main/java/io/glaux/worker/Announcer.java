@@ -3,7 +3,9 @@ package io.glaux.worker;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glaux.engine.exchange.RevocationList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ final class Announcer
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(Announcer.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI announcementUri;
     private final byte[] body;
@@ -41,10 +44,21 @@ final class Announcer
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong successes = new AtomicLong();
+    private final RevocationList revocations;
     private volatile boolean announced;
 
     Announcer(URI coordinatorUri, String nodeId, URI flightUri, SSLContext sslContext, Duration interval)
     {
+        this(coordinatorUri, nodeId, flightUri, sslContext, interval, new RevocationList());
+    }
+
+    /**
+     * @param revocations updated with the revoked node certificates the coordinator sends with each
+     *        answer ({@code {"revoked": {"serials": [...], "nodes": {"id": "instant"}}}})
+     */
+    Announcer(URI coordinatorUri, String nodeId, URI flightUri, SSLContext sslContext, Duration interval, RevocationList revocations)
+    {
+        this.revocations = requireNonNull(revocations, "revocations is null");
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         requireNonNull(nodeId, "nodeId is null");
         requireNonNull(flightUri, "flightUri is null");
@@ -100,6 +114,7 @@ final class Announcer
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 == 2) {
+                updateRevocations(response.body());
                 successes.incrementAndGet();
                 if (!announced) {
                     announced = true;
@@ -118,6 +133,31 @@ final class Announcer
         }
         catch (RuntimeException e) {
             failed(e.toString());
+        }
+    }
+
+    private void updateRevocations(String body)
+    {
+        if (body == null || body.isBlank()) {
+            return;
+        }
+        try {
+            JsonNode revoked = MAPPER.readTree(body).path("revoked");
+            if (!revoked.isObject()) {
+                return;
+            }
+            java.util.Set<String> serials = new java.util.HashSet<>();
+            revoked.path("serials").forEach(serial -> serials.add(serial.asText()));
+            Map<String, java.time.Instant> nodes = new java.util.HashMap<>();
+            revoked.path("nodes").properties().forEach(node -> nodes.put(node.getKey(), java.time.Instant.parse(node.getValue().asText())));
+            RevocationList.Snapshot snapshot = new RevocationList.Snapshot(serials, nodes);
+            if (!snapshot.equals(revocations.snapshot())) {
+                log.info("The coordinator revokes {} node certificate serials and the nodes {}", serials.size(), new java.util.TreeSet<>(nodes.keySet()));
+                revocations.replace(snapshot);
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("Cannot read the revoked node certificates in the coordinator's answer: {}", e.toString());
         }
     }
 

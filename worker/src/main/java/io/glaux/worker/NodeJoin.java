@@ -73,6 +73,29 @@ final class NodeJoin
         }
     }
 
+    /**
+     * Renews this node's certificate (it expires within 30 days, or lacks a host name) through the
+     * coordinator, authenticated by the current one (mutual TLS, trusting the cluster CA): the same node
+     * id, a new key made here, no join token.
+     */
+    static TlsMaterial renew(URI coordinatorUri, TlsMaterial current, List<String> hostNames)
+    {
+        String base = coordinatorUri.toString();
+        URI renewUri = URI.create((base.endsWith("/") ? base : base + "/") + "v1/node/renew");
+        String nodeId = current.nodeName();
+        try (HttpClient client = HttpClient.newBuilder()
+                .sslContext(current.clientSslContext())
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()) {
+            TlsMaterial material = TlsMaterial.join(current.directory(), nodeId, hostNames, TlsMaterial.caPin(current.caCertificateValue()),
+                    csr -> send(client, renewUri, null, nodeId, hostNames, csr));
+            LOG.info("Node {} renewed its certificate (serial {} replaces {}) through {}", nodeId, material.certificate().getSerialNumber().toString(16),
+                    current.certificate().getSerialNumber().toString(16), coordinatorUri);
+            return material;
+        }
+    }
+
     private static String send(HttpClient client, URI joinUri, String token, String nodeId, List<String> hostNames, String csr)
     {
         Map<String, Object> request = new LinkedHashMap<>();

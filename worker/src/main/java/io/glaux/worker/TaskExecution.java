@@ -104,7 +104,10 @@ final class TaskExecution
     /** The object store bytes last sent to the reader ({@link TaskProgress}). */
     private long reportedObjectStoreBytes;
 
-    /** Bytes the drivers' page sources fetched from the object store, summed as their splits end. */
+    /** How many more object store bytes a split reads before its progress is reported mid-split. */
+    static final long PROGRESS_BYTES = 8L << 20;
+
+    /** Bytes the drivers' page sources fetched from the object store, summed as their splits go on. */
     private final java.util.concurrent.atomic.AtomicLong objectStoreBytes = new java.util.concurrent.atomic.AtomicLong();
 
     // guarded by drivers
@@ -237,7 +240,15 @@ final class TaskExecution
     private void drive(FragmentRunner runner, Split first, Queue<Split> splits, CountDownLatch done)
     {
         Thread current = Thread.currentThread();
-        long counted = 0;
+        // what this driver's runner read and the task has counted; reported during a split too, each
+        // PROGRESS_BYTES, so that the query's bytes-scanned limit stops it close to the limit
+        long[] counted = {0};
+        runner.onInputBatch(() -> {
+            if (runner.bytesRead() - counted[0] >= PROGRESS_BYTES) {
+                counted[0] = countObjectStoreBytes(runner, counted[0]);
+                reportProgress();
+            }
+        });
         try {
             synchronized (drivers) {
                 if (stopReason != null) {
@@ -255,7 +266,7 @@ final class TaskExecution
                 }
                 runner.process(split, this::output);
                 counters.splitsProcessed.incrementAndGet();
-                counted = countObjectStoreBytes(runner, counted);
+                counted[0] = countObjectStoreBytes(runner, counted[0]);
                 reportProgress();
                 split = next;
             }
@@ -271,7 +282,7 @@ final class TaskExecution
         finally {
             counters.rowsRead.addAndGet(runner.rowsIn());
             counters.bytesRead.addAndGet(runner.bytesRead());
-            countObjectStoreBytes(runner, counted);
+            countObjectStoreBytes(runner, counted[0]);
             synchronized (drivers) {
                 drivers.remove(current);
                 // clear an interrupt from stop() so it does not leak into the pool's next job

@@ -10,10 +10,14 @@ import io.glaux.connectors.sse.ObjectStoreSecurity;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +72,17 @@ public record WorkerConfig(
     public static final String SHUTDOWN_GRACE_PERIOD = "shutdown.grace-period";
     /** A join token from the coordinator ({@code POST /v1/node/join-token}); also {@code GLAUX_JOIN_TOKEN}. */
     public static final String TLS_JOIN_TOKEN = "tls.join-token";
+    /**
+     * A file holding the join token (its first line that is neither blank nor a {@code #} comment),
+     * readable by its owner only; also {@code GLAUX_JOIN_TOKEN_FILE}. The container image passes the
+     * token this way, so that it is in no process's environment.
+     */
+    public static final String TLS_JOIN_TOKEN_FILE = "tls.join-token-file";
 
     private static final Set<String> BASE_KEYS = Set.of(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD, TLS_JOIN_TOKEN,
+            S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD, TLS_JOIN_TOKEN, TLS_JOIN_TOKEN_FILE,
             DecompressionLimits.MAX_RATIO_KEY, DecompressionLimits.MAX_SIZE_KEY);
     static final Set<String> KNOWN_KEYS = union(BASE_KEYS, ObjectStoreSecurity.CONFIG_KEYS);
 
@@ -169,6 +179,9 @@ public record WorkerConfig(
                 : OptionalInt.empty();
         Duration gracePeriod = get(properties, SHUTDOWN_GRACE_PERIOD).map(value -> duration(SHUTDOWN_GRACE_PERIOD, value)).orElse(Duration.ofSeconds(30));
         Optional<JoinToken> joinToken = get(properties, TLS_JOIN_TOKEN)
+                .or(() -> get(properties, TLS_JOIN_TOKEN_FILE)
+                        .or(() -> Optional.ofNullable(System.getenv("GLAUX_JOIN_TOKEN_FILE")).filter(value -> !value.isBlank()))
+                        .map(file -> readTokenFile(Path.of(file.strip()))))
                 .or(() -> Optional.ofNullable(System.getenv("GLAUX_JOIN_TOKEN")).filter(value -> !value.isBlank()).map(String::strip))
                 .map(JoinToken::new);
         long maxRatio = get(properties, DecompressionLimits.MAX_RATIO_KEY).map(value -> {
@@ -238,6 +251,33 @@ public record WorkerConfig(
         }
         catch (UnknownHostException e) {
             return "localhost";
+        }
+    }
+
+    /** The token in {@code file}: a USER error naming the file (never its content) when it is missing, empty or readable by others. */
+    static String readTokenFile(Path file)
+    {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, TLS_JOIN_TOKEN_FILE + ": " + file + " does not exist");
+            }
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                if (permissions.stream().anyMatch(permission -> permission.name().startsWith("GROUP") || permission.name().startsWith("OTHERS"))) {
+                    throw new GlauxException(ErrorCode.GENERIC_USER_ERROR,
+                            TLS_JOIN_TOKEN_FILE + ": " + file + " holds a join token, so it must be readable by its owner only (chmod 600 " + file + ")");
+                }
+            }
+            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+                String stripped = line.strip();
+                if (!stripped.isEmpty() && !stripped.startsWith("#")) {
+                    return stripped;
+                }
+            }
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, TLS_JOIN_TOKEN_FILE + ": " + file + " holds no token");
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, TLS_JOIN_TOKEN_FILE + ": cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

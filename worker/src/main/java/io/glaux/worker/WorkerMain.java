@@ -153,7 +153,7 @@ public final class WorkerMain
         }
         Announcer announcer = null;
         if (config.coordinatorUri().isPresent()) {
-            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), tls.clientSslContext(), config.announceInterval());
+            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), tls.clientSslContext(), config.announceInterval(), server.revocations());
             announcer.start();
         }
         else {
@@ -173,6 +173,12 @@ public final class WorkerMain
         Optional<TlsMaterial> existing = TlsMaterial.loadExisting(config.tlsDir(), config.nodeId(), config.certificateHostNames());
         if (existing.isPresent()) {
             return existing.get();
+        }
+        // a certificate from an earlier join that expires within 30 days or lacks a host name: renewed
+        // through the coordinator with the current one, keeping the node id (no token needed)
+        Optional<TlsMaterial> current = TlsMaterial.loadCurrent(config.tlsDir(), config.nodeId());
+        if (current.isPresent() && config.coordinatorUri().isPresent() && !TlsMaterial.holdsCaKey(config.tlsDir())) {
+            return NodeJoin.renew(config.coordinatorUri().get(), current.get(), config.certificateHostNames());
         }
         if (config.joinToken().isPresent()) {
             URI coordinator = config.coordinatorUri().orElseThrow(() -> new GlauxException(io.glaux.spi.error.ErrorCode.GENERIC_USER_ERROR,

@@ -14,6 +14,7 @@ import io.glaux.engine.exchange.WorkerClient;
 import io.glaux.engine.fragment.Task;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
+import io.glaux.engine.exchange.RevocationList;
 import io.grpc.netty.NettyServerBuilder;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
@@ -86,6 +87,8 @@ public final class WorkerServer
     private final QueryMemories queryMemory;
     private final ExchangeBuffers exchangeBuffers;
     private final TlsMaterial tls;
+    /** The revoked node certificates, as the coordinator last said (with the answer to an announcement). */
+    private final RevocationList revocations = new RevocationList();
     /** Flight clients to the other workers (and this one), for the exchanges between stages. */
     private final Map<URI, WorkerClient> peers = new ConcurrentHashMap<>();
     private final Set<StageTaskExecution> runningStageTasks = ConcurrentHashMap.newKeySet();
@@ -176,7 +179,11 @@ public final class WorkerServer
         this.flightExecutor = Executors.newCachedThreadPool(daemonThreads("glaux-flight-" + options.nodeId() + "-"));
         FlightServer flightServer = null;
         try {
+            // clients must present a certificate of the cluster CA that is not revoked: Flight's own
+            // mutual TLS (useMTlsClientVerification) checks the chain only, so its SSL context is replaced
+            io.netty.handler.ssl.SslContext serverSsl = serverSslContext(tls, revocations);
             Consumer<NettyServerBuilder> grpcOptions = builder -> builder
+                    .sslContext(serverSsl)
                     .permitKeepAliveTime(WorkerClient.MIN_PERMITTED_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
@@ -351,12 +358,39 @@ public final class WorkerServer
         return exchangeBuffers.size();
     }
 
+    /** The revoked node certificates this worker refuses (as a server and as a client of other workers). */
+    public RevocationList revocations()
+    {
+        return revocations;
+    }
+
+    private static io.netty.handler.ssl.SslContext serverSslContext(TlsMaterial tls, RevocationList revocations)
+            throws IOException
+    {
+        try {
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(tls.trustStore());
+            javax.net.ssl.X509ExtendedTrustManager ca = java.util.Arrays.stream(factory.getTrustManagers())
+                    .filter(javax.net.ssl.X509ExtendedTrustManager.class::isInstance)
+                    .map(javax.net.ssl.X509ExtendedTrustManager.class::cast)
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("No X.509 trust manager for the cluster CA"));
+            return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(tls.certificateChain().toFile(), tls.privateKey().toFile()))
+                    .trustManager(revocations.checking(ca))
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
+                    .build();
+        }
+        catch (java.security.GeneralSecurityException e) {
+            throw new IOException("Cannot trust the cluster CA: " + e.getMessage(), e);
+        }
+    }
+
     private WorkerClient peer(ExchangeTickets.Location location)
     {
         if (closing) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + options.nodeId() + " is shutting down");
         }
-        return peers.computeIfAbsent(location.flightUri(), uri -> new WorkerClient(uri, tls, allocator, location.nodeId()));
+        return peers.computeIfAbsent(location.flightUri(), uri -> new WorkerClient(uri, tls, allocator, location.nodeId(), revocations));
     }
 
     private void taskEnded(TaskExecution execution)

@@ -130,6 +130,30 @@ class TestWorkerMain
     }
 
     @Test
+    void readsTheJoinTokenFromAnOwnerOnlyFile(@TempDir Path dir)
+            throws Exception
+    {
+        String token = "glaux-join.0123abcd.00112233445566778899aabbccddeeff." + "a".repeat(43);
+        Path file = dir.resolve("join-token");
+        Files.writeString(file, "# the deployment's join token\n\n" + token + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Properties properties = new Properties();
+        properties.setProperty("tls.join-token-file", file.toString());
+        WorkerConfig config = WorkerConfig.fromProperties(properties);
+        assertThat(config.joinToken()).map(WorkerConfig.JoinToken::value).contains(token);
+        assertThat(config.toString()).doesNotContain("00112233445566778899aabbccddeeff");
+
+        // readable by others: refused, naming the file and not the token
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> WorkerConfig.fromProperties(properties))
+                .isInstanceOfSatisfying(io.glaux.spi.error.GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.GENERIC_USER_ERROR))
+                .hasMessageContaining("tls.join-token-file: " + file + " holds a join token, so it must be readable by its owner only")
+                .hasMessageNotContaining("00112233445566778899aabbccddeeff");
+        properties.setProperty("tls.join-token-file", dir.resolve("missing").toString());
+        assertThatThrownBy(() -> WorkerConfig.fromProperties(properties)).hasMessageContaining("does not exist");
+    }
+
+    @Test
     void readsConfiguration()
     {
         Properties properties = new Properties();

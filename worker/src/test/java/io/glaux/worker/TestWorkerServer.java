@@ -130,6 +130,31 @@ class TestWorkerServer
     }
 
     @Test
+    void reportsTheBytesItFetchesDuringALongSplit()
+    {
+        // one split of 1,000,000 rows that "fetches" 24 bytes a row: 24 MB, three times the reporting step
+        SyntheticPageSourceFactory pageSources = new SyntheticPageSourceFactory(1_000_000, 4096, 0);
+        WorkerServer server = startWorker(pageSources, 1);
+        WorkerClient client = client(server);
+        List<Long> reports = new ArrayList<>();
+        Map<String, List<Long>> totals = new TreeMap<>();
+        try (RemoteTaskStream stream = client.execute(TestingTasks.errorsByHost("q-progress", TestingTasks.splits(1)))) {
+            stream.onProgress(reports::add);
+            while (stream.next()) {
+                TestingTasks.mergePartials(stream.root(), totals);
+            }
+        }
+        assertThat(totals).isEqualTo(TestingTasks.expectedErrorsByHost(1, 1_000_000));
+        long total = 24L * 1_000_000;
+        assertThat(reports).isSorted().doesNotHaveDuplicates().last().isEqualTo(total);
+        // reported while the one split was being read, every 8 MB or so: a bytes-scanned limit need not wait for its end
+        List<Long> midSplit = reports.stream().filter(bytes -> bytes < total).toList();
+        assertThat(midSplit).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(midSplit.getFirst()).isBetween(TaskExecution.PROGRESS_BYTES, TaskExecution.PROGRESS_BYTES + 4096 * 24);
+        awaitNoRunningTasks(server);
+    }
+
+    @Test
     void streamsLargeOutputWithBackpressure()
             throws Exception
     {

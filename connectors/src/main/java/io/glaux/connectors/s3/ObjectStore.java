@@ -460,13 +460,13 @@ public final class ObjectStore
         }
         checkOpen();
         return withRetries("read", bucket, key, offset, () -> {
-            inFlight.acquire();
+            ConnectionPermit permit = new ConnectionPermit();
             try (GetObjectResponse response = getObject(withKey(GetObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
                     .offset(offset)
                     .length((long) length), bucket, key)
-                    .build())) {
+                    .build(), permit)) {
                 byte[] data = response.readNBytes(length);
                 bytesRead.add(data.length);
                 if (data.length < length) {
@@ -481,7 +481,7 @@ public final class ObjectStore
                 return data;
             }
             finally {
-                inFlight.release();
+                permit.close();
             }
         });
     }
@@ -499,12 +499,12 @@ public final class ObjectStore
         }
         checkOpen();
         return withRetries("read", bucket, key, -1, () -> {
-            inFlight.acquire();
+            ConnectionPermit permit = new ConnectionPermit();
             try (GetObjectResponse response = getObject(withKey(GetObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
                     .extraHeaders(Map.of("Range", "bytes=-" + length)), bucket, key)
-                    .build())) {
+                    .build(), permit)) {
                 String contentRange = response.headers().get("Content-Range");
                 if (contentRange == null) {
                     // 200 instead of 206: the whole object. Fine when it is not longer than asked for;
@@ -534,7 +534,7 @@ public final class ObjectStore
                 throw e;
             }
             finally {
-                inFlight.release();
+                permit.close();
             }
         });
     }
@@ -654,12 +654,58 @@ public final class ObjectStore
     // ------------------------------------------------------------------ plumbing
 
     /**
+     * One of the {@code s3.max-connections} permits for a GET. A GET whose reader is interrupted while
+     * the request is in flight hands its permit to the abandoned response ({@link #handOff}): the permit
+     * is returned only once that response arrived and was closed, so the connections in use never
+     * exceed the limit.
+     */
+    private final class ConnectionPermit
+            implements AutoCloseable
+    {
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean handedOff;
+
+        ConnectionPermit()
+                throws InterruptedException
+        {
+            inFlight.acquire();
+        }
+
+        void handOff()
+        {
+            handedOff = true;
+        }
+
+        void release()
+        {
+            if (released.compareAndSet(false, true)) {
+                inFlight.release();
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            if (!handedOff) {
+                release();
+            }
+        }
+    }
+
+    /** Permits free for GETs (for tests: {@code s3.max-connections} when idle). */
+    int availableConnectionPermits()
+    {
+        return inFlight.availablePermits();
+    }
+
+    /**
      * Sends a GET and waits for its response (the caller closes it). MinioClient's own getObject drops the
      * response when the waiting thread is interrupted (a scan ended early by a LIMIT, a cancelled
      * prefetch): it arrives later, nobody closes it, and its connection stays allocated until a GC finds
-     * it ("A connection to ... was leaked"). Here an interrupted wait closes the response once it arrives.
+     * it ("A connection to ... was leaked"). Here an interrupted wait closes the response once it arrives,
+     * and only then returns the connection permit ({@code permit}).
      */
-    private GetObjectResponse getObject(GetObjectArgs args)
+    private GetObjectResponse getObject(GetObjectArgs args, ConnectionPermit permit)
             throws Exception
     {
         CompletableFuture<GetObjectResponse> future = asyncClient.getObject(args);
@@ -667,14 +713,19 @@ public final class ObjectStore
             return future.get();
         }
         catch (InterruptedException e) {
+            // the request goes on without its reader: the permit stays taken until its response is closed
+            permit.handOff();
             future.whenComplete((response, error) -> {
-                if (response != null) {
-                    try {
+                try {
+                    if (response != null) {
                         response.close();
                     }
-                    catch (IOException | RuntimeException ignored) {
-                        // the connection is discarded either way
-                    }
+                }
+                catch (IOException | RuntimeException ignored) {
+                    // the connection is discarded either way
+                }
+                finally {
+                    permit.release();
                 }
             });
             throw e;

@@ -69,6 +69,7 @@ class ObjectStoreInterruptTest
     void interruptedReadsReleaseTheirConnections()
             throws Exception
     {
+        int permits = store.availableConnectionPermits();
         for (boolean tail : new boolean[] {false, true}) {
             relay.hold();
             int before = relay.requestsSeen();
@@ -95,10 +96,13 @@ class ObjectStoreInterruptTest
             assertThat(((GlauxException) failure.get()).errorCode()).isEqualTo(ErrorCode.OBJECT_STORE_ERROR);
             assertThat(failure.get().getMessage()).contains("Interrupted").contains("s3://" + BUCKET + "/blob.bin");
             assertThat(store.connectionsInUse()).isEqualTo(1);
+            // the abandoned request still holds its connection permit: the limit counts it
+            assertThat(store.availableConnectionPermits()).isEqualTo(permits - 1);
 
             // the answer arrives after its reader left: it is closed, and the connection is free again
             relay.release();
             awaitCondition(() -> store.connectionsInUse() == 0, "the late response to be closed (in use: " + store.connectionsInUse() + ")");
+            awaitCondition(() -> store.availableConnectionPermits() == permits, "the permit of the late response to be returned");
         }
 
         // the store still works, over the freed connections

@@ -835,22 +835,17 @@ public final class QueryExecution
         {
             query.stats().runningSplits.addAndGet(task.splits().size());
             boolean received = false;
+            // the object store bytes this attempt counted (its worker's progress reports)
+            java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
                 streams.add(stream);
                 // bytes scanned are the bytes the task fetched from the object store, as the worker
                 // reports them (after each split and at the end), not the Arrow bytes it returns
-                stream.onProgress(new java.util.function.LongConsumer()
-                {
-                    private long counted;
-
-                    @Override
-                    public void accept(long objectStoreBytes)
-                    {
-                        long more = objectStoreBytes - counted;
-                        counted = objectStoreBytes;
-                        if (more > 0) {
-                            query.stats().addProcessedBytes(more);
-                        }
+                stream.onProgress(objectStoreBytes -> {
+                    long more = objectStoreBytes - counted.get();
+                    if (more > 0) {
+                        counted.set(objectStoreBytes);
+                        query.stats().addProcessedBytes(more);
                     }
                 });
                 while (!closed && failure.get() == null && stream.next()) {
@@ -870,6 +865,8 @@ public final class QueryExecution
                     // the worker withdrew (a graceful shutdown) before sending anything of this task:
                     // another worker runs it, nothing of it was read yet
                     LOG.debug("Task {} of {} goes to another worker: {} withdrew", task.taskId(), query.id(), worker.nodeId());
+                    // the next attempt reads the same splits and counts their bytes: not twice
+                    query.stats().removeProcessedBytes(counted.get());
                     retriedTasks.add(task.splits());
                     return;
                 }

@@ -3,6 +3,7 @@ package io.glaux.coordinator.execution;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.coordinator.node.NodeManager.WorkerNode;
+import io.glaux.engine.exchange.RevocationList;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.engine.exchange.WorkerClient;
 import org.apache.arrow.memory.BufferAllocator;
@@ -18,15 +19,24 @@ public final class WorkerClients
     private final BufferAllocator allocator;
     private final Map<WorkerNode, WorkerClient> clients = new ConcurrentHashMap<>();
 
+    private final RevocationList revocations;
+
     public WorkerClients(TlsMaterial tls, BufferAllocator allocator)
+    {
+        this(tls, allocator, new RevocationList());
+    }
+
+    /** @param revocations the revoked node certificates: a worker presenting one fails the handshake */
+    public WorkerClients(TlsMaterial tls, BufferAllocator allocator, RevocationList revocations)
     {
         this.tls = requireNonNull(tls, "tls is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.revocations = requireNonNull(revocations, "revocations is null");
     }
 
     public WorkerClient get(WorkerNode node)
     {
-        return clients.computeIfAbsent(node, key -> new WorkerClient(key.flightUri(), tls, allocator, key.nodeId()));
+        return clients.computeIfAbsent(node, key -> new WorkerClient(key.flightUri(), tls, allocator, key.nodeId(), revocations));
     }
 
     /**
@@ -38,6 +48,16 @@ public final class WorkerClients
         WorkerClient client = clients.remove(node);
         if (client != null) {
             client.retire();
+        }
+    }
+
+    /** Drops the channels to the worker {@code nodeId} (it was revoked: new handshakes with it fail). */
+    public void invalidate(String nodeId)
+    {
+        for (WorkerNode node : java.util.List.copyOf(clients.keySet())) {
+            if (node.nodeId().equals(nodeId)) {
+                invalidate(node);
+            }
         }
     }
 

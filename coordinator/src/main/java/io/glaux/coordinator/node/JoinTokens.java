@@ -2,19 +2,28 @@ package io.glaux.coordinator.node;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,14 +36,17 @@ import java.util.regex.Pattern;
  * (32 hex digits, 128 bits) and the SHA-256 of the CA's public key ({@code sha256:...} without the
  * prefix), with which the worker checks that it talks to its own cluster's coordinator before it
  * trusts anything it says. The coordinator keeps only the SHA-256 of each secret, the expiry, the
- * number of uses left and, optionally, the one node id the token admits; tokens live in memory (a
- * restarted coordinator has none). A token is refused, with {@link ErrorCode#INVALID_JOIN_TOKEN},
+ * number of uses left and, optionally, the one node id the token admits, in {@value #STATE_FILE_NAME}
+ * next to the CA (owner-only), so that a restarted coordinator still knows its tokens and how often
+ * each may still be used. A token is refused, with {@link ErrorCode#INVALID_JOIN_TOKEN},
  * when it is malformed, unknown, forged (a wrong secret; compared in constant time), expired, used up,
  * or minted for another node; a forged attempt does not use the token up.
  */
 public final class JoinTokens
 {
     public static final String PREFIX = "glaux-join";
+    public static final String STATE_FILE_NAME = "join-tokens.json";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern TOKEN = Pattern.compile("glaux-join\\.([0-9a-f]{8})\\.([0-9a-f]{32})\\.([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Expired and used-up tokens are kept this long so that a late retry is told what happened. */
@@ -43,18 +55,31 @@ public final class JoinTokens
     private final Clock clock;
     private final String caPin;
     private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
+    private final Optional<Path> stateFile;
 
     /**
      * @param caPin {@code sha256:<base64url>} of the cluster CA's public key
      */
     public JoinTokens(Clock clock, String caPin)
     {
+        this(clock, caPin, Optional.empty());
+    }
+
+    /**
+     * @param stateFile where the tokens (hashes of their secrets, expiry, uses left) are kept, so that
+     *        a restarted coordinator still knows them and a token's uses are not reset by a restart
+     *        ({@value #STATE_FILE_NAME} next to the CA); empty keeps them in memory only
+     */
+    public JoinTokens(Clock clock, String caPin, Optional<Path> stateFile)
+    {
         this.clock = requireNonNull(clock, "clock is null");
+        this.stateFile = requireNonNull(stateFile, "stateFile is null");
         requireNonNull(caPin, "caPin is null");
         if (!caPin.startsWith("sha256:")) {
             throw new IllegalArgumentException("caPin must start with sha256:");
         }
         this.caPin = caPin;
+        stateFile.filter(Files::exists).ifPresent(this::load);
     }
 
     /** A minted token: hand {@link #token()} to the worker (it is not shown again). */
@@ -102,6 +127,7 @@ public final class JoinTokens
         String secret = HexFormat.of().formatHex(secretBytes);
         Instant expires = clock.instant().plus(validity);
         tokens.put(id, new Entry(sha256(secret), expires, uses, nodeId, false));
+        save();
         String token = PREFIX + "." + id + "." + secret + "." + caPin.substring("sha256:".length());
         return new Minted(token, id, expires, uses, nodeId);
     }
@@ -127,7 +153,14 @@ public final class JoinTokens
         if (uses < 1 || uses > 1_000_000) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A pre-provisioned join token's number of uses must be in [1, 1000000]: " + uses);
         }
-        tokens.put(id, new Entry(sha256(matcher.group(2)), expires, uses, Optional.empty(), true));
+        byte[] secretHash = sha256(matcher.group(2));
+        Entry known = tokens.get(id);
+        // the same token as before a restart keeps the uses it has left (a restart must not reset them)
+        int usesLeft = known != null && MessageDigest.isEqual(known.secretHash(), secretHash) ? Math.min(known.usesLeft, uses) : uses;
+        // a token the configuration no longer names was rotated away: it admits nobody any more
+        tokens.values().removeIf(entry -> entry.preProvisioned);
+        tokens.put(id, new Entry(secretHash, expires, usesLeft, Optional.empty(), true));
+        save();
         return id;
     }
 
@@ -167,6 +200,24 @@ public final class JoinTokens
      */
     public void redeem(String token, String nodeId)
     {
+        Entry entry = validate(token, nodeId);
+        synchronized (entry) {
+            entry.usesLeft--;
+        }
+        save();
+    }
+
+    /**
+     * Checks that {@link #redeem} would accept the token for {@code nodeId}, without using it; fails
+     * like it.
+     */
+    public void check(String token, String nodeId)
+    {
+        validate(token, nodeId);
+    }
+
+    private Entry validate(String token, String nodeId)
+    {
         requireNonNull(nodeId, "nodeId is null");
         Matcher matcher = token == null ? null : TOKEN.matcher(token.strip());
         if (matcher == null || !matcher.matches()) {
@@ -193,14 +244,63 @@ public final class JoinTokens
             if (entry.usesLeft <= 0) {
                 throw invalid("Join token " + id + " was already used");
             }
-            entry.usesLeft--;
         }
+        return entry;
     }
 
     private void purge()
     {
         Instant now = clock.instant();
         tokens.values().removeIf(entry -> !entry.preProvisioned && now.isAfter(entry.expires().plus(KEEP_AFTER_END)));
+    }
+
+    /** The uses {@code id} has left; empty for an unknown id. */
+    public Optional<Integer> usesLeft(String id)
+    {
+        Entry entry = tokens.get(id);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        synchronized (entry) {
+            return Optional.of(entry.usesLeft);
+        }
+    }
+
+    private record Stored(String id, String secretHash, String expires, int usesLeft, String nodeId, boolean preProvisioned) {}
+
+    private void load(Path file)
+    {
+        try {
+            for (Stored stored : MAPPER.readValue(file.toFile(), new TypeReference<List<Stored>>() {})) {
+                tokens.put(stored.id(), new Entry(HexFormat.of().parseHex(stored.secretHash()), Instant.parse(stored.expires()), stored.usesLeft(),
+                        Optional.ofNullable(stored.nodeId()), stored.preProvisioned()));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot read the join tokens of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void save()
+    {
+        if (stateFile.isEmpty()) {
+            return;
+        }
+        List<Stored> stored = new ArrayList<>();
+        for (Map.Entry<String, Entry> token : new TreeMap<>(tokens).entrySet()) {
+            Entry entry = token.getValue();
+            synchronized (entry) {
+                stored.add(new Stored(token.getKey(), HexFormat.of().formatHex(entry.secretHash()), entry.expires().toString(), entry.usesLeft,
+                        entry.nodeId().orElse(null), entry.preProvisioned));
+            }
+        }
+        try {
+            // hashes of secrets only, but nobody else has any business reading them
+            TlsMaterial.writeFile(stateFile.get(), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(stored), true);
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot save the join tokens in " + stateFile.get() + ": " + e.getMessage(), e);
+        }
     }
 
     private static GlauxException invalid(String message)

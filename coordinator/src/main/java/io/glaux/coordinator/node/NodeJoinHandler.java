@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +50,8 @@ public final class NodeJoinHandler
 {
     public static final String JOIN_PATH = "/v1/node/join";
     public static final String TOKEN_PATH = "/v1/node/join-token";
+    public static final String REVOKE_PATH = "/v1/node/revoke";
+    public static final String RENEW_PATH = "/v1/node/renew";
     private static final Logger LOG = LoggerFactory.getLogger(NodeJoinHandler.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_HOST_NAMES = 32;
@@ -57,11 +60,26 @@ public final class NodeJoinHandler
 
     private final JoinTokens tokens;
     private final Path tlsDir;
+    private final JoinedNodes joinedNodes;
+    private final Supplier<java.util.Collection<String>> liveNodes;
+    private final Revocations revocations;
+    private final java.util.function.Consumer<String> onRevokedNode;
 
-    public NodeJoinHandler(JoinTokens tokens, Path tlsDir)
+    /**
+     * @param joinedNodes which key joined as which node id
+     * @param liveNodes the ids of the workers announcing now
+     * @param revocations the revoked node certificates
+     * @param onRevokedNode called with a node id just revoked (to drop it and its connections)
+     */
+    public NodeJoinHandler(JoinTokens tokens, Path tlsDir, JoinedNodes joinedNodes, Supplier<java.util.Collection<String>> liveNodes,
+            Revocations revocations, java.util.function.Consumer<String> onRevokedNode)
     {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.tlsDir = requireNonNull(tlsDir, "tlsDir is null");
+        this.joinedNodes = requireNonNull(joinedNodes, "joinedNodes is null");
+        this.liveNodes = requireNonNull(liveNodes, "liveNodes is null");
+        this.revocations = requireNonNull(revocations, "revocations is null");
+        this.onRevokedNode = requireNonNull(onRevokedNode, "onRevokedNode is null");
     }
 
     @Override
@@ -69,19 +87,25 @@ public final class NodeJoinHandler
             throws Exception
     {
         String path = Request.getPathInContext(request);
-        if (!request.getMethod().equals("POST") || !path.equals(JOIN_PATH) && !path.equals(TOKEN_PATH)) {
+        if (!request.getMethod().equals("POST") || !path.equals(JOIN_PATH) && !path.equals(TOKEN_PATH) && !path.equals(REVOKE_PATH) && !path.equals(RENEW_PATH)) {
             return false;
         }
         try {
             if (path.equals(TOKEN_PATH)) {
                 mintToken(request, response, callback);
             }
+            else if (path.equals(REVOKE_PATH)) {
+                revoke(request, response, callback);
+            }
+            else if (path.equals(RENEW_PATH)) {
+                renew(request, response, callback);
+            }
             else {
                 join(request, response, callback);
             }
         }
         catch (GlauxException e) {
-            if (e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN) {
+            if (e.errorCode() == ErrorCode.INVALID_JOIN_TOKEN || e.errorCode() == ErrorCode.ACCESS_DENIED && path.equals(JOIN_PATH)) {
                 // an audit trail of refused joins; the message names the token's id, never its secret
                 LOG.warn("Refused a join from {}: {}", Request.getRemoteAddr(request), e.getMessage());
             }
@@ -140,24 +164,134 @@ public final class NodeJoinHandler
         json(response, callback, HttpStatus.OK_200, body);
     }
 
+    /** {@code POST /v1/node/revoke?node=worker-3} or {@code ?serial=1f2e...} (admins only). */
+    private void revoke(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        Optional<AuthenticatedUser> user = SecurityHandler.user(request);
+        if (user.isEmpty() || !user.get().admin()) {
+            throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: only admins (http-server.authentication.admin-users) may revoke nodes");
+        }
+        Fields query = Request.extractQueryParameters(request);
+        String node = query.getValue("node");
+        String serial = query.getValue("serial");
+        if ((node == null) == (serial == null)) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Revoke a node with ?node=<node id> or one certificate with ?serial=<hex serial number>");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (node != null) {
+            java.time.Instant at = revocations.revokeNode(node);
+            // the id stays revoked: it cannot join again, and its record no longer matters
+            joinedNodes.remove(node);
+            onRevokedNode.accept(node);
+            LOG.warn("User {} revoked node {} (every certificate of it issued until {})", user.get().name(), node, at);
+            body.put("nodeId", node);
+            body.put("revokedAt", at.toString());
+        }
+        else {
+            String revoked = revocations.revokeSerial(serial);
+            LOG.warn("User {} revoked the node certificate with serial {}", user.get().name(), revoked);
+            joinedNodes.snapshot().forEach((id, joined) -> {
+                if (joined.serial().equals(revoked)) {
+                    onRevokedNode.accept(id);
+                }
+            });
+            body.put("serial", revoked);
+        }
+        json(response, callback, HttpStatus.OK_200, body);
+    }
+
+    /**
+     * {@code POST /v1/node/renew} with {@code {"hostNames", "csr"}}, authenticated by the node's current
+     * certificate (mutual TLS; not revoked): a new certificate for the same node id, for the key in the
+     * request (it may be a new one).
+     */
+    private void renew(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        java.security.cert.X509Certificate current = SecurityHandler.peerCertificate(request).orElseThrow(() ->
+                new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: renewing a node certificate needs the node's current certificate (mutual TLS)"));
+        String nodeId = io.glaux.engine.exchange.RevocationList.nodeId(current).orElse("");
+        if (!TlsMaterial.isValidNodeName(nodeId) || nodeId.equals("coordinator")) {
+            throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: the client certificate names no worker node");
+        }
+        Optional<String> revoked = revocations.list().revocation(current);
+        if (revoked.isPresent()) {
+            throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: the certificate of node " + nodeId + " is revoked: " + revoked.get());
+        }
+        JsonNode body = readBody(request);
+        List<String> hostNames = hostNames(body, nodeId);
+        requireCaKey();
+        String csr = body.path("csr").asText("");
+        String keyPin = TlsMaterial.requestKeyPin(nodeId, csr);
+        String chain;
+        synchronized (joinedNodes) {
+            joinedNodes.admitRenewal(nodeId, hostNames, liveNodes.get());
+            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+            joinedNodes.record(nodeId, new JoinedNodes.Joined(keyPin, hostNames, serialOf(chain)));
+        }
+        LOG.info("Renewed the certificate of node {} (host names {}; it was serial {})", nodeId, hostNames, current.getSerialNumber().toString(16));
+        json(response, callback, HttpStatus.OK_200, Map.of("certificateChain", chain));
+    }
+
     private void join(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        JsonNode body = readBody(request);
+        String nodeId = body.path("nodeId").asText("");
+        if (!TlsMaterial.isValidNodeName(nodeId) || nodeId.equals("coordinator")) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node id '" + nodeId.replaceAll("[^A-Za-z0-9._-]", "?") + "'");
+        }
+        List<String> hostNames = hostNames(body, nodeId);
+        requireCaKey();
+        String csr = body.path("csr").asText("");
+        // check the request before using the token up, so that a malformed request does not waste it
+        if (!csr.contains("-----BEGIN CERTIFICATE REQUEST-----")) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The join request of node " + nodeId + " has no PEM certificate request (csr)");
+        }
+        String chain;
+        // one join at a time: two joins for one node id cannot both pass the identity check
+        synchronized (joinedNodes) {
+            // the token is checked first, so that a refused identity tells nothing to whoever holds no valid token,
+            // and only then used up, so that a join refused for its identity does not waste it
+            tokens.check(body.path("token").asText(null), nodeId);
+            String keyPin = TlsMaterial.requestKeyPin(nodeId, csr);
+            Optional<java.time.Instant> revokedAt = revocations.revokedAt(nodeId);
+            if (revokedAt.isPresent()) {
+                throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: node " + nodeId + " was revoked at " + revokedAt.get()
+                        + ": it cannot join again (give the replacement another node id)");
+            }
+            Optional<JoinedNodes.Joined> previous = joinedNodes.get(nodeId);
+            if (previous.isPresent() && previous.get().keyPin().equals(keyPin) && revocations.list().snapshot().serials().contains(previous.get().serial())) {
+                throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: the certificate of node " + nodeId + " for this key was revoked: "
+                        + "a revoked key cannot join again");
+            }
+            joinedNodes.admit(nodeId, keyPin, hostNames, liveNodes.get());
+            tokens.redeem(body.path("token").asText(null), nodeId);
+            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+            joinedNodes.record(nodeId, new JoinedNodes.Joined(keyPin, hostNames, serialOf(chain)));
+        }
+        LOG.info("Issued a certificate to node {} (host names {}) for a join token", nodeId, hostNames);
+        json(response, callback, HttpStatus.OK_200, Map.of("certificateChain", chain));
+    }
+
+    private static JsonNode readBody(Request request)
             throws IOException
     {
         long length = request.getLength();
         if (length < 0 || length > MAX_BODY_BYTES) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A join request needs a JSON body of at most " + MAX_BODY_BYTES + " bytes");
         }
-        JsonNode body;
         try {
-            body = MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+            return MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
         }
         catch (IOException e) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A join request needs a JSON body {\"token\", \"nodeId\", \"hostNames\", \"csr\"}");
         }
-        String nodeId = body.path("nodeId").asText("");
-        if (!TlsMaterial.isValidNodeName(nodeId) || nodeId.equals("coordinator")) {
-            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid node id '" + nodeId.replaceAll("[^A-Za-z0-9._-]", "?") + "'");
-        }
+    }
+
+    private static List<String> hostNames(JsonNode body, String nodeId)
+    {
         List<String> hostNames = new ArrayList<>();
         for (JsonNode host : body.path("hostNames")) {
             String name = host.asText("");
@@ -167,19 +301,29 @@ public final class NodeJoinHandler
             }
             hostNames.add(name);
         }
+        return hostNames;
+    }
+
+    private void requireCaKey()
+    {
         if (!TlsMaterial.holdsCaKey(tlsDir)) {
             throw new GlauxException(ErrorCode.SERVER_STARTING_UP, "This coordinator does not hold the cluster CA key (" + tlsDir.resolve("ca-key.pem")
                     + "): give workers certificates from files instead of join tokens");
         }
-        String csr = body.path("csr").asText("");
-        // check the request before using the token up, so that a malformed request does not waste it
-        if (!csr.contains("-----BEGIN CERTIFICATE REQUEST-----")) {
-            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The join request of node " + nodeId + " has no PEM certificate request (csr)");
+    }
+
+    /** The serial number (hex) of the first certificate of a PEM chain. */
+    static String serialOf(String pemChain)
+    {
+        try {
+            java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) factory.generateCertificate(
+                    new java.io.ByteArrayInputStream(pemChain.getBytes(StandardCharsets.US_ASCII)));
+            return certificate.getSerialNumber().toString(16);
         }
-        tokens.redeem(body.path("token").asText(null), nodeId);
-        String chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
-        LOG.info("Issued a certificate to node {} (host names {}) for a join token", nodeId, hostNames);
-        json(response, callback, HttpStatus.OK_200, Map.of("certificateChain", chain));
+        catch (java.security.cert.CertificateException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot read the certificate just issued: " + e.getMessage(), e);
+        }
     }
 
     private static void json(Response response, Callback callback, int status, Object body)

@@ -82,6 +82,17 @@ public final class NodeManager
         return active;
     }
 
+    /** The ids of the workers that announced within the expiry, failed or not. */
+    public List<String> liveWorkerIds()
+    {
+        long now = clock.millis();
+        return nodes.values().stream()
+                .filter(state -> now - state.lastAnnouncementMillis() <= expiry.toMillis())
+                .map(state -> state.node().nodeId())
+                .sorted()
+                .toList();
+    }
+
     public List<WorkerNode> allWorkers()
     {
         return nodes.values().stream().map(State::node).sorted(Comparator.comparing(WorkerNode::nodeId)).toList();

@@ -46,6 +46,7 @@ public final class ProtocolHandler
 
     private final QueryManager queryManager;
     private final NodeManager nodeManager;
+    private final java.util.function.Supplier<Map<String, Object>> revoked;
     private final String defaultCatalog;
     private final String defaultSchema;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -53,6 +54,17 @@ public final class ProtocolHandler
 
     public ProtocolHandler(QueryManager queryManager, NodeManager nodeManager, String defaultCatalog, String defaultSchema)
     {
+        this(queryManager, nodeManager, defaultCatalog, defaultSchema, Map::of);
+    }
+
+    /**
+     * @param revoked the revoked node certificates as JSON ({@code Revocations#toJson}), sent to every
+     *        worker in the answer to its announcement
+     */
+    public ProtocolHandler(QueryManager queryManager, NodeManager nodeManager, String defaultCatalog, String defaultSchema,
+            java.util.function.Supplier<Map<String, Object>> revoked)
+    {
+        this.revoked = requireNonNull(revoked, "revoked is null");
         this.queryManager = requireNonNull(queryManager, "queryManager is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
         this.defaultCatalog = requireNonNull(defaultCatalog, "defaultCatalog is null");
@@ -238,8 +250,8 @@ public final class ProtocolHandler
             return;
         }
         nodeManager.announce(nodeId, URI.create(flightUri.asText()));
-        response.setStatus(HttpStatus.ACCEPTED_202);
-        callback.succeeded();
+        // the worker learns the revoked node certificates, which its own TLS checks then refuse
+        json(response, callback, HttpStatus.ACCEPTED_202, Map.of("revoked", revoked.get()));
     }
 
     private Map<String, Object> querySummary(Query query)

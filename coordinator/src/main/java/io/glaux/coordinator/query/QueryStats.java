@@ -37,4 +37,15 @@ public final class QueryStats
                     .formatted(DataSize.format(maxProcessedBytes), maxProcessedBytes, total));
         }
     }
+
+    /**
+     * Takes back {@code bytes} counted for a task attempt that is run again elsewhere (its worker
+     * withdrew): the next attempt reads and counts the same bytes, which must not count twice.
+     */
+    public void removeProcessedBytes(long bytes)
+    {
+        if (bytes > 0) {
+            processedBytes.addAndGet(-bytes);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glaux.engine.exchange.RevocationList;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -62,12 +63,14 @@ public final class SecurityHandler
     private static final String EXECUTING = "/v1/statement/executing/";
     private static final String ANNOUNCEMENT = "/v1/announcement/";
     private static final String JOIN = "/v1/node/join";
+    private static final String RENEW = "/v1/node/renew";
     private static final String CONSOLE_API = "/v1/console/";
     private static final int MAX_LOGIN_BODY_BYTES = 16 * 1024;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final AuthenticationConfig config;
     private final Function<String, Optional<String>> queryOwner;
+    private final RevocationList revocations;
     private final ConsoleSessions consoleSessions = new ConsoleSessions(Clock.systemUTC());
 
     /**
@@ -75,7 +78,17 @@ public final class SecurityHandler
      */
     public SecurityHandler(AuthenticationConfig config, Function<String, Optional<String>> queryOwner, Handler handler)
     {
+        this(config, queryOwner, new RevocationList(), handler);
+    }
+
+    /**
+     * @param queryOwner the user who submitted the query with this id, if it exists
+     * @param revocations the revoked node certificates: their announcements are refused
+     */
+    public SecurityHandler(AuthenticationConfig config, Function<String, Optional<String>> queryOwner, RevocationList revocations, Handler handler)
+    {
         super(handler);
+        this.revocations = requireNonNull(revocations, "revocations is null");
         this.config = requireNonNull(config, "config is null");
         this.queryOwner = requireNonNull(queryOwner, "queryOwner is null");
     }
@@ -99,6 +112,12 @@ public final class SecurityHandler
                         "Announcements need a client certificate issued by the cluster CA");
                 return true;
             }
+            // checked on every request: a kept-alive or resumed TLS session does not verify the certificate again
+            Optional<String> revoked = peerCertificate(request).flatMap(revocations::revocation);
+            if (revoked.isPresent()) {
+                plain(response, callback, HttpStatus.FORBIDDEN_403, "The certificate of node " + certifiedNode.get() + " is revoked: " + revoked.get());
+                return true;
+            }
             // a node announces (and withdraws) only itself: the id in the path is its certificate's CN
             String announced = path.startsWith(ANNOUNCEMENT) ? decode(path.substring(ANNOUNCEMENT.length())) : "";
             if (!announced.equals(certifiedNode.get())) {
@@ -110,6 +129,10 @@ public final class SecurityHandler
         }
         if (path.equals(JOIN) && method.equals("POST")) {
             // the join token in the body is the credential (NodeJoinHandler checks it)
+            return super.handle(request, response, callback);
+        }
+        if (path.equals(RENEW) && method.equals("POST")) {
+            // the node's current certificate (mutual TLS) is the credential (NodeJoinHandler checks it)
             return super.handle(request, response, callback);
         }
         if (path.equals("/v1/info") && method.equals("GET")
@@ -260,6 +283,14 @@ public final class SecurityHandler
         byte[] body = MAPPER.writeValueAsBytes(java.util.Map.of(
                 "error", message, "errorName", "UNAUTHENTICATED", "authentication", config.consoleMethod()));
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** The client certificate the TLS handshake verified against the cluster CA, if any. */
+    public static Optional<X509Certificate> peerCertificate(Request request)
+    {
+        EndPoint.SslSessionData ssl = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        X509Certificate[] chain = ssl == null ? null : ssl.peerCertificates();
+        return chain == null || chain.length == 0 ? Optional.empty() : Optional.of(chain[0]);
     }
 
     /** The node name (the CN) of the client certificate the TLS handshake verified against the cluster CA. */

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -103,6 +108,41 @@ class TestJoinTokens
         clock.now = clock.now.plus(Duration.ofDays(2));
         tokens.mint(Duration.ofMinutes(1), 1, Optional.empty());
         assertRefused(tokens, second, "worker-5", "expired at 2026-12-08T12:00:00Z");
+    }
+
+    @Test
+    void usesSurviveARestart(@TempDir Path dir)
+            throws Exception
+    {
+        ManualClock clock = new ManualClock();
+        Path state = dir.resolve(JoinTokens.STATE_FILE_NAME);
+        JoinTokens tokens = new JoinTokens(clock, PIN, Optional.of(state));
+        String shared = JoinTokens.newToken(PIN);
+        String sharedId = tokens.register(shared, clock.now.plus(Duration.ofDays(30)), 2);
+        tokens.redeem(shared, "worker-1");
+        JoinTokens.Minted once = tokens.mint(Duration.ofHours(1), 1, Optional.of("worker-9"));
+        // the file holds no secret, and only its owner may read it
+        assertThat(Files.readString(state)).doesNotContain(shared.split("\\.")[2]).doesNotContain(once.token().split("\\.")[2]);
+        assertThat(Files.getPosixFilePermissions(state)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        // a restarted coordinator registers the same configured token: one use left, not two
+        JoinTokens restarted = new JoinTokens(clock, PIN, Optional.of(state));
+        restarted.register(shared, clock.now.plus(Duration.ofDays(30)), 2);
+        assertThat(restarted.usesLeft(sharedId)).contains(1);
+        restarted.redeem(shared, "worker-2");
+        assertRefused(restarted, shared, "worker-3", "already used");
+        // a minted token is still known, and still used once only
+        restarted.redeem(once.token(), "worker-9");
+        assertRefused(new JoinTokens(clock, PIN, Optional.of(state)), once.token(), "worker-9", "already used");
+
+        // a rotated token (the configuration names another one) admits nobody any more
+        JoinTokens rotated = new JoinTokens(clock, PIN, Optional.of(state));
+        String next = JoinTokens.newToken(PIN);
+        rotated.register(next, clock.now.plus(Duration.ofDays(30)), 5);
+        assertRefused(rotated, shared, "worker-4", "is not valid on this coordinator");
+        // check() says the same as redeem() without using the token
+        rotated.check(next, "worker-4");
+        assertThat(rotated.usesLeft(JoinTokens.idOf(next).orElseThrow())).contains(5);
     }
 
     @Test

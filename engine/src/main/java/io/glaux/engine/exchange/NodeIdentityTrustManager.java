@@ -5,10 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -19,35 +15,37 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Trusts a worker's server certificate only when the cluster CA signed it (and it names the host, as
- * usual) <em>and</em> it names the node id the worker announced: its CN, or a DNS or URI subject
- * alternative name. A worker that announced {@code worker-a} but serves {@code worker-b}'s certificate
+ * usual) <em>and</em> its CN is the node id the worker announced (subject alternative names are
+ * host names, never an identity: a joining worker chooses them). A worker that announced {@code worker-a} but serves {@code worker-b}'s certificate
  * (a stolen key, a wrong address) fails the handshake, so no task is sent to it.
  */
 public final class NodeIdentityTrustManager
         extends X509ExtendedTrustManager
 {
-    private static final int SAN_DNS = 2;
-    private static final int SAN_URI = 6;
-
     private final X509ExtendedTrustManager delegate;
     private final String nodeId;
+    private final RevocationList revocations;
 
-    private NodeIdentityTrustManager(X509ExtendedTrustManager delegate, String nodeId)
+    private NodeIdentityTrustManager(X509ExtendedTrustManager delegate, String nodeId, RevocationList revocations)
     {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.revocations = requireNonNull(revocations, "revocations is null");
     }
 
     /** Trusts the CA in {@code trustStore} (the cluster's) for servers whose certificate names {@code nodeId}. */
     public static NodeIdentityTrustManager forNode(KeyStore trustStore, String nodeId)
+    {
+        return forNode(trustStore, nodeId, new RevocationList());
+    }
+
+    /** As {@link #forNode(KeyStore, String)}, also refusing a certificate that {@code revocations} revokes. */
+    public static NodeIdentityTrustManager forNode(KeyStore trustStore, String nodeId, RevocationList revocations)
     {
         requireNonNull(trustStore, "trustStore is null");
         try {
@@ -55,7 +53,7 @@ public final class NodeIdentityTrustManager
             factory.init(trustStore);
             for (TrustManager manager : factory.getTrustManagers()) {
                 if (manager instanceof X509ExtendedTrustManager extended) {
-                    return new NodeIdentityTrustManager(extended, nodeId);
+                    return new NodeIdentityTrustManager(extended, nodeId, revocations);
                 }
             }
         }
@@ -65,39 +63,19 @@ public final class NodeIdentityTrustManager
         throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No X.509 trust manager for node " + nodeId);
     }
 
-    /** Whether {@code certificate} names {@code nodeId}: CN, DNS or URI subject alternative name (DNS names compare case-insensitively). */
+    /**
+     * Whether {@code certificate} is {@code nodeId}'s: its subject's CN is the node id. Subject
+     * alternative names are host names, for hostname checks: a worker may have asked for any host
+     * names, so they never make a node's identity.
+     */
     public static boolean namesNode(X509Certificate certificate, String nodeId)
     {
-        if (commonNames(certificate).contains(nodeId)) {
-            return true;
-        }
-        try {
-            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            if (names != null) {
-                for (List<?> name : names) {
-                    int type = (Integer) name.get(0);
-                    String value = String.valueOf(name.get(1));
-                    if ((type == SAN_DNS && value.toLowerCase(Locale.ROOT).equals(nodeId.toLowerCase(Locale.ROOT))) || (type == SAN_URI && value.equals(nodeId))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        catch (CertificateParsingException e) {
-            return false;
-        }
-        return false;
+        return commonNames(certificate).contains(nodeId);
     }
 
     private static List<String> commonNames(X509Certificate certificate)
     {
-        try {
-            RDN[] rdns = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
-            return java.util.Arrays.stream(rdns).map(rdn -> IETFUtils.valueToString(rdn.getFirst().getValue())).toList();
-        }
-        catch (IllegalArgumentException e) {
-            return List.of();
-        }
+        return RevocationList.commonNames(certificate);
     }
 
     private void checkNamesNode(X509Certificate[] chain)
@@ -109,6 +87,10 @@ public final class NodeIdentityTrustManager
         if (!namesNode(chain[0], nodeId)) {
             throw new CertificateException("The certificate of the worker announced as " + nodeId + " names another node ("
                     + chain[0].getSubjectX500Principal().getName() + "): it is not that node");
+        }
+        java.util.Optional<String> revoked = revocations.revocation(chain[0]);
+        if (revoked.isPresent()) {
+            throw new CertificateException("Worker " + nodeId + " presented a revoked certificate: " + revoked.get());
         }
     }
 

@@ -228,6 +228,43 @@ public final class TlsMaterial
     }
 
     /**
+     * This node's certificate and key from {@code dir} while they are still valid now and signed by
+     * {@code ca.pem}, even when {@link #loadExisting} would not use them any more (they expire within
+     * 30 days, or lack a host name): what a node presents to renew its certificate.
+     */
+    public static Optional<TlsMaterial> loadCurrent(Path dir, String nodeName)
+    {
+        requireNonNull(dir, "dir is null");
+        Path directory = dir.toAbsolutePath().normalize();
+        Path caFile = directory.resolve("ca.pem");
+        Path certFile = directory.resolve(nodeName + ".pem");
+        Path keyFile = directory.resolve(nodeName + "-key.pem");
+        if (!isValidNodeName(nodeName) || !Files.exists(caFile) || !Files.exists(certFile) || !Files.exists(keyFile)) {
+            return Optional.empty();
+        }
+        try {
+            X509Certificate ca = readCertificates(caFile).getFirst();
+            List<X509Certificate> chain = readCertificates(certFile);
+            PrivateKey key = readPrivateKey(keyFile);
+            X509Certificate cert = chain.getFirst();
+            try {
+                cert.verify(ca.getPublicKey());
+                cert.checkValidity();
+            }
+            catch (GeneralSecurityException e) {
+                return Optional.empty();
+            }
+            if (!keyMatches(cert, key) || !cert.getSubjectX500Principal().equals(nodeSubject(nodeName))) {
+                return Optional.empty();
+            }
+            return Optional.of(new TlsMaterial(directory, nodeName, ca, chain, key));
+        }
+        catch (IOException | GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Gets this node's certificate without the CA key: generates a key pair here (the private key never
      * leaves {@code dir}), sends a PKCS#10 certificate request (PEM) to {@code signer} (the coordinator,
      * with a join token) and stores what it returns: the node certificate followed by the CA certificate.
@@ -289,6 +326,46 @@ public final class TlsMaterial
         catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code sha256:<base64url of the SHA-256 of the key's SubjectPublicKeyInfo>}: names a node's key
+     * pair (the coordinator remembers which key joined as which node id).
+     */
+    public static String keyPin(java.security.PublicKey key)
+    {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return "sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The {@link #keyPin} of the key a PKCS#10 request (PEM) certifies, once its signature verifies
+     * (proof that the requester holds the key); a USER error naming {@code nodeName} otherwise.
+     */
+    public static String requestKeyPin(String nodeName, String csrPem)
+    {
+        try {
+            PKCS10CertificationRequest request = parseRequest(csrPem);
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "The certificate request of node " + nodeName + " has an invalid signature");
+            }
+            return keyPin(new JcaPKCS10CertificationRequest(request).getPublicKey());
+        }
+        catch (IOException | IllegalArgumentException | GeneralSecurityException | OperatorCreationException | PKCSException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid certificate request of node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code content} to {@code target} atomically (a temporary file renamed), owner-only when {@code secret}. */
+    public static void writeFile(Path target, String content, boolean secret)
+            throws IOException
+    {
+        writeAtomically(target.toAbsolutePath(), content, secret);
     }
 
     /** True when {@code dir} holds the CA's private key ({@code ca-key.pem}). */

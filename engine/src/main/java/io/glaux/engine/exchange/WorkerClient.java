@@ -70,6 +70,14 @@ public final class WorkerClient
      */
     public WorkerClient(URI flightUri, TlsMaterial tls, BufferAllocator allocator, String workerId)
     {
+        this(flightUri, tls, allocator, workerId, new RevocationList());
+    }
+
+    /**
+     * @param revocations the cluster's revoked node certificates: a worker presenting one fails the handshake
+     */
+    public WorkerClient(URI flightUri, TlsMaterial tls, BufferAllocator allocator, String workerId, RevocationList revocations)
+    {
         this.flightUri = requireNonNull(flightUri, "flightUri is null");
         requireNonNull(tls, "tls is null");
         requireNonNull(allocator, "allocator is null");
@@ -77,18 +85,18 @@ public final class WorkerClient
         if (!SCHEME.equals(flightUri.getScheme()) || flightUri.getHost() == null || flightUri.getPort() <= 0) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + workerId + " has an invalid Flight URI (expected grpc+tls://host:port): " + flightUri);
         }
-        ManagedChannel channel = channel(flightUri, tls, workerId);
+        ManagedChannel channel = channel(flightUri, tls, workerId, requireNonNull(revocations, "revocations is null"));
         this.allocator = allocator.newChildAllocator("worker-client-" + workerId, 0, Long.MAX_VALUE);
         this.client = FlightGrpcUtils.createFlightClient(this.allocator, channel);
     }
 
-    private static ManagedChannel channel(URI flightUri, TlsMaterial tls, String workerId)
+    private static ManagedChannel channel(URI flightUri, TlsMaterial tls, String workerId, RevocationList revocations)
     {
         ChannelCredentials credentials;
         try {
             // the cluster CA, and a certificate that names the node the worker announced itself as
             credentials = TlsChannelCredentials.newBuilder()
-                    .trustManager(NodeIdentityTrustManager.forNode(tls.trustStore(), workerId))
+                    .trustManager(NodeIdentityTrustManager.forNode(tls.trustStore(), workerId, revocations))
                     .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
                     .build();
         }

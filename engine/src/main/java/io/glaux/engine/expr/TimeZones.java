@@ -3,6 +3,10 @@ package io.glaux.engine.expr;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * {@code timestamp(p) with time zone} values, packed into one long as Trino packs its short
@@ -24,8 +28,11 @@ import java.util.TreeSet;
  * instants (the key only breaks ties). 52 bits of milliseconds reach ±71,000 years.
  *
  * <p>Keys: 0 is {@code UTC} (and every zero offset); 1 ... 1681 are the fixed offsets -14:00 ...
- * +14:00 by minute; from 2048 on, the JDK's region zone ids in sorted order. Coordinator and workers run
- * the same build, so they agree on the keys.
+ * +14:00 by minute; from 2048 on, the region zones in the order of the resource
+ * {@code time-zone-keys.txt} (the tz database's ids, sorted, as of JDK 25; zones added later are
+ * appended). The table, not the running JDK's zone list, fixes the keys, so nodes on different JDKs
+ * decode a value to the same zone; a zone the running JDK does not know cannot be named, and one
+ * missing from the table is "not supported" until it is appended.
  */
 public final class TimeZones
 {
@@ -36,23 +43,45 @@ public final class TimeZones
     public static final int KEY_BITS = 12;
     private static final long KEY_MASK = (1L << KEY_BITS) - 1;
 
+    private static final String KEY_TABLE = "time-zone-keys.txt";
     private static final String[] REGION_IDS;
     private static final Map<String, Integer> REGION_KEYS = new HashMap<>();
     private static final ZoneRules[] RULES = new ZoneRules[1 << KEY_BITS];
 
     static {
-        TreeSet<String> ids = new TreeSet<>(ZoneId.getAvailableZoneIds());
-        List<String> regions = new ArrayList<>();
-        for (String id : ids) {
-            if (REGION_BASE + regions.size() >= (1 << KEY_BITS)) {
-                break;
-            }
-            regions.add(id);
+        List<String> regions = readKeyTable();
+        if (REGION_BASE + regions.size() > (1 << KEY_BITS)) {
+            throw new IllegalStateException(KEY_TABLE + " lists " + regions.size() + " zones, more than the " + ((1 << KEY_BITS) - REGION_BASE) + " keys allow");
         }
         REGION_IDS = regions.toArray(String[]::new);
+        Set<String> known = ZoneId.getAvailableZoneIds();
         for (int i = 0; i < REGION_IDS.length; i++) {
-            REGION_KEYS.put(REGION_IDS[i].toLowerCase(Locale.ROOT), REGION_BASE + i);
+            // a zone this JDK does not know (an older tz database) keeps its key but cannot be named here
+            if (known.contains(REGION_IDS[i])) {
+                REGION_KEYS.put(REGION_IDS[i].toLowerCase(Locale.ROOT), REGION_BASE + i);
+            }
         }
+    }
+
+    /** The zone ids of {@value #KEY_TABLE}, in key order. */
+    static List<String> readKeyTable()
+    {
+        List<String> ids = new ArrayList<>();
+        try (InputStream in = TimeZones.class.getResourceAsStream(KEY_TABLE)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + KEY_TABLE);
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                String id = line.strip();
+                if (!id.isEmpty() && !id.startsWith("#")) {
+                    ids.add(id);
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + KEY_TABLE, e);
+        }
+        return ids;
     }
 
     private TimeZones() {}

@@ -63,7 +63,11 @@ public final class FragmentRunner
 
     private long rowsIn;
     private long rowsOut;
+    /** Bytes read by the page sources closed so far. */
     private long bytesRead;
+    /** The page source of the split being processed. */
+    private PageSource current;
+    private Runnable onInputBatch = () -> {};
     private long batchesIn;
     private boolean finished;
     private boolean emitted;
@@ -169,6 +173,7 @@ public final class FragmentRunner
         if (source == null) {
             source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
         }
+        current = source;
         try {
             while (!finished) {
                 VectorSchemaRoot batch = source.nextBatch();
@@ -181,9 +186,11 @@ public final class FragmentRunner
                 finally {
                     batch.close();
                 }
+                onInputBatch.run();
             }
         }
         finally {
+            current = null;
             try {
                 bytesRead += source.bytesRead();
             }
@@ -191,6 +198,15 @@ public final class FragmentRunner
                 source.close();
             }
         }
+    }
+
+    /**
+     * Runs {@code listener} on the processing thread after each batch a split yields, so that the
+     * caller can report {@link #bytesRead()} while a long split is still being read.
+     */
+    public void onInputBatch(Runnable listener)
+    {
+        this.onInputBatch = requireNonNull(listener, "listener is null");
     }
 
     private void processBatch(VectorSchemaRoot batch, BatchSink sink)
@@ -276,10 +292,23 @@ public final class FragmentRunner
         return rowsOut;
     }
 
-    /** Bytes read from the object store (sum of the page sources' bytesRead). */
+    /**
+     * Bytes read from the object store so far: by the page sources of the splits processed, of the
+     * split being processed and of the splits prepared (reading ahead) but not processed yet, so that
+     * a runner that stops early (its LIMIT) still counts what it fetched. Call it from the processing
+     * thread.
+     */
     public long bytesRead()
     {
-        return bytesRead;
+        long total = bytesRead;
+        PageSource source = current;
+        if (source != null) {
+            total += source.bytesRead();
+        }
+        for (PageSource ahead : prepared.values()) {
+            total += ahead.bytesRead();
+        }
+        return total;
     }
 
     public long batchesIn()
@@ -309,6 +338,7 @@ public final class FragmentRunner
         closed = true;
         try {
             for (PageSource source : prepared.values()) {
+                bytesRead += source.bytesRead();
                 source.close();
             }
             prepared.clear();

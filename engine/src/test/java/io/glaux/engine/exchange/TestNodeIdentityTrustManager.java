@@ -33,9 +33,10 @@ class TestNodeIdentityTrustManager
                 .isInstanceOf(CertificateException.class)
                 .hasMessageNotContaining("names another node");
 
-        // CN or a DNS subject alternative name (an operator's certificate may name the node there)
+        // the CN only: a DNS subject alternative name is a host name the worker asked for, not an identity
         assertThat(NodeIdentityTrustManager.namesNode(workerA.certificate(), "worker-a")).isTrue();
-        assertThat(NodeIdentityTrustManager.namesNode(workerA.certificate(), "NODE-A.example")).isTrue();
+        assertThat(NodeIdentityTrustManager.namesNode(workerA.certificate(), "node-a.example")).isFalse();
+        assertThat(NodeIdentityTrustManager.namesNode(workerA.certificate(), "NODE-A.example")).isFalse();
         assertThat(NodeIdentityTrustManager.namesNode(workerA.certificate(), "worker-b")).isFalse();
         assertThat(NodeIdentityTrustManager.namesNode(workerA.certificate(), "worker")).isFalse();
         // an IP address in the SAN is a host, not a node id
