@@ -210,7 +210,8 @@ public final class QueryExecution
         List<ExchangeTickets.Location> producers = workers.stream().map(worker -> new ExchangeTickets.Location(worker.nodeId(), worker.flightUri())).toList();
         List<ExchangeClient.Source> sources = new ArrayList<>();
         for (int partition = 0; partition < partitions; partition++) {
-            ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers);
+            ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers,
+                    query.session().queryMaxMemory().orElse(0));
             sources.add(new ExchangeClient.Source(workerClients.get(workers.get(partition)), task.label(), ExchangeTickets.encode(task)));
         }
         ExchangeClient exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));

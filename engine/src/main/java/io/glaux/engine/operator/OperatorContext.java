@@ -99,6 +99,16 @@ public final class OperatorContext
         return spillDirectory().isPresent() && bytes > query.memory().limit() / 2;
     }
 
+    /**
+     * Counts {@code bytes} this operator just wrote to a spill file, in its statistics and against the
+     * query's spill limits; throws {@code EXCEEDED_SPILL_LIMIT} past one.
+     */
+    public void addSpilledBytes(long bytes)
+    {
+        stats.addSpilledBytes(bytes);
+        query.spillSpace().add(name, bytes);
+    }
+
     /** Where to spill, if spilling is enabled. */
     public Optional<Path> spillDirectory()
     {
