@@ -188,19 +188,18 @@ public final class QueryExecution
         for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
             PhysicalPlanner.ScanStage scan = scans.get(input.stage());
             ScanRun run = new ScanRun(scan.scan(), scan.pipeline(), context.allocator(), scan.types());
-            run.partitionedOutput = Optional.of(new Task.PartitionedOutput(input.stage(), input.keys(), partitions, scan.types()));
+            run.partitionedOutput = Optional.of(new Task.PartitionedOutput(input.stage(), input.keys(), partitions, scan.types(), input.spreadNullKeys()));
             run.producers = List.copyOf(workers);
             byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch(query.id(), input.stage(), 0, partitions, scan.types()));
-            run.onSuccess = () -> {
-                for (WorkerNode worker : workers) {
-                    workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, noMoreInput, ACTION_TIMEOUT);
-                }
-            };
+            run.onSuccess = () -> noMoreInput(workers, input.stage(), noMoreInput);
             if (!inputRuns.isEmpty()) {
                 Runnable previous = inputRuns.getLast().onSuccess;
                 inputRuns.getLast().onSuccess = () -> {
                     previous.run();
-                    run.start();
+                    // a query cancelled meanwhile (its operators not yet closed) starts no further scan
+                    if (!context.query().cancellation().isCancelled()) {
+                        run.start();
+                    }
                 };
             }
             inputRuns.add(run);
@@ -259,13 +258,11 @@ public final class QueryExecution
                 }
                 finally {
                     try {
-                        inputRuns.forEach(ScanRun::close);
+                        closeAll(inputRuns);
                     }
                     finally {
                         try {
-                            for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
-                                abortStage(workers, input.stage());
-                            }
+                            abortStages(workers, stage.inputs().stream().map(PhysicalPlanner.PartitionedStage.Input::stage).toList());
                         }
                         finally {
                             context.close();
@@ -470,28 +467,86 @@ public final class QueryExecution
         };
     }
 
-    /** Frees a stage's output buffers on its workers (a no-op where its consumers have read them). */
-    private void abortStage(List<WorkerNode> workers, int stageId)
+    /**
+     * Tells every worker that stage {@code stageId}'s producers have all finished (so its stage tasks see
+     * the end of that input), all workers at once: one slow worker costs one action timeout, not one each.
+     * Throws the first failure.
+     */
+    private void noMoreInput(List<WorkerNode> workers, int stageId, byte[] body)
     {
-        byte[] body = ExchangeTickets.encodeStage(query.id(), stageId);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> calls = new ArrayList<>();
         for (WorkerNode worker : workers) {
-            calls.add(Thread.ofVirtual().name("abort-" + query.id() + "-" + worker.nodeId()).start(() -> {
+            calls.add(Thread.ofVirtual().name("no-more-input-" + query.id() + "-" + stageId + "-" + worker.nodeId()).start(() -> {
                 try {
-                    workerClients.get(worker).doAction(ExchangeTickets.ABORT_STAGE_ACTION, body, ACTION_TIMEOUT);
+                    workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, body, ACTION_TIMEOUT);
                 }
                 catch (RuntimeException e) {
-                    LOG.debug("Freeing stage {} of {} on {} failed: {}", stageId, query.id(), worker.nodeId(), e.getMessage());
+                    failure.compareAndSet(null, e);
                 }
             }));
         }
-        boolean interrupted = Thread.interrupted();
-        for (Thread call : calls) {
-            try {
-                call.join(ACTION_TIMEOUT.toMillis());
+        joinAll(calls, ACTION_TIMEOUT.plusSeconds(1));
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /** Frees stages' output buffers on their workers (a no-op where their consumers have read them): every call at once. */
+    private void abortStages(List<WorkerNode> workers, List<Integer> stageIds)
+    {
+        List<Thread> calls = new ArrayList<>();
+        for (int stageId : stageIds) {
+            byte[] body = ExchangeTickets.encodeStage(query.id(), stageId);
+            for (WorkerNode worker : workers) {
+                calls.add(Thread.ofVirtual().name("abort-" + query.id() + "-" + stageId + "-" + worker.nodeId()).start(() -> {
+                    try {
+                        workerClients.get(worker).doAction(ExchangeTickets.ABORT_STAGE_ACTION, body, ACTION_TIMEOUT);
+                    }
+                    catch (RuntimeException e) {
+                        LOG.debug("Freeing stage {} of {} on {} failed: {}", stageId, query.id(), worker.nodeId(), e.getMessage());
+                    }
+                }));
             }
-            catch (InterruptedException e) {
-                interrupted = true;
+        }
+        joinAll(calls, ACTION_TIMEOUT.plusSeconds(1));
+    }
+
+    /** Closes scans at once: each cancels its tasks and waits for its threads. */
+    private static void closeAll(List<ScanRun> scans)
+    {
+        if (scans.size() == 1) {
+            scans.getFirst().close();
+            return;
+        }
+        List<Thread> closes = new ArrayList<>();
+        for (ScanRun scan : scans) {
+            closes.add(Thread.ofVirtual().start(scan::close));
+        }
+        // a scan's close waits up to 30 s for its threads; every scan's close ends by then
+        joinAll(closes, java.time.Duration.ofSeconds(35));
+    }
+
+    /**
+     * Waits for {@code threads}, together at most {@code timeout}; an interrupt of this thread (a cancel
+     * while closing) does not cut the wait short but is kept.
+     */
+    private static void joinAll(List<Thread> threads, java.time.Duration timeout)
+    {
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {
