@@ -43,7 +43,8 @@ final class Announcer
     private final AtomicLong successes = new AtomicLong();
     private volatile boolean announced;
 
-    Announcer(URI coordinatorUri, String nodeId, URI flightUri, SSLContext sslContext, Duration interval)
+    /** @param processors the worker's {@code task.concurrency}: the coordinator runs that many tasks of a hash stage here */
+    Announcer(URI coordinatorUri, String nodeId, URI flightUri, int processors, SSLContext sslContext, Duration interval)
     {
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         requireNonNull(nodeId, "nodeId is null");
@@ -56,6 +57,7 @@ final class Announcer
         Map<String, String> announcement = new LinkedHashMap<>();
         announcement.put("nodeId", nodeId);
         announcement.put("flightUri", flightUri.toString());
+        announcement.put("processors", String.valueOf(processors));
         try {
             this.body = new ObjectMapper().writeValueAsBytes(announcement);
         }

@@ -74,13 +74,17 @@ final class StageTaskExecution
     void run()
     {
         counters.tasksStarted.incrementAndGet();
+        counters.stageTasksStarted.incrementAndGet();
         counters.runningTasks.incrementAndGet();
         BufferAllocator allocator = null;
         LocalExecutionPlanner planner = null;
         try {
             allocator = memory.allocator().newChildAllocator("stage-task-" + task.label(), 0, Long.MAX_VALUE);
-            // its hash operators spill into the query's folder here, under the worker's spill limits
-            QueryContext context = new QueryContext(memory, spill.directory(), cancellation, spill.space());
+            // its hash operators spill into the query's folder here, under the worker's spill limits, each
+            // keeping to its share of the memory the query's other stage tasks here share too (one per
+            // partition dealt to this worker)
+            int tasksHere = Math.ceilDiv(task.partitionCount(), Math.max(1, task.producers().size()));
+            QueryContext context = new QueryContext(memory, spill.directory(), cancellation, spill.space(), tasksHere);
             planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> {
                 if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1) {
                     operatorContext.close();
@@ -92,7 +96,9 @@ final class StageTaskExecution
                 for (ExchangeTickets.Location producer : task.producers()) {
                     sources.add(new ExchangeClient.Source(peers.apply(producer), task.queryId() + ".stage" + sourceStage + ".partition" + task.partition() + "@" + producer.nodeId(), ticket));
                 }
-                return new ExchangeOperator(operatorContext, sources, remote.outputTypes(), ExchangeOperator.bufferBytes(memory.limit()));
+                // the query's other stage tasks here receive ahead too
+                long receiveAhead = Math.max(1L << 20, ExchangeOperator.bufferBytes(memory.limit()) / tasksHere);
+                return new ExchangeOperator(operatorContext, sources, remote.outputTypes(), receiveAhead);
             });
             output.start(task.plan().outputTypes(), streamAllocator);
             try (Operator root = planner.plan(task.plan())) {

@@ -17,6 +17,8 @@ final class WorkerCounters
     final AtomicLong rowsSent = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong spilledBytes = new AtomicLong();
+    /** Tasks of hash-partitioned stages (part of tasksStarted). */
+    final AtomicLong stageTasksStarted = new AtomicLong();
 
     WorkerStats snapshot(String nodeId)
     {

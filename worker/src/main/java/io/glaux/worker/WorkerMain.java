@@ -153,7 +153,7 @@ public final class WorkerMain
         }
         Announcer announcer = null;
         if (config.coordinatorUri().isPresent()) {
-            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), tls.clientSslContext(), config.announceInterval());
+            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), config.taskConcurrency(), tls.clientSslContext(), config.announceInterval());
             announcer.start();
         }
         else {

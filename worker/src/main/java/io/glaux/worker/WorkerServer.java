@@ -255,6 +255,12 @@ public final class WorkerServer
         return queryMemory.spilledBytes();
     }
 
+    /** Tasks of hash-partitioned stages this worker has started since it started. */
+    public long stageTasksStarted()
+    {
+        return counters.stageTasksStarted.get();
+    }
+
     /** Bytes all hash-stage tasks on this worker have spilled since it started. */
     public long spilledBytes()
     {

@@ -94,6 +94,11 @@ public final class QueryExecution
     private static final int CONCURRENT_LISTINGS = 4;
     /** How long an exchange control call to a worker may take. */
     private static final java.time.Duration ACTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /**
+     * At most this many tasks of a hash-partitioned stage per worker (one per thread it announced): every
+     * stage task pulls its partition from every worker, so the streams grow with the product.
+     */
+    static final int MAX_STAGE_TASKS_PER_WORKER = 8;
     /** The largest build side sent to every probe task of a broadcast join (Arrow bytes). */
     private static final long BROADCAST_MAX_BYTES = 4L << 20;
 
@@ -167,9 +172,10 @@ public final class QueryExecution
 
     /**
      * A hash-partitioned stage as an engine operator. With two or more active workers, each scan task
-     * hash-partitions its output into its worker's output buffer, one partition per worker; one task of
-     * the stage per worker runs {@code stage}'s plan over its partition, pulled from every worker's
-     * buffer, and this operator gathers their output. With fewer workers the coordinator runs the plan
+     * hash-partitions its output into its worker's output buffer, one partition per stage task; each
+     * worker runs as many tasks of the stage as it has threads (up to {@link #MAX_STAGE_TASKS_PER_WORKER}),
+     * each running {@code stage}'s plan over its partition, pulled from every worker's buffer, and this
+     * operator gathers their output. With fewer workers the coordinator runs the plan
      * itself ({@code local}) over the gathered scan stage.
      */
     public Operator partitionedStage(int stageId, PhysicalPlanner.PartitionedStage stage, Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context,
@@ -180,7 +186,9 @@ public final class QueryExecution
             context.close();
             return local.get();
         }
-        int partitions = workers.size();
+        // several tasks per worker where it has the threads, dealt round robin over the workers: task p runs on taskNodes[p]
+        List<WorkerNode> taskNodes = stageTaskNodes(workers);
+        int partitions = taskNodes.size();
         // one scan run per input, each hash-partitioning into its own buffers; an input starts when the one
         // before it has finished (a join's build side before its probe side), so that the stage tasks,
         // which read the inputs in that order, never wait on an input held back by a full buffer of another
@@ -211,7 +219,7 @@ public final class QueryExecution
         for (int partition = 0; partition < partitions; partition++) {
             ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers,
                     query.session().queryMaxMemory().orElse(0));
-            sources.add(new ExchangeClient.Source(workerClients.get(workers.get(partition)), task.label(), ExchangeTickets.encode(task)));
+            sources.add(new ExchangeClient.Source(workerClients.get(taskNodes.get(partition)), task.label(), ExchangeTickets.encode(task)));
         }
         ExchangeClient exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));
         return new Operator()
@@ -465,6 +473,30 @@ public final class QueryExecution
                 }
             }
         };
+    }
+
+    /**
+     * Where the tasks of a hash-partitioned stage run: each worker as many times as the threads it
+     * announced (at most {@link #MAX_STAGE_TASKS_PER_WORKER}), dealt round robin so that consecutive
+     * partitions land on different workers.
+     */
+    private List<WorkerNode> stageTaskNodes(List<WorkerNode> workers)
+    {
+        int[] slots = new int[workers.size()];
+        int most = 0;
+        for (int i = 0; i < workers.size(); i++) {
+            slots[i] = Math.clamp(nodeManager.processors(workers.get(i)), 1, MAX_STAGE_TASKS_PER_WORKER);
+            most = Math.max(most, slots[i]);
+        }
+        List<WorkerNode> nodes = new ArrayList<>();
+        for (int round = 0; round < most; round++) {
+            for (int i = 0; i < workers.size(); i++) {
+                if (slots[i] > round) {
+                    nodes.add(workers.get(i));
+                }
+            }
+        }
+        return nodes;
     }
 
     /**

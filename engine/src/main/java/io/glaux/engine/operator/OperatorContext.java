@@ -92,11 +92,12 @@ public final class OperatorContext
 
     /**
      * Whether an operator that can spill should, holding {@code bytes}: past half the query's limit on
-     * this node, so that other operators and the batches in flight between them keep their room.
+     * this node (divided among the query's tasks running side by side here), so that other operators
+     * and the batches in flight between them keep their room.
      */
     public boolean exceedsSpillShare(long bytes)
     {
-        return spillDirectory().isPresent() && bytes > query.memory().limit() / 2;
+        return spillDirectory().isPresent() && bytes > query.memory().limit() / 2 / query.tasks();
     }
 
     /**
