@@ -109,6 +109,16 @@ public final class TestCluster
         return new TestCluster(dataDir, workers, rowsPerDay, filesPerDay, Map.copyOf(metastoreProperties));
     }
 
+    /** Starts a worker whose configuration also has {@code properties} (limits, spill settings, ...), which override the defaults. */
+    public WorkerMain.Handle addWorker(String nodeId, Map<String, String> properties)
+    {
+        Properties configuration = workerProperties(nodeId);
+        properties.forEach(configuration::setProperty);
+        WorkerMain.Handle handle = WorkerMain.start(configuration);
+        workers.add(handle);
+        return handle;
+    }
+
     public WorkerMain.Handle addWorker(String nodeId)
     {
         WorkerMain.Handle handle = WorkerMain.start(workerProperties(nodeId));

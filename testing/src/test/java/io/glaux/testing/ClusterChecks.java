@@ -54,7 +54,8 @@ final class ClusterChecks
         return rows;
     }
 
-    private static void await(BooleanSupplier condition)
+    /** Waits up to 30 s for {@code condition} (the caller asserts what it waited for). */
+    static void await(BooleanSupplier condition)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + 30_000_000_000L;

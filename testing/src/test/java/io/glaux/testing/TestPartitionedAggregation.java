@@ -22,7 +22,7 @@ import java.util.Map;
  * Hash-partitioned FINAL aggregation on the workers, on a real cluster: the same queries are run
  * first with one worker (the coordinator merges the partial groups over the gathered scan) and then
  * with three (each scan task hash-partitions its partial groups into its worker's output buffer, one
- * task per worker merges its partition pulled over Flight from every worker, the coordinator gathers),
+ * task per worker thread merges its partition pulled over Flight from every worker, the coordinator gathers),
  * and the answers must be equal. A failure in a worker's stage task fails the query with its error
  * code; a query cancelled mid-way leaves no memory, buffer or task behind on any node.
  */
@@ -50,14 +50,16 @@ class TestPartitionedAggregation
     void setUp()
             throws Exception
     {
-        cluster = TestCluster.start(Files.createTempDirectory("glaux-partitioned-cluster"), 1, 40_000, 2);
+        cluster = TestCluster.start(Files.createTempDirectory("glaux-partitioned-cluster"), 0, 40_000, 2);
+        cluster.addWorker("worker-1", Map.of("task.concurrency", "2"));
+        cluster.waitForWorkers(1);
         // one worker: the FINAL step runs on the coordinator over the gathered partial groups
         for (String query : QUERIES) {
             singleWorker.put(query, ClusterChecks.rows(cluster, query));
         }
         assertThat(cluster.workers().getFirst().server().exchangePeers()).isZero();
-        cluster.addWorker("worker-2");
-        cluster.addWorker("worker-3");
+        cluster.addWorker("worker-2", Map.of("task.concurrency", "2"));
+        cluster.addWorker("worker-3", Map.of("task.concurrency", "2"));
         cluster.waitForWorkers(3);
     }
 
@@ -80,6 +82,22 @@ class TestPartitionedAggregation
         // every worker pulled its partition from every worker (itself included) over Flight
         for (WorkerMain.Handle worker : cluster.workers()) {
             assertThat(worker.server().exchangePeers()).as(worker.server().nodeId()).isEqualTo(3);
+        }
+        ClusterChecks.assertReleased(cluster);
+    }
+
+    @Test
+    void everyWorkerRunsOneStageTaskPerThread()
+            throws Exception
+    {
+        // the workers run tasks on two threads each (task.concurrency): two tasks of the hash stage each
+        Map<String, Long> before = new LinkedHashMap<>();
+        for (WorkerMain.Handle worker : cluster.workers()) {
+            before.put(worker.server().nodeId(), worker.server().stageTasksStarted());
+        }
+        assertThat(ClusterChecks.rows(cluster, QUERIES.get(1))).isEqualTo(singleWorker.get(QUERIES.get(1)));
+        for (WorkerMain.Handle worker : cluster.workers()) {
+            assertThat(worker.server().stageTasksStarted() - before.get(worker.server().nodeId())).as(worker.server().nodeId()).isEqualTo(2);
         }
         ClusterChecks.assertReleased(cluster);
     }

@@ -47,16 +47,12 @@ final class Announcer
     private final RevocationList revocations;
     private volatile boolean announced;
 
-    Announcer(URI coordinatorUri, String nodeId, URI flightUri, SSLContext sslContext, Duration interval)
-    {
-        this(coordinatorUri, nodeId, flightUri, sslContext, interval, new RevocationList());
-    }
-
     /**
+     * @param processors the worker's {@code task.concurrency}: the coordinator runs that many tasks of a hash stage here
      * @param revocations updated with the revoked node certificates the coordinator sends with each
      *        answer ({@code {"revoked": {"serials": [...], "nodes": {"id": "instant"}}}})
      */
-    Announcer(URI coordinatorUri, String nodeId, URI flightUri, SSLContext sslContext, Duration interval, RevocationList revocations)
+    Announcer(URI coordinatorUri, String nodeId, URI flightUri, int processors, SSLContext sslContext, Duration interval, RevocationList revocations)
     {
         this.revocations = requireNonNull(revocations, "revocations is null");
         requireNonNull(coordinatorUri, "coordinatorUri is null");
@@ -70,6 +66,7 @@ final class Announcer
         Map<String, String> announcement = new LinkedHashMap<>();
         announcement.put("nodeId", nodeId);
         announcement.put("flightUri", flightUri.toString());
+        announcement.put("processors", String.valueOf(processors));
         try {
             this.body = new ObjectMapper().writeValueAsBytes(announcement);
         }

@@ -9,6 +9,7 @@ import io.glaux.engine.exchange.WorkerClient;
 import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.memory.QueryMemoryContext;
 import io.glaux.engine.operator.Operator;
+import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.spi.error.ErrorCode;
@@ -21,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -38,6 +38,7 @@ final class StageTaskExecution
     private final String nodeId;
     private final ExchangeTickets.StageTask task;
     private final QueryMemoryContext memory;
+    private final QueryMemories.Spill spill;
     private final Function<ExchangeTickets.Location, WorkerClient> peers;
     private final WorkerCounters counters;
     private final QueryContext.Cancellation cancellation = new QueryContext.Cancellation();
@@ -45,9 +46,10 @@ final class StageTaskExecution
     /** Holds the stream's root, which holds nothing between batches: not the query's memory. */
     private final BufferAllocator streamAllocator;
 
-    StageTaskExecution(String nodeId, ExchangeTickets.StageTask task, ServerStreamListener listener, QueryMemoryContext memory,
+    StageTaskExecution(String nodeId, ExchangeTickets.StageTask task, ServerStreamListener listener, QueryMemoryContext memory, QueryMemories.Spill spill,
             Function<ExchangeTickets.Location, WorkerClient> peers, WorkerCounters counters, BufferAllocator streamAllocator)
     {
+        this.spill = requireNonNull(spill, "spill is null");
         this.streamAllocator = requireNonNull(streamAllocator, "streamAllocator is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.task = requireNonNull(task, "task is null");
@@ -72,12 +74,18 @@ final class StageTaskExecution
     void run()
     {
         counters.tasksStarted.incrementAndGet();
+        counters.stageTasksStarted.incrementAndGet();
         counters.runningTasks.incrementAndGet();
         BufferAllocator allocator = null;
+        LocalExecutionPlanner planner = null;
         try {
             allocator = memory.allocator().newChildAllocator("stage-task-" + task.label(), 0, Long.MAX_VALUE);
-            QueryContext context = new QueryContext(memory, Optional.empty(), cancellation);
-            LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> {
+            // its hash operators spill into the query's folder here, under the worker's spill limits, each
+            // keeping to its share of the memory the query's other stage tasks here share too (one per
+            // partition dealt to this worker)
+            int tasksHere = Math.ceilDiv(task.partitionCount(), Math.max(1, task.producers().size()));
+            QueryContext context = new QueryContext(memory, spill.directory(), cancellation, spill.space(), tasksHere);
+            planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> {
                 if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1) {
                     operatorContext.close();
                     throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "A stage task cannot read " + leaf);
@@ -88,7 +96,9 @@ final class StageTaskExecution
                 for (ExchangeTickets.Location producer : task.producers()) {
                     sources.add(new ExchangeClient.Source(peers.apply(producer), task.queryId() + ".stage" + sourceStage + ".partition" + task.partition() + "@" + producer.nodeId(), ticket));
                 }
-                return new ExchangeOperator(operatorContext, sources, remote.outputTypes(), ExchangeOperator.bufferBytes(memory.limit()));
+                // the query's other stage tasks here receive ahead too
+                long receiveAhead = Math.max(1L << 20, ExchangeOperator.bufferBytes(memory.limit()) / tasksHere);
+                return new ExchangeOperator(operatorContext, sources, remote.outputTypes(), receiveAhead);
             });
             output.start(task.plan().outputTypes(), streamAllocator);
             try (Operator root = planner.plan(task.plan())) {
@@ -125,6 +135,9 @@ final class StageTaskExecution
             output.fail(new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + nodeId + " failed running task " + task.label() + ": " + e, e));
         }
         finally {
+            if (planner != null) {
+                counters.spilledBytes.addAndGet(planner.stats().values().stream().mapToLong(OperatorStats::spilledBytes).sum());
+            }
             output.close();
             if (allocator != null) {
                 allocator.close();

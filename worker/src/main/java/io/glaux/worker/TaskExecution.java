@@ -511,7 +511,7 @@ final class TaskExecution
         int partitionCount = partitioned.partitionCount();
         HashPartitioner partitioner = partitioners.poll();
         if (partitioner == null) {
-            partitioner = new HashPartitioner(partitioned.types(), partitioned.keys(), partitionCount);
+            partitioner = new HashPartitioner(partitioned.types(), partitioned.keys(), partitionCount, partitioned.spreadNullKeys());
         }
         try {
             int[] partitionOf = new int[count];

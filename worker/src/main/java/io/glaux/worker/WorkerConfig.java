@@ -49,7 +49,8 @@ public record WorkerConfig(
         OptionalInt httpPort,
         Duration shutdownGracePeriod,
         Optional<JoinToken> joinToken,
-        DecompressionLimits decompressionLimits)
+        DecompressionLimits decompressionLimits,
+        SpillConfig spill)
 {
     public static final String NODE_ID = "node.id";
     public static final String DATA_DIR = "node.data-dir";
@@ -83,7 +84,8 @@ public record WorkerConfig(
             NODE_ID, DATA_DIR, TLS_DIR, TLS_EXTRA_HOST_NAMES, FLIGHT_HOST, FLIGHT_ADVERTISED_HOST, FLIGHT_PORT,
             TASK_CONCURRENCY, COORDINATOR_URI, ANNOUNCE_INTERVAL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
             S3_MAX_CONNECTIONS, QUERY_MAX_MEMORY_PER_NODE, HTTP_HOST, HTTP_PORT, SHUTDOWN_GRACE_PERIOD, TLS_JOIN_TOKEN, TLS_JOIN_TOKEN_FILE,
-            DecompressionLimits.MAX_RATIO_KEY, DecompressionLimits.MAX_SIZE_KEY);
+            DecompressionLimits.MAX_RATIO_KEY, DecompressionLimits.MAX_SIZE_KEY,
+            SpillConfig.SPILL_PATH, SpillConfig.SPILL_MAX_SIZE, SpillConfig.QUERY_MAX_SPILL_PER_NODE);
     static final Set<String> KNOWN_KEYS = union(BASE_KEYS, ObjectStoreSecurity.CONFIG_KEYS);
 
     public WorkerConfig
@@ -102,6 +104,7 @@ public record WorkerConfig(
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod is null");
         requireNonNull(joinToken, "joinToken is null");
         requireNonNull(decompressionLimits, "decompressionLimits is null");
+        requireNonNull(spill, "spill is null");
     }
 
     /** A join token; {@link #toString()} hides it. */
@@ -208,8 +211,13 @@ public record WorkerConfig(
                 throw invalid(DecompressionLimits.MAX_SIZE_KEY, value, e.getMessage());
             }
         }).orElse(Long.MAX_VALUE);
+        // spill.path: the hash stages' spill folders; by default in the data directory, "none" disables spilling
+        Optional<String> spillValue = get(properties, SpillConfig.SPILL_PATH);
+        Optional<Path> spillPath = spillValue.isEmpty() ? Optional.of(dataDir.resolve("spill"))
+                : spillValue.get().equalsIgnoreCase("none") ? Optional.empty() : Optional.of(Path.of(spillValue.get()));
+        SpillConfig spill = new SpillConfig(spillPath, bytes(properties, SpillConfig.SPILL_MAX_SIZE), bytes(properties, SpillConfig.QUERY_MAX_SPILL_PER_NODE));
         return new WorkerConfig(nodeId, dataDir, tlsDir, extraHosts, flightHost, advertisedHost, port, concurrency, maxMemoryPerNode,
-                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod, joinToken, new DecompressionLimits(maxRatio, maxDecompressed));
+                coordinator, announceInterval, objectStore, httpHost, httpPort, gracePeriod, joinToken, new DecompressionLimits(maxRatio, maxDecompressed), spill);
     }
 
     private static Set<String> union(Set<String> first, Set<String> second)
@@ -230,7 +238,7 @@ public record WorkerConfig(
     /** The options of the Flight server this configuration describes. */
     public WorkerServer.Options serverOptions()
     {
-        return new WorkerServer.Options(nodeId, flightHost, flightAdvertisedHost, flightPort, taskConcurrency, maxMemoryPerNode);
+        return new WorkerServer.Options(nodeId, flightHost, flightAdvertisedHost, flightPort, taskConcurrency, maxMemoryPerNode, spill);
     }
 
     /** Host names to put in the node certificate: the advertised host and the configured extras. */
@@ -285,6 +293,25 @@ public record WorkerConfig(
     {
         String value = properties.getProperty(key);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    /** A positive data size ({@code 10GB}) under {@code key}, if set. */
+    private static java.util.OptionalLong bytes(Properties properties, String key)
+    {
+        Optional<String> value = get(properties, key);
+        if (value.isEmpty()) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            long bytes = DataSize.parse(value.get());
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return java.util.OptionalLong.of(bytes);
+        }
+        catch (IllegalArgumentException e) {
+            throw invalid(key, value.get(), e.getMessage());
+        }
     }
 
     private static int intValue(Properties properties, String key, int defaultValue, int min, int max)

@@ -16,6 +16,9 @@ final class WorkerCounters
     final AtomicLong batchesSent = new AtomicLong();
     final AtomicLong rowsSent = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
+    final AtomicLong spilledBytes = new AtomicLong();
+    /** Tasks of hash-partitioned stages (part of tasksStarted). */
+    final AtomicLong stageTasksStarted = new AtomicLong();
 
     WorkerStats snapshot(String nodeId)
     {
@@ -31,6 +34,7 @@ final class WorkerCounters
                 bytesRead.get(),
                 batchesSent.get(),
                 rowsSent.get(),
-                bytesSent.get());
+                bytesSent.get(),
+                spilledBytes.get());
     }
 }

@@ -153,7 +153,8 @@ public final class WorkerMain
         }
         Announcer announcer = null;
         if (config.coordinatorUri().isPresent()) {
-            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), tls.clientSslContext(), config.announceInterval(), server.revocations());
+            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), config.taskConcurrency(), tls.clientSslContext(),
+                    config.announceInterval(), server.revocations());
             announcer.start();
         }
         else {

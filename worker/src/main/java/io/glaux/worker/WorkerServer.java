@@ -26,12 +26,15 @@ import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -104,14 +107,16 @@ public final class WorkerServer
      * @param port 0 for an ephemeral port
      * @param taskConcurrency threads running splits, shared by all tasks
      * @param maxMemoryPerNode what one query may hold on this worker ({@code query.max-memory-per-node})
+     * @param spill where and how much its hash stages spill
      */
-    public record Options(String nodeId, String bindHost, String advertisedHost, int port, int taskConcurrency, long maxMemoryPerNode)
+    public record Options(String nodeId, String bindHost, String advertisedHost, int port, int taskConcurrency, long maxMemoryPerNode, SpillConfig spill)
     {
         public Options
         {
             requireNonNull(nodeId, "nodeId is null");
             requireNonNull(bindHost, "bindHost is null");
             requireNonNull(advertisedHost, "advertisedHost is null");
+            requireNonNull(spill, "spill is null");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
@@ -123,7 +128,13 @@ public final class WorkerServer
             }
         }
 
-        /** Loopback, ephemeral port, one thread per available processor. */
+        /** Without spilling. */
+        public Options(String nodeId, String bindHost, String advertisedHost, int port, int taskConcurrency, long maxMemoryPerNode)
+        {
+            this(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode, SpillConfig.disabled());
+        }
+
+        /** Loopback, ephemeral port, one thread per available processor, no spilling. */
         public static Options loopback(String nodeId)
         {
             return new Options(nodeId, "127.0.0.1", "127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), MemoryPool.defaultMaxBytes());
@@ -131,17 +142,22 @@ public final class WorkerServer
 
         public Options withPort(int port)
         {
-            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode);
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode, spill);
         }
 
         public Options withTaskConcurrency(int taskConcurrency)
         {
-            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode);
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode, spill);
         }
 
         public Options withMaxMemoryPerNode(long maxMemoryPerNode)
         {
-            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode);
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode, spill);
+        }
+
+        public Options withSpill(SpillConfig spill)
+        {
+            return new Options(nodeId, bindHost, advertisedHost, port, taskConcurrency, maxMemoryPerNode, spill);
         }
     }
 
@@ -161,7 +177,9 @@ public final class WorkerServer
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
         requireNonNull(parentAllocator, "parentAllocator is null");
         this.allocator = parentAllocator.newChildAllocator("worker-" + options.nodeId(), 0, Long.MAX_VALUE);
-        this.queryMemory = new QueryMemories(new MemoryPool(Math.max(options.maxMemoryPerNode(), MemoryPool.defaultMaxBytes())), options.maxMemoryPerNode(), allocator);
+        SpillSpace nodeSpill = nodeSpillSpace(options.spill());
+        this.queryMemory = new QueryMemories(new MemoryPool(Math.max(options.maxMemoryPerNode(), MemoryPool.defaultMaxBytes())), options.maxMemoryPerNode(), allocator,
+                options.spill().path(), nodeSpill, options.spill().maxBytesPerQuery().orElse(nodeSpill.limit()));
         this.exchangeBuffers = new ExchangeBuffers(queryMemory);
         this.reaper = Executors.newSingleThreadScheduledExecutor(daemonThreads("glaux-buffer-reaper-" + options.nodeId() + "-"));
         reaper.scheduleWithFixedDelay(() -> {
@@ -210,6 +228,50 @@ public final class WorkerServer
     public String nodeId()
     {
         return options.nodeId();
+    }
+
+    /**
+     * The worker's spill space: {@code spill.max-size}, or 90% of the free space of {@code spill.path}'s
+     * file system now. The folder is created here; spill folders of queries a previous process of this
+     * worker left behind (it was killed mid-query) are deleted.
+     */
+    private static SpillSpace nodeSpillSpace(SpillConfig spill)
+    {
+        if (spill.path().isEmpty()) {
+            return SpillSpace.unlimited();
+        }
+        Path root = spill.path().get();
+        try {
+            Files.createDirectories(root);
+            try (var entries = Files.list(root)) {
+                // only folders named as query ids: spill.path may be a folder others use too
+                entries.filter(path -> Files.isDirectory(path) && QueryMemories.isQueryFolder(path.getFileName().toString()))
+                        .forEach(QueryMemories::deleteTree);
+            }
+            long limit = spill.maxBytes().isPresent() ? spill.maxBytes().getAsLong() : Math.max(1, Files.getFileStore(root).getUsableSpace() / 10 * 9);
+            return SpillSpace.node(SpillConfig.SPILL_MAX_SIZE, limit);
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Cannot use the spill folder " + root + " (" + SpillConfig.SPILL_PATH + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes the queries running here have written to spill files (0 once they ended and their files are gone). */
+    public long spillBytesInUse()
+    {
+        return queryMemory.spilledBytes();
+    }
+
+    /** Tasks of hash-partitioned stages this worker has started since it started. */
+    public long stageTasksStarted()
+    {
+        return counters.stageTasksStarted.get();
+    }
+
+    /** Bytes all hash-stage tasks on this worker have spilled since it started. */
+    public long spilledBytes()
+    {
+        return counters.spilledBytes.get();
     }
 
     /** {@code grpc+tls://advertisedHost:port}, with the real port when started on port 0. */
@@ -449,8 +511,17 @@ public final class WorkerServer
                     return;
                 }
                 case ExchangeTickets.StageTask stageTask -> {
-                    QueryMemoryContext memory = queryMemory.acquire(stageTask.queryId());
-                    StageTaskExecution execution = new StageTaskExecution(options.nodeId(), stageTask, listener, memory, WorkerServer.this::peer, counters, allocator);
+                    QueryMemoryContext memory = queryMemory.acquire(stageTask.queryId(), stageTask.maxMemoryBytes());
+                    QueryMemories.Spill spill;
+                    try {
+                        spill = queryMemory.spill(stageTask.queryId());
+                    }
+                    catch (GlauxException e) {
+                        queryMemory.release(stageTask.queryId());
+                        listener.error(RemoteErrors.toCallStatus(e).toRuntimeException());
+                        return;
+                    }
+                    StageTaskExecution execution = new StageTaskExecution(options.nodeId(), stageTask, listener, memory, spill, WorkerServer.this::peer, counters, allocator);
                     runningStageTasks.add(execution);
                     Runnable ended = () -> {
                         runningStageTasks.remove(execution);

@@ -183,7 +183,22 @@ class TestWorkerMain
         WorkerConfig config = WorkerConfig.fromProperties(properties);
         assertThat(config.nodeId()).isEqualTo("w7");
         assertThat(config.tlsDir()).isEqualTo(Path.of("/var/glaux/tls"));
-        assertThat(config.serverOptions()).isEqualTo(new WorkerServer.Options("w7", "0.0.0.0", "w7.internal", 8815, 3, MemoryPool.defaultMaxBytes()));
+        assertThat(config.serverOptions()).isEqualTo(new WorkerServer.Options("w7", "0.0.0.0", "w7.internal", 8815, 3, MemoryPool.defaultMaxBytes(),
+                SpillConfig.at(Path.of("/var/glaux/spill"))));
+        assertThat(defaults.spill()).isEqualTo(SpillConfig.at(Path.of("data", "spill")));
+
+        Properties spill = new Properties();
+        spill.setProperty("spill.path", "/fast/spill");
+        spill.setProperty("spill.max-size", "20GB");
+        spill.setProperty("query.max-spill-per-node", "5GB");
+        assertThat(WorkerConfig.fromProperties(spill).spill())
+                .isEqualTo(new SpillConfig(java.util.Optional.of(Path.of("/fast/spill")), java.util.OptionalLong.of(20L << 30), java.util.OptionalLong.of(5L << 30)));
+        spill.setProperty("spill.path", "none");
+        assertThat(WorkerConfig.fromProperties(spill).spill().path()).isEmpty();
+        spill.setProperty("query.max-spill-per-node", "-1");
+        assertThatThrownBy(() -> WorkerConfig.fromProperties(spill))
+                .isInstanceOf(GlauxException.class)
+                .hasMessageContaining("query.max-spill-per-node=-1");
         assertThat(config.certificateHostNames()).containsExactly("w7.example.com", "10.0.0.7", "w7.internal");
         assertThat(config.coordinatorUri()).contains(URI.create("https://coordinator:8443"));
         assertThat(config.objectStore().orElseThrow().region()).isEqualTo("eu-west-1");

@@ -94,6 +94,11 @@ public final class QueryExecution
     private static final int CONCURRENT_LISTINGS = 4;
     /** How long an exchange control call to a worker may take. */
     private static final java.time.Duration ACTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /**
+     * At most this many tasks of a hash-partitioned stage per worker (one per thread it announced): every
+     * stage task pulls its partition from every worker, so the streams grow with the product.
+     */
+    static final int MAX_STAGE_TASKS_PER_WORKER = 8;
     /** The largest build side sent to every probe task of a broadcast join (Arrow bytes). */
     private static final long BROADCAST_MAX_BYTES = 4L << 20;
 
@@ -167,9 +172,10 @@ public final class QueryExecution
 
     /**
      * A hash-partitioned stage as an engine operator. With two or more active workers, each scan task
-     * hash-partitions its output into its worker's output buffer, one partition per worker; one task of
-     * the stage per worker runs {@code stage}'s plan over its partition, pulled from every worker's
-     * buffer, and this operator gathers their output. With fewer workers the coordinator runs the plan
+     * hash-partitions its output into its worker's output buffer, one partition per stage task; each
+     * worker runs as many tasks of the stage as it has threads (up to {@link #MAX_STAGE_TASKS_PER_WORKER}),
+     * each running {@code stage}'s plan over its partition, pulled from every worker's buffer, and this
+     * operator gathers their output. With fewer workers the coordinator runs the plan
      * itself ({@code local}) over the gathered scan stage.
      */
     public Operator partitionedStage(int stageId, PhysicalPlanner.PartitionedStage stage, Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context,
@@ -180,7 +186,9 @@ public final class QueryExecution
             context.close();
             return local.get();
         }
-        int partitions = workers.size();
+        // several tasks per worker where it has the threads, dealt round robin over the workers: task p runs on taskNodes[p]
+        List<WorkerNode> taskNodes = stageTaskNodes(workers);
+        int partitions = taskNodes.size();
         // one scan run per input, each hash-partitioning into its own buffers; an input starts when the one
         // before it has finished (a join's build side before its probe side), so that the stage tasks,
         // which read the inputs in that order, never wait on an input held back by a full buffer of another
@@ -188,19 +196,18 @@ public final class QueryExecution
         for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
             PhysicalPlanner.ScanStage scan = scans.get(input.stage());
             ScanRun run = new ScanRun(scan.scan(), scan.pipeline(), context.allocator(), scan.types());
-            run.partitionedOutput = Optional.of(new Task.PartitionedOutput(input.stage(), input.keys(), partitions, scan.types()));
+            run.partitionedOutput = Optional.of(new Task.PartitionedOutput(input.stage(), input.keys(), partitions, scan.types(), input.spreadNullKeys()));
             run.producers = List.copyOf(workers);
             byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch(query.id(), input.stage(), 0, partitions, scan.types()));
-            run.onSuccess = () -> {
-                for (WorkerNode worker : workers) {
-                    workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, noMoreInput, ACTION_TIMEOUT);
-                }
-            };
+            run.onSuccess = () -> noMoreInput(workers, input.stage(), noMoreInput);
             if (!inputRuns.isEmpty()) {
                 Runnable previous = inputRuns.getLast().onSuccess;
                 inputRuns.getLast().onSuccess = () -> {
                     previous.run();
-                    run.start();
+                    // a query cancelled meanwhile (its operators not yet closed) starts no further scan
+                    if (!context.query().cancellation().isCancelled()) {
+                        run.start();
+                    }
                 };
             }
             inputRuns.add(run);
@@ -210,8 +217,9 @@ public final class QueryExecution
         List<ExchangeTickets.Location> producers = workers.stream().map(worker -> new ExchangeTickets.Location(worker.nodeId(), worker.flightUri())).toList();
         List<ExchangeClient.Source> sources = new ArrayList<>();
         for (int partition = 0; partition < partitions; partition++) {
-            ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers);
-            sources.add(new ExchangeClient.Source(workerClients.get(workers.get(partition)), task.label(), ExchangeTickets.encode(task)));
+            ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers,
+                    query.session().queryMaxMemory().orElse(0));
+            sources.add(new ExchangeClient.Source(workerClients.get(taskNodes.get(partition)), task.label(), ExchangeTickets.encode(task)));
         }
         ExchangeClient exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));
         return new Operator()
@@ -258,13 +266,11 @@ public final class QueryExecution
                 }
                 finally {
                     try {
-                        inputRuns.forEach(ScanRun::close);
+                        closeAll(inputRuns);
                     }
                     finally {
                         try {
-                            for (PhysicalPlanner.PartitionedStage.Input input : stage.inputs()) {
-                                abortStage(workers, input.stage());
-                            }
+                            abortStages(workers, stage.inputs().stream().map(PhysicalPlanner.PartitionedStage.Input::stage).toList());
                         }
                         finally {
                             context.close();
@@ -469,28 +475,110 @@ public final class QueryExecution
         };
     }
 
-    /** Frees a stage's output buffers on its workers (a no-op where its consumers have read them). */
-    private void abortStage(List<WorkerNode> workers, int stageId)
+    /**
+     * Where the tasks of a hash-partitioned stage run: each worker as many times as the threads it
+     * announced (at most {@link #MAX_STAGE_TASKS_PER_WORKER}), dealt round robin so that consecutive
+     * partitions land on different workers.
+     */
+    private List<WorkerNode> stageTaskNodes(List<WorkerNode> workers)
     {
-        byte[] body = ExchangeTickets.encodeStage(query.id(), stageId);
+        int[] slots = new int[workers.size()];
+        int most = 0;
+        for (int i = 0; i < workers.size(); i++) {
+            slots[i] = Math.clamp(nodeManager.processors(workers.get(i)), 1, MAX_STAGE_TASKS_PER_WORKER);
+            most = Math.max(most, slots[i]);
+        }
+        List<WorkerNode> nodes = new ArrayList<>();
+        for (int round = 0; round < most; round++) {
+            for (int i = 0; i < workers.size(); i++) {
+                if (slots[i] > round) {
+                    nodes.add(workers.get(i));
+                }
+            }
+        }
+        return nodes;
+    }
+
+    /**
+     * Tells every worker that stage {@code stageId}'s producers have all finished (so its stage tasks see
+     * the end of that input), all workers at once: one slow worker costs one action timeout, not one each.
+     * Throws the first failure.
+     */
+    private void noMoreInput(List<WorkerNode> workers, int stageId, byte[] body)
+    {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> calls = new ArrayList<>();
         for (WorkerNode worker : workers) {
-            calls.add(Thread.ofVirtual().name("abort-" + query.id() + "-" + worker.nodeId()).start(() -> {
+            calls.add(Thread.ofVirtual().name("no-more-input-" + query.id() + "-" + stageId + "-" + worker.nodeId()).start(() -> {
                 try {
-                    workerClients.get(worker).doAction(ExchangeTickets.ABORT_STAGE_ACTION, body, ACTION_TIMEOUT);
+                    workerClients.get(worker).doAction(ExchangeTickets.NO_MORE_INPUT_ACTION, body, ACTION_TIMEOUT);
                 }
                 catch (RuntimeException e) {
-                    LOG.debug("Freeing stage {} of {} on {} failed: {}", stageId, query.id(), worker.nodeId(), e.getMessage());
+                    failure.compareAndSet(null, e);
                 }
             }));
         }
-        boolean interrupted = Thread.interrupted();
-        for (Thread call : calls) {
-            try {
-                call.join(ACTION_TIMEOUT.toMillis());
+        joinAll(calls, ACTION_TIMEOUT.plusSeconds(1));
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /** Frees stages' output buffers on their workers (a no-op where their consumers have read them): every call at once. */
+    private void abortStages(List<WorkerNode> workers, List<Integer> stageIds)
+    {
+        List<Thread> calls = new ArrayList<>();
+        for (int stageId : stageIds) {
+            byte[] body = ExchangeTickets.encodeStage(query.id(), stageId);
+            for (WorkerNode worker : workers) {
+                calls.add(Thread.ofVirtual().name("abort-" + query.id() + "-" + stageId + "-" + worker.nodeId()).start(() -> {
+                    try {
+                        workerClients.get(worker).doAction(ExchangeTickets.ABORT_STAGE_ACTION, body, ACTION_TIMEOUT);
+                    }
+                    catch (RuntimeException e) {
+                        LOG.debug("Freeing stage {} of {} on {} failed: {}", stageId, query.id(), worker.nodeId(), e.getMessage());
+                    }
+                }));
             }
-            catch (InterruptedException e) {
-                interrupted = true;
+        }
+        joinAll(calls, ACTION_TIMEOUT.plusSeconds(1));
+    }
+
+    /** Closes scans at once: each cancels its tasks and waits for its threads. */
+    private static void closeAll(List<ScanRun> scans)
+    {
+        if (scans.size() == 1) {
+            scans.getFirst().close();
+            return;
+        }
+        List<Thread> closes = new ArrayList<>();
+        for (ScanRun scan : scans) {
+            closes.add(Thread.ofVirtual().start(scan::close));
+        }
+        // a scan's close waits up to 30 s for its threads; every scan's close ends by then
+        joinAll(closes, java.time.Duration.ofSeconds(35));
+    }
+
+    /**
+     * Waits for {@code threads}, together at most {@code timeout}; an interrupt of this thread (a cancel
+     * while closing) does not cut the wait short but is kept.
+     */
+    private static void joinAll(List<Thread> threads, java.time.Duration timeout)
+    {
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {

@@ -20,7 +20,7 @@ public final class NodeManager
 {
     public record WorkerNode(String nodeId, URI flightUri) {}
 
-    private record State(WorkerNode node, long lastAnnouncementMillis, long failedAtMillis) {}
+    private record State(WorkerNode node, long lastAnnouncementMillis, long failedAtMillis, int processors) {}
 
     private final Map<String, State> nodes = new ConcurrentHashMap<>();
     private final Duration expiry;
@@ -39,16 +39,30 @@ public final class NodeManager
 
     public void announce(String nodeId, URI flightUri)
     {
+        announce(nodeId, flightUri, 1);
+    }
+
+    /** @param processors how many threads the worker runs tasks on ({@code task.concurrency}) */
+    public void announce(String nodeId, URI flightUri, int processors)
+    {
         long now = clock.millis();
+        int parallelism = Math.max(1, processors);
         nodes.compute(nodeId, (id, old) -> {
             WorkerNode node = new WorkerNode(nodeId, flightUri);
             if (old == null || !old.node().equals(node)) {
-                return new State(node, now, 0);
+                return new State(node, now, 0, parallelism);
             }
             // a failed worker stays out until it has announced again well after the failure
             long failedAt = old.failedAtMillis() != 0 && now - old.failedAtMillis() > 3_000 ? 0 : old.failedAtMillis();
-            return new State(node, now, failedAt);
+            return new State(node, now, failedAt, parallelism);
         });
+    }
+
+    /** How many threads {@code node} runs tasks on, as it announced (1 if it did not say or is gone). */
+    public int processors(WorkerNode node)
+    {
+        State state = nodes.get(node.nodeId());
+        return state == null || !state.node().equals(node) ? 1 : state.processors();
     }
 
     /** A worker that is shutting down: not scheduled from now on (it comes back if it announces again). */
@@ -66,7 +80,7 @@ public final class NodeManager
 
     public void markFailed(String nodeId)
     {
-        nodes.computeIfPresent(nodeId, (id, old) -> new State(old.node(), old.lastAnnouncementMillis(), clock.millis()));
+        nodes.computeIfPresent(nodeId, (id, old) -> new State(old.node(), old.lastAnnouncementMillis(), clock.millis(), old.processors()));
     }
 
     public List<WorkerNode> activeWorkers()

@@ -96,12 +96,21 @@ public final class PhysicalPlanner
      */
     public record PartitionedStage(PlanNode plan, List<Input> inputs)
     {
-        /** A scan stage the partitioned stage reads, hash-partitioned on {@code keys}. Inputs run in order: each starts when the one before it has finished. */
-        public record Input(int stage, List<Integer> keys)
+        /**
+         * A scan stage the partitioned stage reads, hash-partitioned on {@code keys}. Inputs run in order:
+         * each starts when the one before it has finished. {@code spreadNullKeys}: a join's input, whose rows
+         * with a NULL key match nothing and are spread over every partition.
+         */
+        public record Input(int stage, List<Integer> keys, boolean spreadNullKeys)
         {
             public Input
             {
                 keys = List.copyOf(keys);
+            }
+
+            public Input(int stage, List<Integer> keys)
+            {
+                this(stage, keys, false);
             }
         }
 
@@ -848,7 +857,7 @@ public final class PhysicalPlanner
         }
         int stage = nextStage++;
         // the build side first: the join reads all of it before the first probe row
-        stages.put(stage, new PartitionedStage(plan, List.of(new PartitionedStage.Input(buildStage, rightKeys), new PartitionedStage.Input(probeStage, leftKeys))));
+        stages.put(stage, new PartitionedStage(plan, List.of(new PartitionedStage.Input(buildStage, rightKeys, true), new PartitionedStage.Input(probeStage, leftKeys, true))));
         PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
         openStages.put(stage, gather);
         return Optional.of(gather);

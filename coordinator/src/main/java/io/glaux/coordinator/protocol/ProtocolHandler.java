@@ -249,7 +249,19 @@ public final class ProtocolHandler
             json(response, callback, HttpStatus.BAD_REQUEST_400, Map.of("error", "announcement needs nodeId and flightUri"));
             return;
         }
-        nodeManager.announce(nodeId, URI.create(flightUri.asText()));
+        // how many tasks of a hash stage the worker runs at once (older workers do not say: one)
+        JsonNode processors = body.get("processors");
+        int parallelism = 1;
+        if (processors != null) {
+            try {
+                parallelism = Math.clamp(Integer.parseInt(processors.asText()), 1, 4096);
+            }
+            catch (NumberFormatException e) {
+                json(response, callback, HttpStatus.BAD_REQUEST_400, Map.of("error", "announcement's processors is not a number"));
+                return;
+            }
+        }
+        nodeManager.announce(nodeId, URI.create(flightUri.asText()), parallelism);
         // the worker learns the revoked node certificates, which its own TLS checks then refuse
         json(response, callback, HttpStatus.ACCEPTED_202, Map.of("revoked", revoked.get()));
     }

@@ -69,9 +69,10 @@ public final class ExchangeTickets
     /**
      * Runs {@code plan} for partition {@code partition} of stage {@code stageId}: each of its
      * {@link PlanNode.RemoteSource} leaves reads that partition of its source stage from every worker in
-     * {@code producers}; the output streams back to the caller.
+     * {@code producers}; the output streams back to the caller. {@code maxMemoryBytes}, when positive, is
+     * the session's {@code query_max_memory} (as a scan {@link io.glaux.engine.fragment.Task}'s).
      */
-    public record StageTask(String queryId, int stageId, int partition, int partitionCount, PlanNode plan, List<Location> producers)
+    public record StageTask(String queryId, int stageId, int partition, int partitionCount, PlanNode plan, List<Location> producers, long maxMemoryBytes)
     {
         public StageTask
         {
@@ -81,6 +82,12 @@ public final class ExchangeTickets
             if (partition < 0 || partition >= partitionCount) {
                 throw new IllegalArgumentException("partition " + partition + " of " + partitionCount);
             }
+        }
+
+        /** A task under the worker's {@code query.max-memory-per-node} (no session limit). */
+        public StageTask(String queryId, int stageId, int partition, int partitionCount, PlanNode plan, List<Location> producers)
+        {
+            this(queryId, stageId, partition, partitionCount, plan, producers, 0);
         }
 
         public String label()
@@ -97,6 +104,7 @@ public final class ExchangeTickets
         node.put("partition", task.partition());
         node.put("partitionCount", task.partitionCount());
         node.set("plan", PlanCodec.toJson(task.plan()));
+        node.put("maxMemoryBytes", task.maxMemoryBytes());
         ArrayNode producers = node.putArray("producers");
         for (Location location : task.producers()) {
             producers.addObject().put("nodeId", location.nodeId()).put("uri", location.flightUri().toString());
@@ -149,7 +157,8 @@ public final class ExchangeTickets
             producers.add(new Location(producer.get("nodeId").textValue(), URI.create(producer.get("uri").textValue())));
         }
         return new StageTask(node.get("queryId").textValue(), node.get("stageId").intValue(), node.get("partition").intValue(),
-                node.get("partitionCount").intValue(), PlanCodec.fromJson(node.get("plan")), producers);
+                node.get("partitionCount").intValue(), PlanCodec.fromJson(node.get("plan")), producers,
+                node.hasNonNull("maxMemoryBytes") ? node.get("maxMemoryBytes").longValue() : 0);
     }
 
     private static Fetch fetch(JsonNode node)

@@ -16,7 +16,11 @@ import java.util.function.IntBinaryOperator;
  * {@code multimap_agg}, {@code histogram}, {@code approx_most_frequent}, {@code min(x, n)},
  * {@code max(x, n)}, {@code min_by(x, y, n)} and {@code max_by(x, y, n)}. The state is the array of the
  * group's argument tuples (one argument: its values; several: rows), merged across workers by
- * concatenation; the final step groups, counts or sorts each group's tuples once.
+ * concatenation; the final step groups, counts or sorts each group's tuples once. The state stays
+ * bounded where the result needs less than every tuple: whenever it has doubled since it was last
+ * compacted, {@code min(x, n)}, {@code max(x, n)}, {@code min_by(x, y, n)} and {@code max_by(x, y, n)}
+ * keep only each group's n first tuples in their order, and {@code set_agg} and {@code map_agg} only the
+ * first tuple of each distinct key (tuples with a NULL key, which no result shows, go too).
  */
 public final class CollectedAggregate
 {
@@ -31,6 +35,13 @@ public final class CollectedAggregate
     private final GroupedValues values;
     private final Block scratch = new Block();
     private final Block out = new Block();
+    /** Groups seen (one past the highest group id added or merged). */
+    private int groupCount;
+    /** Tuples held after the last compaction: the next one runs when the state has doubled. */
+    private int compactedCount;
+    /** Compactions run (tests). */
+    private int compactions;
+    private static final int MIN_COMPACTION_TUPLES = 1024;
 
     public CollectedAggregate(Kind kind, List<Type> inputs, Type output)
     {
@@ -70,19 +81,95 @@ public final class CollectedAggregate
     {
         if (inputs.size() == 1) {
             values.add(vectors[0], positions, count, groups);
-            return;
         }
-        for (int f = 0; f < inputs.size(); f++) {
-            Nested.gather(vectors[f], inputs.get(f), positions, count, scratch.child(f));
+        else {
+            for (int f = 0; f < inputs.size(); f++) {
+                Nested.gather(vectors[f], inputs.get(f), positions, count, scratch.child(f));
+            }
+            scratch.count = count;
+            scratch.hasNull = false;
+            values.add(scratch, count, groups);
         }
-        scratch.count = count;
-        scratch.hasNull = false;
-        values.add(scratch, count, groups);
+        added(groups, count);
     }
 
     public void merge(FieldVector state, int[] positions, int count, int[] groups)
     {
         values.merge(state, positions, count, groups);
+        added(groups, count);
+    }
+
+    /** Notes the groups of tuples just added and compacts the state once it has doubled. */
+    private void added(int[] groups, int count)
+    {
+        for (int j = 0; j < count; j++) {
+            if (groups[j] >= groupCount) {
+                groupCount = groups[j] + 1;
+            }
+        }
+        if (kind == Kind.MULTIMAP_AGG || kind == Kind.HISTOGRAM || kind == Kind.APPROX_MOST_FREQUENT) {
+            // their results need every tuple (every value, every occurrence)
+            return;
+        }
+        int held = values.valueCount();
+        if (held >= MIN_COMPACTION_TUPLES && held >= 2L * compactedCount) {
+            values.compact(groupCount, this::select);
+            compactedCount = values.valueCount();
+            compactions++;
+        }
+    }
+
+    /** This call's state type (tests). */
+    Type stateTypeForTests()
+    {
+        return stateType(inputs);
+    }
+
+    /** How many times the state was compacted (tests). */
+    int compactions()
+    {
+        return compactions;
+    }
+
+    /** The tuples of one group to keep: see the class comment. */
+    private int select(Block tuples, int start, int end, int[] kept)
+    {
+        int keyField = keyField();
+        Block keys = field(tuples, keyField);
+        int m = 0;
+        for (int i = start; i < end; i++) {
+            if (!keys.isNull(i)) {
+                kept[m++] = i;
+            }
+        }
+        if (m == 0) {
+            return 0;
+        }
+        PhysicalType.Representation representation = PhysicalType.of(inputs.get(keyField)).representation();
+        if (kind == Kind.SET_AGG || kind == Kind.MAP_AGG) {
+            int[] distinct = new int[m];
+            int d = distinct(keys, representation, kept, m, distinct, new long[m], null);
+            System.arraycopy(distinct, 0, kept, 0, d);
+            return d;
+        }
+        boolean by = kind == Kind.MIN_BY_N || kind == Kind.MAX_BY_N;
+        boolean max = kind == Kind.MAX_N || kind == Kind.MAX_BY_N;
+        Block n = field(tuples, by ? 2 : 1);
+        long limit = n.isNull(kept[0]) ? 0 : n.longs[kept[0]];
+        if (limit <= 0 || limit >= m) {
+            // an invalid n fails in the final step; few enough tuples stay as they are
+            return m;
+        }
+        sort(kept, m, (a, b) -> {
+            int c = Nested.compare(representation, keys, a, keys, b);
+            return max ? -c : c;
+        });
+        return (int) limit;
+    }
+
+    private int keyField()
+    {
+        return kind == Kind.APPROX_MOST_FREQUENT || kind == Kind.MIN_BY_N || kind == Kind.MAX_BY_N ? 1 : 0;
     }
 
     public void writeIntermediate(FieldVector dst, int from, int count)
@@ -90,9 +177,10 @@ public final class CollectedAggregate
         values.write(dst, from, count);
     }
 
+    /** Heap bytes held: the state, and the scratch and output blocks a step fills. */
     public long sizeInBytes()
     {
-        return values.sizeInBytes();
+        return values.sizeInBytes() + GroupedValues.size(scratch) + GroupedValues.size(out);
     }
 
     public void writeFinal(FieldVector dst, int from, int count)
@@ -103,6 +191,7 @@ public final class CollectedAggregate
         int[] index = new int[16];
         int[] distinct = new int[16];
         long[] counts = new long[16];
+        int[] slotOf = new int[16];
         for (int g = 0; g < count; g++) {
             if (grouped.isNull(g)) {
                 Nested.appendNull(out, output);
@@ -114,8 +203,9 @@ public final class CollectedAggregate
                 index = new int[end - start];
                 distinct = new int[end - start];
                 counts = new long[end - start];
+                slotOf = new int[end - start];
             }
-            int keyField = kind == Kind.APPROX_MOST_FREQUENT || kind == Kind.MIN_BY_N || kind == Kind.MAX_BY_N ? 1 : 0;
+            int keyField = keyField();
             Block keys = field(tuples, keyField);
             // the tuples whose key is not NULL
             int m = 0;
@@ -132,7 +222,7 @@ public final class CollectedAggregate
             PhysicalType.Representation representation = PhysicalType.of(keyType).representation();
             switch (kind) {
                 case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT -> {
-                    int d = distinct(keys, representation, index, m, distinct, counts);
+                    int d = distinct(keys, representation, index, m, distinct, counts, slotOf);
                     if (kind == Kind.APPROX_MOST_FREQUENT) {
                         long buckets = positive(field(tuples, 0), index[0], "buckets", "approx_most_frequent");
                         long[] c = counts;
@@ -149,17 +239,33 @@ public final class CollectedAggregate
                         Nested.endArray(out);
                         continue;
                     }
+                    // multimap_agg: each key's values in arrival order, by a counting sort of the tuples on their key
+                    int[] byKey = null;
+                    int[] keyStarts = null;
+                    if (kind == Kind.MULTIMAP_AGG) {
+                        keyStarts = new int[d + 1];
+                        for (int i = 0; i < m; i++) {
+                            keyStarts[slotOf[i] + 1]++;
+                        }
+                        for (int k = 0; k < d; k++) {
+                            keyStarts[k + 1] += keyStarts[k];
+                        }
+                        byKey = new int[m];
+                        int[] next = java.util.Arrays.copyOf(keyStarts, d);
+                        for (int i = 0; i < m; i++) {
+                            byKey[next[slotOf[i]]++] = index[i];
+                        }
+                    }
                     for (int k = 0; k < d; k++) {
                         Nested.append(out.child(0), keyType, keys, distinct[k]);
                         switch (kind) {
                             case HISTOGRAM -> Nested.appendLong(out.child(1), counts[k]);
-                            case MAP_AGG -> Nested.append(out.child(1), inputs.get(1), field(tuples, 1), firstWithKey(keys, representation, index, m, distinct[k]));
+                            // the first tuple with the key (distinct keeps first occurrences)
+                            case MAP_AGG -> Nested.append(out.child(1), inputs.get(1), field(tuples, 1), distinct[k]);
                             case MULTIMAP_AGG -> {
                                 Block valueArrays = out.child(1);
-                                for (int i = 0; i < m; i++) {
-                                    if (Nested.equal(representation, keys, index[i], keys, distinct[k])) {
-                                        Nested.append(valueArrays.child(0), inputs.get(1), field(tuples, 1), index[i]);
-                                    }
+                                for (int i = keyStarts[k]; i < keyStarts[k + 1]; i++) {
+                                    Nested.append(valueArrays.child(0), inputs.get(1), field(tuples, 1), byKey[i]);
                                 }
                                 Nested.endArray(valueArrays);
                             }
@@ -213,21 +319,12 @@ public final class CollectedAggregate
         return n;
     }
 
-    private static int firstWithKey(Block keys, PhysicalType.Representation representation, int[] index, int m, int key)
-    {
-        for (int i = 0; i < m; i++) {
-            if (Nested.equal(representation, keys, index[i], keys, key)) {
-                return index[i];
-            }
-        }
-        return key;
-    }
-
     /**
      * The distinct keys among {@code keys[index[0..m)]}, in first-seen order, into {@code distinct} (one
-     * position each) with their number of occurrences in {@code counts}; returns how many.
+     * position each: the first with the key) with their number of occurrences in {@code counts}, and
+     * (unless null) the number of each tuple's key into {@code slotOf[i]}; returns how many.
      */
-    private static int distinct(Block keys, PhysicalType.Representation representation, int[] index, int m, int[] distinct, long[] counts)
+    private static int distinct(Block keys, PhysicalType.Representation representation, int[] index, int m, int[] distinct, long[] counts, int[] slotOf)
     {
         int size = Integer.highestOneBit(Math.max(4, m) * 2 - 1) << 1;
         int[] table = new int[size];
@@ -242,11 +339,17 @@ public final class CollectedAggregate
                     table[slot] = d + 1;
                     distinct[d] = position;
                     counts[d] = 1;
+                    if (slotOf != null) {
+                        slotOf[i] = d;
+                    }
                     d++;
                     break;
                 }
                 if (Nested.equal(representation, keys, distinct[entry - 1], keys, position)) {
                     counts[entry - 1]++;
+                    if (slotOf != null) {
+                        slotOf[i] = entry - 1;
+                    }
                     break;
                 }
                 slot = (slot + 1) & mask;

@@ -16,7 +16,7 @@ public final class GroupedValues
 {
     private final Type type;
     private final Type.Array arrayType;
-    private final Block values = new Block();
+    private Block values = new Block();
     private final Block scratch = new Block();
     private final Block out = new Block();
     private int[] groupOf = new int[16];
@@ -108,13 +108,64 @@ public final class GroupedValues
         return out;
     }
 
+    /** Values collected (all groups). */
+    int valueCount()
+    {
+        return values.count;
+    }
+
+    /** Chooses which of a group's values to keep. */
+    interface Selector
+    {
+        /**
+         * Of a group's values {@code elements[start..end)}, writes the positions to keep, in the order to
+         * keep them, into {@code kept} (which holds {@code end - start}); returns how many.
+         */
+        int select(Block elements, int start, int end, int[] kept);
+    }
+
+    /**
+     * Keeps of each group only the values {@code selector} chooses (the n smallest, the distinct keys),
+     * in groups {@code [0, groupCount)}: O(values) plus the selector's work.
+     */
+    void compact(int groupCount, Selector selector)
+    {
+        Block grouped = grouped(0, groupCount);
+        Block elements = grouped.child(0);
+        Block kept = new Block();
+        Nested.reset(kept, type);
+        int[] keptGroups = new int[Math.max(16, values.count)];
+        int size = 0;
+        int[] positions = new int[16];
+        for (int g = 0; g < groupCount; g++) {
+            if (grouped.isNull(g)) {
+                continue;
+            }
+            int start = grouped.offsets[g];
+            int end = grouped.offsets[g + 1];
+            if (positions.length < end - start) {
+                positions = new int[end - start];
+            }
+            int n = selector.select(elements, start, end, positions);
+            for (int k = 0; k < n; k++) {
+                Nested.append(kept, type, elements, positions[k]);
+                keptGroups[size++] = g;
+            }
+        }
+        values = kept;
+        groupOf = keptGroups;
+        // the grouped copy is scratch: let it go rather than hold a second copy of the state
+        Nested.reset(out, arrayType);
+    }
+
     /** Heap bytes held (approximate). */
     public long sizeInBytes()
     {
         return 4L * groupOf.length + size(values) + size(scratch) + size(out);
     }
 
-    private static long size(Block block)
+    /** Heap bytes of {@code block}'s arrays (approximate). */
+    static long size(Block block)
     {
         long size = 8L * block.longs.length + 8L * block.doubles.length + block.bytes.length + 4L * block.offsets.length + block.nulls.length;
         if (block.children != null) {

@@ -173,6 +173,7 @@ public final class FragmentCodec
             ArrayNode keys = partitioned.putArray("keys");
             output.keys().forEach(keys::add);
             partitioned.put("partitionCount", output.partitionCount());
+            partitioned.put("spreadNullKeys", output.spreadNullKeys());
             ArrayNode types = partitioned.putArray("types");
             output.types().forEach(type -> types.add(type.trinoName()));
         });
@@ -201,7 +202,8 @@ public final class FragmentCodec
             for (JsonNode type : array(partitioned, "types")) {
                 types.add(TypeParser.parse(type.textValue()));
             }
-            output = Optional.of(new Task.PartitionedOutput(required(partitioned, "stageId").intValue(), keys, required(partitioned, "partitionCount").intValue(), types));
+            output = Optional.of(new Task.PartitionedOutput(required(partitioned, "stageId").intValue(), keys, required(partitioned, "partitionCount").intValue(), types,
+                    partitioned.path("spreadNullKeys").asBoolean(false)));
         }
         Optional<Task.Broadcast> broadcast = Optional.empty();
         if (!isAbsent(node.get("broadcast"))) {

@@ -36,9 +36,11 @@ public record Task(String queryId, int taskId, ScanFragment fragment, List<Split
     /**
      * Hash partitioning of a task's output: {@code stageId} names the stage's output buffer on the
      * worker, {@code keys} the output columns hashed, {@code partitionCount} the consumer tasks,
-     * {@code types} the task's output columns.
+     * {@code types} the task's output columns. With {@code spreadNullKeys} (an equi-join's input, whose
+     * NULL keys never match) a row with a NULL key goes to any partition, round robin, rather than all
+     * such rows to the one partition NULL hashes to.
      */
-    public record PartitionedOutput(int stageId, List<Integer> keys, int partitionCount, List<io.glaux.spi.type.Type> types)
+    public record PartitionedOutput(int stageId, List<Integer> keys, int partitionCount, List<io.glaux.spi.type.Type> types, boolean spreadNullKeys)
     {
         public PartitionedOutput
         {
@@ -47,6 +49,12 @@ public record Task(String queryId, int taskId, ScanFragment fragment, List<Split
             if (keys.isEmpty() || partitionCount < 1) {
                 throw new IllegalArgumentException("partitioning on " + keys + " into " + partitionCount);
             }
+        }
+
+        /** Rows with NULL keys together (an aggregation's or a window's input: NULL is a group). */
+        public PartitionedOutput(int stageId, List<Integer> keys, int partitionCount, List<io.glaux.spi.type.Type> types)
+        {
+            this(stageId, keys, partitionCount, types, false);
         }
     }
 

@@ -92,11 +92,22 @@ public final class OperatorContext
 
     /**
      * Whether an operator that can spill should, holding {@code bytes}: past half the query's limit on
-     * this node, so that other operators and the batches in flight between them keep their room.
+     * this node (divided among the query's tasks running side by side here), so that other operators
+     * and the batches in flight between them keep their room.
      */
     public boolean exceedsSpillShare(long bytes)
     {
-        return spillDirectory().isPresent() && bytes > query.memory().limit() / 2;
+        return spillDirectory().isPresent() && bytes > query.memory().limit() / 2 / query.tasks();
+    }
+
+    /**
+     * Counts {@code bytes} this operator just wrote to a spill file, in its statistics and against the
+     * query's spill limits; throws {@code EXCEEDED_SPILL_LIMIT} past one.
+     */
+    public void addSpilledBytes(long bytes)
+    {
+        stats.addSpilledBytes(bytes);
+        query.spillSpace().add(name, bytes);
     }
 
     /** Where to spill, if spilling is enabled. */

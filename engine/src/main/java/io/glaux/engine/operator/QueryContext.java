@@ -3,6 +3,7 @@ package io.glaux.engine.operator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -15,14 +16,28 @@ import java.util.Optional;
  *
  * @param spillDirectory where spilling operators write their files; empty disables spilling (an
  *        operator then fails with EXCEEDED_MEMORY_LIMIT at the limit)
+ * @param spillSpace counts the bytes the query's operators write there, under the node's spill limits
+ * @param tasks how many tasks of the query run these operators' plan side by side on this node, sharing
+ *        its memory (a worker running several tasks of a hash stage): each spilling operator keeps to
+ *        its share of the limit
  */
-public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
+public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation, SpillSpace spillSpace, int tasks)
 {
     public QueryContext
     {
         requireNonNull(memory, "memory is null");
         requireNonNull(spillDirectory, "spillDirectory is null");
         requireNonNull(cancellation, "cancellation is null");
+        requireNonNull(spillSpace, "spillSpace is null");
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks must be at least 1: " + tasks);
+        }
+    }
+
+    /** A query whose spill files are not bounded (beyond the disk), one task on this node. */
+    public QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
+    {
+        this(memory, spillDirectory, cancellation, SpillSpace.unlimited(), 1);
     }
 
     /**

@@ -188,6 +188,38 @@ class TestPartitionedOutputBuffer
         }
     }
 
+    @Test
+    void aJoinInputSpreadsItsNullKeysOverEveryPartition()
+    {
+        // a join's NULL keys match nothing: spread, they do not all load the one partition NULL hashes to
+        HashPartitioner spreading = new HashPartitioner(TYPES, List.of(1), 4, true);
+        HashPartitioner grouping = new HashPartitioner(TYPES, List.of(1), 4);
+        int[] spread = new int[4];
+        int[] grouped = new int[4];
+        try (VectorSchemaRoot batch = batch(0, 4000)) {
+            int[] spreadPartitions = new int[4000];
+            int[] groupedPartitions = new int[4000];
+            spreading.partition(batch, spreadPartitions);
+            grouping.partition(batch, groupedPartitions);
+            VarCharVector keys = (VarCharVector) batch.getVector(1);
+            for (int row = 0; row < batch.getRowCount(); row++) {
+                if (keys.isNull(row)) {
+                    spread[spreadPartitions[row]]++;
+                    grouped[groupedPartitions[row]]++;
+                }
+                else {
+                    // rows with keys go where they always go
+                    assertThat(spreadPartitions[row]).isEqualTo(groupedPartitions[row]);
+                }
+            }
+        }
+        // 42 NULL keys: round robin gives each partition 10 or 11; grouping puts them all in one
+        for (int count : spread) {
+            assertThat(count).isBetween(10, 11);
+        }
+        assertThat(java.util.Arrays.stream(grouped).max().orElseThrow()).isEqualTo(42);
+    }
+
     /** {@code count} rows: {@code value} i, key {@code "k" + i % 1000} (NULL every 97th row). */
     private VectorSchemaRoot batch(int start, int count)
     {

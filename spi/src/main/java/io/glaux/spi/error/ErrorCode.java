@@ -103,6 +103,11 @@ public enum ErrorCode
     /** A user's (or group's) queue of waiting queries is full ({@code query.max-queued-per-user}). */
     QUERY_QUEUE_FULL(0x0002_0002, INSUFFICIENT_RESOURCES),
     EXCEEDED_TIME_LIMIT(0x0002_0003, INSUFFICIENT_RESOURCES),
+    /**
+     * A query's spill files would exceed {@code query.max-spill-per-node} on a node, or every query's together
+     * {@code spill.max-size}; the message names the limit and the operator that spilled.
+     */
+    EXCEEDED_SPILL_LIMIT(0x0002_0006, INSUFFICIENT_RESOURCES),
     /** A query read more bytes from the object store than {@code query.max-scan-physical-bytes}. */
     EXCEEDED_SCAN_LIMIT(0x0002_0009, INSUFFICIENT_RESOURCES),
 

@@ -51,6 +51,7 @@ class TestErrorCode
             Map.entry("GENERIC_INSUFFICIENT_RESOURCES", 131072),
             Map.entry("QUERY_QUEUE_FULL", 131074),
             Map.entry("EXCEEDED_TIME_LIMIT", 131075),
+            Map.entry("EXCEEDED_SPILL_LIMIT", 131078),
             Map.entry("EXCEEDED_SCAN_LIMIT", 131081));
 
     /** Glaux names whose meaning is one of Trino's under another name. */

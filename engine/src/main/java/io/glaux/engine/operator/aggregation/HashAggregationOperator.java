@@ -242,7 +242,7 @@ public final class HashAggregationOperator
         }
         long before = spiller.spilledBytes();
         spiller.spill(builder);
-        context.stats().addSpilledBytes(spiller.spilledBytes() - before);
+        context.addSpilledBytes(spiller.spilledBytes() - before);
         builder = newBuilder();
         reserve(builder.sizeInBytes());
     }
@@ -256,7 +256,7 @@ public final class HashAggregationOperator
         if (spiller != null) {
             long before = spiller.spilledBytes();
             spiller.spill(builder);
-            context.stats().addSpilledBytes(spiller.spilledBytes() - before);
+            context.addSpilledBytes(spiller.spilledBytes() - before);
             builder = null;
             reserve(0);
             return;

@@ -15,7 +15,9 @@ import java.util.List;
  * columns: rows whose keys group together (as in a hash aggregation: NULLs equal, 0.0 = -0.0, decimals
  * by value) land in the same partition, on every node (the hash has no seed). The partition is taken
  * from the key hash after a second mix, so that the hash tables of one partition, which use the same
- * key hash, still spread their groups evenly. Not thread-safe: one per producer thread.
+ * key hash, still spread their groups evenly. With {@code spreadNullKeys} (an equi-join's input: a NULL
+ * key matches nothing, so its row may go anywhere) rows with a NULL key go round robin to every
+ * partition instead of all to one. Not thread-safe: one per producer thread.
  */
 public final class HashPartitioner
 {
@@ -24,11 +26,21 @@ public final class HashPartitioner
     private final PhysicalType[] keyTypes;
     private final KeyColumn[] keys;
     private final Block[] blocks;
+    private final boolean spreadNullKeys;
+    /** The partition of the next row with a NULL key (spreading), from a random start per producer. */
+    private int nextNullPartition;
     private int[] positions = new int[0];
     private long[] hashes = new long[0];
 
     public HashPartitioner(List<Type> types, List<Integer> keyColumns, int partitionCount)
     {
+        this(types, keyColumns, partitionCount, false);
+    }
+
+    public HashPartitioner(List<Type> types, List<Integer> keyColumns, int partitionCount, boolean spreadNullKeys)
+    {
+        this.spreadNullKeys = spreadNullKeys;
+        this.nextNullPartition = java.util.concurrent.ThreadLocalRandom.current().nextInt(partitionCount < 1 ? 1 : partitionCount);
         requireNonNull(types, "types is null");
         if (partitionCount < 1) {
             throw new IllegalArgumentException("partitionCount must be at least 1: " + partitionCount);
@@ -66,6 +78,22 @@ public final class HashPartitioner
         int n = partitionCount;
         for (int j = 0; j < count; j++) {
             partitions[j] = (int) (((mix(h[j]) >>> 1) & Long.MAX_VALUE) % n);
+        }
+        if (spreadNullKeys) {
+            for (int column : keyColumns) {
+                org.apache.arrow.vector.FieldVector vector = batch.getVector(column);
+                if (vector.getNullCount() == 0) {
+                    continue;
+                }
+                int next = nextNullPartition;
+                for (int j = 0; j < count; j++) {
+                    if (vector.isNull(j)) {
+                        partitions[j] = next;
+                        next = next + 1 == n ? 0 : next + 1;
+                    }
+                }
+                nextNullPartition = next;
+            }
         }
     }
 

@@ -72,7 +72,7 @@ final class SpillFile
             root.setRowCount(count);
             long before = writer.bytesWritten();
             writer.writeBatch();
-            context.stats().addSpilledBytes(writer.bytesWritten() - before);
+            context.addSpilledBytes(writer.bytesWritten() - before);
             rows += count;
             root.clear();
         }

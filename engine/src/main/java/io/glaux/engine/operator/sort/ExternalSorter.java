@@ -199,7 +199,7 @@ public final class ExternalSorter
         heapReserved = buffer.heapBytes();
         context.setHeapBytes(heapReserved);
         try {
-            context.stats().addSpilledBytes(Files.size(file));
+            context.addSpilledBytes(Files.size(file));
         }
         catch (IOException e) {
             throw spillError(file, e);
@@ -276,7 +276,7 @@ public final class ExternalSorter
                 deleteQuietly(merged);
             }
             try {
-                context.stats().addSpilledBytes(Files.size(file));
+                context.addSpilledBytes(Files.size(file));
             }
             catch (IOException e) {
                 throw spillError(file, e);
