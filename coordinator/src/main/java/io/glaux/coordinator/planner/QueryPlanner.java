@@ -113,9 +113,12 @@ public final class QueryPlanner
             .build();
 
     /**
-     * Inner joins are reordered so that each join has a condition where the FROM order would cross
-     * join ({@code FROM part, supplier, partsupp WHERE ...}): the joined tables become one MultiJoin,
-     * which is planned again with its conditions.
+     * Inner joins are reordered by their estimated sizes (the tables' row counts from
+     * {@link io.glaux.coordinator.metadata.TableStatistics}, Calcite's guesses for filters and join
+     * conditions): the joined tables become one MultiJoin, which {@code LoptOptimizeJoinRule} plans
+     * again, each join with a condition where the FROM order would cross join
+     * ({@code FROM part, supplier, partsupp WHERE ...}), the smaller input of each join on its right,
+     * the side a hash join builds.
      */
     private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
             .addMatchOrder(HepMatchOrder.BOTTOM_UP)
@@ -231,7 +234,7 @@ public final class QueryPlanner
         HepPlanner hep = new HepPlanner(NORMALIZE);
         hep.setRoot(pullCommonFactors(widenDecimalAverages(logical)));
         RelNode normalized = hep.findBestExp();
-        if (hasCrossJoin(normalized)) {
+        if (hasInnerJoin(normalized)) {
             HepPlanner joins = new HepPlanner(JOIN_ORDER);
             joins.setRoot(normalized);
             RelNode reordered = joins.findBestExp();
@@ -342,13 +345,13 @@ public final class QueryPlanner
         });
     }
 
-    /** Whether the plan has an inner join without a condition (a comma join whose condition is elsewhere). */
-    private static boolean hasCrossJoin(RelNode node)
+    /** Whether the plan has an inner join (whose inputs the join order may swap or reorder). */
+    private static boolean hasInnerJoin(RelNode node)
     {
-        if (node instanceof org.apache.calcite.rel.core.Join join && join.getJoinType() == org.apache.calcite.rel.core.JoinRelType.INNER && join.getCondition().isAlwaysTrue()) {
+        if (node instanceof org.apache.calcite.rel.core.Join join && join.getJoinType() == org.apache.calcite.rel.core.JoinRelType.INNER) {
             return true;
         }
-        return node.getInputs().stream().anyMatch(QueryPlanner::hasCrossJoin);
+        return node.getInputs().stream().anyMatch(QueryPlanner::hasInnerJoin);
     }
 
     private static boolean hasNode(RelNode node, Class<? extends RelNode> type)
