@@ -342,6 +342,8 @@ public final class QueryExecution
                     probeScan.start();
                     if (collect(probeScan)) {
                         LOG.debug("Build side of stage {} of {} exceeds {} bytes, its probe side does not: broadcasting the probe side", buildStageId, query.id(), maxBytes);
+                        query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s, the probe side does not: turned round"
+                                .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes)));
                         return broadcastTo(build.scan(), swapped, collected, probeTypes);
                     }
                     discard(probeScan);
@@ -350,6 +352,9 @@ public final class QueryExecution
                     // both sides are large: a partitioned join on the workers, as the planner plans one
                     LOG.debug("Build side of stage {} of {} exceeds {} bytes{}: a partitioned join", buildStageId, query.id(), maxBytes,
                             swapped.isPresent() ? ", and so does its probe side" : "");
+                    query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s%s: partitioned (fragment %d)"
+                            .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes), swapped.isPresent() ? ", and so does the probe side" : "",
+                                    fallbackStageId));
                     Map<Integer, PhysicalPlanner.ScanStage> inputs = Map.of(
                             probeStageId, new PhysicalPlanner.ScanStage(probe.scan(), Optional.empty(), probeTypes),
                             buildStageId, build);
@@ -435,6 +440,8 @@ public final class QueryExecution
             private Operator joinHere()
             {
                 LOG.debug("Build side of stage {} of {} exceeds {} bytes: joining on the coordinator", buildStageId, query.id(), maxBytes);
+                query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s: joined on the coordinator"
+                        .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes)));
                 io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
                     PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
                     if (remote.exchangeType() != PlanNode.ExchangeType.BROADCAST) {
