@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_FOOTERS} Parquet files (cached by bucket, key, size and modification time, so a table
  * planned again costs its listing alone), scaled to the bytes of the files whose footers were not read;
  * for text formats the bytes divided by a guessed row width. Everything is bounded by
- * {@link #TIME_BUDGET_NANOS}: what is not known by then is estimated from the bytes. Asked only when a
- * plan needs a row count (a join), never for a single-table query.
+ * {@link #TIME_BUDGET_NANOS}: what is not known by then is estimated from the bytes. A count is reused
+ * for 5 seconds (a query that names a table several times lists it once). Asked only when a plan needs
+ * a row count (a join), never for a single-table query.
  */
 public final class TableStatistics
 {
@@ -49,6 +50,13 @@ public final class TableStatistics
     private static final Logger LOG = LoggerFactory.getLogger(TableStatistics.class);
 
     private record ObjectKey(String bucket, String key, long size, long lastModifiedMillis) {}
+
+    /** A table's count and when it was made: reused for a few seconds (a query naming a table several times, a benchmark's runs). */
+    private record Counted(OptionalDouble rows, long nanoTime) {}
+
+    private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int MAX_CACHED_TABLES = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counted> counted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ObjectStore store;
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
@@ -79,8 +87,18 @@ public final class TableStatistics
         if (store == null || table.location() == null || table.location().isEmpty()) {
             return OptionalDouble.empty();
         }
+        String name = table.schemaName() + "." + table.tableName() + " " + table.location();
+        Counted recent = counted.get(name);
+        if (recent != null && System.nanoTime() - recent.nanoTime() < REUSE_NANOS) {
+            return recent.rows();
+        }
         try {
-            return fromObjects(table, format, columns);
+            OptionalDouble rows = fromObjects(table, format, columns);
+            if (counted.size() > MAX_CACHED_TABLES) {
+                counted.clear();
+            }
+            counted.put(name, new Counted(rows, System.nanoTime()));
+            return rows;
         }
         catch (RuntimeException e) {
             // statistics are a guess: a table whose objects cannot be listed or read plans without them
