@@ -113,12 +113,13 @@ public final class QueryPlanner
             .build();
 
     /**
-     * Inner joins are reordered by their estimated sizes (the tables' row counts from
-     * {@link io.glaux.coordinator.metadata.TableStatistics}, Calcite's guesses for filters and join
-     * conditions): the joined tables become one MultiJoin, which {@code LoptOptimizeJoinRule} plans
-     * again, each join with a condition where the FROM order would cross join
-     * ({@code FROM part, supplier, partsupp WHERE ...}), the smaller input of each join on its right,
-     * the side a hash join builds.
+     * Inner joins are reordered so that each join has a condition where the FROM order would cross
+     * join ({@code FROM part, supplier, partsupp WHERE ...}): the joined tables become one MultiJoin,
+     * which is planned again with its conditions. Other join trees keep their order: without column
+     * statistics Calcite guesses a join's rows as 15% of the product of its inputs', and
+     * {@code LoptOptimizeJoinRule} then joins customers with suppliers of the same nation (TPC-H q5)
+     * before the line items that link them. Their build sides follow the inputs' sizes
+     * ({@link JoinStatistics#smallerSideBuilt}).
      */
     private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
             .addMatchOrder(HepMatchOrder.BOTTOM_UP)
@@ -234,7 +235,7 @@ public final class QueryPlanner
         HepPlanner hep = new HepPlanner(NORMALIZE);
         hep.setRoot(pullCommonFactors(widenDecimalAverages(logical)));
         RelNode normalized = hep.findBestExp();
-        if (hasInnerJoin(normalized)) {
+        if (hasCrossJoin(normalized)) {
             HepPlanner joins = new HepPlanner(JOIN_ORDER);
             joins.setRoot(normalized);
             RelNode reordered = joins.findBestExp();
@@ -243,6 +244,9 @@ public final class QueryPlanner
                 again.setRoot(reordered);
                 normalized = again.findBestExp();
             }
+        }
+        if (hasNode(normalized, org.apache.calcite.rel.core.Join.class)) {
+            normalized = JoinStatistics.smallerSideBuilt(normalized, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader));
         }
         return Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
     }
@@ -345,13 +349,13 @@ public final class QueryPlanner
         });
     }
 
-    /** Whether the plan has an inner join (whose inputs the join order may swap or reorder). */
-    private static boolean hasInnerJoin(RelNode node)
+    /** Whether the plan has an inner join without a condition (a comma join whose condition is elsewhere). */
+    private static boolean hasCrossJoin(RelNode node)
     {
-        if (node instanceof org.apache.calcite.rel.core.Join join && join.getJoinType() == org.apache.calcite.rel.core.JoinRelType.INNER) {
+        if (node instanceof org.apache.calcite.rel.core.Join join && join.getJoinType() == org.apache.calcite.rel.core.JoinRelType.INNER && join.getCondition().isAlwaysTrue()) {
             return true;
         }
-        return node.getInputs().stream().anyMatch(QueryPlanner::hasInnerJoin);
+        return node.getInputs().stream().anyMatch(QueryPlanner::hasCrossJoin);
     }
 
     private static boolean hasNode(RelNode node, Class<? extends RelNode> type)
