@@ -14,7 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +25,9 @@ import java.util.Map;
  * A join of the access logs with a small dimension table (a table in the object store, so both sides
  * are scan stages) runs in the probe scan's tasks on the workers, the build side broadcast to every
  * task; its answers equal the same join with the dimension as literal rows, which the coordinator
- * joins. A build side too large to broadcast is joined on the coordinator, unless the probe side is
- * small enough to broadcast instead (an inner join turns round).
+ * joins. Two sides too large to broadcast (by the row counts in the Parquet footers) are a partitioned
+ * join; planned as a broadcast, the join becomes partitioned at run time, unless the probe side is small
+ * enough to broadcast instead (an inner join turns round).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestBroadcastJoin
@@ -90,31 +94,64 @@ class TestBroadcastJoin
     }
 
     @Test
-    void aBuildSideTooLargeToBroadcastIsJoinedOnTheCoordinator()
+    void twoSidesTooLargeToBroadcastArePartitioned()
             throws Exception
     {
-        // the build side (every log row with its user agent and referrer, over 10MB) is larger than a broadcast may be
+        // each side (every log row with its user agent and referrer, over 10MB) is larger than a broadcast may be:
+        // the row counts in the Parquet footers (the metastore has no statistics here) make the planner partition the join
         String query = "SELECT count(*), max(b.user_agent), count(b.referrer) FROM web.access_logs a JOIN web.access_logs b "
                 + "ON a.ts = b.ts AND a.client_ip = b.client_ip AND a.url = b.url AND a.user_agent = b.user_agent";
+        String plan = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) " + query).stream().map(List::getFirst).toList());
+        assertThat(plan).contains("distribution = PARTITIONED").doesNotContain("type = BROADCAST");
         List<String> joined = ClusterChecks.rows(cluster, query).getFirst();
         List<String> reference = ClusterChecks.rows(cluster, "SELECT count(*), max(user_agent) FROM web.access_logs").getFirst();
         // every row matches itself at least
         assertThat(Long.parseLong(joined.get(0))).isGreaterThanOrEqualTo(Long.parseLong(reference.get(0)));
         assertThat(joined.get(1)).isEqualTo(reference.get(1));
+
+        // planned as a broadcast, the join finds both sides too large at run time and becomes the same partitioned join
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION join_distribution_type = 'BROADCAST'");
+            String broadcastPlan = explain(statement, "EXPLAIN (TYPE DISTRIBUTED) " + query);
+            assertThat(broadcastPlan).contains("type = BROADCAST").doesNotContain("distribution = PARTITIONED");
+            String analyzed = explain(statement, "EXPLAIN ANALYZE " + query);
+            assertThat(analyzed).containsPattern("Run time: Join of fragments [0-9]+ and [0-9]+: the build side exceeds the broadcast limit of [^,]+, and so does the probe side: partitioned");
+            try (ResultSet result = statement.executeQuery(query)) {
+                assertThat(result.next()).isTrue();
+                assertThat(List.of(result.getString(1), result.getString(2), result.getString(3))).isEqualTo(joined);
+            }
+        }
         ClusterChecks.assertReleased(cluster);
     }
 
+    private static String explain(Statement statement, String sql)
+            throws SQLException
+    {
+        StringBuilder text = new StringBuilder();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                text.append(result.getString(1)).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
     @Test
-    void aLargeBuildSideWithASmallProbeSideTurnsRound()
+    void theLargerSideIsTheProbeSideWhateverTheFromOrder()
             throws Exception
     {
-        // FROM order makes the logs (over 4MB with their user agents) the build side and the targets the probe side
+        // FROM order would make the logs (over 4MB with their user agents) the build side and the targets the probe side;
+        // the tables' row counts (Parquet footers, the text file's bytes) make the planner build the targets
         String query = "SELECT t.team, count(*), sum(l.bytes), max(l.user_agent) FROM %s JOIN web.access_logs l ON l.target = t.target GROUP BY t.team ORDER BY t.team";
         String literal = "(VALUES " + String.join(", ", TARGETS.stream().map(row -> "('" + row.get(0) + "', '" + row.get(1) + "')").toList()) + ") AS t(target, team)";
         List<List<String>> turned = ClusterChecks.rows(cluster, query.formatted(TABLE));
         assertThat(turned).isEqualTo(ClusterChecks.rows(cluster, query.formatted(literal))).hasSize(4);
+        String plan = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) " + query.formatted(TABLE)).stream().map(List::getFirst).toList());
+        int logs = plan.indexOf("ScanFilterProject[table = hive.web.access_logs");
+        int fragment = plan.lastIndexOf("Fragment ", logs);
+        assertThat(plan.indexOf("Join[type = INNER", fragment)).as(plan).isBetween(fragment, logs);
         String analyzed = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN ANALYZE " + query.formatted(TABLE)).stream().map(List::getFirst).toList());
-        // joined on the coordinator, the partial aggregation would run once (4 groups); turned round, it runs in
+        // joined on the coordinator, the partial aggregation would run once (4 groups); with the logs probing, it runs in
         // every task scanning the logs, each sending its own groups to the final aggregation
         java.util.regex.Matcher finalInput = java.util.regex.Pattern.compile("Aggregate\\[type = FINAL[^\\n]*\\n[^\\n]*\\n[^\\n]*Input: ([0-9,]+) rows").matcher(analyzed);
         assertThat(finalInput.find()).as(analyzed).isTrue();

@@ -56,7 +56,10 @@ public final class EngineExecution
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
             java.util.Optional<Integer> build = stage.pipeline().flatMap(PhysicalPlanner::broadcastStage);
             if (build.isPresent()) {
-                return scans.broadcastJoinStage(stage, build.get(), plan.scans().get(build.get()), context);
+                // a stage id no stage of the plan has, should the join become a partitioned one at run time
+                int lastStage = java.util.stream.Stream.concat(plan.scans().keySet().stream(), plan.stages().keySet().stream()).mapToInt(Integer::intValue).max().orElse(0);
+                int probeStage = remote.sourceStages().getFirst();
+                return scans.broadcastJoinStage(probeStage, stage, build.get(), plan.scans().get(build.get()), lastStage + probeStage, context);
             }
             return scans.scanStage(stage.scan(), stage.pipeline(), stage.types(), context);
         });

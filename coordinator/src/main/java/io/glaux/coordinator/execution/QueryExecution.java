@@ -17,6 +17,7 @@ import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.node.NodeManager.WorkerNode;
 import io.glaux.coordinator.planner.GlauxTableScan;
 import io.glaux.coordinator.query.Query;
+import io.glaux.coordinator.planner.JoinStatistics;
 import io.glaux.coordinator.planner.PhysicalPlanner;
 import io.glaux.engine.exchange.BroadcastData;
 import io.glaux.engine.exchange.ExchangeClient;
@@ -99,8 +100,6 @@ public final class QueryExecution
      * stage task pulls its partition from every worker, so the streams grow with the product.
      */
     static final int MAX_STAGE_TASKS_PER_WORKER = 8;
-    /** The largest build side sent to every probe task of a broadcast join (Arrow bytes). */
-    private static final long BROADCAST_MAX_BYTES = 4L << 20;
 
     private final Query query;
     private final Catalog catalog;
@@ -284,14 +283,22 @@ public final class QueryExecution
     /**
      * A scan stage whose tasks join their rows with the rows of a build stage (a broadcast join). The
      * build stage runs first, into the query's memory here; if its output stays under
-     * {@link #BROADCAST_MAX_BYTES} (and 1/16 of the query's limit) it goes to every probe task inside the
-     * task (an Arrow IPC stream) and the join runs on the workers. A larger build side makes the
-     * coordinator run the probe stage's pipeline itself (its hash join can spill), over the gathered
-     * probe scan and the build rows.
+     * {@link JoinStatistics#BROADCAST_MAX_BYTES} (and 1/16 of the query's limit), the limit the planner
+     * chose the broadcast by, it goes to every probe task inside the task (an Arrow IPC stream) and the
+     * join runs on the workers. A larger build side (the planner's estimate was wrong) is corrected by
+     * the same limit: an INNER join turns round when its probe side is within it ({@link SwappedJoin});
+     * else, with two or more workers, the join becomes a partitioned join on the workers
+     * ({@link PartitionedFallback}, stage {@code fallbackStageId}) as the planner would have planned it;
+     * with one worker the coordinator runs the probe stage's pipeline itself (its hash join can spill),
+     * over the gathered probe scan and the build rows.
+     *
+     * @param probeStageId the stage id of {@code probe}
+     * @param fallbackStageId an id no stage of the query has, for the partitioned join
      */
-    public Operator broadcastJoinStage(PhysicalPlanner.ScanStage probe, int buildStageId, PhysicalPlanner.ScanStage build, OperatorContext context)
+    public Operator broadcastJoinStage(int probeStageId, PhysicalPlanner.ScanStage probe, int buildStageId, PhysicalPlanner.ScanStage build, int fallbackStageId,
+            OperatorContext context)
     {
-        long maxBytes = Math.min(BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        long maxBytes = Math.min(JoinStatistics.BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
         return new Operator()
         {
             private final List<VectorSchemaRoot> collected = new ArrayList<>();
@@ -321,57 +328,81 @@ public final class QueryExecution
                 buildRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
                 runs.add(buildRun);
                 buildRun.start();
-                long bytes = 0;
-                boolean complete = false;
-                while (bytes <= maxBytes) {
-                    VectorSchemaRoot batch = buildRun.nextBatch(context);
-                    if (batch == null) {
-                        complete = true;
-                        break;
-                    }
-                    collected.add(batch);
-                    bytes += Batches.sizeInBytes(batch);
-                }
-                if (complete) {
+                if (collect(buildRun)) {
                     return broadcastTo(probe.scan(), probe.pipeline(), collected, build.types());
                 }
+                List<Type> probeTypes = SwappedJoin.probeScanTypes(probe.pipeline().orElseThrow()).orElseThrow();
                 Optional<PlanNode> swapped = SwappedJoin.swap(probe.pipeline().orElseThrow(), buildStageId);
+                Optional<PhysicalPlanner.PartitionedStage> partitioned = PartitionedFallback.of(probe.pipeline().orElseThrow(), probeStageId, buildStageId);
+                boolean distributed = nodeManager.activeWorkers().size() >= 2;
+                if (swapped.isEmpty() && !(partitioned.isPresent() && distributed)) {
+                    return joinHere();
+                }
+                // the build side is too large: perhaps the probe side is small, and the join can turn round.
+                // Both scans are never open at once: tasks stalled on one must not hold the slots the other needs.
+                discard(buildRun);
                 if (swapped.isPresent()) {
-                    // the build side is too large: perhaps the probe side is small, and the join can turn round.
-                    // Both scans are never open at once: tasks stalled on one must not hold the slots the other needs.
-                    collected.forEach(VectorSchemaRoot::close);
-                    collected.clear();
-                    buildRun.close();
-                    List<Type> probeTypes = SwappedJoin.probeScanTypes(probe.pipeline().orElseThrow()).orElseThrow();
                     ScanRun probeScan = new ScanRun(probe.scan(), Optional.empty(), context.allocator(), probeTypes);
                     probeScan.maxQueuedBytes = buildRun.maxQueuedBytes;
                     runs.add(probeScan);
                     probeScan.start();
-                    long probeBytes = 0;
-                    boolean probeComplete = false;
-                    while (probeBytes <= maxBytes) {
-                        VectorSchemaRoot batch = probeScan.nextBatch(context);
-                        if (batch == null) {
-                            probeComplete = true;
-                            break;
-                        }
-                        collected.add(batch);
-                        probeBytes += Batches.sizeInBytes(batch);
-                    }
-                    if (probeComplete) {
+                    if (collect(probeScan)) {
                         LOG.debug("Build side of stage {} of {} exceeds {} bytes, its probe side does not: broadcasting the probe side", buildStageId, query.id(), maxBytes);
+                        query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s, the probe side does not: turned round"
+                                .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes)));
                         return broadcastTo(build.scan(), swapped, collected, probeTypes);
                     }
-                    // both sides are large: join here as planned, scanning the build side again
-                    collected.forEach(VectorSchemaRoot::close);
-                    collected.clear();
-                    probeScan.close();
-                    buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
-                    buildRun.maxQueuedBytes = probeScan.maxQueuedBytes;
-                    runs.add(buildRun);
-                    buildRun.start();
+                    discard(probeScan);
                 }
+                if (partitioned.isPresent() && distributed) {
+                    // both sides are large: a partitioned join on the workers, as the planner plans one
+                    LOG.debug("Build side of stage {} of {} exceeds {} bytes{}: a partitioned join", buildStageId, query.id(), maxBytes,
+                            swapped.isPresent() ? ", and so does its probe side" : "");
+                    query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s%s: partitioned (fragment %d)"
+                            .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes), swapped.isPresent() ? ", and so does the probe side" : "",
+                                    fallbackStageId));
+                    Map<Integer, PhysicalPlanner.ScanStage> inputs = Map.of(
+                            probeStageId, new PhysicalPlanner.ScanStage(probe.scan(), Optional.empty(), probeTypes),
+                            buildStageId, build);
+                    return partitionedStage(fallbackStageId, partitioned.get(), inputs, new OperatorContext(context.query(), context.name() + "-partitioned"), () -> {
+                        restartBuild();
+                        return joinHere();
+                    });
+                }
+                // one worker: join here as planned, scanning the build side again
+                restartBuild();
                 return joinHere();
+            }
+
+            /** Collects the run's batches while they stay within the limit; true when the run ended within it. */
+            private boolean collect(ScanRun run)
+            {
+                long bytes = 0;
+                while (bytes <= maxBytes) {
+                    VectorSchemaRoot batch = run.nextBatch(context);
+                    if (batch == null) {
+                        return true;
+                    }
+                    collected.add(batch);
+                    bytes += Batches.sizeInBytes(batch);
+                }
+                return false;
+            }
+
+            private void discard(ScanRun run)
+            {
+                collected.forEach(VectorSchemaRoot::close);
+                collected.clear();
+                run.close();
+            }
+
+            private void restartBuild()
+            {
+                long queued = buildRun.maxQueuedBytes;
+                buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+                buildRun.maxQueuedBytes = queued;
+                runs.add(buildRun);
+                buildRun.start();
             }
 
             /** Sends the collected rows to every task of a scan whose pipeline joins them, and reads the tasks' output. */
@@ -415,6 +446,8 @@ public final class QueryExecution
             private Operator joinHere()
             {
                 LOG.debug("Build side of stage {} of {} exceeds {} bytes: joining on the coordinator", buildStageId, query.id(), maxBytes);
+                query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s: joined on the coordinator"
+                        .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes)));
                 io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
                     PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
                     if (remote.exchangeType() != PlanNode.ExchangeType.BROADCAST) {

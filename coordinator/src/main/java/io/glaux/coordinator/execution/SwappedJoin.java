@@ -17,9 +17,9 @@ import java.util.Optional;
  * projection, partial aggregation, partial top-N, limit); a projection restores the columns' order, so
  * everything above the join reads what it did.
  *
- * <p>The planner has no table statistics yet, so the FROM order decides which side is built: TPC-H's
- * {@code FROM supplier, lineitem, ...} (q7, q21) built a hash table of millions of lineitem rows on the
- * coordinator and probed it with 10,000 suppliers.
+ * <p>The planner builds the side its statistics estimate smaller ({@code JoinStatistics}); this corrects
+ * an estimate that was wrong (a table without statistics, a filter more or less selective than guessed)
+ * with the limit the planner chose by.
  */
 final class SwappedJoin
 {

@@ -32,18 +32,29 @@ public final class HiveCatalogSchema
     private final String catalogName;
     private final Catalog catalog;
     private final Optional<Schema> informationSchema;
+    private final TableStatistics statistics;
 
     public HiveCatalogSchema(String catalogName, Catalog catalog)
     {
-        this(catalogName, catalog, Optional.empty());
+        this(catalogName, catalog, Optional.empty(), TableStatistics.METASTORE_ONLY);
     }
 
     /** With {@code informationSchema} as the catalog's {@code information_schema}. */
     public HiveCatalogSchema(String catalogName, Catalog catalog, Optional<Schema> informationSchema)
     {
+        this(catalogName, catalog, informationSchema, TableStatistics.METASTORE_ONLY);
+    }
+
+    /**
+     * With {@code informationSchema} as the catalog's {@code information_schema}, and the tables' row
+     * counts from {@code statistics}.
+     */
+    public HiveCatalogSchema(String catalogName, Catalog catalog, Optional<Schema> informationSchema, TableStatistics statistics)
+    {
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.informationSchema = requireNonNull(informationSchema, "informationSchema is null");
+        this.statistics = requireNonNull(statistics, "statistics is null");
     }
 
     @Override
@@ -84,7 +95,7 @@ public final class HiveCatalogSchema
         private Table toCalcite(io.glaux.catalog.model.Table table)
         {
             if (table.tableType() != io.glaux.catalog.model.TableType.VIRTUAL_VIEW) {
-                return new HiveTable(catalogName, table);
+                return new HiveTable(catalogName, table, statistics);
             }
             String qualified = catalogName + "." + table.schemaName() + "." + table.tableName();
             List<String> viewPath = List.of(catalogName, table.schemaName(), table.tableName());

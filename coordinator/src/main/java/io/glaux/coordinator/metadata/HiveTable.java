@@ -14,11 +14,13 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * A metastore table as Calcite sees it: data columns, partition columns, then the hidden columns
@@ -36,10 +38,20 @@ public final class HiveTable
     private final Table table;
     private final List<ColumnHandle> columns;
     private final TableFormats.TableFormat format;
+    private final TableStatistics statistics;
+    /** The row count, once asked for (null until then): a plan without a join never asks. */
+    private OptionalDouble rowCount;
 
     /** @throws io.glaux.spi.error.GlauxException NOT_SUPPORTED when Glaux cannot read the table's SerDe */
     public HiveTable(String catalogName, Table table)
     {
+        this(catalogName, table, TableStatistics.METASTORE_ONLY);
+    }
+
+    /** With its row count from {@code statistics}, computed when the planner first asks. */
+    public HiveTable(String catalogName, Table table, TableStatistics statistics)
+    {
+        this.statistics = requireNonNull(statistics, "statistics is null");
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.table = requireNonNull(table, "table is null");
         StorageFormat storage = table.storage();
@@ -78,6 +90,30 @@ public final class HiveTable
     public String qualifiedName()
     {
         return catalogName + "." + table.schemaName() + "." + table.tableName();
+    }
+
+    /** The table's rows as {@link TableStatistics} estimates them (the first call may list the table's objects); empty when unknown. */
+    public synchronized OptionalDouble rowCount()
+    {
+        if (rowCount == null) {
+            rowCount = statistics.rowCount(table, format, columns);
+        }
+        return rowCount;
+    }
+
+    /** The row count for Calcite's estimates, asked lazily: only plans that need it (joins) pay for it. */
+    @Override
+    public Statistic getStatistic()
+    {
+        return new Statistic()
+        {
+            @Override
+            public Double getRowCount()
+            {
+                OptionalDouble rows = rowCount();
+                return rows.isPresent() ? rows.getAsDouble() : null;
+            }
+        };
     }
 
     @Override

@@ -41,6 +41,12 @@ public final class GlauxTableScan
     private final Optional<Aggregation> aggregation;
     private final OptionalLong limit;
     private final RelDataType outputType;
+    /**
+     * The share of the table's rows it delivers, as guessed when work was pushed into it (a filter's
+     * selectivity, an aggregation's groups): a factor, so that the table's row count is asked only when
+     * a plan needs an estimate.
+     */
+    private final double selectivity;
 
     private GlauxTableScan(
             RelOptCluster cluster,
@@ -52,7 +58,8 @@ public final class GlauxTableScan
             List<Expression> projections,
             Optional<Aggregation> aggregation,
             OptionalLong limit,
-            RelDataType outputType)
+            RelDataType outputType,
+            double selectivity)
     {
         super(cluster, traitSet, List.of(), table);
         this.hiveTable = requireNonNull(hiveTable, "hiveTable is null");
@@ -62,6 +69,7 @@ public final class GlauxTableScan
         this.aggregation = requireNonNull(aggregation, "aggregation is null");
         this.limit = requireNonNull(limit, "limit is null");
         this.outputType = requireNonNull(outputType, "outputType is null");
+        this.selectivity = selectivity;
     }
 
     public static GlauxTableScan create(RelOptCluster cluster, RelOptTable table, HiveTable hiveTable)
@@ -71,17 +79,41 @@ public final class GlauxTableScan
             identity.add(new Expression.InputRef(i, hiveTable.columns().get(i).type()));
         }
         return new GlauxTableScan(cluster, cluster.traitSetOf(Convention.NONE), table, hiveTable,
-                hiveTable.columns(), Optional.empty(), identity, Optional.empty(), OptionalLong.empty(), table.getRowType());
+                hiveTable.columns(), Optional.empty(), identity, Optional.empty(), OptionalLong.empty(), table.getRowType(), 1.0);
     }
 
     public GlauxTableScan with(Optional<Expression> filter, List<Expression> projections, Optional<Aggregation> aggregation, OptionalLong limit, RelDataType outputType)
     {
-        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType);
+        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType, selectivity);
     }
 
     public GlauxTableScan withColumns(List<ColumnHandle> columns, Optional<Expression> filter, List<Expression> projections)
     {
-        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType);
+        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType, selectivity);
+    }
+
+    /** This scan, delivering {@code factor} times the rows it did (the share of them that work pushed into it keeps). */
+    public GlauxTableScan withSelectivity(double factor)
+    {
+        return new GlauxTableScan(getCluster(), getTraitSet(), getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType,
+                Math.clamp(selectivity * factor, 0, 1));
+    }
+
+    /**
+     * The table's rows (its statistics) times the share the pushed work keeps; one row for an
+     * aggregation without groups; at most the limit.
+     */
+    @Override
+    public double estimateRowCount(RelMetadataQuery mq)
+    {
+        if (aggregation.isPresent() && aggregation.get().groupKeys().isEmpty()) {
+            return 1;
+        }
+        double rows = table.getRowCount() * selectivity;
+        if (limit.isPresent()) {
+            rows = Math.min(rows, limit.getAsLong());
+        }
+        return Math.max(1, rows);
     }
 
     public HiveTable hiveTable()
@@ -129,7 +161,7 @@ public final class GlauxTableScan
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs)
     {
-        return new GlauxTableScan(getCluster(), traitSet, getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType);
+        return new GlauxTableScan(getCluster(), traitSet, getTable(), hiveTable, columns, filter, projections, aggregation, limit, outputType, selectivity);
     }
 
     @Override

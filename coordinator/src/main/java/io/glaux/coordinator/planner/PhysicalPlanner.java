@@ -770,7 +770,7 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
-        Optional<PlanNode> partitioned = partitionedJoin(type, left, right, leftKeys, rightKeys, residual);
+        Optional<PlanNode> partitioned = partitionedJoin(join, type, left, right, leftKeys, rightKeys, residual);
         if (partitioned.isPresent()) {
             return partitioned.get();
         }
@@ -815,22 +815,17 @@ public final class PhysicalPlanner
         return Optional.of(joined);
     }
 
-    /** A build table larger than this (its metastore statistics {@code numRows}) is not broadcast. */
-    static final long BROADCAST_MAX_ROWS = 1_000_000;
-    /** A build table larger than this (its metastore statistics {@code totalSize}, in bytes) is not broadcast. */
-    static final long BROADCAST_MAX_TABLE_BYTES = 64L << 20;
-
     /**
-     * A join of two plain scan stages whose build side the metastore's statistics say is too large to
-     * broadcast ({@link #BROADCAST_MAX_ROWS}, {@link #BROADCAST_MAX_TABLE_BYTES}), or any such join when
-     * the session's {@code join_distribution_type} is PARTITIONED (never when BROADCAST), runs as a partitioned
+     * A join of two plain scan stages whose build side is estimated too large to broadcast
+     * ({@link JoinStatistics#tooLargeToBroadcast}: the tables' statistics and Calcite's estimates), or any
+     * such join when the session's {@code join_distribution_type} is PARTITIONED (never when BROADCAST), runs as a partitioned
      * join on the workers, of any join type: both scan stages hash-partition their rows on the join keys,
      * and one task per worker builds the hash table of its build partition and probes it with its probe
      * partition (a build row and the probe rows it matches always meet in one task, so unmatched rows of
      * either side are found there too). Filters, projections and a partial aggregation above the join
      * follow it into the stage. Returns the remote source gathering the stage's output, or empty.
      */
-    private Optional<PlanNode> partitionedJoin(PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+    private Optional<PlanNode> partitionedJoin(LogicalJoin join, PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
             Optional<Expression> residual)
     {
         if (!(left instanceof PlanNode.RemoteSource probeSource) || !(right instanceof PlanNode.RemoteSource buildSource)
@@ -844,7 +839,7 @@ public final class PhysicalPlanner
         boolean partition = switch (joinDistribution) {
             case PARTITIONED -> true;
             case BROADCAST -> false;
-            case AUTOMATIC -> build != null && tooLargeToBroadcast(build.scan());
+            case AUTOMATIC -> build != null && JoinStatistics.tooLargeToBroadcast(join);
         };
         if (probe == null || build == null || !plain(probe) || !plain(build) || !partition) {
             return Optional.empty();
@@ -861,28 +856,6 @@ public final class PhysicalPlanner
         PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
         openStages.put(stage, gather);
         return Optional.of(gather);
-    }
-
-    /** Whether the metastore's statistics of the scanned table say it is too large to broadcast. */
-    private static boolean tooLargeToBroadcast(GlauxTableScan scan)
-    {
-        Map<String, String> parameters = scan.hiveTable().table().parameters();
-        return statistic(parameters, "numRows") > BROADCAST_MAX_ROWS || statistic(parameters, "totalSize") > BROADCAST_MAX_TABLE_BYTES;
-    }
-
-    /** A table statistic; -1 when absent or unknown (Hive writes -1 for unknown). */
-    private static double statistic(Map<String, String> parameters, String key)
-    {
-        String value = parameters.get(key);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Double.parseDouble(value);
-        }
-        catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static boolean plain(ScanStage stage)

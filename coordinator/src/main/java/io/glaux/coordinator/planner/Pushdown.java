@@ -86,7 +86,12 @@ final class Pushdown
         scan.filter().ifPresent(existing -> pushed.addFirst(existing));
         Expression combined = pushed.size() == 1 ? pushed.getFirst() : new Expression.Call(Expression.Operator.AND, pushed, Type.BOOLEAN);
         // the translator replaced input refs by the scan's projections, so the filter is over the columns
-        GlauxTableScan newScan = scan.with(Optional.of(combined), scan.projections(), Optional.empty(), OptionalLong.empty(), scan.getRowType());
+        // the rows left: the scan's, times the pushed conjuncts' selectivity as Calcite guesses it (no statistics are read here)
+        List<RexNode> pushedConditions = new ArrayList<>(RelOptUtil.conjunctions(condition));
+        pushedConditions.removeAll(remaining);
+        double selectivity = org.apache.calcite.rel.metadata.RelMdUtil.guessSelectivity(RexUtil.composeConjunction(rexBuilder, pushedConditions));
+        GlauxTableScan newScan = scan.with(Optional.of(combined), scan.projections(), Optional.empty(), OptionalLong.empty(), scan.getRowType())
+                .withSelectivity(selectivity);
         if (remaining.isEmpty()) {
             return newScan;
         }
@@ -182,7 +187,8 @@ final class Pushdown
             }
         }
         Aggregation aggregation = new Aggregation(aggregate.getGroupSet().asList(), calls);
-        return scan.with(scan.filter(), scan.projections(), Optional.of(aggregation), OptionalLong.empty(), aggregate.getRowType());
+        // as Calcite guesses an aggregation's groups without column statistics: a tenth of the rows
+        return scan.with(scan.filter(), scan.projections(), Optional.of(aggregation), OptionalLong.empty(), aggregate.getRowType()).withSelectivity(0.1);
     }
 
     private static boolean pushableKeyType(Type type)

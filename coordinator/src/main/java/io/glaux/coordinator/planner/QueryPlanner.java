@@ -115,7 +115,11 @@ public final class QueryPlanner
     /**
      * Inner joins are reordered so that each join has a condition where the FROM order would cross
      * join ({@code FROM part, supplier, partsupp WHERE ...}): the joined tables become one MultiJoin,
-     * which is planned again with its conditions.
+     * which is planned again with its conditions. Other join trees keep their order: without column
+     * statistics Calcite guesses a join's rows as 15% of the product of its inputs', and
+     * {@code LoptOptimizeJoinRule} then joins customers with suppliers of the same nation (TPC-H q5)
+     * before the line items that link them. Their build sides follow the inputs' sizes
+     * ({@link JoinStatistics#smallerSideBuilt}).
      */
     private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
             .addMatchOrder(HepMatchOrder.BOTTOM_UP)
@@ -240,6 +244,9 @@ public final class QueryPlanner
                 again.setRoot(reordered);
                 normalized = again.findBestExp();
             }
+        }
+        if (hasNode(normalized, org.apache.calcite.rel.core.Join.class)) {
+            normalized = JoinStatistics.smallerSideBuilt(normalized, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader));
         }
         return Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
     }

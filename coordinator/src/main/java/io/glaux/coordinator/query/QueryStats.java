@@ -17,6 +17,8 @@ public final class QueryStats
     public final AtomicLong processedRows = new AtomicLong();
     public final AtomicLong processedBytes = new AtomicLong();
     public final AtomicLong outputRows = new AtomicLong();
+    /** What the execution decided differently from the plan (a join turned round or partitioned at run time), for EXPLAIN ANALYZE. */
+    public final java.util.Queue<String> runtimeDecisions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** {@code query.max-scan-physical-bytes}: the most bytes the query's scans may return. */
     private volatile long maxProcessedBytes = Long.MAX_VALUE;
 

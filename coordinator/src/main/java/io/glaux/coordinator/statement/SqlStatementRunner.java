@@ -248,6 +248,9 @@ public final class SqlStatementRunner
                 text = ExplainText.distributed(plan.engine(), engine.stats()) + String.format(java.util.Locale.ROOT,
                         "\nQuery: %,d output rows; scanned %,d rows, %s%n", rows, query.stats().processedRows.get(),
                         io.glaux.engine.memory.DataSize.format(query.stats().processedBytes.get()));
+                for (String decision : query.stats().runtimeDecisions) {
+                    text += "Run time: " + decision + "\n";
+                }
             }
         }
         else {

@@ -1,0 +1,254 @@
+package io.glaux.coordinator.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.catalog.model.Table;
+import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.TableFormats;
+import io.glaux.connectors.parquet.ParquetRowCount;
+import io.glaux.connectors.s3.ObjectInfo;
+import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.connectors.s3.S3Location;
+import io.glaux.connectors.split.SplitEnumerator;
+import io.glaux.spi.type.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A table's row count for the planner's estimates (join order, build sides, broadcast or partitioned):
+ * the metastore's {@code numRows} when it has it; else counted from the table's objects: one listing of
+ * its location (at most {@link #MAX_OBJECTS} objects), the row counts in the footers of up to
+ * {@link #MAX_FOOTERS} Parquet files (cached by bucket, key, size and modification time, so a table
+ * planned again costs its listing alone), scaled to the bytes of the files whose footers were not read;
+ * for text formats the bytes divided by a guessed row width. Everything is bounded by
+ * {@link #TIME_BUDGET_NANOS}: what is not known by then is estimated from the bytes. A count is reused
+ * for 5 seconds (a query that names a table several times lists it once). Asked only when a plan needs
+ * a row count (a join), never for a single-table query.
+ */
+public final class TableStatistics
+{
+    /** Statistics from the metastore alone (no object store: planner tests). */
+    public static final TableStatistics METASTORE_ONLY = new TableStatistics(null);
+
+    static final int MAX_OBJECTS = 10_000;
+    static final int MAX_FOOTERS = 64;
+    static final long TIME_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int MAX_CACHED_FOOTERS = 100_000;
+    private static final int CONCURRENT_FOOTERS = 8;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableStatistics.class);
+
+    private record ObjectKey(String bucket, String key, long size, long lastModifiedMillis) {}
+
+    /** A table's count and when it was made: reused for a few seconds (a query naming a table several times, a benchmark's runs). */
+    private record Counted(OptionalDouble rows, long nanoTime) {}
+
+    private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int MAX_CACHED_TABLES = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counted> counted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final ObjectStore store;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<ObjectKey, Long> footerRows = new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ObjectKey, Long> eldest)
+        {
+            return size() > MAX_CACHED_FOOTERS;
+        }
+    };
+
+    /** @param store where the tables' objects are; null for the metastore's statistics alone */
+    public TableStatistics(ObjectStore store)
+    {
+        this.store = store;
+    }
+
+    /** The table's rows, or empty when neither the metastore nor the objects tell. */
+    public OptionalDouble rowCount(Table table, TableFormats.TableFormat format, List<ColumnHandle> columns)
+    {
+        requireNonNull(table, "table is null");
+        requests.incrementAndGet();
+        double numRows = parameter(table.parameters(), "numRows");
+        if (numRows > 0) {
+            return OptionalDouble.of(numRows);
+        }
+        if (store == null || table.location() == null || table.location().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        String name = table.schemaName() + "." + table.tableName() + " " + table.location();
+        Counted recent = counted.get(name);
+        if (recent != null && System.nanoTime() - recent.nanoTime() < REUSE_NANOS) {
+            return recent.rows();
+        }
+        try {
+            OptionalDouble rows = fromObjects(table, format, columns);
+            if (counted.size() > MAX_CACHED_TABLES) {
+                counted.clear();
+            }
+            counted.put(name, new Counted(rows, System.nanoTime()));
+            return rows;
+        }
+        catch (RuntimeException e) {
+            // statistics are a guess: a table whose objects cannot be listed or read plans without them
+            LOG.debug("No statistics for {}.{}: {}", table.schemaName(), table.tableName(), e.toString());
+            return OptionalDouble.empty();
+        }
+    }
+
+    /** How many times a table's row count was asked for (planning a query without a join never asks). */
+    public long requests()
+    {
+        return requests.get();
+    }
+
+    private OptionalDouble fromObjects(Table table, TableFormats.TableFormat format, List<ColumnHandle> columns)
+    {
+        long deadline = System.nanoTime() + TIME_BUDGET_NANOS;
+        S3Location directory = S3Location.parse(table.location()).asDirectory();
+        List<ObjectInfo> objects = new ArrayList<>();
+        long bytes = 0;
+        boolean truncated = false;
+        Iterator<ObjectInfo> listing = store.listIterator(directory.bucket(), directory.key());
+        while (listing.hasNext()) {
+            ObjectInfo object = listing.next();
+            if (object.size() == 0 || !object.key().startsWith(directory.key()) || SplitEnumerator.isHidden(object.key().substring(directory.key().length()))) {
+                continue;
+            }
+            objects.add(object);
+            bytes += object.size();
+            if (objects.size() >= MAX_OBJECTS || System.nanoTime() > deadline) {
+                truncated = listing.hasNext();
+                break;
+            }
+        }
+        if (objects.isEmpty()) {
+            return OptionalDouble.of(0);
+        }
+        double rows;
+        if (format.format().equals(TableFormats.PARQUET)) {
+            rows = parquetRows(directory.bucket(), objects, bytes, deadline, textRowBytes(columns));
+        }
+        else {
+            rows = bytes / textRowBytes(columns);
+        }
+        if (truncated) {
+            // more objects than were listed: at least twice as many rows, as a guess
+            rows *= 2;
+        }
+        return OptionalDouble.of(Math.max(1, rows));
+    }
+
+    /** Footer row counts of up to {@link #MAX_FOOTERS} files, scaled by bytes to the files not read. */
+    private double parquetRows(String bucket, List<ObjectInfo> objects, long bytes, long deadline, double fallbackRowBytes)
+    {
+        long countedRows = 0;
+        long countedBytes = 0;
+        List<ObjectInfo> toRead = new ArrayList<>();
+        // spread the footers read over the table: every n-th file
+        int step = Math.max(1, objects.size() / MAX_FOOTERS);
+        for (int i = 0; i < objects.size(); i += step) {
+            ObjectInfo object = objects.get(i);
+            Long cached = cached(bucket, object);
+            if (cached != null) {
+                countedRows += cached;
+                countedBytes += object.size();
+            }
+            else if (toRead.size() < MAX_FOOTERS) {
+                toRead.add(object);
+            }
+        }
+        if (!toRead.isEmpty()) {
+            try (ExecutorService executor = Executors.newFixedThreadPool(Math.min(CONCURRENT_FOOTERS, toRead.size()), Thread.ofVirtual().name("statistics-", 0).factory())) {
+                List<Future<Long>> counts = new ArrayList<>();
+                for (ObjectInfo object : toRead) {
+                    counts.add(executor.submit(() -> ParquetRowCount.read(store, bucket, object.key(), object.size())));
+                }
+                for (int i = 0; i < toRead.size(); i++) {
+                    long remaining = deadline - System.nanoTime();
+                    try {
+                        long rows = counts.get(i).get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+                        ObjectInfo object = toRead.get(i);
+                        cache(bucket, object, rows);
+                        countedRows += rows;
+                        countedBytes += object.size();
+                    }
+                    catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        counts.get(i).cancel(true);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        counts.forEach(count -> count.cancel(true));
+                        break;
+                    }
+                }
+                counts.forEach(count -> count.cancel(true));
+                executor.shutdownNow();
+            }
+        }
+        if (countedBytes == 0) {
+            // no footer read in time: a Parquet row is a few times smaller than a text one
+            return bytes / (fallbackRowBytes / 3);
+        }
+        return countedRows * ((double) bytes / countedBytes);
+    }
+
+    private Long cached(String bucket, ObjectInfo object)
+    {
+        if (object.lastModifiedMillis() <= 0) {
+            return null;
+        }
+        synchronized (footerRows) {
+            return footerRows.get(new ObjectKey(bucket, object.key(), object.size(), object.lastModifiedMillis()));
+        }
+    }
+
+    private void cache(String bucket, ObjectInfo object, long rows)
+    {
+        if (object.lastModifiedMillis() <= 0) {
+            return;
+        }
+        synchronized (footerRows) {
+            footerRows.put(new ObjectKey(bucket, object.key(), object.size(), object.lastModifiedMillis()), rows);
+        }
+    }
+
+    /** A text row's guessed length: 16 characters a string, 8 anything else, a delimiter each. */
+    private static double textRowBytes(List<ColumnHandle> columns)
+    {
+        double width = 1;
+        for (ColumnHandle column : columns) {
+            if (column.kind() != ColumnHandle.Kind.REGULAR) {
+                continue;
+            }
+            width += (column.type() instanceof Type.Varchar ? 16 : 8) + 1;
+        }
+        return width;
+    }
+
+    /** A metastore statistic; -1 when absent or unknown (Hive writes -1 for unknown). */
+    static double parameter(Map<String, String> parameters, String key)
+    {
+        String value = parameters.get(key);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Double.parseDouble(value);
+        }
+        catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
