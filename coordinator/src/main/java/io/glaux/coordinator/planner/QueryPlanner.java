@@ -241,6 +241,8 @@ public final class QueryPlanner
                 normalized = again.findBestExp();
             }
         }
+        // EXISTS / IN / NOT EXISTS: SEMI and ANTI joins instead of a distinct grouping joined back
+        normalized = SemiJoins.apply(normalized);
         return Pushdown.apply(normalized, new ScanFieldTrimmer(validator, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)));
     }
 
