@@ -54,6 +54,10 @@ public final class EngineExecution
                         () -> self[0].plan(partitioned.plan()));
             }
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
+            List<Integer> builds = stage.pipeline().map(PhysicalPlanner::broadcastStages).orElse(List.of());
+            if (builds.size() > 1) {
+                return scans.broadcastJoinsStage(stage, builds, plan.scans(), context);
+            }
             java.util.Optional<Integer> build = stage.pipeline().flatMap(PhysicalPlanner::broadcastStage);
             if (build.isPresent()) {
                 return scans.broadcastJoinStage(stage, build.get(), plan.scans().get(build.get()), context);

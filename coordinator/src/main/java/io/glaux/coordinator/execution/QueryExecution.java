@@ -375,7 +375,7 @@ public final class QueryExecution
                 rows.forEach(VectorSchemaRoot::close);
                 rows.clear();
                 ScanRun probeRun = new ScanRun(scan, pipeline, context.allocator(), probe.types());
-                probeRun.broadcast = Optional.of(new Task.Broadcast(buildStageId, data));
+                probeRun.broadcast = List.of(new Task.Broadcast(buildStageId, data));
                 probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
                 runs.add(probeRun);
                 probeRun.start();
@@ -460,6 +460,144 @@ public final class QueryExecution
                         if (buildRun != null) {
                             buildRun.close();
                         }
+                    }
+                    finally {
+                        context.close();
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * A scan stage whose tasks join their rows with the rows of several build stages in turn (a chain of
+     * broadcast joins in one pipeline: a star join). The build stages run first, one after the other,
+     * into the query's memory here; if together they stay under {@link #BROADCAST_MAX_BYTES} (and 1/16
+     * of the query's limit) they all go to every probe task and the joins run on the workers. Otherwise
+     * the coordinator runs the pipeline itself (its hash joins can spill), over the gathered probe scan
+     * and build stages, each scanned when its join asks for it.
+     */
+    public Operator broadcastJoinsStage(PhysicalPlanner.ScanStage probe, List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans,
+            OperatorContext context)
+    {
+        long maxBytes = Math.min(BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        long maxQueued = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+        return new Operator()
+        {
+            private final List<ScanRun> buildRuns = new ArrayList<>();
+            private Operator delegate;
+            private boolean closed;
+
+            @Override
+            public List<Type> outputTypes()
+            {
+                return probe.types();
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                if (delegate == null) {
+                    delegate = start();
+                }
+                return delegate.next();
+            }
+
+            private Operator start()
+            {
+                List<Task.Broadcast> broadcasts = new ArrayList<>();
+                long bytes = 0;
+                for (int buildStageId : buildStageIds) {
+                    PhysicalPlanner.ScanStage build = scans.get(buildStageId);
+                    ScanRun buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+                    buildRun.maxQueuedBytes = maxQueued;
+                    buildRuns.add(buildRun);
+                    runs.add(buildRun);
+                    buildRun.start();
+                    List<VectorSchemaRoot> rows = new ArrayList<>();
+                    try {
+                        boolean complete = false;
+                        while (bytes <= maxBytes) {
+                            VectorSchemaRoot batch = buildRun.nextBatch(context);
+                            if (batch == null) {
+                                complete = true;
+                                break;
+                            }
+                            rows.add(batch);
+                            bytes += Batches.sizeInBytes(batch);
+                        }
+                        if (!complete) {
+                            LOG.debug("Build sides of stages {} of {} exceed {} bytes: joining on the coordinator", buildStageIds, query.id(), maxBytes);
+                            buildRun.close();
+                            return joinHere();
+                        }
+                        broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
+                    }
+                    finally {
+                        rows.forEach(VectorSchemaRoot::close);
+                    }
+                }
+                ScanRun probeRun = new ScanRun(probe.scan(), probe.pipeline(), context.allocator(), probe.types());
+                probeRun.broadcast = List.copyOf(broadcasts);
+                probeRun.maxQueuedBytes = maxQueued;
+                buildRuns.add(probeRun);
+                runs.add(probeRun);
+                probeRun.start();
+                return new Operator()
+                {
+                    @Override
+                    public List<Type> outputTypes()
+                    {
+                        return probe.types();
+                    }
+
+                    @Override
+                    public VectorSchemaRoot next()
+                    {
+                        VectorSchemaRoot batch = probeRun.nextBatch(context);
+                        if (batch != null) {
+                            context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                        }
+                        return batch;
+                    }
+
+                    @Override
+                    public void close()
+                    {
+                        probeRun.close();
+                    }
+                };
+            }
+
+            /** Too large to broadcast: the joins run here; each leaf is its stage's scan, started when first read (a hash join reads its build side whole before its probe side). */
+            private Operator joinHere()
+            {
+                io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
+                    PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
+                    if (remote.exchangeType() != PlanNode.ExchangeType.BROADCAST) {
+                        return scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
+                    }
+                    PhysicalPlanner.ScanStage build = scans.get(remote.sourceStages().getFirst());
+                    return scanStage(build.scan(), build.pipeline(), build.types(), leafContext);
+                });
+                return local.plan(probe.pipeline().orElseThrow());
+            }
+
+            @Override
+            public void close()
+            {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    if (delegate != null) {
+                        delegate.close();
+                    }
+                }
+                finally {
+                    try {
+                        buildRuns.forEach(ScanRun::close);
                     }
                     finally {
                         context.close();
@@ -627,8 +765,8 @@ public final class QueryExecution
         private Optional<Task.PartitionedOutput> partitionedOutput = Optional.empty();
         /** The workers that run the tasks (null: the active workers when the scan starts). */
         private List<WorkerNode> producers;
-        /** The build side every task's pipeline joins with (a broadcast join), if any. */
-        private Optional<Task.Broadcast> broadcast = Optional.empty();
+        /** The build sides every task's pipeline joins with (broadcast joins), if any. */
+        private List<Task.Broadcast> broadcast = List.of();
         /** Runs once every task succeeded, before the end is signalled. */
         private Runnable onSuccess;
         private final Object queueSpace = new Object();
