@@ -254,7 +254,8 @@ public final class QueryPlanner
         }
         HepPlanner hep = new HepPlanner(SUBQUERIES);
         hep.setRoot(logical);
-        RelNode rewritten = hep.findBestExp();
+        // correlated EXISTS / NOT EXISTS: SEMI and ANTI joins on the subquery's condition, before the decorrelator copies the outer query
+        RelNode rewritten = SemiJoins.correlated(hep.findBestExp());
         try {
             return RelDecorrelator.decorrelateQuery(rewritten, relBuilder);
         }
