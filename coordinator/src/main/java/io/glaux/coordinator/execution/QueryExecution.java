@@ -527,9 +527,10 @@ public final class QueryExecution
                             bytes += Batches.sizeInBytes(batch);
                         }
                         if (!complete) {
-                            LOG.debug("Build sides of stages {} of {} exceed {} bytes: joining on the coordinator", buildStageIds, query.id(), maxBytes);
+                            LOG.debug("Build sides of stages {} of {} exceed {} bytes: joining with stage {} on the coordinator", buildStageIds, query.id(), maxBytes,
+                                    buildStageId);
                             buildRun.close();
-                            return joinHere();
+                            return joinHere(broadcasts);
                         }
                         broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
                     }
@@ -569,18 +570,71 @@ public final class QueryExecution
                 };
             }
 
-            /** Too large to broadcast: the joins run here; each leaf is its stage's scan, started when first read (a hash join reads its build side whole before its probe side). */
-            private Operator joinHere()
+            /**
+             * Too large to broadcast: the joins with the build stages of {@code broadcasts} (those that fit,
+             * the innermost ones) still run in the probe tasks, the joins above them here. Each leaf here is
+             * its stage's scan (or the probe tasks' output), started when first read: a hash join reads its
+             * build side whole before its probe side, so no two scans run at once.
+             */
+            private Operator joinHere(List<Task.Broadcast> broadcasts)
             {
+                PlanNode pipeline = probe.pipeline().orElseThrow();
+                Optional<PlanNode> remotePart = broadcasts.isEmpty() ? Optional.empty() : joinWith(pipeline, broadcasts.getLast().stageId());
+                Optional<PlanNode> localPart = remotePart.flatMap(part -> replaced(pipeline, part,
+                        new PlanNode.RemoteSource(new io.glaux.engine.plan.PlanNodeId(Integer.MAX_VALUE - part.id().value()), List.of(0), PlanNode.ExchangeType.GATHER,
+                                List.of(), part.outputTypes())));
                 io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
                     PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
-                    if (remote.exchangeType() != PlanNode.ExchangeType.BROADCAST) {
+                    if (remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
+                        PhysicalPlanner.ScanStage build = scans.get(remote.sourceStages().getFirst());
+                        return scanStage(build.scan(), build.pipeline(), build.types(), leafContext);
+                    }
+                    if (localPart.isEmpty()) {
                         return scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
                     }
-                    PhysicalPlanner.ScanStage build = scans.get(remote.sourceStages().getFirst());
-                    return scanStage(build.scan(), build.pipeline(), build.types(), leafContext);
+                    // the probe tasks joining the broadcast build stages that fit
+                    ScanRun probeRun = new ScanRun(probe.scan(), remotePart, leafContext.allocator(), remote.outputTypes());
+                    probeRun.broadcast = List.copyOf(broadcasts);
+                    probeRun.maxQueuedBytes = maxQueued;
+                    buildRuns.add(probeRun);
+                    runs.add(probeRun);
+                    return new Operator()
+                    {
+                        private boolean started;
+
+                        @Override
+                        public List<Type> outputTypes()
+                        {
+                            return remote.outputTypes();
+                        }
+
+                        @Override
+                        public VectorSchemaRoot next()
+                        {
+                            if (!started) {
+                                started = true;
+                                probeRun.start();
+                            }
+                            VectorSchemaRoot batch = probeRun.nextBatch(leafContext);
+                            if (batch != null) {
+                                leafContext.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                            }
+                            return batch;
+                        }
+
+                        @Override
+                        public void close()
+                        {
+                            try {
+                                probeRun.close();
+                            }
+                            finally {
+                                leafContext.close();
+                            }
+                        }
+                    };
                 });
-                return local.plan(probe.pipeline().orElseThrow());
+                return local.plan(localPart.orElse(pipeline));
             }
 
             @Override
@@ -604,6 +658,37 @@ public final class QueryExecution
                     }
                 }
             }
+        };
+    }
+
+    /** The join of a probe pipeline (down its probe sides) whose build side is the broadcast of stage {@code buildStage}. */
+    private static Optional<PlanNode> joinWith(PlanNode node, int buildStage)
+    {
+        return switch (node) {
+            case PlanNode.Join join when join.right() instanceof PlanNode.RemoteSource build && build.exchangeType() == PlanNode.ExchangeType.BROADCAST
+                    && build.sourceStages().equals(List.of(buildStage)) -> Optional.of(join);
+            case PlanNode.Join join -> joinWith(join.left(), buildStage);
+            case PlanNode.Filter filter -> joinWith(filter.source(), buildStage);
+            case PlanNode.Project project -> joinWith(project.source(), buildStage);
+            case PlanNode.Aggregate aggregate -> joinWith(aggregate.source(), buildStage);
+            default -> Optional.empty();
+        };
+    }
+
+    /** {@code node} with {@code target} (on its probe sides) replaced by {@code leaf}; empty when it is not found there. */
+    private static Optional<PlanNode> replaced(PlanNode node, PlanNode target, PlanNode leaf)
+    {
+        if (node == target) {
+            return Optional.of(leaf);
+        }
+        return switch (node) {
+            case PlanNode.Join join -> replaced(join.left(), target, leaf).map(left -> new PlanNode.Join(join.id(), join.type(), left, join.right(),
+                    join.leftKeys(), join.rightKeys(), join.residual(), join.distribution(), join.outputColumns()));
+            case PlanNode.Filter filter -> replaced(filter.source(), target, leaf).map(source -> new PlanNode.Filter(filter.id(), source, filter.predicate()));
+            case PlanNode.Project project -> replaced(project.source(), target, leaf).map(source -> new PlanNode.Project(project.id(), source, project.projections()));
+            case PlanNode.Aggregate aggregate -> replaced(aggregate.source(), target, leaf).map(source -> new PlanNode.Aggregate(aggregate.id(), source, aggregate.step(),
+                    aggregate.groupKeys(), aggregate.groupingSets(), aggregate.aggregates()));
+            default -> Optional.empty();
         };
     }
 
