@@ -447,7 +447,7 @@ final class TaskExecution
     /** The build side of a broadcast join, shipped in the task. */
     private Operator broadcastSource(PlanNode.RemoteSource remote, io.glaux.engine.operator.OperatorContext context)
     {
-        Task.Broadcast broadcast = task.broadcast().filter(build -> remote.sourceStages().equals(List.of(build.stageId()))).orElse(null);
+        Task.Broadcast broadcast = task.broadcasts().stream().filter(build -> remote.sourceStages().equals(List.of(build.stageId()))).findFirst().orElse(null);
         if (broadcast == null) {
             context.close();
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Task " + label + " has no rows of stage " + remote.sourceStages() + " to broadcast");

@@ -54,6 +54,10 @@ public final class EngineExecution
                         () -> self[0].plan(partitioned.plan()));
             }
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
+            List<Integer> builds = stage.pipeline().map(PhysicalPlanner::broadcastStages).orElse(List.of());
+            if (builds.size() > 1) {
+                return scans.broadcastJoinsStage(stage, builds, plan.scans(), context);
+            }
             java.util.Optional<Integer> build = stage.pipeline().flatMap(PhysicalPlanner::broadcastStage);
             if (build.isPresent()) {
                 // a stage id no stage of the plan has, should the join become a partitioned one at run time

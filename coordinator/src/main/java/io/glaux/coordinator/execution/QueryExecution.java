@@ -412,7 +412,7 @@ public final class QueryExecution
                 rows.forEach(VectorSchemaRoot::close);
                 rows.clear();
                 ScanRun probeRun = new ScanRun(scan, pipeline, context.allocator(), probe.types());
-                probeRun.broadcast = Optional.of(new Task.Broadcast(buildStageId, data));
+                probeRun.broadcast = List.of(new Task.Broadcast(buildStageId, data));
                 probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
                 runs.add(probeRun);
                 probeRun.start();
@@ -505,6 +505,229 @@ public final class QueryExecution
                     }
                 }
             }
+        };
+    }
+
+    /**
+     * A scan stage whose tasks join their rows with the rows of several build stages in turn (a chain of
+     * broadcast joins in one pipeline: a star join). The build stages run first, one after the other,
+     * into the query's memory here; if together they stay under {@link JoinStatistics#BROADCAST_MAX_BYTES} (and 1/16
+     * of the query's limit) they all go to every probe task and the joins run on the workers. Otherwise
+     * the coordinator runs the pipeline itself (its hash joins can spill), over the gathered probe scan
+     * and build stages, each scanned when its join asks for it.
+     */
+    public Operator broadcastJoinsStage(PhysicalPlanner.ScanStage probe, List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans,
+            OperatorContext context)
+    {
+        long maxBytes = Math.min(JoinStatistics.BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        long maxQueued = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+        return new Operator()
+        {
+            private final List<ScanRun> buildRuns = new ArrayList<>();
+            private Operator delegate;
+            private boolean closed;
+
+            @Override
+            public List<Type> outputTypes()
+            {
+                return probe.types();
+            }
+
+            @Override
+            public VectorSchemaRoot next()
+            {
+                if (delegate == null) {
+                    delegate = start();
+                }
+                return delegate.next();
+            }
+
+            private Operator start()
+            {
+                List<Task.Broadcast> broadcasts = new ArrayList<>();
+                long bytes = 0;
+                for (int buildStageId : buildStageIds) {
+                    PhysicalPlanner.ScanStage build = scans.get(buildStageId);
+                    ScanRun buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+                    buildRun.maxQueuedBytes = maxQueued;
+                    buildRuns.add(buildRun);
+                    runs.add(buildRun);
+                    buildRun.start();
+                    List<VectorSchemaRoot> rows = new ArrayList<>();
+                    try {
+                        boolean complete = false;
+                        while (bytes <= maxBytes) {
+                            VectorSchemaRoot batch = buildRun.nextBatch(context);
+                            if (batch == null) {
+                                complete = true;
+                                break;
+                            }
+                            rows.add(batch);
+                            bytes += Batches.sizeInBytes(batch);
+                        }
+                        if (!complete) {
+                            LOG.debug("Build sides of stages {} of {} exceed {} bytes: joining with stage {} on the coordinator", buildStageIds, query.id(), maxBytes,
+                                    buildStageId);
+                            buildRun.close();
+                            return joinHere(broadcasts);
+                        }
+                        broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
+                    }
+                    finally {
+                        rows.forEach(VectorSchemaRoot::close);
+                    }
+                }
+                ScanRun probeRun = new ScanRun(probe.scan(), probe.pipeline(), context.allocator(), probe.types());
+                probeRun.broadcast = List.copyOf(broadcasts);
+                probeRun.maxQueuedBytes = maxQueued;
+                buildRuns.add(probeRun);
+                runs.add(probeRun);
+                probeRun.start();
+                return new Operator()
+                {
+                    @Override
+                    public List<Type> outputTypes()
+                    {
+                        return probe.types();
+                    }
+
+                    @Override
+                    public VectorSchemaRoot next()
+                    {
+                        VectorSchemaRoot batch = probeRun.nextBatch(context);
+                        if (batch != null) {
+                            context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                        }
+                        return batch;
+                    }
+
+                    @Override
+                    public void close()
+                    {
+                        probeRun.close();
+                    }
+                };
+            }
+
+            /**
+             * Too large to broadcast: the joins with the build stages of {@code broadcasts} (those that fit,
+             * the innermost ones) still run in the probe tasks, the joins above them here. Each leaf here is
+             * its stage's scan (or the probe tasks' output), started when first read: a hash join reads its
+             * build side whole before its probe side, so no two scans run at once.
+             */
+            private Operator joinHere(List<Task.Broadcast> broadcasts)
+            {
+                PlanNode pipeline = probe.pipeline().orElseThrow();
+                Optional<PlanNode> remotePart = broadcasts.isEmpty() ? Optional.empty() : joinWith(pipeline, broadcasts.getLast().stageId());
+                Optional<PlanNode> localPart = remotePart.flatMap(part -> replaced(pipeline, part,
+                        new PlanNode.RemoteSource(new io.glaux.engine.plan.PlanNodeId(Integer.MAX_VALUE - part.id().value()), List.of(0), PlanNode.ExchangeType.GATHER,
+                                List.of(), part.outputTypes())));
+                io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
+                    PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
+                    if (remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
+                        PhysicalPlanner.ScanStage build = scans.get(remote.sourceStages().getFirst());
+                        return scanStage(build.scan(), build.pipeline(), build.types(), leafContext);
+                    }
+                    if (localPart.isEmpty()) {
+                        return scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
+                    }
+                    // the probe tasks joining the broadcast build stages that fit
+                    ScanRun probeRun = new ScanRun(probe.scan(), remotePart, leafContext.allocator(), remote.outputTypes());
+                    probeRun.broadcast = List.copyOf(broadcasts);
+                    probeRun.maxQueuedBytes = maxQueued;
+                    buildRuns.add(probeRun);
+                    runs.add(probeRun);
+                    return new Operator()
+                    {
+                        private boolean started;
+
+                        @Override
+                        public List<Type> outputTypes()
+                        {
+                            return remote.outputTypes();
+                        }
+
+                        @Override
+                        public VectorSchemaRoot next()
+                        {
+                            if (!started) {
+                                started = true;
+                                probeRun.start();
+                            }
+                            VectorSchemaRoot batch = probeRun.nextBatch(leafContext);
+                            if (batch != null) {
+                                leafContext.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
+                            }
+                            return batch;
+                        }
+
+                        @Override
+                        public void close()
+                        {
+                            try {
+                                probeRun.close();
+                            }
+                            finally {
+                                leafContext.close();
+                            }
+                        }
+                    };
+                });
+                return local.plan(localPart.orElse(pipeline));
+            }
+
+            @Override
+            public void close()
+            {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    if (delegate != null) {
+                        delegate.close();
+                    }
+                }
+                finally {
+                    try {
+                        buildRuns.forEach(ScanRun::close);
+                    }
+                    finally {
+                        context.close();
+                    }
+                }
+            }
+        };
+    }
+
+    /** The join of a probe pipeline (down its probe sides) whose build side is the broadcast of stage {@code buildStage}. */
+    private static Optional<PlanNode> joinWith(PlanNode node, int buildStage)
+    {
+        return switch (node) {
+            case PlanNode.Join join when join.right() instanceof PlanNode.RemoteSource build && build.exchangeType() == PlanNode.ExchangeType.BROADCAST
+                    && build.sourceStages().equals(List.of(buildStage)) -> Optional.of(join);
+            case PlanNode.Join join -> joinWith(join.left(), buildStage);
+            case PlanNode.Filter filter -> joinWith(filter.source(), buildStage);
+            case PlanNode.Project project -> joinWith(project.source(), buildStage);
+            case PlanNode.Aggregate aggregate -> joinWith(aggregate.source(), buildStage);
+            default -> Optional.empty();
+        };
+    }
+
+    /** {@code node} with {@code target} (on its probe sides) replaced by {@code leaf}; empty when it is not found there. */
+    private static Optional<PlanNode> replaced(PlanNode node, PlanNode target, PlanNode leaf)
+    {
+        if (node == target) {
+            return Optional.of(leaf);
+        }
+        return switch (node) {
+            case PlanNode.Join join -> replaced(join.left(), target, leaf).map(left -> new PlanNode.Join(join.id(), join.type(), left, join.right(),
+                    join.leftKeys(), join.rightKeys(), join.residual(), join.distribution(), join.outputColumns()));
+            case PlanNode.Filter filter -> replaced(filter.source(), target, leaf).map(source -> new PlanNode.Filter(filter.id(), source, filter.predicate()));
+            case PlanNode.Project project -> replaced(project.source(), target, leaf).map(source -> new PlanNode.Project(project.id(), source, project.projections()));
+            case PlanNode.Aggregate aggregate -> replaced(aggregate.source(), target, leaf).map(source -> new PlanNode.Aggregate(aggregate.id(), source, aggregate.step(),
+                    aggregate.groupKeys(), aggregate.groupingSets(), aggregate.aggregates()));
+            default -> Optional.empty();
         };
     }
 
@@ -748,8 +971,8 @@ public final class QueryExecution
         private Optional<Task.PartitionedOutput> partitionedOutput = Optional.empty();
         /** The workers that run the tasks (null: the active workers when the scan starts). */
         private List<WorkerNode> producers;
-        /** The build side every task's pipeline joins with (a broadcast join), if any. */
-        private Optional<Task.Broadcast> broadcast = Optional.empty();
+        /** The build sides every task's pipeline joins with (broadcast joins), if any. */
+        private List<Task.Broadcast> broadcast = List.of();
         /** Runs once every task succeeded, before the end is signalled. */
         private Runnable onSuccess;
         private final Object queueSpace = new Object();

@@ -74,6 +74,11 @@ final class SwappedJoin
         for (int i = 0; i < buildColumns; i++) {
             reorder.add(new Expression.InputRef(i, build.outputTypes().get(i)));
         }
+        if (join.outputColumns().isPresent()) {
+            // the columns the join was to output, picked from the swapped join's full output
+            List<Expression> all = reorder;
+            reorder = join.outputColumns().get().stream().map(all::get).toList();
+        }
         return Optional.of(new PlanNode.Project(new PlanNodeId(Integer.MAX_VALUE - join.id().value()), swapped, reorder));
     }
 }

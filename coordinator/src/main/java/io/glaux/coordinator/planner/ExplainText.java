@@ -35,7 +35,7 @@ public final class ExplainText
         }
         java.util.Set<Integer> broadcastBuilds = new java.util.HashSet<>();
         for (PhysicalPlanner.ScanStage scan : plan.scans().values()) {
-            scan.pipeline().flatMap(PhysicalPlanner::broadcastStage).ifPresent(broadcastBuilds::add);
+            scan.pipeline().map(PhysicalPlanner::broadcastStages).ifPresent(broadcastBuilds::addAll);
         }
         for (Map.Entry<Integer, PhysicalPlanner.PartitionedStage> entry : new TreeMap<>(plan.stages()).entrySet()) {
             // one task per worker, each over its hash partition of the scan stage's output

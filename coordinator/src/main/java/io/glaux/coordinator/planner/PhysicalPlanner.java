@@ -258,7 +258,7 @@ public final class PhysicalPlanner
                     }
                     projections.add(expression);
                 }
-                yield onStage(source, input -> new PlanNode.Project(nextId(), input, projections));
+                yield onStage(source, input -> withPrunedJoin(new PlanNode.Project(nextId(), input, projections)));
             }
             case LogicalFilter filter when SystemScans.scan(filter.getInput()).isPresent() -> {
                 // the filter's simple predicates (name = 'x', name LIKE 'x%') narrow the listing; the filter still applies
@@ -431,7 +431,7 @@ public final class PhysicalPlanner
                 && openPipelines.get(((PlanNode.RemoteSource) source).sourceStages().getFirst()) == source) {
             // PARTIAL in the probe tasks after their join, FINAL here over the partial states
             PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
-            PlanNode partial = new PlanNode.Aggregate(nextId(), stage.pipeline().get(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            PlanNode partial = withPrunedJoin(new PlanNode.Aggregate(nextId(), stage.pipeline().get(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls));
             openPipelines.remove(remote.sourceStages().getFirst());
             if (sendable(partial)) {
                 scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), partial.outputTypes()));
@@ -443,7 +443,7 @@ public final class PhysicalPlanner
                 result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
             }
             else {
-                result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
+                result = withPrunedJoin(new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls));
             }
         }
         else if (groupingSets.isEmpty() && stage != null && stage.scan().aggregation().isEmpty() && stage.pipeline().isEmpty()) {
@@ -467,7 +467,7 @@ public final class PhysicalPlanner
             // PARTIAL in each task of the partitioned stage (after its windows), FINAL here over the partial states
             int stageId = remote.sourceStages().getFirst();
             PartitionedStage partitioned = stages.get(stageId);
-            PlanNode partial = new PlanNode.Aggregate(nextId(), partitioned.plan(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls);
+            PlanNode partial = withPrunedJoin(new PlanNode.Aggregate(nextId(), partitioned.plan(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls));
             stages.put(stageId, partitioned.withPlan(partial));
             openStages.remove(stageId);
             PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
@@ -478,7 +478,7 @@ public final class PhysicalPlanner
             result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
         }
         else {
-            result = new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls);
+            result = withPrunedJoin(new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls));
         }
         boolean reordered = outputs.stream().anyMatch(output -> !(output instanceof Integer)) || !result.outputTypes().equals(outputTypes);
         if (!reordered && groupingSets.isEmpty()) {
@@ -598,6 +598,116 @@ public final class PhysicalPlanner
             openStages.remove(stageId);
         }
         return above.apply(source);
+    }
+
+    /**
+     * {@code node} (a projection, a projection over a filter, or an aggregation) over a join that
+     * outputs every column, when it reads only some of them: the join then outputs only those (it
+     * gathers no column nobody reads, such as both copies of the join key) and {@code node} reads them
+     * at their new positions. Otherwise {@code node} itself.
+     */
+    private static PlanNode withPrunedJoin(PlanNode node)
+    {
+        java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
+        switch (node) {
+            case PlanNode.Project project when project.source() instanceof PlanNode.Join join && join.outputColumns().isEmpty() -> {
+                project.projections().forEach(projection -> collectInputs(projection, used));
+                Optional<int[]> mapping = prunedMapping(join, used);
+                if (mapping.isEmpty()) {
+                    return node;
+                }
+                PlanNode.Join pruned = join.withOutputColumns(List.copyOf(used));
+                List<Expression> projections = project.projections().stream().map(projection -> remap(projection, mapping.get())).toList();
+                return identity(projections, pruned.outputTypes().size()) ? pruned : new PlanNode.Project(project.id(), pruned, projections);
+            }
+            case PlanNode.Project project when project.source() instanceof PlanNode.Filter filter && filter.source() instanceof PlanNode.Join join
+                    && join.outputColumns().isEmpty() -> {
+                project.projections().forEach(projection -> collectInputs(projection, used));
+                collectInputs(filter.predicate(), used);
+                Optional<int[]> mapping = prunedMapping(join, used);
+                if (mapping.isEmpty()) {
+                    return node;
+                }
+                PlanNode.Join pruned = join.withOutputColumns(List.copyOf(used));
+                PlanNode.Filter prunedFilter = new PlanNode.Filter(filter.id(), pruned, remap(filter.predicate(), mapping.get()));
+                return new PlanNode.Project(project.id(), prunedFilter, project.projections().stream().map(projection -> remap(projection, mapping.get())).toList());
+            }
+            case PlanNode.Aggregate aggregate when aggregate.source() instanceof PlanNode.Join join && join.outputColumns().isEmpty() -> {
+                used.addAll(aggregate.groupKeys());
+                for (AggregateCall call : aggregate.aggregates()) {
+                    used.addAll(call.inputs());
+                    if (call.filter() >= 0) {
+                        used.add(call.filter());
+                    }
+                }
+                Optional<int[]> mapping = prunedMapping(join, used);
+                if (mapping.isEmpty()) {
+                    return node;
+                }
+                int[] map = mapping.get();
+                List<AggregateCall> calls = new ArrayList<>();
+                for (AggregateCall call : aggregate.aggregates()) {
+                    calls.add(new AggregateCall(call.function(), call.inputs().stream().map(input -> map[input]).toList(), call.inputTypes(), call.outputType(),
+                            call.filter() >= 0 ? map[call.filter()] : call.filter()));
+                }
+                return new PlanNode.Aggregate(aggregate.id(), join.withOutputColumns(List.copyOf(used)), aggregate.step(),
+                        aggregate.groupKeys().stream().map(key -> map[key]).toList(), aggregate.groupingSets(), calls);
+            }
+            default -> {
+                return node;
+            }
+        }
+    }
+
+    /** Old position → new position of the join's output columns when it outputs only {@code used}; empty when that is all of them. */
+    private static Optional<int[]> prunedMapping(PlanNode.Join join, java.util.SortedSet<Integer> used)
+    {
+        int width = join.outputTypes().size();
+        if (used.size() >= width) {
+            return Optional.empty();
+        }
+        int[] mapping = new int[width];
+        java.util.Arrays.fill(mapping, -1);
+        int next = 0;
+        for (int column : used) {
+            mapping[column] = next++;
+        }
+        return Optional.of(mapping);
+    }
+
+    private static boolean identity(List<Expression> projections, int width)
+    {
+        if (projections.size() != width) {
+            return false;
+        }
+        for (int i = 0; i < width; i++) {
+            if (!(projections.get(i) instanceof Expression.InputRef ref) || ref.index() != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void collectInputs(Expression expression, java.util.Set<Integer> used)
+    {
+        switch (expression) {
+            case Expression.InputRef ref -> used.add(ref.index());
+            case Expression.Literal ignored -> { }
+            case Expression.Call call -> call.arguments().forEach(argument -> collectInputs(argument, used));
+            case Expression.FunctionCall call -> call.arguments().forEach(argument -> collectInputs(argument, used));
+            case Expression.SpecialForm form -> form.arguments().forEach(argument -> collectInputs(argument, used));
+        }
+    }
+
+    private static Expression remap(Expression expression, int[] mapping)
+    {
+        return switch (expression) {
+            case Expression.InputRef ref -> new Expression.InputRef(mapping[ref.index()], ref.type());
+            case Expression.Literal literal -> literal;
+            case Expression.Call call -> new Expression.Call(call.operator(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
+            case Expression.FunctionCall call -> new Expression.FunctionCall(call.name(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
+            case Expression.SpecialForm form -> new Expression.SpecialForm(form.form(), form.arguments().stream().map(argument -> remap(argument, mapping)).toList(), form.type());
+        };
     }
 
     /** Whether a plan can be sent to a worker (every node and expression has a wire form). */
@@ -800,10 +910,12 @@ public final class PhysicalPlanner
         int buildStage = buildSource.sourceStages().getFirst();
         ScanStage probe = scans.get(probeStage);
         ScanStage build = scans.get(buildStage);
-        if (probe == null || build == null || !plain(probe) || !plain(build)) {
+        if (probe == null || build == null || !plain(build) || !(plain(probe) || chainable(probeSource, probe))) {
             return Optional.empty();
         }
-        PlanNode probeLeaf = new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), probe.types());
+        // a probe stage already joining broadcast rows joins these too, in the same pipeline (a star join)
+        PlanNode probeLeaf = plain(probe) ? new PlanNode.RemoteSource(nextId(), List.of(0), PlanNode.ExchangeType.GATHER, List.of(), probe.types())
+                : probe.pipeline().orElseThrow();
         PlanNode buildLeaf = new PlanNode.RemoteSource(nextId(), List.of(buildStage), PlanNode.ExchangeType.BROADCAST, List.of(), build.types());
         PlanNode pipeline = new PlanNode.Join(nextId(), type, probeLeaf, buildLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
         if (!sendable(pipeline)) {
@@ -813,6 +925,18 @@ public final class PhysicalPlanner
         PlanNode.RemoteSource joined = new PlanNode.RemoteSource(probeSource.id(), List.of(probeStage), PlanNode.ExchangeType.GATHER, List.of(), pipeline.outputTypes());
         openPipelines.put(probeStage, joined);
         return Optional.of(joined);
+    }
+
+    /**
+     * Whether the join above can join in the probe stage's pipeline: the pipeline is broadcast joins
+     * (and the filters and projections above them) with nothing else on it yet, and the next build stage
+     * is another one.
+     */
+    private boolean chainable(PlanNode.RemoteSource probeSource, ScanStage probe)
+    {
+        int stage = probeSource.sourceStages().getFirst();
+        return openPipelines.get(stage) == probeSource && joinsBroadcast(probe)
+                && probe.scan().aggregation().isEmpty() && probe.scan().limit().isEmpty();
     }
 
     /**
@@ -867,6 +991,22 @@ public final class PhysicalPlanner
     static boolean joinsBroadcast(ScanStage stage)
     {
         return stage.pipeline().isPresent() && broadcastStage(stage.pipeline().get()).isPresent();
+    }
+
+    /** Every stage whose rows a pipeline reads by broadcast (a chain of broadcast joins reads several), in plan order. */
+    public static List<Integer> broadcastStages(PlanNode pipeline)
+    {
+        List<Integer> stages = new ArrayList<>();
+        collectBroadcastStages(pipeline, stages);
+        return List.copyOf(stages);
+    }
+
+    private static void collectBroadcastStages(PlanNode node, List<Integer> stages)
+    {
+        if (node instanceof PlanNode.RemoteSource remote && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
+            stages.add(remote.sourceStages().getFirst());
+        }
+        node.sources().forEach(source -> collectBroadcastStages(source, stages));
     }
 
     /** The stage whose rows a pipeline reads by broadcast, if any. */

@@ -245,6 +245,8 @@ public final class QueryPlanner
                 normalized = again.findBestExp();
             }
         }
+        // EXISTS / IN / NOT EXISTS: SEMI and ANTI joins instead of a distinct grouping joined back
+        normalized = SemiJoins.apply(normalized);
         if (hasNode(normalized, org.apache.calcite.rel.core.Join.class)) {
             normalized = JoinStatistics.smallerSideBuilt(normalized, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader));
         }
@@ -259,7 +261,8 @@ public final class QueryPlanner
         }
         HepPlanner hep = new HepPlanner(SUBQUERIES);
         hep.setRoot(logical);
-        RelNode rewritten = hep.findBestExp();
+        // correlated EXISTS / NOT EXISTS: SEMI and ANTI joins on the subquery's condition, before the decorrelator copies the outer query
+        RelNode rewritten = SemiJoins.correlated(hep.findBestExp());
         try {
             return RelDecorrelator.decorrelateQuery(rewritten, relBuilder);
         }

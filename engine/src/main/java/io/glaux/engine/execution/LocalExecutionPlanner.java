@@ -104,7 +104,7 @@ public final class LocalExecutionPlanner
                 }
             }
             case PlanNode.Join join -> withSources(join.left(), join.right(), (probe, build) -> withContext(join, context ->
-                    new HashJoinOperator(context, probe, build, join.type(), join.leftKeys(), join.rightKeys(), join.residual())));
+                    new HashJoinOperator(context, probe, build, join.type(), join.leftKeys(), join.rightKeys(), join.residual(), join.outputColumns())));
             case PlanNode.NestedLoopJoin join -> withSources(join.left(), join.right(), (probe, build) -> withContext(join, context ->
                     new NestedLoopJoinOperator(context, probe, build, join.type(), join.condition())));
             case PlanNode.Unnest unnest -> withSource(unnest.source(), source -> withContext(unnest, context -> new UnnestOperator(context, source, unnest)));

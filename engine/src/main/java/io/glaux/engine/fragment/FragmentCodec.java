@@ -177,9 +177,12 @@ public final class FragmentCodec
             ArrayNode types = partitioned.putArray("types");
             output.types().forEach(type -> types.add(type.trinoName()));
         });
-        task.broadcast().ifPresent(broadcast -> node.putObject("broadcast")
-                .put("stageId", broadcast.stageId())
-                .put("arrowStream", Base64.getEncoder().encodeToString(broadcast.arrowStream())));
+        if (!task.broadcasts().isEmpty()) {
+            ArrayNode broadcasts = node.putArray("broadcasts");
+            task.broadcasts().forEach(broadcast -> broadcasts.addObject()
+                    .put("stageId", broadcast.stageId())
+                    .put("arrowStream", Base64.getEncoder().encodeToString(broadcast.arrowStream())));
+        }
         return node;
     }
 
@@ -205,10 +208,11 @@ public final class FragmentCodec
             output = Optional.of(new Task.PartitionedOutput(required(partitioned, "stageId").intValue(), keys, required(partitioned, "partitionCount").intValue(), types,
                     partitioned.path("spreadNullKeys").asBoolean(false)));
         }
-        Optional<Task.Broadcast> broadcast = Optional.empty();
-        if (!isAbsent(node.get("broadcast"))) {
-            JsonNode build = node.get("broadcast");
-            broadcast = Optional.of(new Task.Broadcast(required(build, "stageId").intValue(), Base64.getDecoder().decode(text(build, "arrowStream"))));
+        List<Task.Broadcast> broadcast = new ArrayList<>();
+        if (!isAbsent(node.get("broadcasts"))) {
+            for (JsonNode build : array(node, "broadcasts")) {
+                broadcast.add(new Task.Broadcast(required(build, "stageId").intValue(), Base64.getDecoder().decode(text(build, "arrowStream"))));
+            }
         }
         return new Task(text(node, "queryId"), required(node, "taskId").intValue(), fragmentFromJson(required(node, "fragment")), splits, pipeline, output, broadcast, maxMemoryBytes);
     }

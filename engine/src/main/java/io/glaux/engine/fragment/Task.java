@@ -19,11 +19,12 @@ import java.util.Optional;
  * {@code query.max-memory-per-node}.
  */
 public record Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, Optional<PartitionedOutput> output,
-        Optional<Broadcast> broadcast, long maxMemoryBytes)
+        List<Broadcast> broadcasts, long maxMemoryBytes)
 {
     /**
      * The rows of stage {@code stageId} that the pipeline's {@link PlanNode.RemoteSource} of type
-     * BROADCAST reads (the build side of a broadcast join), as an Arrow IPC stream.
+     * BROADCAST reading that stage reads (the build side of a broadcast join), as an Arrow IPC stream.
+     * A pipeline of several broadcast joins (a star join) has one per build stage.
      */
     public record Broadcast(int stageId, byte[] arrowStream)
     {
@@ -65,7 +66,7 @@ public record Task(String queryId, int taskId, ScanFragment fragment, List<Split
         splits = List.copyOf(splits);
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(output, "output is null");
-        requireNonNull(broadcast, "broadcast is null");
+        broadcasts = List.copyOf(broadcasts);
         if (maxMemoryBytes < 0) {
             throw new IllegalArgumentException("maxMemoryBytes is negative");
         }
@@ -74,22 +75,22 @@ public record Task(String queryId, int taskId, ScanFragment fragment, List<Split
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, Optional<PartitionedOutput> output,
             Optional<Broadcast> broadcast)
     {
-        this(queryId, taskId, fragment, splits, pipeline, output, broadcast, 0);
+        this(queryId, taskId, fragment, splits, pipeline, output, broadcast.stream().toList(), 0);
     }
 
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, Optional<PartitionedOutput> output)
     {
-        this(queryId, taskId, fragment, splits, pipeline, output, Optional.empty(), 0);
+        this(queryId, taskId, fragment, splits, pipeline, output, List.of(), 0);
     }
 
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline, long maxMemoryBytes)
     {
-        this(queryId, taskId, fragment, splits, pipeline, Optional.empty(), Optional.empty(), maxMemoryBytes);
+        this(queryId, taskId, fragment, splits, pipeline, Optional.empty(), List.of(), maxMemoryBytes);
     }
 
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits, Optional<PlanNode> pipeline)
     {
-        this(queryId, taskId, fragment, splits, pipeline, Optional.empty(), Optional.empty(), 0);
+        this(queryId, taskId, fragment, splits, pipeline, Optional.empty(), List.of(), 0);
     }
 
     public Task(String queryId, int taskId, ScanFragment fragment, List<Split> splits)

@@ -95,6 +95,10 @@ public final class PlanCodec
                 join.rightKeys().forEach(rightKeys::add);
                 join.residual().ifPresent(residual -> node.set("residual", FragmentCodec.toJson(residual)));
                 node.put("distribution", join.distribution().name());
+                join.outputColumns().ifPresent(columns -> {
+                    ArrayNode outputs = node.putArray("outputColumns");
+                    columns.forEach(outputs::add);
+                });
             }
             case PlanNode.Window window -> {
                 node.put("node", "window");
@@ -166,10 +170,17 @@ public final class PlanCodec
                 List<Integer> rightKeys = new ArrayList<>();
                 required(node, "rightKeys").forEach(key -> rightKeys.add(key.intValue()));
                 JsonNode residual = node.get("residual");
+                JsonNode outputs = node.get("outputColumns");
+                java.util.Optional<List<Integer>> outputColumns = java.util.Optional.empty();
+                if (outputs != null && !outputs.isNull()) {
+                    List<Integer> columns = new ArrayList<>();
+                    outputs.forEach(column -> columns.add(column.intValue()));
+                    outputColumns = java.util.Optional.of(columns);
+                }
                 yield new PlanNode.Join(id, PlanNode.JoinType.valueOf(required(node, "type").textValue()), fromJson(required(node, "left")),
                         fromJson(required(node, "right")), leftKeys, rightKeys,
                         residual == null || residual.isNull() ? java.util.Optional.empty() : java.util.Optional.of(FragmentCodec.expressionFromJson(residual)),
-                        PlanNode.JoinDistribution.valueOf(required(node, "distribution").textValue()));
+                        PlanNode.JoinDistribution.valueOf(required(node, "distribution").textValue()), outputColumns);
             }
             case "window" -> {
                 List<Integer> partitionKeys = new ArrayList<>();

@@ -201,14 +201,30 @@ public sealed interface PlanNode
      * Equi-join: rows of {@code left} (probe) and {@code right} (build) whose {@code leftKeys} equal
      * their {@code rightKeys} (NULL keys never match), then {@code residual} (over left columns followed
      * by right columns) must be true. Output: left columns then right columns (left only for SEMI and
-     * ANTI).
+     * ANTI); with {@code outputColumns}, only those of them, in that order (a join gathers only the
+     * columns the plan above it reads).
      */
     record Join(PlanNodeId id, JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
-            Optional<Expression> residual, JoinDistribution distribution)
+            Optional<Expression> residual, JoinDistribution distribution, Optional<List<Integer>> outputColumns)
             implements PlanNode
     {
+        /** A join that outputs every column. */
+        public Join(PlanNodeId id, JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+                Optional<Expression> residual, JoinDistribution distribution)
+        {
+            this(id, type, left, right, leftKeys, rightKeys, residual, distribution, Optional.empty());
+        }
+
         public Join
         {
+            requireNonNull(outputColumns, "outputColumns is null");
+            outputColumns = outputColumns.map(List::copyOf);
+            int width = joinOutput(type, left, right).size();
+            outputColumns.ifPresent(columns -> columns.forEach(column -> {
+                if (column < 0 || column >= width) {
+                    throw new IllegalArgumentException("join output column " + column + " of " + width);
+                }
+            }));
             requireNonNull(id, "id is null");
             requireNonNull(type, "type is null");
             requireNonNull(left, "left is null");
@@ -225,13 +241,20 @@ public sealed interface PlanNode
         @Override
         public List<Type> outputTypes()
         {
-            return joinOutput(type, left, right);
+            List<Type> all = joinOutput(type, left, right);
+            return outputColumns.map(columns -> columns.stream().map(all::get).toList()).orElse(all);
         }
 
         @Override
         public List<PlanNode> sources()
         {
             return List.of(left, right);
+        }
+
+        /** The same join, outputting only {@code columns} (positions in its full output). */
+        public Join withOutputColumns(List<Integer> columns)
+        {
+            return new Join(id, type, left, right, leftKeys, rightKeys, residual, distribution, Optional.of(columns));
         }
     }
 

@@ -67,7 +67,8 @@ public final class PlanPrinter
                     + (aggregate.groupingSets().isEmpty() ? "" : ", groupingSets = " + aggregate.groupingSets())
                     + ", aggregates = " + aggregate.aggregates().stream().map(PlanPrinter::aggregate).toList() + "]";
             case PlanNode.Join join -> "Join[type = " + join.type() + ", criteria = " + criteria(join.leftKeys(), join.rightKeys(), join.left().outputTypes().size())
-                    + join.residual().map(residual -> ", filter = " + expression(residual)).orElse("") + ", distribution = " + join.distribution() + "]";
+                    + join.residual().map(residual -> ", filter = " + expression(residual)).orElse("") + ", distribution = " + join.distribution()
+                    + join.outputColumns().map(columns -> ", outputs = " + refs(columns)).orElse("") + "]";
             case PlanNode.NestedLoopJoin join -> "NestedLoopJoin[type = " + join.type() + join.condition().map(c -> ", filter = " + expression(c)).orElse("") + "]";
             case PlanNode.Sort sort -> "Sort[orderBy = " + sortKeys(sort.keys()) + "]";
             case PlanNode.TopN topN -> "TopN" + (topN.step() == PlanNode.Step.PARTIAL ? "Partial" : "") + "[count = " + topN.count() + ", orderBy = " + sortKeys(topN.keys()) + "]";

@@ -50,6 +50,8 @@ abstract class AbstractJoinOperator
     protected final List<Type> probeTypes;
     protected final List<Type> buildTypes;
     private final List<Type> outputTypes;
+    /** The output's columns as positions in (probe columns, build columns); null: all of them. */
+    private final int[] outputColumns;
     private final boolean ownsContext;
     private final PairFilter filter;
     private final int batchRows;
@@ -75,6 +77,16 @@ abstract class AbstractJoinOperator
     protected AbstractJoinOperator(OperatorContext context, Operator probe, Operator build, JoinType type, Optional<Expression> condition,
             boolean ownsContext, int batchRows)
     {
+        this(context, probe, build, type, condition, ownsContext, batchRows, Optional.empty());
+    }
+
+    /**
+     * {@code outputColumns}: the positions (in probe columns, then build columns) of the columns to
+     * output, in that order; empty for all of them. Only those columns are gathered.
+     */
+    protected AbstractJoinOperator(OperatorContext context, Operator probe, Operator build, JoinType type, Optional<Expression> condition,
+            boolean ownsContext, int batchRows, Optional<List<Integer>> outputColumns)
+    {
         this.context = requireNonNull(context, "context is null");
         this.probe = requireNonNull(probe, "probe is null");
         this.build = requireNonNull(build, "build is null");
@@ -87,6 +99,20 @@ abstract class AbstractJoinOperator
         List<Type> types = new ArrayList<>(probeTypes);
         if (type.outputsRight()) {
             types.addAll(buildTypes);
+        }
+        requireNonNull(outputColumns, "outputColumns is null");
+        this.outputColumns = outputColumns.map(columns -> columns.stream().mapToInt(Integer::intValue).toArray()).orElse(null);
+        if (this.outputColumns != null) {
+            List<Type> selected = new ArrayList<>();
+            boolean[] seen = new boolean[types.size()];
+            for (int column : this.outputColumns) {
+                if (column < 0 || column >= types.size() || seen[column]) {
+                    throw new IllegalArgumentException("output columns " + outputColumns.get() + " of " + types.size());
+                }
+                seen[column] = true;
+                selected.add(types.get(column));
+            }
+            types = selected;
         }
         outputTypes = List.copyOf(types);
         filter = condition.map(expression -> new PairFilter(expression, probeTypes, buildTypes)).orElse(null);
@@ -327,39 +353,48 @@ abstract class AbstractJoinOperator
         VectorSchemaRoot output = Batches.create(outputTypes, context.allocator());
         try {
             long[] addresses = addressScratch;
-            int column = 0;
-            if (leftNull) {
-                for (; column < probeTypes.size(); column++) {
-                    JoinGather.nulls(output.getVector(column), count);
+            int probeWidth = probeTypes.size();
+            int[] columns = outputColumns;
+            int width = columns == null ? outputTypes.size() : columns.length;
+            boolean probeAddressed = false;
+            boolean buildAddressed = false;
+            FieldVector[] source = new FieldVector[1];
+            for (int c = 0; c < width; c++) {
+                int column = columns == null ? c : columns[c];
+                FieldVector target = output.getVector(c);
+                if (column < probeWidth) {
+                    if (leftNull) {
+                        JoinGather.nulls(target, count);
+                    }
+                    else if (moveProbe) {
+                        // (an output column appears once at most when the probe's vectors move)
+                        Vectors.transfer(probeVectors[column], target);
+                    }
+                    else {
+                        if (!probeAddressed) {
+                            probeAddressed = true;
+                            buildAddressed = false;
+                            int[] rows = pairProbe;
+                            for (int i = 0; i < count; i++) {
+                                addresses[i] = rows[i];
+                            }
+                        }
+                        source[0] = probeVectors[column];
+                        JoinGather.gather(source, addresses, count, target);
+                    }
+                    continue;
                 }
-            }
-            else if (moveProbe) {
-                for (; column < probeTypes.size(); column++) {
-                    Vectors.transfer(probeVectors[column], output.getVector(column));
+                if (!buildAddressed) {
+                    buildAddressed = true;
+                    probeAddressed = false;
+                    long[] buildAddresses = buildRows.addresses();
+                    int[] rows = pairBuild;
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        addresses[i] = row < 0 ? -1 : buildAddresses[row];
+                    }
                 }
-            }
-            else {
-                int[] rows = pairProbe;
-                for (int i = 0; i < count; i++) {
-                    addresses[i] = rows[i];
-                }
-                FieldVector[] source = new FieldVector[1];
-                for (; column < probeTypes.size(); column++) {
-                    source[0] = probeVectors[column];
-                    JoinGather.gather(source, addresses, count, output.getVector(column));
-                }
-            }
-            if (type.outputsRight()) {
-                long[] buildAddresses = buildRows.addresses();
-                int[] rows = pairBuild;
-                for (int i = 0; i < count; i++) {
-                    int row = rows[i];
-                    addresses[i] = row < 0 ? -1 : buildAddresses[row];
-                }
-                FieldVector[][] columns = buildRows.columns();
-                for (int c = 0; c < buildTypes.size(); c++) {
-                    JoinGather.gather(columns[c], addresses, count, output.getVector(column + c));
-                }
+                JoinGather.gather(buildRows.columns()[column - probeWidth], addresses, count, target);
             }
             output.setRowCount(count);
             return output;

@@ -64,6 +64,7 @@ public final class HashJoinOperator
     private final JoinKeyColumn[] buildKeys;
     private final JoinKeyColumn[] probeKeys;
     private final boolean singleLongKey;
+    private final Optional<List<Integer>> outputColumns;
 
     // build side, by build row
     private long[] buildHashes = new long[0];
@@ -93,13 +94,27 @@ public final class HashJoinOperator
     public HashJoinOperator(OperatorContext context, Operator probe, Operator build, JoinType type, List<Integer> leftKeys, List<Integer> rightKeys,
             Optional<Expression> residual)
     {
-        this(context, probe, build, type, leftKeys, rightKeys, residual, 0, true, BATCH_ROWS);
+        this(context, probe, build, type, leftKeys, rightKeys, residual, Optional.empty());
+    }
+
+    /** {@code outputColumns}: the columns to output (positions in probe columns, then build columns), in order; empty for all. */
+    public HashJoinOperator(OperatorContext context, Operator probe, Operator build, JoinType type, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual, Optional<List<Integer>> outputColumns)
+    {
+        this(context, probe, build, type, leftKeys, rightKeys, residual, 0, true, BATCH_ROWS, outputColumns);
     }
 
     HashJoinOperator(OperatorContext context, Operator probe, Operator build, JoinType type, List<Integer> leftKeys, List<Integer> rightKeys,
             Optional<Expression> residual, int level, boolean ownsContext, int batchRows)
     {
-        super(context, probe, build, type, residual, ownsContext, batchRows);
+        this(context, probe, build, type, leftKeys, rightKeys, residual, level, ownsContext, batchRows, Optional.empty());
+    }
+
+    HashJoinOperator(OperatorContext context, Operator probe, Operator build, JoinType type, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual, int level, boolean ownsContext, int batchRows, Optional<List<Integer>> outputColumns)
+    {
+        super(context, probe, build, type, residual, ownsContext, batchRows, outputColumns);
+        this.outputColumns = outputColumns;
         requireNonNull(leftKeys, "leftKeys is null");
         requireNonNull(rightKeys, "rightKeys is null");
         if (leftKeys.size() != rightKeys.size() || leftKeys.isEmpty()) {
@@ -501,7 +516,7 @@ public final class HashJoinOperator
                 }
                 int p = partition++;
                 partitionJoin = new HashJoinOperator(context, spiller.probe(p).reader(), spiller.build(p).reader(), type,
-                        Arrays.stream(leftKeys).boxed().toList(), Arrays.stream(rightKeys).boxed().toList(), residual, level + 1, false, batchRows);
+                        Arrays.stream(leftKeys).boxed().toList(), Arrays.stream(rightKeys).boxed().toList(), residual, level + 1, false, batchRows, outputColumns);
                 continue;
             }
             VectorSchemaRoot output = partitionJoin.next();

@@ -123,6 +123,27 @@ class HashJoinOperatorTest
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(JoinType.class)
+    void outputColumnsPickTheJoinedColumns(JoinType type)
+    {
+        // every join type, with and without a residual: the selected columns of the full output, in the selected order
+        int width = LEFT_TYPES.size() + (type.outputsRight() ? RIGHT_TYPES.size() : 0);
+        List<Integer> columns = type.outputsRight() ? List.of(5, 1, 3) : List.of(2, 1);
+        for (Optional<Expression> residual : List.of(Optional.<Expression>empty(), Optional.of(RESIDUAL))) {
+            List<List<Object>> expected = expected(type, LEFT_TYPES, LEFT, RIGHT_TYPES, RIGHT, List.of(0), List.of(0), residual).stream()
+                    .map(row -> columns.stream().map(row::get).toList()).toList();
+            for (int batchRows : new int[] {AbstractJoinOperator.BATCH_ROWS, 2}) {
+                try (HashJoinOperator join = new HashJoinOperator(context(), JoinTestRows.source(allocator, LEFT_TYPES, LEFT, 100),
+                        JoinTestRows.source(allocator, RIGHT_TYPES, RIGHT, 3), type, List.of(0), List.of(0), residual, 0, true, batchRows, Optional.of(columns))) {
+                    assertThat(join.outputTypes()).hasSize(columns.size());
+                    assertThat(multiset(JoinTestRows.drain(join, batchRows))).as("%s of %s residual=%s", columns, width, residual.isPresent())
+                            .isEqualTo(multiset(expected));
+                }
+            }
+        }
+    }
+
     @Test
     void knownAnswers()
     {
