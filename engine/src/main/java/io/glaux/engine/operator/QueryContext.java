@@ -3,11 +3,13 @@ package io.glaux.engine.operator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the operators of one query on one node share: its memory, its cancellation and where it may
@@ -15,14 +17,24 @@ import java.util.Optional;
  *
  * @param spillDirectory where spilling operators write their files; empty disables spilling (an
  *        operator then fails with EXCEEDED_MEMORY_LIMIT at the limit)
+ * @param remoteStats what the operators of the tasks this node read from other nodes did, summed by plan
+ *        node ({@link io.glaux.engine.exchange.TaskOperatorStats}): EXPLAIN ANALYZE's numbers of the
+ *        stages below this one
  */
-public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
+public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation,
+        ConcurrentHashMap<PlanNodeId, OperatorStats> remoteStats)
 {
     public QueryContext
     {
         requireNonNull(memory, "memory is null");
         requireNonNull(spillDirectory, "spillDirectory is null");
         requireNonNull(cancellation, "cancellation is null");
+        requireNonNull(remoteStats, "remoteStats is null");
+    }
+
+    public QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
+    {
+        this(memory, spillDirectory, cancellation, new ConcurrentHashMap<>());
     }
 
     /**
