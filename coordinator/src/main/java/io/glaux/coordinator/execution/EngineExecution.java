@@ -139,7 +139,7 @@ public final class EngineExecution
                     position += count;
                 }
                 int rows = page.rows();
-                String json = page.finish();
+                byte[] json = page.finish();
                 if (rows > 0) {
                     next = new ResultPage.Json(json, rows);
                 }

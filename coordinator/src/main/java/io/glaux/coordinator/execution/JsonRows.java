@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -68,19 +67,42 @@ final class JsonRows
         return rows;
     }
 
+    // how a column's values are written, decided once per batch from its type and its vector
+    private static final int FALLBACK = 0;
+    private static final int BOOLEAN = 1;
+    private static final int BIGINT = 2;
+    private static final int INT = 3;
+    private static final int SMALLINT = 4;
+    private static final int TINYINT = 5;
+    private static final int DOUBLE = 6;
+    private static final int FLOAT_AS_DOUBLE = 7;
+    private static final int REAL = 8;
+    private static final int DOUBLE_AS_REAL = 9;
+    private static final int VARCHAR = 10;
+    private static final int DATE = 11;
+    private static final int TIMESTAMP = 12;
+    private static final int DECIMAL = 13;
+
     /** Appends rows {@code [from, from + count)} of {@code batch}. */
     void append(VectorSchemaRoot batch, int from, int count)
     {
         try {
             int columnCount = columns.size();
             FieldVector[] vectors = new FieldVector[columnCount];
+            int[] kinds = new int[columnCount];
             for (int c = 0; c < columnCount; c++) {
                 vectors[c] = batch.getVector(c);
+                kinds[c] = kind(columns.get(c).type().getSqlTypeName(), vectors[c]);
             }
             for (int row = from; row < from + count; row++) {
                 generator.writeStartArray();
                 for (int c = 0; c < columnCount; c++) {
-                    writeValue(columns.get(c).type(), vectors[c], row);
+                    FieldVector vector = vectors[c];
+                    if (vector.isNull(row)) {
+                        generator.writeNull();
+                        continue;
+                    }
+                    writeValue(kinds[c], columns.get(c).type(), vector, row);
                 }
                 generator.writeEndArray();
             }
@@ -91,8 +113,8 @@ final class JsonRows
         }
     }
 
-    /** The JSON array of the rows appended; this writer is done. */
-    String finish()
+    /** The JSON array of the rows appended, UTF-8; this writer is done. */
+    byte[] finish()
     {
         try {
             generator.writeEndArray();
@@ -101,98 +123,92 @@ final class JsonRows
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return bytes.toByteArray();
     }
 
-    private void writeValue(RelDataType type, FieldVector vector, int row)
+    private static int kind(SqlTypeName type, FieldVector vector)
+    {
+        return switch (type) {
+            case BOOLEAN -> vector instanceof BitVector ? BOOLEAN : FALLBACK;
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> switch (vector) {
+                case BigIntVector _ -> BIGINT;
+                case IntVector _ -> INT;
+                case SmallIntVector _ -> SMALLINT;
+                case TinyIntVector _ -> TINYINT;
+                default -> FALLBACK;
+            };
+            case DOUBLE, FLOAT -> vector instanceof Float8Vector ? DOUBLE : vector instanceof Float4Vector ? FLOAT_AS_DOUBLE : FALLBACK;
+            case REAL -> vector instanceof Float4Vector ? REAL : vector instanceof Float8Vector ? DOUBLE_AS_REAL : FALLBACK;
+            case CHAR, VARCHAR -> vector instanceof VarCharVector ? VARCHAR : FALLBACK;
+            case DATE -> vector instanceof DateDayVector ? DATE : FALLBACK;
+            case TIMESTAMP -> vector instanceof TimeStampMicroVector ? TIMESTAMP : FALLBACK;
+            case DECIMAL -> vector instanceof DecimalVector ? DECIMAL : FALLBACK;
+            default -> FALLBACK;
+        };
+    }
+
+    /** Writes the (not NULL) value at {@code row}, as {@link RowEncoder} encodes it. */
+    private void writeValue(int kind, RelDataType type, FieldVector vector, int row)
             throws IOException
     {
-        if (vector.isNull(row)) {
-            generator.writeNull();
-            return;
-        }
-        switch (type.getSqlTypeName()) {
-            case BOOLEAN -> {
-                if (vector instanceof BitVector bits) {
-                    generator.writeBoolean(bits.get(row) != 0);
-                    return;
-                }
-            }
-            case TINYINT, SMALLINT, INTEGER, BIGINT -> {
-                switch (vector) {
-                    case BigIntVector v -> generator.writeNumber(v.get(row));
-                    case IntVector v -> generator.writeNumber(v.get(row));
-                    case SmallIntVector v -> generator.writeNumber(v.get(row));
-                    case TinyIntVector v -> generator.writeNumber(v.get(row));
-                    default -> fallback(type, vector, row);
-                }
-                return;
-            }
-            case DOUBLE, FLOAT, REAL -> {
-                double d;
-                switch (vector) {
-                    case Float8Vector v -> d = v.get(row);
-                    case Float4Vector v -> d = v.get(row);
-                    default -> {
-                        fallback(type, vector, row);
-                        return;
-                    }
-                }
-                if (Double.isNaN(d)) {
-                    generator.writeString("NaN");
-                }
-                else if (Double.isInfinite(d)) {
-                    generator.writeString(d > 0 ? "Infinity" : "-Infinity");
-                }
-                else if (type.getSqlTypeName() == SqlTypeName.REAL) {
-                    generator.writeNumber((float) d);
-                }
-                else {
-                    generator.writeNumber(d);
-                }
-                return;
-            }
-            case CHAR, VARCHAR -> {
-                if (vector instanceof VarCharVector v) {
-                    ArrowBuf offsets = v.getOffsetBuffer();
-                    int start = offsets.getInt((long) row * BaseVariableWidthOffset.WIDTH);
-                    int end = offsets.getInt((long) (row + 1) * BaseVariableWidthOffset.WIDTH);
-                    byte[] utf8 = scratch(end - start);
-                    v.getDataBuffer().getBytes(start, utf8, 0, end - start);
-                    generator.writeUTF8String(utf8, 0, end - start);
-                    return;
-                }
+        switch (kind) {
+            case BOOLEAN -> generator.writeBoolean(((BitVector) vector).get(row) != 0);
+            case BIGINT -> generator.writeNumber(((BigIntVector) vector).get(row));
+            case INT -> generator.writeNumber(((IntVector) vector).get(row));
+            case SMALLINT -> generator.writeNumber(((SmallIntVector) vector).get(row));
+            case TINYINT -> generator.writeNumber(((TinyIntVector) vector).get(row));
+            case DOUBLE -> writeDouble(((Float8Vector) vector).get(row), false);
+            case FLOAT_AS_DOUBLE -> writeDouble(((Float4Vector) vector).get(row), false);
+            case REAL -> writeDouble(((Float4Vector) vector).get(row), true);
+            case DOUBLE_AS_REAL -> writeDouble(((Float8Vector) vector).get(row), true);
+            case VARCHAR -> {
+                VarCharVector v = (VarCharVector) vector;
+                ArrowBuf offsets = v.getOffsetBuffer();
+                int start = offsets.getInt((long) row * OFFSET_WIDTH);
+                int end = offsets.getInt((long) (row + 1) * OFFSET_WIDTH);
+                byte[] utf8 = scratch(end - start);
+                v.getDataBuffer().getBytes(start, utf8, 0, end - start);
+                generator.writeUTF8String(utf8, 0, end - start);
             }
             case DATE -> {
-                if (vector instanceof DateDayVector v) {
-                    int length = formatDate(v.get(row), text, 0);
-                    if (length > 0) {
-                        generator.writeString(text, 0, length);
-                        return;
-                    }
-                }
-            }
-            case TIMESTAMP -> {
-                if (vector instanceof TimeStampMicroVector v) {
-                    long millis = Math.floorDiv(v.get(row), 1000L);
-                    int length = formatTimestampMillis(millis, text);
-                    if (length > 0) {
-                        generator.writeString(text, 0, length);
-                        return;
-                    }
-                }
-            }
-            case DECIMAL -> {
-                if (vector instanceof DecimalVector v) {
-                    BigDecimal value = v.getObject(row);
-                    generator.writeString(value.setScale(Math.max(type.getScale(), 0), RoundingMode.HALF_UP).toPlainString());
+                int length = formatDate(((DateDayVector) vector).get(row), text, 0);
+                if (length < 0) {
+                    fallback(type, vector, row);
                     return;
                 }
+                generator.writeString(text, 0, length);
             }
-            default -> {
+            case TIMESTAMP -> {
+                int length = formatTimestampMillis(Math.floorDiv(((TimeStampMicroVector) vector).get(row), 1000L), text);
+                if (length < 0) {
+                    fallback(type, vector, row);
+                    return;
+                }
+                generator.writeString(text, 0, length);
             }
+            case DECIMAL -> {
+                BigDecimal value = ((DecimalVector) vector).getObject(row);
+                generator.writeString(value.setScale(Math.max(type.getScale(), 0), RoundingMode.HALF_UP).toPlainString());
+            }
+            default -> fallback(type, vector, row);
         }
-        fallback(type, vector, row);
+    }
+
+    private void writeDouble(double d, boolean real)
+            throws IOException
+    {
+        if (Double.isNaN(d)) {
+            generator.writeString("NaN");
+        }
+        else if (Double.isInfinite(d)) {
+            generator.writeString(d > 0 ? "Infinity" : "-Infinity");
+        }
+        else if (real) {
+            generator.writeNumber((float) d);
+        }
+        else {
+            generator.writeNumber(d);
+        }
     }
 
     private void fallback(RelDataType type, FieldVector vector, int row)
@@ -211,11 +227,8 @@ final class JsonRows
         return utf8;
     }
 
-    /** The offset width of variable-width vectors. */
-    private static final class BaseVariableWidthOffset
-    {
-        static final int WIDTH = 4;
-    }
+    /** The width of a variable-width vector's offsets. */
+    private static final int OFFSET_WIDTH = 4;
 
     /**
      * {@code yyyy-MM-dd} of day {@code epochDay} (days since 1970-01-01) into {@code out} at {@code at}, as

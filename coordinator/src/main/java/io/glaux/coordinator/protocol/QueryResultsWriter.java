@@ -30,7 +30,7 @@ final class QueryResultsWriter
             // the engine's pages are JSON already, written from the Arrow vectors
             results.put("data", switch (data) {
                 case ResultPage.Values values -> values.rows();
-                case ResultPage.Json json -> new com.fasterxml.jackson.databind.util.RawValue(json.json());
+                case ResultPage.Json json -> json.rawValue();
             });
         }
         results.put("stats", stats(query));

@@ -150,7 +150,12 @@ class TestJsonRows
                 json.append(batch, 0, 4);
                 json.append(batch, 4, rows - 4);
                 assertThat(json.rows()).isEqualTo(rows);
-                assertThat(json.finish()).isEqualTo(expected);
+                byte[] written = json.finish();
+                assertThat(new String(written, StandardCharsets.UTF_8)).isEqualTo(expected);
+                // as the protocol writes it into a response (bytes), and as text: verbatim
+                java.util.Map<String, Object> response = java.util.Map.of("data", new io.glaux.coordinator.query.ResultPage.Json(written, rows).rawValue());
+                assertThat(new String(new ObjectMapper().writeValueAsBytes(response), StandardCharsets.UTF_8)).isEqualTo("{\"data\":" + expected + "}");
+                assertThat(new ObjectMapper().writeValueAsString(response)).isEqualTo("{\"data\":" + expected + "}");
             }
         }
     }
