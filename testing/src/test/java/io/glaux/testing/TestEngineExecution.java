@@ -109,6 +109,25 @@ class TestEngineExecution
     }
 
     @Test
+    void explainAnalyzeReportsWhatTheWorkersDid()
+            throws SQLException
+    {
+        // the scan stage's tasks report their scans (rows read before the filter, rows sent), summed over the tasks
+        String aggregated = explain("EXPLAIN ANALYZE SELECT status, count(*) FROM web.access_logs WHERE method = 'GET' GROUP BY status");
+        String source = aggregated.substring(aggregated.indexOf("[SOURCE]"));
+        assertThat(source)
+                .contains("ScanFilterProject[table = hive.web.access_logs")
+                .containsPattern("Wall: [^,]+, Input: 120,000 rows \\([^)]+ read\\), Output: [0-9,]+ rows");
+
+        // a hash-partitioned stage's operators run on the workers: their rows, summed over the stage's tasks
+        String windowed = explain("EXPLAIN ANALYZE SELECT count(*) FROM (SELECT row_number() OVER (PARTITION BY client_ip ORDER BY ts) AS rn FROM web.access_logs) t WHERE rn = 1");
+        assertThat(windowed).contains("[HASH]");
+        String hash = windowed.substring(windowed.indexOf("[HASH]"), windowed.indexOf("[SOURCE]"));
+        assertThat(hash).containsPattern("Window\\[[^\\n]*\\n[^\\n]*Layout[^\\n]*\\n[^\\n]*Wall: [^,]+, Input: 120,000 rows, Output: 120,000 rows");
+        assertThat(windowed.substring(windowed.indexOf("[SOURCE]"))).containsPattern("Input: 120,000 rows \\([^)]+ read\\), Output: 120,000 rows");
+    }
+
+    @Test
     void whatTheEngineCannotRunFailsWithNotSupported()
             throws SQLException
     {

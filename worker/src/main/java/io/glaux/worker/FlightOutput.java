@@ -41,6 +41,7 @@ final class FlightOutput
     private volatile boolean cancelled;
     private VectorSchemaRoot root;
     private VectorLoader loader;
+    private BufferAllocator statsAllocator;
     private boolean ended;
 
     FlightOutput(ServerStreamListener listener, String label, WorkerCounters counters, Runnable onCancel)
@@ -65,6 +66,7 @@ final class FlightOutput
     void start(List<Type> types, BufferAllocator allocator)
     {
         root = VectorSchemaRoot.create(Batches.schema(types), allocator);
+        statsAllocator = allocator;
         loader = new VectorLoader(root);
         listener.start(root);
     }
@@ -105,6 +107,23 @@ final class FlightOutput
         counters.batchesSent.incrementAndGet();
         counters.rowsSent.addAndGet(batch.getRowCount());
         counters.bytesSent.addAndGet(bytes);
+    }
+
+    /**
+     * Sends what the task's operators did ({@link io.glaux.engine.exchange.TaskOperatorStats}) as a message
+     * without a batch, before {@link #complete}; a failure is only logged (the numbers are for EXPLAIN ANALYZE).
+     */
+    void sendStats(java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> stats)
+    {
+        if (ended || root == null || stats.isEmpty() || isCancelled()) {
+            return;
+        }
+        try {
+            listener.putMetadata(io.glaux.engine.exchange.TaskOperatorStats.encode(statsAllocator, stats));
+        }
+        catch (RuntimeException e) {
+            log.debug("Sending the statistics of {} failed", label, e);
+        }
     }
 
     void checkNotCancelled()

@@ -117,6 +117,11 @@ final class StageTaskExecution
             allocator.close();
             allocator = null;
             counters.tasksSucceeded.incrementAndGet();
+            // what this task's operators did, and the tasks it read, for EXPLAIN ANALYZE
+            java.util.concurrent.ConcurrentHashMap<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
+            io.glaux.engine.exchange.TaskOperatorStats.merge(stats, planner.stats());
+            io.glaux.engine.exchange.TaskOperatorStats.merge(stats, context.remoteStats());
+            output.sendStats(stats);
             output.complete();
         }
         catch (GlauxException e) {

@@ -7,6 +7,7 @@ import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.split.Split;
 import io.glaux.engine.exchange.PartitionedOutputBuffer;
 import io.glaux.engine.exchange.RemoteErrors;
+import io.glaux.engine.exchange.TaskOperatorStats;
 import io.glaux.engine.exchange.TaskProgress;
 import io.glaux.engine.operator.aggregation.HashPartitioner;
 import io.glaux.engine.fragment.Task;
@@ -15,8 +16,10 @@ import io.glaux.engine.memory.QueryMemoryContext;
 import io.glaux.engine.operator.Batches;
 import io.glaux.engine.operator.FragmentRunner;
 import io.glaux.engine.operator.Operator;
+import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.plan.PlanNode;
+import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
@@ -32,8 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -101,6 +106,10 @@ final class TaskExecution
     private VectorSchemaRoot out;
     private VectorLoader loader;
     private BufferAllocator streamAllocator;
+    /** What the drivers' scans did, summed ({@link TaskOperatorStats#SCAN}). */
+    private final OperatorStats scanStats = new OperatorStats();
+    /** What the pipeline's operators did, once it runs. */
+    private volatile Map<PlanNodeId, OperatorStats> pipelineStats = Map.of();
     /** The object store bytes last sent to the reader ({@link TaskProgress}). */
     private long reportedObjectStoreBytes;
 
@@ -240,6 +249,7 @@ final class TaskExecution
     private void drive(FragmentRunner runner, Split first, Queue<Split> splits, CountDownLatch done)
     {
         Thread current = Thread.currentThread();
+        long started = System.nanoTime();
         // what this driver's runner read and the task has counted; reported during a split too, each
         // PROGRESS_BYTES, so that the query's bytes-scanned limit stops it close to the limit
         long[] counted = {0};
@@ -282,6 +292,8 @@ final class TaskExecution
         finally {
             counters.rowsRead.addAndGet(runner.rowsIn());
             counters.bytesRead.addAndGet(runner.bytesRead());
+            // the scan's line of EXPLAIN ANALYZE: its output bytes are the bytes it fetched
+            scanStats.add(runner.rowsIn(), runner.rowsOut(), runner.bytesRead(), System.nanoTime() - started, 0, 0);
             countObjectStoreBytes(runner, counted[0]);
             synchronized (drivers) {
                 drivers.remove(current);
@@ -425,6 +437,7 @@ final class TaskExecution
                 operatorContext.close();
             }
         });
+        pipelineStats = planner.stats();
         try (Operator root = planner.plan(pipeline)) {
             while (true) {
                 VectorSchemaRoot batch = root.next();
@@ -634,6 +647,15 @@ final class TaskExecution
                     catch (RuntimeException e) {
                         // the stream must still end, or the reader waits for it forever
                         log.debug("Reporting the final progress of task {} failed", label, e);
+                    }
+                    try {
+                        // what the scan and the pipeline's operators did, for EXPLAIN ANALYZE
+                        Map<PlanNodeId, OperatorStats> stats = new HashMap<>(pipelineStats);
+                        stats.put(TaskOperatorStats.SCAN, scanStats);
+                        listener.putMetadata(TaskOperatorStats.encode(streamAllocator, stats));
+                    }
+                    catch (RuntimeException e) {
+                        log.debug("Reporting the operator statistics of task {} failed", label, e);
                     }
                 }
                 listener.completed();

@@ -6,6 +6,8 @@ import io.glaux.coordinator.planner.PhysicalPlanner;
 import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.QueryContext;
+import io.glaux.coordinator.query.ResultColumn;
+import io.glaux.coordinator.query.ResultPage;
 import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
@@ -32,6 +34,10 @@ public final class EngineExecution
     private final Operator root;
     private final BooleanSupplier canceled;
     private final QueryContext query;
+    private final PhysicalPlanner.EnginePlan plan;
+    private final QueryExecution scans;
+    /** The batch the result's pages are being written from (a page may end inside it); closed with this. */
+    private VectorSchemaRoot pendingBatch;
 
     /**
      * @param scans runs the scan stages; null when the plan has none
@@ -42,6 +48,8 @@ public final class EngineExecution
         requireNonNull(plan, "plan is null");
         this.query = requireNonNull(query, "query is null");
         this.canceled = requireNonNull(canceled, "canceled is null");
+        this.plan = plan;
+        this.scans = scans;
         LocalExecutionPlanner[] self = new LocalExecutionPlanner[1];
         this.planner = new LocalExecutionPlanner(query, (leaf, context) -> {
             if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1 || scans == null) {
@@ -71,13 +79,94 @@ public final class EngineExecution
         this.root = planner.plan(plan.root());
     }
 
-    /** What each operator of the final stage did, by plan node. */
+    /**
+     * What each operator did, by plan node: the final stage's here, and the workers' summed over their
+     * tasks (each scan stage's scan under {@link io.glaux.engine.exchange.TaskOperatorStats#scanOfStage}).
+     */
     public Map<PlanNodeId, OperatorStats> stats()
     {
-        return planner.stats();
+        if (scans == null) {
+            return planner.stats();
+        }
+        Map<PlanNodeId, OperatorStats> stats = new java.util.HashMap<>(scans.workerStats(plan.scans()));
+        for (Map.Entry<PlanNodeId, OperatorStats> entry : planner.stats().entrySet()) {
+            // a node runs either here or on the workers (a partitioned stage runs here when one worker is up)
+            stats.merge(entry.getKey(), entry.getValue(), (worker, local) -> {
+                OperatorStats sum = new OperatorStats();
+                sum.add(worker);
+                sum.add(local);
+                return sum;
+            });
+        }
+        return stats;
     }
 
-    /** The result rows, as Calcite's Java values (what the protocol's row encoder reads). */
+    /**
+     * The result as pages of at most {@code pageRows} rows ({@link ResultPage.Json}), their JSON written
+     * straight from the final stage's Arrow batches ({@link JsonRows}): no row objects.
+     */
+    public Iterator<Object> pages(List<ResultColumn> columns, int pageRows)
+    {
+        return new Iterator<>()
+        {
+            private ResultPage next;
+            private int position;
+            private boolean done;
+
+            @Override
+            public boolean hasNext()
+            {
+                if (next != null) {
+                    return true;
+                }
+                if (done) {
+                    return false;
+                }
+                JsonRows page = new JsonRows(columns);
+                while (page.rows() < pageRows) {
+                    VectorSchemaRoot batch = pendingBatch;
+                    if (batch == null || position >= batch.getRowCount()) {
+                        if (batch != null) {
+                            pendingBatch = null;
+                            batch.close();
+                        }
+                        if (canceled.getAsBoolean()) {
+                            query.cancellation().cancel("Query was canceled");
+                        }
+                        pendingBatch = root.next();
+                        position = 0;
+                        if (pendingBatch == null) {
+                            done = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    int count = Math.min(batch.getRowCount() - position, pageRows - page.rows());
+                    page.append(batch, position, count);
+                    position += count;
+                }
+                int rows = page.rows();
+                byte[] json = page.finish();
+                if (rows > 0) {
+                    next = new ResultPage.Json(json, rows);
+                }
+                return next != null;
+            }
+
+            @Override
+            public Object next()
+            {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ResultPage page = next;
+                next = null;
+                return page;
+            }
+        };
+    }
+
+    /** The result rows, as the protocol's row encoder reads them (ArrowRows' Java values). */
     public Iterator<Object> rows()
     {
         return new Iterator<>()
@@ -124,6 +213,10 @@ public final class EngineExecution
     {
         query.cancellation().cancel("Query finished");
         try {
+            if (pendingBatch != null) {
+                pendingBatch.close();
+                pendingBatch = null;
+            }
             root.close();
         }
         finally {

@@ -24,6 +24,7 @@ import io.glaux.engine.exchange.ExchangeClient;
 import io.glaux.engine.exchange.ExchangeOperator;
 import io.glaux.engine.exchange.ExchangeTickets;
 import io.glaux.engine.exchange.RemoteTaskStream;
+import io.glaux.engine.exchange.TaskOperatorStats;
 import io.glaux.engine.fragment.ScanFragment;
 import io.glaux.engine.fragment.Task;
 import io.glaux.engine.expr.DomainExtractor;
@@ -109,6 +110,10 @@ public final class QueryExecution
     private final BufferAllocator allocator;
     private final long maxSplitSize;
     private final List<ScanRun> runs = new CopyOnWriteArrayList<>();
+    /** What the operators of the workers' tasks did, summed over tasks, by plan node (EXPLAIN ANALYZE). */
+    private final java.util.concurrent.ConcurrentHashMap<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> workerStats = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What each scan did in its tasks ({@link TaskOperatorStats#SCAN}), summed over them, by scan. */
+    private final Map<GlauxTableScan, io.glaux.engine.operator.OperatorStats> scanStats = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     public QueryExecution(Query query, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager, WorkerClients workerClients, BufferAllocator allocator, long maxSplitSize)
     {
@@ -119,6 +124,34 @@ public final class QueryExecution
         this.workerClients = requireNonNull(workerClients, "workerClients is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.maxSplitSize = maxSplitSize;
+    }
+
+    /**
+     * What the workers' operators did, summed over their tasks: by plan node, and each scan stage's
+     * scan under {@link #scanKey} of its stage in {@code scans}. Complete once the query's output ended.
+     */
+    public Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> workerStats(Map<Integer, PhysicalPlanner.ScanStage> scans)
+    {
+        Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> stats = new HashMap<>(workerStats);
+        for (Map.Entry<Integer, PhysicalPlanner.ScanStage> entry : scans.entrySet()) {
+            io.glaux.engine.operator.OperatorStats scan = scanStats.get(entry.getValue().scan());
+            if (scan != null) {
+                stats.put(TaskOperatorStats.scanOfStage(entry.getKey()), scan);
+            }
+        }
+        return stats;
+    }
+
+    private void recordTaskStats(GlauxTableScan scan, Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> stats)
+    {
+        for (Map.Entry<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> entry : stats.entrySet()) {
+            if (entry.getKey().equals(TaskOperatorStats.SCAN)) {
+                scanStats.computeIfAbsent(scan, _ -> new io.glaux.engine.operator.OperatorStats()).add(entry.getValue());
+            }
+            else {
+                workerStats.computeIfAbsent(entry.getKey(), _ -> new io.glaux.engine.operator.OperatorStats()).add(entry.getValue());
+            }
+        }
     }
 
     /**
@@ -221,6 +254,7 @@ public final class QueryExecution
             sources.add(new ExchangeClient.Source(workerClients.get(taskNodes.get(partition)), task.label(), ExchangeTickets.encode(task)));
         }
         ExchangeClient exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));
+        exchange.onOperatorStats(stats -> TaskOperatorStats.merge(workerStats, stats));
         return new Operator()
         {
             private boolean started;
@@ -1183,6 +1217,7 @@ public final class QueryExecution
             java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
                 streams.add(stream);
+                stream.onOperatorStats(stats -> recordTaskStats(scan, stats));
                 // bytes scanned are the bytes the task fetched from the object store, as the worker
                 // reports them (after each split and at the end), not the Arrow bytes it returns
                 stream.onProgress(objectStoreBytes -> {

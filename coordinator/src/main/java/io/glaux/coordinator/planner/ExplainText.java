@@ -1,6 +1,7 @@
 package io.glaux.coordinator.planner;
 
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.engine.exchange.TaskOperatorStats;
 import io.glaux.engine.operator.OperatorStats;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
@@ -62,19 +63,22 @@ public final class ExplainText
                 indent = " ".repeat(leaf - depth);
                 out.append(pipeline, depth, leaf);
                 // the scan's lines, then what the pipeline prints after the leaf (a broadcast build side)
-                out.append(scanStage(entry.getValue().scan(), indent).substring(indent.length()));
+                out.append(scanStage(entry.getValue().scan(), indent, stats.get(TaskOperatorStats.scanOfStage(entry.getKey()))).substring(indent.length()));
                 if (end >= 0 && end + 1 < pipeline.length()) {
                     out.append(pipeline, end + 1, pipeline.length());
                 }
                 continue;
             }
-            out.append(scanStage(entry.getValue().scan(), indent));
+            out.append(scanStage(entry.getValue().scan(), indent, stats.get(TaskOperatorStats.scanOfStage(entry.getKey()))));
         }
         return out.toString();
     }
 
-    /** The work a scan stage does on the workers, top (what it sends) to bottom (what it reads). */
-    static String scanStage(GlauxTableScan scan, String indent)
+    /**
+     * The work a scan stage does on the workers, top (what it sends) to bottom (what it reads), with
+     * what it did in all its tasks ({@code stats}, may be null) under its last line.
+     */
+    static String scanStage(GlauxTableScan scan, String indent, OperatorStats stats)
     {
         java.util.List<String> lines = new java.util.ArrayList<>();
         scan.limit().ifPresent(limit -> lines.add("LimitPartial[count = " + limit + "]"));
@@ -88,6 +92,12 @@ public final class ExplainText
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             out.append(indent).append(i == 0 ? "" : "   ".repeat(i - 1) + "└─ ").append(lines.get(i)).append('\n');
+        }
+        if (stats != null) {
+            // summed over the stage's tasks: the scan's time includes filtering, projecting and partial aggregation
+            out.append(indent).append("   ".repeat(lines.size() - 1)).append("    ").append(String.format(java.util.Locale.ROOT,
+                    "Wall: %s, Input: %,d rows (%s read), Output: %,d rows", PlanPrinter.duration(stats.wallNanos()), stats.inputRows(),
+                    io.glaux.engine.memory.DataSize.format(stats.outputBytes()), stats.outputRows())).append('\n');
         }
         return out.toString();
     }

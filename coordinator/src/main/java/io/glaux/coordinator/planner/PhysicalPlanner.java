@@ -406,12 +406,23 @@ public final class PhysicalPlanner
                 calls.add(new AggregateCall(AggregateFunction.COUNT_STAR, List.of(), List.of(), Type.BIGINT, call.filterArg));
                 continue;
             }
-            if (call.isDistinct() || !call.collation.getFieldCollations().isEmpty()) {
+            AggregateFunction function = call.isDistinct() ? null : aggregateFunction(call);
+            boolean ordered = function == AggregateFunction.ARRAY_AGG || function == AggregateFunction.LISTAGG;
+            if (call.isDistinct() || (!call.collation.getFieldCollations().isEmpty() && !ordered)) {
                 throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
                         + (call.isDistinct() ? " with DISTINCT" : " with ORDER BY"));
             }
-            AggregateFunction function = aggregateFunction(call);
             List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
+            // array_agg(x ORDER BY y), listagg(x, s) WITHIN GROUP (ORDER BY y): the sort keys are the last inputs
+            List<SortKey> orderBy = new ArrayList<>();
+            if (ordered && !call.collation.getFieldCollations().isEmpty()) {
+                List<Integer> withKeys = new ArrayList<>(inputs);
+                for (SortKey key : sortKeys(call.collation.getFieldCollations())) {
+                    orderBy.add(new SortKey(withKeys.size(), key.ascending(), key.nullsFirst()));
+                    withKeys.add(key.column());
+                }
+                inputs = withKeys;
+            }
             List<Type> argumentTypes = inputs.stream().map(inputTypes::get).toList();
             // $SUM0 (Calcite's sum that is 0, not NULL, over no rows) is sum() then coalesce(.., 0)
             outputs.add(call.getAggregation().getKind() == SqlKind.SUM0 ? new Sum0(calls.size()) : calls.size());
@@ -419,7 +430,7 @@ public final class PhysicalPlanner
             Type engineType = function == AggregateFunction.SUM && outputType instanceof Type.Decimal decimal && decimal.precision() != 38
                     ? new Type.Decimal(38, decimal.scale()) : outputType;
             try {
-                calls.add(new AggregateCall(function, inputs, argumentTypes, engineType, call.filterArg));
+                calls.add(new AggregateCall(function, inputs, argumentTypes, engineType, call.filterArg, orderBy));
             }
             catch (IllegalArgumentException e) {
                 throw new Unsupported("aggregate " + call + ": " + e.getMessage());
@@ -776,6 +787,7 @@ public final class PhysicalPlanner
                 case "skewness" -> AggregateFunction.SKEWNESS;
                 case "kurtosis" -> AggregateFunction.KURTOSIS;
                 case "array_agg" -> AggregateFunction.ARRAY_AGG;
+                case "listagg" -> AggregateFunction.LISTAGG;
                 default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };
@@ -1342,7 +1354,7 @@ public final class PhysicalPlanner
             WindowFunction.Frame frame = frame(window, group);
             List<WindowFunction> functions = new ArrayList<>();
             for (Window.RexWinAggCall call : group.aggCalls) {
-                functions.add(windowFunction(window, call, inputCount, frame, outputTypes.get(output++)));
+                functions.add(windowFunction(window, call, source.outputTypes(), frame, outputTypes.get(output++)));
             }
             current = new PlanNode.Window(nextId(), current, partitionKeys, orderKeys, functions);
             windows.add((PlanNode.Window) current);
@@ -1410,8 +1422,15 @@ public final class PhysicalPlanner
         return new WindowFunction.Bound(bound.isPreceding() ? WindowFunction.BoundType.PRECEDING : WindowFunction.BoundType.FOLLOWING, offset);
     }
 
-    private static WindowFunction windowFunction(LogicalWindow window, Window.RexWinAggCall call, int inputCount, WindowFunction.Frame frame, Type type)
+    /** Whether values of {@code a} are stored as values of {@code b} are: the same type, or varchars of any lengths. */
+    private static boolean sameValues(Type a, Type b)
     {
+        return a.equals(b) || a instanceof Type.Varchar && b instanceof Type.Varchar;
+    }
+
+    private static WindowFunction windowFunction(LogicalWindow window, Window.RexWinAggCall call, List<Type> inputTypes, WindowFunction.Frame frame, Type type)
+    {
+        int inputCount = inputTypes.size();
         String name = switch (call.getOperator().getKind()) {
             case ROW_NUMBER -> "row_number";
             case RANK -> "rank";
@@ -1438,8 +1457,20 @@ public final class PhysicalPlanner
         }
         List<Integer> arguments = new ArrayList<>();
         List<Object> constants = new ArrayList<>();
-        for (RexNode operand : call.getOperands()) {
+        List<RexNode> operands = call.getOperands();
+        for (int i = 0; i < operands.size(); i++) {
+            RexNode operand = operands.get(i);
             if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
+                if (i == 2 && (name.equals("lag") || name.equals("lead")) && arguments.size() == 1) {
+                    // lag(x, k, y): the default is a column (Calcite computes an expression into one below the window)
+                    Type valueType = inputTypes.get(arguments.getFirst());
+                    Type defaultType = inputTypes.get(ref.getIndex());
+                    if (!sameValues(defaultType, valueType) || !sameValues(valueType, type)) {
+                        throw new Unsupported(name + " with a default of type " + defaultType.trinoName() + " for a value of type " + valueType.trinoName());
+                    }
+                    arguments.add(ref.getIndex());
+                    continue;
+                }
                 if (!constants.isEmpty()) {
                     throw new Unsupported("a window function argument that is a column after a constant (" + call.getOperator().getName().toLowerCase(java.util.Locale.ROOT) + ")");
                 }

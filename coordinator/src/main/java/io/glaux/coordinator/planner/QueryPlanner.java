@@ -225,8 +225,17 @@ public final class QueryPlanner
 
         // the engine runs the plan with subqueries turned into (decorrelated) joins; what it cannot run
         // fails with NOT_SUPPORTED naming the operator or function (there is no other executor)
-        RelNode enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
-        PhysicalPlanner.EnginePlan engine = PhysicalPlanner.translate(enginePlan, user, joinDistribution);
+        RelNode enginePlan;
+        PhysicalPlanner.EnginePlan engine;
+        try {
+            enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
+            engine = PhysicalPlanner.translate(enginePlan, user, joinDistribution);
+        }
+        catch (GlauxException e) {
+            // a correlation the engine cannot run: said at the subquery's place
+            throw e.errorCode() == ErrorCode.NOT_SUPPORTED && e.location().isEmpty()
+                    && (e.getMessage().contains("correlated") || e.getMessage().contains("lateral")) ? correlatedSubquery(e, validated) : e;
+        }
         return new Plan(root.validatedRowType, names, engine, RelOptUtil.toString(enginePlan));
     }
 
@@ -263,6 +272,11 @@ public final class QueryPlanner
         hep.setRoot(logical);
         // correlated EXISTS / NOT EXISTS: SEMI and ANTI joins on the subquery's condition, before the decorrelator copies the outer query
         RelNode rewritten = SemiJoins.correlated(hep.findBestExp());
+        if (orderedAggregateUnderCorrelate(rewritten, false)) {
+            // the decorrelator moves the aggregate's input columns without moving its ORDER BY keys
+            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Query is not supported: the engine cannot run an aggregate with ORDER BY "
+                    + "(array_agg, listagg) in a correlated subquery");
+        }
         try {
             return RelDecorrelator.decorrelateQuery(rewritten, relBuilder);
         }
@@ -366,6 +380,76 @@ public final class QueryPlanner
         return type.isInstance(node) || node.getInputs().stream().anyMatch(input -> hasNode(input, type));
     }
 
+    /**
+     * {@code failure} (the engine cannot run a correlation the decorrelator left) with the place of the
+     * first LATERAL subquery of the statement, else of its first subquery, as line:column.
+     */
+    private static GlauxException correlatedSubquery(GlauxException failure, SqlNode validated)
+    {
+        SqlNode[] lateral = new SqlNode[1];
+        SqlNode[] subquery = new SqlNode[1];
+        validated.accept(new org.apache.calcite.sql.util.SqlShuttle()
+        {
+            private int depth;
+
+            @Override
+            public SqlNode visit(org.apache.calcite.sql.SqlCall call)
+            {
+                if (call.getKind() == SqlKind.LATERAL && lateral[0] == null) {
+                    lateral[0] = call;
+                }
+                boolean select = call instanceof org.apache.calcite.sql.SqlSelect;
+                if (select && depth > 0 && subquery[0] == null) {
+                    subquery[0] = call;
+                }
+                if (select) {
+                    depth++;
+                }
+                try {
+                    return super.visit(call);
+                }
+                finally {
+                    if (select) {
+                        depth--;
+                    }
+                }
+            }
+        });
+        SqlNode at = lateral[0] != null ? lateral[0] : subquery[0];
+        if (at == null || at.getParserPosition().getLineNum() < 1) {
+            return failure;
+        }
+        return new GlauxException(failure.errorCode(), new ErrorLocation(at.getParserPosition().getLineNum(), at.getParserPosition().getColumnNum()),
+                failure.getMessage(), null);
+    }
+
+    /** Whether an aggregate call with ORDER BY is on the right of a Correlate (a correlated subquery) under {@code node}. */
+    private static boolean orderedAggregateUnderCorrelate(RelNode node, boolean correlated)
+    {
+        if (correlated && node instanceof org.apache.calcite.rel.core.Aggregate aggregate
+                && aggregate.getAggCallList().stream().anyMatch(call -> !call.collation.getFieldCollations().isEmpty())) {
+            return true;
+        }
+        if (node instanceof org.apache.calcite.rel.core.Correlate correlate) {
+            return orderedAggregateUnderCorrelate(correlate.getLeft(), correlated) || orderedAggregateUnderCorrelate(correlate.getRight(), true);
+        }
+        for (RelNode input : node.getInputs()) {
+            if (orderedAggregateUnderCorrelate(input, correlated)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code node} is an UNNEST, under projections. */
+    private static boolean unnests(RelNode node)
+    {
+        while (node instanceof org.apache.calcite.rel.core.Project project) {
+            node = project.getInput();
+        }
+        return node instanceof org.apache.calcite.rel.core.Uncollect;
+    }
+
     /** Whether any node of the plan has a subquery (IN, EXISTS, scalar) or a windowed expression. */
     private static boolean hasSubQueryOrWindow(RelNode node)
     {
@@ -374,6 +458,8 @@ public final class QueryPlanner
             case org.apache.calcite.rel.core.Project project -> RexUtil.SubQueryFinder.containsSubQuery(project)
                     || org.apache.calcite.rex.RexOver.containsOver(project.getProjects(), null);
             case org.apache.calcite.rel.core.Join join -> RexUtil.SubQueryFinder.containsSubQuery(join);
+            // a LATERAL subquery is a Correlate already (the decorrelator turns it into joins); a lateral UNNEST stays one
+            case org.apache.calcite.rel.core.Correlate correlate -> !unnests(correlate.getRight());
             default -> false;
         };
         if (here) {
@@ -469,10 +555,10 @@ public final class QueryPlanner
         StatementSize.check(sql);
         try {
             List<Integer> ties = new ArrayList<>();
-            String quoted = WithTies.withFetchCount(TrinoFunctions.quoteCalls(sql));
+            String quoted = WithTies.withFetchCount(TrinoFunctions.quoteCalls(ListaggOverflow.rewrite(sql)));
             SqlNode parsed = SqlParser.create(WithTies.rewrite(quoted, ties), PARSER_CONFIG).parseStmt();
             if (parsed.isA(SqlKind.QUERY)) {
-                parsed = TrinoAggregates.castArguments(parsed);
+                parsed = TrinoAggregates.nullsLastInAggregateOrder(TrinoAggregates.castArguments(parsed));
             }
             return ties.isEmpty() ? parsed : WithTies.mark(parsed, quoted, ties);
         }

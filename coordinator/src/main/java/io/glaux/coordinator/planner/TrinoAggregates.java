@@ -114,6 +114,69 @@ final class TrinoAggregates
         });
     }
 
+    /**
+     * Gives each sort key of an aggregate's ORDER BY ({@code array_agg(x ORDER BY y DESC)}, {@code listagg(...)
+     * WITHIN GROUP (ORDER BY ...)}) without NULLS FIRST/LAST Trino's default, NULLS LAST in both
+     * directions (Calcite's would put NULLs first when descending).
+     */
+    static SqlNode nullsLastInAggregateOrder(SqlNode parsed)
+    {
+        return parsed.accept(new SqlShuttle()
+        {
+            @Override
+            public SqlNode visit(SqlCall call)
+            {
+                SqlCall visited = (SqlCall) requireNonNull(super.visit(call), "visited is null");
+                if (visited.getKind() == SqlKind.WITHIN_GROUP && visited.operand(1) instanceof org.apache.calcite.sql.SqlNodeList keys) {
+                    // listagg(x, s) WITHIN GROUP (ORDER BY ...)
+                    org.apache.calcite.sql.SqlNodeList ordered = nullsLast(keys);
+                    return ordered == keys ? visited : visited.getOperator().createCall(visited.getFunctionQuantifier(), visited.getParserPosition(),
+                            visited.operand(0), ordered);
+                }
+                if (visited.getKind() == SqlKind.ARRAY_AGG && visited.operandCount() > 1
+                        && visited.operand(visited.operandCount() - 1) instanceof org.apache.calcite.sql.SqlNodeList keys) {
+                    // array_agg(x ORDER BY ...): the parser adds the keys as the last operand
+                    org.apache.calcite.sql.SqlNodeList ordered = nullsLast(keys);
+                    if (ordered == keys) {
+                        return visited;
+                    }
+                    List<SqlNode> operands = new ArrayList<>(visited.getOperandList());
+                    operands.set(operands.size() - 1, ordered);
+                    return visited.getOperator().createCall(visited.getFunctionQuantifier(), visited.getParserPosition(), operands.toArray(SqlNode[]::new));
+                }
+                if (visited.getOperator().getSyntax() != SqlSyntax.FUNCTION || visited.operandCount() == 0
+                        || !(visited.operand(visited.operandCount() - 1) instanceof org.apache.calcite.sql.SqlOrderBy orderBy) || orderBy.query.isA(SqlKind.QUERY)) {
+                    return visited;
+                }
+                // another aggregate with an ORDER BY in its argument list: read as its last argument's ORDER BY
+                org.apache.calcite.sql.SqlNodeList ordered = nullsLast(orderBy.orderList);
+                if (ordered == orderBy.orderList) {
+                    return visited;
+                }
+                List<SqlNode> operands = new ArrayList<>(visited.getOperandList());
+                operands.set(operands.size() - 1, new org.apache.calcite.sql.SqlOrderBy(orderBy.getParserPosition(), orderBy.query, ordered, orderBy.offset, orderBy.fetch));
+                return visited.getOperator().createCall(visited.getFunctionQuantifier(), visited.getParserPosition(), operands.toArray(SqlNode[]::new));
+            }
+        });
+    }
+
+    /** {@code keys} with NULLS LAST on each key that says neither; {@code keys} itself when all say one. */
+    private static org.apache.calcite.sql.SqlNodeList nullsLast(org.apache.calcite.sql.SqlNodeList keys)
+    {
+        List<SqlNode> ordered = new ArrayList<>();
+        boolean changed = false;
+        for (SqlNode key : keys) {
+            if (key.getKind() == SqlKind.NULLS_FIRST || key.getKind() == SqlKind.NULLS_LAST) {
+                ordered.add(key);
+            }
+            else {
+                ordered.add(SqlStdOperatorTable.NULLS_LAST.createCall(key.getParserPosition(), key));
+                changed = true;
+            }
+        }
+        return changed ? new org.apache.calcite.sql.SqlNodeList(ordered, keys.getParserPosition()) : keys;
+    }
+
     private static RelDataType byType(SqlOperatorBinding binding)
     {
         RelDataTypeFactory factory = binding.getTypeFactory();

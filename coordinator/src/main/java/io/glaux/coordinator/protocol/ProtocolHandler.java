@@ -190,7 +190,7 @@ public final class ProtocolHandler
                 return;
             }
             else {
-                Optional<List<List<Object>>> page = query.nextPage(MAX_WAIT_MILLIS);
+                Optional<io.glaux.coordinator.query.ResultPage> page = query.nextPage(MAX_WAIT_MILLIS);
                 boolean done = query.state().isDone();
                 // the last page comes with the end of the query (no nextUri): no further request
                 results = QueryResultsWriter.results(query, base, page.orElse(null), done ? null : nextUri(base, query, token + 1));

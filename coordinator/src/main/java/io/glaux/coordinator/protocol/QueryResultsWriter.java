@@ -4,6 +4,7 @@ import io.glaux.coordinator.query.Query;
 import io.glaux.coordinator.query.QueryState;
 import io.glaux.coordinator.query.QueryStats;
 import io.glaux.coordinator.query.ResultColumn;
+import io.glaux.coordinator.query.ResultPage;
 import io.glaux.spi.error.GlauxException;
 
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ final class QueryResultsWriter
 {
     private QueryResultsWriter() {}
 
-    static Map<String, Object> results(Query query, String baseUri, List<List<Object>> data, String nextUri)
+    static Map<String, Object> results(Query query, String baseUri, ResultPage data, String nextUri)
     {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("id", query.id());
@@ -25,8 +26,12 @@ final class QueryResultsWriter
             results.put("nextUri", nextUri);
         }
         query.columns().ifPresent(columns -> results.put("columns", columns(columns)));
-        if (data != null && !data.isEmpty()) {
-            results.put("data", data);
+        if (data != null && data.rowCount() > 0) {
+            // the engine's pages are JSON already, written from the Arrow vectors
+            results.put("data", switch (data) {
+                case ResultPage.Values values -> values.rows();
+                case ResultPage.Json json -> json.rawValue();
+            });
         }
         results.put("stats", stats(query));
         query.error().ifPresent(error -> results.put("error", error(error)));

@@ -32,9 +32,9 @@ public final class Query
     private final long createdMillis = System.currentTimeMillis();
     private final QueryStats stats = new QueryStats();
     /** Put in the page buffer when the query ends, to wake a client waiting for a page that will not come. */
-    private static final List<List<Object>> END = java.util.Collections.unmodifiableList(new ArrayList<>());
+    private static final ResultPage END = new ResultPage.Values(java.util.Collections.unmodifiableList(new ArrayList<>()));
 
-    private final BlockingQueue<List<List<Object>>> pages = new ArrayBlockingQueue<>(8);
+    private final BlockingQueue<ResultPage> pages = new ArrayBlockingQueue<>(8);
     private final AtomicBoolean canceled = new AtomicBoolean();
     private final Object lock = new Object();
     private final List<Runnable> doneListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -46,7 +46,7 @@ public final class Query
     private volatile long endNanos;
     private volatile boolean producerDone;
     /** The page that ends the results, offered once the statement's resources are released: the client needs no further request. */
-    private volatile List<List<Object>> lastPage;
+    private volatile ResultPage lastPage;
     private volatile StatementResult result;
     private volatile Thread thread;
     private volatile String plan;
@@ -177,14 +177,25 @@ public final class Query
             StatementResult statementResult = runner.run(this);
             result = statementResult;
             List<List<Object>> page = new ArrayList<>();
+            // the engine's results come as pages of JSON written from the vectors; the last is held back
+            // to go out with the end of the query
+            ResultPage pending = null;
             try {
                 columns = statementResult.columns();
                 state = QueryState.RUNNING;
                 var rows = statementResult.rows();
                 while (!canceled.get() && rows.hasNext()) {
-                    page.add(encoder.encode(columns, rows.next()));
+                    Object row = rows.next();
+                    if (row instanceof ResultPage encoded) {
+                        if (pending != null) {
+                            offer(pending);
+                        }
+                        pending = encoded;
+                        continue;
+                    }
+                    page.add(encoder.encode(columns, row));
                     if (page.size() >= PAGE_ROWS) {
-                        offer(page);
+                        offer(new ResultPage.Values(page));
                         page = new ArrayList<>();
                     }
                 }
@@ -197,9 +208,14 @@ public final class Query
             }
             // nothing can fail any more: the client that takes the last page is told the query is over
             state = QueryState.FINISHING;
-            if (!page.isEmpty()) {
-                lastPage = page;
-                offer(page);
+            if (pending != null) {
+                lastPage = pending;
+                offer(pending);
+            }
+            else if (!page.isEmpty()) {
+                ResultPage last = new ResultPage.Values(page);
+                lastPage = last;
+                offer(last);
             }
             producerDone = true;
             pages.offer(END);
@@ -212,10 +228,10 @@ public final class Query
         }
     }
 
-    private void offer(List<List<Object>> page)
+    private void offer(ResultPage page)
             throws InterruptedException
     {
-        stats.outputRows.addAndGet(page.size());
+        stats.outputRows.addAndGet(page.rowCount());
         while (!canceled.get()) {
             if (pages.offer(page, 100, TimeUnit.MILLISECONDS)) {
                 return;
@@ -224,10 +240,10 @@ public final class Query
     }
 
     /** The next page of rows, waiting up to {@code waitMillis}; empty when none is ready yet or none is left. */
-    public Optional<List<List<Object>>> nextPage(long waitMillis)
+    public Optional<ResultPage> nextPage(long waitMillis)
             throws InterruptedException
     {
-        List<List<Object>> page = pages.poll();
+        ResultPage page = pages.poll();
         if (page == null && !isDrained()) {
             // the end of the query puts END, so a statement without rows answers at once
             page = pages.poll(waitMillis, TimeUnit.MILLISECONDS);

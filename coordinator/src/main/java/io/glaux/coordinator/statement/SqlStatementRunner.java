@@ -260,6 +260,9 @@ public final class SqlStatementRunner
         return StatementResult.of(List.of(new ResultColumn("Query Plan", varchar)), List.<Object[]>of(new Object[] {text}));
     }
 
+    /** Rows per page of an engine result (as the protocol's pages of encoded rows). */
+    private static final int RESULT_PAGE_ROWS = 4096;
+
     private StatementResult executeInEngine(Query query, QueryPlanner.Plan plan, List<ResultColumn> columns, QueryExecution execution)
     {
         EngineExecution engine = startEngine(query, plan, execution);
@@ -274,7 +277,7 @@ public final class SqlStatementRunner
                 execution.close();
             }
         };
-        return new StatementResult(columns, engine.rows(), resources, Optional.empty(), Optional.empty(), Optional.empty());
+        return new StatementResult(columns, engine.pages(columns, RESULT_PAGE_ROWS), resources, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The engine's operators for the plan, in the query's own memory; on failure the scans are closed too. */

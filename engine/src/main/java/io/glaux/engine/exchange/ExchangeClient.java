@@ -58,6 +58,7 @@ public final class ExchangeClient
     private GlauxException failure;
     private boolean started;
     private boolean closed;
+    private volatile java.util.function.Consumer<java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats>> onOperatorStats = _ -> {};
 
     public ExchangeClient(List<Source> sources, List<Type> types, BufferAllocator allocator, long maxBufferedBytes)
     {
@@ -68,6 +69,12 @@ public final class ExchangeClient
             throw new IllegalArgumentException("maxBufferedBytes must be positive: " + maxBufferedBytes);
         }
         this.maxBufferedBytes = maxBufferedBytes;
+    }
+
+    /** Told what each source task's operators did, as it reports at its end; set before {@link #start}. */
+    public void onOperatorStats(java.util.function.Consumer<java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats>> onOperatorStats)
+    {
+        this.onOperatorStats = requireNonNull(onOperatorStats, "onOperatorStats is null");
     }
 
     /** Starts reading every source (once). */
@@ -96,6 +103,7 @@ public final class ExchangeClient
         RemoteTaskStream stream = null;
         try {
             stream = source.client().execute(source.label(), source.ticket());
+            stream.onOperatorStats(onOperatorStats);
             lock.lock();
             try {
                 if (closed || failure != null) {

@@ -29,6 +29,8 @@ public final class ExchangeOperator
         this.context = requireNonNull(context, "context is null");
         this.types = List.copyOf(types);
         this.client = new ExchangeClient(sources, types, context.allocator(), maxBufferedBytes);
+        // what the source tasks did travels on with this task's own numbers
+        client.onOperatorStats(stats -> TaskOperatorStats.merge(context.query().remoteStats(), stats));
     }
 
     /** Receive-ahead bytes for a query whose memory limit is {@code limit}: a small share of it, 1MB to 32MB. */

@@ -49,6 +49,7 @@ public final class RemoteTaskStream
     private long batches;
     private long objectStoreBytes;
     private LongConsumer onProgress = _ -> {};
+    private java.util.function.Consumer<java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats>> onOperatorStats = _ -> {};
 
     RemoteTaskStream(FlightStream stream, String workerId, URI workerUri, String taskLabel, Runnable onClose)
     {
@@ -81,6 +82,12 @@ public final class RemoteTaskStream
         this.onProgress = requireNonNull(onProgress, "onProgress is null");
     }
 
+    /** Called, on the reading thread, with what the task's operators did when the worker reports it at the task's end ({@link TaskOperatorStats}). */
+    public void onOperatorStats(java.util.function.Consumer<java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats>> onOperatorStats)
+    {
+        this.onOperatorStats = requireNonNull(onOperatorStats, "onOperatorStats is null");
+    }
+
     /** The bytes the task has read from the object store, as last reported by the worker. */
     public long objectStoreBytes()
     {
@@ -101,6 +108,11 @@ public final class RemoteTaskStream
                 if (progress.isPresent()) {
                     objectStoreBytes = Math.max(objectStoreBytes, progress.getAsLong());
                     onProgress.accept(objectStoreBytes);
+                    continue;
+                }
+                var operatorStats = TaskOperatorStats.decode(stream.getLatestMetadata());
+                if (operatorStats.isPresent()) {
+                    onOperatorStats.accept(operatorStats.get());
                     continue;
                 }
                 batches++;

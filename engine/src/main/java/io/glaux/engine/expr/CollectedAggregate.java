@@ -7,7 +7,10 @@ import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.vector.FieldVector;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntBinaryOperator;
 
@@ -26,8 +29,15 @@ public final class CollectedAggregate
 {
     public enum Kind
     {
-        SET_AGG, MAP_AGG, MULTIMAP_AGG, HISTOGRAM, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N
+        SET_AGG, MAP_AGG, MULTIMAP_AGG, HISTOGRAM, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N,
+        /** array_agg(x ORDER BY ...): tuples (x, keys...). */
+        ORDERED_ARRAY_AGG,
+        /** listagg(x, separator [, filler, with count]) [WITHIN GROUP (ORDER BY ...)]: tuples (x, separator, [filler, with count,] keys...). */
+        LISTAGG
     }
+
+    /** The longest listagg result, in bytes (Trino's). */
+    public static final int LISTAGG_MAX_OUTPUT_LENGTH = 1024 * 1024;
 
     private final Kind kind;
     private final List<Type> inputs;
@@ -42,14 +52,35 @@ public final class CollectedAggregate
     /** Compactions run (tests). */
     private int compactions;
     private static final int MIN_COMPACTION_TUPLES = 1024;
+    /** ORDERED_ARRAY_AGG, LISTAGG: the order of a group's tuples (key k at tuple field {@code orderBy.get(k).column()}). */
+    private final List<io.glaux.engine.plan.SortKey> orderBy;
 
     public CollectedAggregate(Kind kind, List<Type> inputs, Type output)
+    {
+        this(kind, inputs, output, List.of());
+    }
+
+    public CollectedAggregate(Kind kind, List<Type> inputs, Type output, List<io.glaux.engine.plan.SortKey> orderBy)
     {
         this.kind = requireNonNull(kind, "kind is null");
         this.inputs = List.copyOf(inputs);
         this.output = requireNonNull(output, "output is null");
+        this.orderBy = List.copyOf(orderBy);
+        if (kind == Kind.ORDERED_ARRAY_AGG || kind == Kind.LISTAGG) {
+            for (io.glaux.engine.plan.SortKey key : this.orderBy) {
+                Type type = inputs.get(key.column());
+                if (Nested.isNested(type) || PhysicalType.of(type).representation() == PhysicalType.Representation.OTHER) {
+                    throw new GlauxException(ErrorCode.NOT_SUPPORTED, (kind == Kind.LISTAGG ? "listagg" : "array_agg") + " ordered by a " + type.trinoName() + " value is not supported");
+                }
+            }
+            if (!inputs.stream().allMatch(Nested::computable)) {
+                throw new GlauxException(ErrorCode.NOT_SUPPORTED, (kind == Kind.LISTAGG ? "listagg" : "array_agg") + " of " + inputs.getFirst().trinoName() + " values is not supported");
+            }
+            this.values = new GroupedValues(element(this.inputs));
+            return;
+        }
         Type key = switch (kind) {
-            case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, MIN_N, MAX_N -> inputs.get(0);
+            case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, MIN_N, MAX_N, ORDERED_ARRAY_AGG, LISTAGG -> inputs.get(0);
             case APPROX_MOST_FREQUENT, MIN_BY_N, MAX_BY_N -> inputs.get(1);
         };
         if (Nested.isNested(key) || PhysicalType.of(key) == PhysicalType.OTHER || !inputs.stream().allMatch(Nested::computable)) {
@@ -107,7 +138,8 @@ public final class CollectedAggregate
                 groupCount = groups[j] + 1;
             }
         }
-        if (kind == Kind.MULTIMAP_AGG || kind == Kind.HISTOGRAM || kind == Kind.APPROX_MOST_FREQUENT) {
+        if (kind == Kind.MULTIMAP_AGG || kind == Kind.HISTOGRAM || kind == Kind.APPROX_MOST_FREQUENT
+                || kind == Kind.ORDERED_ARRAY_AGG || kind == Kind.LISTAGG) {
             // their results need every tuple (every value, every occurrence)
             return;
         }
@@ -205,6 +237,10 @@ public final class CollectedAggregate
                 counts = new long[end - start];
                 slotOf = new int[end - start];
             }
+            if (kind == Kind.ORDERED_ARRAY_AGG || kind == Kind.LISTAGG) {
+                ordered(tuples, start, end, index);
+                continue;
+            }
             int keyField = keyField();
             Block keys = field(tuples, keyField);
             // the tuples whose key is not NULL
@@ -300,6 +336,104 @@ public final class CollectedAggregate
             }
         }
         Nested.write(out, output, count, dst);
+    }
+
+    /** ORDERED_ARRAY_AGG and LISTAGG of the group whose tuples are {@code [start, end)}: appends its result to {@code out}. */
+    private void ordered(Block tuples, int start, int end, int[] index)
+    {
+        boolean listagg = kind == Kind.LISTAGG;
+        Block values = field(tuples, 0);
+        // array_agg keeps NULL values (they are elements); listagg skips them
+        int m = 0;
+        for (int i = start; i < end; i++) {
+            if (!listagg || !values.isNull(i)) {
+                index[m++] = i;
+            }
+        }
+        if (m == 0) {
+            Nested.appendNull(out, output);
+            return;
+        }
+        if (!orderBy.isEmpty()) {
+            int keyCount = orderBy.size();
+            Block[] keys = new Block[keyCount];
+            PhysicalType.Representation[] representations = new PhysicalType.Representation[keyCount];
+            boolean[] ascending = new boolean[keyCount];
+            boolean[] nullsFirst = new boolean[keyCount];
+            for (int k = 0; k < keyCount; k++) {
+                io.glaux.engine.plan.SortKey key = orderBy.get(k);
+                keys[k] = field(tuples, key.column());
+                representations[k] = PhysicalType.of(inputs.get(key.column())).representation();
+                ascending[k] = key.ascending();
+                nullsFirst[k] = key.nullsFirst();
+            }
+            sort(index, m, (a, b) -> {
+                for (int k = 0; k < keyCount; k++) {
+                    Block block = keys[k];
+                    boolean aNull = block.isNull(a);
+                    boolean bNull = block.isNull(b);
+                    if (aNull || bNull) {
+                        if (aNull && bNull) {
+                            continue;
+                        }
+                        return aNull == nullsFirst[k] ? -1 : 1;
+                    }
+                    int c = Nested.compare(representations[k], block, a, block, b);
+                    if (c != 0) {
+                        return ascending[k] ? c : -c;
+                    }
+                }
+                return 0;
+            });
+        }
+        if (!listagg) {
+            Type type = inputs.getFirst();
+            for (int i = 0; i < m; i++) {
+                Nested.append(out.child(0), type, values, index[i]);
+            }
+            Nested.endArray(out);
+            return;
+        }
+        int first = index[0];
+        Block separators = field(tuples, 1);
+        byte[] separator = separators.isNull(first) ? new byte[0] : Arrays.copyOfRange(separators.bytes, separators.offsets[first], separators.offsets[first + 1]);
+        boolean truncate = inputs.size() - orderBy.size() >= 4;
+        Block fillers = truncate ? field(tuples, 2) : null;
+        boolean withCount = truncate && !field(tuples, 3).isNull(first) && field(tuples, 3).longs[first] != 0;
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        int emitted = 0;
+        boolean overflow = false;
+        for (int i = 0; i < m; i++) {
+            int t = index[i];
+            int length = values.offsets[t + 1] - values.offsets[t];
+            if ((long) text.size() + length + (emitted > 0 ? separator.length : 0) > LISTAGG_MAX_OUTPUT_LENGTH) {
+                overflow = true;
+                break;
+            }
+            if (emitted > 0) {
+                text.write(separator, 0, separator.length);
+            }
+            text.write(values.bytes, values.offsets[t], length);
+            emitted++;
+        }
+        if (overflow) {
+            if (!truncate) {
+                throw new GlauxException(ErrorCode.EXCEEDED_FUNCTION_MEMORY_LIMIT,
+                        "Concatenated string has the length in bytes larger than the maximum output length " + LISTAGG_MAX_OUTPUT_LENGTH + " (listagg)");
+            }
+            if (emitted > 0) {
+                text.write(separator, 0, separator.length);
+            }
+            if (!fillers.isNull(first)) {
+                text.write(fillers.bytes, fillers.offsets[first], fillers.offsets[first + 1] - fillers.offsets[first]);
+            }
+            if (withCount) {
+                byte[] count = ("(" + (m - emitted) + ")").getBytes(StandardCharsets.UTF_8);
+                text.write(count, 0, count.length);
+            }
+        }
+        byte[] bytes = text.toByteArray();
+        Nested.appendBytes(out, bytes, 0, bytes.length);
     }
 
     private Block field(Block tuples, int f)

@@ -2,6 +2,7 @@ package io.glaux.engine.fragment;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.engine.plan.SortKey;
 import io.glaux.spi.type.Type;
 
 import java.util.List;
@@ -20,8 +21,13 @@ import java.util.function.IntUnaryOperator;
  * INTERMEDIATE and FINAL steps the call is the same; its state is read from the column after the
  * group keys (see {@link io.glaux.engine.plan.PlanNode.Aggregate}), so {@code inputs} and
  * {@code filter} are not used there.
+ *
+ * <p>{@code orderBy} (ARRAY_AGG and LISTAGG only: {@code array_agg(x ORDER BY y)}, {@code listagg(x, s)
+ * WITHIN GROUP (ORDER BY y)}) sorts the group's values; its keys are the last inputs, in order (key k's
+ * {@code column} is its position in {@code inputs}). The state of such a call is the array of its
+ * argument tuples, sort keys included, so partial states merge by concatenation and the final step sorts.
  */
-public record AggregateCall(AggregateFunction function, List<Integer> inputs, List<Type> inputTypes, Type outputType, int filter)
+public record AggregateCall(AggregateFunction function, List<Integer> inputs, List<Type> inputTypes, Type outputType, int filter, List<SortKey> orderBy)
 {
     public AggregateCall
     {
@@ -29,8 +35,18 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
         inputs = List.copyOf(inputs);
         inputTypes = List.copyOf(inputTypes);
         requireNonNull(outputType, "outputType is null");
-        if (inputs.size() < function.minArguments() || inputs.size() > function.maxArguments()) {
-            throw new IllegalArgumentException(function + " with inputs " + inputs);
+        orderBy = List.copyOf(orderBy);
+        if (!orderBy.isEmpty() && function != AggregateFunction.ARRAY_AGG && function != AggregateFunction.LISTAGG) {
+            throw new IllegalArgumentException(function + " with ORDER BY");
+        }
+        if (inputs.size() - orderBy.size() < function.minArguments() || inputs.size() - orderBy.size() > function.maxArguments()) {
+            throw new IllegalArgumentException(function + " with inputs " + inputs + " ordered by " + orderBy);
+        }
+        for (int k = 0; k < orderBy.size(); k++) {
+            // the sort keys are the inputs after the function's own arguments, in order
+            if (orderBy.get(k).column() != inputs.size() - orderBy.size() + k) {
+                throw new IllegalArgumentException(function + " ordered by " + orderBy + " over inputs " + inputs);
+            }
         }
         for (int input : inputs) {
             if (input < 0) {
@@ -49,6 +65,12 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
         if (filter < -1) {
             throw new IllegalArgumentException("filter " + filter);
         }
+    }
+
+    /** A call without ORDER BY. */
+    public AggregateCall(AggregateFunction function, List<Integer> inputs, List<Type> inputTypes, Type outputType, int filter)
+    {
+        this(function, inputs, inputTypes, outputType, filter, List.of());
     }
 
     /** A call without a filter. */
@@ -73,7 +95,7 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
     public AggregateCall mapInputs(IntUnaryOperator mapping)
     {
         return new AggregateCall(function, inputs.stream().map(mapping::applyAsInt).toList(), inputTypes, outputType,
-                filter < 0 ? -1 : mapping.applyAsInt(filter));
+                filter < 0 ? -1 : mapping.applyAsInt(filter), orderBy);
     }
 
     /**
@@ -88,7 +110,9 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
     {
         return switch (function) {
             case COUNT_STAR, COUNT, COUNT_IF -> Type.BIGINT;
-            case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, ARRAY_AGG -> outputType;
+            case ARRAY_AGG -> orderBy.isEmpty() ? outputType : io.glaux.engine.expr.CollectedAggregate.stateType(inputTypes);
+            case LISTAGG -> io.glaux.engine.expr.CollectedAggregate.stateType(inputTypes);
+            case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR -> outputType;
             case AVG -> new Type.Row(List.of(
                     new Type.Field("sum", outputType instanceof Type.Decimal decimal ? new Type.Decimal(38, decimal.scale()) : Type.DOUBLE),
                     new Type.Field("count", Type.BIGINT)));

@@ -18,7 +18,11 @@ package io.glaux.engine.fragment;
  *     {@code GEOMETRIC_MEAN}, {@code SKEWNESS}, {@code KURTOSIS}(x): numbers but decimals → double.</li>
  * <li>{@code APPROX_PERCENTILE}(x, p), (x, array(double) ps) and (x, w, p): KLL sketch;
  *     integers → bigint, real → real, double → double (arrays of these for an array of percentiles).</li>
- * <li>{@code ARRAY_AGG}(x) → array(type of x): the values of the group, NULLs included, in arrival order.</li>
+ * <li>{@code ARRAY_AGG}(x) → array(type of x): the values of the group, NULLs included, in arrival order
+ *     (or in the call's ORDER BY).</li>
+ * <li>{@code LISTAGG}(x varchar, separator varchar [, overflow_filler varchar, with_count boolean]) → varchar:
+ *     the non-NULL values joined by the separator, in the call's ORDER BY; past 1 MiB an error, or with a
+ *     filler (ON OVERFLOW TRUNCATE) the values that fit, the filler and, with count, "(n)" values left out.</li>
  * <li>{@code SET_AGG}(x) → array(x), {@code HISTOGRAM}(x) → map(x, bigint), {@code MAP_AGG}(k, v) → map(k, v),
  *     {@code MULTIMAP_AGG}(k, v) → map(k, array(v)), {@code APPROX_MOST_FREQUENT}(buckets, x, capacity) → map(x, bigint),
  *     {@code MIN_N}, {@code MAX_N}(x, n) → array(x), {@code MIN_BY_N}, {@code MAX_BY_N}(x, y, n) → array(x): computed
@@ -32,7 +36,7 @@ public enum AggregateFunction
     COUNT_STAR, COUNT, COUNT_IF, SUM, AVG, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, MIN_BY, MAX_BY,
     STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE,
     CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS, ARRAY_AGG,
-    SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N;
+    SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N, LISTAGG;
 
     /** The collected-tuples aggregate this function is, or null. */
     public io.glaux.engine.expr.CollectedAggregate.Kind collected()
@@ -56,7 +60,7 @@ public enum AggregateFunction
     {
         return switch (this) {
             case COUNT_STAR -> 0;
-            case MIN_BY, MAX_BY, APPROX_PERCENTILE, MAP_AGG, MULTIMAP_AGG, MIN_N, MAX_N -> 2;
+            case MIN_BY, MAX_BY, APPROX_PERCENTILE, MAP_AGG, MULTIMAP_AGG, MIN_N, MAX_N, LISTAGG -> 2;
             case APPROX_MOST_FREQUENT, MIN_BY_N, MAX_BY_N -> 3;
             case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> 2;
             default -> 1;
@@ -71,6 +75,7 @@ public enum AggregateFunction
             case APPROX_MOST_FREQUENT, MIN_BY_N, MAX_BY_N -> 3;
             case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT -> 2;
             case APPROX_PERCENTILE -> 3;
+            case LISTAGG -> 4;
             default -> 1;
         };
     }

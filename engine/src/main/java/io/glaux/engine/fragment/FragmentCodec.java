@@ -335,6 +335,12 @@ public final class FragmentCodec
         call.inputTypes().forEach(type -> inputTypes.add(type.trinoName()));
         item.put("outputType", call.outputType().trinoName());
         item.put("filter", call.filter());
+        if (!call.orderBy().isEmpty()) {
+            ArrayNode orderBy = item.putArray("orderBy");
+            for (io.glaux.engine.plan.SortKey key : call.orderBy()) {
+                orderBy.addObject().put("column", key.column()).put("ascending", key.ascending()).put("nullsFirst", key.nullsFirst());
+            }
+        }
         return item;
     }
 
@@ -361,7 +367,14 @@ public final class FragmentCodec
             }
         }
         JsonNode filter = call.get("filter");
-        return new AggregateCall(function, inputs, inputTypes, type(call, "outputType"), isAbsent(filter) ? -1 : filter.intValue());
+        List<io.glaux.engine.plan.SortKey> orderBy = new ArrayList<>();
+        JsonNode keys = call.get("orderBy");
+        if (!isAbsent(keys)) {
+            for (JsonNode key : keys) {
+                orderBy.add(new io.glaux.engine.plan.SortKey(key.get("column").intValue(), key.get("ascending").booleanValue(), key.get("nullsFirst").booleanValue()));
+            }
+        }
+        return new AggregateCall(function, inputs, inputTypes, type(call, "outputType"), isAbsent(filter) ? -1 : filter.intValue(), orderBy);
     }
 
     // ------------------------------------------------------------------ split

@@ -34,6 +34,26 @@ public final class OperatorStats
         spilledBytes += bytes;
     }
 
+    /**
+     * Adds what another instance of the operator did (another task of its stage, on any worker): rows,
+     * bytes, time and spill are summed, and so are the peaks (the stage's tasks run at the same time).
+     */
+    public synchronized void add(long inputRows, long outputRows, long outputBytes, long wallNanos, long peakMemoryBytes, long spilledBytes)
+    {
+        this.inputRows += inputRows;
+        this.outputRows += outputRows;
+        this.outputBytes += outputBytes;
+        this.wallNanos += wallNanos;
+        this.peakMemoryBytes += peakMemoryBytes;
+        this.spilledBytes += spilledBytes;
+    }
+
+    /** {@link #add(long, long, long, long, long, long)} with {@code other}'s numbers. */
+    public void add(OperatorStats other)
+    {
+        add(other.inputRows(), other.outputRows(), other.outputBytes(), other.wallNanos(), other.peakMemoryBytes(), other.spilledBytes());
+    }
+
     void recordMemory(long bytes)
     {
         if (bytes > peakMemoryBytes) {

@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.memory.QueryMemoryContext;
 import io.glaux.engine.memory.SpillSpace;
+import io.glaux.engine.plan.PlanNodeId;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the operators of one query on one node share: its memory, its cancellation and where it may
@@ -20,8 +22,12 @@ import java.util.Optional;
  * @param tasks how many tasks of the query run these operators' plan side by side on this node, sharing
  *        its memory (a worker running several tasks of a hash stage): each spilling operator keeps to
  *        its share of the limit
+ * @param remoteStats what the operators of the tasks this node read from other nodes did, summed by plan
+ *        node ({@link io.glaux.engine.exchange.TaskOperatorStats}): EXPLAIN ANALYZE's numbers of the
+ *        stages below this one
  */
-public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation, SpillSpace spillSpace, int tasks)
+public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation, SpillSpace spillSpace, int tasks,
+        ConcurrentHashMap<PlanNodeId, OperatorStats> remoteStats)
 {
     public QueryContext
     {
@@ -32,12 +38,18 @@ public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirect
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks must be at least 1: " + tasks);
         }
+        requireNonNull(remoteStats, "remoteStats is null");
     }
 
     /** A query whose spill files are not bounded (beyond the disk), one task on this node. */
     public QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
     {
         this(memory, spillDirectory, cancellation, SpillSpace.unlimited(), 1);
+    }
+
+    public QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation, SpillSpace spillSpace, int tasks)
+    {
+        this(memory, spillDirectory, cancellation, spillSpace, tasks, new ConcurrentHashMap<>());
     }
 
     /**

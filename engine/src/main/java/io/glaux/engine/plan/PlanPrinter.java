@@ -185,7 +185,7 @@ public final class PlanPrinter
         };
     }
 
-    private static String duration(long nanos)
+    public static String duration(long nanos)
     {
         if (nanos >= 1_000_000_000L) {
             return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);

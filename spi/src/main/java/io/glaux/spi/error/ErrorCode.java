@@ -89,6 +89,8 @@ public enum ErrorCode
      * {@code scan.max-decompression-ratio} (a decompression bomb); the message names the object, the offset and the limit.
      */
     EXCEEDED_DECOMPRESSION_LIMIT(0x0000_0124, USER_ERROR),
+    /** A function's result would be larger than it may produce (listagg past 1 MiB without ON OVERFLOW TRUNCATE); Trino's code. */
+    EXCEEDED_FUNCTION_MEMORY_LIMIT(0x0000_0025, USER_ERROR),
 
     // --- INTERNAL_ERROR
     GENERIC_INTERNAL_ERROR(0x0001_0000, INTERNAL_ERROR),

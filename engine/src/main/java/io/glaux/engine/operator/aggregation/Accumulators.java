@@ -104,13 +104,31 @@ final class Accumulators
             }
             case ARRAY_AGG -> {
                 require(call, output instanceof Type.Array array && input != null && io.glaux.engine.expr.FunctionRegistry.canCast(input, array.element()), input);
+                if (!call.orderBy().isEmpty()) {
+                    require(call, ((Type.Array) output).element().equals(input), input);
+                    yield new Collected(new io.glaux.engine.expr.CollectedAggregate(io.glaux.engine.expr.CollectedAggregate.Kind.ORDERED_ARRAY_AGG,
+                            argumentTypes, output, call.orderBy()));
+                }
                 yield new ArrayAgg(output);
+            }
+            case LISTAGG -> {
+                int arguments = argumentTypes.size() - call.orderBy().size();
+                require(call, output instanceof Type.Varchar && text(input) && text(argumentTypes.get(1))
+                        && (arguments == 2 || arguments == 4 && text(argumentTypes.get(2)) && SqlTypes.isBoolean(argumentTypes.get(3))), input);
+                yield new Collected(new io.glaux.engine.expr.CollectedAggregate(io.glaux.engine.expr.CollectedAggregate.Kind.LISTAGG,
+                        argumentTypes, output, call.orderBy()));
             }
             case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N -> {
                 require(call, argumentTypes.size() == function.minArguments(), input);
                 yield new Collected(new io.glaux.engine.expr.CollectedAggregate(function.collected(), argumentTypes, output));
             }
         };
+    }
+
+    /** varchar: the values listagg joins. */
+    private static boolean text(Type type)
+    {
+        return type instanceof Type.Varchar;
     }
 
     private static void require(AggregateCall call, boolean condition, Type input)

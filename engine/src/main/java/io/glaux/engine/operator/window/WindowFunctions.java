@@ -85,10 +85,18 @@ final class WindowFunctions
             }
         }
 
-        /** Copies of input column {@code column} at {@code rows} (-1 = NULL, {@link #DEFAULT_ROW} = {@code defaultValue}'s row 0). */
-        record Rows(int column, int[] rows, FieldVector defaultValue)
+        /**
+         * Copies of input column {@code column} at {@code rows} (-1 = NULL, {@link #DEFAULT_ROW} = {@code defaultValue}'s
+         * row 0, or when {@code defaultColumn} is not -1, that input column's value at the row itself).
+         */
+        record Rows(int column, int[] rows, FieldVector defaultValue, int defaultColumn)
                 implements Result
         {
+            Rows(int column, int[] rows, FieldVector defaultValue)
+            {
+                this(column, rows, defaultValue, -1);
+            }
+
             @Override
             public long sizeInBytes()
             {
@@ -160,8 +168,10 @@ final class WindowFunctions
         if (needsArgument && function.arguments().isEmpty()) {
             throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Window function " + function.name() + " needs an argument");
         }
-        if (function.arguments().size() > (needsArgument ? 1 : 0)) {
-            // offsets, defaults and bucket counts are constants; a column there is not supported
+        // lag/lead may take their default from a second column (lag(x, 1, y)): its value at the current row
+        int maxArguments = !needsArgument ? 0 : kind == Kind.LAG || kind == Kind.LEAD ? 2 : 1;
+        if (function.arguments().size() > maxArguments) {
+            // offsets and bucket counts are constants; a column there is not supported
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Window function " + function.name() + " with arguments " + function.arguments()
                     + " is not supported: only its first argument may be a column");
         }
@@ -400,7 +410,8 @@ final class WindowFunctions
         int end = p.end();
         int[] rows = new int[end];
         Long offsetValue = constantArgument[f];
-        int fallback = defaults[f] == null ? -1 : DEFAULT_ROW;
+        int defaultColumn = function.arguments().size() > 1 ? function.arguments().get(1) : -1;
+        int fallback = defaults[f] == null && defaultColumn < 0 ? -1 : DEFAULT_ROW;
         if (offsetValue == null) {
             java.util.Arrays.fill(rows, -1);
             return new Result.Rows(argumentColumn(f), rows, null);
@@ -436,7 +447,7 @@ final class WindowFunctions
                 }
             }
         }
-        return new Result.Rows(argumentColumn(f), rows, defaults[f] == null ? null : defaults[f].getVector(0));
+        return new Result.Rows(argumentColumn(f), rows, defaults[f] == null ? null : defaults[f].getVector(0), defaultColumn);
     }
 
     private Result valueInFrame(int f, Partitioning p, ColumnValues argument)

@@ -324,7 +324,29 @@ public final class WindowOperator
                 FieldVector[] columns = buffer.columnOf(rows.column());
                 FieldVector[] sources = columns;
                 ArrowBuf[] validities = buffer.validitiesOf(rows.column());
-                if (rows.defaultValue() != null) {
+                if (rows.defaultColumn() >= 0) {
+                    // the default is another column at the row itself: gather those rows from its batches
+                    int[] own = new int[count];
+                    for (int j = 0; j < count; j++) {
+                        own[j] = from + j;
+                    }
+                    int[] defaultBatch = new int[count];
+                    int[] defaultRow = new int[count];
+                    buffer.locate(own, 0, count, defaultBatch, defaultRow);
+                    FieldVector[] defaultColumns = buffer.columnOf(rows.defaultColumn());
+                    ArrowBuf[] defaultValidities = buffer.validitiesOf(rows.defaultColumn());
+                    sources = java.util.Arrays.copyOf(columns, columns.length + defaultColumns.length);
+                    System.arraycopy(defaultColumns, 0, sources, columns.length, defaultColumns.length);
+                    validities = java.util.Arrays.copyOf(validities, columns.length + defaultColumns.length);
+                    System.arraycopy(defaultValidities, 0, validities, columns.length, defaultValidities.length);
+                    for (int j = 0; j < count; j++) {
+                        if (rows.rows()[from + j] == WindowFunctions.DEFAULT_ROW) {
+                            batchIndex[j] = columns.length + defaultBatch[j];
+                            rowIndex[j] = defaultRow[j];
+                        }
+                    }
+                }
+                else if (rows.defaultValue() != null) {
                     sources = java.util.Arrays.copyOf(columns, columns.length + 1);
                     sources[columns.length] = rows.defaultValue();
                     validities = java.util.Arrays.copyOf(validities, columns.length + 1);
