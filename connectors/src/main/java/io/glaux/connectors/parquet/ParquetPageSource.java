@@ -518,6 +518,10 @@ public final class ParquetPageSource
                 return true;
             }
             LoadedRowGroup loaded = awaitRowGroup(block);
+            // the next row group loads while this one is checked or decoded, and also when this one turns out to be skipped
+            if (options.prefetch() && nextSelected < selected.size()) {
+                startLoad(selected.get(nextSelected));
+            }
             if (loaded.skippedBy() == null && !loaded.valueChecks().isEmpty()) {
                 loaded = checkValues(block, metadata, loaded);
             }
@@ -533,9 +537,6 @@ public final class ParquetPageSource
             }
             rowGroupsRead++;
             pagesSkipped += loaded.pagesSkipped();
-            if (options.prefetch() && nextSelected < selected.size()) {
-                startLoad(selected.get(nextSelected));
-            }
             if ((loaded.rows() == null || loaded.wholeChunks()) && allVectorized(metadata)) {
                 startVectorized(block, metadata, loaded.fetched(), loaded.rows());
                 remainingInRowGroup = loaded.rows() == null ? metadata.getRowCount() : loaded.rows().rowCount();
