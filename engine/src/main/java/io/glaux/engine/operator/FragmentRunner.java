@@ -3,6 +3,7 @@ package io.glaux.engine.operator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.format.PageSource;
 import io.glaux.connectors.format.PageSourceFactory;
 import io.glaux.connectors.split.Split;
@@ -54,6 +55,11 @@ public final class FragmentRunner
     private final long partialFlushBytes;
     /** Whether the aggregator reads the scan batch directly (all projections are plain columns). */
     private final boolean aggregateScanColumns;
+    /**
+     * The scan column that is the aggregation's only group key, a varchar no filter or aggregate reads, which
+     * the page sources are asked for as dictionary ids (grouped per id, not per value); -1 when none.
+     */
+    private final int dictionaryKey;
     private final boolean distinctOnly;
     private final long limit;
     private final Schema outputSchema;
@@ -108,6 +114,14 @@ public final class FragmentRunner
         this.aggregator = hashAggregator;
         this.newAggregator = factory;
         this.aggregateScanColumns = direct;
+        int key = -1;
+        if (direct && hashAggregator.acceptsDictionaryKey()) {
+            key = scanColumn(fragment.aggregation().get().groupKeys().getFirst());
+            if (fragment.filter().isPresent() && references(fragment.filter().get(), key)) {
+                key = -1;
+            }
+        }
+        this.dictionaryKey = key;
         this.distinctOnly = hashAggregator != null && fragment.aggregation().get().aggregates().isEmpty();
         this.outputSchema = hashAggregator != null ? hashAggregator.outputSchema() : projector.outputSchema();
     }
@@ -123,6 +137,17 @@ public final class FragmentRunner
             calls.add(call.mapInputs(this::scanColumn));
         }
         return new Aggregation(keys, calls, aggregation.step());
+    }
+
+    private static boolean references(Expression expression, int column)
+    {
+        return switch (expression) {
+            case Expression.InputRef ref -> ref.index() == column;
+            case Expression.Literal _ -> false;
+            case Expression.Call call -> call.arguments().stream().anyMatch(argument -> references(argument, column));
+            case Expression.FunctionCall call -> call.arguments().stream().anyMatch(argument -> references(argument, column));
+            case Expression.SpecialForm form -> form.arguments().stream().anyMatch(argument -> references(argument, column));
+        };
     }
 
     private int scanColumn(int projection)
@@ -151,7 +176,7 @@ public final class FragmentRunner
         if (finished || prepared.containsKey(split)) {
             return;
         }
-        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        PageSource source = create(split);
         prepared.put(split, source);
         source.startReading();
     }
@@ -167,7 +192,7 @@ public final class FragmentRunner
         }
         PageSource source = prepared.remove(split);
         if (source == null) {
-            source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+            source = create(split);
         }
         try {
             while (!finished) {
@@ -176,7 +201,7 @@ public final class FragmentRunner
                     break;
                 }
                 try {
-                    processBatch(batch, sink);
+                    processBatch(batch, dictionaryKey >= 0 ? source.dictionaryIds(dictionaryKey) : null, sink);
                 }
                 finally {
                     batch.close();
@@ -193,7 +218,17 @@ public final class FragmentRunner
         }
     }
 
-    private void processBatch(VectorSchemaRoot batch, BatchSink sink)
+    private PageSource create(Split split)
+    {
+        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        if (dictionaryKey >= 0) {
+            source.requestDictionaryIds(dictionaryKey);
+        }
+        return source;
+    }
+
+    /** {@code keyIds}: the group key's values as dictionary ids (its vector is then all NULL), or null. */
+    private void processBatch(VectorSchemaRoot batch, DictionaryIds keyIds, BatchSink sink)
     {
         int rowCount = batch.getRowCount();
         rowsIn += rowCount;
@@ -201,7 +236,7 @@ public final class FragmentRunner
         Selection selection = filter == null ? allRows.selectAll(rowCount) : filter.filter(batch);
         if (aggregator != null) {
             if (aggregateScanColumns) {
-                aggregator.addInput(batch, selection.positions(), selection.count());
+                aggregator.addInput(batch, selection.positions(), selection.count(), keyIds);
             }
             else if (selection.count() > 0) {
                 try (VectorSchemaRoot projected = projector.project(batch, selection, allocator)) {
