@@ -310,9 +310,17 @@ public final class FragmentRunner
                 aggregator.addInput(batch, selection.positions(), selection.count(), keyIds);
             }
             else if (selection.count() > 0) {
+                DictionaryIds mapped = null;
+                if (keyIds != null) {
+                    mapped = mapKeyIds(keyIds, selection);
+                    if (mapped == null) {
+                        // the key's projection fails on some dictionary value: the rows' values, computed row by row
+                        materialize(batch.getVector(dictionaryKey), keyIds);
+                    }
+                }
                 try (VectorSchemaRoot projected = projector.project(batch, selection, allocator)) {
-                    if (keyIds != null && keyProjector != null) {
-                        aggregator.addInput(projected, identityPositions(selection.count()), selection.count(), mapKeyIds(keyIds, selection));
+                    if (mapped != null) {
+                        aggregator.addInput(projected, identityPositions(selection.count()), selection.count(), mapped);
                     }
                     else {
                         aggregator.addInput(projected);
@@ -359,14 +367,24 @@ public final class FragmentRunner
     /**
      * The ids of the key computed by {@link #keyProjector} for the selected rows whose column comes as
      * {@code keyIds}: the projection runs once over the dictionary's values (and NULL), and each row takes
-     * its entry's result.
+     * its entry's result. Null when the projection fails on some value of the dictionary (which may be
+     * one no selected row holds): then the rows must be computed one by one, failing only on theirs.
      */
     private DictionaryIds mapKeyIds(DictionaryIds keyIds, Selection selection)
     {
         DictionaryIds.Dictionary dictionary = keyIds.dictionary();
         if (dictionary != mappedFrom) {
-            mapDictionary(dictionary);
             mappedFrom = dictionary;
+            mappedDictionary = null;
+            try {
+                mapDictionary(dictionary);
+            }
+            catch (RuntimeException e) {
+                mappedDictionary = null;
+            }
+        }
+        if (mappedDictionary == null) {
+            return null;
         }
         int count = selection.count();
         int[] positions = selection.positions();
@@ -381,6 +399,33 @@ public final class FragmentRunner
             mappedIds[j] = idOf[id < 0 ? nullEntry : id];
         }
         return new DictionaryIds(mappedDictionary, mappedIds, count);
+    }
+
+    /** Writes the values of {@code keyIds} into {@code vector} (which holds NULLs in their place). */
+    private static void materialize(org.apache.arrow.vector.FieldVector vector, DictionaryIds keyIds)
+    {
+        byte[] bytes = keyIds.dictionary().bytes();
+        int[] offsets = keyIds.dictionary().offsets();
+        int[] ids = keyIds.ids();
+        int rows = keyIds.rows();
+        long total = 0;
+        for (int r = 0; r < rows; r++) {
+            if (ids[r] >= 0) {
+                total += offsets[ids[r] + 1] - offsets[ids[r]];
+            }
+        }
+        org.apache.arrow.vector.BaseVariableWidthVector text = (org.apache.arrow.vector.BaseVariableWidthVector) vector;
+        text.allocateNew(Math.max(1, total), rows);
+        for (int r = 0; r < rows; r++) {
+            int id = ids[r];
+            if (id < 0) {
+                text.setNull(r);
+            }
+            else {
+                text.setSafe(r, bytes, offsets[id], offsets[id + 1] - offsets[id]);
+            }
+        }
+        text.setValueCount(rows);
     }
 
     private void mapDictionary(DictionaryIds.Dictionary dictionary)
