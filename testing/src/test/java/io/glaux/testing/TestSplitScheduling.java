@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
 /**
  * How a scan finds its splits: a {@code "$path"} filter stats the named objects (HEAD) instead of
  * listing, a {@code "$path" LIKE} prefix lists only that prefix, many small objects are listed page by
- * page into few tasks, and listing failures still fail the query clearly.
+ * page into few tasks, a scan of footers only runs one task per worker, and listing failures still
+ * fail the query clearly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestSplitScheduling
@@ -148,6 +149,18 @@ class TestSplitScheduling
             }
             assertThat(rows).isEqualTo(100);
         }
+    }
+
+    @Test
+    void scanOfFootersOnlyRunsOneTaskPerWorker()
+            throws SQLException
+    {
+        // count(*) reads no column of the files, only their footers' row counts: one task per worker
+        // holding its share of the objects, not one task per object
+        long tasksBefore = workerTasks();
+        assertThat(count("SELECT count(*) FROM access_logs")).isEqualTo(120_000);
+        assertThat(workerTasks() - tasksBefore).isBetween(1L, (long) cluster.workers().size());
+        assertThat(strings("SELECT CAST(count(*) AS varchar) FROM access_logs GROUP BY dt ORDER BY 1")).hasSize(3).containsOnly("40000");
     }
 
     @Test

@@ -22,6 +22,27 @@ public interface PageSource
      */
     default void startReading() {}
 
+    /**
+     * Asks for column {@code column} (a varchar column, read for nothing but its values' identity, such as
+     * the only group-by key) as {@link DictionaryIds} where its data is dictionary-encoded: then, for such
+     * a batch, {@link #dictionaryIds} returns the ids and the batch's vector of the column is all NULL
+     * (not the values). Call before the first batch. Returns whether the source may do so; the default
+     * never does. Batches whose data is not dictionary-encoded still carry the values.
+     */
+    default boolean requestDictionaryIds(int column)
+    {
+        return false;
+    }
+
+    /**
+     * The ids of column {@code column} in the last batch returned by {@link #nextBatch()}, or null when
+     * that batch's vector holds the values (always, unless {@link #requestDictionaryIds} was granted).
+     */
+    default DictionaryIds dictionaryIds(int column)
+    {
+        return null;
+    }
+
     /** Bytes fetched from the object store so far. */
     long bytesRead();
 

@@ -2,6 +2,7 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.parquet.ColumnDecoder.Conversion;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.ArrowBuf;
@@ -104,6 +105,8 @@ final class FlatColumnReader
     private double[] dictDoubles;
     private byte[] dictBytes;
     private int[] dictOffsets;
+    /** the dictionary of a binary chunk, handed out with {@link DictionaryIds} */
+    private DictionaryIds.Dictionary binaryDictionary;
 
     // the current page
     private byte[] page = new byte[0];
@@ -148,6 +151,10 @@ final class FlatColumnReader
     private byte[] outData = new byte[0];
     private int outDataLength;
     private byte[] bits = new byte[0];
+    /** the batch's rows as dictionary ids (-1: NULL), while {@link #idsMode} */
+    private int[] batchIds = new int[0];
+    /** whether the current batch is still read as ids (every page so far dictionary-encoded) */
+    private boolean idsMode;
 
     private FlatColumnReader(ColumnDecoder decoder, PageReader pageReader, RowRanges rows, String where)
     {
@@ -236,6 +243,7 @@ final class FlatColumnReader
         dictDoubles = null;
         dictBytes = null;
         dictOffsets = null;
+        binaryDictionary = null;
     }
 
     /** Takes over the batch staging arrays of the reader of the same column's previous chunk, so they are not grown again. */
@@ -254,6 +262,7 @@ final class FlatColumnReader
         outDoubles = previous.outDoubles;
         outData = previous.outData;
         bits = previous.bits;
+        batchIds = previous.batchIds;
         decodedOffsets = previous.decodedOffsets;
         suffixOffsets = previous.suffixOffsets;
         reconstructed = previous.reconstructed;
@@ -286,7 +295,28 @@ final class FlatColumnReader
     /** Allocates {@code vector}, reads the next {@code rows} rows of the chunk into it and sets its value count. */
     void readBatch(FieldVector vector, int rows)
     {
+        readBatch(vector, rows, false);
+    }
+
+    /**
+     * Reads the next {@code rows} rows of a binary chunk as ids into its dictionary when every page they
+     * lie in is dictionary-encoded: returns them, and {@code vector} is not touched. Else (a page without
+     * the dictionary: PLAIN or DELTA pages after the dictionary grew too big, or no dictionary at all)
+     * reads the values into {@code vector} as {@link #readBatch(FieldVector, int)} does and returns null.
+     * The ids are valid until the next batch.
+     */
+    DictionaryIds readIds(FieldVector vector, int rows)
+    {
+        return readBatch(vector, rows, true);
+    }
+
+    private DictionaryIds readBatch(FieldVector vector, int rows, boolean wantIds)
+    {
         prepare(rows);
+        idsMode = wantIds && output == Output.VARIABLE && binaryDictionary != null;
+        if (idsMode && batchIds.length < rows) {
+            batchIds = new int[Math.max(rows, 16)];
+        }
         int done = 0;
         int nonNull = 0;
         while (done < rows) {
@@ -314,7 +344,17 @@ final class FlatColumnReader
             }
             int k = required ? n : levels.readDefined(defined, done, n, 1);
             if (output == Output.VARIABLE) {
-                readBinary(done, n, k);
+                if (idsMode && !dictionaryEncoded) {
+                    // a page without the dictionary: the rows so far become values after all
+                    materializeIds(done);
+                    idsMode = false;
+                }
+                if (idsMode) {
+                    readIdStretch(done, n, k);
+                }
+                else {
+                    readBinary(done, n, k);
+                }
             }
             else {
                 readFixed(done, n, k);
@@ -323,7 +363,60 @@ final class FlatColumnReader
             done += n;
             nonNull += k;
         }
+        if (idsMode) {
+            idsMode = false;
+            return new DictionaryIds(binaryDictionary, batchIds, rows);
+        }
         write(vector, rows, nonNull == rows);
+        return null;
+    }
+
+    /** Reads the ids of {@code k} defined values for rows {@code [base, base + n)} into {@link #batchIds} (-1 for NULL rows). */
+    private void readIdStretch(int base, int n, int k)
+    {
+        int[] id = idBuffer;
+        ids.readInts(id, 0, k);
+        int size = binaryDictionary.size();
+        int[] out = batchIds;
+        byte[] d = defined;
+        boolean all = k == n;
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            if (all || d[base + i] != 0) {
+                int v = id[j++];
+                if (v < 0 || v >= size) {
+                    throw new IllegalArgumentException("%s: dictionary id %d out of range for a dictionary of %d values".formatted(pageName(), v, size));
+                }
+                out[base + i] = v;
+            }
+            else {
+                out[base + i] = -1;
+            }
+        }
+    }
+
+    /** Turns the ids of rows {@code [0, rows)} of the batch into values in the staging arrays, as {@link #readBinary} would have read them. */
+    private void materializeIds(int rows)
+    {
+        byte[] values = dictBytes;
+        int[] starts = dictOffsets;
+        int[] offsets = out32;
+        int[] id = batchIds;
+        int length = outDataLength;
+        for (int i = 0; i < rows; i++) {
+            int v = id[i];
+            if (v >= 0) {
+                int start = starts[v];
+                int size = starts[v + 1] - start;
+                if (length + size > outData.length) {
+                    growData(length, size);
+                }
+                System.arraycopy(values, start, outData, length, size);
+                length += size;
+            }
+            offsets[i + 1] = length;
+        }
+        outDataLength = length;
     }
 
     /** Skips the next {@code n} rows of the current page. */
@@ -1304,6 +1397,7 @@ final class FlatColumnReader
                 for (int i = 0; i <= size; i++) {
                     dictOffsets[i] = i * typeLength;
                 }
+                binaryDictionary = new DictionaryIds.Dictionary(dictBytes, dictOffsets, size);
             }
             case BINARY -> {
                 // the values without their length prefixes, back to back
@@ -1327,6 +1421,7 @@ final class FlatColumnReader
                 }
                 dictBytes = values;
                 dictOffsets = offsets;
+                binaryDictionary = new DictionaryIds.Dictionary(dictBytes, dictOffsets, size);
             }
             case BOOLEAN -> throw new IllegalArgumentException("dictionary page for BOOLEAN column " + where);
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.glaux.connectors.arrow.ArrowTypes;
 import io.glaux.connectors.arrow.ConstantVectors;
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.format.PageSource;
 import io.glaux.connectors.format.SplitColumns;
 import io.glaux.connectors.predicate.Domain;
@@ -90,6 +91,11 @@ public final class ParquetPageSource
     private final ColumnDecoder[] decoders;
     private final NestedColumn[] nested;
     private final int[] aliasOf;
+    /** per column: whether its values may be returned as dictionary ids ({@link #requestDictionaryIds}) */
+    private final boolean[] idsRequested;
+    /** per column: the ids of the last batch, or null when its vector holds the values */
+    private final DictionaryIds[] batchIds;
+    private long batchesAsIds;
 
     private final AtomicLong bytesRead = new AtomicLong();
     private long rowsRead;
@@ -152,6 +158,32 @@ public final class ParquetPageSource
         this.decoders = new ColumnDecoder[this.columns.size()];
         this.nested = new NestedColumn[this.columns.size()];
         this.aliasOf = new int[this.columns.size()];
+        this.idsRequested = new boolean[this.columns.size()];
+        this.batchIds = new DictionaryIds[this.columns.size()];
+    }
+
+    /** Granted for a varchar column before the first batch: its dictionary-encoded stretches come as ids. */
+    @Override
+    public boolean requestDictionaryIds(int column)
+    {
+        if (opened || column < 0 || column >= columns.size() || !(columns.get(column).type() instanceof Type.Varchar)
+                || columns.get(column).kind() != ColumnHandle.Kind.REGULAR) {
+            return false;
+        }
+        idsRequested[column] = true;
+        return true;
+    }
+
+    @Override
+    public DictionaryIds dictionaryIds(int column)
+    {
+        return batchIds[column];
+    }
+
+    /** Column batches returned as dictionary ids rather than values so far. */
+    public long batchesAsIds()
+    {
+        return batchesAsIds;
     }
 
     @Override
@@ -518,6 +550,10 @@ public final class ParquetPageSource
                 return true;
             }
             LoadedRowGroup loaded = awaitRowGroup(block);
+            // the next row group loads while this one is checked or decoded, and also when this one turns out to be skipped
+            if (options.prefetch() && nextSelected < selected.size()) {
+                startLoad(selected.get(nextSelected));
+            }
             if (loaded.skippedBy() == null && !loaded.valueChecks().isEmpty()) {
                 loaded = checkValues(block, metadata, loaded);
             }
@@ -533,9 +569,6 @@ public final class ParquetPageSource
             }
             rowGroupsRead++;
             pagesSkipped += loaded.pagesSkipped();
-            if (options.prefetch() && nextSelected < selected.size()) {
-                startLoad(selected.get(nextSelected));
-            }
             if ((loaded.rows() == null || loaded.wholeChunks()) && allVectorized(metadata)) {
                 startVectorized(block, metadata, loaded.fetched(), loaded.rows());
                 remainingInRowGroup = loaded.rows() == null ? metadata.getRowCount() : loaded.rows().rowCount();
@@ -1065,6 +1098,7 @@ public final class ParquetPageSource
 
     private void fill(VectorSchemaRoot root, int rows)
     {
+        java.util.Arrays.fill(batchIds, null);
         for (int i = 0; i < columns.size(); i++) {
             FieldVector vector = root.getVector(i);
             switch (sources[i]) {
@@ -1072,7 +1106,14 @@ public final class ParquetPageSource
                 case MISSING -> ConstantVectors.fillNull(vector, rows);
                 case FILE -> {
                     try {
-                        if (flatReaders[i] != null) {
+                        if (flatReaders[i] != null && idsRequested[i] && !aliased(i)) {
+                            batchIds[i] = flatReaders[i].readIds(vector, rows);
+                            if (batchIds[i] != null) {
+                                batchesAsIds++;
+                                ConstantVectors.fillNull(vector, rows);
+                            }
+                        }
+                        else if (flatReaders[i] != null) {
                             flatReaders[i].readBatch(vector, rows);
                         }
                         else {
@@ -1100,6 +1141,17 @@ public final class ParquetPageSource
             }
         }
         root.setRowCount(rows);
+    }
+
+    /** Whether another requested column is a copy of column {@code column}'s values. */
+    private boolean aliased(int column)
+    {
+        for (int i = 0; i < columns.size(); i++) {
+            if (sources[i] == Source.ALIAS && aliasOf[i] == column) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RuntimeException corrupt(Throwable e, String what, int block, ColumnDescriptor descriptor)

@@ -144,6 +144,69 @@ class ParquetFlatColumnReaderTest
         assertThat(cut.rows()).isEqualTo(expected);
     }
 
+    /**
+     * Varchar columns asked for as dictionary ids give the same values as when read as values: a chunk all
+     * dictionary-encoded (ids, NULLs as negative ids, the vector all NULL), a chunk whose dictionary grew too
+     * big (batches reaching its PLAIN/DELTA pages carry values, including the rows read as ids before them
+     * in the batch), no dictionary at all (values), a required column, pages of NULLs.
+     */
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void dictionaryIdsGiveTheSameValues(WriterVersion version, boolean dictionary)
+    {
+        Path file = write("flat-ids-" + version + "-" + dictionary + ".parquet", version, dictionary, id -> row(id, false));
+        Split split = upload("flat/ids-" + version + "-" + dictionary + ".parquet", file);
+        List<ColumnHandle> columns = columns("id bigint", "s varchar", "cat varchar", "req_s varchar", "blocks varchar", "bin varbinary");
+        List<List<Object>> expected = read(split, ParquetReaderOptions.defaults().withVectorized(false), columns).rows();
+        for (int batchSize : List.of(333, 1_000, 8_192)) {
+            long[] batchesAsIds = new long[1];
+            List<List<Object>> rows = readWithIds(split, ParquetReaderOptions.defaults().withBatchSize(batchSize), columns, batchesAsIds);
+            assertThat(rows).as("batch size %d", batchSize).isEqualTo(expected);
+            if (dictionary) {
+                assertThat(batchesAsIds[0]).as("batch size %d", batchSize).isPositive();
+            }
+            else {
+                assertThat(batchesAsIds[0]).isZero();
+            }
+        }
+    }
+
+    /** Reads with every varchar column asked for as dictionary ids, turning the ids back into values. */
+    private List<List<Object>> readWithIds(Split split, ParquetReaderOptions options, List<ColumnHandle> columns, long[] batchesAsIds)
+    {
+        List<List<Object>> rows = new ArrayList<>();
+        try (ParquetPageSource source = new ParquetPageSourceFactory(store, options).create(split, columns, TupleDomain.all(), allocator)) {
+            for (int i = 0; i < columns.size(); i++) {
+                assertThat(source.requestDictionaryIds(i)).isEqualTo(columns.get(i).type() instanceof io.glaux.spi.type.Type.Varchar);
+            }
+            while (true) {
+                try (VectorSchemaRoot root = source.nextBatch()) {
+                    if (root == null) {
+                        break;
+                    }
+                    List<List<Object>> batch = CanonicalValues.rows(root);
+                    for (int i = 0; i < columns.size(); i++) {
+                        io.glaux.connectors.format.DictionaryIds ids = source.dictionaryIds(i);
+                        if (ids == null) {
+                            continue;
+                        }
+                        assertThat(ids.rows()).isEqualTo(root.getRowCount());
+                        assertThat(root.getVector(i).getNullCount()).isEqualTo(root.getRowCount());
+                        for (int r = 0; r < ids.rows(); r++) {
+                            int id = ids.ids()[r];
+                            int[] offsets = ids.dictionary().offsets();
+                            batch.get(r).set(i, id < 0 ? null : new String(ids.dictionary().bytes(), offsets[id], offsets[id + 1] - offsets[id], StandardCharsets.UTF_8));
+                        }
+                    }
+                    rows.addAll(batch);
+                }
+            }
+            batchesAsIds[0] = source.batchesAsIds();
+            assertThat(source.requestDictionaryIds(1)).as("too late once reading started").isFalse();
+        }
+        return rows;
+    }
+
     @Test
     void valuesMatchWhatWasWritten()
     {

@@ -7,6 +7,7 @@ import io.glaux.catalog.model.Column;
 import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.Table;
 import io.glaux.catalog.projection.PartitionProjection;
+import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.TableFormats;
 import io.glaux.connectors.predicate.Domain;
 import io.glaux.connectors.predicate.TupleDomain;
@@ -90,6 +91,17 @@ public final class QueryExecution
     private static final int MAX_SPLITS_PER_TASK = 512;
     /** A task stops taking splits once it has this many bytes. */
     private static final long TARGET_TASK_BYTES = 256L * 1024 * 1024;
+    /**
+     * Splits a listing queues at once (a LIST page holds 1,000 keys): the splits of one page reach the
+     * queue together, so that the first free slot does not take the first split alone while the rest of
+     * the page is still being turned into splits.
+     */
+    private static final int LISTING_BATCH = 1_000;
+    /**
+     * How long a scan of footers only ({@code count(*)}) waits for its listing to end before forming a
+     * task: its splits then go out in one task per worker rather than as they are listed.
+     */
+    private static final long FOOTER_SCAN_LISTING_WAIT_MILLIS = 200;
     /** Splits listed ahead of the tasks. */
     private static final int SPLIT_QUEUE_SIZE = 10_000;
     /** Partitions (locations) listed at once: a LIST is a round trip, and partitions are independent. */
@@ -1026,6 +1038,11 @@ public final class QueryExecution
         private final AtomicInteger listed = new AtomicInteger();
         private volatile boolean listingDone;
         private int slots;
+        /** Tasks each slot's share of the splits is cut into ({@link #TASKS_PER_SLOT}, or 1 for a scan of footers only). */
+        private int tasksPerSlot = TASKS_PER_SLOT;
+        /** Whether the scan reads no column of the files (footers at most). */
+        private boolean footersOnly;
+        private final java.util.concurrent.CountDownLatch listingEnded = new java.util.concurrent.CountDownLatch(1);
         private ScanFragment fragment;
         private boolean ended;
         private volatile boolean closed;
@@ -1093,6 +1110,7 @@ public final class QueryExecution
                     finally {
                         if (listing.decrementAndGet() == 0) {
                             listingDone = true;
+                            listingEnded.countDown();
                             // wakes the slots waiting for a split at once
                             splits.add(END);
                         }
@@ -1103,6 +1121,13 @@ public final class QueryExecution
             // Several task slots per worker, each forming its next task from the queue when free: a
             // worker that finishes early takes more, and each finished task advances the split progress.
             slots = workers.size() * TASK_SLOTS_PER_WORKER;
+            if (fragment.columns().stream().noneMatch(column -> column.kind() == ColumnHandle.Kind.REGULAR)) {
+                // no column of the files is read (count(*), partition values): a split costs a footer read at
+                // most, far less than a task's setup, so each worker gets one task of its share of the splits
+                slots = workers.size();
+                tasksPerSlot = 1;
+                footersOnly = true;
+            }
             if (fragment.limit().isPresent() && fragment.limit().getAsLong() <= SINGLE_SLOT_LIMIT && fragment.filter().isEmpty()
                     && fragment.aggregation().isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
                 slots = 1;
@@ -1132,6 +1157,7 @@ public final class QueryExecution
         /** Feeds the split queue from a listing; a listing failure fails the scan. */
         private void list(Iterator<Split> listing)
         {
+            List<Split> batch = new ArrayList<>();
             try {
                 while (!closed && failure.get() == null && listing.hasNext()) {
                     Split split = listing.next();
@@ -1140,10 +1166,12 @@ public final class QueryExecution
                             return;
                         }
                     }
-                    splits.add(split);
-                    listed.incrementAndGet();
-                    query.stats().totalSplits.incrementAndGet();
+                    batch.add(split);
+                    if (batch.size() >= LISTING_BATCH) {
+                        queue(batch);
+                    }
                 }
+                queue(batch);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -1152,6 +1180,18 @@ public final class QueryExecution
             catch (RuntimeException e) {
                 fail(Query.toGlauxException(e));
             }
+        }
+
+        /** Queues {@code batch}'s splits at once (their queue room is taken) and empties it. */
+        private void queue(List<Split> batch)
+        {
+            if (batch.isEmpty()) {
+                return;
+            }
+            listed.addAndGet(batch.size());
+            query.stats().totalSplits.addAndGet(batch.size());
+            splits.addAll(batch);
+            batch.clear();
         }
 
         /**
@@ -1182,12 +1222,16 @@ public final class QueryExecution
                     return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput, broadcast,
                         query.session().queryMaxMemory().orElse(0));
                 }
+                if (footersOnly && !listingDone) {
+                    // a split costs a footer read at most: better all in one task per slot than one task each as they come
+                    listingEnded.await(FOOTER_SCAN_LISTING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                }
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
                 long bytes = ((Split) first).length();
                 // once the listing is over the split count is known: equal tasks, a few per slot; before,
                 // a share of what is queued (the first tasks start while the listing goes on)
-                int share = listingDone ? ceilDiv(listed.get(), slots * TASKS_PER_SLOT) : ceilDiv(splits.size() + 1, slots * TASKS_PER_SLOT);
+                int share = listingDone ? ceilDiv(listed.get(), slots * tasksPerSlot) : ceilDiv(splits.size() + 1, slots * tasksPerSlot);
                 int target = Math.clamp(share, 1, MAX_SPLITS_PER_TASK);
                 Object next;
                 while (batch.size() < target && bytes < TARGET_TASK_BYTES && (next = splits.poll()) != null) {

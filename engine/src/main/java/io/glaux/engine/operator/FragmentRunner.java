@@ -3,6 +3,7 @@ package io.glaux.engine.operator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.format.PageSource;
 import io.glaux.connectors.format.PageSourceFactory;
 import io.glaux.connectors.split.Split;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link ScanFragment} over splits: read → filter → project → (partial aggregation) → limit.
@@ -54,6 +56,20 @@ public final class FragmentRunner
     private final long partialFlushBytes;
     /** Whether the aggregator reads the scan batch directly (all projections are plain columns). */
     private final boolean aggregateScanColumns;
+    /**
+     * The scan column that is the aggregation's only group key (or the only column its key's projection
+     * reads), a varchar nothing else reads, which the page sources are asked for as dictionary ids
+     * (grouped per id, not per value); -1 when none.
+     */
+    private final int dictionaryKey;
+    /** The key's projection over the scan columns, when the key is computed from {@link #dictionaryKey}; null when it is the column itself. */
+    private final Projector keyProjector;
+    /** The dictionary {@link #keyProjector} was last evaluated over, its results (entry {@code size}: the result for NULL) and per entry its id there or -1 for NULL. */
+    private DictionaryIds.Dictionary mappedFrom;
+    private DictionaryIds.Dictionary mappedDictionary;
+    private int[] mappedIdOf = new int[0];
+    private int[] mappedIds = new int[0];
+    private int[] identityPositions = new int[0];
     private final boolean distinctOnly;
     private final long limit;
     private final Schema outputSchema;
@@ -112,6 +128,36 @@ public final class FragmentRunner
         this.aggregator = hashAggregator;
         this.newAggregator = factory;
         this.aggregateScanColumns = direct;
+        int key = -1;
+        Projector keyProjection = null;
+        if (hashAggregator != null && hashAggregator.acceptsDictionaryKey()) {
+            int projection = fragment.aggregation().get().groupKeys().getFirst();
+            if (direct) {
+                key = scanColumn(projection);
+            }
+            else {
+                // a key computed from one varchar column (regexp_extract(url, ...)): computed once per dictionary entry
+                Expression expression = fragment.projections().get(projection);
+                key = Math.max(onlyColumn(expression), -1);
+                for (int p = 0; p < fragment.projections().size() && key >= 0; p++) {
+                    if (p != projection && references(fragment.projections().get(p), key)) {
+                        key = -1;
+                    }
+                }
+                if (key >= 0 && (!(columnTypes.get(key) instanceof Type.Varchar) || !deterministic(expression))) {
+                    key = -1;
+                }
+                if (key >= 0) {
+                    keyProjection = Projector.compile(List.of(expression), columnTypes);
+                }
+            }
+            if (key >= 0 && fragment.filter().isPresent() && references(fragment.filter().get(), key)) {
+                key = -1;
+                keyProjection = null;
+            }
+        }
+        this.dictionaryKey = key;
+        this.keyProjector = keyProjection;
         this.distinctOnly = hashAggregator != null && fragment.aggregation().get().aggregates().isEmpty();
         this.outputSchema = hashAggregator != null ? hashAggregator.outputSchema() : projector.outputSchema();
     }
@@ -127,6 +173,56 @@ public final class FragmentRunner
             calls.add(call.mapInputs(this::scanColumn));
         }
         return new Aggregation(keys, calls, aggregation.step());
+    }
+
+    private static boolean references(Expression expression, int column)
+    {
+        return switch (expression) {
+            case Expression.InputRef ref -> ref.index() == column;
+            case Expression.Literal _ -> false;
+            case Expression.Call call -> call.arguments().stream().anyMatch(argument -> references(argument, column));
+            case Expression.FunctionCall call -> call.arguments().stream().anyMatch(argument -> references(argument, column));
+            case Expression.SpecialForm form -> form.arguments().stream().anyMatch(argument -> references(argument, column));
+        };
+    }
+
+    /** The only scan column {@code expression} reads, or -1 when it reads none, -2 when several. */
+    private static int onlyColumn(Expression expression)
+    {
+        return switch (expression) {
+            case Expression.InputRef ref -> ref.index();
+            case Expression.Literal _ -> -1;
+            case Expression.Call call -> onlyColumn(call.arguments());
+            case Expression.FunctionCall call -> onlyColumn(call.arguments());
+            case Expression.SpecialForm form -> onlyColumn(form.arguments());
+        };
+    }
+
+    private static int onlyColumn(List<Expression> arguments)
+    {
+        int column = -1;
+        for (Expression argument : arguments) {
+            int used = onlyColumn(argument);
+            if (used == -2 || (used >= 0 && column >= 0 && used != column)) {
+                return -2;
+            }
+            if (used >= 0) {
+                column = used;
+            }
+        }
+        return column;
+    }
+
+    /** Whether {@code expression} gives the same value for the same input (no random function). */
+    private static boolean deterministic(Expression expression)
+    {
+        return switch (expression) {
+            case Expression.InputRef _, Expression.Literal _ -> true;
+            case Expression.Call call -> call.arguments().stream().allMatch(FragmentRunner::deterministic);
+            case Expression.FunctionCall call -> !Set.of("uuid", "random", "rand", "shuffle").contains(call.name())
+                    && call.arguments().stream().allMatch(FragmentRunner::deterministic);
+            case Expression.SpecialForm form -> form.arguments().stream().allMatch(FragmentRunner::deterministic);
+        };
     }
 
     private int scanColumn(int projection)
@@ -155,7 +251,7 @@ public final class FragmentRunner
         if (finished || prepared.containsKey(split)) {
             return;
         }
-        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        PageSource source = create(split);
         prepared.put(split, source);
         source.startReading();
     }
@@ -171,7 +267,7 @@ public final class FragmentRunner
         }
         PageSource source = prepared.remove(split);
         if (source == null) {
-            source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+            source = create(split);
         }
         current = source;
         try {
@@ -181,7 +277,7 @@ public final class FragmentRunner
                     break;
                 }
                 try {
-                    processBatch(batch, sink);
+                    processBatch(batch, dictionaryKey >= 0 ? source.dictionaryIds(dictionaryKey) : null, sink);
                 }
                 finally {
                     batch.close();
@@ -209,7 +305,17 @@ public final class FragmentRunner
         this.onInputBatch = requireNonNull(listener, "listener is null");
     }
 
-    private void processBatch(VectorSchemaRoot batch, BatchSink sink)
+    private PageSource create(Split split)
+    {
+        PageSource source = pageSources.create(split, fragment.columns(), fragment.pruning(), allocator);
+        if (dictionaryKey >= 0) {
+            source.requestDictionaryIds(dictionaryKey);
+        }
+        return source;
+    }
+
+    /** {@code keyIds}: the group key's values as dictionary ids (its vector is then all NULL), or null. */
+    private void processBatch(VectorSchemaRoot batch, DictionaryIds keyIds, BatchSink sink)
     {
         int rowCount = batch.getRowCount();
         rowsIn += rowCount;
@@ -217,11 +323,24 @@ public final class FragmentRunner
         Selection selection = filter == null ? allRows.selectAll(rowCount) : filter.filter(batch);
         if (aggregator != null) {
             if (aggregateScanColumns) {
-                aggregator.addInput(batch, selection.positions(), selection.count());
+                aggregator.addInput(batch, selection.positions(), selection.count(), keyIds);
             }
             else if (selection.count() > 0) {
+                DictionaryIds mapped = null;
+                if (keyIds != null) {
+                    mapped = mapKeyIds(keyIds, selection);
+                    if (mapped == null) {
+                        // the key's projection fails on some dictionary value: the rows' values, computed row by row
+                        materialize(batch.getVector(dictionaryKey), keyIds);
+                    }
+                }
                 try (VectorSchemaRoot projected = projector.project(batch, selection, allocator)) {
-                    aggregator.addInput(projected);
+                    if (mapped != null) {
+                        aggregator.addInput(projected, identityPositions(selection.count()), selection.count(), mapped);
+                    }
+                    else {
+                        aggregator.addInput(projected);
+                    }
                 }
             }
             if (distinctOnly && aggregator.groupCount() >= limit) {
@@ -247,6 +366,123 @@ public final class FragmentRunner
         try (VectorSchemaRoot output = projector.project(batch, selection, allocator)) {
             rowsOut += output.getRowCount();
             sink.accept(output);
+        }
+    }
+
+    private int[] identityPositions(int count)
+    {
+        if (identityPositions.length < count) {
+            identityPositions = new int[Math.max(count, 2 * identityPositions.length)];
+            for (int i = 0; i < identityPositions.length; i++) {
+                identityPositions[i] = i;
+            }
+        }
+        return identityPositions;
+    }
+
+    /**
+     * The ids of the key computed by {@link #keyProjector} for the selected rows whose column comes as
+     * {@code keyIds}: the projection runs once over the dictionary's values (and NULL), and each row takes
+     * its entry's result. Null when the projection fails on some value of the dictionary (which may be
+     * one no selected row holds): then the rows must be computed one by one, failing only on theirs.
+     */
+    private DictionaryIds mapKeyIds(DictionaryIds keyIds, Selection selection)
+    {
+        DictionaryIds.Dictionary dictionary = keyIds.dictionary();
+        if (dictionary != mappedFrom) {
+            mappedFrom = dictionary;
+            mappedDictionary = null;
+            try {
+                mapDictionary(dictionary);
+            }
+            catch (RuntimeException e) {
+                mappedDictionary = null;
+            }
+        }
+        if (mappedDictionary == null) {
+            return null;
+        }
+        int count = selection.count();
+        int[] positions = selection.positions();
+        if (mappedIds.length < count) {
+            mappedIds = new int[Math.max(count, 2 * mappedIds.length)];
+        }
+        int[] ids = keyIds.ids();
+        int[] idOf = mappedIdOf;
+        int nullEntry = dictionary.size();
+        for (int j = 0; j < count; j++) {
+            int id = ids[positions[j]];
+            mappedIds[j] = idOf[id < 0 ? nullEntry : id];
+        }
+        return new DictionaryIds(mappedDictionary, mappedIds, count);
+    }
+
+    /** Writes the values of {@code keyIds} into {@code vector} (which holds NULLs in their place). */
+    private static void materialize(org.apache.arrow.vector.FieldVector vector, DictionaryIds keyIds)
+    {
+        byte[] bytes = keyIds.dictionary().bytes();
+        int[] offsets = keyIds.dictionary().offsets();
+        int[] ids = keyIds.ids();
+        int rows = keyIds.rows();
+        long total = 0;
+        for (int r = 0; r < rows; r++) {
+            if (ids[r] >= 0) {
+                total += offsets[ids[r] + 1] - offsets[ids[r]];
+            }
+        }
+        org.apache.arrow.vector.BaseVariableWidthVector text = (org.apache.arrow.vector.BaseVariableWidthVector) vector;
+        text.allocateNew(Math.max(1, total), rows);
+        for (int r = 0; r < rows; r++) {
+            int id = ids[r];
+            if (id < 0) {
+                text.setNull(r);
+            }
+            else {
+                text.setSafe(r, bytes, offsets[id], offsets[id + 1] - offsets[id]);
+            }
+        }
+        text.setValueCount(rows);
+    }
+
+    private void mapDictionary(DictionaryIds.Dictionary dictionary)
+    {
+        int size = dictionary.size();
+        byte[] bytes = dictionary.bytes();
+        int[] offsets = dictionary.offsets();
+        try (VectorSchemaRoot values = VectorSchemaRoot.create(io.glaux.connectors.arrow.ArrowTypes.toArrowSchema(fragment.columns()), allocator)) {
+            for (int c = 0; c < columnTypes.size(); c++) {
+                org.apache.arrow.vector.FieldVector vector = values.getVector(c);
+                if (c != dictionaryKey) {
+                    io.glaux.connectors.arrow.ConstantVectors.fillNull(vector, size + 1);
+                    continue;
+                }
+                org.apache.arrow.vector.BaseVariableWidthVector text = (org.apache.arrow.vector.BaseVariableWidthVector) vector;
+                text.allocateNew(Math.max(1, offsets[size]), size + 1);
+                for (int i = 0; i < size; i++) {
+                    text.setSafe(i, bytes, offsets[i], offsets[i + 1] - offsets[i]);
+                }
+                text.setNull(size);
+                text.setValueCount(size + 1);
+            }
+            values.setRowCount(size + 1);
+            try (VectorSchemaRoot results = keyProjector.project(values, new Selection().selectAll(size + 1), allocator)) {
+                org.apache.arrow.vector.BaseVariableWidthVector result = (org.apache.arrow.vector.BaseVariableWidthVector) results.getVector(0);
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                int[] mappedOffsets = new int[size + 2];
+                int[] idOf = mappedIdOf.length >= size + 1 ? mappedIdOf : new int[size + 1];
+                for (int i = 0; i <= size; i++) {
+                    if (result.isNull(i)) {
+                        idOf[i] = -1;
+                    }
+                    else {
+                        out.writeBytes(result.get(i));
+                        idOf[i] = i;
+                    }
+                    mappedOffsets[i + 1] = out.size();
+                }
+                mappedIdOf = idOf;
+                mappedDictionary = new DictionaryIds.Dictionary(out.toByteArray(), mappedOffsets, size + 1);
+            }
         }
     }
 

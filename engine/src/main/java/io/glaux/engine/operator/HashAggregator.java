@@ -3,6 +3,7 @@ package io.glaux.engine.operator;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.arrow.ArrowTypes;
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.engine.fragment.Aggregation;
 import io.glaux.engine.operator.aggregation.HashAggregationBuilder;
 import io.glaux.engine.plan.PlanNode;
@@ -94,6 +95,23 @@ public final class HashAggregator
     {
         checkOpen();
         builder.addInput(batch, positions, count);
+    }
+
+    /**
+     * Adds rows {@code positions[0..count)} of {@code batch} whose only group key comes as ids into a
+     * dictionary (the key's vector is not read); only when {@link #acceptsDictionaryKey()}. Null
+     * {@code keyIds}: the key's vector holds the values.
+     */
+    public void addInput(VectorSchemaRoot batch, int[] positions, int count, DictionaryIds keyIds)
+    {
+        checkOpen();
+        builder.addInput(batch, positions, count, keyIds);
+    }
+
+    /** Whether the only group key may be given as dictionary ids (a raw aggregation on one varchar key no aggregate reads). */
+    public boolean acceptsDictionaryKey()
+    {
+        return builder.acceptsDictionaryKey();
     }
 
     /** Emits every group, in batches of at most the output batch size; each batch is closed after the call. */

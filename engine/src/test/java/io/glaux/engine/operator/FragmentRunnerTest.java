@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glaux.connectors.format.ColumnHandle;
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.format.PageSource;
 import io.glaux.connectors.format.PageSourceFactory;
 import io.glaux.connectors.predicate.TupleDomain;
@@ -18,6 +19,7 @@ import io.glaux.engine.TestBatches;
 import io.glaux.engine.expr.DomainExtractor;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.expr.Expression.Call;
+import io.glaux.engine.expr.Expression.FunctionCall;
 import io.glaux.engine.expr.Expression.InputRef;
 import io.glaux.engine.expr.Expression.Literal;
 import io.glaux.engine.expr.Expression.Operator;
@@ -62,6 +64,9 @@ class FragmentRunnerTest
         final List<TupleDomain> prunings = new ArrayList<>();
         int opened;
         int closed;
+        /** whether varchar columns are granted as dictionary ids (every other batch: the others carry values) */
+        boolean grantIds;
+        int batchesAsIds;
 
         ArrayPageSourceFactory(int batchRows)
         {
@@ -86,11 +91,31 @@ class FragmentRunnerTest
             {
                 private int position;
                 private long rows;
+                private long batches;
+                private final boolean[] asIds = new boolean[types.size()];
+                private final DictionaryIds[] ids = new DictionaryIds[types.size()];
+
+                @Override
+                public boolean requestDictionaryIds(int column)
+                {
+                    if (!grantIds || !(types.get(column) instanceof Type.Varchar)) {
+                        return false;
+                    }
+                    asIds[column] = true;
+                    return true;
+                }
+
+                @Override
+                public DictionaryIds dictionaryIds(int column)
+                {
+                    return ids[column];
+                }
 
                 @Override
                 public VectorSchemaRoot nextBatch()
                 {
                     int total = data[0].length;
+                    Arrays.fill(ids, null);
                     if (position >= total) {
                         return null;
                     }
@@ -98,7 +123,30 @@ class FragmentRunnerTest
                     Object[][] slice = new Object[indexes.length][];
                     for (int c = 0; c < indexes.length; c++) {
                         slice[c] = Arrays.copyOfRange(data[indexes[c]], position, to);
+                        if (asIds[c] && batches % 2 == 0) {
+                            // the batch's distinct values, last seen first, as the dictionary; the vector all NULL
+                            List<String> values = new ArrayList<>();
+                            for (Object value : slice[c]) {
+                                if (value != null && !values.contains(value)) {
+                                    values.add(0, (String) value);
+                                }
+                            }
+                            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                            int[] offsets = new int[values.size() + 1];
+                            for (int v = 0; v < values.size(); v++) {
+                                bytes.writeBytes(values.get(v).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                offsets[v + 1] = bytes.size();
+                            }
+                            int[] rowIds = new int[slice[c].length];
+                            for (int r = 0; r < rowIds.length; r++) {
+                                rowIds[r] = slice[c][r] == null ? -1 : values.indexOf(slice[c][r]);
+                            }
+                            ids[c] = new DictionaryIds(new DictionaryIds.Dictionary(bytes.toByteArray(), offsets, values.size()), rowIds, rowIds.length);
+                            slice[c] = new Object[slice[c].length];
+                            batchesAsIds++;
+                        }
                     }
+                    batches++;
                     rows += to - position;
                     position = to;
                     return TestBatches.batch(allocator, types, slice);
@@ -329,6 +377,81 @@ class FragmentRunnerTest
                 }
             }
         }
+    }
+
+    @Test
+    void groupKeyAsDictionaryIdsGivesTheSameGroups()
+    {
+        Object[][] first = table(3000, 6);
+        Object[][] second = table(2500, 7);
+        Expression statusFilter = new Call(Operator.GREATER_THAN_OR_EQUAL, List.of(scan(1), new Literal(300L, Type.INTEGER)), Type.BOOLEAN);
+        Expression extract = new FunctionCall("regexp_extract", List.of(scan(0), new Literal("^a(l|lf)", Type.VARCHAR)), Type.VARCHAR);
+        List<AggregateCall> calls = List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT), new AggregateCall(SUM, 1, Type.BIGINT));
+        record Case(String name, Optional<Expression> filter, List<Expression> projections, boolean ids) {}
+        List<Case> cases = List.of(
+                // GROUP BY host: the scan column itself
+                new Case("column", Optional.of(statusFilter), List.of(scan(0), scan(4)), true),
+                // GROUP BY regexp_extract(host, ...): computed once per dictionary entry (NULL results included)
+                new Case("computed", Optional.empty(), List.of(extract, new Call(Operator.ADD, List.of(scan(4), new Literal(1L, Type.BIGINT)), Type.BIGINT)), true),
+                // the filter reads host: values
+                new Case("filtered on the key", Optional.of(filter()), List.of(scan(0), scan(4)), false),
+                // another projection reads host: values
+                new Case("read elsewhere", Optional.empty(), List.of(extract, new FunctionCall("length", List.of(scan(0)), Type.BIGINT)), false));
+        for (Case test : cases) {
+            ScanFragment fragment = fragment(test.filter(), test.projections(), Optional.of(new Aggregation(List.of(0), calls)), OptionalLong.empty());
+            List<List<List<Object>>> results = new ArrayList<>();
+            for (boolean grant : List.of(false, true)) {
+                ArrayPageSourceFactory factory = new ArrayPageSourceFactory(400);
+                factory.grantIds = grant;
+                List<Split> splits = List.of(factory.add("a", first), factory.add("b", second));
+                List<Type> partialTypes = HashAggregatorTest.partialOutputTypes(fragment.aggregation().get(), test.projections().stream().map(Expression::type).toList());
+                try (HashAggregator merger = new HashAggregator(fragment.aggregation().get().finalStep(), partialTypes, allocator);
+                        FragmentRunner runner = new FragmentRunner(fragment, factory, allocator)) {
+                    for (Split split : splits) {
+                        runner.process(split, merger::addInput);
+                    }
+                    runner.finish(merger::addInput);
+                    results.add(HashAggregatorTest.sorted(HashAggregatorTest.collect(merger)));
+                }
+                assertThat(factory.batchesAsIds > 0).as(test.name()).isEqualTo(grant && test.ids());
+            }
+            assertThat(results.get(1)).as(test.name()).isEqualTo(results.get(0)).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
+    void groupKeyFailingOnAFilteredOutDictionaryValueIsComputedRowByRow()
+    {
+        // CAST(host AS bigint) fails on 'x', whose rows the filter drops; the batches' dictionaries hold 'x'
+        int rows = 2000;
+        Object[][] table = new Object[TABLE.size()][rows];
+        for (int r = 0; r < rows; r++) {
+            boolean bad = r % 7 == 0;
+            table[0][r] = bad ? 200L : 300L + r % 3 * 100;
+            table[1][r] = bad ? "x" : r % 11 == 0 ? null : String.valueOf(r % 5);
+            table[2][r] = 1.0;
+            table[3][r] = 19_700L;
+            table[4][r] = (long) r;
+        }
+        Expression statusFilter = new Call(Operator.GREATER_THAN_OR_EQUAL, List.of(scan(1), new Literal(300L, Type.INTEGER)), Type.BOOLEAN);
+        Expression key = new Call(Operator.CAST, List.of(new Call(Operator.CAST, List.of(scan(0)), Type.BIGINT)), Type.VARCHAR);
+        Aggregation aggregation = new Aggregation(List.of(0), List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT), new AggregateCall(SUM, 1, Type.BIGINT)));
+        ScanFragment fragment = fragment(Optional.of(statusFilter), List.of(key, scan(4)), Optional.of(aggregation), OptionalLong.empty());
+        List<List<List<Object>>> results = new ArrayList<>();
+        for (boolean grant : List.of(false, true)) {
+            ArrayPageSourceFactory factory = new ArrayPageSourceFactory(300);
+            factory.grantIds = grant;
+            Split split = factory.add("a", table);
+            List<Type> partialTypes = HashAggregatorTest.partialOutputTypes(aggregation, List.of(Type.VARCHAR, Type.BIGINT));
+            try (HashAggregator merger = new HashAggregator(aggregation.finalStep(), partialTypes, allocator);
+                    FragmentRunner runner = new FragmentRunner(fragment, factory, allocator)) {
+                runner.process(split, merger::addInput);
+                runner.finish(merger::addInput);
+                results.add(HashAggregatorTest.sorted(HashAggregatorTest.collect(merger)));
+            }
+            assertThat(factory.batchesAsIds > 0).isEqualTo(grant);
+        }
+        assertThat(results.get(1)).isEqualTo(results.get(0)).hasSize(6);
     }
 
     @Test

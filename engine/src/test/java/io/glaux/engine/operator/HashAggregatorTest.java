@@ -8,6 +8,7 @@ import static io.glaux.engine.fragment.AggregateFunction.SUM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.engine.Reference;
 import io.glaux.engine.TestBatches;
 import io.glaux.engine.expr.SqlTypes;
@@ -243,6 +244,76 @@ class HashAggregatorTest
                 assertThat(aggregator.groupCount()).isEqualTo(actual.size());
             }
         }
+    }
+
+    @Test
+    void varcharKeyAsDictionaryIdsTakesTheSameGroups()
+    {
+        // batches whose only key comes as ids into a dictionary (two dictionaries listing the values in
+        // different orders, NULL as a negative id) and batches carrying the values take the same groups
+        String[] pool = {"Mozilla/5.0 (X11; Linux x86_64)", "curl/8.5.0", "", "a", "é😀", "Googlebot/2.1", "abcdefgh"};
+        List<Type> types = List.of(Type.VARCHAR, Type.BIGINT);
+        Aggregation aggregation = new Aggregation(List.of(0), List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT), new AggregateCall(SUM, 1, Type.BIGINT)));
+        DictionaryIds.Dictionary forward = dictionary(pool);
+        List<String> reversed = new ArrayList<>(Arrays.asList(pool));
+        java.util.Collections.reverse(reversed);
+        DictionaryIds.Dictionary backward = dictionary(reversed.toArray(String[]::new));
+        Random random = new Random(7);
+        List<List<Object>> added = new ArrayList<>();
+        try (HashAggregator aggregator = new HashAggregator(aggregation, types, allocator)) {
+            assertThat(aggregator.acceptsDictionaryKey()).isTrue();
+            for (int b = 0; b < 12; b++) {
+                int rows = 500;
+                Object[] keys = new Object[rows];
+                Object[] values = new Object[rows];
+                int[] ids = new int[rows];
+                DictionaryIds.Dictionary dictionary = b % 3 == 2 ? backward : forward;
+                for (int r = 0; r < rows; r++) {
+                    // the first batches without the pool's last value, so that it first appears as an id
+                    int v = random.nextInt(b < 2 ? pool.length - 1 : pool.length);
+                    boolean isNull = random.nextInt(9) == 0;
+                    keys[r] = isNull ? null : pool[v];
+                    values[r] = (long) random.nextInt(100);
+                    ids[r] = isNull ? -1 : dictionary == forward ? v : pool.length - 1 - v;
+                }
+                boolean asIds = b % 4 != 3;
+                Object[] vectorKeys = asIds ? new Object[rows] : keys;
+                int[] positions = new int[rows];
+                int count = 0;
+                for (int r = 0; r < rows; r += 1 + (b % 2)) {
+                    positions[count++] = r;
+                    added.add(Arrays.asList(keys[r], values[r]));
+                }
+                try (VectorSchemaRoot batch = TestBatches.batch(allocator, types, vectorKeys, values)) {
+                    aggregator.addInput(batch, positions, count, asIds ? new DictionaryIds(dictionary, ids, rows) : null);
+                }
+            }
+            List<List<Object>> actual = collect(aggregator);
+            assertThat(sorted(actual)).isEqualTo(sorted(expected(added, aggregation, types)));
+            assertThat(actual).hasSize(pool.length + 1);
+        }
+        // a key an aggregate reads, or two keys: no ids
+        Aggregation reads = new Aggregation(List.of(0), List.of(new AggregateCall(COUNT, 0, Type.BIGINT)));
+        Aggregation twoKeys = new Aggregation(List.of(0, 1), List.of(new AggregateCall(COUNT_STAR, -1, Type.BIGINT)));
+        for (Aggregation refused : List.of(reads, twoKeys)) {
+            try (HashAggregator aggregator = new HashAggregator(refused, types, allocator);
+                    VectorSchemaRoot batch = TestBatches.batch(allocator, types, new Object[] {null}, new Object[] {1L})) {
+                assertThat(aggregator.acceptsDictionaryKey()).isFalse();
+                assertThatThrownBy(() -> aggregator.addInput(batch, new int[] {0}, 1, new DictionaryIds(forward, new int[] {0}, 1)))
+                        .isInstanceOf(IllegalStateException.class);
+            }
+        }
+    }
+
+    private static DictionaryIds.Dictionary dictionary(String[] values)
+    {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int[] offsets = new int[values.length + 1];
+        for (int i = 0; i < values.length; i++) {
+            bytes.writeBytes(values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            offsets[i + 1] = bytes.size();
+        }
+        return new DictionaryIds.Dictionary(bytes.toByteArray(), offsets, values.length);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.glaux.engine.operator.aggregation;
 
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.ByteHashing;
 import io.glaux.spi.error.ErrorCode;
@@ -45,6 +46,10 @@ final class GroupByHash
     private long[] groupHashes = new long[0];
     private int groupCount;
     private long[] hashes = new long[0];
+    /** {@link #assignDictionary}: the dictionary of the last ids, and per id its group or -1 */
+    private DictionaryIds.Dictionary dictionary;
+    private int[] dictionaryGroups = new int[0];
+    private int nullGroup = -1;
 
     GroupByHash(List<Type> keyTypes)
     {
@@ -162,6 +167,64 @@ final class GroupByHash
         }
     }
 
+    /**
+     * {@link #assign} for one varchar key whose values come as ids into {@code dictionary}: row {@code j}'s
+     * key is value {@code ids[positions[j]]} of the dictionary (NULL when negative). Each id is looked up
+     * once per dictionary (hashed and probed like any key, so groups from ids and from values are the
+     * same groups); every further row with it costs one array read.
+     */
+    void assignDictionary(DictionaryIds.Dictionary dictionary, int[] ids, int[] positions, int count, int[] out)
+    {
+        if (keys.length != 1 || !keys[0].isBytesKey()) {
+            throw new IllegalStateException("dictionary ids for a key that is not the only varchar key");
+        }
+        if (dictionary != this.dictionary) {
+            this.dictionary = dictionary;
+            if (dictionaryGroups.length < dictionary.size()) {
+                dictionaryGroups = new int[Math.max(dictionary.size(), 16)];
+            }
+            Arrays.fill(dictionaryGroups, 0, dictionary.size(), -1);
+        }
+        int[] groups = dictionaryGroups;
+        for (int j = 0; j < count; j++) {
+            int id = ids[positions[j]];
+            int group;
+            if (id < 0) {
+                group = nullGroup >= 0 ? nullGroup : (nullGroup = findBytes(null, 0, 0));
+            }
+            else {
+                group = groups[id];
+                if (group < 0) {
+                    int[] offsets = dictionary.offsets();
+                    group = findBytes(dictionary.bytes(), offsets[id], offsets[id + 1]);
+                    groups[id] = group;
+                }
+            }
+            out[j] = group;
+        }
+    }
+
+    /** The group of the varchar key {@code bytes[from..to)} (NULL when {@code bytes} is null), added when new. */
+    private int findBytes(byte[] bytes, int from, int to)
+    {
+        KeyColumn key = keys[0];
+        long hash = bytes == null ? KeyColumn.nullHash() : ByteHashing.hash(bytes, from, to);
+        int slot = (int) hash & mask;
+        while (true) {
+            int group = table[slot];
+            if (group < 0) {
+                group = groupCount;
+                checkGroupCount();
+                key.appendBytes(group, bytes, from, to);
+                return register(slot, hash);
+            }
+            if (groupHashes[group] == hash && (bytes == null ? key.groupIsNull(group) : key.groupEquals(group, bytes, from, to))) {
+                return group;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /** {@link #assign} for one varchar key through the key cache; returns the rows that hit it. */
     private int assignCached(KeyColumn key, Block block, int count, int[] ids)
     {
@@ -234,12 +297,24 @@ final class GroupByHash
     private int addGroup(int slot, long hash, int j)
     {
         int group = groupCount;
-        if (group == Integer.MAX_VALUE - 16) {
-            throw new GlauxException(ErrorCode.EXCEEDED_MEMORY_LIMIT, "Too many groups");
-        }
+        checkGroupCount();
         for (KeyColumn key : keys) {
             key.append(group, j);
         }
+        return register(slot, hash);
+    }
+
+    private void checkGroupCount()
+    {
+        if (groupCount == Integer.MAX_VALUE - 16) {
+            throw new GlauxException(ErrorCode.EXCEEDED_MEMORY_LIMIT, "Too many groups");
+        }
+    }
+
+    /** Records the next group (whose keys were appended) with its hash in table slot {@code slot}. */
+    private int register(int slot, long hash)
+    {
+        int group = groupCount;
         if (group >= groupHashes.length) {
             groupHashes = Arrays.copyOf(groupHashes, Math.max(16, groupHashes.length + (groupHashes.length >> 1)));
         }

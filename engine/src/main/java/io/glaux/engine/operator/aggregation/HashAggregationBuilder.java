@@ -2,6 +2,7 @@ package io.glaux.engine.operator.aggregation;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.PhysicalType;
 import io.glaux.engine.expr.Vectors;
@@ -249,17 +250,7 @@ public final class HashAggregationBuilder
             }
             return;
         }
-        for (int column = 0; column < columnBlocks.length; column++) {
-            if (columnBlocks[column] != null) {
-                FieldVector vector = batch.getVector(column);
-                if (fullColumn[column]) {
-                    Vectors.gather(vector, AggregationLayout.of(inputTypes.get(column)), positions, count, columnBlocks[column]);
-                }
-                else {
-                    Vectors.gatherNulls(vector, positions, count, columnBlocks[column]);
-                }
-            }
-        }
+        gatherColumns(batch, positions, count);
         if (!groupingSets) {
             prepareKeys(-1, count);
             hash.assign(count, groupIds);
@@ -272,6 +263,57 @@ public final class HashAggregationBuilder
             hash.assign(count, groupIds);
             ensureCapacity();
             accumulate(batch, positions, count);
+        }
+    }
+
+    /**
+     * Adds rows {@code positions[0..count)} (ascending) of {@code batch} whose only group key (raw input, no
+     * grouping sets, a varchar column no call reads) comes as {@code keyIds}, ids into a dictionary: the
+     * key's vector is not read. Null {@code keyIds}: as {@link #addInput(VectorSchemaRoot, int[], int)}.
+     */
+    public void addInput(VectorSchemaRoot batch, int[] positions, int count, DictionaryIds keyIds)
+    {
+        if (keyIds == null) {
+            addInput(batch, positions, count);
+            return;
+        }
+        if (!acceptsDictionaryKey()) {
+            throw new IllegalStateException("dictionary ids for a key that is not the only varchar key of a raw aggregation");
+        }
+        if (count == 0) {
+            return;
+        }
+        if (groupIds.length < count) {
+            groupIds = new int[Math.max(count, groupIds.length * 2)];
+        }
+        gatherColumns(batch, positions, count);
+        hash.assignDictionary(keyIds.dictionary(), keyIds.ids(), positions, count, groupIds);
+        ensureCapacity();
+        accumulate(batch, positions, count);
+    }
+
+    /**
+     * Whether {@link #addInput(VectorSchemaRoot, int[], int, DictionaryIds)} may be given ids: raw input, one
+     * varchar group key, no grouping sets, and no call reading the key's column.
+     */
+    public boolean acceptsDictionaryKey()
+    {
+        return !merge && !groupingSets && keyInputs.length == 1 && inputTypes.get(keyInputs[0]) instanceof Type.Varchar
+                && columnBlocks[keyInputs[0]] == null;
+    }
+
+    private void gatherColumns(VectorSchemaRoot batch, int[] positions, int count)
+    {
+        for (int column = 0; column < columnBlocks.length; column++) {
+            if (columnBlocks[column] != null) {
+                FieldVector vector = batch.getVector(column);
+                if (fullColumn[column]) {
+                    Vectors.gather(vector, AggregationLayout.of(inputTypes.get(column)), positions, count, columnBlocks[column]);
+                }
+                else {
+                    Vectors.gatherNulls(vector, positions, count, columnBlocks[column]);
+                }
+            }
         }
     }
 

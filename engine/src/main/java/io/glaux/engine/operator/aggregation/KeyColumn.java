@@ -279,19 +279,7 @@ final class KeyColumn
     /** Stores row {@code j}'s key as group {@code group} (which is the next group). */
     void append(int group, int j)
     {
-        if (group >= nulls.length) {
-            int capacity = Math.max(16, nulls.length + (nulls.length >> 1));
-            nulls = Arrays.copyOf(nulls, capacity);
-            if (bytesKey) {
-                offsets = Arrays.copyOf(offsets, capacity + 1);
-            }
-            else {
-                values = Arrays.copyOf(values, capacity);
-            }
-            if (decimalKey) {
-                highs = Arrays.copyOf(highs, capacity);
-            }
-        }
+        ensureGroup(group);
         boolean isNull = isNull(j);
         nulls[group] = isNull;
         if (bytesKey) {
@@ -310,6 +298,39 @@ final class KeyColumn
             values[group] = isNull ? 0 : batchLongs[j];
             if (decimalKey) {
                 highs[group] = isNull ? 0 : batchHighs[j];
+            }
+        }
+    }
+
+    /** Stores {@code bytes[from..to)} (a bytes key), or NULL when {@code bytes} is null, as group {@code group} (which is the next group). */
+    void appendBytes(int group, byte[] bytes, int from, int to)
+    {
+        if (!bytesKey) {
+            throw new IllegalStateException("not a bytes key");
+        }
+        ensureGroup(group);
+        nulls[group] = bytes == null;
+        if (bytes != null) {
+            ensureArena(to - from);
+            System.arraycopy(bytes, from, arena, arenaSize, to - from);
+            arenaSize += to - from;
+        }
+        offsets[group + 1] = arenaSize;
+    }
+
+    private void ensureGroup(int group)
+    {
+        if (group >= nulls.length) {
+            int capacity = Math.max(16, nulls.length + (nulls.length >> 1));
+            nulls = Arrays.copyOf(nulls, capacity);
+            if (bytesKey) {
+                offsets = Arrays.copyOf(offsets, capacity + 1);
+            }
+            else {
+                values = Arrays.copyOf(values, capacity);
+            }
+            if (decimalKey) {
+                highs = Arrays.copyOf(highs, capacity);
             }
         }
     }
