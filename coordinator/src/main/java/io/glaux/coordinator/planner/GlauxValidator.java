@@ -1,11 +1,14 @@
 package io.glaux.coordinator.planner;
 
+import com.google.common.collect.ImmutableSet;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.type.SqlTypeMappingRule;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
 import org.apache.calcite.sql.validate.SqlValidatorImpl;
@@ -36,6 +39,30 @@ final class GlauxValidator
             return;
         }
         super.addToSelectList(list, aliases, fieldList, exp, scope, includeSystemVars);
+    }
+
+    /**
+     * Calcite's casting rules, and any CAST to or from ipaddress, ipprefix and json ({@link TrinoSqlType},
+     * named VARIANT underneath): the engine's CAST decides which of those it evaluates.
+     */
+    @Override
+    public SqlTypeMappingRule getTypeMappingRule()
+    {
+        SqlTypeMappingRule rule = super.getTypeMappingRule();
+        return new SqlTypeMappingRule()
+        {
+            @Override
+            public Map<SqlTypeName, ImmutableSet<SqlTypeName>> getTypeMapping()
+            {
+                return rule.getTypeMapping();
+            }
+
+            @Override
+            public boolean canApplyFrom(SqlTypeName to, SqlTypeName from)
+            {
+                return to == SqlTypeName.VARIANT || from == SqlTypeName.VARIANT || rule.canApplyFrom(to, from);
+            }
+        };
     }
 
     private static boolean fromStar(SqlIdentifier identifier, SqlSelect select)
