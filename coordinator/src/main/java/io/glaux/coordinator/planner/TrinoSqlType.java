@@ -8,6 +8,7 @@ import org.apache.calcite.rel.type.RelDataTypeComparability;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeFamily;
 import org.apache.calcite.sql.type.AbstractSqlType;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.Optional;
 /**
  * Trino's types that Calcite has no type for: {@code ipaddress}, {@code ipprefix} and {@code json}. Each
  * is its own type family, so Calcite compares and unions a value only with values of the same type,
- * and casts decide by the engine's CAST (see {@link GlauxValidator}). The SQL type name underneath is
+ * and casts decide by the engine's CAST (see {@link GlauxValidator}). json's family is Calcite's
+ * VARIANT family, the one Calcite lets cast to and from arrays, maps and rows (no other Glaux type is
+ * in it). The SQL type name underneath is
  * {@code VARIANT}, which Calcite never folds a literal into (a CAST of a text to one of these stays a
  * CAST, evaluated by the engine); Glaux has no VARIANT type of its own.
  */
@@ -28,7 +31,7 @@ public final class TrinoSqlType
     /** The types by Trino name. */
     private static final Map<String, Type> TYPES = Map.of("ipaddress", Type.IPADDRESS, "ipprefix", Type.IPPREFIX, "json", Type.JSON);
     private static final Map<Type, RelDataTypeFamily> FAMILIES = Map.of(
-            Type.IPADDRESS, new Family("ipaddress"), Type.IPPREFIX, new Family("ipprefix"), Type.JSON, new Family("json"));
+            Type.IPADDRESS, new Family("ipaddress"), Type.IPPREFIX, new Family("ipprefix"), Type.JSON, SqlTypeFamily.VARIANT);
 
     private final Type type;
 

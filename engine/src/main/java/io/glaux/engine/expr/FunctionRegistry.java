@@ -48,7 +48,7 @@ public final class FunctionRegistry
         /** json. */
         JSON("json"),
         /** json, or varchar holding JSON text. */
-        JSON_TEXT("json"),
+        JSON_TEXT("json or varchar"),
         /** A value of any computable type; the arguments of one call share one type. */
         SAME("T"),
         /** A value of any computable type, each argument its own. */
