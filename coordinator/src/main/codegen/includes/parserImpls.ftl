@@ -865,3 +865,32 @@ SqlTypeNameSpec GlauxTrinoCollectionType() :
         return new SqlMapTypeNameSpec(key, value, s.end(this));
     }
 }
+
+/** Trino's type names Calcite lacks (ipaddress, ipprefix, json) in CAST; another word is a user-defined type name. */
+SqlTypeNameSpec GlauxTrinoNamedType() :
+{
+}
+{
+    ( <IDENTIFIER> | <JSON> ) {
+        return TrinoTypeNames.spec(token.image, getPos());
+    }
+}
+
+/** IPADDRESS '10.0.0.1', IPPREFIX '10.0.0.0/8' and JSON '...': literals of Trino's types Calcite lacks. */
+SqlNode GlauxTrinoTypedLiteral() :
+{
+    final String type;
+    final SqlParserPos pos;
+}
+{
+    ( <IDENTIFIER> | <JSON> ) {
+        type = token.image;
+        pos = getPos();
+        if (!TrinoTypeNames.isName(type)) {
+            throw SqlUtil.newContextException(pos, RESOURCE.unknownDatatypeName(type));
+        }
+    }
+    <QUOTED_STRING> {
+        return TrinoTypeNames.literal(type, SqlParserUtil.parseString(token.image), pos.plus(getPos()));
+    }
+}

@@ -97,6 +97,8 @@ public final class ArrowTypes
                 case REAL -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
                 case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
                 case VARBINARY, UUID -> ArrowType.Binary.INSTANCE;
+                case IPADDRESS, IPPREFIX -> ArrowType.Binary.INSTANCE;
+                case JSON -> ArrowType.Utf8.INSTANCE;
                 case DATE -> new ArrowType.Date(DateUnit.DAY);
             };
             case Type.Varchar _ -> ArrowType.Utf8.INSTANCE;

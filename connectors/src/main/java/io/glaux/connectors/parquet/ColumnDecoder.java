@@ -197,6 +197,7 @@ final class ColumnDecoder
                     default -> null;
                 };
                 case UUID -> null;
+                case IPADDRESS, IPPREFIX, JSON -> null;
                 case VARBINARY -> (physical == PrimitiveTypeName.BINARY || physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
                         && !(logical instanceof DecimalLogicalTypeAnnotation) ? Conversion.BINARY_TO_VARBINARY : null;
                 case DATE -> physical == PrimitiveTypeName.INT32 && logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? Conversion.DATE : null;

@@ -285,6 +285,7 @@ final class FlatColumnReader
                 case REAL -> Output.F32;
                 case DOUBLE -> Output.F64;
                 case VARBINARY, UUID -> Output.VARIABLE;
+                case IPADDRESS, IPPREFIX, JSON -> Output.VARIABLE;
             };
             default -> throw new IllegalArgumentException("not a flat type: " + type);
         };

@@ -171,6 +171,7 @@ public final class HivePartitions
                     case DATE -> LocalDate.parse(value.trim()).toEpochDay();
                     case VARBINARY -> value.getBytes(StandardCharsets.UTF_8);
                     case UUID -> throw new IllegalArgumentException("partition columns cannot be of type uuid");
+                    case IPADDRESS, IPPREFIX, JSON -> throw new IllegalArgumentException("partition columns cannot be of type " + type.trinoName());
                 };
                 case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _ -> throw new IllegalArgumentException("partition columns cannot be of type " + type.trinoName());
             };

@@ -362,6 +362,8 @@ public final class SystemCatalogSchema
                 case DOUBLE -> Types.DOUBLE;
                 case VARBINARY -> Types.VARBINARY;
                 case UUID -> Types.OTHER;
+                case IPADDRESS, IPPREFIX -> Types.JAVA_OBJECT;
+                case JSON -> Types.JAVA_OBJECT;
                 case DATE -> Types.DATE;
             };
             case Type.Varchar ignored -> Types.VARCHAR;
@@ -387,6 +389,9 @@ public final class SystemCatalogSchema
                 case DOUBLE -> 53L;
                 case VARBINARY -> (long) Integer.MAX_VALUE;
                 case UUID -> 36L;
+                case IPADDRESS -> 39L;
+                case IPPREFIX -> 43L;
+                case JSON -> (long) Integer.MAX_VALUE;
                 case DATE -> 14L;
             };
             case Type.Varchar varchar -> (long) varchar.length();

@@ -28,7 +28,7 @@ import java.util.List;
  *       ({@code REAL 0.102} is {@code 0.102}, where Calcite's exact binary value gives {@code 0.101});</li>
  *   <li>integer arithmetic that overflows its type is not folded (Calcite's wraps around): the engine
  *       evaluates it and fails with NUMERIC_VALUE_OUT_OF_RANGE, as Trino does;</li>
- *   <li>nothing that computes a timestamp with time zone or a uuid is folded (the engine evaluates it);</li>
+ *   <li>nothing that computes a timestamp with time zone, a uuid, an ipaddress, an ipprefix or a json value is folded (the engine evaluates it);</li>
  *   <li>a registry function returning a bounded varchar is not folded, and a folded string is kept only
  *       when it is whole: Calcite measures varchar lengths in UTF-16 units and Trino in code points, so
  *       {@code chr(128512)} (a {@code varchar(1)}) would be cut in half.</li>
@@ -67,7 +67,8 @@ final class GlauxRexExecutor
      */
     static boolean withTimeZone(RexNode expression)
     {
-        if (expression.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP_TZ || expression.getType().getSqlTypeName() == SqlTypeName.UUID) {
+        if (expression.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP_TZ || expression.getType().getSqlTypeName() == SqlTypeName.UUID
+                || expression.getType() instanceof TrinoSqlType) {
             return true;
         }
         return expression instanceof RexCall call && call.getOperands().stream().anyMatch(GlauxRexExecutor::withTimeZone);

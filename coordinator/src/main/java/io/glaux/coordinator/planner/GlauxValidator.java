@@ -1,14 +1,29 @@
 package io.glaux.coordinator.planner;
 
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableSet;
+import io.glaux.engine.expr.FunctionRegistry;
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.ErrorLocation;
+import io.glaux.spi.error.GlauxException;
+import io.glaux.spi.type.Type;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeMappingRule;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
 import org.apache.calcite.sql.validate.SqlValidatorImpl;
+import org.apache.calcite.sql.validate.SqlValidatorScope;
 
 import java.util.List;
 import java.util.Map;
@@ -36,6 +51,78 @@ final class GlauxValidator
             return;
         }
         super.addToSelectList(list, aliases, fieldList, exp, scope, includeSystemVars);
+    }
+
+    /**
+     * Calcite's casting rules, and any CAST to or from ipaddress, ipprefix and json ({@link TrinoSqlType},
+     * named VARIANT underneath): the engine's CAST decides which of those it evaluates.
+     */
+    @Override
+    public SqlTypeMappingRule getTypeMappingRule()
+    {
+        SqlTypeMappingRule rule = super.getTypeMappingRule();
+        return new SqlTypeMappingRule()
+        {
+            @Override
+            public Map<SqlTypeName, ImmutableSet<SqlTypeName>> getTypeMapping()
+            {
+                return rule.getTypeMapping();
+            }
+
+            @Override
+            public boolean canApplyFrom(SqlTypeName to, SqlTypeName from)
+            {
+                return to == SqlTypeName.VARIANT || from == SqlTypeName.VARIANT || rule.canApplyFrom(to, from);
+            }
+        };
+    }
+
+    /**
+     * A CAST to or from ipaddress, ipprefix or json that the engine has no conversion for fails here,
+     * as in Trino, with TYPE_MISMATCH ({@code Cannot cast ipaddress to bigint}).
+     */
+    @Override
+    public void validateCall(SqlCall call, SqlValidatorScope scope)
+    {
+        super.validateCall(call, scope);
+        if ((call.getKind() != SqlKind.CAST && call.getKind() != SqlKind.SAFE_CAST) || call.operandCount() < 2
+                || !(call.operand(1) instanceof SqlDataTypeSpec spec)) {
+            return;
+        }
+        RelDataType from = deriveType(scope, call.operand(0));
+        RelDataType to = spec.deriveType(this);
+        if (from.getSqlTypeName() == SqlTypeName.NULL || !(trino(from) || trino(to))) {
+            return;
+        }
+        Type source;
+        Type target;
+        try {
+            source = TypeMapping.fromRelType(from);
+            target = TypeMapping.fromRelType(to);
+        }
+        catch (GlauxException e) {
+            return;
+        }
+        if (!source.equals(target) && !FunctionRegistry.canCast(source, target)) {
+            SqlParserPos pos = call.getParserPosition();
+            throw new GlauxException(ErrorCode.TYPE_MISMATCH, new ErrorLocation(pos.getLineNum(), pos.getColumnNum()),
+                    "Cannot cast " + source.trinoName() + " to " + target.trinoName(), null);
+        }
+    }
+
+    /** Whether {@code type} is (or holds) one of {@link TrinoSqlType}'s types. */
+    private static boolean trino(RelDataType type)
+    {
+        if (type instanceof TrinoSqlType) {
+            return true;
+        }
+        if (type.getComponentType() != null && trino(type.getComponentType())) {
+            return true;
+        }
+        if (type.getKeyType() != null && (trino(type.getKeyType()) || trino(requireNonNull(type.getValueType(), "valueType")))) {
+            return true;
+        }
+        return type.isStruct() && type.getFieldList().stream().anyMatch(field -> trino(field.getType()));
     }
 
     private static boolean fromStar(SqlIdentifier identifier, SqlSelect select)

@@ -151,6 +151,9 @@ final class RexTranslator
 
     private static Type supportedType(RexNode node)
     {
+        if (node.getType() instanceof TrinoSqlType trino) {
+            return trino.type();
+        }
         return switch (node.getType().getSqlTypeName()) {
             case ARRAY, MAP, ROW -> nestedType(node.getType());
             case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP, TIMESTAMP_TZ, UUID ->

@@ -102,9 +102,7 @@ final class TrinoFunctions
             scalar("starts_with", BOOLEAN, STRING_2, "startsWith"),
             scalar("url_extract_host", VARCHAR, STRING_1, "urlExtractHost"),
             scalar("url_extract_path", VARCHAR, STRING_1, "urlExtractPath"),
-            scalar("url_extract_parameter", VARCHAR, STRING_2, "urlExtractParameter"),
-            // JSON
-            scalar("json_extract_scalar", VARCHAR, STRING_2, "jsonExtractScalar"));
+            scalar("url_extract_parameter", VARCHAR, STRING_2, "urlExtractParameter"));
 
     private static final Set<String> NAMES = SCALARS.stream().map(SqlOperator::getName).collect(Collectors.toUnmodifiableSet());
 

@@ -1,8 +1,5 @@
 package io.glaux.coordinator.planner;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
@@ -38,7 +35,6 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class TrinoScalarFunctions
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     private static final Map<String, DateTimeFormatter> FORMATS = new ConcurrentHashMap<>();
     private static final int CACHE_SIZE = 1000;
@@ -375,69 +371,6 @@ public final class TrinoScalarFunctions
             PATTERNS.put(pattern, compiled);
         }
         return compiled;
-    }
-
-    // JSON
-
-    /** {@code $.a.b}, {@code $.a[0]}, {@code $["a"]}; NULL for a missing value, an object or an array. */
-    public static String jsonExtractScalar(String json, String path)
-    {
-        JsonNode node;
-        try {
-            node = JSON.readTree(json);
-        }
-        catch (JsonProcessingException e) {
-            return null;
-        }
-        if (!path.startsWith("$")) {
-            throw invalidJsonPath(path);
-        }
-        int i = 1;
-        while (node != null && i < path.length()) {
-            char c = path.charAt(i);
-            if (c == '.') {
-                int end = i + 1;
-                while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') {
-                    end++;
-                }
-                if (end == i + 1) {
-                    throw invalidJsonPath(path);
-                }
-                node = node.get(path.substring(i + 1, end));
-                i = end;
-            }
-            else if (c == '[') {
-                int end = path.indexOf(']', i);
-                if (end < 0) {
-                    throw invalidJsonPath(path);
-                }
-                String key = path.substring(i + 1, end).strip();
-                if (key.length() >= 2 && (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("'") && key.endsWith("'"))) {
-                    node = node.get(key.substring(1, key.length() - 1));
-                }
-                else {
-                    try {
-                        node = node.get(Integer.parseInt(key));
-                    }
-                    catch (NumberFormatException e) {
-                        throw invalidJsonPath(path);
-                    }
-                }
-                i = end + 1;
-            }
-            else {
-                throw invalidJsonPath(path);
-            }
-        }
-        if (node == null || node.isNull() || node.isContainerNode()) {
-            return null;
-        }
-        return node.asText();
-    }
-
-    private static GlauxException invalidJsonPath(String path)
-    {
-        return invalidArgument("Invalid JSON path: '" + path + "'");
     }
 
     private static GlauxException invalidArgument(String message)

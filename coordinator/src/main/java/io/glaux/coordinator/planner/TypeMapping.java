@@ -29,6 +29,7 @@ public final class TypeMapping
                 case DOUBLE -> factory.createSqlType(SqlTypeName.DOUBLE);
                 case VARBINARY -> factory.createSqlType(SqlTypeName.VARBINARY);
                 case UUID -> factory.createSqlType(SqlTypeName.UUID);
+                case IPADDRESS, IPPREFIX, JSON -> TrinoSqlType.of(factory, type);
                 case DATE -> factory.createSqlType(SqlTypeName.DATE);
             };
             case Type.Varchar varchar -> factory.createSqlType(SqlTypeName.VARCHAR, varchar.length());
@@ -53,6 +54,9 @@ public final class TypeMapping
     /** The Glaux type of a Calcite type, for expressions pushed to workers. */
     public static Type fromRelType(RelDataType type)
     {
+        if (type instanceof TrinoSqlType trino) {
+            return trino.type();
+        }
         return switch (type.getSqlTypeName()) {
             case BOOLEAN -> Type.BOOLEAN;
             case TINYINT -> Type.TINYINT;
@@ -84,6 +88,9 @@ public final class TypeMapping
     /** The Trino type name shown to clients (e.g. {@code varchar}, {@code varchar(3)}, {@code timestamp(3)}). */
     public static String trinoName(RelDataType type)
     {
+        if (type instanceof TrinoSqlType trino) {
+            return trino.type().trinoName();
+        }
         return switch (type.getSqlTypeName()) {
             case BOOLEAN -> "boolean";
             case TINYINT -> "tinyint";

@@ -23,6 +23,12 @@ final class TypeSignatures
             raw = raw.substring(0, raw.length() - " with time zone".length());
         }
         List<Map<String, Object>> arguments = new ArrayList<>();
+        if (type instanceof io.glaux.coordinator.planner.TrinoSqlType trino && trino.type().equals(io.glaux.spi.type.Type.IPPREFIX)) {
+            // Trino has no ipprefix type: its clients decode a type they do not know as base64 binary, so
+            // an ipprefix value travels as its text, in a varchar signature (the column's type name stays ipprefix)
+            raw = "varchar";
+            arguments.add(longArgument(Integer.MAX_VALUE));
+        }
         switch (type.getSqlTypeName()) {
             case CHAR, VARCHAR -> arguments.add(longArgument(type.getPrecision() <= 0 ? Integer.MAX_VALUE : type.getPrecision()));
             case TIMESTAMP -> arguments.add(longArgument(type.getPrecision() < 0 ? 3 : type.getPrecision()));

@@ -44,6 +44,13 @@ public final class RowEncoder
         if (value == null) {
             return null;
         }
+        if (type instanceof io.glaux.coordinator.planner.TrinoSqlType trino) {
+            // ipaddress and ipprefix as their text, json as its JSON text
+            byte[] bytes = value instanceof org.apache.calcite.avatica.util.ByteString b ? b.getBytes() : value instanceof byte[] b ? b : null;
+            return bytes == null ? value.toString()
+                    : trino.type().equals(io.glaux.spi.type.Type.IPPREFIX) ? io.glaux.engine.expr.IpAddresses.formatPrefix(bytes)
+                    : io.glaux.engine.expr.IpAddresses.format(bytes);
+        }
         return switch (type.getSqlTypeName()) {
             case BOOLEAN -> value;
             case TINYINT, SMALLINT, INTEGER, BIGINT -> ((Number) value).longValue();

@@ -66,6 +66,12 @@ final class CastEvaluator
     /** Whether {@code CAST(source AS target)} can be compiled. */
     static boolean supported(Type source, Type target)
     {
+        if (!source.equals(target) && IpAddresses.involved(source, target)) {
+            return IpAddresses.supported(source, target);
+        }
+        if (!source.equals(target) && JsonCasts.involved(source, target)) {
+            return JsonCasts.supported(source, target);
+        }
         if (Nested.isNested(source) || Nested.isNested(target)) {
             return NestedCast.supported(source, target);
         }
@@ -98,6 +104,12 @@ final class CastEvaluator
         if (source.equals(target)) {
             return input;
         }
+        if (IpAddresses.involved(source, target)) {
+            return requireCast(IpAddresses.cast(input, target), source, target);
+        }
+        if (JsonCasts.involved(source, target)) {
+            return requireCast(JsonCasts.cast(input, target), source, target);
+        }
         if (Nested.isNested(source) || Nested.isNested(target)) {
             return NestedCast.of(input, target);
         }
@@ -118,6 +130,14 @@ final class CastEvaluator
             throw ExpressionCompiler.notSupported("CAST from " + source.trinoName() + " to " + target.trinoName());
         }
         return new CastEvaluator(input, target, conversion);
+    }
+
+    private static ValueEvaluator requireCast(ValueEvaluator cast, Type source, Type target)
+    {
+        if (cast == null) {
+            throw ExpressionCompiler.notSupported("CAST from " + source.trinoName() + " to " + target.trinoName());
+        }
+        return cast;
     }
 
     private static Conversion conversion(Type source, Type target)

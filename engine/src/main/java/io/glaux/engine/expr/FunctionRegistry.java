@@ -43,6 +43,12 @@ public final class FunctionRegistry
         TIMESTAMP("timestamp"),
         TIMESTAMP_TZ("timestamp(p) with time zone"),
         BOOLEAN("boolean"),
+        IPADDRESS("ipaddress"),
+        IPPREFIX("ipprefix"),
+        /** json. */
+        JSON("json"),
+        /** json, or varchar holding JSON text. */
+        JSON_TEXT("json or varchar"),
         /** A value of any computable type; the arguments of one call share one type. */
         SAME("T"),
         /** A value of any computable type, each argument its own. */
@@ -80,6 +86,10 @@ public final class FunctionRegistry
                 case TIMESTAMP -> SqlTypes.isTimestamp(type);
                 case TIMESTAMP_TZ -> type instanceof Type.TimestampWithTimeZone;
                 case BOOLEAN -> SqlTypes.isBoolean(type);
+                case IPADDRESS -> type.equals(Type.IPADDRESS);
+                case IPPREFIX -> type.equals(Type.IPPREFIX);
+                case JSON -> type.equals(Type.JSON);
+                case JSON_TEXT -> type.equals(Type.JSON) || SqlTypes.isVarchar(type);
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
                 case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
                 case ARRAY, ANY_ARRAY -> type instanceof Type.Array;
@@ -189,6 +199,7 @@ public final class FunctionRegistry
         DateTimeFunctions.register(builder);
         TimestampWithTimeZoneFunctions.register(builder);
         Uuids.register(builder);
+        IpPrefixes.register(builder);
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);
         JsonFunctions.register(builder);

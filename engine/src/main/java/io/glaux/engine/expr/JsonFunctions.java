@@ -3,6 +3,8 @@ package io.glaux.engine.expr;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.BOOLEAN;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.DOUBLE;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.INTEGER;
+import static io.glaux.engine.expr.FunctionRegistry.Arg.JSON;
+import static io.glaux.engine.expr.FunctionRegistry.Arg.JSON_TEXT;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.VARCHAR;
 import static io.glaux.engine.expr.FunctionRegistry.args;
 import static io.glaux.engine.expr.FunctionRegistry.constant;
@@ -20,36 +22,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Trino's JSON functions over JSON text. Glaux has no {@code json} type yet: a JSON value is a
- * varchar holding its compact text ({@code json_parse} and {@code json_extract} return it), and the
- * functions read JSON from any varchar. Parsing uses Jackson's tree model.
+ * Trino's JSON functions. A {@code json} value is its compact JSON text ({@code json_parse},
+ * {@code json_extract} and {@code json_array_get} return one); as in Trino, the functions that read
+ * JSON take a json value or a varchar holding JSON text. Parsing uses Jackson's tree model.
  */
 final class JsonFunctions
 {
-    private static final String VARCHAR_JSON = "JSON values are varchar holding JSON text (there is no json type yet).";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonFunctions() {}
 
     static void register(FunctionRegistry.Builder b)
     {
-        b.add("json_parse", args(VARCHAR), false, returns(Type.VARCHAR), "json (varchar)", "Parses the text as JSON; returns it compact.",
-                VARCHAR_JSON, (a, c, t) -> new Reformat(t, a), new int[0]);
-        b.add("json_format", args(VARCHAR), false, returns(Type.VARCHAR), "varchar", "The JSON value as compact text.",
-                VARCHAR_JSON, (a, c, t) -> new Reformat(t, a), new int[0]);
-        b.add("json_extract", args(VARCHAR, VARCHAR), false, returns(Type.VARCHAR), "json (varchar)",
-                "The JSON value at the JSONPath (`$.a.b`, `$.a[0]`, `$[\"a\"]`); NULL when there is none or the text is not JSON.",
-                VARCHAR_JSON + " The path must be a constant.", Extract::new, 1);
-        b.add("json_size", args(VARCHAR, VARCHAR), false, returns(Type.BIGINT), "bigint",
+        b.add("json_parse", args(VARCHAR), false, returns(Type.JSON), "json", "Parses the text as JSON; the json value is kept compact.",
+                "", (a, c, t) -> new Reformat(t, a), new int[0]);
+        b.add("json_format", args(JSON), false, returns(Type.VARCHAR), "varchar", "The json value as compact text.",
+                "", (a, c, t) -> new Reformat(t, a), new int[0]);
+        b.add("json_extract", args(JSON_TEXT, VARCHAR), false, returns(Type.JSON), "json",
+                "The JSON value at the JSONPath (`$.a.b`, `$.a[0]`, `$[\"a\"]`) of a json value or JSON text; NULL when there is none or the text is not JSON.",
+                "The path must be a constant.", Extract::new, 1);
+        b.add("json_size", args(JSON_TEXT, VARCHAR), false, returns(Type.BIGINT), "bigint",
                 "The number of members or elements of the object or array at the JSONPath; 0 for a scalar; NULL when there is none.",
                 "The path must be a constant.", Size::new, 1);
-        b.add("json_array_length", args(VARCHAR), returns(Type.BIGINT), "bigint", "The number of elements of a JSON array; NULL for anything else.",
+        b.add("json_array_length", args(JSON_TEXT), returns(Type.BIGINT), "bigint", "The number of elements of a JSON array; NULL for anything else.",
                 ArrayLength::new);
-        b.add("json_array_get", args(VARCHAR, INTEGER), false, returns(Type.VARCHAR), "json (varchar)",
-                "The element at the 0-based index of a JSON array (negative: from the end); NULL when there is none.", VARCHAR_JSON,
+        b.add("json_array_get", args(JSON_TEXT, INTEGER), false, returns(Type.JSON), "json",
+                "The element at the 0-based index of a JSON array (negative: from the end); NULL when there is none.", "",
                 ArrayGet::new, new int[0]);
         for (FunctionRegistry.Arg value : List.of(BOOLEAN, INTEGER, DOUBLE, VARCHAR)) {
-            b.add("json_array_contains", args(VARCHAR, value), returns(Type.BOOLEAN), "boolean",
+            b.add("json_array_contains", args(JSON_TEXT, value), returns(Type.BOOLEAN), "boolean",
                     "Whether a JSON array has an element of the value's type equal to the value; NULL for anything but an array.",
                     ArrayContains::new);
         }
@@ -59,7 +60,7 @@ final class JsonFunctions
     private static JsonNode read(Block block, int j)
     {
         try {
-            return JSON.readTree(block.bytes, block.offsets[j], block.offsets[j + 1] - block.offsets[j]);
+            return MAPPER.readTree(block.bytes, block.offsets[j], block.offsets[j + 1] - block.offsets[j]);
         }
         catch (IOException e) {
             return null;
@@ -69,7 +70,7 @@ final class JsonFunctions
     private static String write(JsonNode node)
     {
         try {
-            return JSON.writeValueAsString(node);
+            return MAPPER.writeValueAsString(node);
         }
         catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

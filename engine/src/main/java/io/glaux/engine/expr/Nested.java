@@ -280,6 +280,12 @@ final class Nested
         }
     }
 
+    /** Appends a row value whose fields were appended to the children since the last value. */
+    static void appendRow(Block target)
+    {
+        next(target, false);
+    }
+
     /** Appends a NULL of {@code type}. */
     static void appendNull(Block target, Type type)
     {

@@ -60,6 +60,7 @@ public enum PhysicalType
                 case REAL -> FLOAT32;
                 case DOUBLE -> FLOAT64;
                 case VARBINARY, UUID -> VARIABLE_WIDTH;
+                case IPADDRESS, IPPREFIX, JSON -> VARIABLE_WIDTH;
             };
             case Type.Timestamp _, Type.TimestampWithTimeZone _ -> INT64;
             case Type.Varchar _ -> VARIABLE_WIDTH;

@@ -41,9 +41,9 @@ final class WebFunctions
                 (a, c, t) -> new StringFunction(t, a, s -> URLEncoder.encode(s, StandardCharsets.UTF_8)));
         b.add("url_decode", args(VARCHAR), returns(Type.VARCHAR), "varchar", "Unescapes a URL-encoded value.",
                 (a, c, t) -> new StringFunction(t, a, WebFunctions::urlDecode));
-        b.add("json_extract_scalar", args(VARCHAR, VARCHAR), false, returns(Type.VARCHAR), "varchar",
-                "The scalar at the JSONPath (`$.a.b`, `$.a[0]`, `$[\"a\"]`) as text; NULL for a missing value, an object or an array.",
-                "The path must be a constant; the JSON argument is varchar.", JsonExtractScalar::new, 1);
+        b.add("json_extract_scalar", args(FunctionRegistry.Arg.JSON_TEXT, VARCHAR), false, returns(Type.VARCHAR), "varchar",
+                "The scalar at the JSONPath (`$.a.b`, `$.a[0]`, `$[\"a\"]`) of a json value or JSON text, as text; NULL for a missing value, an object or an array.",
+                "The path must be a constant.", JsonExtractScalar::new, 1);
     }
 
     private static void url(FunctionRegistry.Builder b, String name, String description, Function<URI, String> part)

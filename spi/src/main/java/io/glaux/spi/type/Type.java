@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>In-memory (Arrow) representation, fixed for the whole engine:
  * boolean → Bit, tinyint/smallint/integer/bigint → TinyInt/SmallInt/Int/BigInt, real → Float4,
- * double → Float8, varchar → VarChar (UTF-8), varbinary and uuid (16 bytes) → VarBinary, date → DateDay (days since epoch),
+ * double → Float8, varchar and json → VarChar (UTF-8), varbinary, uuid (16 bytes), ipaddress (16 bytes) and ipprefix
+ * (17 bytes) → VarBinary, date → DateDay (days since epoch),
  * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone),
  * timestamp(p) with time zone → BigInt (epoch milliseconds shifted left 12 bits, or-ed with a time zone key, as
  * Trino packs its short timestamp with time zone), decimal(p,s) → Decimal128,
@@ -37,7 +38,13 @@ public sealed interface Type
         VARBINARY("varbinary", "binary"),
         DATE("date", "date"),
         /** Trino's uuid (16 bytes); not a column type of Hive tables. */
-        UUID("uuid", "string");
+        UUID("uuid", "string"),
+        /** Trino's ipaddress: 16 bytes, an IPv4 address mapped into IPv6 ({@code ::ffff:a.b.c.d}); not a column type of Hive tables. */
+        IPADDRESS("ipaddress", "string"),
+        /** Trino's ipprefix: 17 bytes, the network address (16 bytes, as ipaddress) and the prefix length; not a column type of Hive tables. */
+        IPPREFIX("ipprefix", "string"),
+        /** Trino's json: the compact JSON text (UTF-8), as varchar holds it; not a column type of Hive tables. */
+        JSON("json", "string");
 
         private final String trinoName;
         private final String hiveName;
@@ -233,6 +240,9 @@ public sealed interface Type
     Type VARBINARY = new Primitive(Kind.VARBINARY);
     Type DATE = new Primitive(Kind.DATE);
     Type UUID = new Primitive(Kind.UUID);
+    Type IPADDRESS = new Primitive(Kind.IPADDRESS);
+    Type IPPREFIX = new Primitive(Kind.IPPREFIX);
+    Type JSON = new Primitive(Kind.JSON);
     Type VARCHAR = new Varchar(Varchar.UNBOUNDED);
     Type TIMESTAMP = new Timestamp(3);
     Type TIMESTAMP_TZ = new TimestampWithTimeZone(3);

@@ -46,6 +46,10 @@ public final class TypeParser
             case "double": return Type.DOUBLE;
             case "binary", "varbinary": return Type.VARBINARY;
             case "date": return Type.DATE;
+            case "uuid": return Type.UUID;
+            case "ipaddress": return Type.IPADDRESS;
+            case "ipprefix": return Type.IPPREFIX;
+            case "json": return Type.JSON;
             case "string": return Type.VARCHAR;
             case "varchar", "char":
                 if (peek('(')) {
