@@ -276,6 +276,7 @@ final class FlatColumnReader
                 case REAL -> Output.F32;
                 case DOUBLE -> Output.F64;
                 case VARBINARY, UUID -> Output.VARIABLE;
+                case INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH -> throw new IllegalArgumentException("not a column type: " + type);
             };
             default -> throw new IllegalArgumentException("not a flat type: " + type);
         };

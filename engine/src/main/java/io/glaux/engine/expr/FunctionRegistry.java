@@ -42,6 +42,11 @@ public final class FunctionRegistry
         DATETIME("date or timestamp"),
         TIMESTAMP("timestamp"),
         TIMESTAMP_TZ("timestamp(p) with time zone"),
+        TIME("time(p)"),
+        /** A timestamp or a time of day (micros), kept in its type. */
+        TIMESTAMP_OR_TIME("timestamp or time"),
+        INTERVAL_DAY_TO_SECOND("interval day to second"),
+        INTERVAL_YEAR_TO_MONTH("interval year to month"),
         BOOLEAN("boolean"),
         /** A value of any computable type; the arguments of one call share one type. */
         SAME("T"),
@@ -79,6 +84,10 @@ public final class FunctionRegistry
                 case DATETIME -> SqlTypes.isDate(type) || SqlTypes.isTimestamp(type);
                 case TIMESTAMP -> SqlTypes.isTimestamp(type);
                 case TIMESTAMP_TZ -> type instanceof Type.TimestampWithTimeZone;
+                case TIME -> type instanceof Type.Time;
+                case TIMESTAMP_OR_TIME -> type instanceof Type.Time || SqlTypes.isTimestamp(type);
+                case INTERVAL_DAY_TO_SECOND -> type.equals(Type.INTERVAL_DAY_TO_SECOND);
+                case INTERVAL_YEAR_TO_MONTH -> type.equals(Type.INTERVAL_YEAR_TO_MONTH);
                 case BOOLEAN -> SqlTypes.isBoolean(type);
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
                 case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
@@ -188,6 +197,7 @@ public final class FunctionRegistry
         MathFunctions.register(builder);
         DateTimeFunctions.register(builder);
         TimestampWithTimeZoneFunctions.register(builder);
+        TimeFunctions.register(builder);
         Uuids.register(builder);
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);
