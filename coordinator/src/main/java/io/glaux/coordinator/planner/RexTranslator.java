@@ -218,7 +218,7 @@ final class RexTranslator
             case MINUS_PREFIX -> arithmetic(call, Operator.NEGATE, type);
             case PLUS_PREFIX -> call.getOperands().size() == 1 ? visit(call.getOperands().getFirst()) : null;
             case CAST -> cast(call, type);
-            case SAFE_CAST -> form(call, Form.TRY_CAST, type);
+            case SAFE_CAST -> tryCast(call, type);
             case CASE -> form(call, Form.CASE, type);
             case COALESCE -> form(call, Form.COALESCE, type);
             case NULLIF -> form(call, Form.NULLIF, type);
@@ -230,6 +230,7 @@ final class RexTranslator
             case ITEM -> function("$subscript", call, type);
             case ARRAY_VALUE_CONSTRUCTOR -> arrayConstructor(call.getOperands(), type);
             case MAP_VALUE_CONSTRUCTOR -> mapConstructor(call, type);
+            case ROW -> function("$row", call, type);
             case LEAST -> function("least", call, type);
             default -> byName(call, type);
         };
@@ -245,7 +246,7 @@ final class RexTranslator
             case "to_milliseconds" -> orElse(toMilliseconds(call, type), () -> function(name, call, type));
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
-            case "try_cast" -> form(call, Form.TRY_CAST, type);
+            case "try_cast" -> tryCast(call, type);
             case "at time zone" -> atTimeZone(call, type);
             case "typeof" -> call.getOperands().size() == 1 ? new Expression.Literal(TypeMapping.trinoName(call.getOperands().getFirst().getType()), type) : null;
             case "$lambda" -> lambda(call);
@@ -389,7 +390,8 @@ final class RexTranslator
     private Expression function(String name, List<RexNode> operands, Type type)
     {
         for (RexNode operand : operands) {
-            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL) {
+            // a row's field may be NULL (ROW(1, NULL))
+            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL && !name.equals("$row")) {
                 // every registry function is NULL on a NULL argument
                 return FunctionRegistry.names().contains(name) ? new Expression.Literal(null, type) : null;
             }
@@ -500,6 +502,19 @@ final class RexTranslator
             return null;
         }
         return cast(argument, type);
+    }
+
+    /** TRY_CAST: to a timestamp with time zone, the session-zone CAST of {@link #cast(Expression, Type)} under TRY. */
+    private Expression tryCast(RexCall call, Type type)
+    {
+        if (type instanceof Type.TimestampWithTimeZone && call.getOperands().size() == 1) {
+            Expression argument = visit(call.getOperands().getFirst());
+            if (argument != null && !(argument.type() instanceof Type.TimestampWithTimeZone)) {
+                Expression cast = FunctionRegistry.canCast(argument.type(), type) ? cast(argument, type) : null;
+                return cast == null ? null : new Expression.SpecialForm(Form.TRY, List.of(cast), type);
+            }
+        }
+        return form(call, Form.TRY_CAST, type);
     }
 
     /** CAST, where a value without a zone becomes a timestamp with time zone in the session's zone. */

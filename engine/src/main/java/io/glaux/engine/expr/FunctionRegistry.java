@@ -60,6 +60,8 @@ public final class FunctionRegistry
         VALUE("T"),
         /** A value comparable with the elements of the call's first array (the keys of its first map). */
         ELEMENT("T"),
+        /** A value of any computable type, arrays, maps and rows included, each argument its own. */
+        FIELD("any"),
         /** A map of any computable types. */
         MAP("map(K, V)"),
         /** A lambda ({@code x -> ...}); its type is the type of its body. See {@link Lambdas}. */
@@ -92,7 +94,7 @@ public final class FunctionRegistry
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
                 case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
                 case ARRAY, ANY_ARRAY -> type instanceof Type.Array;
-                case VALUE -> Nested.computable(type);
+                case VALUE, FIELD -> Nested.computable(type);
                 case ELEMENT -> true;
                 case MAP -> type instanceof Type.MapType;
                 case FUNCTION -> true;
@@ -198,6 +200,7 @@ public final class FunctionRegistry
         DateTimeFunctions.register(builder);
         TimestampWithTimeZoneFunctions.register(builder);
         TimeFunctions.register(builder);
+        RowFunctions.register(builder);
         Uuids.register(builder);
         WebFunctions.register(builder);
         BinaryFunctions.register(builder);

@@ -902,6 +902,8 @@ final class Lambdas
             return result;
         }
 
+        private int[] slots = new int[0];
+
         private void checkKeys(Block computed, Block values, int count)
         {
             PhysicalType.Representation representation = Nested.isNested(mapType.key()) ? PhysicalType.Representation.OTHER
@@ -914,14 +916,25 @@ final class Lambdas
                     if (computed.isNull(e)) {
                         throw invalidArgument("map key cannot be null");
                     }
-                    if (representation == PhysicalType.Representation.OTHER) {
-                        continue;
-                    }
-                    for (int k = from; k < e; k++) {
-                        if (Nested.equal(representation, computed, k, computed, e)) {
+                }
+                if (representation == PhysicalType.Representation.OTHER || to - from < 2) {
+                    continue;
+                }
+                // the keys of one map in an open-addressing table of element indexes: linear in the map's size
+                int mask = Integer.highestOneBit(Math.max(2, to - from) * 2 - 1) * 2 - 1;
+                if (slots.length <= mask) {
+                    slots = new int[mask + 1];
+                }
+                Arrays.fill(slots, 0, mask + 1, -1);
+                for (int e = from; e < to; e++) {
+                    int slot = Nested.hash(representation, computed, e) & mask;
+                    while (slots[slot] >= 0) {
+                        if (Nested.equal(representation, computed, slots[slot], computed, e)) {
                             throw invalidArgument("Duplicate map keys (" + text(representation, computed, e) + ") are not allowed");
                         }
+                        slot = (slot + 1) & mask;
                     }
+                    slots[slot] = e;
                 }
             }
         }
