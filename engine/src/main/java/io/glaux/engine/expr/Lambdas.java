@@ -967,6 +967,8 @@ final class Lambdas
         private final ValueEvaluator body;
         private final Type element;
         private int[] sorted = new int[0];
+        private int[] order = new int[0];
+        private int[] buffer;
 
         SortWithComparator(Type type, ValueEvaluator array, Frame frame, ValueEvaluator body)
         {
@@ -1036,7 +1038,9 @@ final class Lambdas
             for (int j = from; j < to; j++) {
                 int start = values.offsets[j];
                 int length = values.offsets[j + 1] - start;
-                Integer[] order = new Integer[length];
+                if (order.length < length) {
+                    order = new int[length];
+                }
                 for (int a = 0; a < length; a++) {
                     order[a] = a;
                 }
@@ -1046,12 +1050,8 @@ final class Lambdas
                         throw invalidArgument("Lambda comparator must return either -1, 0, or 1");
                     }
                 }
-                try {
-                    Arrays.sort(order, (a, b) -> (int) comparisons.longs[offset + a * length + b]);
-                }
-                catch (IllegalArgumentException e) {
-                    throw invalidArgument("Lambda comparator violates the comparator contract");
-                }
+                // a stable merge sort of positions, no boxing (an inconsistent comparator gives some order, no error)
+                buffer = IntSorts.sort(order, length, (a, b) -> (int) comparisons.longs[offset + a * length + b], buffer);
                 for (int a = 0; a < length; a++) {
                     sorted[start - base + a] = start + order[a];
                 }
