@@ -72,6 +72,27 @@ class TestJdbcDriver
         }
     }
 
+    /** The driver decodes time(p) and both interval types from the text the coordinator writes. */
+    @Test
+    void timeAndIntervalValues()
+            throws SQLException
+    {
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT TIME '10:11:12.345', TIMESTAMP '2024-03-02 12:00:00' - TIMESTAMP '2024-03-01 10:30:00', "
+                        + "INTERVAL '1-2' YEAR TO MONTH, -INTERVAL '90' MINUTE")) {
+            assertThat(resultSet.next()).isTrue();
+            assertThat(resultSet.getMetaData().getColumnTypeName(1)).isEqualTo("time(3)");
+            assertThat(resultSet.getString(1)).isEqualTo("10:11:12.345");
+            assertThat(resultSet.getTime(1)).hasToString("10:11:12");
+            assertThat(resultSet.getMetaData().getColumnTypeName(2)).isEqualTo("interval day to second");
+            assertThat(resultSet.getObject(2)).isEqualTo(new io.trino.jdbc.TrinoIntervalDayTime(86_400_000L + 5_400_000L));
+            assertThat(resultSet.getMetaData().getColumnTypeName(3)).isEqualTo("interval year to month");
+            assertThat(resultSet.getObject(3)).isEqualTo(new io.trino.jdbc.TrinoIntervalYearMonth(14));
+            assertThat(resultSet.getObject(4)).isEqualTo(new io.trino.jdbc.TrinoIntervalDayTime(-5_400_000L));
+            assertThat(resultSet.next()).isFalse();
+        }
+    }
+
     @Test
     void showStatements()
             throws SQLException

@@ -94,6 +94,9 @@ public final class ArrowTypes
                 case SMALLINT -> new ArrowType.Int(16, true);
                 case INTEGER -> new ArrowType.Int(32, true);
                 case BIGINT -> new ArrowType.Int(64, true);
+                // Trino's representations: milliseconds and months
+                case INTERVAL_DAY_TO_SECOND -> new ArrowType.Int(64, true);
+                case INTERVAL_YEAR_TO_MONTH -> new ArrowType.Int(32, true);
                 case REAL -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
                 case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
                 case VARBINARY, UUID -> ArrowType.Binary.INSTANCE;
@@ -103,6 +106,7 @@ public final class ArrowTypes
             };
             case Type.Varchar _ -> ArrowType.Utf8.INSTANCE;
             case Type.Timestamp _ -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
+            case Type.Time _ -> new ArrowType.Time(TimeUnit.MICROSECOND, 64);
             // packed epoch millis and zone key (see the engine's TimeZones)
             case Type.TimestampWithTimeZone _ -> new ArrowType.Int(64, true);
             case Type.Decimal decimal -> new ArrowType.Decimal(decimal.precision(), decimal.scale(), 128);

@@ -74,10 +74,10 @@ public abstract class TextValueWriter
                 case DOUBLE -> new DoubleWriter(values);
                 case DATE -> new DateWriter(values);
                 case VARBINARY -> new VarbinaryWriter(values);
-                case UUID -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Columns of type uuid are not supported in text files");
-                case IPADDRESS, IPPREFIX, JSON -> throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Columns of type %s are not supported in text files".formatted(type.trinoName()));
+                case UUID, IPADDRESS, IPPREFIX, JSON, INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
+                        "Columns of type %s are not supported in text files".formatted(type.trinoName()));
             };
-            case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _ -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
+            case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _, Type.Time _ -> throw new GlauxException(ErrorCode.NOT_SUPPORTED,
                     "Type %s is not a scalar type".formatted(type.trinoName()));
         };
     }

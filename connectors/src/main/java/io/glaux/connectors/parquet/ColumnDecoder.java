@@ -196,8 +196,7 @@ final class ColumnDecoder
                     case FIXED_LEN_BYTE_ARRAY -> float16 ? Conversion.FLOAT16_TO_DOUBLE : null;
                     default -> null;
                 };
-                case UUID -> null;
-                case IPADDRESS, IPPREFIX, JSON -> null;
+                case UUID, IPADDRESS, IPPREFIX, JSON, INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH -> null;
                 case VARBINARY -> (physical == PrimitiveTypeName.BINARY || physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
                         && !(logical instanceof DecimalLogicalTypeAnnotation) ? Conversion.BINARY_TO_VARBINARY : null;
                 case DATE -> physical == PrimitiveTypeName.INT32 && logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? Conversion.DATE : null;

@@ -286,6 +286,7 @@ final class FlatColumnReader
                 case DOUBLE -> Output.F64;
                 case VARBINARY, UUID -> Output.VARIABLE;
                 case IPADDRESS, IPPREFIX, JSON -> Output.VARIABLE;
+                case INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH -> throw new IllegalArgumentException("not a column type: " + type);
             };
             default -> throw new IllegalArgumentException("not a flat type: " + type);
         };

@@ -170,10 +170,10 @@ public final class HivePartitions
                     case REAL, DOUBLE -> Double.parseDouble(value.trim());
                     case DATE -> LocalDate.parse(value.trim()).toEpochDay();
                     case VARBINARY -> value.getBytes(StandardCharsets.UTF_8);
-                    case UUID -> throw new IllegalArgumentException("partition columns cannot be of type uuid");
-                    case IPADDRESS, IPPREFIX, JSON -> throw new IllegalArgumentException("partition columns cannot be of type " + type.trinoName());
+                    case UUID, IPADDRESS, IPPREFIX, JSON, INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH ->
+                            throw new IllegalArgumentException("partition columns cannot be of type " + type.trinoName());
                 };
-                case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _ -> throw new IllegalArgumentException("partition columns cannot be of type " + type.trinoName());
+                case Type.Array _, Type.MapType _, Type.Row _, Type.TimestampWithTimeZone _, Type.Time _ -> throw new IllegalArgumentException("partition columns cannot be of type " + type.trinoName());
             };
         }
         catch (RuntimeException e) {

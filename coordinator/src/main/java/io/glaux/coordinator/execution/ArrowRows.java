@@ -11,6 +11,7 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeMicroVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
@@ -70,6 +71,8 @@ final class ArrowRows
             case VarBinaryVector v -> new org.apache.calcite.avatica.util.ByteString(v.get(row));
             case DateDayVector v -> v.get(row);
             case TimeStampMicroVector v -> Math.floorDiv(v.get(row), 1000L);
+            // time(p): millis of the day, as Calcite holds a time
+            case TimeMicroVector v -> Math.floorDiv(v.get(row), 1000L);
             case DecimalVector v -> v.getObject(row);
             // a map is a list of key/value structs: test it before ListVector
             case MapVector v -> {

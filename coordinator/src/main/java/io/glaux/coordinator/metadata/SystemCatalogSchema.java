@@ -361,13 +361,14 @@ public final class SystemCatalogSchema
                 case REAL -> Types.REAL;
                 case DOUBLE -> Types.DOUBLE;
                 case VARBINARY -> Types.VARBINARY;
-                case UUID -> Types.OTHER;
+                case UUID, INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH -> Types.OTHER;
                 case IPADDRESS, IPPREFIX -> Types.JAVA_OBJECT;
                 case JSON -> Types.JAVA_OBJECT;
                 case DATE -> Types.DATE;
             };
             case Type.Varchar ignored -> Types.VARCHAR;
             case Type.Timestamp ignored -> Types.TIMESTAMP;
+            case Type.Time ignored -> Types.TIME;
             case Type.TimestampWithTimeZone ignored -> Types.TIMESTAMP_WITH_TIMEZONE;
             case Type.Decimal ignored -> Types.DECIMAL;
             case Type.Array ignored -> Types.ARRAY;
@@ -392,10 +393,12 @@ public final class SystemCatalogSchema
                 case IPADDRESS -> 39L;
                 case IPPREFIX -> 43L;
                 case JSON -> (long) Integer.MAX_VALUE;
+                case INTERVAL_DAY_TO_SECOND, INTERVAL_YEAR_TO_MONTH -> null;
                 case DATE -> 14L;
             };
             case Type.Varchar varchar -> (long) varchar.length();
             case Type.Timestamp timestamp -> 20L + timestamp.precision();
+            case Type.Time time -> 9L + time.precision();
             case Type.TimestampWithTimeZone timestamp -> 27L + timestamp.precision();
             case Type.Decimal decimal -> (long) decimal.precision();
             default -> null;

@@ -45,7 +45,8 @@ final class GlauxRexExecutor
         List<RexNode> rewritten = new ArrayList<>(constExps.size());
         List<Integer> folded = new ArrayList<>();
         for (int i = 0; i < constExps.size(); i++) {
-            if (!overflows(constExps.get(i)) && !boundedRegistryString(constExps.get(i)) && !withTimeZone(constExps.get(i))) {
+            if (!overflows(constExps.get(i)) && !boundedRegistryString(constExps.get(i)) && !withTimeZone(constExps.get(i))
+                    && !DatetimeMinus.computesTimeOrInterval(constExps.get(i))) {
                 folded.add(i);
                 rewritten.add(constExps.get(i).accept(new RealToDecimal(rexBuilder)));
             }

@@ -19,7 +19,7 @@ public final class GlauxTypeSystem
     {
         return switch (typeName) {
             case VARCHAR, VARBINARY, CHAR, BINARY -> Integer.MAX_VALUE;
-            case TIMESTAMP, TIMESTAMP_TZ -> 3;
+            case TIME, TIMESTAMP, TIMESTAMP_TZ -> 3;
             default -> super.getMaxPrecision(typeName);
         };
     }
@@ -29,7 +29,8 @@ public final class GlauxTypeSystem
     {
         return switch (typeName) {
             case VARCHAR, VARBINARY -> Integer.MAX_VALUE;
-            case TIMESTAMP, TIMESTAMP_TZ -> 3;
+            // Trino: time and timestamp without a precision are time(3) and timestamp(3)
+            case TIME, TIMESTAMP, TIMESTAMP_TZ -> 3;
             default -> super.getDefaultPrecision(typeName);
         };
     }

@@ -43,6 +43,14 @@ final class GlauxValidator
         super(operators, catalogReader, typeFactory, config);
     }
 
+    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}). */
+    @Override
+    protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom)
+    {
+        DatetimeMinus.rewrite(node);
+        return super.performUnconditionalRewrites(node, underFrom);
+    }
+
     @Override
     protected void addToSelectList(List<SqlNode> list, Set<String> aliases, List<Map.Entry<String, RelDataType>> fieldList, SqlNode exp,
             SelectScope scope, boolean includeSystemVars)

@@ -335,6 +335,7 @@ public final class PhysicalPlanner
             case Type.Decimal decimal when value instanceof Long number -> java.math.BigDecimal.valueOf(number).setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
             // the same micros at another precision
             case Type.Timestamp _ when literalType instanceof Type.Timestamp -> value;
+            case Type.Time _ when literalType instanceof Type.Time -> value;
             case Type.Primitive primitive -> switch (primitive.kind()) {
                 case TINYINT, SMALLINT, INTEGER, BIGINT -> value instanceof Long ? value : null;
                 case REAL, DOUBLE -> value instanceof Number number ? (Object) number.doubleValue() : null;

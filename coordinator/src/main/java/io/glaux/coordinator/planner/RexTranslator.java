@@ -121,6 +121,11 @@ final class RexTranslator
             case CHAR, VARCHAR -> literal.getValueAs(String.class);
             case DATE -> (long) literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class) * 1000L;
+            // micros of the day; an interval is milliseconds or months
+            case TIME -> literal.getValueAs(Integer.class) * 1000L;
+            case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+                 INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND, INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH ->
+                    literal.getValueAs(BigDecimal.class).longValue();
             case BINARY, VARBINARY -> literal.getValueAs(org.apache.calcite.avatica.util.ByteString.class).getBytes();
             case UUID -> literal.getValue() instanceof java.util.UUID uuid ? io.glaux.engine.expr.Uuids.toBytes(uuid) : null;
             case ARRAY -> arrayLiteral(literal);
@@ -156,7 +161,9 @@ final class RexTranslator
         }
         return switch (node.getType().getSqlTypeName()) {
             case ARRAY, MAP, ROW -> nestedType(node.getType());
-            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP, TIMESTAMP_TZ, UUID ->
+            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, REAL, FLOAT, DOUBLE, CHAR, VARCHAR, BINARY, VARBINARY, DATE, TIMESTAMP, TIMESTAMP_TZ, UUID,
+                 TIME, INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+                 INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND, INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH ->
                     TypeMapping.fromRelType(node.getType());
             case DECIMAL -> node.getType().getScale() >= 0 && node.getType().getPrecision() <= 38 ? TypeMapping.fromRelType(node.getType()) : null;
             default -> null;
@@ -187,6 +194,13 @@ final class RexTranslator
             RexNode expanded = RexUtil.expandSearch(REX_BUILDER, null, call);
             return expanded.getKind() == SqlKind.SEARCH ? null : visit(expanded);
         }
+        if (call.getOperator() == DatetimeMinus.INSTANCE) {
+            return function("$datetime_minus", call, type);
+        }
+        if ((type.equals(Type.INTERVAL_DAY_TO_SECOND) || type.equals(Type.INTERVAL_YEAR_TO_MONTH))
+                && (kind == SqlKind.PLUS || kind == SqlKind.MINUS || kind == SqlKind.MINUS_PREFIX || kind == SqlKind.TIMES || kind == SqlKind.DIVIDE)) {
+            return intervalArithmetic(call, kind, type);
+        }
         return switch (kind) {
             case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> comparison(call, type);
             case AND -> operator(call, Operator.AND, type);
@@ -199,7 +213,7 @@ final class RexTranslator
             case LIKE -> call.getOperator().getName().equalsIgnoreCase("LIKE") && (call.getOperands().size() < 3 || call.getOperands().get(2) instanceof RexLiteral)
                     ? operator(call, Operator.LIKE, type) : null;
             case PLUS, MINUS -> SqlTypeName.DATETIME_TYPES.contains(call.getType().getSqlTypeName())
-                    ? datetimePlusInterval(call, kind == SqlKind.MINUS, type)
+                    ? orElse(datetimePlusInterval(call, kind == SqlKind.MINUS, type), () -> plusInterval(call, kind == SqlKind.MINUS, type))
                     : arithmetic(call, kind == SqlKind.PLUS ? Operator.ADD : Operator.SUBTRACT, type);
             case TIMES -> arithmetic(call, Operator.MULTIPLY, type);
             case DIVIDE -> arithmetic(call, Operator.DIVIDE, type);
@@ -207,7 +221,7 @@ final class RexTranslator
             case MINUS_PREFIX -> arithmetic(call, Operator.NEGATE, type);
             case PLUS_PREFIX -> call.getOperands().size() == 1 ? visit(call.getOperands().getFirst()) : null;
             case CAST -> cast(call, type);
-            case SAFE_CAST -> form(call, Form.TRY_CAST, type);
+            case SAFE_CAST -> tryCast(call, type);
             case CASE -> form(call, Form.CASE, type);
             case COALESCE -> form(call, Form.COALESCE, type);
             case NULLIF -> form(call, Form.NULLIF, type);
@@ -219,6 +233,7 @@ final class RexTranslator
             case ITEM -> function("$subscript", call, type);
             case ARRAY_VALUE_CONSTRUCTOR -> arrayConstructor(call.getOperands(), type);
             case MAP_VALUE_CONSTRUCTOR -> mapConstructor(call, type);
+            case ROW -> function("$row", call, type);
             case LEAST -> function("least", call, type);
             default -> byName(call, type);
         };
@@ -231,10 +246,10 @@ final class RexTranslator
             case "||" -> function("concat", call, type);
             case "char_length", "character_length" -> function("length", call, type);
             case "translate3" -> function("translate", call, type);
-            case "to_milliseconds" -> toMilliseconds(call, type);
+            case "to_milliseconds" -> orElse(toMilliseconds(call, type), () -> function(name, call, type));
             case "if" -> form(call, Form.IF, type);
             case "try" -> form(call, Form.TRY, type);
-            case "try_cast" -> form(call, Form.TRY_CAST, type);
+            case "try_cast" -> tryCast(call, type);
             case "at time zone" -> atTimeZone(call, type);
             case "typeof" -> call.getOperands().size() == 1 ? new Expression.Literal(TypeMapping.trinoName(call.getOperands().getFirst().getType()), type) : null;
             case "$lambda" -> lambda(call);
@@ -378,7 +393,8 @@ final class RexTranslator
     private Expression function(String name, List<RexNode> operands, Type type)
     {
         for (RexNode operand : operands) {
-            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL) {
+            // a row's field may be NULL (ROW(1, NULL))
+            if (operand instanceof RexLiteral literal && literal.getType().getSqlTypeName() == SqlTypeName.NULL && !name.equals("$row")) {
                 // every registry function is NULL on a NULL argument
                 return FunctionRegistry.names().contains(name) ? new Expression.Literal(null, type) : null;
             }
@@ -489,6 +505,19 @@ final class RexTranslator
             return null;
         }
         return cast(argument, type);
+    }
+
+    /** TRY_CAST: to a timestamp with time zone, the session-zone CAST of {@link #cast(Expression, Type)} under TRY. */
+    private Expression tryCast(RexCall call, Type type)
+    {
+        if (type instanceof Type.TimestampWithTimeZone && call.getOperands().size() == 1) {
+            Expression argument = visit(call.getOperands().getFirst());
+            if (argument != null && !(argument.type() instanceof Type.TimestampWithTimeZone)) {
+                Expression cast = FunctionRegistry.canCast(argument.type(), type) ? cast(argument, type) : null;
+                return cast == null ? null : new Expression.SpecialForm(Form.TRY, List.of(cast), type);
+            }
+        }
+        return form(call, Form.TRY_CAST, type);
     }
 
     /** CAST, where a value without a zone becomes a timestamp with time zone in the session's zone. */
@@ -642,6 +671,57 @@ final class RexTranslator
             return function(name, List.of(call.getOperands().get(2)), type);
         }
         return function(name, List.of(call.getOperands().get(2), characters), type);
+    }
+
+    private static Expression orElse(Expression expression, java.util.function.Supplier<Expression> otherwise)
+    {
+        return expression != null ? expression : otherwise.get();
+    }
+
+    /** {@code x ± interval} for an interval that is not a literal: the engine's {@code $plus_interval}. */
+    private Expression plusInterval(RexCall call, boolean minus, Type type)
+    {
+        if (call.getOperands().size() != 2) {
+            return null;
+        }
+        RexNode first = call.getOperands().get(0);
+        RexNode second = call.getOperands().get(1);
+        boolean intervalFirst = SqlTypeFamily.DATETIME_INTERVAL.contains(first.getType());
+        if (minus && intervalFirst) {
+            return null;
+        }
+        Expression datetime = visit(intervalFirst ? second : first);
+        Expression interval = visit(intervalFirst ? first : second);
+        if (datetime == null || interval == null) {
+            return null;
+        }
+        if (minus) {
+            interval = new Expression.FunctionCall("$interval_negate", List.of(interval), interval.type());
+        }
+        List<Expression> arguments = List.of(datetime, interval);
+        return FunctionRegistry.supports("$plus_interval", arguments, type) ? new Expression.FunctionCall("$plus_interval", arguments, type) : null;
+    }
+
+    /** Arithmetic whose result is an interval: interval ± interval, −interval, interval × number, interval ÷ number. */
+    private Expression intervalArithmetic(RexCall call, SqlKind kind, Type type)
+    {
+        String name = switch (kind) {
+            case PLUS -> "$interval_add";
+            case MINUS -> "$interval_subtract";
+            case MINUS_PREFIX -> "$interval_negate";
+            case TIMES -> "$interval_multiply";
+            case DIVIDE -> "$interval_divide";
+            default -> null;
+        };
+        if (name == null) {
+            return null;
+        }
+        List<RexNode> operands = call.getOperands();
+        if (kind == SqlKind.TIMES && operands.size() == 2 && SqlTypeFamily.DATETIME_INTERVAL.contains(operands.get(1).getType())) {
+            // n * interval: the interval first
+            operands = List.of(operands.get(1), operands.get(0));
+        }
+        return function(name, operands, type);
     }
 
     /** {@code x ± INTERVAL literal} as date_add. */

@@ -77,9 +77,10 @@ final class SessionFunctions
                 }
                 if (call.getOperator() == SqlStdOperatorTable.CURRENT_TIMESTAMP || call.getOperator() == SqlStdOperatorTable.LOCALTIMESTAMP
                         || call.getOperator() == SqlStdOperatorTable.CURRENT_DATE
+                        || call.getOperator() == SqlStdOperatorTable.CURRENT_TIME || call.getOperator() == SqlStdOperatorTable.LOCALTIME
                         || call.getKind() == SqlKind.OTHER_FUNCTION && call.operandCount() == 0 && call.getOperator().getName().equalsIgnoreCase("now")) {
                     String name = call.getOperator().getName().toLowerCase(Locale.ROOT);
-                    return name.equals("localtimestamp") || name.equals("current_date")
+                    return name.equals("localtimestamp") || name.equals("current_date") || name.equals("current_time") || name.equals("localtime")
                             ? time(name, wallClock, call.getParserPosition())
                             : withTimeZone(wallClock, zone, call.getParserPosition());
                 }
@@ -109,6 +110,9 @@ final class SessionFunctions
             case "current_timestamp", "localtimestamp", "now" -> SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
                     new org.apache.calcite.util.TimestampString(wallClock.getYear(), wallClock.getMonthValue(), wallClock.getDayOfMonth(),
                             wallClock.getHour(), wallClock.getMinute(), wallClock.getSecond()).withMillis(wallClock.getNano() / 1_000_000), 3, pos);
+            // Trino's current_time is a time(3) with time zone; Glaux has no such type and gives the session's wall-clock time(3)
+            case "current_time", "localtime" -> SqlLiteral.createTime(new org.apache.calcite.util.TimeString(wallClock.getHour(), wallClock.getMinute(),
+                    wallClock.getSecond()).withMillis(wallClock.getNano() / 1_000_000), 3, pos);
             case "current_date" -> SqlLiteral.createDate(new org.apache.calcite.util.DateString(wallClock.getYear(), wallClock.getMonthValue(), wallClock.getDayOfMonth()), pos);
             default -> null;
         };

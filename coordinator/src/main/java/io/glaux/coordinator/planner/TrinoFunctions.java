@@ -83,6 +83,7 @@ final class TrinoFunctions
             // the parser reads date_trunc as its own syntax, so it is declared here; it runs as the registry's (timestamp with time zone included)
             scalar("date_trunc", nullable(ReturnTypes.ARG1), OperandTypes.family(STRING, SqlTypeFamily.DATE)
                     .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP))
+                    .or(OperandTypes.family(STRING, SqlTypeFamily.TIME))
                     .or(OperandTypes.sequence("date_trunc(unit, x)", OperandTypes.family(STRING), OperandTypes.typeName(SqlTypeName.TIMESTAMP_TZ))), "dateTrunc"),
             // date_add, date_diff, from_unixtime and to_unixtime are the registry's (they take timestamp with time zone too)
             scalar("from_iso8601_timestamp", TIMESTAMP, STRING_1, "fromIso8601Timestamp"),

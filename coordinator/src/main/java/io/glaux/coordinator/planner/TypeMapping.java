@@ -3,10 +3,15 @@ package io.glaux.coordinator.planner;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
+
+
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +19,9 @@ import java.util.List;
 /** Glaux (Trino) types ↔ Calcite types. */
 public final class TypeMapping
 {
+    private static final SqlIntervalQualifier DAY_TO_SECOND = new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO);
+    private static final SqlIntervalQualifier YEAR_TO_MONTH = new SqlIntervalQualifier(TimeUnit.YEAR, TimeUnit.MONTH, SqlParserPos.ZERO);
+
     private TypeMapping() {}
 
     public static RelDataType toRelType(RelDataTypeFactory factory, Type type)
@@ -31,7 +39,10 @@ public final class TypeMapping
                 case UUID -> factory.createSqlType(SqlTypeName.UUID);
                 case IPADDRESS, IPPREFIX, JSON -> TrinoSqlType.of(factory, type);
                 case DATE -> factory.createSqlType(SqlTypeName.DATE);
+                case INTERVAL_DAY_TO_SECOND -> factory.createSqlIntervalType(DAY_TO_SECOND);
+                case INTERVAL_YEAR_TO_MONTH -> factory.createSqlIntervalType(YEAR_TO_MONTH);
             };
+            case Type.Time time -> factory.createSqlType(SqlTypeName.TIME, Math.min(time.precision(), 3));
             case Type.Varchar varchar -> factory.createSqlType(SqlTypeName.VARCHAR, varchar.length());
             case Type.Timestamp timestamp -> factory.createSqlType(SqlTypeName.TIMESTAMP, Math.min(timestamp.precision(), 3));
             case Type.TimestampWithTimeZone timestamp -> factory.createSqlType(SqlTypeName.TIMESTAMP_TZ, Math.min(timestamp.precision(), 3));
@@ -69,9 +80,13 @@ public final class TypeMapping
             case BINARY, VARBINARY -> Type.VARBINARY;
             case UUID -> Type.UUID;
             case DATE -> Type.DATE;
+            case TIME -> new Type.Time(type.getPrecision() < 0 ? 3 : type.getPrecision());
             case TIMESTAMP -> new Type.Timestamp(type.getPrecision() < 0 ? 3 : type.getPrecision());
             case TIMESTAMP_TZ -> new Type.TimestampWithTimeZone(type.getPrecision() < 0 ? 3 : type.getPrecision());
             case DECIMAL -> new Type.Decimal(type.getPrecision(), type.getScale());
+            case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+                 INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND -> Type.INTERVAL_DAY_TO_SECOND;
+            case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> Type.INTERVAL_YEAR_TO_MONTH;
             case ARRAY -> new Type.Array(fromRelType(type.getComponentType()));
             case MAP -> new Type.MapType(fromRelType(type.getKeyType()), fromRelType(type.getValueType()));
             case ROW -> {

@@ -55,8 +55,9 @@ final class WithTies
         for (int i = 0; i + 1 < words.size(); i++) {
             int[] with = words.get(i);
             int[] ties = words.get(i + 1);
-            if (word(lower, with).equals("with") && word(lower, ties).equals("ties") && i > 0
-                    && (word(lower, words.get(i - 1)).equals("rows") || word(lower, words.get(i - 1)).equals("row"))) {
+            // ROW may follow the count 1 that withFetchCount wrote without a blank ("1row")
+            String row = i > 0 ? word(lower, words.get(i - 1)).replaceFirst("^1", "") : "";
+            if (word(lower, with).equals("with") && word(lower, ties).equals("ties") && (row.equals("rows") || row.equals("row"))) {
                 text[with[0]] = 'O';
                 text[with[0] + 1] = 'N';
                 text[with[0] + 2] = 'L';
@@ -72,7 +73,10 @@ final class WithTies
 
     /**
      * {@code FETCH FIRST ROW ONLY} (Trino's count defaults to one, Calcite's grammar needs it): the text
-     * with {@code 1 } written before the ROW or ROWS of each FETCH that has no count.
+     * with a count of 1 before the ROW or ROWS of each FETCH that has none, written so that every other
+     * word keeps its line and column (error positions stay right): the last of several blanks before ROW
+     * becomes {@code 1} ({@code FIRST  ROW} → {@code FIRST 1ROW}), or {@code FIRST ROW} becomes
+     * {@code NEXT 1ROW}; only {@code NEXT ROW} and a line break right before ROW get {@code 1 } inserted.
      */
     static String withFetchCount(String sql)
     {
@@ -85,9 +89,21 @@ final class WithTies
         for (int i = words.size() - 3; i >= 0; i--) {
             String first = word(lower, words.get(i + 1));
             String row = word(lower, words.get(i + 2));
+            int blankStart = words.get(i + 1)[1];
+            int rowStart = words.get(i + 2)[0];
             if (word(lower, words.get(i)).equals("fetch") && (first.equals("first") || first.equals("next")) && (row.equals("row") || row.equals("rows"))
-                    && sql.substring(words.get(i + 1)[1], words.get(i + 2)[0]).isBlank()) {
-                text.insert(words.get(i + 2)[0], "1 ");
+                    && sql.substring(blankStart, rowStart).isBlank()) {
+                char last = sql.charAt(rowStart - 1);
+                boolean sameLine = last != '\n' && last != '\r';
+                if (rowStart - blankStart >= 2 && sameLine) {
+                    text.setCharAt(rowStart - 1, '1');
+                }
+                else if (first.equals("first") && sameLine) {
+                    text.replace(words.get(i + 1)[0], rowStart, "NEXT 1");
+                }
+                else {
+                    text.insert(rowStart, "1 ");
+                }
             }
         }
         return text.toString();

@@ -32,6 +32,7 @@ final class TypeSignatures
         switch (type.getSqlTypeName()) {
             case CHAR, VARCHAR -> arguments.add(longArgument(type.getPrecision() <= 0 ? Integer.MAX_VALUE : type.getPrecision()));
             case TIMESTAMP -> arguments.add(longArgument(type.getPrecision() < 0 ? 3 : type.getPrecision()));
+            case TIME -> arguments.add(longArgument(Math.max(type.getPrecision(), 0)));
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> {
                 raw = "timestamp with time zone";
                 arguments.add(longArgument(type.getPrecision() < 0 ? 3 : type.getPrecision()));

@@ -71,7 +71,14 @@ public final class RowEncoder
             case UUID -> value instanceof org.apache.calcite.avatica.util.ByteString bytes ? io.glaux.engine.expr.Uuids.format(bytes.getBytes())
                     : value instanceof byte[] bytes ? io.glaux.engine.expr.Uuids.format(bytes) : value.toString();
             case TIMESTAMP_TZ -> io.glaux.engine.expr.TimestampsWithTimeZone.format(((Number) value).longValue(), Math.max(type.getPrecision(), 0));
-            case TIME -> java.time.LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
+            // millis of the day (Calcite's and the final stage's), as Trino writes time(p)
+            case TIME -> io.glaux.engine.expr.TimeFunctions.format(new io.glaux.spi.type.Type.Time(Math.max(type.getPrecision(), 0)),
+                    Math.floorMod(((Number) value).longValue(), 86_400_000L) * 1000L);
+            case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+                 INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND ->
+                    io.glaux.engine.expr.TimeFunctions.format(io.glaux.spi.type.Type.INTERVAL_DAY_TO_SECOND, ((Number) value).longValue());
+            case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH ->
+                    io.glaux.engine.expr.TimeFunctions.format(io.glaux.spi.type.Type.INTERVAL_YEAR_TO_MONTH, ((Number) value).longValue());
             case BINARY, VARBINARY -> value instanceof byte[] bytes ? java.util.Base64.getEncoder().encodeToString(bytes)
                     : value instanceof org.apache.calcite.avatica.util.ByteString bytes ? java.util.Base64.getEncoder().encodeToString(bytes.getBytes()) : value.toString();
             case ARRAY -> {

@@ -682,7 +682,8 @@ final class ArrayFunctions
     {
         private final PhysicalType.Representation representation;
         private final Type element;
-        private Integer[] order = new Integer[0];
+        private int[] order = new int[0];
+        private int[] buffer;
 
         Sort(Type type, List<ValueEvaluator> args)
         {
@@ -754,19 +755,19 @@ final class ArrayFunctions
         private void sortGeneral(Block elements, int from, int n)
         {
             if (order.length < n) {
-                order = new Integer[Block.grow(order.length, n)];
+                order = new int[Block.grow(order.length, n)];
             }
             for (int i = 0; i < n; i++) {
                 order[i] = from + i;
             }
-            Arrays.sort(order, 0, n, (x, y) -> {
+            buffer = IntSorts.sort(order, n, (x, y) -> {
                 boolean xNull = elements.isNull(x);
                 boolean yNull = elements.isNull(y);
                 if (xNull || yNull) {
                     return Boolean.compare(xNull, yNull);
                 }
                 return Nested.compare(representation, elements, x, elements, y);
-            });
+            }, buffer);
             Block out = elements();
             for (int i = 0; i < n; i++) {
                 Nested.append(out, element, elements, order[i]);

@@ -309,6 +309,21 @@ final class BinaryFunctions
         }
     }
 
+    /** The value of a hex digit (either case), or -1. */
+    static int hexValue(byte c)
+    {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
     static final class FromHex
             extends Kernel
     {
@@ -342,16 +357,11 @@ final class BinaryFunctions
 
         private static int digit(byte c)
         {
-            if (c >= '0' && c <= '9') {
-                return c - '0';
+            int digit = hexValue(c);
+            if (digit < 0) {
+                throw invalidArgument("invalid hex character: " + (char) (c & 0xFF));
             }
-            if (c >= 'a' && c <= 'f') {
-                return c - 'a' + 10;
-            }
-            if (c >= 'A' && c <= 'F') {
-                return c - 'A' + 10;
-            }
-            throw invalidArgument("invalid hex character: " + (char) (c & 0xFF));
+            return digit;
         }
     }
 

@@ -75,7 +75,7 @@ final class CastEvaluator
         if (Nested.isNested(source) || Nested.isNested(target)) {
             return NestedCast.supported(source, target);
         }
-        if (source.equals(target) || conversion(source, target) != null) {
+        if (source.equals(target) || conversion(source, target) != null || TimeFunctions.castable(source, target)) {
             return true;
         }
         return (SqlTypes.isIntegral(source) && SqlTypes.isIntegral(target))
@@ -112,6 +112,10 @@ final class CastEvaluator
         }
         if (Nested.isNested(source) || Nested.isNested(target)) {
             return NestedCast.of(input, target);
+        }
+        ValueEvaluator time = TimeFunctions.cast(input, target);
+        if (time != null) {
+            return time;
         }
         Conversion conversion = conversion(source, target);
         if (conversion == null) {

@@ -495,25 +495,6 @@ public final class CollectedAggregate
     /** Sorts {@code a[0..n)} by {@code comparator}, stably (merge sort, no boxing). */
     private static void sort(int[] a, int n, IntBinaryOperator comparator)
     {
-        int[] buffer = new int[n];
-        for (int width = 1; width < n; width <<= 1) {
-            for (int low = 0; low < n; low += 2 * width) {
-                int mid = Math.min(low + width, n);
-                int high = Math.min(low + 2 * width, n);
-                int i = low;
-                int j = mid;
-                int k = low;
-                while (i < mid && j < high) {
-                    buffer[k++] = comparator.applyAsInt(a[i], a[j]) <= 0 ? a[i++] : a[j++];
-                }
-                while (i < mid) {
-                    buffer[k++] = a[i++];
-                }
-                while (j < high) {
-                    buffer[k++] = a[j++];
-                }
-            }
-            System.arraycopy(buffer, 0, a, 0, n);
-        }
+        IntSorts.sort(a, n, comparator, null);
     }
 }

@@ -42,6 +42,11 @@ public final class FunctionRegistry
         DATETIME("date or timestamp"),
         TIMESTAMP("timestamp"),
         TIMESTAMP_TZ("timestamp(p) with time zone"),
+        TIME("time(p)"),
+        /** A timestamp or a time of day (micros), kept in its type. */
+        TIMESTAMP_OR_TIME("timestamp or time"),
+        INTERVAL_DAY_TO_SECOND("interval day to second"),
+        INTERVAL_YEAR_TO_MONTH("interval year to month"),
         BOOLEAN("boolean"),
         IPADDRESS("ipaddress"),
         IPPREFIX("ipprefix"),
@@ -61,6 +66,8 @@ public final class FunctionRegistry
         VALUE("T"),
         /** A value comparable with the elements of the call's first array (the keys of its first map). */
         ELEMENT("T"),
+        /** A value of any computable type, arrays, maps and rows included, each argument its own. */
+        FIELD("any"),
         /** A map of any computable types. */
         MAP("map(K, V)"),
         /** A lambda ({@code x -> ...}); its type is the type of its body. See {@link Lambdas}. */
@@ -85,6 +92,10 @@ public final class FunctionRegistry
                 case DATETIME -> SqlTypes.isDate(type) || SqlTypes.isTimestamp(type);
                 case TIMESTAMP -> SqlTypes.isTimestamp(type);
                 case TIMESTAMP_TZ -> type instanceof Type.TimestampWithTimeZone;
+                case TIME -> type instanceof Type.Time;
+                case TIMESTAMP_OR_TIME -> type instanceof Type.Time || SqlTypes.isTimestamp(type);
+                case INTERVAL_DAY_TO_SECOND -> type.equals(Type.INTERVAL_DAY_TO_SECOND);
+                case INTERVAL_YEAR_TO_MONTH -> type.equals(Type.INTERVAL_YEAR_TO_MONTH);
                 case BOOLEAN -> SqlTypes.isBoolean(type);
                 case IPADDRESS -> type.equals(Type.IPADDRESS);
                 case IPPREFIX -> type.equals(Type.IPPREFIX);
@@ -93,7 +104,7 @@ public final class FunctionRegistry
                 case SAME -> PhysicalType.of(type) != PhysicalType.OTHER && !type.equals(Type.VARBINARY);
                 case ANY -> PhysicalType.of(type) != PhysicalType.OTHER;
                 case ARRAY, ANY_ARRAY -> type instanceof Type.Array;
-                case VALUE -> Nested.computable(type);
+                case VALUE, FIELD -> Nested.computable(type);
                 case ELEMENT -> true;
                 case MAP -> type instanceof Type.MapType;
                 case FUNCTION -> true;
@@ -198,6 +209,8 @@ public final class FunctionRegistry
         MathFunctions.register(builder);
         DateTimeFunctions.register(builder);
         TimestampWithTimeZoneFunctions.register(builder);
+        TimeFunctions.register(builder);
+        RowFunctions.register(builder);
         Uuids.register(builder);
         IpPrefixes.register(builder);
         WebFunctions.register(builder);

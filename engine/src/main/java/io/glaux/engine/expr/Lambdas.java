@@ -902,6 +902,8 @@ final class Lambdas
             return result;
         }
 
+        private int[] slots = new int[0];
+
         private void checkKeys(Block computed, Block values, int count)
         {
             PhysicalType.Representation representation = Nested.isNested(mapType.key()) ? PhysicalType.Representation.OTHER
@@ -914,14 +916,25 @@ final class Lambdas
                     if (computed.isNull(e)) {
                         throw invalidArgument("map key cannot be null");
                     }
-                    if (representation == PhysicalType.Representation.OTHER) {
-                        continue;
-                    }
-                    for (int k = from; k < e; k++) {
-                        if (Nested.equal(representation, computed, k, computed, e)) {
+                }
+                if (representation == PhysicalType.Representation.OTHER || to - from < 2) {
+                    continue;
+                }
+                // the keys of one map in an open-addressing table of element indexes: linear in the map's size
+                int mask = Integer.highestOneBit(Math.max(2, to - from) * 2 - 1) * 2 - 1;
+                if (slots.length <= mask) {
+                    slots = new int[mask + 1];
+                }
+                Arrays.fill(slots, 0, mask + 1, -1);
+                for (int e = from; e < to; e++) {
+                    int slot = Nested.hash(representation, computed, e) & mask;
+                    while (slots[slot] >= 0) {
+                        if (Nested.equal(representation, computed, slots[slot], computed, e)) {
                             throw invalidArgument("Duplicate map keys (" + text(representation, computed, e) + ") are not allowed");
                         }
+                        slot = (slot + 1) & mask;
                     }
+                    slots[slot] = e;
                 }
             }
         }
@@ -954,6 +967,8 @@ final class Lambdas
         private final ValueEvaluator body;
         private final Type element;
         private int[] sorted = new int[0];
+        private int[] order = new int[0];
+        private int[] buffer;
 
         SortWithComparator(Type type, ValueEvaluator array, Frame frame, ValueEvaluator body)
         {
@@ -1023,7 +1038,9 @@ final class Lambdas
             for (int j = from; j < to; j++) {
                 int start = values.offsets[j];
                 int length = values.offsets[j + 1] - start;
-                Integer[] order = new Integer[length];
+                if (order.length < length) {
+                    order = new int[length];
+                }
                 for (int a = 0; a < length; a++) {
                     order[a] = a;
                 }
@@ -1033,12 +1050,8 @@ final class Lambdas
                         throw invalidArgument("Lambda comparator must return either -1, 0, or 1");
                     }
                 }
-                try {
-                    Arrays.sort(order, (a, b) -> (int) comparisons.longs[offset + a * length + b]);
-                }
-                catch (IllegalArgumentException e) {
-                    throw invalidArgument("Lambda comparator violates the comparator contract");
-                }
+                // a stable merge sort of positions, no boxing (an inconsistent comparator gives some order, no error)
+                buffer = IntSorts.sort(order, length, (a, b) -> (int) comparisons.longs[offset + a * length + b], buffer);
                 for (int a = 0; a < length; a++) {
                     sorted[start - base + a] = start + order[a];
                 }

@@ -56,13 +56,14 @@ public enum PhysicalType
                 case TINYINT -> INT8;
                 case SMALLINT -> INT16;
                 case INTEGER, DATE -> INT32;
-                case BIGINT -> INT64;
+                case BIGINT, INTERVAL_DAY_TO_SECOND -> INT64;
+                case INTERVAL_YEAR_TO_MONTH -> INT32;
                 case REAL -> FLOAT32;
                 case DOUBLE -> FLOAT64;
                 case VARBINARY, UUID -> VARIABLE_WIDTH;
                 case IPADDRESS, IPPREFIX, JSON -> VARIABLE_WIDTH;
             };
-            case Type.Timestamp _, Type.TimestampWithTimeZone _ -> INT64;
+            case Type.Time _, Type.Timestamp _, Type.TimestampWithTimeZone _ -> INT64;
             case Type.Varchar _ -> VARIABLE_WIDTH;
             case Type.Decimal _ -> DECIMAL;
             case Type.Array _, Type.MapType _, Type.Row _ -> OTHER;

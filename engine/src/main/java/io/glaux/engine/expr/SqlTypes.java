@@ -89,6 +89,10 @@ public final class SqlTypes
         if (left instanceof Type.TimestampWithTimeZone && right instanceof Type.TimestampWithTimeZone) {
             return true;
         }
+        if (left instanceof Type.Time && right instanceof Type.Time) {
+            // micros of the day whatever the precision
+            return true;
+        }
         return left.equals(right) && PhysicalType.of(left) != PhysicalType.OTHER;
     }
 }

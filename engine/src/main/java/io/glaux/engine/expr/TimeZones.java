@@ -239,6 +239,22 @@ public final class TimeZones
         private long from;
         private long until;
         private long offsetMillis;
+        /** The names of the zones seen, as ASCII bytes, by key (made once per zone, not once per value). */
+        private byte[][] names;
+
+        /** The zone's name as Trino prints it, as ASCII bytes; the array must not be changed. */
+        byte[] nameBytes(int zoneKey)
+        {
+            if (names == null) {
+                names = new byte[1 << KEY_BITS][];
+            }
+            byte[] name = names[zoneKey];
+            if (name == null) {
+                name = name(zoneKey).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                names[zoneKey] = name;
+            }
+            return name;
+        }
 
         /** The zone's offset from UTC at {@code epochMillis}, in milliseconds. */
         long offsetMillis(int zoneKey, long epochMillis)

@@ -365,6 +365,8 @@ final class TimestampWithTimeZoneFunctions
             extends Kernel
     {
         private final DateTimeFormatter format;
+        /** The zones seen, by key: a region's ZoneId is made once, not once per value. */
+        private java.time.ZoneId[] zoneIds;
 
         Format(Type type, List<ValueEvaluator> args, DateTimeFormatter format)
         {
@@ -381,7 +383,7 @@ final class TimestampWithTimeZoneFunctions
                     setNull(j);
                     continue;
                 }
-                ZonedDateTime value = ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(x[j] >> TimeZones.KEY_BITS), TimeZones.zoneId(TimeZones.zoneKey(x[j])));
+                ZonedDateTime value = ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(x[j] >> TimeZones.KEY_BITS), zoneId(TimeZones.zoneKey(x[j])));
                 try {
                     setString(j, format.format(value));
                 }
@@ -389,6 +391,19 @@ final class TimestampWithTimeZoneFunctions
                     throw invalidArgument("Cannot format " + value + ": " + e.getMessage());
                 }
             }
+        }
+
+        private java.time.ZoneId zoneId(int key)
+        {
+            if (zoneIds == null) {
+                zoneIds = new java.time.ZoneId[1 << TimeZones.KEY_BITS];
+            }
+            java.time.ZoneId zone = zoneIds[key];
+            if (zone == null) {
+                zone = TimeZones.zoneId(key);
+                zoneIds[key] = zone;
+            }
+            return zone;
         }
     }
 

@@ -97,7 +97,7 @@ public final class TimestampsWithTimeZone
             out[p++] = '0';
         }
         out[p++] = ' ';
-        byte[] zone = TimeZones.name(TimeZones.zoneKey(packed)).getBytes(StandardCharsets.US_ASCII);
+        byte[] zone = cache.nameBytes(TimeZones.zoneKey(packed));
         System.arraycopy(zone, 0, out, p, zone.length);
         return p + zone.length;
     }

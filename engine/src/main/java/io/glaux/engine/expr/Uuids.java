@@ -78,8 +78,8 @@ public final class Uuids
                 i++;
                 continue;
             }
-            int high = hex(b[i]);
-            int low = hex(b[i + 1]);
+            int high = BinaryFunctions.hexValue(b[i]);
+            int low = BinaryFunctions.hexValue(b[i + 1]);
             if (high < 0 || low < 0) {
                 return false;
             }
@@ -87,20 +87,6 @@ public final class Uuids
             i += 2;
         }
         return k == 16;
-    }
-
-    private static int hex(byte c)
-    {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 
     /** {@code uuid()}: 16 random bytes per row with the version 4 and variant bits set. */

@@ -12,13 +12,14 @@ import java.util.List;
  * boolean → Bit, tinyint/smallint/integer/bigint → TinyInt/SmallInt/Int/BigInt, real → Float4,
  * double → Float8, varchar and json → VarChar (UTF-8), varbinary, uuid (16 bytes), ipaddress (16 bytes) and ipprefix
  * (17 bytes) → VarBinary, date → DateDay (days since epoch),
- * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone),
+ * timestamp(p) → TimeStampMicro (microseconds since epoch, no time zone), time(p) → TimeMicro (microseconds since
+ * midnight), interval day to second → BigInt (milliseconds, as Trino), interval year to month → Int (months),
  * timestamp(p) with time zone → BigInt (epoch milliseconds shifted left 12 bits, or-ed with a time zone key, as
  * Trino packs its short timestamp with time zone), decimal(p,s) → Decimal128,
  * array → List, map → Map, row → Struct.
  */
 public sealed interface Type
-        permits Type.Primitive, Type.Timestamp, Type.TimestampWithTimeZone, Type.Decimal, Type.Varchar, Type.Array, Type.MapType, Type.Row
+        permits Type.Primitive, Type.Time, Type.Timestamp, Type.TimestampWithTimeZone, Type.Decimal, Type.Varchar, Type.Array, Type.MapType, Type.Row
 {
     /** The Trino name, used in the client protocol and in {@code DESCRIBE}. */
     String trinoName();
@@ -44,7 +45,11 @@ public sealed interface Type
         /** Trino's ipprefix: 17 bytes, the network address (16 bytes, as ipaddress) and the prefix length; not a column type of Hive tables. */
         IPPREFIX("ipprefix", "string"),
         /** Trino's json: the compact JSON text (UTF-8), as varchar holds it; not a column type of Hive tables. */
-        JSON("json", "string");
+        JSON("json", "string"),
+        /** A duration in milliseconds; a value of expressions, not a column type of Hive tables. */
+        INTERVAL_DAY_TO_SECOND("interval day to second", "interval_day_time"),
+        /** A number of months; a value of expressions, not a column type of Hive tables. */
+        INTERVAL_YEAR_TO_MONTH("interval year to month", "interval_year_month");
 
         private final String trinoName;
         private final String hiveName;
@@ -93,6 +98,23 @@ public sealed interface Type
         public String hiveName()
         {
             return length == UNBOUNDED ? "string" : "varchar(" + length + ")";
+        }
+    }
+
+    /** Time of day without time zone with {@code precision} fractional digits (stored as micros since midnight). */
+    record Time(int precision)
+            implements Type
+    {
+        @Override
+        public String trinoName()
+        {
+            return "time(" + precision + ")";
+        }
+
+        @Override
+        public String hiveName()
+        {
+            return "string";
         }
     }
 
@@ -243,6 +265,9 @@ public sealed interface Type
     Type IPADDRESS = new Primitive(Kind.IPADDRESS);
     Type IPPREFIX = new Primitive(Kind.IPPREFIX);
     Type JSON = new Primitive(Kind.JSON);
+    Type INTERVAL_DAY_TO_SECOND = new Primitive(Kind.INTERVAL_DAY_TO_SECOND);
+    Type INTERVAL_YEAR_TO_MONTH = new Primitive(Kind.INTERVAL_YEAR_TO_MONTH);
+    Type TIME = new Time(3);
     Type VARCHAR = new Varchar(Varchar.UNBOUNDED);
     Type TIMESTAMP = new Timestamp(3);
     Type TIMESTAMP_TZ = new TimestampWithTimeZone(3);

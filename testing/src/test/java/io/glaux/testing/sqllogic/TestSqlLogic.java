@@ -177,8 +177,10 @@ class TestSqlLogic
             while (resultSet.next()) {
                 List<String> values = new ArrayList<>();
                 for (int i = 1; i <= columns; i++) {
-                    // a timestamp with time zone as the server sent it (the driver's objects drop the zone)
-                    String value = resultSet.getMetaData().getColumnTypeName(i).endsWith("with time zone")
+                    // a timestamp with time zone and a time as the server sent them (the driver's objects drop the zone
+                    // and java.sql.Time the fraction)
+                    String typeName = resultSet.getMetaData().getColumnTypeName(i);
+                    String value = typeName.endsWith("with time zone") || typeName.startsWith("time(")
                             ? render(resultSet.getString(i)) : render(resultSet.getObject(i));
                     values.add(value.isEmpty() ? "(empty)" : value);
                 }
