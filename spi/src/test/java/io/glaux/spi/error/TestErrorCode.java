@@ -29,6 +29,7 @@ class TestErrorCode
             Map.entry("SUBQUERY_MULTIPLE_ROWS", 28),
             Map.entry("SCHEMA_NOT_EMPTY", 34),
             Map.entry("QUERY_TEXT_TOO_LARGE", 35),
+            Map.entry("EXCEEDED_FUNCTION_MEMORY_LIMIT", 37),
             Map.entry("TYPE_NOT_FOUND", 43),
             Map.entry("CATALOG_NOT_FOUND", 44),
             Map.entry("SCHEMA_NOT_FOUND", 45),
