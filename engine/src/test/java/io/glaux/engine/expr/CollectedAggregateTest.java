@@ -114,6 +114,25 @@ class CollectedAggregateTest
         }
     }
 
+    @Test
+    void orderedArrayAggKeepsEveryTuple()
+    {
+        // array_agg(x ORDER BY y DESC): the state must never be pruned like min/max(x, n)'s
+        CollectedAggregate aggregate = new CollectedAggregate(CollectedAggregate.Kind.ORDERED_ARRAY_AGG, List.of(Type.BIGINT, Type.BIGINT),
+                new Type.Array(Type.BIGINT), List.of(new io.glaux.engine.plan.SortKey(1, false, false)));
+        feed(aggregate, List.of(i -> i, i -> i * 7919 % 20011));
+        assertThat(aggregate.compactions()).isZero();
+        List<Object> results = results(aggregate, new Type.Array(Type.BIGINT));
+        for (int g = 0; g < 4; g++) {
+            List<Long> values = new ArrayList<>();
+            for (int i = g; i < ROWS; i += 4) {
+                values.add((long) i);
+            }
+            values.sort(java.util.Comparator.comparingLong((Long x) -> x * 7919 % 20011).reversed());
+            assertThat(results.get(g)).asString().isEqualTo(values.toString().replace(" ", ""));
+        }
+    }
+
     /** Adds rows 0..ROWS (row i to group i % 4, column c = columns[c](i)) in batches; returns the largest sizeInBytes seen past the first half. */
     private long feed(CollectedAggregate aggregate, List<LongUnaryOperator> columns)
     {
