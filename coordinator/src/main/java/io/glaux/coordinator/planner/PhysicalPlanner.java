@@ -1462,6 +1462,10 @@ public final class PhysicalPlanner
         for (int i = 0; i < operands.size(); i++) {
             RexNode operand = operands.get(i);
             if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
+                if (i == 1 && (name.equals("lag") || name.equals("lead"))) {
+                    // the engine reads a second column as the default (below): an offset must be a constant
+                    throw new Unsupported(name + " with an offset that is not a constant");
+                }
                 if (i == 2 && (name.equals("lag") || name.equals("lead")) && arguments.size() == 1) {
                     // lag(x, k, y): the default is a column (Calcite computes an expression into one below the window)
                     Type valueType = inputTypes.get(arguments.getFirst());

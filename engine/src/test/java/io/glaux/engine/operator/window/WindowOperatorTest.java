@@ -288,7 +288,7 @@ class WindowOperatorTest
         assertThatThrownBy(() -> run(rows, List.of(), List.of(), List.of(function("median", Type.BIGINT, WindowFunction.WHOLE_PARTITION, BIGINT)), 10))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED))
                 .hasMessageContaining("median");
-        assertThatThrownBy(() -> run(rows, List.of(), List.of(), List.of(function("lag", Type.BIGINT, WindowFunction.WHOLE_PARTITION, BIGINT, INTEGER)), 10))
+        assertThatThrownBy(() -> run(rows, List.of(), List.of(), List.of(function("lag", Type.BIGINT, WindowFunction.WHOLE_PARTITION, BIGINT, INTEGER, INTEGER)), 10))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED));
         assertThatThrownBy(() -> run(rows, List.of(), List.of(), List.of(function("ntile", Type.BIGINT, WindowFunction.WHOLE_PARTITION, false, List.of(), 0L)), 10))
                 .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_FUNCTION_ARGUMENT));
