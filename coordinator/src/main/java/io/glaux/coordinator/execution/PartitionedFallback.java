@@ -66,6 +66,6 @@ final class PartitionedFallback
         PlanNode.RemoteSource probeInput = new PlanNode.RemoteSource(probe.id(), List.of(probeStageId), PlanNode.ExchangeType.REPARTITION, List.of(), probe.outputTypes());
         PlanNode.RemoteSource buildInput = new PlanNode.RemoteSource(build.id(), List.of(buildStageId), PlanNode.ExchangeType.REPARTITION, List.of(), build.outputTypes());
         return Optional.of(new PlanNode.Join(join.id(), join.type(), probeInput, buildInput, join.leftKeys(), join.rightKeys(), join.residual(),
-                PlanNode.JoinDistribution.PARTITIONED));
+                PlanNode.JoinDistribution.PARTITIONED, join.outputColumns()));
     }
 }
