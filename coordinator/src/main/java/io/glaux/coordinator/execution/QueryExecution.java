@@ -1121,16 +1121,17 @@ public final class QueryExecution
             // Several task slots per worker, each forming its next task from the queue when free: a
             // worker that finishes early takes more, and each finished task advances the split progress.
             slots = workers.size() * TASK_SLOTS_PER_WORKER;
-            if (fragment.columns().stream().noneMatch(column -> column.kind() == ColumnHandle.Kind.REGULAR)) {
+            if (fragment.limit().isPresent() && fragment.limit().getAsLong() <= SINGLE_SLOT_LIMIT && fragment.filter().isEmpty()
+                    && fragment.aggregation().isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
+                // a small LIMIT: one slot whose first task starts at once (the first split usually holds the rows)
+                slots = 1;
+            }
+            else if (fragment.columns().stream().noneMatch(column -> column.kind() == ColumnHandle.Kind.REGULAR)) {
                 // no column of the files is read (count(*), partition values): a split costs a footer read at
                 // most, far less than a task's setup, so each worker gets one task of its share of the splits
                 slots = workers.size();
                 tasksPerSlot = 1;
                 footersOnly = true;
-            }
-            if (fragment.limit().isPresent() && fragment.limit().getAsLong() <= SINGLE_SLOT_LIMIT && fragment.filter().isEmpty()
-                    && fragment.aggregation().isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
-                slots = 1;
             }
             AtomicInteger remaining = new AtomicInteger(slots);
             for (int i = 0; i < slots; i++) {
