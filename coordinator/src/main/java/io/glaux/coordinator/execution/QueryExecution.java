@@ -177,9 +177,19 @@ public final class QueryExecution
         // so that the operators above, which spill by what is left, keep most of it
         run.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
         runs.add(run);
+        return reading(run, types, context, true, true);
+    }
+
+    /**
+     * An operator over {@code run}'s batches, counted as its output. {@code startOnRead}: it starts the run
+     * on its first read (the caller has not); its close closes the run and, when {@code closeContext}, the
+     * context (which only this operator uses).
+     */
+    private static Operator reading(ScanRun run, List<Type> types, OperatorContext context, boolean startOnRead, boolean closeContext)
+    {
         return new Operator()
         {
-            private boolean started;
+            private boolean started = !startOnRead;
 
             @Override
             public List<Type> outputTypes()
@@ -208,7 +218,9 @@ public final class QueryExecution
                     run.close();
                 }
                 finally {
-                    context.close();
+                    if (closeContext) {
+                        context.close();
+                    }
                 }
             }
         };
@@ -462,30 +474,7 @@ public final class QueryExecution
                 probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
                 runs.add(probeRun);
                 probeRun.start();
-                return new Operator()
-                {
-                    @Override
-                    public List<Type> outputTypes()
-                    {
-                        return probe.types();
-                    }
-
-                    @Override
-                    public VectorSchemaRoot next()
-                    {
-                        VectorSchemaRoot batch = probeRun.nextBatch(context);
-                        if (batch != null) {
-                            context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
-                        }
-                        return batch;
-                    }
-
-                    @Override
-                    public void close()
-                    {
-                        probeRun.close();
-                    }
-                };
+                return reading(probeRun, probe.types(), context, false, false);
             }
 
             /** Too large to broadcast: the join runs here, over the gathered probe scan and the build rows. */
@@ -629,30 +618,7 @@ public final class QueryExecution
                 buildRuns.add(probeRun);
                 runs.add(probeRun);
                 probeRun.start();
-                return new Operator()
-                {
-                    @Override
-                    public List<Type> outputTypes()
-                    {
-                        return probe.types();
-                    }
-
-                    @Override
-                    public VectorSchemaRoot next()
-                    {
-                        VectorSchemaRoot batch = probeRun.nextBatch(context);
-                        if (batch != null) {
-                            context.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
-                        }
-                        return batch;
-                    }
-
-                    @Override
-                    public void close()
-                    {
-                        probeRun.close();
-                    }
-                };
+                return reading(probeRun, probe.types(), context, false, false);
             }
 
             /**
@@ -683,41 +649,7 @@ public final class QueryExecution
                     probeRun.maxQueuedBytes = maxQueued;
                     buildRuns.add(probeRun);
                     runs.add(probeRun);
-                    return new Operator()
-                    {
-                        private boolean started;
-
-                        @Override
-                        public List<Type> outputTypes()
-                        {
-                            return remote.outputTypes();
-                        }
-
-                        @Override
-                        public VectorSchemaRoot next()
-                        {
-                            if (!started) {
-                                started = true;
-                                probeRun.start();
-                            }
-                            VectorSchemaRoot batch = probeRun.nextBatch(leafContext);
-                            if (batch != null) {
-                                leafContext.stats().addOutput(batch.getRowCount(), Batches.sizeInBytes(batch));
-                            }
-                            return batch;
-                        }
-
-                        @Override
-                        public void close()
-                        {
-                            try {
-                                probeRun.close();
-                            }
-                            finally {
-                                leafContext.close();
-                            }
-                        }
-                    };
+                    return reading(probeRun, remote.outputTypes(), leafContext, true, true);
                 });
                 return local.plan(localPart.orElse(pipeline));
             }
