@@ -623,26 +623,26 @@ public final class PhysicalPlanner
         java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
         switch (node) {
             case PlanNode.Project project when project.source() instanceof PlanNode.Join join && join.outputColumns().isEmpty() -> {
-                project.projections().forEach(projection -> collectInputs(projection, used));
+                project.projections().forEach(projection -> Pushdown.collectInputs(projection, used));
                 Optional<int[]> mapping = prunedMapping(join, used);
                 if (mapping.isEmpty()) {
                     return node;
                 }
                 PlanNode.Join pruned = join.withOutputColumns(List.copyOf(used));
-                List<Expression> projections = project.projections().stream().map(projection -> remap(projection, mapping.get())).toList();
+                List<Expression> projections = project.projections().stream().map(projection -> Pushdown.remap(projection, mapping.get())).toList();
                 return identity(projections, pruned.outputTypes().size()) ? pruned : new PlanNode.Project(project.id(), pruned, projections);
             }
             case PlanNode.Project project when project.source() instanceof PlanNode.Filter filter && filter.source() instanceof PlanNode.Join join
                     && join.outputColumns().isEmpty() -> {
-                project.projections().forEach(projection -> collectInputs(projection, used));
-                collectInputs(filter.predicate(), used);
+                project.projections().forEach(projection -> Pushdown.collectInputs(projection, used));
+                Pushdown.collectInputs(filter.predicate(), used);
                 Optional<int[]> mapping = prunedMapping(join, used);
                 if (mapping.isEmpty()) {
                     return node;
                 }
                 PlanNode.Join pruned = join.withOutputColumns(List.copyOf(used));
-                PlanNode.Filter prunedFilter = new PlanNode.Filter(filter.id(), pruned, remap(filter.predicate(), mapping.get()));
-                return new PlanNode.Project(project.id(), prunedFilter, project.projections().stream().map(projection -> remap(projection, mapping.get())).toList());
+                PlanNode.Filter prunedFilter = new PlanNode.Filter(filter.id(), pruned, Pushdown.remap(filter.predicate(), mapping.get()));
+                return new PlanNode.Project(project.id(), prunedFilter, project.projections().stream().map(projection -> Pushdown.remap(projection, mapping.get())).toList());
             }
             case PlanNode.Aggregate aggregate when aggregate.source() instanceof PlanNode.Join join && join.outputColumns().isEmpty() -> {
                 used.addAll(aggregate.groupKeys());
@@ -698,28 +698,6 @@ public final class PhysicalPlanner
             }
         }
         return true;
-    }
-
-    private static void collectInputs(Expression expression, java.util.Set<Integer> used)
-    {
-        switch (expression) {
-            case Expression.InputRef ref -> used.add(ref.index());
-            case Expression.Literal ignored -> { }
-            case Expression.Call call -> call.arguments().forEach(argument -> collectInputs(argument, used));
-            case Expression.FunctionCall call -> call.arguments().forEach(argument -> collectInputs(argument, used));
-            case Expression.SpecialForm form -> form.arguments().forEach(argument -> collectInputs(argument, used));
-        }
-    }
-
-    private static Expression remap(Expression expression, int[] mapping)
-    {
-        return switch (expression) {
-            case Expression.InputRef ref -> new Expression.InputRef(mapping[ref.index()], ref.type());
-            case Expression.Literal literal -> literal;
-            case Expression.Call call -> new Expression.Call(call.operator(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
-            case Expression.FunctionCall call -> new Expression.FunctionCall(call.name(), call.arguments().stream().map(argument -> remap(argument, mapping)).toList(), call.type());
-            case Expression.SpecialForm form -> new Expression.SpecialForm(form.form(), form.arguments().stream().map(argument -> remap(argument, mapping)).toList(), form.type());
-        };
     }
 
     /** Whether a plan can be sent to a worker (every node and expression has a wire form). */

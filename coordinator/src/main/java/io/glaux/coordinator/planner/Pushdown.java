@@ -293,7 +293,8 @@ final class Pushdown
         return scan.withColumns(columns, scan.filter().map(filter -> remap(filter, mapping)), projections);
     }
 
-    private static void collectInputs(Expression expression, TreeSet<Integer> used)
+    /** Adds the input columns {@code expression} reads to {@code used}. */
+    static void collectInputs(Expression expression, java.util.Set<Integer> used)
     {
         switch (expression) {
             case Expression.InputRef ref -> used.add(ref.index());
@@ -304,7 +305,8 @@ final class Pushdown
         }
     }
 
-    private static Expression remap(Expression expression, int[] mapping)
+    /** {@code expression} reading input {@code mapping[i]} where it read input {@code i}. */
+    static Expression remap(Expression expression, int[] mapping)
     {
         return switch (expression) {
             case Expression.InputRef ref -> new Expression.InputRef(mapping[ref.index()], ref.type());
