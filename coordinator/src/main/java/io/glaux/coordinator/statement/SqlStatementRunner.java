@@ -22,6 +22,7 @@ import io.glaux.coordinator.query.StatementResult;
 import io.glaux.coordinator.query.StatementRunner;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.coordinator.sql.ast.SqlGlauxStatement;
@@ -39,6 +40,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a statement: Glaux's grammar parses it; Athena/Hive statements (DDL, SHOW, DESCRIBE, USE, MSCK)
@@ -296,7 +298,8 @@ public final class SqlStatementRunner
             throw e;
         }
         try {
-            return new EngineExecution(plan.engine(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone())), query::isCanceled);
+            return new EngineExecution(plan.engine(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone()),
+                    SpillSpace.unlimited(), 1, new ConcurrentHashMap<>()), query::isCanceled);
         }
         catch (RuntimeException e) {
             try {
