@@ -16,6 +16,8 @@ import io.glaux.coordinator.security.AccessControl;
 import io.glaux.coordinator.security.StatementAuthorizer;
 import io.glaux.coordinator.sql.ast.Statement;
 import io.glaux.coordinator.query.Query;
+import io.glaux.coordinator.query.QueryState;
+import io.glaux.coordinator.query.QueryStats;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.SessionProperties;
 import io.glaux.coordinator.query.StatementResult;
@@ -268,11 +270,17 @@ public final class SqlStatementRunner
     private StatementResult executeInEngine(Query query, QueryPlanner.Plan plan, List<ResultColumn> columns, QueryExecution execution)
     {
         EngineExecution engine = startEngine(query, plan, execution);
+        // the protocol's stats read the running engine's numbers, then (below) what they were at its end
+        query.stats().setExecution(state -> engine.execution(query.stats(), state));
         AutoCloseable resources = () -> {
             try {
                 // what the operators did, for the console's query detail (EXPLAIN ANALYZE's numbers)
                 query.setPlan(ExplainText.distributed(plan.engine(), engine.stats()));
                 query.setStages(StageStatistics.of(plan.engine(), engine.stats(), query.stats()));
+                QueryStats.Execution finished = engine.execution(query.stats(), QueryState.FINISHED);
+                QueryStats.Execution failed = engine.execution(query.stats(), QueryState.FAILED);
+                // closed: what it did, without holding on to its operators
+                query.stats().setExecution(state -> state == QueryState.FAILED ? failed : finished);
                 engine.close();
             }
             finally {
