@@ -186,18 +186,21 @@ public final class PhysicalPlanner
     /** Each scan stage with a broadcast join in its pipeline: its remote source while only filters and projections were put on it. */
     private final Map<Integer, PlanNode.RemoteSource> openPipelines = new HashMap<>();
     private final JoinDistributionType joinDistribution;
+    /** AUTOMATIC broadcasts a build side estimated at most this many bytes. */
+    private final long maxBroadcastBytes;
     private int nextStage = 1;
     private int nextId;
 
-    private PhysicalPlanner(String user, JoinDistributionType joinDistribution)
+    private PhysicalPlanner(String user, JoinDistributionType joinDistribution, long maxBroadcastBytes)
     {
         this.user = requireNonNull(user, "user is null");
         this.joinDistribution = requireNonNull(joinDistribution, "joinDistribution is null");
+        this.maxBroadcastBytes = maxBroadcastBytes;
     }
 
     static EnginePlan translate(RelNode root)
     {
-        return translate(root, "", JoinDistributionType.AUTOMATIC);
+        return translate(root, "", JoinDistributionType.AUTOMATIC, JoinStatistics.BROADCAST_MAX_BYTES);
     }
 
     /**
@@ -205,11 +208,12 @@ public final class PhysicalPlanner
      * information_schema) are listed for. A node or expression the engine cannot run fails the query
      * with NOT_SUPPORTED naming it: there is no other executor. {@code joinDistribution} is the session's
      * {@code join_distribution_type}: PARTITIONED and BROADCAST decide a join of two scans, AUTOMATIC
-     * leaves it to the build table's statistics.
+     * leaves it to the build table's statistics, broadcasting a build side estimated at most
+     * {@code maxBroadcastBytes} (the session's {@code join_max_broadcast_table_size}).
      */
-    static EnginePlan translate(RelNode root, String user, JoinDistributionType joinDistribution)
+    static EnginePlan translate(RelNode root, String user, JoinDistributionType joinDistribution, long maxBroadcastBytes)
     {
-        PhysicalPlanner planner = new PhysicalPlanner(user, joinDistribution);
+        PhysicalPlanner planner = new PhysicalPlanner(user, joinDistribution, maxBroadcastBytes);
         try {
             PlanNode plan = planner.visit(root);
             return new EnginePlan(plan, planner.scans, planner.stages);
@@ -954,7 +958,7 @@ public final class PhysicalPlanner
         boolean partition = switch (joinDistribution) {
             case PARTITIONED -> true;
             case BROADCAST -> false;
-            case AUTOMATIC -> build != null && JoinStatistics.tooLargeToBroadcast(join);
+            case AUTOMATIC -> build != null && JoinStatistics.tooLargeToBroadcast(join, maxBroadcastBytes);
         };
         if (probe == null || build == null || !plain(probe) || !plain(build) || !partition) {
             return Optional.empty();

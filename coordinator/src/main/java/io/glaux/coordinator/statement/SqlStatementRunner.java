@@ -66,10 +66,14 @@ public final class SqlStatementRunner
     private final Optional<Path> spillPath;
     private final StatementAuthorizer authorizer;
 
+    /** {@code join-max-broadcast-table-size}: the broadcast limit of a session that does not set join_max_broadcast_table_size. */
+    private final long joinMaxBroadcastTableSize;
+
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
             WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath,
-            AccessControl accessControl)
+            AccessControl accessControl, long joinMaxBroadcastTableSize)
     {
+        this.joinMaxBroadcastTableSize = joinMaxBroadcastTableSize;
         this.authorizer = new StatementAuthorizer(accessControl, catalogName);
         this.memoryPool = new MemoryPool(Math.max(maxMemoryPerNode, MemoryPool.defaultMaxBytes()));
         this.maxMemoryPerNode = maxMemoryPerNode;
@@ -201,7 +205,7 @@ public final class SqlStatementRunner
     private StatementResult execute(Query query, SqlNode parsed)
     {
         QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user(),
-                query.session().effectiveTimeZone(), query.session().joinDistributionType(), relationCheck(query, parsed));
+                query.session().effectiveTimeZone(), query.session().joinDistributionType(), maxBroadcastBytes(query), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -209,7 +213,7 @@ public final class SqlStatementRunner
             columns.add(new ResultColumn(plan.columnNames().get(i), types.get(i)));
         }
         QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
-                allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
+                allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize, maxBroadcastBytes(query));
         return executeInEngine(query, plan, columns, execution);
     }
 
@@ -236,11 +240,11 @@ public final class SqlStatementRunner
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
         QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), query.session().user(),
-                query.session().effectiveTimeZone(), query.session().joinDistributionType(), relationCheck(query, explain.query()));
+                query.session().effectiveTimeZone(), query.session().joinDistributionType(), maxBroadcastBytes(query), relationCheck(query, explain.query()));
         String text;
         if (explain.analyze()) {
             QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
-                    allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
+                    allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize, maxBroadcastBytes(query));
             EngineExecution engine = startEngine(query, plan, execution);
             long rows = 0;
             try (execution; engine) {
@@ -262,6 +266,12 @@ public final class SqlStatementRunner
         }
         RelDataType varchar = planner.typeFactory().createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR);
         return StatementResult.of(List.of(new ResultColumn("Query Plan", varchar)), List.<Object[]>of(new Object[] {text}));
+    }
+
+    /** The largest build side the query's joins broadcast: its session's join_max_broadcast_table_size, else the coordinator's. */
+    private long maxBroadcastBytes(Query query)
+    {
+        return query.session().joinMaxBroadcastTableSize().orElse(joinMaxBroadcastTableSize);
     }
 
     /** Rows per page of an engine result (as the protocol's pages of encoded rows). */
