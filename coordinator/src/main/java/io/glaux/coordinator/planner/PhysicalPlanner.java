@@ -770,7 +770,8 @@ public final class PhysicalPlanner
                 case "skewness" -> AggregateFunction.SKEWNESS;
                 case "kurtosis" -> AggregateFunction.KURTOSIS;
                 case "array_agg" -> AggregateFunction.ARRAY_AGG;
-                case "listagg" -> AggregateFunction.LISTAGG;
+                // listagg_truncate: listagg(x, s ON OVERFLOW TRUNCATE filler WITH|WITHOUT COUNT), renamed by ListaggOverflow
+                case "listagg", "listagg_truncate" -> AggregateFunction.LISTAGG;
                 default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };
