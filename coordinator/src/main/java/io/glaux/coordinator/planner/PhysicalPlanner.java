@@ -1442,14 +1442,19 @@ public final class PhysicalPlanner
         List<Integer> arguments = new ArrayList<>();
         List<Object> constants = new ArrayList<>();
         List<RexNode> operands = call.getOperands();
+        boolean offsetColumn = false;
         for (int i = 0; i < operands.size(); i++) {
             RexNode operand = operands.get(i);
             if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
-                if (i == 1 && (name.equals("lag") || name.equals("lead"))) {
-                    // the engine reads a second column as the default (below): an offset must be a constant
-                    throw new Unsupported(name + " with an offset that is not a constant");
+                if (i == 1 && (name.equals("lag") || name.equals("lead")) && arguments.size() == 1) {
+                    // lag(x, k): an offset that is an expression of the row (Calcite computes it into a column
+                    // below the window), read row by row; the marker constant says so
+                    arguments.add(ref.getIndex());
+                    constants.add(WindowFunction.OFFSET_COLUMN);
+                    offsetColumn = true;
+                    continue;
                 }
-                if (i == 2 && (name.equals("lag") || name.equals("lead")) && arguments.size() == 1) {
+                if (i == 2 && (name.equals("lag") || name.equals("lead")) && arguments.size() == (offsetColumn ? 2 : 1)) {
                     // lag(x, k, y): the default is a column (Calcite computes an expression into one below the window)
                     Type valueType = inputTypes.get(arguments.getFirst());
                     Type defaultType = inputTypes.get(ref.getIndex());
