@@ -663,8 +663,8 @@ public final class PhysicalPlanner
                 int[] map = mapping.get();
                 List<AggregateCall> calls = new ArrayList<>();
                 for (AggregateCall call : aggregate.aggregates()) {
-                    calls.add(new AggregateCall(call.function(), call.inputs().stream().map(input -> map[input]).toList(), call.inputTypes(), call.outputType(),
-                            call.filter() >= 0 ? map[call.filter()] : call.filter()));
+                    // mapInputs keeps an ordered aggregate's ORDER BY (array_agg, listagg)
+                    calls.add(call.mapInputs(input -> map[input]));
                 }
                 return new PlanNode.Aggregate(aggregate.id(), join.withOutputColumns(List.copyOf(used)), aggregate.step(),
                         aggregate.groupKeys().stream().map(key -> map[key]).toList(), aggregate.groupingSets(), calls);
