@@ -420,7 +420,11 @@ public final class PhysicalPlanner
             List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
             // array_agg(x ORDER BY y), listagg(x, s) WITHIN GROUP (ORDER BY y): the sort keys are the last inputs
             List<SortKey> orderBy = new ArrayList<>();
-            if (ordered && !call.collation.getFieldCollations().isEmpty()) {
+            if (ordered && call.getAggregation() instanceof OrderedAggregates.KeysAsArguments keyed) {
+                // in a correlated subquery, the keys were made arguments before decorrelation
+                orderBy.addAll(keyed.orderBy());
+            }
+            else if (ordered && !call.collation.getFieldCollations().isEmpty()) {
                 List<Integer> withKeys = new ArrayList<>(inputs);
                 for (SortKey key : sortKeys(call.collation.getFieldCollations())) {
                     orderBy.add(new SortKey(withKeys.size(), key.ascending(), key.nullsFirst()));

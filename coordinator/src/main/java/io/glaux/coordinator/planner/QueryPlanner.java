@@ -277,9 +277,8 @@ public final class QueryPlanner
         // correlated EXISTS / NOT EXISTS: SEMI and ANTI joins on the subquery's condition, before the decorrelator copies the outer query
         RelNode rewritten = SemiJoins.correlated(hep.findBestExp());
         if (orderedAggregateUnderCorrelate(rewritten, false)) {
-            // the decorrelator moves the aggregate's input columns without moving its ORDER BY keys
-            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Query is not supported: the engine cannot run an aggregate with ORDER BY "
-                    + "(array_agg, listagg) in a correlated subquery");
+            // the decorrelator moves the aggregate's input columns without moving its ORDER BY keys: make them arguments
+            rewritten = OrderedAggregates.keysAsArguments(rewritten);
         }
         try {
             return RelDecorrelator.decorrelateQuery(rewritten, relBuilder);
