@@ -104,7 +104,8 @@ public final class Coordinator
                 new io.glaux.coordinator.metadata.TableStatistics(objectStore)));
         root.add(SystemCatalogSchema.NAME, system);
         runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
-                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath(), config.accessControl());
+                config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath(), config.accessControl(),
+                config.joinMaxBroadcastTableSize());
         queryManager = new QueryManager(runner, new QueryQueue(config.limits(), config.accessControl()::groupsOf));
         long maxScanBytes = config.limits().maxScanBytes();
         queryManager.addListener(query -> query.stats().setMaxProcessedBytes(maxScanBytes));

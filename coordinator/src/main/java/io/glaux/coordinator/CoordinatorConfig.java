@@ -49,7 +49,8 @@ public record CoordinatorConfig(
         Optional<Path> spillPath,
         Path dataDir,
         AccessControl accessControl,
-        Optional<JoinTokenConfig> joinToken)
+        Optional<JoinTokenConfig> joinToken,
+        long joinMaxBroadcastTableSize)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -65,6 +66,8 @@ public record CoordinatorConfig(
     public static final String WORKER_EXPIRY = "node.worker-expiry";
     public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
     public static final String SPILL_PATH = "spill.path";
+    /** The largest estimated build side a join broadcasts (session property join_max_broadcast_table_size overrides it). */
+    public static final String JOIN_MAX_BROADCAST_TABLE_SIZE = "join-max-broadcast-table-size";
     /** Where the coordinator keeps its state (the console's history database); default: the parent of tls.dir. */
     public static final String DATA_DIR = "node.data-dir";
     public static final String HTTPS_PROTOCOLS = "http-server.https.included-protocols";
@@ -115,7 +118,8 @@ public record CoordinatorConfig(
                 + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
                 + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
                 + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits
-                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + ", joinToken=" + joinToken + "]";
+                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + ", joinToken=" + joinToken
+                + ", joinMaxBroadcastTableSize=" + joinMaxBroadcastTableSize + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -144,7 +148,9 @@ public record CoordinatorConfig(
                 Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
                         .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))),
                 accessControl(properties),
-                JoinTokenConfig.fromProperties(properties));
+                JoinTokenConfig.fromProperties(properties),
+                dataSize(JOIN_MAX_BROADCAST_TABLE_SIZE, properties.getOrDefault(JOIN_MAX_BROADCAST_TABLE_SIZE,
+                        io.glaux.coordinator.query.SessionProperties.DEFAULT_JOIN_MAX_BROADCAST_TABLE_SIZE)));
     }
 
     /** A positive data size ({@code 64MB}, {@code 2GB}); a USER error naming the key otherwise. */

@@ -124,6 +124,53 @@ class TestBroadcastJoin
         ClusterChecks.assertReleased(cluster);
     }
 
+    @Test
+    void theBroadcastLimitIsTheSessionsJoinMaxBroadcastTableSize()
+            throws Exception
+    {
+        String query = QUERIES.getFirst().formatted(TABLE);
+        List<List<String>> expected = ClusterChecks.rows(cluster, query);
+        String selfJoin = "SELECT count(*) FROM web.access_logs a JOIN web.access_logs b ON a.ts = b.ts AND a.client_ip = b.client_ip AND a.url = b.url";
+        try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+            // by default (join-max-broadcast-table-size = 4MB) the dimension table is broadcast, the logs are not
+            assertThat(explain(statement, "EXPLAIN (TYPE DISTRIBUTED) " + query)).contains("type = BROADCAST").doesNotContain("distribution = PARTITIONED");
+            assertThat(explain(statement, "EXPLAIN (TYPE DISTRIBUTED) " + selfJoin)).contains("distribution = PARTITIONED");
+
+            // a limit below the dimension table's size: AUTOMATIC partitions even that join, with the same answer
+            statement.execute("SET SESSION join_max_broadcast_table_size = '1B'");
+            assertThat(rows(statement, "SHOW SESSION LIKE 'join_max_broadcast_table_size'")).singleElement().satisfies(row -> assertThat(row.get(1)).isEqualTo("1B"));
+            assertThat(explain(statement, "EXPLAIN (TYPE DISTRIBUTED) " + query)).contains("distribution = PARTITIONED").doesNotContain("type = BROADCAST");
+            assertThat(rows(statement, query)).isEqualTo(expected);
+
+            // a limit above the logs' size: AUTOMATIC broadcasts the self-join's build side
+            statement.execute("SET SESSION join_max_broadcast_table_size = '100GB'");
+            assertThat(explain(statement, "EXPLAIN (TYPE DISTRIBUTED) " + selfJoin)).contains("type = BROADCAST").doesNotContain("distribution = PARTITIONED");
+
+            statement.execute("RESET SESSION join_max_broadcast_table_size");
+            assertThat(explain(statement, "EXPLAIN (TYPE DISTRIBUTED) " + query)).contains("type = BROADCAST");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> statement.execute("SET SESSION join_max_broadcast_table_size = 'large'"))
+                    .hasMessageContaining("Invalid value 'large' for session property join_max_broadcast_table_size");
+        }
+        ClusterChecks.assertReleased(cluster);
+    }
+
+    private static List<List<String>> rows(Statement statement, String sql)
+            throws SQLException
+    {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new java.util.ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(result.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     private static String explain(Statement statement, String sql)
             throws SQLException
     {

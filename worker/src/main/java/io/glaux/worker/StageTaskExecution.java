@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -84,7 +85,7 @@ final class StageTaskExecution
             // keeping to its share of the memory the query's other stage tasks here share too (one per
             // partition dealt to this worker)
             int tasksHere = Math.ceilDiv(task.partitionCount(), Math.max(1, task.producers().size()));
-            QueryContext context = new QueryContext(memory, spill.directory(), cancellation, spill.space(), tasksHere);
+            QueryContext context = new QueryContext(memory, spill.directory(), cancellation, spill.space(), tasksHere, new ConcurrentHashMap<>());
             planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> {
                 if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1) {
                     operatorContext.close();

@@ -9,6 +9,7 @@ import io.glaux.engine.exchange.PartitionedOutputBuffer;
 import io.glaux.engine.exchange.RemoteErrors;
 import io.glaux.engine.exchange.TaskOperatorStats;
 import io.glaux.engine.exchange.TaskProgress;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.aggregation.HashPartitioner;
 import io.glaux.engine.fragment.Task;
 import io.glaux.engine.execution.LocalExecutionPlanner;
@@ -44,6 +45,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -392,7 +394,7 @@ final class TaskExecution
      */
     private void runPipeline(PlanNode pipeline)
     {
-        QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation);
+        QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation, SpillSpace.unlimited(), 1, new ConcurrentHashMap<>());
         List<Type> sourceTypes = pipelineSourceTypes;
         LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> leaf instanceof PlanNode.RemoteSource remote
                 && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST

@@ -163,6 +163,9 @@ public final class ConsoleApiHandler
             json.put("processedRows", stats.processedRows.get());
             json.put("processedBytes", stats.processedBytes.get());
             json.put("outputRows", stats.outputRows.get());
+            QueryStats.Execution execution = stats.execution(query.state());
+            json.put("peakMemoryBytes", execution.peakMemoryBytes());
+            json.put("spilledBytes", execution.spilledBytes());
             json.put("elapsedMillis", query.elapsedMillis());
             body.put("stats", json);
             query.plan().ifPresent(plan -> body.put("plan", plan));

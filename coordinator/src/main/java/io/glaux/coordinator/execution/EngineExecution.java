@@ -3,9 +3,12 @@ package io.glaux.coordinator.execution;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.coordinator.planner.PhysicalPlanner;
+import io.glaux.engine.exchange.TaskOperatorStats;
 import io.glaux.engine.execution.LocalExecutionPlanner;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.QueryContext;
+import io.glaux.coordinator.query.QueryState;
+import io.glaux.coordinator.query.QueryStats;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.ResultPage;
 import io.glaux.engine.operator.OperatorStats;
@@ -99,6 +102,28 @@ public final class EngineExecution
             });
         }
         return stats;
+    }
+
+    /**
+     * What the query's execution did so far, for the protocol's statistics: its peak memory (here, plus
+     * the peaks of its operators on the workers), the bytes its operators spilled on every node, and its
+     * stages ({@link StageStatistics#rootStage}) in the query's {@code state}.
+     */
+    public QueryStats.Execution execution(QueryStats queryStats, QueryState state)
+    {
+        Map<PlanNodeId, OperatorStats> stats = stats();
+        long workerPeaks = scans == null ? 0 : scans.workerStats(plan.scans()).values().stream().mapToLong(OperatorStats::peakMemoryBytes).sum();
+        long spilled = stats.values().stream().mapToLong(OperatorStats::spilledBytes).sum();
+        String stageState = switch (state) {
+            case QUEUED, PLANNING -> "PLANNED";
+            case RUNNING, FINISHING -> "RUNNING";
+            case FINISHED -> "FINISHED";
+            case FAILED -> "FAILED";
+        };
+        long scannedRows = plan.scans().keySet().stream().map(TaskOperatorStats::scanOfStage).map(stats::get).filter(java.util.Objects::nonNull)
+                .mapToLong(OperatorStats::inputRows).sum();
+        return new QueryStats.Execution(query.memory().peakBytes() + workerPeaks, spilled, scannedRows,
+                java.util.Optional.of(StageStatistics.rootStage(plan, stats, queryStats, stageState, state.isDone())));
     }
 
     /**

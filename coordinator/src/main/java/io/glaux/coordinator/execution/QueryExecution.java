@@ -18,7 +18,6 @@ import io.glaux.coordinator.node.NodeManager;
 import io.glaux.coordinator.node.NodeManager.WorkerNode;
 import io.glaux.coordinator.planner.GlauxTableScan;
 import io.glaux.coordinator.query.Query;
-import io.glaux.coordinator.planner.JoinStatistics;
 import io.glaux.coordinator.planner.PhysicalPlanner;
 import io.glaux.engine.exchange.BroadcastData;
 import io.glaux.engine.exchange.ExchangeClient;
@@ -121,14 +120,22 @@ public final class QueryExecution
     private final WorkerClients workerClients;
     private final BufferAllocator allocator;
     private final long maxSplitSize;
+    private final long maxBroadcastBytes;
     private final List<ScanRun> runs = new CopyOnWriteArrayList<>();
     /** What the operators of the workers' tasks did, summed over tasks, by plan node (EXPLAIN ANALYZE). */
     private final java.util.concurrent.ConcurrentHashMap<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats> workerStats = new java.util.concurrent.ConcurrentHashMap<>();
     /** What each scan did in its tasks ({@link TaskOperatorStats#SCAN}), summed over them, by scan. */
     private final Map<GlauxTableScan, io.glaux.engine.operator.OperatorStats> scanStats = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
-    public QueryExecution(Query query, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager, WorkerClients workerClients, BufferAllocator allocator, long maxSplitSize)
+    /**
+     * @param maxBroadcastBytes the largest build side a broadcast join sends (the session's
+     *        {@code join_max_broadcast_table_size}, else {@code join-max-broadcast-table-size}): the limit
+     *        the planner chose broadcasts by, applied to the rows the build side really returns
+     */
+    public QueryExecution(Query query, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager, WorkerClients workerClients, BufferAllocator allocator, long maxSplitSize,
+            long maxBroadcastBytes)
     {
+        this.maxBroadcastBytes = maxBroadcastBytes;
         this.query = requireNonNull(query, "query is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.objectStore = requireNonNull(objectStore, "objectStore is null");
@@ -341,7 +348,7 @@ public final class QueryExecution
     /**
      * A scan stage whose tasks join their rows with the rows of a build stage (a broadcast join). The
      * build stage runs first, into the query's memory here; if its output stays under
-     * {@link JoinStatistics#BROADCAST_MAX_BYTES} (and 1/16 of the query's limit), the limit the planner
+     * the query's broadcast limit (and 1/16 of the query's limit), the limit the planner
      * chose the broadcast by, it goes to every probe task inside the task (an Arrow IPC stream) and the
      * join runs on the workers. A larger build side (the planner's estimate was wrong) is corrected by
      * the same limit: an INNER join turns round when its probe side is within it ({@link SwappedJoin});
@@ -356,7 +363,7 @@ public final class QueryExecution
     public Operator broadcastJoinStage(int probeStageId, PhysicalPlanner.ScanStage probe, int buildStageId, PhysicalPlanner.ScanStage build, int fallbackStageId,
             OperatorContext context)
     {
-        long maxBytes = Math.min(JoinStatistics.BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
         return new Operator()
         {
             private final List<VectorSchemaRoot> collected = new ArrayList<>();
@@ -546,7 +553,7 @@ public final class QueryExecution
     /**
      * A scan stage whose tasks join their rows with the rows of several build stages in turn (a chain of
      * broadcast joins in one pipeline: a star join). The build stages run first, one after the other,
-     * into the query's memory here; if together they stay under {@link JoinStatistics#BROADCAST_MAX_BYTES} (and 1/16
+     * into the query's memory here; if together they stay under the query's broadcast limit (and 1/16
      * of the query's limit) they all go to every probe task and the joins run on the workers. Otherwise
      * the coordinator runs the pipeline itself (its hash joins can spill), over the gathered probe scan
      * and build stages, each scanned when its join asks for it.
@@ -554,7 +561,7 @@ public final class QueryExecution
     public Operator broadcastJoinsStage(PhysicalPlanner.ScanStage probe, List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans,
             OperatorContext context)
     {
-        long maxBytes = Math.min(JoinStatistics.BROADCAST_MAX_BYTES, context.query().memory().limit() / 16);
+        long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
         long maxQueued = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
         return new Operator()
         {

@@ -21,11 +21,6 @@ public final class WorkerClients
 
     private final RevocationList revocations;
 
-    public WorkerClients(TlsMaterial tls, BufferAllocator allocator)
-    {
-        this(tls, allocator, new RevocationList());
-    }
-
     /** @param revocations the revoked node certificates: a worker presenting one fails the handshake */
     public WorkerClients(TlsMaterial tls, BufferAllocator allocator, RevocationList revocations)
     {

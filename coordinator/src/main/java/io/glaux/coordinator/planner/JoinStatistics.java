@@ -30,7 +30,11 @@ import org.apache.calcite.rel.type.RelDataTypeField;
  */
 public final class JoinStatistics
 {
-    /** The largest build side sent to every probe task of a broadcast join (Arrow bytes). */
+    /**
+     * The largest build side sent to every probe task of a broadcast join (Arrow bytes) by default: the
+     * default of {@code join-max-broadcast-table-size}, which the session's
+     * {@code join_max_broadcast_table_size} overrides.
+     */
     public static final long BROADCAST_MAX_BYTES = 4L << 20;
     private JoinStatistics() {}
 
@@ -116,10 +120,10 @@ public final class JoinStatistics
         return sort.fetch instanceof RexLiteral literal && literal.getValueAs(Long.class) != null ? literal.getValueAs(Long.class) : Double.MAX_VALUE;
     }
 
-    /** Whether the join's build (right) side is estimated too large to broadcast. */
-    static boolean tooLargeToBroadcast(Join join)
+    /** Whether the join's build (right) side is estimated over {@code maxBytes} (the session's join_max_broadcast_table_size), too large to broadcast. */
+    static boolean tooLargeToBroadcast(Join join, long maxBytes)
     {
-        return estimatedBytes(join.getRight()) > BROADCAST_MAX_BYTES;
+        return estimatedBytes(join.getRight()) > maxBytes;
     }
 
     /** A row's bytes in Arrow: fixed widths, 24 bytes a string (its offset and about 20 characters). */

@@ -7,13 +7,19 @@ import io.glaux.spi.error.GlauxException;
 import java.util.Locale;
 
 /**
- * Trino's {@code listagg(x, separator ON OVERFLOW ERROR)}, which Calcite's parser does not read: the
- * clause is blanked out before parsing (same length, so positions in errors stay those of the text as
- * written), since failing past the largest result is what listagg does anyway. {@code ON OVERFLOW
- * TRUNCATE} is refused with NOT_SUPPORTED at its position.
+ * Trino's {@code listagg(x, separator ON OVERFLOW ERROR | TRUNCATE [filler] WITH|WITHOUT COUNT)}, whose
+ * clause Calcite's parser does not read, rewritten before parsing. {@code ON OVERFLOW ERROR} is blanked
+ * out (same length, so positions in errors stay those of the text as written), since failing past the
+ * largest result is what listagg does anyway. {@code ON OVERFLOW TRUNCATE} makes the call
+ * {@code listagg_truncate(x, separator, filler, with count)} (filler {@code '...'} unless given): the
+ * clause's text, longer than the arguments it becomes, is padded with spaces so that the text after the
+ * call keeps its positions (between the function's name and the clause they are 9 columns on).
  */
 final class ListaggOverflow
 {
+    /** The aggregate a listagg call with ON OVERFLOW TRUNCATE becomes. */
+    static final String TRUNCATE_FUNCTION = "listagg_truncate";
+
     private ListaggOverflow() {}
 
     static String rewrite(String sql)
@@ -28,6 +34,9 @@ final class ListaggOverflow
         // parentheses open, and the depth of the arguments of the listagg call being read (-1: none)
         int depth = 0;
         int listagg = -1;
+        // where the name of the listagg call being read starts, and whether its separator argument was seen
+        int listaggStart = -1;
+        boolean separator = false;
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '(') {
@@ -47,6 +56,8 @@ final class ListaggOverflow
                 int paren = skipSpace(lower, i + "listagg".length());
                 if (paren < n && sql.charAt(paren) == '(' && listagg < 0) {
                     listagg = depth + 1;
+                    listaggStart = i;
+                    separator = false;
                 }
                 i += "listagg".length();
                 continue;
@@ -77,6 +88,9 @@ final class ListaggOverflow
                 i = end < 0 ? n : end + 2;
                 continue;
             }
+            if (c == ',' && depth == listagg) {
+                separator = true;
+            }
             if (depth == listagg && isWordAt(lower, i, "on")) {
                 int overflow = skipSpace(lower, i + 2);
                 if (isWordAt(lower, overflow, "overflow")) {
@@ -94,8 +108,45 @@ final class ListaggOverflow
                         continue;
                     }
                     if (isWordAt(lower, behavior, "truncate")) {
-                        throw new GlauxException(ErrorCode.NOT_SUPPORTED, location(sql, i),
-                                "listagg(... ON OVERFLOW TRUNCATE) is not supported: a result over 1048576 bytes fails (ON OVERFLOW ERROR)", null);
+                        int at = skipSpace(lower, behavior + "truncate".length());
+                        String filler = "'...'";
+                        if (at < n && sql.charAt(at) == '\'') {
+                            int end = at + 1;
+                            while (end < n && (sql.charAt(end) != '\'' || end + 1 < n && sql.charAt(end + 1) == '\'')) {
+                                end += sql.charAt(end) == '\'' ? 2 : 1;
+                            }
+                            if (end >= n) {
+                                break;
+                            }
+                            filler = sql.substring(at, end + 1);
+                            at = skipSpace(lower, end + 1);
+                        }
+                        boolean withCount = isWordAt(lower, at, "with");
+                        if (!withCount && !isWordAt(lower, at, "without")) {
+                            throw new GlauxException(ErrorCode.SYNTAX_ERROR, location(sql, at),
+                                    "listagg(... ON OVERFLOW TRUNCATE [filler] ...) needs WITH COUNT or WITHOUT COUNT", null);
+                        }
+                        int count = skipSpace(lower, at + (withCount ? "with" : "without").length());
+                        if (!isWordAt(lower, count, "count")) {
+                            throw new GlauxException(ErrorCode.SYNTAX_ERROR, location(sql, count),
+                                    "listagg(... ON OVERFLOW TRUNCATE [filler] WITH|WITHOUT) needs COUNT", null);
+                        }
+                        int clauseEnd = count + "count".length();
+                        String arguments = (separator ? "" : ", ''") + ", " + filler + ", " + withCount;
+                        int grown = TRUNCATE_FUNCTION.length() - "listagg".length();
+                        int room = clauseEnd - i - grown;
+                        if (room < arguments.length()) {
+                            // cannot happen: the clause is always longer than its arguments and the longer name
+                            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot rewrite listagg ... ON OVERFLOW TRUNCATE");
+                        }
+                        if (out == null) {
+                            out = new StringBuilder(sql);
+                        }
+                        // the same length in all: the name grows, the clause's padded arguments make up for it
+                        out.replace(i, clauseEnd, arguments + " ".repeat(room - arguments.length()));
+                        out.replace(listaggStart, listaggStart + "listagg".length(), TRUNCATE_FUNCTION);
+                        i = clauseEnd;
+                        continue;
                     }
                 }
             }

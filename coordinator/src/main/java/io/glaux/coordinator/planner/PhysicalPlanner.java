@@ -186,18 +186,21 @@ public final class PhysicalPlanner
     /** Each scan stage with a broadcast join in its pipeline: its remote source while only filters and projections were put on it. */
     private final Map<Integer, PlanNode.RemoteSource> openPipelines = new HashMap<>();
     private final JoinDistributionType joinDistribution;
+    /** AUTOMATIC broadcasts a build side estimated at most this many bytes. */
+    private final long maxBroadcastBytes;
     private int nextStage = 1;
     private int nextId;
 
-    private PhysicalPlanner(String user, JoinDistributionType joinDistribution)
+    private PhysicalPlanner(String user, JoinDistributionType joinDistribution, long maxBroadcastBytes)
     {
         this.user = requireNonNull(user, "user is null");
         this.joinDistribution = requireNonNull(joinDistribution, "joinDistribution is null");
+        this.maxBroadcastBytes = maxBroadcastBytes;
     }
 
     static EnginePlan translate(RelNode root)
     {
-        return translate(root, "", JoinDistributionType.AUTOMATIC);
+        return translate(root, "", JoinDistributionType.AUTOMATIC, JoinStatistics.BROADCAST_MAX_BYTES);
     }
 
     /**
@@ -205,11 +208,12 @@ public final class PhysicalPlanner
      * information_schema) are listed for. A node or expression the engine cannot run fails the query
      * with NOT_SUPPORTED naming it: there is no other executor. {@code joinDistribution} is the session's
      * {@code join_distribution_type}: PARTITIONED and BROADCAST decide a join of two scans, AUTOMATIC
-     * leaves it to the build table's statistics.
+     * leaves it to the build table's statistics, broadcasting a build side estimated at most
+     * {@code maxBroadcastBytes} (the session's {@code join_max_broadcast_table_size}).
      */
-    static EnginePlan translate(RelNode root, String user, JoinDistributionType joinDistribution)
+    static EnginePlan translate(RelNode root, String user, JoinDistributionType joinDistribution, long maxBroadcastBytes)
     {
-        PhysicalPlanner planner = new PhysicalPlanner(user, joinDistribution);
+        PhysicalPlanner planner = new PhysicalPlanner(user, joinDistribution, maxBroadcastBytes);
         try {
             PlanNode plan = planner.visit(root);
             return new EnginePlan(plan, planner.scans, planner.stages);
@@ -416,7 +420,11 @@ public final class PhysicalPlanner
             List<Integer> inputs = function == AggregateFunction.COUNT_STAR ? List.of() : call.getArgList();
             // array_agg(x ORDER BY y), listagg(x, s) WITHIN GROUP (ORDER BY y): the sort keys are the last inputs
             List<SortKey> orderBy = new ArrayList<>();
-            if (ordered && !call.collation.getFieldCollations().isEmpty()) {
+            if (ordered && call.getAggregation() instanceof OrderedAggregates.KeysAsArguments keyed) {
+                // in a correlated subquery, the keys were made arguments before decorrelation
+                orderBy.addAll(keyed.orderBy());
+            }
+            else if (ordered && !call.collation.getFieldCollations().isEmpty()) {
                 List<Integer> withKeys = new ArrayList<>(inputs);
                 for (SortKey key : sortKeys(call.collation.getFieldCollations())) {
                     orderBy.add(new SortKey(withKeys.size(), key.ascending(), key.nullsFirst()));
@@ -659,8 +667,8 @@ public final class PhysicalPlanner
                 int[] map = mapping.get();
                 List<AggregateCall> calls = new ArrayList<>();
                 for (AggregateCall call : aggregate.aggregates()) {
-                    calls.add(new AggregateCall(call.function(), call.inputs().stream().map(input -> map[input]).toList(), call.inputTypes(), call.outputType(),
-                            call.filter() >= 0 ? map[call.filter()] : call.filter()));
+                    // mapInputs keeps an ordered aggregate's ORDER BY (array_agg, listagg)
+                    calls.add(call.mapInputs(input -> map[input]));
                 }
                 return new PlanNode.Aggregate(aggregate.id(), join.withOutputColumns(List.copyOf(used)), aggregate.step(),
                         aggregate.groupKeys().stream().map(key -> map[key]).toList(), aggregate.groupingSets(), calls);
@@ -766,7 +774,8 @@ public final class PhysicalPlanner
                 case "skewness" -> AggregateFunction.SKEWNESS;
                 case "kurtosis" -> AggregateFunction.KURTOSIS;
                 case "array_agg" -> AggregateFunction.ARRAY_AGG;
-                case "listagg" -> AggregateFunction.LISTAGG;
+                // listagg_truncate: listagg(x, s ON OVERFLOW TRUNCATE filler WITH|WITHOUT COUNT), renamed by ListaggOverflow
+                case "listagg", "listagg_truncate" -> AggregateFunction.LISTAGG;
                 default -> throw new Unsupported("the aggregate function " + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT));
             };
         };
@@ -954,7 +963,7 @@ public final class PhysicalPlanner
         boolean partition = switch (joinDistribution) {
             case PARTITIONED -> true;
             case BROADCAST -> false;
-            case AUTOMATIC -> build != null && JoinStatistics.tooLargeToBroadcast(join);
+            case AUTOMATIC -> build != null && JoinStatistics.tooLargeToBroadcast(join, maxBroadcastBytes);
         };
         if (probe == null || build == null || !plain(probe) || !plain(build) || !partition) {
             return Optional.empty();
@@ -1437,14 +1446,19 @@ public final class PhysicalPlanner
         List<Integer> arguments = new ArrayList<>();
         List<Object> constants = new ArrayList<>();
         List<RexNode> operands = call.getOperands();
+        boolean offsetColumn = false;
         for (int i = 0; i < operands.size(); i++) {
             RexNode operand = operands.get(i);
             if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
-                if (i == 1 && (name.equals("lag") || name.equals("lead"))) {
-                    // the engine reads a second column as the default (below): an offset must be a constant
-                    throw new Unsupported(name + " with an offset that is not a constant");
+                if (i == 1 && (name.equals("lag") || name.equals("lead")) && arguments.size() == 1) {
+                    // lag(x, k): an offset that is an expression of the row (Calcite computes it into a column
+                    // below the window), read row by row; the marker constant says so
+                    arguments.add(ref.getIndex());
+                    constants.add(WindowFunction.OFFSET_COLUMN);
+                    offsetColumn = true;
+                    continue;
                 }
-                if (i == 2 && (name.equals("lag") || name.equals("lead")) && arguments.size() == 1) {
+                if (i == 2 && (name.equals("lag") || name.equals("lead")) && arguments.size() == (offsetColumn ? 2 : 1)) {
                     // lag(x, k, y): the default is a column (Calcite computes an expression into one below the window)
                     Type valueType = inputTypes.get(arguments.getFirst());
                     Type defaultType = inputTypes.get(ref.getIndex());

@@ -178,18 +178,22 @@ public final class QueryPlanner
     /** As {@link #plan(SqlNode, String, String, String, Consumer)}, with {@code current_timestamp} and {@code current_date} in {@code timeZone}. */
     public Plan plan(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, Consumer<List<String>> relations)
     {
-        return plan(parsed, catalog, schema, user, timeZone, JoinDistributionType.AUTOMATIC, relations);
+        return plan(parsed, catalog, schema, user, timeZone, JoinDistributionType.AUTOMATIC, JoinStatistics.BROADCAST_MAX_BYTES, relations);
     }
 
-    /** {@link #plan(SqlNode, String, String, String, java.time.ZoneId, Consumer)} with the session's {@code join_distribution_type}. */
+    /**
+     * {@link #plan(SqlNode, String, String, String, java.time.ZoneId, Consumer)} with the session's
+     * {@code join_distribution_type} and, for AUTOMATIC, the largest estimated build side it broadcasts
+     * ({@code join_max_broadcast_table_size}, else {@code join-max-broadcast-table-size}).
+     */
     public Plan plan(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, JoinDistributionType joinDistribution,
-            Consumer<List<String>> relations)
+            long maxBroadcastBytes, Consumer<List<String>> relations)
     {
-        return RexTranslator.withSessionZone(timeZone, () -> planInZone(parsed, catalog, schema, user, timeZone, joinDistribution, relations));
+        return RexTranslator.withSessionZone(timeZone, () -> planInZone(parsed, catalog, schema, user, timeZone, joinDistribution, maxBroadcastBytes, relations));
     }
 
     private Plan planInZone(SqlNode parsed, String catalog, String schema, String user, java.time.ZoneId timeZone, JoinDistributionType joinDistribution,
-            Consumer<List<String>> relations)
+            long maxBroadcastBytes, Consumer<List<String>> relations)
     {
         SessionValues session = new SessionValues(catalog, schema, user, timeZone, java.time.Instant.now());
         parsed = SessionFunctions.inline(parsed, catalog, schema, user, timeZone, session.start());
@@ -229,7 +233,7 @@ public final class QueryPlanner
         PhysicalPlanner.EnginePlan engine;
         try {
             enginePlan = pushDown(withoutSubQueries(logical, RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader)), validator, cluster, catalogReader);
-            engine = PhysicalPlanner.translate(enginePlan, user, joinDistribution);
+            engine = PhysicalPlanner.translate(enginePlan, user, joinDistribution, maxBroadcastBytes);
         }
         catch (GlauxException e) {
             // a correlation the engine cannot run: said at the subquery's place
@@ -273,9 +277,8 @@ public final class QueryPlanner
         // correlated EXISTS / NOT EXISTS: SEMI and ANTI joins on the subquery's condition, before the decorrelator copies the outer query
         RelNode rewritten = SemiJoins.correlated(hep.findBestExp());
         if (orderedAggregateUnderCorrelate(rewritten, false)) {
-            // the decorrelator moves the aggregate's input columns without moving its ORDER BY keys
-            throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Query is not supported: the engine cannot run an aggregate with ORDER BY "
-                    + "(array_agg, listagg) in a correlated subquery");
+            // the decorrelator moves the aggregate's input columns without moving its ORDER BY keys: make them arguments
+            rewritten = OrderedAggregates.keysAsArguments(rewritten);
         }
         try {
             return RelDecorrelator.decorrelateQuery(rewritten, relBuilder);

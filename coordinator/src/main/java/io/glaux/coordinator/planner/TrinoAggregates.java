@@ -75,6 +75,10 @@ final class TrinoAggregates
             // approx_most_frequent(buckets, value, capacity): the counts of the most frequent values (exact here)
             SqlBasicAggFunction.create("APPROX_MOST_FREQUENT", SqlKind.OTHER_FUNCTION, mapOf(1, -1),
                     OperandTypes.family(SqlTypeFamily.INTEGER, SqlTypeFamily.ANY, SqlTypeFamily.INTEGER)),
+            // listagg(x, separator ON OVERFLOW TRUNCATE filler WITH|WITHOUT COUNT), rewritten before parsing
+            // (ListaggOverflow): listagg_truncate(x, separator, filler, with count) [WITHIN GROUP (ORDER BY ...)]
+            SqlBasicAggFunction.create(ListaggOverflow.TRUNCATE_FUNCTION.toUpperCase(Locale.ROOT), SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0_NULLABLE_VARYING,
+                    OperandTypes.family(SqlTypeFamily.STRING, SqlTypeFamily.STRING, SqlTypeFamily.STRING, SqlTypeFamily.BOOLEAN)).withGroupOrder(Optionality.OPTIONAL),
             // (y, x) → double
             SqlBasicAggFunction.create("CORR", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC_NUMERIC),
             SqlBasicAggFunction.create("REGR_SLOPE", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC_NUMERIC),

@@ -73,14 +73,17 @@ final class QueryResultsWriter
         json.put("wallTimeMillis", query.elapsedMillis());
         json.put("queuedTimeMillis", 0);
         json.put("elapsedTimeMillis", query.elapsedMillis());
-        json.put("processedRows", stats.processedRows.get());
+        QueryStats.Execution execution = stats.execution(state);
+        // the rows the scans returned here as they arrive; the rows they read, once their tasks reported it
+        json.put("processedRows", Math.max(stats.processedRows.get(), execution.scannedRows()));
         json.put("processedBytes", stats.processedBytes.get());
         json.put("physicalInputBytes", stats.processedBytes.get());
-        json.put("peakMemoryBytes", 0);
-        json.put("spilledBytes", 0);
+        json.put("peakMemoryBytes", execution.peakMemoryBytes());
+        json.put("spilledBytes", execution.spilledBytes());
         if (total > 0) {
             json.put("progressPercentage", 100.0 * completed / total);
         }
+        execution.rootStage().ifPresent(stage -> json.put("rootStage", stage));
         return json;
     }
 

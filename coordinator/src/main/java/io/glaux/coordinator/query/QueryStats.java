@@ -19,8 +19,44 @@ public final class QueryStats
     public final AtomicLong outputRows = new AtomicLong();
     /** What the execution decided differently from the plan (a join turned round or partitioned at run time), for EXPLAIN ANALYZE. */
     public final java.util.Queue<String> runtimeDecisions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** What the engine's execution did so far (memory, spill, stages); set when the engine starts. */
+    private volatile java.util.function.Function<QueryState, Execution> execution = _ -> Execution.NONE;
     /** {@code query.max-scan-physical-bytes}: the most bytes the query's scans may return. */
     private volatile long maxProcessedBytes = Long.MAX_VALUE;
+
+    /**
+     * What the engine's operators did, on the coordinator and the workers, for the protocol's
+     * {@code peakMemoryBytes}, {@code spilledBytes} and {@code rootStage}.
+     *
+     * @param peakMemoryBytes the most memory the query held: its peak on the coordinator plus the peaks of
+     *        its operators on the workers (an upper bound where they did not peak together)
+     * @param spilledBytes what its operators wrote to spill files on every node
+     * @param scannedRows the rows its scan tasks read from the files, as the workers reported them at
+     *        each task's end
+     * @param rootStage the final stage and, nested in {@code subStages}, the stages feeding it, as the
+     *        Trino protocol's {@code StageStats}; empty before the engine runs
+     */
+    public record Execution(long peakMemoryBytes, long spilledBytes, long scannedRows, java.util.Optional<java.util.Map<String, Object>> rootStage)
+    {
+        public static final Execution NONE = new Execution(0, 0, 0, java.util.Optional.empty());
+
+        public Execution
+        {
+            java.util.Objects.requireNonNull(rootStage, "rootStage is null");
+        }
+    }
+
+    /** What the engine did so far, its stages' states taken from the query's {@code state}. */
+    public Execution execution(QueryState state)
+    {
+        return execution.apply(state);
+    }
+
+    /** Where {@link #execution} reads the engine's numbers from: the running engine, then a snapshot once it closed. */
+    public void setExecution(java.util.function.Function<QueryState, Execution> execution)
+    {
+        this.execution = java.util.Objects.requireNonNull(execution, "execution is null");
+    }
 
     public void setMaxProcessedBytes(long maxProcessedBytes)
     {

@@ -62,6 +62,13 @@ public record Session(String user, String source, String catalog, String schema,
         return value.isEmpty() ? OptionalLong.empty() : OptionalLong.of(SessionProperties.parseDataSize(value.get()));
     }
 
+    /** {@code join_max_broadcast_table_size} in bytes when set (else the coordinator's {@code join-max-broadcast-table-size}). */
+    public OptionalLong joinMaxBroadcastTableSize()
+    {
+        Optional<String> value = valid(SessionProperties.JOIN_MAX_BROADCAST_TABLE_SIZE);
+        return value.isEmpty() ? OptionalLong.empty() : OptionalLong.of(SessionProperties.parseDataSize(value.get()));
+    }
+
     /** {@code join_distribution_type}, {@code AUTOMATIC} unless set: for the planner to choose how joins are distributed. */
     public SessionProperties.JoinDistributionType joinDistributionType()
     {

@@ -29,6 +29,9 @@ public final class SessionProperties
     public static final String QUERY_MAX_RUN_TIME = "query_max_run_time";
     public static final String QUERY_MAX_MEMORY = "query_max_memory";
     public static final String JOIN_DISTRIBUTION_TYPE = "join_distribution_type";
+    public static final String JOIN_MAX_BROADCAST_TABLE_SIZE = "join_max_broadcast_table_size";
+    /** {@code join-max-broadcast-table-size}'s default: the largest build side broadcast (Arrow bytes) unless configured. */
+    public static final String DEFAULT_JOIN_MAX_BROADCAST_TABLE_SIZE = "4MB";
     public static final String TIME_ZONE = "time_zone";
 
     /** How the planner distributes a join's inputs; {@code AUTOMATIC} lets it choose by size. */
@@ -58,6 +61,13 @@ public final class SessionProperties
             new Property(JOIN_DISTRIBUTION_TYPE, "varchar", "AUTOMATIC",
                     "Join distribution type: " + Arrays.stream(JoinDistributionType.values()).map(Enum::name).collect(Collectors.joining(", ")),
                     SessionProperties::joinDistributionType),
+            new Property(JOIN_MAX_BROADCAST_TABLE_SIZE, "varchar", DEFAULT_JOIN_MAX_BROADCAST_TABLE_SIZE,
+                    "Maximum estimated size of a join's build side for it to be broadcast when join_distribution_type is AUTOMATIC "
+                            + "(default: join-max-broadcast-table-size)",
+                    value -> {
+                        parseDataSize(value);
+                        return value.strip();
+                    }),
             new Property(QUERY_MAX_MEMORY, "varchar", "20GB",
                     "Maximum amount of memory a query can use on a node (never more than query.max-memory-per-node)",
                     value -> {

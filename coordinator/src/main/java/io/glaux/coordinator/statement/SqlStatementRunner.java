@@ -16,12 +16,15 @@ import io.glaux.coordinator.security.AccessControl;
 import io.glaux.coordinator.security.StatementAuthorizer;
 import io.glaux.coordinator.sql.ast.Statement;
 import io.glaux.coordinator.query.Query;
+import io.glaux.coordinator.query.QueryState;
+import io.glaux.coordinator.query.QueryStats;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.SessionProperties;
 import io.glaux.coordinator.query.StatementResult;
 import io.glaux.coordinator.query.StatementRunner;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.coordinator.sql.ast.SqlGlauxStatement;
@@ -39,6 +42,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a statement: Glaux's grammar parses it; Athena/Hive statements (DDL, SHOW, DESCRIBE, USE, MSCK)
@@ -62,10 +66,14 @@ public final class SqlStatementRunner
     private final Optional<Path> spillPath;
     private final StatementAuthorizer authorizer;
 
+    /** {@code join-max-broadcast-table-size}: the broadcast limit of a session that does not set join_max_broadcast_table_size. */
+    private final long joinMaxBroadcastTableSize;
+
     public SqlStatementRunner(CalciteSchema rootSchema, Catalog catalog, ObjectStore objectStore, NodeManager nodeManager,
             WorkerClients workerClients, BufferAllocator allocator, String catalogName, long maxSplitSize, long maxMemoryPerNode, Optional<Path> spillPath,
-            AccessControl accessControl)
+            AccessControl accessControl, long joinMaxBroadcastTableSize)
     {
+        this.joinMaxBroadcastTableSize = joinMaxBroadcastTableSize;
         this.authorizer = new StatementAuthorizer(accessControl, catalogName);
         this.memoryPool = new MemoryPool(Math.max(maxMemoryPerNode, MemoryPool.defaultMaxBytes()));
         this.maxMemoryPerNode = maxMemoryPerNode;
@@ -197,7 +205,7 @@ public final class SqlStatementRunner
     private StatementResult execute(Query query, SqlNode parsed)
     {
         QueryPlanner.Plan plan = planner.plan(parsed, query.session().catalog(), query.session().schema(), query.session().user(),
-                query.session().effectiveTimeZone(), query.session().joinDistributionType(), relationCheck(query, parsed));
+                query.session().effectiveTimeZone(), query.session().joinDistributionType(), maxBroadcastBytes(query), relationCheck(query, parsed));
         query.setPlan(plan.explain());
         List<ResultColumn> columns = new ArrayList<>();
         List<RelDataType> types = plan.rowType().getFieldList().stream().map(field -> field.getType()).toList();
@@ -205,7 +213,7 @@ public final class SqlStatementRunner
             columns.add(new ResultColumn(plan.columnNames().get(i), types.get(i)));
         }
         QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
-                allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
+                allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize, maxBroadcastBytes(query));
         return executeInEngine(query, plan, columns, execution);
     }
 
@@ -232,11 +240,11 @@ public final class SqlStatementRunner
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "EXPLAIN type " + type + " is not supported (LOGICAL and DISTRIBUTED are)");
         }
         QueryPlanner.Plan plan = planner.plan(explain.query(), query.session().catalog(), query.session().schema(), query.session().user(),
-                query.session().effectiveTimeZone(), query.session().joinDistributionType(), relationCheck(query, explain.query()));
+                query.session().effectiveTimeZone(), query.session().joinDistributionType(), maxBroadcastBytes(query), relationCheck(query, explain.query()));
         String text;
         if (explain.analyze()) {
             QueryExecution execution = new QueryExecution(query, catalog, objectStore, nodeManager, workerClients,
-                    allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize);
+                    allocator.newChildAllocator("query-" + query.id(), 0, Long.MAX_VALUE), maxSplitSize, maxBroadcastBytes(query));
             EngineExecution engine = startEngine(query, plan, execution);
             long rows = 0;
             try (execution; engine) {
@@ -260,17 +268,29 @@ public final class SqlStatementRunner
         return StatementResult.of(List.of(new ResultColumn("Query Plan", varchar)), List.<Object[]>of(new Object[] {text}));
     }
 
+    /** The largest build side the query's joins broadcast: its session's join_max_broadcast_table_size, else the coordinator's. */
+    private long maxBroadcastBytes(Query query)
+    {
+        return query.session().joinMaxBroadcastTableSize().orElse(joinMaxBroadcastTableSize);
+    }
+
     /** Rows per page of an engine result (as the protocol's pages of encoded rows). */
     private static final int RESULT_PAGE_ROWS = 4096;
 
     private StatementResult executeInEngine(Query query, QueryPlanner.Plan plan, List<ResultColumn> columns, QueryExecution execution)
     {
         EngineExecution engine = startEngine(query, plan, execution);
+        // the protocol's stats read the running engine's numbers, then (below) what they were at its end
+        query.stats().setExecution(state -> engine.execution(query.stats(), state));
         AutoCloseable resources = () -> {
             try {
                 // what the operators did, for the console's query detail (EXPLAIN ANALYZE's numbers)
                 query.setPlan(ExplainText.distributed(plan.engine(), engine.stats()));
                 query.setStages(StageStatistics.of(plan.engine(), engine.stats(), query.stats()));
+                QueryStats.Execution finished = engine.execution(query.stats(), QueryState.FINISHED);
+                QueryStats.Execution failed = engine.execution(query.stats(), QueryState.FAILED);
+                // closed: what it did, without holding on to its operators
+                query.stats().setExecution(state -> state == QueryState.FAILED ? failed : finished);
                 engine.close();
             }
             finally {
@@ -296,7 +316,8 @@ public final class SqlStatementRunner
             throw e;
         }
         try {
-            return new EngineExecution(plan.engine(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone())), query::isCanceled);
+            return new EngineExecution(plan.engine(), execution, new QueryContext(memory, spillDirectory(query), new QueryContext.Cancellation(() -> query.isCanceled() || query.state().isDone()),
+                    SpillSpace.unlimited(), 1, new ConcurrentHashMap<>()), query::isCanceled);
         }
         catch (RuntimeException e) {
             try {

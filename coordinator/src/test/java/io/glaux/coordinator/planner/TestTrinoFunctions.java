@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.glaux.coordinator.execution.EngineExecution;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Trino's functions, planned and run by the engine on the coordinator over constants and VALUES (no cluster). */
 class TestTrinoFunctions
@@ -136,7 +138,8 @@ class TestTrinoFunctions
         Object row;
         try (RootAllocator root = new RootAllocator();
                 EngineExecution execution = new EngineExecution(plan.engine(), null, new QueryContext(
-                        new QueryMemoryContext("test", new MemoryPool(1L << 30), 1L << 30, root), Optional.empty(), new QueryContext.Cancellation()), () -> false)) {
+                        new QueryMemoryContext("test", new MemoryPool(1L << 30), 1L << 30, root), Optional.empty(), new QueryContext.Cancellation(),
+                        SpillSpace.unlimited(), 1, new ConcurrentHashMap<>()), () -> false)) {
             Iterator<Object> rows = execution.rows();
             assertThat(rows.hasNext()).isTrue();
             row = rows.next();

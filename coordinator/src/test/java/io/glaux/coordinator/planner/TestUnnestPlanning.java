@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.glaux.coordinator.execution.EngineExecution;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.spi.error.ErrorCode;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** UNNEST planned into the engine's nodes and run by the engine on the coordinator (no cluster). */
 class TestUnnestPlanning
@@ -89,7 +91,8 @@ class TestUnnestPlanning
         List<String> rows = new ArrayList<>();
         try (RootAllocator root = new RootAllocator();
                 EngineExecution execution = new EngineExecution(plan.engine(), null, new QueryContext(
-                        new QueryMemoryContext("test", new MemoryPool(1L << 30), 1L << 30, root), Optional.empty(), new QueryContext.Cancellation()), () -> false)) {
+                        new QueryMemoryContext("test", new MemoryPool(1L << 30), 1L << 30, root), Optional.empty(), new QueryContext.Cancellation(),
+                        SpillSpace.unlimited(), 1, new ConcurrentHashMap<>()), () -> false)) {
             Iterator<Object> iterator = execution.rows();
             while (iterator.hasNext()) {
                 rows.add(Arrays.toString((Object[]) iterator.next()));

@@ -19,11 +19,18 @@ import java.util.function.IntBinaryOperator;
  * {@code multimap_agg}, {@code histogram}, {@code approx_most_frequent}, {@code min(x, n)},
  * {@code max(x, n)}, {@code min_by(x, y, n)} and {@code max_by(x, y, n)}. The state is the array of the
  * group's argument tuples (one argument: its values; several: rows), merged across workers by
- * concatenation; the final step groups, counts or sorts each group's tuples once. The state stays
- * bounded where the result needs less than every tuple: whenever it has doubled since it was last
- * compacted, {@code min(x, n)}, {@code max(x, n)}, {@code min_by(x, y, n)} and {@code max_by(x, y, n)}
- * keep only each group's n first tuples in their order, and {@code set_agg} and {@code map_agg} only the
- * first tuple of each distinct key (tuples with a NULL key, which no result shows, go too).
+ * concatenation; the final step groups, counts or sorts each group's tuples once. {@code histogram}
+ * and {@code approx_most_frequent} add a count to each tuple (1 when added): a tuple stands for that
+ * many occurrences of its value. The state stays bounded where the result needs less than every
+ * tuple: whenever it has doubled since it was last compacted, {@code min(x, n)}, {@code max(x, n)},
+ * {@code min_by(x, y, n)} and {@code max_by(x, y, n)} keep only each group's n first tuples in their
+ * order, {@code set_agg} and {@code map_agg} only the first tuple of each distinct key,
+ * {@code histogram} one tuple per distinct value with the sum of their counts, and
+ * {@code approx_most_frequent} the same, then only the {@code capacity} most frequent values (Trino's
+ * space-saving summary: a value evicted and seen again starts counting afresh, so counts are exact
+ * while a group has at most {@code capacity} distinct values, approximate beyond). Tuples with a NULL
+ * key, which no result shows, go too. The state's heap bytes count against the query's memory, and a
+ * FINAL step spills them like any aggregate's.
  */
 public final class CollectedAggregate
 {
@@ -41,6 +48,8 @@ public final class CollectedAggregate
 
     private final Kind kind;
     private final List<Type> inputs;
+    /** What each tuple of the state holds: the arguments, and a count after them for HISTOGRAM and APPROX_MOST_FREQUENT. */
+    private final List<Type> stored;
     private final Type output;
     private final GroupedValues values;
     private final Block scratch = new Block();
@@ -66,6 +75,7 @@ public final class CollectedAggregate
         this.inputs = List.copyOf(inputs);
         this.output = requireNonNull(output, "output is null");
         this.orderBy = List.copyOf(orderBy);
+        this.stored = storedTypes(kind, this.inputs);
         if (kind == Kind.ORDERED_ARRAY_AGG || kind == Kind.LISTAGG) {
             for (io.glaux.engine.plan.SortKey key : this.orderBy) {
                 Type type = inputs.get(key.column());
@@ -76,7 +86,7 @@ public final class CollectedAggregate
             if (!inputs.stream().allMatch(Nested::computable)) {
                 throw new GlauxException(ErrorCode.NOT_SUPPORTED, (kind == Kind.LISTAGG ? "listagg" : "array_agg") + " of " + inputs.getFirst().trinoName() + " values is not supported");
             }
-            this.values = new GroupedValues(element(this.inputs));
+            this.values = new GroupedValues(element(stored));
             return;
         }
         Type key = switch (kind) {
@@ -86,13 +96,38 @@ public final class CollectedAggregate
         if (Nested.isNested(key) || PhysicalType.of(key) == PhysicalType.OTHER || !inputs.stream().allMatch(Nested::computable)) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, kind.name().toLowerCase(java.util.Locale.ROOT) + " of " + key.trinoName() + " values is not supported");
         }
-        this.values = new GroupedValues(element(this.inputs));
+        this.values = new GroupedValues(element(stored));
     }
 
-    /** The state type of a call with arguments of {@code inputs}: the array of the argument (tuples). */
-    public static Type stateType(List<Type> inputs)
+    /**
+     * The state type of a call of {@code kind} with arguments of {@code inputs}: the array of the
+     * argument (tuples), each with its count after the arguments for HISTOGRAM and APPROX_MOST_FREQUENT.
+     */
+    public static Type stateType(Kind kind, List<Type> inputs)
     {
-        return new Type.Array(element(inputs));
+        return new Type.Array(element(storedTypes(kind, inputs)));
+    }
+
+    private static List<Type> storedTypes(Kind kind, List<Type> inputs)
+    {
+        if (!counted(kind)) {
+            return List.copyOf(inputs);
+        }
+        List<Type> types = new ArrayList<>(inputs);
+        types.add(Type.BIGINT);
+        return List.copyOf(types);
+    }
+
+    /** Whether the kind's tuples carry a count (how many occurrences of the value the tuple stands for). */
+    private static boolean counted(Kind kind)
+    {
+        return kind == Kind.HISTOGRAM || kind == Kind.APPROX_MOST_FREQUENT;
+    }
+
+    /** The field of a tuple holding its count (HISTOGRAM, APPROX_MOST_FREQUENT). */
+    private int countField()
+    {
+        return stored.size() - 1;
     }
 
     private static Type element(List<Type> inputs)
@@ -110,12 +145,20 @@ public final class CollectedAggregate
     /** Adds the argument tuples at {@code positions[0..count)} of {@code vectors}, tuple j to group {@code groups[j]}. */
     public void add(FieldVector[] vectors, int[] positions, int count, int[] groups)
     {
-        if (inputs.size() == 1) {
+        if (stored.size() == 1) {
             values.add(vectors[0], positions, count, groups);
         }
         else {
             for (int f = 0; f < inputs.size(); f++) {
                 Nested.gather(vectors[f], inputs.get(f), positions, count, scratch.child(f));
+            }
+            if (counted(kind)) {
+                // each tuple added stands for one occurrence
+                Block counts = scratch.child(countField());
+                Nested.reset(counts, Type.BIGINT);
+                for (int j = 0; j < count; j++) {
+                    Nested.appendLong(counts, 1);
+                }
             }
             scratch.count = count;
             scratch.hasNull = false;
@@ -138,8 +181,7 @@ public final class CollectedAggregate
                 groupCount = groups[j] + 1;
             }
         }
-        if (kind == Kind.MULTIMAP_AGG || kind == Kind.HISTOGRAM || kind == Kind.APPROX_MOST_FREQUENT
-                || kind == Kind.ORDERED_ARRAY_AGG || kind == Kind.LISTAGG) {
+        if (kind == Kind.MULTIMAP_AGG || kind == Kind.ORDERED_ARRAY_AGG || kind == Kind.LISTAGG) {
             // their results need every tuple (every value, every occurrence)
             return;
         }
@@ -154,8 +196,9 @@ public final class CollectedAggregate
     /** This call's state type (tests). */
     Type stateTypeForTests()
     {
-        return stateType(inputs);
+        return stateType(kind, inputs);
     }
+
 
     /** How many times the state was compacted (tests). */
     int compactions()
@@ -180,7 +223,36 @@ public final class CollectedAggregate
         PhysicalType.Representation representation = PhysicalType.of(inputs.get(keyField)).representation();
         if (kind == Kind.SET_AGG || kind == Kind.MAP_AGG) {
             int[] distinct = new int[m];
-            int d = distinct(keys, representation, kept, m, distinct, new long[m], null);
+            int d = distinct(keys, representation, kept, m, distinct, new long[m], null, null);
+            System.arraycopy(distinct, 0, kept, 0, d);
+            return d;
+        }
+        if (counted(kind)) {
+            // one tuple per distinct value, its count the sum of theirs (written into the tuple kept: a
+            // copy, the grouped scratch, which the compaction copies from)
+            Block weights = field(tuples, countField());
+            int[] distinct = new int[m];
+            long[] counts = new long[m];
+            int d = distinct(keys, representation, kept, m, distinct, counts, null, weights);
+            for (int k = 0; k < d; k++) {
+                weights.longs[distinct[k]] = counts[k];
+            }
+            if (kind == Kind.APPROX_MOST_FREQUENT) {
+                long capacity = field(tuples, 2).isNull(distinct[0]) ? 0 : field(tuples, 2).longs[distinct[0]];
+                if (capacity > 0 && capacity < d) {
+                    // the space-saving summary's capacity: the most frequent values stay, the rarest go
+                    int[] order = new int[d];
+                    for (int k = 0; k < d; k++) {
+                        order[k] = k;
+                    }
+                    sort(order, d, (a, b) -> Long.compare(counts[b], counts[a]) != 0 ? Long.compare(counts[b], counts[a]) : Integer.compare(a, b));
+                    d = (int) capacity;
+                    for (int k = 0; k < d; k++) {
+                        kept[k] = distinct[order[k]];
+                    }
+                    return d;
+                }
+            }
             System.arraycopy(distinct, 0, kept, 0, d);
             return d;
         }
@@ -258,7 +330,7 @@ public final class CollectedAggregate
             PhysicalType.Representation representation = PhysicalType.of(keyType).representation();
             switch (kind) {
                 case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT -> {
-                    int d = distinct(keys, representation, index, m, distinct, counts, slotOf);
+                    int d = distinct(keys, representation, index, m, distinct, counts, slotOf, counted(kind) ? field(tuples, countField()) : null);
                     if (kind == Kind.APPROX_MOST_FREQUENT) {
                         long buckets = positive(field(tuples, 0), index[0], "buckets", "approx_most_frequent");
                         long[] c = counts;
@@ -438,7 +510,7 @@ public final class CollectedAggregate
 
     private Block field(Block tuples, int f)
     {
-        return inputs.size() == 1 ? tuples : tuples.child(f);
+        return stored.size() == 1 ? tuples : tuples.child(f);
     }
 
     /** Value {@code i} of {@code values}, an integer that must be positive (n, buckets). */
@@ -455,10 +527,11 @@ public final class CollectedAggregate
 
     /**
      * The distinct keys among {@code keys[index[0..m)]}, in first-seen order, into {@code distinct} (one
-     * position each: the first with the key) with their number of occurrences in {@code counts}, and
-     * (unless null) the number of each tuple's key into {@code slotOf[i]}; returns how many.
+     * position each: the first with the key) with their number of occurrences in {@code counts} (each
+     * tuple counting its {@code weights} value, unless null), and (unless null) the number of each
+     * tuple's key into {@code slotOf[i]}; returns how many.
      */
-    private static int distinct(Block keys, PhysicalType.Representation representation, int[] index, int m, int[] distinct, long[] counts, int[] slotOf)
+    private static int distinct(Block keys, PhysicalType.Representation representation, int[] index, int m, int[] distinct, long[] counts, int[] slotOf, Block weights)
     {
         int size = Integer.highestOneBit(Math.max(4, m) * 2 - 1) << 1;
         int[] table = new int[size];
@@ -472,7 +545,7 @@ public final class CollectedAggregate
                 if (entry == 0) {
                     table[slot] = d + 1;
                     distinct[d] = position;
-                    counts[d] = 1;
+                    counts[d] = weights == null ? 1 : weights.longs[position];
                     if (slotOf != null) {
                         slotOf[i] = d;
                     }
@@ -480,7 +553,7 @@ public final class CollectedAggregate
                     break;
                 }
                 if (Nested.equal(representation, keys, distinct[entry - 1], keys, position)) {
-                    counts[entry - 1]++;
+                    counts[entry - 1] += weights == null ? 1 : weights.longs[position];
                     if (slotOf != null) {
                         slotOf[i] = entry - 1;
                     }

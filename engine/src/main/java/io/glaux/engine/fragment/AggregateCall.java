@@ -110,8 +110,8 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
     {
         return switch (function) {
             case COUNT_STAR, COUNT, COUNT_IF -> Type.BIGINT;
-            case ARRAY_AGG -> orderBy.isEmpty() ? outputType : io.glaux.engine.expr.CollectedAggregate.stateType(inputTypes);
-            case LISTAGG -> io.glaux.engine.expr.CollectedAggregate.stateType(inputTypes);
+            case ARRAY_AGG -> orderBy.isEmpty() ? outputType : io.glaux.engine.expr.CollectedAggregate.stateType(io.glaux.engine.expr.CollectedAggregate.Kind.ORDERED_ARRAY_AGG, inputTypes);
+            case LISTAGG -> io.glaux.engine.expr.CollectedAggregate.stateType(io.glaux.engine.expr.CollectedAggregate.Kind.LISTAGG, inputTypes);
             case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR -> outputType;
             case AVG -> new Type.Row(List.of(
                     new Type.Field("sum", outputType instanceof Type.Decimal decimal ? new Type.Decimal(38, decimal.scale()) : Type.DOUBLE),
@@ -124,7 +124,7 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
             case SKEWNESS, KURTOSIS -> moments("mean", "m2", "m3", "m4");
             case GEOMETRIC_MEAN -> moments("sum_log");
             case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N ->
-                    io.glaux.engine.expr.CollectedAggregate.stateType(inputTypes);
+                    io.glaux.engine.expr.CollectedAggregate.stateType(function.collected(), inputTypes);
         };
     }
 

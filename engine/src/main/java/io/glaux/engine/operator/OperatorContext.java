@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import org.apache.arrow.memory.BufferAllocator;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One operator's share of its query: its own child allocator, its heap reservation, cancellation,
@@ -36,7 +38,7 @@ public final class OperatorContext
     public static OperatorContext forTesting(BufferAllocator root, long limit, Optional<Path> spillDirectory)
     {
         QueryMemoryContext memory = new QueryMemoryContext("test", new MemoryPool(Long.MAX_VALUE / 4), limit, root);
-        return new OperatorContext(new QueryContext(memory, spillDirectory, new QueryContext.Cancellation()), "test");
+        return new OperatorContext(new QueryContext(memory, spillDirectory, new QueryContext.Cancellation(), SpillSpace.unlimited(), 1, new ConcurrentHashMap<>()), "test");
     }
 
     public String name()

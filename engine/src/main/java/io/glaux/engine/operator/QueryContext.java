@@ -41,17 +41,6 @@ public record QueryContext(QueryMemoryContext memory, Optional<Path> spillDirect
         requireNonNull(remoteStats, "remoteStats is null");
     }
 
-    /** A query whose spill files are not bounded (beyond the disk), one task on this node. */
-    public QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation)
-    {
-        this(memory, spillDirectory, cancellation, SpillSpace.unlimited(), 1);
-    }
-
-    public QueryContext(QueryMemoryContext memory, Optional<Path> spillDirectory, Cancellation cancellation, SpillSpace spillSpace, int tasks)
-    {
-        this(memory, spillDirectory, cancellation, spillSpace, tasks, new ConcurrentHashMap<>());
-    }
-
     /**
      * Set once when a query is cancelled or failed elsewhere, or when its client's cancel (an outside
      * flag, polled too) says so; operators poll it.

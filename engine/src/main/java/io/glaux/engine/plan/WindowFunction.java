@@ -13,10 +13,14 @@ import java.util.List;
  * aggregate: {@code count}, {@code sum}, {@code avg}, {@code min}, {@code max}, ...) over input columns
  * {@code arguments}; constant arguments (lag's offset and default, ntile's buckets) are literals in
  * {@code constants}, in argument order after the columns. {@code frame} applies to aggregates and
- * value functions.
+ * value functions. A lag or lead whose offset is a column (any expression: Trino evaluates it per
+ * row) has {@link #OFFSET_COLUMN} as its first constant and the offset column as its second argument.
  */
 public record WindowFunction(String name, List<Integer> arguments, List<Object> constants, Type type, boolean ignoreNulls, Frame frame)
 {
+    /** The first constant of a lag or lead whose offset is its second argument column, not a constant. */
+    public static final long OFFSET_COLUMN = Long.MIN_VALUE;
+
     public WindowFunction
     {
         requireNonNull(name, "name is null");

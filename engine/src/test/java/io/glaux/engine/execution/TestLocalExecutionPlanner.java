@@ -7,6 +7,7 @@ import io.glaux.engine.TestBatches;
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.QueryContext;
 import io.glaux.engine.plan.PlanCodec;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 class TestLocalExecutionPlanner
 {
@@ -33,7 +35,7 @@ class TestLocalExecutionPlanner
 
     private final RootAllocator root = new RootAllocator();
     private final QueryMemoryContext memory = new QueryMemoryContext("q", new MemoryPool(1L << 30), 1L << 28, root);
-    private final QueryContext query = new QueryContext(memory, Optional.empty(), new QueryContext.Cancellation());
+    private final QueryContext query = new QueryContext(memory, Optional.empty(), new QueryContext.Cancellation(), SpillSpace.unlimited(), 1, new ConcurrentHashMap<>());
 
     @AfterEach
     void close()

@@ -20,8 +20,9 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * The collecting aggregates keep only what their results need: the n first tuples of min/max(x, n) and
- * min/max_by(x, y, n), the distinct keys of set_agg and map_agg, while the results stay those of every
- * tuple; map_agg keeps each key's first value, multimap_agg each key's values in arrival order.
+ * min/max_by(x, y, n), the distinct keys of set_agg and map_agg, one counted tuple per value of
+ * histogram, the capacity most frequent values of approx_most_frequent, while the results stay those of
+ * every tuple; map_agg keeps each key's first value, multimap_agg each key's values in arrival order.
  */
 class CollectedAggregateTest
 {
@@ -111,6 +112,63 @@ class CollectedAggregateTest
                 expected.computeIfAbsent((long) i % 12 / 4, key -> new ArrayList<>()).add((long) i);
             }
             assertThat(multimaps.get(g)).asString().isEqualTo(mapText(expected));
+        }
+    }
+
+    @Test
+    void histogramKeepsOneCountedTuplePerValueAndMergesCounts()
+    {
+        Type map = new Type.MapType(Type.BIGINT, Type.BIGINT);
+        CollectedAggregate aggregate = new CollectedAggregate(CollectedAggregate.Kind.HISTOGRAM, List.of(Type.BIGINT), map);
+        // group g's rows i = g + 4k hold k mod 10: each of 10 values 500 times
+        long size = feed(aggregate, List.of(i -> (i / 4) % 10));
+        assertThat(aggregate.compactions()).isPositive();
+        assertThat(size).isLessThan(1024 + BATCH);
+        Map<Long, Long> expected = new LinkedHashMap<>();
+        for (long value = 0; value < 10; value++) {
+            expected.put(value, 500L);
+        }
+        assertThat(results(aggregate, map)).containsOnly(mapText(expected));
+
+        // a FINAL step merging two workers' states adds their counts
+        CollectedAggregate other = new CollectedAggregate(CollectedAggregate.Kind.HISTOGRAM, List.of(Type.BIGINT), map);
+        feed(other, List.of(i -> (i / 4) % 10));
+        CollectedAggregate merged = new CollectedAggregate(CollectedAggregate.Kind.HISTOGRAM, List.of(Type.BIGINT), map);
+        for (CollectedAggregate partial : List.of(aggregate, other)) {
+            try (VectorSchemaRoot state = Batches.create(List.of(partial.stateTypeForTests()), allocator)) {
+                partial.writeIntermediate(state.getVector(0), 0, 4);
+                state.setRowCount(4);
+                merged.merge(state.getVector(0), new int[] {0, 1, 2, 3}, 4, new int[] {0, 1, 2, 3});
+            }
+        }
+        expected.replaceAll((value, count) -> 1000L);
+        assertThat(results(merged, map)).containsOnly(mapText(expected));
+    }
+
+    @Test
+    void approxMostFrequentKeepsTheCapacityMostFrequentValues()
+    {
+        Type map = new Type.MapType(Type.BIGINT, Type.BIGINT);
+        CollectedAggregate aggregate = new CollectedAggregate(CollectedAggregate.Kind.APPROX_MOST_FREQUENT, List.of(Type.BIGINT, Type.BIGINT, Type.BIGINT), map);
+        // approx_most_frequent(2, x, 8): row i = g + 4k holds k mod 3 (a hot value) unless i is a multiple of 3, then
+        // a value seen once (1000 + i): per group two hot values about 1,667 times each, and 1,667 values once
+        long size = feed(aggregate, List.of(i -> 2, i -> i % 3 != 0 ? (i / 4) % 3 : 1000 + i, i -> 8));
+        assertThat(aggregate.compactions()).isPositive();
+        // the state holds the 8 counted values per group kept at each compaction and what came since, not every row
+        assertThat(size).isLessThan(1024 + BATCH);
+        List<Object> results = results(aggregate, map);
+        for (int g = 0; g < 4; g++) {
+            Map<Long, Long> counts = new java.util.HashMap<>();
+            for (int i = g; i < ROWS; i += 4) {
+                counts.merge(i % 3 != 0 ? (long) (i / 4) % 3 : 1000L + i, 1L, Long::sum);
+            }
+            List<Map.Entry<Long, Long>> top = counts.entrySet().stream().filter(entry -> entry.getValue() > 1).toList();
+            assertThat(top).hasSize(2);
+            // the hot values, with their exact counts: they were never evicted
+            for (Map.Entry<Long, Long> entry : top) {
+                assertThat(results.get(g)).asString().contains("{\"key\":" + entry.getKey() + ",\"value\":" + entry.getValue() + "}");
+            }
+            assertThat(results.get(g)).asString().doesNotContain("\"value\":1}");
         }
     }
 

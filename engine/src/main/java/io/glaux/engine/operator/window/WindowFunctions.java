@@ -113,6 +113,8 @@ final class WindowFunctions
     private final List<SortKey> orderKeys;
     /** Per function: its first constant as a long (lag/lead offset, ntile buckets, nth_value position), or null. */
     private final Long[] constantArgument;
+    /** Per function: the input column holding a lag/lead's offset row by row, or -1 (a constant offset). */
+    private final int[] offsetColumn;
     private final VectorSchemaRoot[] defaults;
 
     WindowFunctions(OperatorContext context, List<Type> inputTypes, List<WindowFunction> functions, int partitionKeyCount, List<SortKey> orderKeys)
@@ -124,6 +126,8 @@ final class WindowFunctions
         this.orderKeys = List.copyOf(orderKeys);
         this.kinds = new Kind[functions.size()];
         this.constantArgument = new Long[functions.size()];
+        this.offsetColumn = new int[functions.size()];
+        java.util.Arrays.fill(offsetColumn, -1);
         this.defaults = new VectorSchemaRoot[functions.size()];
         try {
             for (int f = 0; f < kinds.length; f++) {
@@ -168,8 +172,10 @@ final class WindowFunctions
         if (needsArgument && function.arguments().isEmpty()) {
             throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Window function " + function.name() + " needs an argument");
         }
-        // lag/lead may take their default from a second column (lag(x, 1, y)): its value at the current row
-        int maxArguments = !needsArgument ? 0 : kind == Kind.LAG || kind == Kind.LEAD ? 2 : 1;
+        // lag/lead may take their offset from a column (lag(x, k)) and their default from the next (lag(x, 1, y)): its value at the current row
+        boolean offsetColumn = (kind == Kind.LAG || kind == Kind.LEAD) && !function.constants().isEmpty()
+                && function.constants().getFirst() instanceof Long first && first == WindowFunction.OFFSET_COLUMN;
+        int maxArguments = !needsArgument ? 0 : kind == Kind.LAG || kind == Kind.LEAD ? (offsetColumn ? 3 : 2) : 1;
         if (function.arguments().size() > maxArguments) {
             // offsets and bucket counts are constants; a column there is not supported
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "Window function " + function.name() + " with arguments " + function.arguments()
@@ -196,6 +202,13 @@ final class WindowFunctions
                 }
             }
             case LAG, LEAD -> {
+                if (first instanceof Long marker && marker == WindowFunction.OFFSET_COLUMN) {
+                    if (function.arguments().size() < 2 || !(PhysicalType.of(inputTypes.get(function.arguments().get(1))).representation() == PhysicalType.Representation.LONG)) {
+                        throw new GlauxException(ErrorCode.NOT_SUPPORTED, function.name() + " with an offset that is not an integer column");
+                    }
+                    offsetColumn[f] = function.arguments().get(1);
+                    first = null;
+                }
                 long offset = constants.isEmpty() ? 1 : first == null ? -1 : ((Number) first).longValue();
                 if (first != null && offset < 0) {
                     throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Offset must be at least 0");
@@ -283,10 +296,28 @@ final class WindowFunctions
         return functions.get(f).arguments().getFirst();
     }
 
+    /** Per function, a store for its offset column (a lag/lead whose offset is not a constant), or null. */
+    ColumnValues[] newOffsetStores()
+    {
+        ColumnValues[] stores = new ColumnValues[functions.size()];
+        for (int f = 0; f < stores.length; f++) {
+            if (offsetColumn[f] >= 0) {
+                stores[f] = ColumnValues.create(inputTypes.get(offsetColumn[f]), false);
+            }
+        }
+        return stores;
+    }
+
+    /** The input column of function {@code f}'s offsets ({@link #newOffsetStores}). */
+    int offsetColumn(int f)
+    {
+        return offsetColumn[f];
+    }
+
     // ------------------------------------------------------------------ compute
 
     /** Results of every function for rows {@code [0, end)} of {@code rows} (whole partitions). */
-    Result[] compute(SortBuffer rows, ColumnValues[] arguments, int end)
+    Result[] compute(SortBuffer rows, ColumnValues[] arguments, ColumnValues[] offsets, int end)
     {
         RowComparator keys = rows.comparator();
         int keyCount = keys.keyCount();
@@ -319,7 +350,7 @@ final class WindowFunctions
         Partitioning partitioning = new Partitioning(end, partitionStart, partitionEnd, peerStart, peerEnd, keys);
         Result[] results = new Result[functions.size()];
         for (int f = 0; f < results.length; f++) {
-            results[f] = compute(f, partitioning, arguments[f]);
+            results[f] = compute(f, partitioning, arguments[f], offsets[f]);
             context.checkCancelled();
         }
         return results;
@@ -327,7 +358,7 @@ final class WindowFunctions
 
     private record Partitioning(int end, int[] partitionStart, int[] partitionEnd, int[] peerStart, int[] peerEnd, RowComparator keys) {}
 
-    private Result compute(int f, Partitioning p, ColumnValues argument)
+    private Result compute(int f, Partitioning p, ColumnValues argument, ColumnValues offsets)
     {
         WindowFunction function = functions.get(f);
         PhysicalType outputType = PhysicalType.of(function.type());
@@ -397,21 +428,64 @@ final class WindowFunctions
                 }
                 yield new Result.Longs(outputType, values, nulls);
             }
-            case LAG, LEAD -> lagLead(f, p, argument, kinds[f] == Kind.LEAD);
+            case LAG, LEAD -> lagLead(f, p, argument, (ColumnValues.LongValues) offsets, kinds[f] == Kind.LEAD);
             case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> valueInFrame(f, p, argument);
             case COUNT_STAR, COUNT, SUM, AVG -> aggregate(f, p, argument, outputType);
             case MIN, MAX -> minMax(f, p, argument);
         };
     }
 
-    private Result lagLead(int f, Partitioning p, ColumnValues argument, boolean lead)
+    /**
+     * {@code offsets}: each row's offset when it is a column (null for a constant one); a NULL offset
+     * gives NULL, a negative one fails, one past the partition gives the default.
+     */
+    private Result lagLead(int f, Partitioning p, ColumnValues argument, ColumnValues.LongValues offsets, boolean lead)
     {
         WindowFunction function = functions.get(f);
         int end = p.end();
         int[] rows = new int[end];
         Long offsetValue = constantArgument[f];
-        int defaultColumn = function.arguments().size() > 1 ? function.arguments().get(1) : -1;
+        int defaultIndex = offsets == null ? 1 : 2;
+        int defaultColumn = function.arguments().size() > defaultIndex ? function.arguments().get(defaultIndex) : -1;
         int fallback = defaults[f] == null && defaultColumn < 0 ? -1 : DEFAULT_ROW;
+        if (offsets != null) {
+            // the offset differs from row to row
+            int[] nonNull = null;
+            int[] before = null;
+            if (function.ignoreNulls()) {
+                nonNull = new int[end];
+                before = new int[end + 1];
+                int count = 0;
+                for (int i = 0; i < end; i++) {
+                    before[i] = count;
+                    if (!argument.isNull(i)) {
+                        nonNull[count++] = i;
+                    }
+                }
+                before[end] = count;
+            }
+            for (int i = 0; i < end; i++) {
+                if (offsets.isNull(i)) {
+                    rows[i] = -1;
+                    continue;
+                }
+                long offset = offsets.get(i);
+                if (offset < 0) {
+                    throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Offset must be at least 0");
+                }
+                int ps = p.partitionStart()[i];
+                int pe = p.partitionEnd()[i];
+                if (nonNull == null || offset == 0) {
+                    long target = lead ? i + offset : i - offset;
+                    rows[i] = target >= ps && target < pe ? (int) target : fallback;
+                }
+                else {
+                    long k = lead ? (long) before[i + 1] + offset - 1 : (long) before[i] - offset;
+                    rows[i] = k >= before[ps] && k < before[pe] ? nonNull[(int) k] : fallback;
+                }
+            }
+            return new Result.Rows(argumentColumn(f), rows, defaults[f] == null ? null : defaults[f].getVector(0), defaultColumn);
+        }
         if (offsetValue == null) {
             java.util.Arrays.fill(rows, -1);
             return new Result.Rows(argumentColumn(f), rows, null);

@@ -240,7 +240,7 @@ public final class WindowOperator
     private void process(int end)
     {
         Chunk chunk = current;
-        results = functions.compute(chunk.rows, chunk.arguments, end);
+        results = functions.compute(chunk.rows, chunk.arguments, chunk.offsets, end);
         int total = chunk.rows.rowCount();
         Chunk tail = new Chunk();
         if (end < total) {
@@ -369,6 +369,8 @@ public final class WindowOperator
     {
         final SortBuffer rows = new SortBuffer(sortTypes, keys);
         final ColumnValues[] arguments = functions.newArgumentStores();
+        /** The offsets of each lag/lead whose offset is a column (else null). */
+        final ColumnValues[] offsets = functions.newOffsetStores();
 
         void add(VectorSchemaRoot batch)
         {
@@ -376,6 +378,9 @@ public final class WindowOperator
             for (int f = 0; f < arguments.length; f++) {
                 if (arguments[f] != null) {
                     arguments[f].append(batch.getVector(functions.argumentColumn(f)), 0, batch.getRowCount());
+                }
+                if (offsets[f] != null) {
+                    offsets[f].append(batch.getVector(functions.offsetColumn(f)), 0, batch.getRowCount());
                 }
             }
         }
@@ -386,6 +391,11 @@ public final class WindowOperator
             for (ColumnValues argument : arguments) {
                 if (argument != null) {
                     bytes += argument.sizeInBytes();
+                }
+            }
+            for (ColumnValues offset : offsets) {
+                if (offset != null) {
+                    bytes += offset.sizeInBytes();
                 }
             }
             return bytes;

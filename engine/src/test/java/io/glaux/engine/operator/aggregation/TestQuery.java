@@ -2,6 +2,7 @@ package io.glaux.engine.operator.aggregation;
 
 import io.glaux.engine.memory.MemoryPool;
 import io.glaux.engine.memory.QueryMemoryContext;
+import io.glaux.engine.memory.SpillSpace;
 import io.glaux.engine.operator.OperatorContext;
 import io.glaux.engine.operator.QueryContext;
 import org.apache.arrow.memory.BufferAllocator;
@@ -9,6 +10,7 @@ import org.apache.arrow.memory.RootAllocator;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One query's memory over a private root allocator, for operator tests. {@link #close()} checks that
@@ -30,7 +32,7 @@ final class TestQuery
     TestQuery(long limit, Optional<Path> spillDirectory)
     {
         memory = new QueryMemoryContext("test", new MemoryPool(Long.MAX_VALUE / 4), limit, root);
-        query = new QueryContext(memory, spillDirectory, new QueryContext.Cancellation());
+        query = new QueryContext(memory, spillDirectory, new QueryContext.Cancellation(), SpillSpace.unlimited(), 1, new ConcurrentHashMap<>());
     }
 
     OperatorContext context()

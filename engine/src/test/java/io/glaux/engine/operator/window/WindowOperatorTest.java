@@ -282,6 +282,33 @@ class WindowOperatorTest
     }
 
     @Test
+    void lagAndLeadWithAnOffsetColumn()
+    {
+        // row i (ordered by the bigint i) has the offset i % 3 in its integer column, row 5 none
+        List<List<Object>> rows = new ArrayList<>();
+        for (long i = 9; i >= 0; i--) {
+            rows.add(Arrays.asList(i, 1.0, "v" + i, true, 19000L, 1L, i == 5 ? null : i % 3, 1.0));
+        }
+        List<WindowFunction> functions = List.of(
+                function("lag", Type.BIGINT, WindowFunction.WHOLE_PARTITION, false, List.of(BIGINT, INTEGER), WindowFunction.OFFSET_COLUMN),
+                function("lead", Type.BIGINT, WindowFunction.WHOLE_PARTITION, false, List.of(BIGINT, INTEGER), WindowFunction.OFFSET_COLUMN, -1L));
+        List<List<Object>> result = run(rows, List.of(), List.of(SortKey.ascending(BIGINT)), functions, 4);
+        assertThat(result).hasSize(10);
+        for (int i = 0; i < 10; i++) {
+            List<Object> row = result.get(i);
+            assertThat(row.get(BIGINT)).isEqualTo((long) i);
+            int offset = i % 3;
+            // a NULL offset gives NULL, past the partition lag gives NULL and lead its default
+            assertThat(row.get(TYPES.size())).as("lag of row %s", i).isEqualTo(i == 5 ? null : i - offset >= 0 ? (Object) (long) (i - offset) : null);
+            assertThat(row.get(TYPES.size() + 1)).as("lead of row %s", i).isEqualTo(i == 5 ? null : i + offset < 10 ? (long) (i + offset) : -1L);
+        }
+        List<List<Object>> negative = List.of(Arrays.asList(1L, 1.0, "a", true, 1L, 1L, -1L, 1.0));
+        assertThatThrownBy(() -> run(negative, List.of(), List.of(), List.of(functions.getFirst()), 10))
+                .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_FUNCTION_ARGUMENT))
+                .hasMessageContaining("Offset must be at least 0");
+    }
+
+    @Test
     void errors()
     {
         List<List<Object>> rows = List.of(Arrays.asList(Long.MAX_VALUE, 1.0, "a", true, 1L, 1L, 1L, 1.0), Arrays.asList(1L, 1.0, "a", true, 1L, 1L, 1L, 1.0));
