@@ -49,7 +49,8 @@ public record CoordinatorConfig(
         Optional<Path> spillPath,
         Path dataDir,
         AccessControl accessControl,
-        Optional<JoinTokenConfig> joinToken)
+        Optional<JoinTokenConfig> joinToken,
+        Duration nodeCertificateValidity)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -63,6 +64,9 @@ public record CoordinatorConfig(
     public static final String DEFAULT_SCHEMA = "session.default-schema";
     public static final String MAX_SPLIT_SIZE = "hive.max-split-size";
     public static final String WORKER_EXPIRY = "node.worker-expiry";
+    /** How long the certificates the coordinator signs for joining and renewing workers are valid. */
+    public static final String NODE_CERTIFICATE_VALIDITY = "node.certificate-validity";
+    public static final Duration MIN_NODE_CERTIFICATE_VALIDITY = Duration.ofSeconds(10);
     public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
     public static final String SPILL_PATH = "spill.path";
     /** Where the coordinator keeps its state (the console's history database); default: the parent of tls.dir. */
@@ -92,6 +96,7 @@ public record CoordinatorConfig(
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(accessControl, "accessControl is null");
         requireNonNull(joinToken, "joinToken is null");
+        requireNonNull(nodeCertificateValidity, "nodeCertificateValidity is null");
     }
 
     private static Path defaultDataDir(Path tlsDir)
@@ -115,7 +120,8 @@ public record CoordinatorConfig(
                 + ", catalogName=" + catalogName + ", defaultSchema=" + defaultSchema + ", maxSplitSize=" + maxSplitSize
                 + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
                 + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits
-                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + ", joinToken=" + joinToken + "]";
+                + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + ", joinToken=" + joinToken
+                + ", nodeCertificateValidity=" + nodeCertificateValidity + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -144,7 +150,28 @@ public record CoordinatorConfig(
                 Optional.ofNullable(properties.get(DATA_DIR)).filter(dir -> !dir.isBlank()).map(Path::of)
                         .orElseGet(() -> defaultDataDir(Path.of(required(properties, TLS_DIR)))),
                 accessControl(properties),
-                JoinTokenConfig.fromProperties(properties));
+                JoinTokenConfig.fromProperties(properties),
+                nodeCertificateValidity(properties.get(NODE_CERTIFICATE_VALIDITY)));
+    }
+
+    /** {@code node.certificate-validity}: default ten years; at least {@link #MIN_NODE_CERTIFICATE_VALIDITY}. */
+    private static Duration nodeCertificateValidity(String value)
+    {
+        if (value == null || value.isBlank()) {
+            return Duration.ofDays(3652);
+        }
+        Duration validity;
+        try {
+            validity = io.glaux.coordinator.query.SessionProperties.parseDuration(value.strip());
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + NODE_CERTIFICATE_VALIDITY + ": " + e.getMessage());
+        }
+        if (validity.compareTo(MIN_NODE_CERTIFICATE_VALIDITY) < 0) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + NODE_CERTIFICATE_VALIDITY + ": at least "
+                    + MIN_NODE_CERTIFICATE_VALIDITY.toSeconds() + "s (workers renew at two thirds of it)");
+        }
+        return validity;
     }
 
     /** A positive data size ({@code 64MB}, {@code 2GB}); a USER error naming the key otherwise. */
