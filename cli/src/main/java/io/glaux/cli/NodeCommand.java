@@ -72,6 +72,12 @@ public final class NodeCommand
         return new NodeCommand(out, err, System.getenv(), true).execute(args);
     }
 
+    /** As {@link #run(String[], PrintStream, PrintStream)} with this environment ({@code GLAUX_PASSWORD}, {@code USER}) and no prompt. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env)
+    {
+        return new NodeCommand(out, err, env, false).execute(args);
+    }
+
     private record Options(String action, Optional<String> nodeId, Optional<String> serial, URI server, String user, boolean password,
             Optional<Path> truststore, boolean insecure) {}
 

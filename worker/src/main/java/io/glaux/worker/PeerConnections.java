@@ -60,7 +60,7 @@ final class PeerConnections
             try {
                 Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
                 if (peer.length > 0 && peer[0] instanceof X509Certificate certificate && revocations.revocation(certificate).isPresent()) {
-                    channel.close();
+                    closeAbruptly(channel);
                     open.remove(channel);
                     closed++;
                 }
@@ -70,6 +70,62 @@ final class PeerConnections
             }
         }
         return closed;
+    }
+
+    /**
+     * Refuses every call whose TLS peer {@code revocations} revokes, with PERMISSION_DENIED. The handshake
+     * checks the list too, but a client that reconnects may resume its TLS session without presenting its
+     * certificate again, and a connection may outlive the check: the session still names the peer. The
+     * connection of a refused call is closed.
+     */
+    io.grpc.ServerInterceptor refusingRevoked(RevocationList revocations)
+    {
+        requireNonNull(revocations, "revocations is null");
+        return new io.grpc.ServerInterceptor()
+        {
+            @Override
+            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next)
+            {
+                javax.net.ssl.SSLSession session = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_SSL_SESSION);
+                java.util.Optional<String> revoked = java.util.Optional.empty();
+                if (session != null) {
+                    try {
+                        Certificate[] peer = session.getPeerCertificates();
+                        if (peer.length > 0 && peer[0] instanceof X509Certificate certificate) {
+                            revoked = revocations.revocation(certificate);
+                        }
+                    }
+                    catch (SSLPeerUnverifiedException e) {
+                        revoked = java.util.Optional.of("the caller presented no certificate");
+                    }
+                }
+                if (revoked.isPresent()) {
+                    java.net.SocketAddress remote = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+                    if (remote != null) {
+                        for (Channel channel : open) {
+                            if (remote.equals(channel.remoteAddress())) {
+                                // after the answer below is on its way
+                                channel.eventLoop().schedule(() -> closeAbruptly(channel), 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                                open.remove(channel);
+                            }
+                        }
+                    }
+                    call.close(io.grpc.Status.PERMISSION_DENIED.withDescription("Revoked node certificate: " + revoked.get()), new io.grpc.Metadata());
+                    return new io.grpc.ServerCall.Listener<>() {};
+                }
+                return next.startCall(call, headers);
+            }
+        };
+    }
+
+    /**
+     * Closes the socket itself, past the pipeline: {@code channel.close()} would go through HTTP/2's
+     * graceful shutdown (GOAWAY, then wait for the streams in flight), which lets the revoked peer finish
+     * what it started. Its calls fail at once instead (UNAVAILABLE on both ends).
+     */
+    private static void closeAbruptly(Channel channel)
+    {
+        channel.eventLoop().execute(() -> channel.unsafe().close(channel.unsafe().voidPromise()));
     }
 
     private final class TrackingServerChannel

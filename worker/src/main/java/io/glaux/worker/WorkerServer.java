@@ -226,6 +226,7 @@ public final class WorkerServer
                     .bossEventLoopGroup(bossGroup)
                     .workerEventLoopGroup(ioGroup)
                     .sslContext(serverSsl)
+                    .intercept(connections.refusingRevoked(revocations))
                     .permitKeepAliveTime(WorkerClient.MIN_PERMITTED_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
