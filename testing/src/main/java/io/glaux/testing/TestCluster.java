@@ -225,16 +225,6 @@ public final class TestCluster
         return DriverManager.getConnection(jdbcUrl(), properties);
     }
 
-    /** A JDBC connection with a password (for a cluster with {@code http-server.authentication.type=PASSWORD}). */
-    public Connection jdbc(String user, String password)
-            throws SQLException
-    {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
-        return DriverManager.getConnection(jdbcUrl(), properties);
-    }
-
     public EmbeddedObjectStore objectStore()
     {
         return objectStore;

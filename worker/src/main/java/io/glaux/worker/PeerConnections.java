@@ -140,6 +140,8 @@ final class PeerConnections
             for (int i = from; i < buf.size(); i++) {
                 if (buf.get(i) instanceof Channel accepted) {
                     open.add(accepted);
+                    // notified on the connection's event loop once it is registered and closes
+                    accepted.closeFuture().addListener(_ -> open.remove(accepted));
                 }
             }
             return read;

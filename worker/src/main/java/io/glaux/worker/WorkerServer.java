@@ -89,6 +89,8 @@ public final class WorkerServer
     private final WorkerCounters counters = new WorkerCounters();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
     private final QueryMemories queryMemory;
+    /** What recently ended tasks fetched, for a coordinator that cancelled their streams before the end. */
+    private final EndedTasks endedTasks = new EndedTasks();
     private final ExchangeBuffers exchangeBuffers;
     private final NodeKeys keys;
     /** The connections other nodes opened here, to close those of a node revoked after they opened. */
@@ -643,6 +645,7 @@ public final class WorkerServer
             TaskExecution execution = new TaskExecution(
                     options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters, exchangeBuffers,
                     done -> {
+                        endedTasks.ended(task.queryId(), task.taskId(), done.objectStoreBytes());
                         taskEnded(done);
                         queryMemory.release(task.queryId());
                     });
@@ -689,6 +692,23 @@ public final class WorkerServer
                     }
                     catch (GlauxException e) {
                         listener.onError(RemoteErrors.toCallStatus(e).toRuntimeException());
+                    }
+                }
+                case WorkerClient.TASK_BYTES_ACTION -> {
+                    // the total of a task whose stream its reader cancelled: waits for it to end
+                    try {
+                        java.util.OptionalLong bytes = endedTasks.await(new String(action.getBody(), UTF_8), WorkerClient.TASK_BYTES_WAIT);
+                        if (bytes.isPresent()) {
+                            listener.onNext(new Result(Long.toString(bytes.getAsLong()).getBytes(UTF_8)));
+                            listener.onCompleted();
+                        }
+                        else {
+                            listener.onError(CallStatus.NOT_FOUND.withDescription("No ended task " + new String(action.getBody(), UTF_8)).toRuntimeException());
+                        }
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        listener.onError(CallStatus.CANCELLED.withDescription("interrupted").toRuntimeException());
                     }
                 }
                 case STATS_ACTION -> {

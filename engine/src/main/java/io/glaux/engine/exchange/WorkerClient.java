@@ -53,6 +53,10 @@ public final class WorkerClient
     /** Servers must allow client pings at least this often (gRPC servers refuse pings more frequent than 5 minutes by default). */
     public static final Duration MIN_PERMITTED_KEEPALIVE_TIME = Duration.ofSeconds(5);
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** {@code DoAction} answering the object store bytes a task fetched in all, once it ended (body: {@code queryId/taskId}). */
+    public static final String TASK_BYTES_ACTION = "task-bytes";
+    /** How long a worker waits for a cancelled task to end before answering {@link #TASK_BYTES_ACTION}. */
+    public static final Duration TASK_BYTES_WAIT = Duration.ofSeconds(2);
 
     private final URI flightUri;
     private final String workerId;
@@ -187,6 +191,28 @@ public final class WorkerClient
         catch (FlightRuntimeException e) {
             String revoked = revokedReason;
             throw revoked != null ? RemoteErrors.workerFailed(workerId, flightUri, revoked, e) : RemoteErrors.fromFlight(e, workerId, flightUri);
+        }
+    }
+
+    /**
+     * The object store bytes the task {@code taskId} of {@code queryId} fetched in all, once it ended on
+     * the worker: for a reader that cancelled the task's stream before its end (and its last progress
+     * report). Empty when the worker does not answer in time (the task did not end, the worker is gone).
+     */
+    public java.util.OptionalLong taskObjectStoreBytes(String queryId, int taskId)
+    {
+        requireNonNull(queryId, "queryId is null");
+        try {
+            Iterator<Result> results = client.doAction(new Action(TASK_BYTES_ACTION, (queryId + "/" + taskId).getBytes(UTF_8)),
+                    CallOptions.timeout(TASK_BYTES_WAIT.toMillis() + 1_000, TimeUnit.MILLISECONDS));
+            java.util.OptionalLong bytes = java.util.OptionalLong.empty();
+            while (results.hasNext()) {
+                bytes = java.util.OptionalLong.of(Long.parseLong(new String(results.next().getBody(), UTF_8).strip()));
+            }
+            return bytes;
+        }
+        catch (FlightRuntimeException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
         }
     }
 
