@@ -96,6 +96,8 @@ public final class Coordinator
         objectStore = new ObjectStore(storeConfig);
         nodeManager = new NodeManager(config.workerExpiry());
         workerClients = new WorkerClients(tls, allocator, revocations.list());
+        // a revocation cuts off the coordinator's channels to the revoked node at once: its tasks in flight fail
+        revocations.list().onChange(workerClients::dropRevoked);
 
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
         SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost(), config.authentication()),
@@ -116,10 +118,7 @@ public final class Coordinator
         watchdog = new QueryWatchdog(queryManager, config.limits());
         Handler handler = new Handler.Sequence(
                 new NodeJoinHandler(joinTokens, tls.directory(), joinedNodes,
-                        nodeManager::liveWorkerIds, revocations, nodeId -> {
-                            nodeManager.remove(nodeId);
-                            workerClients.invalidate(nodeId);
-                        }),
+                        nodeManager, revocations, nodeManager::remove, config.nodeCertificateValidity()),
                 new ConsoleAssets(),
                 new ConsoleApiHandler(history, queryManager, ConsoleAuthenticator.fromUserHeader(config.authentication().consoleMethod()), config.catalogName(), config.defaultSchema()),
                 protocol);

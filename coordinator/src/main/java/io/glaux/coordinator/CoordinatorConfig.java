@@ -50,7 +50,8 @@ public record CoordinatorConfig(
         Path dataDir,
         AccessControl accessControl,
         Optional<JoinTokenConfig> joinToken,
-        long joinMaxBroadcastTableSize)
+        long joinMaxBroadcastTableSize,
+        Duration nodeCertificateValidity)
 {
     public static final String HTTP_HOST = "http-server.https.host";
     public static final String HTTP_PORT = "http-server.https.port";
@@ -64,6 +65,9 @@ public record CoordinatorConfig(
     public static final String DEFAULT_SCHEMA = "session.default-schema";
     public static final String MAX_SPLIT_SIZE = "hive.max-split-size";
     public static final String WORKER_EXPIRY = "node.worker-expiry";
+    /** How long the certificates the coordinator signs for joining and renewing workers are valid. */
+    public static final String NODE_CERTIFICATE_VALIDITY = "node.certificate-validity";
+    public static final Duration MIN_NODE_CERTIFICATE_VALIDITY = Duration.ofSeconds(10);
     public static final String QUERY_MAX_MEMORY_PER_NODE = "query.max-memory-per-node";
     public static final String SPILL_PATH = "spill.path";
     /** The largest estimated build side a join broadcasts (session property join_max_broadcast_table_size overrides it). */
@@ -95,6 +99,7 @@ public record CoordinatorConfig(
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(accessControl, "accessControl is null");
         requireNonNull(joinToken, "joinToken is null");
+        requireNonNull(nodeCertificateValidity, "nodeCertificateValidity is null");
     }
 
     private static Path defaultDataDir(Path tlsDir)
@@ -119,7 +124,7 @@ public record CoordinatorConfig(
                 + ", workerExpiry=" + workerExpiry + ", s3CaFile=" + s3CaFile + ", sseCustomerKeys=" + sseCustomerKeys
                 + ", authentication=" + authentication + ", httpsProtocols=" + httpsProtocols + ", httpsCipherSuites=" + httpsCipherSuites + ", limits=" + limits
                 + ", maxMemoryPerNode=" + maxMemoryPerNode + ", spillPath=" + spillPath + ", dataDir=" + dataDir + ", accessControl=" + accessControl + ", joinToken=" + joinToken
-                + ", joinMaxBroadcastTableSize=" + joinMaxBroadcastTableSize + "]";
+                + ", joinMaxBroadcastTableSize=" + joinMaxBroadcastTableSize + ", nodeCertificateValidity=" + nodeCertificateValidity + "]";
     }
 
     public static CoordinatorConfig fromProperties(Map<String, String> properties)
@@ -150,7 +155,28 @@ public record CoordinatorConfig(
                 accessControl(properties),
                 JoinTokenConfig.fromProperties(properties),
                 dataSize(JOIN_MAX_BROADCAST_TABLE_SIZE, properties.getOrDefault(JOIN_MAX_BROADCAST_TABLE_SIZE,
-                        io.glaux.coordinator.query.SessionProperties.DEFAULT_JOIN_MAX_BROADCAST_TABLE_SIZE)));
+                        io.glaux.coordinator.query.SessionProperties.DEFAULT_JOIN_MAX_BROADCAST_TABLE_SIZE)),
+                nodeCertificateValidity(properties.get(NODE_CERTIFICATE_VALIDITY)));
+    }
+
+    /** {@code node.certificate-validity}: default ten years; at least {@link #MIN_NODE_CERTIFICATE_VALIDITY}. */
+    private static Duration nodeCertificateValidity(String value)
+    {
+        if (value == null || value.isBlank()) {
+            return Duration.ofDays(3652);
+        }
+        Duration validity;
+        try {
+            validity = io.glaux.coordinator.query.SessionProperties.parseDuration(value.strip());
+        }
+        catch (IllegalArgumentException e) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + NODE_CERTIFICATE_VALIDITY + ": " + e.getMessage());
+        }
+        if (validity.compareTo(MIN_NODE_CERTIFICATE_VALIDITY) < 0) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid value '" + value + "' for " + NODE_CERTIFICATE_VALIDITY + ": at least "
+                    + MIN_NODE_CERTIFICATE_VALIDITY.toSeconds() + "s (workers renew at two thirds of it)");
+        }
+        return validity;
     }
 
     /** A positive data size ({@code 64MB}, {@code 2GB}); a USER error naming the key otherwise. */

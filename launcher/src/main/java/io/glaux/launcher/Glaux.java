@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The one launcher: {@code glaux demo | coordinator | worker | metastore | sql}. The {@code ./glaux} script at the
+ * The one launcher: {@code glaux demo | coordinator | worker | metastore | sql | node}. The {@code ./glaux} script at the
  * repository root builds if needed, finds JDK 25 and runs this class with the JVM flags Arrow needs.
  */
 public final class Glaux
@@ -55,6 +55,7 @@ public final class Glaux
                 case "load-demo" -> LoadDemoCommand.run(rest);
                 case "tls" -> TlsCommand.run(rest);
                 case "sql" -> System.exit(GlauxCli.run(rest, System.in, System.out, System.err));
+                case "node" -> System.exit(io.glaux.cli.NodeCommand.run(rest, System.out, System.err));
                 default -> {
                     System.err.println("Unknown command: " + args[0]);
                     usage();
@@ -86,7 +87,9 @@ public final class Glaux
                                   --config etc/config.properties  --rows-per-day N (default 340000)
                   tls           create the cluster CA and node certificates before the nodes start
                                   --dir DIR  --node NAME (repeatable)  --host-names a,b
-                  sql           the SQL command-line client (glaux sql --help)""");
+                  sql           the SQL command-line client (glaux sql --help)
+                  node          the cluster's node identities, for admins: glaux node list | revoke NODE-ID | revoke --serial HEX
+                                  --server URL  --user NAME  --password  --truststore ca.pem (glaux node --help)""");
     }
 
     private static void runCoordinator(String[] args)

@@ -88,6 +88,34 @@ class TestPushdownToData
         assertThat(oneColumn).isPositive().isLessThan(allColumns / 4);
     }
 
+    @Test
+    void bytesScannedCountWhatTasksCancelledByALimitFetched()
+            throws Exception
+    {
+        long before = workerStat(false);
+        String sql = "SELECT url, status FROM access_logs LIMIT 50000 -- cancelled tasks";
+        long rows = 0;
+        try (java.sql.Connection connection = cluster.jdbc();
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                rows++;
+            }
+        }
+        assertThat(rows).isEqualTo(50_000);
+        io.glaux.coordinator.query.Query query = cluster.coordinator().queryManager().all().stream()
+                .filter(candidate -> candidate.sql().equals(sql)).findFirst().orElseThrow();
+        // the LIMIT is reached before every task ended: the coordinator cancelled the others' streams,
+        // and still counts every byte the workers fetched for the query
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (query.stats().processedBytes.get() != workerStat(false) - before
+                || cluster.workers().stream().anyMatch(worker -> worker.server().runningTasks() > 0)) {
+            assertThat(System.nanoTime()).as("bytes scanned %s, fetched %s", query.stats().processedBytes.get(), workerStat(false) - before).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        assertThat(query.stats().processedBytes.get()).isPositive();
+    }
+
     private long rowsDecoded(String sql)
             throws SQLException
     {

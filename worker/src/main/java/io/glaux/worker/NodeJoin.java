@@ -67,7 +67,7 @@ final class NodeJoin
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build()) {
-            TlsMaterial material = TlsMaterial.join(tlsDir, nodeId, hostNames, caPin, csr -> send(client, joinUri, token.strip(), nodeId, hostNames, csr));
+            TlsMaterial material = TlsMaterial.join(tlsDir, nodeId, hostNames, caPin, csr -> send(client, joinUri, token.strip(), nodeId, hostNames, csr, CONNECT_PATIENCE));
             LOG.info("Node {} joined with token {}: certificate from {} stored in {}", nodeId, tokenId, coordinatorUri, tlsDir);
             return material;
         }
@@ -80,6 +80,15 @@ final class NodeJoin
      */
     static TlsMaterial renew(URI coordinatorUri, TlsMaterial current, List<String> hostNames)
     {
+        return renew(coordinatorUri, current, hostNames, CONNECT_PATIENCE);
+    }
+
+    /**
+     * As {@link #renew(URI, TlsMaterial, List)}, retrying an unreachable coordinator for at most
+     * {@code patience} (the background renewal retries on its own schedule).
+     */
+    static TlsMaterial renew(URI coordinatorUri, TlsMaterial current, List<String> hostNames, Duration patience)
+    {
         String base = coordinatorUri.toString();
         URI renewUri = URI.create((base.endsWith("/") ? base : base + "/") + "v1/node/renew");
         String nodeId = current.nodeName();
@@ -89,14 +98,14 @@ final class NodeJoin
                 .version(HttpClient.Version.HTTP_1_1)
                 .build()) {
             TlsMaterial material = TlsMaterial.join(current.directory(), nodeId, hostNames, TlsMaterial.caPin(current.caCertificateValue()),
-                    csr -> send(client, renewUri, null, nodeId, hostNames, csr));
+                    csr -> send(client, renewUri, null, nodeId, hostNames, csr, patience));
             LOG.info("Node {} renewed its certificate (serial {} replaces {}) through {}", nodeId, material.certificate().getSerialNumber().toString(16),
                     current.certificate().getSerialNumber().toString(16), coordinatorUri);
             return material;
         }
     }
 
-    private static String send(HttpClient client, URI joinUri, String token, String nodeId, List<String> hostNames, String csr)
+    private static String send(HttpClient client, URI joinUri, String token, String nodeId, List<String> hostNames, String csr, Duration patience)
     {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("token", token);
@@ -110,7 +119,7 @@ final class NodeJoin
         catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
+        long deadline = System.nanoTime() + patience.toNanos();
         long backoffMillis = 200;
         while (true) {
             try {
@@ -132,7 +141,7 @@ final class NodeJoin
                     // not one of ours
                 }
                 String message = answer.path("message").asText("HTTP " + response.statusCode());
-                throw new GlauxException(code, "The coordinator refused the join of node " + nodeId + ": " + message);
+                throw new GlauxException(code, "The coordinator refused the " + (token == null ? "renewal" : "join") + " of node " + nodeId + ": " + message);
             }
             catch (IOException e) {
                 if (e.getCause() instanceof CertificateException || e instanceof javax.net.ssl.SSLHandshakeException || System.nanoTime() > deadline) {

@@ -242,6 +242,12 @@ final class TaskExecution
         }
     }
 
+    /** Bytes the task's drivers fetched from the object store (all of them once the task ended). */
+    long objectStoreBytes()
+    {
+        return objectStoreBytes.get();
+    }
+
     /** Stops the task because the worker shuts down; the client sees a transport-level failure. */
     void abortForShutdown()
     {

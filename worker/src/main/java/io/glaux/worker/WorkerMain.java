@@ -6,6 +6,7 @@ import io.glaux.connectors.format.PageSourceFactory;
 import io.glaux.connectors.format.FormatRegistry;
 import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.connectors.s3.ObjectStore;
+import io.glaux.engine.exchange.NodeKeys;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.spi.config.ConfigFiles;
 import io.glaux.spi.error.GlauxException;
@@ -130,10 +131,11 @@ public final class WorkerMain
         // process-wide: every reader of this worker decompresses within these limits
         io.glaux.connectors.compress.DecompressionLimits.configure(config.decompressionLimits());
         TlsMaterial tls = tlsMaterial(config);
+        NodeKeys keys = NodeKeys.of(tls);
         BufferAllocator allocator = new RootAllocator();
         WorkerServer server;
         try {
-            server = WorkerServer.start(config.serverOptions(), tls, pageSources, allocator);
+            server = WorkerServer.start(config.serverOptions(), keys, pageSources, allocator);
         }
         catch (RuntimeException e) {
             allocator.close();
@@ -153,14 +155,20 @@ public final class WorkerMain
         }
         Announcer announcer = null;
         if (config.coordinatorUri().isPresent()) {
-            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), config.taskConcurrency(), tls.clientSslContext(),
+            announcer = new Announcer(config.coordinatorUri().get(), config.nodeId(), server.flightUri(), config.taskConcurrency(), keys.clientSslContext(),
                     config.announceInterval(), server.revocations());
             announcer.start();
         }
         else {
             log.info("Worker {}: no {} configured, not announcing", config.nodeId(), WorkerConfig.COORDINATOR_URI);
         }
-        return new Handle(config, tls, server, Optional.ofNullable(http), shuttingDown, Optional.ofNullable(announcer), allocator, resources);
+        CertificateRenewal renewal = null;
+        // a certificate the coordinator signed (no CA key here) is renewed through it before it expires
+        if (config.coordinatorUri().isPresent() && !TlsMaterial.holdsCaKey(config.tlsDir())) {
+            renewal = new CertificateRenewal(config.coordinatorUri().get(), keys, config.certificateHostNames(), java.time.Clock.systemUTC());
+            renewal.start();
+        }
+        return new Handle(config, keys, server, Optional.ofNullable(http), shuttingDown, Optional.ofNullable(announcer), Optional.ofNullable(renewal), allocator, resources);
     }
 
     /**
@@ -202,20 +210,22 @@ public final class WorkerMain
             implements AutoCloseable
     {
         private final WorkerConfig config;
-        private final TlsMaterial tls;
+        private final NodeKeys keys;
         private final WorkerServer server;
         private final Optional<WorkerHttpServer> http;
         private final AtomicBoolean shuttingDown;
         private final Optional<Announcer> announcer;
+        private final Optional<CertificateRenewal> renewal;
         private final BufferAllocator allocator;
         private final List<AutoCloseable> resources;
         private boolean closed;
 
-        private Handle(WorkerConfig config, TlsMaterial tls, WorkerServer server, Optional<WorkerHttpServer> http, AtomicBoolean shuttingDown,
-                Optional<Announcer> announcer, BufferAllocator allocator, List<AutoCloseable> resources)
+        private Handle(WorkerConfig config, NodeKeys keys, WorkerServer server, Optional<WorkerHttpServer> http, AtomicBoolean shuttingDown,
+                Optional<Announcer> announcer, Optional<CertificateRenewal> renewal, BufferAllocator allocator, List<AutoCloseable> resources)
         {
             this.config = config;
-            this.tls = tls;
+            this.keys = keys;
+            this.renewal = renewal;
             this.server = server;
             this.http = http;
             this.shuttingDown = shuttingDown;
@@ -239,9 +249,22 @@ public final class WorkerMain
             return config;
         }
 
+        /** The certificate and key this worker presents now (a renewal replaces them while it runs). */
         public TlsMaterial tls()
         {
-            return tls;
+            return keys.material();
+        }
+
+        /** This worker's renewable certificate and key. */
+        public NodeKeys keys()
+        {
+            return keys;
+        }
+
+        /** How many times this worker renewed its certificate while it ran. */
+        public long certificateRenewals()
+        {
+            return renewal.map(CertificateRenewal::renewals).orElse(0L);
         }
 
         public WorkerServer server()
@@ -306,6 +329,7 @@ public final class WorkerMain
             }
             closed = true;
             shuttingDown.set(true);
+            renewal.ifPresent(CertificateRenewal::close);
             announcer.ifPresent(Announcer::close);
             http.ifPresent(WorkerHttpServer::close);
             server.close();

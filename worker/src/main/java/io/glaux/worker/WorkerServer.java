@@ -9,6 +9,7 @@ import io.glaux.connectors.format.PageSourceProvider;
 import io.glaux.engine.exchange.ExchangeTickets;
 import io.glaux.engine.exchange.RemoteErrors;
 import io.glaux.engine.exchange.TaskTickets;
+import io.glaux.engine.exchange.NodeKeys;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.engine.exchange.WorkerClient;
 import io.glaux.engine.fragment.Task;
@@ -88,8 +89,14 @@ public final class WorkerServer
     private final WorkerCounters counters = new WorkerCounters();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
     private final QueryMemories queryMemory;
+    /** What recently ended tasks fetched, for a coordinator that cancelled their streams before the end. */
+    private final EndedTasks endedTasks = new EndedTasks();
     private final ExchangeBuffers exchangeBuffers;
-    private final TlsMaterial tls;
+    private final NodeKeys keys;
+    /** The connections other nodes opened here, to close those of a node revoked after they opened. */
+    private final PeerConnections connections = new PeerConnections();
+    private final io.netty.channel.EventLoopGroup bossGroup;
+    private final io.netty.channel.EventLoopGroup ioGroup;
     /** The revoked node certificates, as the coordinator last said (with the answer to an announcement). */
     private final RevocationList revocations = new RevocationList();
     /** Flight clients to the other workers (and this one), for the exchanges between stages. */
@@ -167,13 +174,23 @@ public final class WorkerServer
      */
     public static WorkerServer start(Options options, TlsMaterial tls, PageSourceProvider pageSources, BufferAllocator allocator)
     {
-        return new WorkerServer(options, tls, pageSources, allocator);
+        return new WorkerServer(options, NodeKeys.of(tls), pageSources, allocator);
     }
 
-    private WorkerServer(Options options, TlsMaterial tls, PageSourceProvider pageSources, BufferAllocator parentAllocator)
+    /**
+     * As {@link #start(Options, TlsMaterial, PageSourceProvider, BufferAllocator)}, presenting the
+     * certificate {@code keys} holds at each handshake (a renewed one without a restart).
+     */
+    public static WorkerServer start(Options options, NodeKeys keys, PageSourceProvider pageSources, BufferAllocator allocator)
+    {
+        return new WorkerServer(options, keys, pageSources, allocator);
+    }
+
+    private WorkerServer(Options options, NodeKeys keys, PageSourceProvider pageSources, BufferAllocator parentAllocator)
     {
         this.options = requireNonNull(options, "options is null");
-        this.tls = requireNonNull(tls, "tls is null");
+        this.keys = requireNonNull(keys, "keys is null");
+        TlsMaterial tls = keys.material();
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
         requireNonNull(parentAllocator, "parentAllocator is null");
         this.allocator = parentAllocator.newChildAllocator("worker-" + options.nodeId(), 0, Long.MAX_VALUE);
@@ -195,13 +212,23 @@ public final class WorkerServer
         // gRPC's call executor: owned here (not by FlightServer, which shuts its own down before the
         // transports have finished, making Netty log RejectedExecutionExceptions)
         this.flightExecutor = Executors.newCachedThreadPool(daemonThreads("glaux-flight-" + options.nodeId() + "-"));
+        // the server's own event loops, so that its listening channel can record the connections it accepts
+        this.bossGroup = new io.netty.channel.MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("glaux-flight-accept-" + options.nodeId(), true),
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        this.ioGroup = new io.netty.channel.MultiThreadIoEventLoopGroup(0, new io.netty.util.concurrent.DefaultThreadFactory("glaux-flight-io-" + options.nodeId(), true),
+                io.netty.channel.nio.NioIoHandler.newFactory());
         FlightServer flightServer = null;
         try {
             // clients must present a certificate of the cluster CA that is not revoked: Flight's own
-            // mutual TLS (useMTlsClientVerification) checks the chain only, so its SSL context is replaced
-            io.netty.handler.ssl.SslContext serverSsl = serverSslContext(tls, revocations);
+            // mutual TLS (useMTlsClientVerification) checks the chain only, so its SSL context is replaced;
+            // the server presents the certificate keys holds at each handshake
+            io.netty.handler.ssl.SslContext serverSsl = serverSslContext(keys, revocations);
             Consumer<NettyServerBuilder> grpcOptions = builder -> builder
+                    .channelFactory(connections.channelFactory())
+                    .bossEventLoopGroup(bossGroup)
+                    .workerEventLoopGroup(ioGroup)
                     .sslContext(serverSsl)
+                    .intercept(connections.refusingRevoked(revocations))
                     .permitKeepAliveTime(WorkerClient.MIN_PERMITTED_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
@@ -216,11 +243,14 @@ public final class WorkerServer
         }
         catch (IOException | RuntimeException e) {
             shutdownPools();
+            shutdownEventLoops();
             allocator.close();
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR,
                     "Worker " + options.nodeId() + " cannot listen on " + options.bindHost() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         this.server = flightServer;
+        // a revocation cuts off the revoked node's connections in both directions at once
+        revocations.onChange(this::dropRevokedPeers);
         this.flightUri = URI.create(WorkerClient.SCHEME + "://" + uriHost(options.advertisedHost()) + ":" + server.getPort());
         log.info("Worker {} listening on {}", options.nodeId(), flightUri);
     }
@@ -371,6 +401,7 @@ public final class WorkerServer
             Thread.currentThread().interrupt();
         }
         shutdownPools();
+        shutdownEventLoops();
         peers.values().forEach(WorkerClient::close);
         peers.clear();
         try {
@@ -380,6 +411,56 @@ public final class WorkerServer
             log.error("Worker {} leaked memory: {}", options.nodeId(), e.getMessage());
         }
         log.info("Worker {} stopped", options.nodeId());
+    }
+
+    private void shutdownEventLoops()
+    {
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Closes the connections a node revoked just now has open to this worker (its calls fail at once),
+     * and cuts off this worker's clients to it (exchanges from it fail with WORKER_FAILED naming the
+     * revocation; a new client to it fails the handshake).
+     */
+    private void dropRevokedPeers()
+    {
+        int closed = connections.closeRevoked(revocations);
+        int cut = 0;
+        for (Map.Entry<URI, WorkerClient> peer : peers.entrySet()) {
+            WorkerClient client = peer.getValue();
+            java.util.Optional<String> reason = revokedNode(client);
+            if (reason.isPresent() && peers.remove(peer.getKey(), client)) {
+                client.revoke(reason.get());
+                cut++;
+            }
+        }
+        if (closed > 0 || cut > 0) {
+            log.warn("Worker {}: closed {} connection(s) from and {} client(s) to revoked nodes", options.nodeId(), closed, cut);
+        }
+    }
+
+    private java.util.Optional<String> revokedNode(WorkerClient client)
+    {
+        java.util.Optional<String> byCertificate = client.peerCertificate().flatMap(revocations::revocation);
+        if (byCertificate.isPresent()) {
+            return byCertificate;
+        }
+        java.time.Instant revokedAt = revocations.snapshot().nodes().get(client.workerId());
+        return revokedAt == null ? java.util.Optional.empty() : java.util.Optional.of("node " + client.workerId() + " was revoked at " + revokedAt);
+    }
+
+    /** Connections other nodes have open to this worker's Flight server now. */
+    public int openConnections()
+    {
+        return connections.size();
+    }
+
+    /** The certificate this worker presents from its next handshake on. */
+    public NodeKeys keys()
+    {
+        return keys;
     }
 
     private void shutdownPools()
@@ -426,18 +507,18 @@ public final class WorkerServer
         return revocations;
     }
 
-    private static io.netty.handler.ssl.SslContext serverSslContext(TlsMaterial tls, RevocationList revocations)
+    private static io.netty.handler.ssl.SslContext serverSslContext(NodeKeys keys, RevocationList revocations)
             throws IOException
     {
         try {
             javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(tls.trustStore());
+            factory.init(keys.material().trustStore());
             javax.net.ssl.X509ExtendedTrustManager ca = java.util.Arrays.stream(factory.getTrustManagers())
                     .filter(javax.net.ssl.X509ExtendedTrustManager.class::isInstance)
                     .map(javax.net.ssl.X509ExtendedTrustManager.class::cast)
                     .findFirst()
                     .orElseThrow(() -> new IOException("No X.509 trust manager for the cluster CA"));
-            return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(tls.certificateChain().toFile(), tls.privateKey().toFile()))
+            return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys))
                     .trustManager(revocations.checking(ca))
                     .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
                     .build();
@@ -452,7 +533,7 @@ public final class WorkerServer
         if (closing) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + options.nodeId() + " is shutting down");
         }
-        return peers.computeIfAbsent(location.flightUri(), uri -> new WorkerClient(uri, tls, allocator, location.nodeId(), revocations));
+        return peers.computeIfAbsent(location.flightUri(), uri -> new WorkerClient(uri, keys, allocator, location.nodeId(), revocations));
     }
 
     private void taskEnded(TaskExecution execution)
@@ -564,6 +645,7 @@ public final class WorkerServer
             TaskExecution execution = new TaskExecution(
                     options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters, exchangeBuffers,
                     done -> {
+                        endedTasks.ended(task.queryId(), task.taskId(), done.objectStoreBytes());
                         taskEnded(done);
                         queryMemory.release(task.queryId());
                     });
@@ -610,6 +692,23 @@ public final class WorkerServer
                     }
                     catch (GlauxException e) {
                         listener.onError(RemoteErrors.toCallStatus(e).toRuntimeException());
+                    }
+                }
+                case WorkerClient.TASK_BYTES_ACTION -> {
+                    // the total of a task whose stream its reader cancelled: waits for it to end
+                    try {
+                        java.util.OptionalLong bytes = endedTasks.await(new String(action.getBody(), UTF_8), WorkerClient.TASK_BYTES_WAIT);
+                        if (bytes.isPresent()) {
+                            listener.onNext(new Result(Long.toString(bytes.getAsLong()).getBytes(UTF_8)));
+                            listener.onCompleted();
+                        }
+                        else {
+                            listener.onError(CallStatus.NOT_FOUND.withDescription("No ended task " + new String(action.getBody(), UTF_8)).toRuntimeException());
+                        }
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        listener.onError(CallStatus.CANCELLED.withDescription("interrupted").toRuntimeException());
                     }
                 }
                 case STATS_ACTION -> {

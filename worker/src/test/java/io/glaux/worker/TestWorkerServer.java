@@ -313,6 +313,80 @@ class TestWorkerServer
     }
 
     @Test
+    void aRevokedWorkersStreamsInFlightFailAtOnceNamingTheRevocation()
+    {
+        SyntheticPageSourceFactory pageSources = new SyntheticPageSourceFactory(-1, 1000, 10);
+        WorkerServer server = startWorker(pageSources, 2);
+        io.glaux.engine.exchange.RevocationList revocations = new io.glaux.engine.exchange.RevocationList();
+        // not closed by the test: once revoked, it closes with its last stream, or the root allocator reports the leak
+        WorkerClient client = new WorkerClient(server.flightUri(), coordinatorTls, root, server.nodeId(), revocations);
+        try (RemoteTaskStream stream = client.execute(TestingTasks.scanAll("q-revoked", TestingTasks.splits(4)))) {
+            assertThat(stream.next()).isTrue();
+            long start = System.nanoTime();
+            revocations.replace(new io.glaux.engine.exchange.RevocationList.Snapshot(java.util.Set.of(), Map.of("worker-1", java.time.Instant.now())));
+            client.revoke("node worker-1 was revoked");
+            GlauxException failure = catchThrowableOfType(GlauxException.class, () -> {
+                while (stream.next()) {
+                    // drain what was buffered
+                }
+            });
+            assertThat(failure.errorCode()).isEqualTo(ErrorCode.WORKER_FAILED);
+            assertThat(failure.getMessage()).startsWith("Worker worker-1 at " + server.flightUri() + " failed: ").contains("its certificate is revoked (node worker-1 was revoked)");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        }
+        assertThat(client.isRevoked()).isTrue();
+        // the worker's task saw the cancellation
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.runningTasks() > 0) {
+            assertThat(System.nanoTime()).as("the task stops").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+        // and a new client to it fails the handshake
+        WorkerClient again = new WorkerClient(server.flightUri(), coordinatorTls, root, server.nodeId(), revocations);
+        closeables.add(again);
+        assertThat(again.ping(Duration.ofSeconds(5))).isFalse();
+    }
+
+    @Test
+    void aWorkerClosesTheConnectionsOfANodeRevokedAfterItConnected()
+    {
+        SyntheticPageSourceFactory pageSources = new SyntheticPageSourceFactory(-1, 1000, 10);
+        WorkerServer server = startWorker(pageSources, 2);
+        TlsMaterial peerTls = TlsMaterial.loadOrCreate(dir.resolve("tls"), "peer-9", List.of());
+        WorkerClient fromPeer = new WorkerClient(server.flightUri(), peerTls, root, server.nodeId());
+        closeables.add(fromPeer);
+        WorkerClient fromCoordinator = client(server);
+        try (RemoteTaskStream stream = fromPeer.execute(TestingTasks.scanAll("q-from-peer", TestingTasks.splits(4)))) {
+            assertThat(stream.next()).isTrue();
+            assertThat(fromCoordinator.ping(Duration.ofSeconds(5))).isTrue();
+            assertThat(server.openConnections()).isEqualTo(2);
+            long start = System.nanoTime();
+            // what the worker learns with the answer to an announcement
+            server.revocations().replace(new io.glaux.engine.exchange.RevocationList.Snapshot(java.util.Set.of(), Map.of("peer-9", java.time.Instant.now())));
+            GlauxException failure = catchThrowableOfType(GlauxException.class, () -> {
+                while (stream.next()) {
+                    // drain what was buffered
+                }
+            });
+            assertThat(failure.errorCode()).isEqualTo(ErrorCode.WORKER_FAILED);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.runningTasks() > 0) {
+            assertThat(System.nanoTime()).as("the revoked peer's task stops").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+        // the revoked peer cannot connect again; the coordinator's connection is untouched
+        assertThat(fromPeer.ping(Duration.ofSeconds(5))).isFalse();
+        assertThat(fromCoordinator.ping(Duration.ofSeconds(5))).isTrue();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.openConnections() != 1) {
+            assertThat(System.nanoTime()).as("only the coordinator's connection is left").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    @Test
     void serverShutdownMidStreamIsWorkerFailed()
             throws Exception
     {

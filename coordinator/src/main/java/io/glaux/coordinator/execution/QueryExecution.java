@@ -1197,6 +1197,7 @@ public final class QueryExecution
         {
             query.stats().runningSplits.addAndGet(task.splits().size());
             boolean received = false;
+            boolean ended = false;
             // the object store bytes this attempt counted (its worker's progress reports)
             java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
@@ -1220,6 +1221,7 @@ public final class QueryExecution
                         put(Batches.take(batch, batchTypes, batchAllocator));
                     }
                 }
+                ended = !closed && failure.get() == null;
                 query.stats().completedSplits.addAndGet(task.splits().size());
             }
             catch (RuntimeException e) {
@@ -1242,6 +1244,29 @@ public final class QueryExecution
             }
             finally {
                 query.stats().runningSplits.addAndGet(-task.splits().size());
+                if (!ended && closed) {
+                    countCancelledTask(worker, task, counted.get());
+                }
+            }
+        }
+
+        /**
+         * The scan ended before this task's stream did (a LIMIT was reached, the query was cancelled): the
+         * stream was cancelled before the worker's last progress report, so the query's bytes scanned
+         * lack what the task fetched since the previous one. The worker tells its total once the task
+         * stopped ({@link io.glaux.engine.exchange.WorkerClient#taskObjectStoreBytes}); close() waits for this thread, so the bytes
+         * are counted before the query's statistics are final.
+         */
+        private void countCancelledTask(WorkerNode worker, Task task, long counted)
+        {
+            try {
+                java.util.OptionalLong total = workerClients.get(worker).taskObjectStoreBytes(task.queryId(), task.taskId());
+                if (total.isPresent() && total.getAsLong() > counted) {
+                    query.stats().addProcessedBytes(total.getAsLong() - counted);
+                }
+            }
+            catch (RuntimeException e) {
+                LOG.debug("Cannot count the bytes of the cancelled task {} of {} on {}: {}", task.taskId(), query.id(), worker.nodeId(), e.toString());
             }
         }
 

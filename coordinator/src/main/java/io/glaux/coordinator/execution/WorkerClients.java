@@ -46,14 +46,27 @@ public final class WorkerClients
         }
     }
 
-    /** Drops the channels to the worker {@code nodeId} (it was revoked: new handshakes with it fail). */
-    public void invalidate(String nodeId)
+    /**
+     * Cuts off the channels to workers the revocation list now revokes (by node id, or by the serial of
+     * the certificate the worker presented): their calls in flight fail at once with WORKER_FAILED naming
+     * the revocation, and a new channel to them fails the handshake. Returns how many were cut off.
+     */
+    public int dropRevoked()
     {
-        for (WorkerNode node : java.util.List.copyOf(clients.keySet())) {
-            if (node.nodeId().equals(nodeId)) {
-                invalidate(node);
+        int dropped = 0;
+        for (Map.Entry<WorkerNode, WorkerClient> entry : clients.entrySet()) {
+            WorkerClient client = entry.getValue();
+            java.util.Optional<String> reason = client.peerCertificate().flatMap(revocations::revocation);
+            if (reason.isEmpty()) {
+                java.time.Instant revokedAt = revocations.snapshot().nodes().get(client.workerId());
+                reason = revokedAt == null ? java.util.Optional.empty() : java.util.Optional.of("node " + client.workerId() + " was revoked at " + revokedAt);
+            }
+            if (reason.isPresent() && clients.remove(entry.getKey(), client)) {
+                client.revoke(reason.get());
+                dropped++;
             }
         }
+        return dropped;
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class NodeJoinHandler
     public static final String TOKEN_PATH = "/v1/node/join-token";
     public static final String REVOKE_PATH = "/v1/node/revoke";
     public static final String RENEW_PATH = "/v1/node/renew";
+    public static final String IDENTITIES_PATH = "/v1/node/identities";
     private static final Logger LOG = LoggerFactory.getLogger(NodeJoinHandler.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_HOST_NAMES = 32;
@@ -62,22 +63,27 @@ public final class NodeJoinHandler
     private final Path tlsDir;
     private final JoinedNodes joinedNodes;
     private final Supplier<java.util.Collection<String>> liveNodes;
+    private final NodeManager nodeManager;
     private final Revocations revocations;
     private final java.util.function.Consumer<String> onRevokedNode;
+    private final Duration certificateValidity;
 
     /**
      * @param joinedNodes which key joined as which node id
-     * @param liveNodes the ids of the workers announcing now
+     * @param nodeManager the workers announcing now
      * @param revocations the revoked node certificates
      * @param onRevokedNode called with a node id just revoked (to drop it and its connections)
+     * @param certificateValidity how long the certificates of joins and renewals are valid ({@code node.certificate-validity})
      */
-    public NodeJoinHandler(JoinTokens tokens, Path tlsDir, JoinedNodes joinedNodes, Supplier<java.util.Collection<String>> liveNodes,
-            Revocations revocations, java.util.function.Consumer<String> onRevokedNode)
+    public NodeJoinHandler(JoinTokens tokens, Path tlsDir, JoinedNodes joinedNodes, NodeManager nodeManager,
+            Revocations revocations, java.util.function.Consumer<String> onRevokedNode, Duration certificateValidity)
     {
+        this.certificateValidity = requireNonNull(certificateValidity, "certificateValidity is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.tlsDir = requireNonNull(tlsDir, "tlsDir is null");
         this.joinedNodes = requireNonNull(joinedNodes, "joinedNodes is null");
-        this.liveNodes = requireNonNull(liveNodes, "liveNodes is null");
+        this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
+        this.liveNodes = nodeManager::liveWorkerIds;
         this.revocations = requireNonNull(revocations, "revocations is null");
         this.onRevokedNode = requireNonNull(onRevokedNode, "onRevokedNode is null");
     }
@@ -87,6 +93,19 @@ public final class NodeJoinHandler
             throws Exception
     {
         String path = Request.getPathInContext(request);
+        if (path.equals(IDENTITIES_PATH) && request.getMethod().equals("GET")) {
+            try {
+                identities(request, response, callback);
+            }
+            catch (GlauxException e) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("errorName", e.errorCode().name());
+                body.put("errorCode", e.errorCode().code());
+                body.put("message", e.getMessage());
+                json(response, callback, HttpStatus.FORBIDDEN_403, body);
+            }
+            return true;
+        }
         if (!request.getMethod().equals("POST") || !path.equals(JOIN_PATH) && !path.equals(TOKEN_PATH) && !path.equals(REVOKE_PATH) && !path.equals(RENEW_PATH)) {
             return false;
         }
@@ -164,6 +183,52 @@ public final class NodeJoinHandler
         json(response, callback, HttpStatus.OK_200, body);
     }
 
+    /**
+     * {@code GET /v1/node/identities} (admins only): every node the coordinator knows, by id, with its
+     * state ({@code active}, {@code failed}, {@code gone} for a joined node not announcing, {@code revoked}),
+     * its Flight address, and for joined nodes the serial and host names of their certificate; then the
+     * revoked certificate serials.
+     */
+    private void identities(Request request, Response response, Callback callback)
+            throws IOException
+    {
+        Optional<AuthenticatedUser> user = SecurityHandler.user(request);
+        if (user.isEmpty() || !user.get().admin()) {
+            throw new GlauxException(ErrorCode.ACCESS_DENIED, "Access Denied: only admins (http-server.authentication.admin-users) may list node identities");
+        }
+        Map<String, Map<String, Object>> nodes = new java.util.TreeMap<>();
+        java.util.Set<String> active = new java.util.HashSet<>();
+        nodeManager.activeWorkers().forEach(node -> active.add(node.nodeId()));
+        java.util.Set<String> live = new java.util.HashSet<>(nodeManager.liveWorkerIds());
+        for (NodeManager.WorkerNode node : nodeManager.allWorkers()) {
+            Map<String, Object> entry = nodes.computeIfAbsent(node.nodeId(), NodeJoinHandler::entry);
+            entry.put("state", active.contains(node.nodeId()) ? "active" : live.contains(node.nodeId()) ? "failed" : "gone");
+            entry.put("flightUri", node.flightUri().toString());
+        }
+        joinedNodes.snapshot().forEach((id, joined) -> {
+            Map<String, Object> entry = nodes.computeIfAbsent(id, NodeJoinHandler::entry);
+            entry.put("serial", joined.serial());
+            entry.put("hostNames", joined.hostNames());
+        });
+        revocations.list().snapshot().nodes().forEach((id, at) -> {
+            Map<String, Object> entry = nodes.computeIfAbsent(id, NodeJoinHandler::entry);
+            entry.put("state", "revoked");
+            entry.put("revokedAt", at.toString());
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("nodes", List.copyOf(nodes.values()));
+        body.put("revokedSerials", new java.util.TreeSet<>(revocations.list().snapshot().serials()));
+        json(response, callback, HttpStatus.OK_200, body);
+    }
+
+    private static Map<String, Object> entry(String nodeId)
+    {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("nodeId", nodeId);
+        entry.put("state", "gone");
+        return entry;
+    }
+
     /** {@code POST /v1/node/revoke?node=worker-3} or {@code ?serial=1f2e...} (admins only). */
     private void revoke(Request request, Response response, Callback callback)
             throws IOException
@@ -227,7 +292,7 @@ public final class NodeJoinHandler
         String chain;
         synchronized (joinedNodes) {
             joinedNodes.admitRenewal(nodeId, hostNames, liveNodes.get());
-            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr, certificateValidity);
             joinedNodes.record(nodeId, new JoinedNodes.Joined(keyPin, hostNames, serialOf(chain)));
         }
         LOG.info("Renewed the certificate of node {} (host names {}; it was serial {})", nodeId, hostNames, current.getSerialNumber().toString(16));
@@ -268,7 +333,7 @@ public final class NodeJoinHandler
             }
             joinedNodes.admit(nodeId, keyPin, hostNames, liveNodes.get());
             tokens.redeem(body.path("token").asText(null), nodeId);
-            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr);
+            chain = TlsMaterial.issueForRequest(tlsDir, nodeId, hostNames, csr, certificateValidity);
             joinedNodes.record(nodeId, new JoinedNodes.Joined(keyPin, hostNames, serialOf(chain)));
         }
         LOG.info("Issued a certificate to node {} (host names {}) for a join token", nodeId, hostNames);

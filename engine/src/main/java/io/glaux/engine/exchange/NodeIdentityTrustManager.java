@@ -6,12 +6,10 @@ import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -25,15 +23,16 @@ import java.util.List;
  * (a stolen key, a wrong address) fails the handshake, so no task is sent to it.
  */
 public final class NodeIdentityTrustManager
-        extends X509ExtendedTrustManager
+        extends CheckingTrustManager
 {
-    private final X509ExtendedTrustManager delegate;
     private final String nodeId;
     private final RevocationList revocations;
+    /** The certificate the server presented in the last handshake this trusted. */
+    private volatile X509Certificate peerCertificate;
 
     private NodeIdentityTrustManager(X509ExtendedTrustManager delegate, String nodeId, RevocationList revocations)
     {
-        this.delegate = requireNonNull(delegate, "delegate is null");
+        super(delegate);
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.revocations = requireNonNull(revocations, "revocations is null");
     }
@@ -92,56 +91,26 @@ public final class NodeIdentityTrustManager
         if (revoked.isPresent()) {
             throw new CertificateException("Worker " + nodeId + " presented a revoked certificate: " + revoked.get());
         }
+        peerCertificate = chain[0];
+    }
+
+    /** The certificate the worker presented in the last handshake this trust manager accepted, if any. */
+    public java.util.Optional<X509Certificate> peerCertificate()
+    {
+        return java.util.Optional.ofNullable(peerCertificate);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+    void checkServer(X509Certificate[] chain)
             throws CertificateException
     {
-        delegate.checkServerTrusted(chain, authType, engine);
         checkNamesNode(chain);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException
-    {
-        delegate.checkServerTrusted(chain, authType, socket);
-        checkNamesNode(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-            throws CertificateException
-    {
-        delegate.checkServerTrusted(chain, authType);
-        checkNamesNode(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+    void checkClient(X509Certificate[] chain)
             throws CertificateException
     {
         throw new CertificateException("A worker client checks servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException
-    {
-        throw new CertificateException("A worker client checks servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-            throws CertificateException
-    {
-        throw new CertificateException("A worker client checks servers only");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers()
-    {
-        return delegate.getAcceptedIssuers();
     }
 }

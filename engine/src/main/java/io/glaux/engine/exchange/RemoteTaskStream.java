@@ -51,8 +51,12 @@ public final class RemoteTaskStream
     private LongConsumer onProgress = _ -> {};
     private java.util.function.Consumer<java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats>> onOperatorStats = _ -> {};
 
-    RemoteTaskStream(FlightStream stream, String workerId, URI workerUri, String taskLabel, Runnable onClose)
+    /** Why the client was cut off (its worker was revoked), or null. */
+    private final java.util.function.Supplier<String> revokedReason;
+
+    RemoteTaskStream(FlightStream stream, String workerId, URI workerUri, String taskLabel, Runnable onClose, java.util.function.Supplier<String> revokedReason)
     {
+        this.revokedReason = requireNonNull(revokedReason, "revokedReason is null");
         this.onClose = requireNonNull(onClose, "onClose is null");
         this.stream = requireNonNull(stream, "stream is null");
         this.workerId = requireNonNull(workerId, "workerId is null");
@@ -201,6 +205,10 @@ public final class RemoteTaskStream
     {
         if (cancelled && e.status().code() == FlightStatusCode.CANCELLED && !RemoteErrors.isRemoteError(e.status())) {
             return new GlauxException(ErrorCode.USER_CANCELED, "Task " + taskLabel + " on worker " + workerId + " was cancelled", e);
+        }
+        String revoked = revokedReason.get();
+        if (revoked != null && !RemoteErrors.isRemoteError(e.status())) {
+            return RemoteErrors.workerFailed(workerId, workerUri, revoked, e);
         }
         return RemoteErrors.fromFlight(e, workerId, workerUri);
     }

@@ -7,10 +7,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -43,15 +41,33 @@ public final class RevocationList
     }
 
     private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Snapshot snapshot()
     {
         return snapshot;
     }
 
+    /** Replaces the list; when it changed, runs the {@link #onChange} listeners (on this thread). */
     public void replace(Snapshot snapshot)
     {
-        this.snapshot = requireNonNull(snapshot, "snapshot is null");
+        requireNonNull(snapshot, "snapshot is null");
+        Snapshot old = this.snapshot;
+        this.snapshot = snapshot;
+        if (!old.equals(snapshot)) {
+            for (Runnable listener : listeners) {
+                listener.run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code listener} after each change of the list: to cut off the connections a node revoked
+     * just now opened before (the TLS checks refuse only new handshakes).
+     */
+    public void onChange(Runnable listener)
+    {
+        listeners.add(requireNonNull(listener, "listener is null"));
     }
 
     /** Why {@code certificate} is revoked, or empty when it is not. */
@@ -83,73 +99,33 @@ public final class RevocationList
     public X509ExtendedTrustManager checking(X509ExtendedTrustManager delegate)
     {
         requireNonNull(delegate, "delegate is null");
-        return new X509ExtendedTrustManager()
+        return new CheckingTrustManager(delegate)
         {
-            private void check(X509Certificate[] chain)
+            @Override
+            void checkClient(X509Certificate[] chain)
                     throws CertificateException
             {
-                if (chain != null && chain.length > 0) {
-                    Optional<String> reason = revocation(chain[0]);
-                    if (reason.isPresent()) {
-                        throw new CertificateException("Revoked node certificate (" + chain[0].getSubjectX500Principal().getName() + "): " + reason.get());
-                    }
-                }
+                checkNotRevoked(chain);
             }
 
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            void checkServer(X509Certificate[] chain)
                     throws CertificateException
             {
-                delegate.checkClientTrusted(chain, authType, socket);
-                check(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                    throws CertificateException
-            {
-                delegate.checkServerTrusted(chain, authType, socket);
-                check(chain);
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                    throws CertificateException
-            {
-                delegate.checkClientTrusted(chain, authType, engine);
-                check(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                    throws CertificateException
-            {
-                delegate.checkServerTrusted(chain, authType, engine);
-                check(chain);
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType)
-                    throws CertificateException
-            {
-                delegate.checkClientTrusted(chain, authType);
-                check(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType)
-                    throws CertificateException
-            {
-                delegate.checkServerTrusted(chain, authType);
-                check(chain);
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers()
-            {
-                return delegate.getAcceptedIssuers();
+                checkNotRevoked(chain);
             }
         };
+    }
+
+    private void checkNotRevoked(X509Certificate[] chain)
+            throws CertificateException
+    {
+        if (chain != null && chain.length > 0) {
+            Optional<String> reason = revocation(chain[0]);
+            if (reason.isPresent()) {
+                throw new CertificateException("Revoked node certificate (" + chain[0].getSubjectX500Principal().getName() + "): " + reason.get());
+            }
+        }
     }
 
     static java.util.List<String> commonNames(X509Certificate certificate)

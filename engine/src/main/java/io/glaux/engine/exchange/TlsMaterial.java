@@ -383,6 +383,13 @@ public final class TlsMaterial
      */
     public static String issueForRequest(Path dir, String nodeName, List<String> extraHostNames, String csrPem)
     {
+        return issueForRequest(dir, nodeName, extraHostNames, csrPem, NODE_VALIDITY);
+    }
+
+    /** As {@link #issueForRequest(Path, String, List, String)}, valid for {@code validity} (at most as long as the CA). */
+    public static String issueForRequest(Path dir, String nodeName, List<String> extraHostNames, String csrPem, Duration validity)
+    {
+        requireNonNull(validity, "validity is null");
         Set<String> hostNames = hostNames(nodeName, extraHostNames);
         Path directory = dir.toAbsolutePath().normalize();
         try {
@@ -400,7 +407,7 @@ public final class TlsMaterial
             }
             X509Certificate ca = readCertificates(directory.resolve("ca.pem")).getFirst();
             PrivateKey caKey = readPrivateKey(caKeyFile);
-            X509Certificate cert = createNodeCertificate(nodeName, hostNames, new KeyPair(publicKey, null), ca, caKey);
+            X509Certificate cert = createNodeCertificate(nodeName, hostNames, new KeyPair(publicKey, null), ca, caKey, validity);
             return certificatePem(List.of(cert, ca));
         }
         catch (IOException | IllegalArgumentException e) {
@@ -498,6 +505,18 @@ public final class TlsMaterial
     public X509Certificate caCertificateValue()
     {
         return ca;
+    }
+
+    /** This node's certificate chain (node certificate first), for {@link NodeKeys}. */
+    List<X509Certificate> chainValue()
+    {
+        return chain;
+    }
+
+    /** This node's private key, for {@link NodeKeys}. */
+    PrivateKey privateKeyValue()
+    {
+        return key;
     }
 
     /** A PKCS#12 key store holding this node's key and chain under the alias {@link #nodeName()}. */
@@ -660,8 +679,14 @@ public final class TlsMaterial
     private static X509Certificate createNodeCertificate(String nodeName, Set<String> hostNames, KeyPair pair, X509Certificate ca, PrivateKey caKey)
             throws GeneralSecurityException, OperatorCreationException, IOException
     {
+        return createNodeCertificate(nodeName, hostNames, pair, ca, caKey, NODE_VALIDITY);
+    }
+
+    private static X509Certificate createNodeCertificate(String nodeName, Set<String> hostNames, KeyPair pair, X509Certificate ca, PrivateKey caKey, Duration validity)
+            throws GeneralSecurityException, OperatorCreationException, IOException
+    {
         Instant now = Instant.now();
-        Instant notAfter = now.plus(NODE_VALIDITY);
+        Instant notAfter = now.plus(validity);
         if (notAfter.isAfter(ca.getNotAfter().toInstant())) {
             notAfter = ca.getNotAfter().toInstant();
         }

@@ -21,7 +21,6 @@ import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
@@ -54,11 +53,19 @@ public final class WorkerClient
     /** Servers must allow client pings at least this often (gRPC servers refuse pings more frequent than 5 minutes by default). */
     public static final Duration MIN_PERMITTED_KEEPALIVE_TIME = Duration.ofSeconds(5);
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** {@code DoAction} answering the object store bytes a task fetched in all, once it ended (body: {@code queryId/taskId}). */
+    public static final String TASK_BYTES_ACTION = "task-bytes";
+    /** How long a worker waits for a cancelled task to end before answering {@link #TASK_BYTES_ACTION}. */
+    public static final Duration TASK_BYTES_WAIT = Duration.ofSeconds(2);
 
     private final URI flightUri;
     private final String workerId;
     private final BufferAllocator allocator;
     private final FlightClient client;
+    private final ManagedChannel channel;
+    private final NodeIdentityTrustManager trust;
+    /** Why this client was cut off (its worker was revoked), or null. */
+    private volatile String revokedReason;
     /** Streams started and not yet closed. */
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -78,30 +85,41 @@ public final class WorkerClient
      */
     public WorkerClient(URI flightUri, TlsMaterial tls, BufferAllocator allocator, String workerId, RevocationList revocations)
     {
+        this(flightUri, NodeKeys.of(requireNonNull(tls, "tls is null")), allocator, workerId, revocations);
+    }
+
+    /**
+     * @param keys this node's certificate; a renewed one is presented from the next handshake on
+     * @param revocations the cluster's revoked node certificates: a worker presenting one fails the handshake
+     */
+    public WorkerClient(URI flightUri, NodeKeys keys, BufferAllocator allocator, String workerId, RevocationList revocations)
+    {
         this.flightUri = requireNonNull(flightUri, "flightUri is null");
-        requireNonNull(tls, "tls is null");
+        requireNonNull(keys, "keys is null");
         requireNonNull(allocator, "allocator is null");
         this.workerId = requireNonNull(workerId, "workerId is null");
         if (!SCHEME.equals(flightUri.getScheme()) || flightUri.getHost() == null || flightUri.getPort() <= 0) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + workerId + " has an invalid Flight URI (expected grpc+tls://host:port): " + flightUri);
         }
-        ManagedChannel channel = channel(flightUri, tls, workerId, requireNonNull(revocations, "revocations is null"));
+        this.trust = NodeIdentityTrustManager.forNode(keys.material().trustStore(), workerId, requireNonNull(revocations, "revocations is null"));
+        this.channel = channel(flightUri, keys, trust, workerId);
         this.allocator = allocator.newChildAllocator("worker-client-" + workerId, 0, Long.MAX_VALUE);
         this.client = FlightGrpcUtils.createFlightClient(this.allocator, channel);
     }
 
-    private static ManagedChannel channel(URI flightUri, TlsMaterial tls, String workerId, RevocationList revocations)
+    private static ManagedChannel channel(URI flightUri, NodeKeys keys, NodeIdentityTrustManager trust, String workerId)
     {
         ChannelCredentials credentials;
         try {
-            // the cluster CA, and a certificate that names the node the worker announced itself as
+            // the cluster CA, and a certificate that names the node the worker announced itself as; this
+            // node's certificate as of each handshake (a renewal needs no new channel)
             credentials = TlsChannelCredentials.newBuilder()
-                    .trustManager(NodeIdentityTrustManager.forNode(tls.trustStore(), workerId, revocations))
-                    .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
+                    .trustManager(trust)
+                    .keyManager(keys)
                     .build();
         }
-        catch (IOException | RuntimeException e) {
-            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot set up TLS to worker " + workerId + " with " + tls + ": " + e.getMessage(), e);
+        catch (RuntimeException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot set up TLS to worker " + workerId + " with " + keys + ": " + e.getMessage(), e);
         }
         // without an explicit connect timeout an unreachable host takes Netty's 30 s to fail
         return NettyChannelBuilder.forAddress(flightUri.getHost(), flightUri.getPort(), credentials)
@@ -144,7 +162,7 @@ public final class WorkerClient
         openStreams.incrementAndGet();
         try {
             FlightStream stream = client.getStream(new Ticket(ticket));
-            return new RemoteTaskStream(stream, workerId, flightUri, taskLabel, this::streamClosed);
+            return new RemoteTaskStream(stream, workerId, flightUri, taskLabel, this::streamClosed, () -> revokedReason);
         }
         catch (FlightRuntimeException e) {
             streamClosed();
@@ -171,7 +189,30 @@ public final class WorkerClient
             }
         }
         catch (FlightRuntimeException e) {
-            throw RemoteErrors.fromFlight(e, workerId, flightUri);
+            String revoked = revokedReason;
+            throw revoked != null ? RemoteErrors.workerFailed(workerId, flightUri, revoked, e) : RemoteErrors.fromFlight(e, workerId, flightUri);
+        }
+    }
+
+    /**
+     * The object store bytes the task {@code taskId} of {@code queryId} fetched in all, once it ended on
+     * the worker: for a reader that cancelled the task's stream before its end (and its last progress
+     * report). Empty when the worker does not answer in time (the task did not end, the worker is gone).
+     */
+    public java.util.OptionalLong taskObjectStoreBytes(String queryId, int taskId)
+    {
+        requireNonNull(queryId, "queryId is null");
+        try {
+            Iterator<Result> results = client.doAction(new Action(TASK_BYTES_ACTION, (queryId + "/" + taskId).getBytes(UTF_8)),
+                    CallOptions.timeout(TASK_BYTES_WAIT.toMillis() + 1_000, TimeUnit.MILLISECONDS));
+            java.util.OptionalLong bytes = java.util.OptionalLong.empty();
+            while (results.hasNext()) {
+                bytes = java.util.OptionalLong.of(Long.parseLong(new String(results.next().getBody(), UTF_8).strip()));
+            }
+            return bytes;
+        }
+        catch (FlightRuntimeException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
         }
     }
 
@@ -202,6 +243,31 @@ public final class WorkerClient
         if (openStreams.get() == 0) {
             close();
         }
+    }
+
+    /**
+     * Cuts this client off now because its worker was revoked: every call in flight fails at once with
+     * {@link ErrorCode#WORKER_FAILED} naming {@code reason}, and so does every later one; the client
+     * closes when its last stream is closed.
+     */
+    public void revoke(String reason)
+    {
+        requireNonNull(reason, "reason is null");
+        revokedReason = "its certificate is revoked (" + reason + ")";
+        channel.shutdownNow();
+        retire();
+    }
+
+    /** Whether {@link #revoke} cut this client off. */
+    public boolean isRevoked()
+    {
+        return revokedReason != null;
+    }
+
+    /** The certificate the worker presented when this client last connected to it, if it did. */
+    public java.util.Optional<java.security.cert.X509Certificate> peerCertificate()
+    {
+        return trust.peerCertificate();
     }
 
     private void streamClosed()

@@ -1,0 +1,210 @@
+package io.glaux.engine.exchange;
+
+import static java.util.Objects.requireNonNull;
+
+import io.glaux.spi.error.ErrorCode;
+import io.glaux.spi.error.GlauxException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A node's certificate and key as a key manager that can be {@linkplain #replace replaced} while the
+ * node runs: every TLS handshake (the Flight server, Flight clients, the HTTPS client announcing to the
+ * coordinator) asks it for the current pair, so a renewed certificate is used from the next handshake
+ * on, without restarting a server or a channel. Connections established before keep their session.
+ *
+ * <p>Each certificate gets its own alias ({@code <node>#<serial>}), and the pair a handshake chose stays
+ * resolvable after a replacement, so a handshake running during one never mixes an old certificate with
+ * a new key. Thread-safe.
+ */
+public final class NodeKeys
+        extends X509ExtendedKeyManager
+{
+    private record Entry(String alias, TlsMaterial material, X509Certificate[] chain) {}
+
+    private volatile Entry current;
+    private volatile Entry previous;
+    private final List<Consumer<TlsMaterial>> listeners = new CopyOnWriteArrayList<>();
+
+    private NodeKeys(TlsMaterial material)
+    {
+        this.current = entry(material);
+        this.previous = current;
+    }
+
+    public static NodeKeys of(TlsMaterial material)
+    {
+        return new NodeKeys(requireNonNull(material, "material is null"));
+    }
+
+    /** The certificate and key handshakes use now. */
+    public TlsMaterial material()
+    {
+        return current.material();
+    }
+
+    /**
+     * Uses {@code next} from the next handshake on. It must be the same node's, under the same CA (a
+     * renewal); listeners run after the switch.
+     */
+    public void replace(TlsMaterial next)
+    {
+        requireNonNull(next, "next is null");
+        synchronized (this) {
+            TlsMaterial now = current.material();
+            if (!next.nodeName().equals(now.nodeName()) || !next.caCertificateValue().equals(now.caCertificateValue())) {
+                throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "A renewed certificate must be node " + now.nodeName() + "'s under the same CA: "
+                        + next.certificate().getSubjectX500Principal());
+            }
+            previous = current;
+            current = entry(next);
+        }
+        for (Consumer<TlsMaterial> listener : listeners) {
+            listener.accept(next);
+        }
+    }
+
+    /** Runs {@code listener} with each replacement. */
+    public void onReplace(Consumer<TlsMaterial> listener)
+    {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** For HTTPS clients: trusts only the cluster CA and presents the current certificate. */
+    public SSLContext clientSslContext()
+    {
+        try {
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(material().trustStore());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[] {this}, trustManagers.getTrustManagers(), new SecureRandom());
+            return context;
+        }
+        catch (GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot build an SSL context for node " + material().nodeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust managers for the cluster CA (it does not change with a renewal). */
+    public TrustManager[] caTrustManagers()
+    {
+        try {
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(material().trustStore());
+            return trustManagers.getTrustManagers();
+        }
+        catch (GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot trust the cluster CA: " + e.getMessage(), e);
+        }
+    }
+
+    private static Entry entry(TlsMaterial material)
+    {
+        return new Entry(material.nodeName() + "#" + material.certificate().getSerialNumber().toString(16), material,
+                material.chainValue().toArray(new X509Certificate[0]));
+    }
+
+    private String alias(String keyType)
+    {
+        Entry entry = current;
+        String algorithm = entry.material().certificate().getPublicKey().getAlgorithm();
+        // "EC", or the TLS 1.2 forms "EC_EC", "EC_RSA"
+        return keyType == null || keyType.equals(algorithm) || keyType.startsWith(algorithm + "_") ? entry.alias() : null;
+    }
+
+    private String alias(String[] keyTypes)
+    {
+        if (keyTypes == null) {
+            return current.alias();
+        }
+        for (String keyType : keyTypes) {
+            String alias = alias(keyType);
+            if (alias != null) {
+                return alias;
+            }
+        }
+        return null;
+    }
+
+    private Entry lookup(String alias)
+    {
+        Entry entry = current;
+        if (entry.alias().equals(alias)) {
+            return entry;
+        }
+        entry = previous;
+        return entry.alias().equals(alias) ? entry : null;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers)
+    {
+        String alias = alias(keyType);
+        return alias == null ? null : new String[] {alias};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket)
+    {
+        return alias(keyTypes);
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine)
+    {
+        return alias(keyTypes);
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers)
+    {
+        String alias = alias(keyType);
+        return alias == null ? null : new String[] {alias};
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket)
+    {
+        return alias(keyType);
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine)
+    {
+        return alias(keyType);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias)
+    {
+        Entry entry = lookup(alias);
+        return entry == null ? null : entry.chain().clone();
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias)
+    {
+        Entry entry = lookup(alias);
+        return entry == null ? null : entry.material().privateKeyValue();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NodeKeys{" + current.alias() + "}";
+    }
+}
