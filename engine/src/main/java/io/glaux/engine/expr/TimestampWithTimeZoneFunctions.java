@@ -44,6 +44,8 @@ final class TimestampWithTimeZoneFunctions
                 "CAST to timestamp with time zone with the session's zone for values without one.",
                 (a, c, t) -> CastEvaluator.of(a.getFirst(), t, TimeZones.key((String) constant(c, 1))), 1);
         b.add("to_unixtime", args(TIMESTAMP_TZ), returns(Type.DOUBLE), "double", "Seconds since 1970-01-01 00:00 UTC.", ToUnixtime::new);
+        b.add("from_unixtime", args(DOUBLE), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
+                "The instant `unixtime` seconds after 1970-01-01 00:00 UTC, in the session's zone.", FromUnixtime::new);
         b.add("from_unixtime", args(DOUBLE, VARCHAR), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
                 "The instant `unixtime` seconds after 1970-01-01 00:00 UTC, in `zone`.", FromUnixtime::new);
         b.add("date_trunc", args(VARCHAR, TIMESTAMP_TZ), argument(1), "same as x",
@@ -157,7 +159,8 @@ final class TimestampWithTimeZoneFunctions
         WithTimezone(List<ValueEvaluator> args, List<Expression> calls, Type type)
         {
             super(type, args);
-            this.zone = constantZone(calls, 1);
+            // one argument: the planner appends the session's zone, so alone it is UTC
+            this.zone = calls.size() > 1 ? constantZone(calls, 1) : TimeZones.UTC_KEY;
         }
 
         @Override
@@ -184,7 +187,8 @@ final class TimestampWithTimeZoneFunctions
         AtTimezone(List<ValueEvaluator> args, List<Expression> calls, Type type)
         {
             super(type, args);
-            this.zone = constantZone(calls, 1);
+            // one argument: the planner appends the session's zone, so alone it is UTC
+            this.zone = calls.size() > 1 ? constantZone(calls, 1) : TimeZones.UTC_KEY;
         }
 
         @Override
@@ -231,7 +235,8 @@ final class TimestampWithTimeZoneFunctions
         FromUnixtime(List<ValueEvaluator> args, List<Expression> calls, Type type)
         {
             super(type, args);
-            this.zone = constantZone(calls, 1);
+            // one argument: the planner appends the session's zone, so alone it is UTC
+            this.zone = calls.size() > 1 ? constantZone(calls, 1) : TimeZones.UTC_KEY;
         }
 
         @Override
@@ -244,7 +249,7 @@ final class TimestampWithTimeZoneFunctions
                     r[j] = 0;
                     continue;
                 }
-                double millis = Math.rint(x[j] * 1000);
+                double millis = Math.floor(x[j] * 1000 + 0.5);
                 if (!(Math.abs(millis) < (double) (1L << 50))) {
                     throw DateTimeFunctions.outOfRange();
                 }
