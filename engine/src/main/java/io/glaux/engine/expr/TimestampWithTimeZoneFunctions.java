@@ -68,6 +68,8 @@ final class TimestampWithTimeZoneFunctions
             b.add(alias[0], args(TIMESTAMP_TZ), returns(Type.BIGINT), "bigint", "Same as `" + alias[1] + "`.",
                     (a, c, t) -> new DateTimeFunctions.Extract(t, List.of(CastEvaluator.of(a.getFirst(), TIMESTAMP_3)), Field.valueOf(alias[1].toUpperCase(java.util.Locale.ROOT))));
         }
+        b.add("$datetime_minus", args(TIMESTAMP_TZ, TIMESTAMP_TZ), returns(Type.INTERVAL_DAY_TO_SECOND), "interval day to second",
+                "x1 - x2: the milliseconds between the instants, whatever their zones.", InstantMinus::new);
         b.add("timezone_hour", args(TIMESTAMP_TZ), returns(Type.BIGINT), "bigint", "Hours of x's offset from UTC.", (a, c, t) -> new ZoneOffsetPart(t, a, true));
         b.add("timezone_minute", args(TIMESTAMP_TZ), returns(Type.BIGINT), "bigint", "Minutes of x's offset from UTC (beyond the hours).",
                 (a, c, t) -> new ZoneOffsetPart(t, a, false));
@@ -255,6 +257,27 @@ final class TimestampWithTimeZoneFunctions
                 }
                 int key = zone >= 0 ? zone : TimeZones.key(string(1, j));
                 r[j] = TimeZones.pack((long) millis, key);
+            }
+        }
+    }
+
+    /** {@code x1 - x2} of two timestamps with time zone: an interval day to second (milliseconds) between the instants. */
+    static final class InstantMinus
+            extends Kernel
+    {
+        InstantMinus(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            long[] a = in[0].longs;
+            long[] b = in[1].longs;
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                r[j] = (a[j] >> TimeZones.KEY_BITS) - (b[j] >> TimeZones.KEY_BITS);
             }
         }
     }
