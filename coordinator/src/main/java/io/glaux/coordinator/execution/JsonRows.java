@@ -19,6 +19,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import io.glaux.coordinator.query.ResultColumn;
 import io.glaux.coordinator.query.RowEncoder;
+import io.glaux.engine.expr.DateTimes;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -45,7 +46,7 @@ final class JsonRows
     private final List<ResultColumn> columns;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     private final JsonGenerator generator;
-    private final char[] text = new char[32];
+    private final byte[] text = new byte[48];
     private final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     private int rows;
 
@@ -176,15 +177,15 @@ final class JsonRows
                     fallback(type, vector, row);
                     return;
                 }
-                generator.writeString(text, 0, length);
+                generator.writeUTF8String(text, 0, length);
             }
             case TIMESTAMP -> {
-                int length = formatTimestampMillis(Math.floorDiv(((TimeStampMicroVector) vector).get(row), 1000L), text);
+                int length = formatTimestampMillis(((TimeStampMicroVector) vector).get(row), text);
                 if (length < 0) {
                     fallback(type, vector, row);
                     return;
                 }
-                generator.writeString(text, 0, length);
+                generator.writeUTF8String(text, 0, length);
             }
             case DECIMAL -> {
                 BigDecimal value = ((DecimalVector) vector).getObject(row);
@@ -231,60 +232,36 @@ final class JsonRows
     private static final int OFFSET_WIDTH = 4;
 
     /**
-     * {@code yyyy-MM-dd} of day {@code epochDay} (days since 1970-01-01) into {@code out} at {@code at}, as
-     * {@code LocalDate.toString} writes it; returns 10, or -1 for a year outside 0-9999 (written otherwise).
+     * {@code yyyy-MM-dd} of day {@code epochDay} (days since 1970-01-01) into {@code out} at {@code at}
+     * (the engine's {@link DateTimes#formatDate}, as {@code LocalDate.toString} writes it); returns the
+     * length, 10, or -1 for a year outside 0-9999 (written otherwise).
      */
-    static int formatDate(long epochDay, char[] out, int at)
+    static int formatDate(long epochDay, byte[] out, int at)
     {
-        // civil from days (Howard Hinnant's algorithm), proleptic Gregorian as java.time
-        long z = epochDay + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        long year = yoe + era * 400;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        long day = doy - (153 * mp + 2) / 5 + 1;
-        long month = mp < 10 ? mp + 3 : mp - 9;
-        if (month <= 2) {
-            year++;
-        }
+        long year = year(epochDay);
         if (year < 0 || year > 9999) {
             return -1;
         }
-        digits(year, 4, out, at);
-        out[at + 4] = '-';
-        digits(month, 2, out, at + 5);
-        out[at + 7] = '-';
-        digits(day, 2, out, at + 8);
-        return 10;
+        return DateTimes.formatDate(epochDay, out, at) - at;
     }
 
-    /** {@code yyyy-MM-dd HH:mm:ss.SSS} (UTC) of {@code millis} since the epoch; returns 23, or -1 for a year outside 0-9999. */
-    static int formatTimestampMillis(long millis, char[] out)
+    /**
+     * {@code yyyy-MM-dd HH:mm:ss.SSS} (UTC) of {@code micros} since the epoch, with the engine's
+     * {@link DateTimes#formatTimestamp}; returns 23, or -1 for a year outside 1-9999 (the row encoder's
+     * pattern prints the year of era, where year 0 is 1 BC: written otherwise).
+     */
+    static int formatTimestampMillis(long micros, byte[] out)
     {
-        long day = Math.floorDiv(millis, 86_400_000L);
-        long ofDay = millis - day * 86_400_000L;
-        // the row encoder's pattern prints the year of era: year 0 is 1 BC there
-        if (formatDate(day, out, 0) < 0 || (out[0] == '0' && out[1] == '0' && out[2] == '0' && out[3] == '0')) {
+        long year = year(Math.floorDiv(micros, DateTimes.MICROS_PER_DAY));
+        if (year < 1 || year > 9999) {
             return -1;
         }
-        out[10] = ' ';
-        digits(ofDay / 3_600_000L, 2, out, 11);
-        out[13] = ':';
-        digits(ofDay / 60_000L % 60, 2, out, 14);
-        out[16] = ':';
-        digits(ofDay / 1_000L % 60, 2, out, 17);
-        out[19] = '.';
-        digits(ofDay % 1_000L, 3, out, 20);
-        return 23;
+        return DateTimes.formatTimestamp(micros, 3, out, 0);
     }
 
-    private static void digits(long value, int width, char[] out, int at)
+    private static long year(long epochDay)
     {
-        for (int i = at + width - 1; i >= at; i--) {
-            out[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
+        long packed = DateTimes.civilFromDays(epochDay);
+        return packed >= 0 ? packed / 10000 : -((-packed) / 10000);
     }
 }

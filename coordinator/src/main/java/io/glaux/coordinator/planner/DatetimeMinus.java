@@ -20,7 +20,8 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorScope;
 
 /**
- * Trino's {@code timestamp - timestamp} and {@code time - time}, an {@code interval day to second}, which
+ * Trino's {@code timestamp - timestamp}, {@code time - time} and the same of timestamps with time zone, an
+ * {@code interval day to second}, which
  * Calcite's {@code -} refuses (Calcite spells it {@code (a - b) DAY TO SECOND}). The validator gives every
  * {@code -} this operator; at type derivation a subtraction of anything else takes Calcite's own {@code -}
  * back, so only datetime differences reach the plan with it (the engine's {@code $datetime_minus}).
@@ -50,7 +51,7 @@ final class DatetimeMinus
         RelDataType left = validator.deriveType(scope, call.operand(0));
         RelDataType right = validator.deriveType(scope, call.operand(1));
         SqlTypeName name = left.getSqlTypeName();
-        if ((name == SqlTypeName.TIMESTAMP || name == SqlTypeName.TIME) && right.getSqlTypeName() == name) {
+        if ((name == SqlTypeName.TIMESTAMP || name == SqlTypeName.TIME || name == SqlTypeName.TIMESTAMP_TZ) && right.getSqlTypeName() == name) {
             return interval(validator.getTypeFactory(), left.isNullable() || right.isNullable());
         }
         ((SqlBasicCall) call).setOperator(SqlStdOperatorTable.MINUS);

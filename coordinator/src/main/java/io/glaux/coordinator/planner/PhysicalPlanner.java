@@ -766,6 +766,7 @@ public final class PhysicalPlanner
                 case "stddev" -> AggregateFunction.STDDEV;
                 case "variance" -> AggregateFunction.VARIANCE;
                 case "approx_distinct" -> AggregateFunction.APPROX_DISTINCT;
+                case "checksum" -> AggregateFunction.CHECKSUM;
                 case "approx_percentile" -> AggregateFunction.APPROX_PERCENTILE;
                 case "corr" -> AggregateFunction.CORR;
                 case "regr_slope" -> AggregateFunction.REGR_SLOPE;

@@ -400,11 +400,29 @@ final class RexTranslator
             }
         }
         List<Expression> arguments = arguments(operands);
+        if (arguments != null) {
+            String zoned = SESSION_ZONED.get(name + "/" + arguments.size());
+            if (zoned != null) {
+                // the engine's form taking the session's zone as a constant last argument
+                name = zoned;
+                arguments = new ArrayList<>(arguments);
+                arguments.add(new Expression.Literal(SESSION_ZONE.get(), Type.VARCHAR));
+            }
+        }
         if (arguments == null || !FunctionRegistry.supports(name, arguments, type)) {
             return null;
         }
         return new Expression.FunctionCall(name, arguments, type);
     }
+
+    /**
+     * Functions whose result is in the session's zone (name/argument count), and the engine function
+     * that takes that zone as a last argument: {@code from_unixtime(x)} is {@code from_unixtime(x, zone)}.
+     */
+    private static final java.util.Map<String, String> SESSION_ZONED = java.util.Map.of(
+            "from_unixtime/1", "from_unixtime",
+            "from_iso8601_timestamp/1", "$from_iso8601_timestamp",
+            "parse_datetime/2", "$parse_datetime");
 
     private List<Expression> arguments(List<RexNode> operands)
     {

@@ -89,6 +89,8 @@ final class TrinoAggregates
             SqlBasicAggFunction.create("KURTOSIS", SqlKind.OTHER_FUNCTION, NULLABLE_DOUBLE, OperandTypes.NUMERIC),
             // approx_distinct(x) → bigint: the engine's HyperLogLog sketch, merged across workers
             SqlBasicAggFunction.create("APPROX_DISTINCT", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.ANY),
+            // checksum(x) → varbinary: Trino's order-independent sum of xxHash64s (NULL without rows)
+            SqlBasicAggFunction.create("CHECKSUM", SqlKind.OTHER_FUNCTION, ReturnTypes.explicit(SqlTypeName.VARBINARY).andThen(SqlTypeTransforms.FORCE_NULLABLE), OperandTypes.ANY),
             APPROX_PERCENTILE);
 
     static final SqlOperatorTable TABLE = SqlOperatorTables.of(FUNCTIONS);

@@ -85,8 +85,8 @@ final class TrinoFunctions
                     .or(OperandTypes.family(STRING, SqlTypeFamily.TIMESTAMP))
                     .or(OperandTypes.family(STRING, SqlTypeFamily.TIME))
                     .or(OperandTypes.sequence("date_trunc(unit, x)", OperandTypes.family(STRING), OperandTypes.typeName(SqlTypeName.TIMESTAMP_TZ))), "dateTrunc"),
-            // date_add, date_diff, from_unixtime and to_unixtime are the registry's (they take timestamp with time zone too)
-            scalar("from_iso8601_timestamp", TIMESTAMP, STRING_1, "fromIso8601Timestamp"),
+            // date_add, date_diff, from_unixtime, to_unixtime, from_iso8601_timestamp and parse_datetime are the registry's
+            // (they take or return timestamp with time zone)
             scalar("date_parse", TIMESTAMP, STRING_2, "dateParse"),
             scalar("date_format", VARCHAR, OperandTypes.family(SqlTypeFamily.TIMESTAMP, STRING), "dateFormat"),
             scalar("now", TIMESTAMP, OperandTypes.NILADIC, "now"),

@@ -13,7 +13,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.IsoFields;
@@ -38,11 +37,6 @@ public final class TrinoScalarFunctions
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     private static final Map<String, DateTimeFormatter> FORMATS = new ConcurrentHashMap<>();
     private static final int CACHE_SIZE = 1000;
-    private static final DateTimeFormatter ISO_8601 = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').append(DateTimeFormatter.ISO_LOCAL_TIME).optionalEnd()
-            .optionalStart().appendOffsetId().optionalEnd()
-            .toFormatter(Locale.ROOT);
 
     private TrinoScalarFunctions() {}
 
@@ -99,21 +93,6 @@ public final class TrinoScalarFunctions
     public static Double toUnixtime(Long timestamp)
     {
         return timestamp / 1000.0;
-    }
-
-    public static Long fromIso8601Timestamp(String text)
-    {
-        try {
-            TemporalAccessor parsed = ISO_8601.parse(text.strip());
-            LocalDateTime local = LocalDate.from(parsed).atTime(parsed.isSupported(ChronoField.NANO_OF_DAY) ? LocalTime.from(parsed) : LocalTime.MIDNIGHT);
-            if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-                local = local.atOffset(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS))).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-            }
-            return fromDateTime(local);
-        }
-        catch (DateTimeException e) {
-            throw invalidArgument("Invalid format: \"" + text + "\"");
-        }
     }
 
     public static Long dateParse(String text, String format)

@@ -78,7 +78,8 @@ public final class TrinoSqlType
     @Override
     public RelDataTypeComparability getComparability()
     {
-        return RelDataTypeComparability.ALL;
+        // as Trino: json has equality but no order (json < json is TYPE_MISMATCH)
+        return type.equals(Type.JSON) ? RelDataTypeComparability.UNORDERED : RelDataTypeComparability.ALL;
     }
 
     @Override

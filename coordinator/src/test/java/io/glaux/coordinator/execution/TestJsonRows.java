@@ -163,7 +163,8 @@ class TestJsonRows
     @Test
     void formatsDatesAndTimestampsAsJavaTime()
     {
-        char[] out = new char[32];
+        byte[] out = new byte[48];
+        java.time.format.DateTimeFormatter timestamp = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
         for (long day = -800_000; day <= 3_000_000; day += 997) {
             java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
             int length = JsonRows.formatDate(day, out, 0);
@@ -171,7 +172,16 @@ class TestJsonRows
                 assertThat(length).isEqualTo(-1);
             }
             else {
-                assertThat(new String(out, 0, length)).isEqualTo(date.toString());
+                assertThat(new String(out, 0, length, StandardCharsets.US_ASCII)).isEqualTo(date.toString());
+            }
+            long micros = day * 86_400_000_000L + 45_296_789_123L;
+            java.time.LocalDateTime time = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000, java.time.ZoneOffset.UTC);
+            length = JsonRows.formatTimestampMillis(micros, out);
+            if (date.getYear() < 1 || date.getYear() > 9999) {
+                assertThat(length).isEqualTo(-1);
+            }
+            else {
+                assertThat(new String(out, 0, length, StandardCharsets.US_ASCII)).isEqualTo(time.format(timestamp));
             }
         }
     }

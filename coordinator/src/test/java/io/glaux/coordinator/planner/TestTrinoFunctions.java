@@ -96,7 +96,7 @@ class TestTrinoFunctions
     @CsvSource(delimiterString = "=>", quoteCharacter = '"', textBlock = """
             SELECT to_hex(sha256(to_utf8(v))) FROM (VALUES ('abc', ARRAY[1])) AS t(v, a)             => BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD
             SELECT last_day_of_month(d) FROM (VALUES (DATE '2024-02-05', ARRAY[1])) AS t(d, a)        => 2024-02-29
-            SELECT parse_datetime(v, f) FROM (VALUES ('2024-03-05 13:14', 'yyyy-MM-dd HH:mm')) AS t(v, f) => 2024-03-05 13:14:00
+            SELECT CAST(parse_datetime(v, f) AS varchar) FROM (VALUES ('2024-03-05 13:14', 'yyyy-MM-dd HH:mm')) AS t(v, f) => 2024-03-05 13:14:00.000 UTC
             """)
     void runsRegistryFunctionsOverValues(String sql, String expected)
     {

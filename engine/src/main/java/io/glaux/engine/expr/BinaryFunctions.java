@@ -258,6 +258,20 @@ final class BinaryFunctions
             return hash;
         }
 
+        /** The hash of {@code value}'s 8 bytes (little-endian), as {@code hash} of them would give, without the bytes. */
+        static long hash(long value)
+        {
+            long hash = P5 + 8;
+            hash ^= round(0, value);
+            hash = Long.rotateLeft(hash, 27) * P1 + P4;
+            hash ^= hash >>> 33;
+            hash *= P2;
+            hash ^= hash >>> 29;
+            hash *= P3;
+            hash ^= hash >>> 32;
+            return hash;
+        }
+
         private static long round(long acc, long input)
         {
             return Long.rotateLeft(acc + input * P2, 31) * P1;

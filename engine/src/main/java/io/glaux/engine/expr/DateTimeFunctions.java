@@ -122,26 +122,34 @@ final class DateTimeFunctions
         field(b, "second", Field.SECOND, "Second of the minute.");
         field(b, "millisecond", Field.MILLISECOND, "Millisecond of the second.");
         b.add("last_day_of_month", args(DATETIME), returns(Type.DATE), "date", "The last day of the month of x.", LastDayOfMonth::new);
-        b.add("from_unixtime", args(DOUBLE), false, returns(TIMESTAMP_3), "timestamp(3)", "The timestamp `unixtime` seconds after 1970-01-01 00:00 UTC.",
-                "Returns timestamp(3) in UTC, not timestamp(3) with time zone.", FromUnixtime::new);
         b.add("to_unixtime", args(TIMESTAMP), returns(Type.DOUBLE), "double", "Seconds since 1970-01-01 00:00 UTC.", ToUnixtime::new);
-        b.add("from_iso8601_timestamp", args(VARCHAR), false, returns(TIMESTAMP_3), "timestamp(3)",
-                "Parses an ISO 8601 timestamp; an offset converts it to UTC.", "Returns timestamp(3) in UTC, not timestamp(3) with time zone.",
-                (a, c, t) -> new Parse(t, a, null, false));
+        b.add("from_iso8601_timestamp", args(VARCHAR), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
+                "Parses an ISO 8601 timestamp (the time defaults to 00:00:00.000) in the zone of its offset, else in the session's zone.",
+                (a, c, t) -> new ParseWithTimeZone(t, a, null, sessionZone(c, 1)));
+        b.add("$from_iso8601_timestamp", args(VARCHAR, VARCHAR), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
+                "from_iso8601_timestamp with the session's zone.", (a, c, t) -> new ParseWithTimeZone(t, a, null, sessionZone(c, 1)), 1);
         b.add("from_iso8601_date", args(VARCHAR), returns(Type.DATE), "date", "Parses an ISO 8601 date.", (a, c, t) -> new Parse(t, a, null, true));
         b.add("date_parse", args(VARCHAR, VARCHAR), returns(TIMESTAMP_3), "timestamp(3)", "Parses the string with a MySQL format (`%Y-%m-%d %H:%i:%s`).",
                 (a, c, t) -> new Parse(t, a, DateTimes.mysqlFormat((String) constant(c, 1)), false), 1);
         b.add("format_datetime", args(DATETIME, VARCHAR), false, returns(Type.VARCHAR), "varchar",
                 "Formats x with a Joda-Time pattern (`yyyy-MM-dd HH:mm:ss.SSS`).", "x is formatted in UTC (no time zone type yet).",
                 (a, c, t) -> new Format(t, a, DateTimes.jodaFormat((String) constant(c, 1))), 1);
-        b.add("parse_datetime", args(VARCHAR, VARCHAR), false, returns(TIMESTAMP_3), "timestamp(3)",
-                "Parses the string with a Joda-Time pattern (`yyyy-MM-dd HH:mm:ss`); an offset (`Z`) converts it to UTC.",
-                "Returns timestamp(3) in UTC, not timestamp(3) with time zone.",
-                (a, c, t) -> new Parse(t, a, DateTimes.jodaFormat((String) constant(c, 1)), false), 1);
+        b.add("parse_datetime", args(VARCHAR, VARCHAR), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
+                "Parses the string with a Joda-Time pattern (`yyyy-MM-dd HH:mm:ss`) in the zone it names (`Z`, `ZZZ`), else in the session's zone.",
+                (a, c, t) -> new ParseWithTimeZone(t, a, DateTimes.jodaFormat((String) constant(c, 1)), sessionZone(c, 2)), 1);
+        b.add("$parse_datetime", args(VARCHAR, VARCHAR, VARCHAR), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
+                "parse_datetime with the session's zone.",
+                (a, c, t) -> new ParseWithTimeZone(t, a, DateTimes.jodaFormat((String) constant(c, 1)), sessionZone(c, 2)), 1, 2);
         b.add("to_iso8601", args(DATETIME), returns(Type.VARCHAR), "varchar",
                 "x as ISO 8601 text: `2024-03-05` for a date, `2024-03-05T13:14:15.000` for a timestamp(3).", ToIso8601::new);
         b.add("date_format", args(DATETIME, VARCHAR), returns(Type.VARCHAR), "varchar", "Formats x with a MySQL format (`%Y-%m-%d %H:%i:%s`).",
                 (a, c, t) -> new Format(t, a, DateTimes.mysqlFormat((String) constant(c, 1))), 1);
+    }
+
+    /** The zone key of the constant session zone the planner appends as argument {@code index}; UTC when absent. */
+    static int sessionZone(List<Expression> calls, int index)
+    {
+        return index < calls.size() ? TimeZones.key((String) constant(calls, index)) : TimeZones.UTC_KEY;
     }
 
     private static void field(FunctionRegistry.Builder b, String name, Field field, String description)
@@ -442,29 +450,6 @@ final class DateTimeFunctions
         }
     }
 
-    static final class FromUnixtime
-            extends Kernel
-    {
-        FromUnixtime(List<ValueEvaluator> args, List<Expression> calls, Type type)
-        {
-            super(type, args);
-        }
-
-        @Override
-        void compute(int count, boolean[] nulls)
-        {
-            double[] x = in[0].doubles;
-            long[] r = result.longs;
-            for (int j = 0; j < count; j++) {
-                double millis = Math.rint(x[j] * 1000);
-                if (!(Math.abs(millis) < 9.2e15) && !nulls[j]) {
-                    throw outOfRange();
-                }
-                r[j] = (long) millis * MICROS_PER_MILLI;
-            }
-        }
-    }
-
     static final class ToUnixtime
             extends Kernel
     {
@@ -582,19 +567,7 @@ final class DateTimeFunctions
     {
         try {
             TemporalAccessor parsed = formatter.parse(text);
-            LocalDate date = LocalDate.of(
-                    parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 1970,
-                    parsed.isSupported(ChronoField.MONTH_OF_YEAR) ? parsed.get(ChronoField.MONTH_OF_YEAR) : 1,
-                    parsed.isSupported(ChronoField.DAY_OF_MONTH) ? parsed.get(ChronoField.DAY_OF_MONTH) : 1);
-            if (parsed.isSupported(ChronoField.DAY_OF_YEAR) && !parsed.isSupported(ChronoField.MONTH_OF_YEAR)) {
-                date = date.withDayOfYear(parsed.get(ChronoField.DAY_OF_YEAR));
-            }
-            LocalTime time = LocalTime.of(
-                    parsed.isSupported(ChronoField.HOUR_OF_DAY) ? parsed.get(ChronoField.HOUR_OF_DAY) : 0,
-                    parsed.isSupported(ChronoField.MINUTE_OF_HOUR) ? parsed.get(ChronoField.MINUTE_OF_HOUR) : 0,
-                    parsed.isSupported(ChronoField.SECOND_OF_MINUTE) ? parsed.get(ChronoField.SECOND_OF_MINUTE) : 0,
-                    parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.get(ChronoField.NANO_OF_SECOND) : 0);
-            LocalDateTime value = date.atTime(time);
+            LocalDateTime value = local(parsed);
             if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
                 value = value.atOffset(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS))).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
             }
@@ -602,6 +575,81 @@ final class DateTimeFunctions
         }
         catch (DateTimeException e) {
             throw invalidArgument("Invalid format: \"" + text + "\"");
+        }
+    }
+
+    /** The date and time fields of {@code parsed}; missing fields are those of 1970-01-01 00:00. */
+    private static LocalDateTime local(TemporalAccessor parsed)
+    {
+        LocalDate date = LocalDate.of(
+                parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 1970,
+                parsed.isSupported(ChronoField.MONTH_OF_YEAR) ? parsed.get(ChronoField.MONTH_OF_YEAR) : 1,
+                parsed.isSupported(ChronoField.DAY_OF_MONTH) ? parsed.get(ChronoField.DAY_OF_MONTH) : 1);
+        if (parsed.isSupported(ChronoField.DAY_OF_YEAR) && !parsed.isSupported(ChronoField.MONTH_OF_YEAR)) {
+            date = date.withDayOfYear(parsed.get(ChronoField.DAY_OF_YEAR));
+        }
+        LocalTime time = LocalTime.of(
+                parsed.isSupported(ChronoField.HOUR_OF_DAY) ? parsed.get(ChronoField.HOUR_OF_DAY) : 0,
+                parsed.isSupported(ChronoField.MINUTE_OF_HOUR) ? parsed.get(ChronoField.MINUTE_OF_HOUR) : 0,
+                parsed.isSupported(ChronoField.SECOND_OF_MINUTE) ? parsed.get(ChronoField.SECOND_OF_MINUTE) : 0,
+                parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.get(ChronoField.NANO_OF_SECOND) : 0);
+        return date.atTime(time);
+    }
+
+    /**
+     * Parses {@code text} (ISO 8601 when {@code formatter} is null, else with the Joda-Time pattern's
+     * formatter) into a packed timestamp(3) with time zone, as Trino's {@code from_iso8601_timestamp}
+     * and {@code parse_datetime}: in the zone or offset the text names, else in {@code defaultZone}
+     * (the session's).
+     */
+    static long parseWithTimeZone(String text, DateTimeFormatter formatter, int defaultZone, TimeZones.OffsetCache cache)
+    {
+        try {
+            TemporalAccessor parsed = formatter == null ? ISO_8601.parse(text.strip()) : formatter.parse(text);
+            LocalDateTime local = formatter == null
+                    ? LocalDate.from(parsed).atTime(parsed.isSupported(ChronoField.NANO_OF_DAY) ? LocalTime.from(parsed) : LocalTime.MIDNIGHT)
+                    : local(parsed);
+            java.time.ZoneId zone = parsed.query(java.time.temporal.TemporalQueries.zone());
+            int key = defaultZone;
+            if (zone instanceof ZoneOffset offset) {
+                if (offset.getTotalSeconds() % 60 != 0) {
+                    throw new DateTimeException("offset with seconds");
+                }
+                key = TimeZones.offsetMinutesKey(offset.getTotalSeconds() / 60);
+            }
+            else if (zone != null) {
+                key = TimeZones.key(zone);
+            }
+            long localMillis = Math.multiplyExact(local.toEpochSecond(ZoneOffset.UTC), 1000L) + local.getNano() / 1_000_000;
+            return TimeZones.pack(cache.instantOf(key, localMillis), key);
+        }
+        catch (DateTimeException | ArithmeticException e) {
+            throw invalidArgument("Invalid format: \"" + text + "\"");
+        }
+    }
+
+    /** {@link #parseWithTimeZone} per row; the last argument is the session's zone (a constant the planner adds). */
+    static final class ParseWithTimeZone
+            extends Kernel
+    {
+        private final DateTimeFormatter format;
+        private final int defaultZone;
+        private final TimeZones.OffsetCache cache = new TimeZones.OffsetCache();
+
+        ParseWithTimeZone(Type type, List<ValueEvaluator> args, DateTimeFormatter format, int defaultZone)
+        {
+            super(type, args.subList(0, 1));
+            this.format = format;
+            this.defaultZone = defaultZone;
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                r[j] = nulls[j] ? 0 : parseWithTimeZone(string(0, j), format, defaultZone, cache);
+            }
         }
     }
 

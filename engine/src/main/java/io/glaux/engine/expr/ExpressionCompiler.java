@@ -53,6 +53,17 @@ final class ExpressionCompiler
         return frame == null;
     }
 
+    private static String symbol(Operator operator)
+    {
+        return switch (operator) {
+            case LESS_THAN -> "<";
+            case LESS_THAN_OR_EQUAL -> "<=";
+            case GREATER_THAN -> ">";
+            case GREATER_THAN_OR_EQUAL -> ">=";
+            default -> operator.name();
+        };
+    }
+
     static GlauxException notSupported(String what)
     {
         return new GlauxException(ErrorCode.NOT_SUPPORTED, what + " is not supported");
@@ -158,6 +169,10 @@ final class ExpressionCompiler
         Type rt = right.type();
         if (!SqlTypes.comparable(lt, rt)) {
             throw notSupported("Comparing " + lt.trinoName() + " with " + rt.trinoName());
+        }
+        if (operator != Operator.EQUAL && operator != Operator.NOT_EQUAL && (lt.equals(Type.JSON) || rt.equals(Type.JSON))) {
+            // as Trino: json has equality, but no order
+            throw new GlauxException(ErrorCode.TYPE_MISMATCH, "Cannot apply operator: " + lt.trinoName() + " " + symbol(operator) + " " + rt.trinoName());
         }
         if ((left instanceof Literal l && l.value() == null) || (right instanceof Literal r && r.value() == null)) {
             return new LogicalEvaluators.Constant(null);

@@ -509,37 +509,62 @@ public final class TimeFunctions
             long[] x = in[0].longs;
             long[] n = in[1].longs;
             long[] r = result.longs;
-            for (int j = 0; j < count; j++) {
-                if (nulls[j]) {
-                    r[j] = 0;
-                    continue;
-                }
-                try {
-                    r[j] = switch (mode) {
-                        case TIME -> Math.floorMod(x[j] + Math.floorMod(n[j], MILLIS_PER_DAY) * DateTimeFunctions.MICROS_PER_MILLI, MICROS_PER_DAY);
-                        case TIMESTAMP -> Math.addExact(x[j], Math.multiplyExact(n[j], DateTimeFunctions.MICROS_PER_MILLI));
-                        case DATE -> {
-                            if (n[j] % MILLIS_PER_DAY != 0) {
-                                throw invalidArgument("Cannot add hour, minute, second or millisecond to a date");
-                            }
-                            long days = Math.addExact(x[j], n[j] / MILLIS_PER_DAY);
-                            if (days < Integer.MIN_VALUE || days > Integer.MAX_VALUE) {
-                                throw DateTimeFunctions.outOfRange();
-                            }
-                            yield days;
+            // one loop per mode: the mode is decided once per batch, not per row
+            try {
+                switch (mode) {
+                    case TIME -> {
+                        for (int j = 0; j < count; j++) {
+                            r[j] = nulls[j] ? 0 : Math.floorMod(x[j] + Math.floorMod(n[j], MILLIS_PER_DAY) * DateTimeFunctions.MICROS_PER_MILLI, MICROS_PER_DAY);
                         }
-                        case TIME_MONTHS -> x[j];
-                        case DATE_MONTHS -> DateTimeFunctions.addMonths(x[j], n[j]);
-                        case TIMESTAMP_MONTHS -> {
+                    }
+                    case TIMESTAMP -> {
+                        for (int j = 0; j < count; j++) {
+                            r[j] = nulls[j] ? 0 : Math.addExact(x[j], Math.multiplyExact(n[j], DateTimeFunctions.MICROS_PER_MILLI));
+                        }
+                    }
+                    case DATE -> {
+                        for (int j = 0; j < count; j++) {
+                            r[j] = nulls[j] ? 0 : plusDays(x[j], n[j]);
+                        }
+                    }
+                    case TIME_MONTHS -> {
+                        for (int j = 0; j < count; j++) {
+                            r[j] = nulls[j] ? 0 : x[j];
+                        }
+                    }
+                    case DATE_MONTHS -> {
+                        for (int j = 0; j < count; j++) {
+                            r[j] = nulls[j] ? 0 : DateTimeFunctions.addMonths(x[j], n[j]);
+                        }
+                    }
+                    case TIMESTAMP_MONTHS -> {
+                        for (int j = 0; j < count; j++) {
+                            if (nulls[j]) {
+                                r[j] = 0;
+                                continue;
+                            }
                             long days = Math.floorDiv(x[j], MICROS_PER_DAY);
-                            yield Math.addExact(Math.multiplyExact(DateTimeFunctions.addMonths(days, n[j]), MICROS_PER_DAY), Math.floorMod(x[j], MICROS_PER_DAY));
+                            r[j] = Math.addExact(Math.multiplyExact(DateTimeFunctions.addMonths(days, n[j]), MICROS_PER_DAY), Math.floorMod(x[j], MICROS_PER_DAY));
                         }
-                    };
-                }
-                catch (ArithmeticException e) {
-                    throw DateTimeFunctions.outOfRange();
+                    }
                 }
             }
+            catch (ArithmeticException e) {
+                throw DateTimeFunctions.outOfRange();
+            }
+        }
+
+        /** {@code date + interval day to second} (milliseconds): whole days only. */
+        private static long plusDays(long date, long millis)
+        {
+            if (millis % MILLIS_PER_DAY != 0) {
+                throw invalidArgument("Cannot add hour, minute, second or millisecond to a date");
+            }
+            long days = Math.addExact(date, millis / MILLIS_PER_DAY);
+            if (days < Integer.MIN_VALUE || days > Integer.MAX_VALUE) {
+                throw DateTimeFunctions.outOfRange();
+            }
+            return days;
         }
     }
 

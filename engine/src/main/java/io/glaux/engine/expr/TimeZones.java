@@ -42,6 +42,11 @@ public final class TimeZones
     private static final int REGION_BASE = 2048;
     public static final int KEY_BITS = 12;
     private static final long KEY_MASK = (1L << KEY_BITS) - 1;
+    /**
+     * Clears the zone key of a packed value: what hashing and equality of {@code timestamp with time zone}
+     * use, so that equal instants in different zones are one value (one group, one join key), as in Trino.
+     */
+    public static final long INSTANT_MASK = ~KEY_MASK;
 
     private static final String KEY_TABLE = "time-zone-keys.txt";
     private static final String[] REGION_IDS;

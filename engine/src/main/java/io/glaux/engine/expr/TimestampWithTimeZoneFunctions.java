@@ -44,6 +44,8 @@ final class TimestampWithTimeZoneFunctions
                 "CAST to timestamp with time zone with the session's zone for values without one.",
                 (a, c, t) -> CastEvaluator.of(a.getFirst(), t, TimeZones.key((String) constant(c, 1))), 1);
         b.add("to_unixtime", args(TIMESTAMP_TZ), returns(Type.DOUBLE), "double", "Seconds since 1970-01-01 00:00 UTC.", ToUnixtime::new);
+        b.add("from_unixtime", args(DOUBLE), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
+                "The instant `unixtime` seconds after 1970-01-01 00:00 UTC, in the session's zone.", FromUnixtime::new);
         b.add("from_unixtime", args(DOUBLE, VARCHAR), returns(Type.TIMESTAMP_TZ), "timestamp(3) with time zone",
                 "The instant `unixtime` seconds after 1970-01-01 00:00 UTC, in `zone`.", FromUnixtime::new);
         b.add("date_trunc", args(VARCHAR, TIMESTAMP_TZ), argument(1), "same as x",
@@ -66,6 +68,8 @@ final class TimestampWithTimeZoneFunctions
             b.add(alias[0], args(TIMESTAMP_TZ), returns(Type.BIGINT), "bigint", "Same as `" + alias[1] + "`.",
                     (a, c, t) -> new DateTimeFunctions.Extract(t, List.of(CastEvaluator.of(a.getFirst(), TIMESTAMP_3)), Field.valueOf(alias[1].toUpperCase(java.util.Locale.ROOT))));
         }
+        b.add("$datetime_minus", args(TIMESTAMP_TZ, TIMESTAMP_TZ), returns(Type.INTERVAL_DAY_TO_SECOND), "interval day to second",
+                "x1 - x2: the milliseconds between the instants, whatever their zones.", InstantMinus::new);
         b.add("timezone_hour", args(TIMESTAMP_TZ), returns(Type.BIGINT), "bigint", "Hours of x's offset from UTC.", (a, c, t) -> new ZoneOffsetPart(t, a, true));
         b.add("timezone_minute", args(TIMESTAMP_TZ), returns(Type.BIGINT), "bigint", "Minutes of x's offset from UTC (beyond the hours).",
                 (a, c, t) -> new ZoneOffsetPart(t, a, false));
@@ -157,7 +161,8 @@ final class TimestampWithTimeZoneFunctions
         WithTimezone(List<ValueEvaluator> args, List<Expression> calls, Type type)
         {
             super(type, args);
-            this.zone = constantZone(calls, 1);
+            // one argument: the planner appends the session's zone, so alone it is UTC
+            this.zone = calls.size() > 1 ? constantZone(calls, 1) : TimeZones.UTC_KEY;
         }
 
         @Override
@@ -184,7 +189,8 @@ final class TimestampWithTimeZoneFunctions
         AtTimezone(List<ValueEvaluator> args, List<Expression> calls, Type type)
         {
             super(type, args);
-            this.zone = constantZone(calls, 1);
+            // one argument: the planner appends the session's zone, so alone it is UTC
+            this.zone = calls.size() > 1 ? constantZone(calls, 1) : TimeZones.UTC_KEY;
         }
 
         @Override
@@ -231,7 +237,8 @@ final class TimestampWithTimeZoneFunctions
         FromUnixtime(List<ValueEvaluator> args, List<Expression> calls, Type type)
         {
             super(type, args);
-            this.zone = constantZone(calls, 1);
+            // one argument: the planner appends the session's zone, so alone it is UTC
+            this.zone = calls.size() > 1 ? constantZone(calls, 1) : TimeZones.UTC_KEY;
         }
 
         @Override
@@ -244,12 +251,33 @@ final class TimestampWithTimeZoneFunctions
                     r[j] = 0;
                     continue;
                 }
-                double millis = Math.rint(x[j] * 1000);
+                double millis = Math.floor(x[j] * 1000 + 0.5);
                 if (!(Math.abs(millis) < (double) (1L << 50))) {
                     throw DateTimeFunctions.outOfRange();
                 }
                 int key = zone >= 0 ? zone : TimeZones.key(string(1, j));
                 r[j] = TimeZones.pack((long) millis, key);
+            }
+        }
+    }
+
+    /** {@code x1 - x2} of two timestamps with time zone: an interval day to second (milliseconds) between the instants. */
+    static final class InstantMinus
+            extends Kernel
+    {
+        InstantMinus(List<ValueEvaluator> args, List<Expression> calls, Type type)
+        {
+            super(type, args);
+        }
+
+        @Override
+        void compute(int count, boolean[] nulls)
+        {
+            long[] a = in[0].longs;
+            long[] b = in[1].longs;
+            long[] r = result.longs;
+            for (int j = 0; j < count; j++) {
+                r[j] = (a[j] >> TimeZones.KEY_BITS) - (b[j] >> TimeZones.KEY_BITS);
             }
         }
     }

@@ -109,7 +109,7 @@ public record AggregateCall(AggregateFunction function, List<Integer> inputs, Li
     public Type intermediateType()
     {
         return switch (function) {
-            case COUNT_STAR, COUNT, COUNT_IF -> Type.BIGINT;
+            case COUNT_STAR, COUNT, COUNT_IF, CHECKSUM -> Type.BIGINT;
             case ARRAY_AGG -> orderBy.isEmpty() ? outputType : io.glaux.engine.expr.CollectedAggregate.stateType(io.glaux.engine.expr.CollectedAggregate.Kind.ORDERED_ARRAY_AGG, inputTypes);
             case LISTAGG -> io.glaux.engine.expr.CollectedAggregate.stateType(io.glaux.engine.expr.CollectedAggregate.Kind.LISTAGG, inputTypes);
             case SUM, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR -> outputType;

@@ -14,6 +14,7 @@ package io.glaux.engine.fragment;
  * <li>{@code MIN_BY}, {@code MAX_BY}(x, y): the x of the row with the smallest/largest y → the type of x.</li>
  * <li>{@code STDDEV} (= STDDEV_SAMP), {@code STDDEV_POP}, {@code VARIANCE} (= VAR_SAMP), {@code VAR_POP}(x) → double.</li>
  * <li>{@code APPROX_DISTINCT}(x) → bigint (HyperLogLog, standard error 0.023).</li>
+ * <li>{@code CHECKSUM}(x) → varbinary (Trino's order-independent xxHash64 sum, NULL rows included).</li>
  * <li>{@code CORR}, {@code COVAR_POP}, {@code COVAR_SAMP}, {@code REGR_SLOPE}, {@code REGR_INTERCEPT}(y, x),
  *     {@code GEOMETRIC_MEAN}, {@code SKEWNESS}, {@code KURTOSIS}(x): numbers but decimals → double.</li>
  * <li>{@code APPROX_PERCENTILE}(x, p), (x, array(double) ps) and (x, w, p): KLL sketch;
@@ -36,7 +37,7 @@ public enum AggregateFunction
     COUNT_STAR, COUNT, COUNT_IF, SUM, AVG, MIN, MAX, ARBITRARY, BOOL_AND, BOOL_OR, MIN_BY, MAX_BY,
     STDDEV, STDDEV_SAMP, STDDEV_POP, VARIANCE, VAR_SAMP, VAR_POP, APPROX_DISTINCT, APPROX_PERCENTILE,
     CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS, ARRAY_AGG,
-    SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N, LISTAGG;
+    SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT, MIN_N, MAX_N, MIN_BY_N, MAX_BY_N, LISTAGG, CHECKSUM;
 
     /** The collected-tuples aggregate this function is, or null. */
     public io.glaux.engine.expr.CollectedAggregate.Kind collected()

@@ -162,6 +162,41 @@ class TestPartitionedOutputBuffer
     }
 
     @Test
+    void equalInstantsInDifferentZonesLandInTheSamePartition()
+    {
+        // timestamp with time zone: one instant in many zones is one key (as one group, one join key)
+        List<Type> types = List.of(Type.TIMESTAMP_TZ);
+        HashPartitioner partitioner = new HashPartitioner(types, List.of(0), 8);
+        int zones = 40;
+        int instants = 500;
+        BigIntVector vector = new BigIntVector("t", root);
+        try (VectorSchemaRoot batch = new VectorSchemaRoot(List.<org.apache.arrow.vector.FieldVector>of(vector))) {
+            vector.allocateNew(zones * instants);
+            for (int i = 0; i < instants; i++) {
+                for (int z = 0; z < zones; z++) {
+                    // UTC, then offsets +00:01 ... (keys 1 + minutes + 14 h)
+                    int key = z == 0 ? io.glaux.engine.expr.TimeZones.UTC_KEY : io.glaux.engine.expr.TimeZones.offsetMinutesKey(z * 15);
+                    vector.set(i * zones + z, io.glaux.engine.expr.TimeZones.pack(1_600_000_000_000L + i * 1000L, key));
+                }
+            }
+            vector.setValueCount(zones * instants);
+            batch.setRowCount(zones * instants);
+            int[] partitions = new int[zones * instants];
+            partitioner.partition(batch, partitions);
+            int[] counts = new int[8];
+            for (int i = 0; i < instants; i++) {
+                for (int z = 0; z < zones; z++) {
+                    assertThat(partitions[i * zones + z]).as("instant %s zone %s", i, z).isEqualTo(partitions[i * zones]);
+                }
+                counts[partitions[i * zones]]++;
+            }
+            for (int count : counts) {
+                assertThat(count).isPositive();
+            }
+        }
+    }
+
+    @Test
     void equalKeysLandInTheSamePartitionAndKeysSpreadOverAll()
     {
         HashPartitioner partitioner = new HashPartitioner(TYPES, List.of(1), 4);

@@ -334,13 +334,23 @@ class FunctionsTest
     @Test
     void unixTimeParsingAndFormatting()
     {
-        assertThat(column(Type.DOUBLE, fn("from_unixtime", TS3, col(0, Type.DOUBLE)), 1.5, null)).containsExactly(1_500_000L, null);
-        assertThat(column(Type.BIGINT, fn("from_unixtime", TS3, col(0, Type.BIGINT)), 86400L)).containsExactly(86_400_000_000L);
+        // timestamp(3) with time zone, in UTC without the session's zone the planner adds; Trino rounds half up
+        assertThat(column(Type.DOUBLE, fn("from_unixtime", Type.TIMESTAMP_TZ, col(0, Type.DOUBLE)), 1.5, null, -0.0005))
+                .containsExactly(TimeZones.pack(1_500, TimeZones.UTC_KEY), null, TimeZones.pack(0, TimeZones.UTC_KEY));
+        assertThat(column(Type.BIGINT, fn("from_unixtime", Type.TIMESTAMP_TZ, col(0, Type.BIGINT)), 86400L)).containsExactly(TimeZones.pack(86_400_000L, TimeZones.UTC_KEY));
         assertThat(column(TS3, fn("to_unixtime", Type.DOUBLE, col(0, TS3)), 1_500_000L)).containsExactly(1.5);
         InputRef s = col(0, Type.VARCHAR);
-        assertThat(column(Type.VARCHAR, fn("from_iso8601_timestamp", TS3, s), "2024-05-15T13:45:30.5Z", "2024-05-15T13:45:30+02:00", "2024-05-15"))
-                .containsExactly(micros("2024-05-15T13:45:30.5"), micros("2024-05-15T11:45:30"), micros("2024-05-15T00:00:00"));
-        assertError(() -> column(Type.VARCHAR, fn("from_iso8601_timestamp", TS3, s), "yesterday"), ErrorCode.INVALID_FUNCTION_ARGUMENT);
+        // the offset the text names is the value's zone; without one, the session's zone (UTC here, Tokyo below)
+        assertThat(column(Type.VARCHAR, fn("from_iso8601_timestamp", Type.TIMESTAMP_TZ, s), "2024-05-15T13:45:30.5Z", "2024-05-15T13:45:30+02:00", "2024-05-15"))
+                .containsExactly(TimeZones.pack(micros("2024-05-15T13:45:30.5") / 1000, TimeZones.UTC_KEY),
+                        TimeZones.pack(micros("2024-05-15T11:45:30") / 1000, TimeZones.offsetMinutesKey(120)),
+                        TimeZones.pack(micros("2024-05-15T00:00:00") / 1000, TimeZones.UTC_KEY));
+        int tokyo = TimeZones.key("Asia/Tokyo");
+        assertThat(column(Type.VARCHAR, fn("$from_iso8601_timestamp", Type.TIMESTAMP_TZ, s, str("Asia/Tokyo")), "2024-05-15T09:00", "2024-05-15T09:00Z"))
+                .containsExactly(TimeZones.pack(micros("2024-05-15T00:00:00") / 1000, tokyo), TimeZones.pack(micros("2024-05-15T09:00:00") / 1000, TimeZones.UTC_KEY));
+        assertThat(column(Type.VARCHAR, fn("$parse_datetime", Type.TIMESTAMP_TZ, s, str("yyyy-MM-dd HH:mm ZZZ"), str("Asia/Tokyo")), "2024-05-15 09:00 Europe/Paris"))
+                .containsExactly(TimeZones.pack(micros("2024-05-15T07:00:00") / 1000, TimeZones.key("Europe/Paris")));
+        assertError(() -> column(Type.VARCHAR, fn("from_iso8601_timestamp", Type.TIMESTAMP_TZ, s), "yesterday"), ErrorCode.INVALID_FUNCTION_ARGUMENT);
         assertThat(column(Type.VARCHAR, fn("from_iso8601_date", Type.DATE, s), "2024-05-15")).containsExactly(days("2024-05-15"));
         assertThat(column(Type.VARCHAR, fn("date_parse", TS3, s, str("%d/%b/%Y:%H:%i:%s")), "10/Oct/2000:13:55:36", null))
                 .containsExactly(micros("2000-10-10T13:55:36"), null);

@@ -92,6 +92,10 @@ final class Accumulators
                 yield new Sketches.ApproxDistinct(input);
             }
             case APPROX_PERCENTILE -> new Sketches.ApproxPercentile(call, argumentTypes);
+            case CHECKSUM -> {
+                require(call, output.equals(Type.VARBINARY) && input != null, input);
+                yield new Checksum(input);
+            }
             case CORR, COVAR_POP, COVAR_SAMP, REGR_SLOPE, REGR_INTERCEPT, GEOMETRIC_MEAN, SKEWNESS, KURTOSIS -> {
                 require(call, output.equals(Type.DOUBLE) && argumentTypes.size() == function.minArguments(), input);
                 boolean[] longInputs = new boolean[argumentTypes.size()];

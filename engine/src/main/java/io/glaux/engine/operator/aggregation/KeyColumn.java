@@ -3,6 +3,7 @@ package io.glaux.engine.operator.aggregation;
 import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.ByteHashing;
 import io.glaux.engine.expr.PhysicalType;
+import io.glaux.engine.expr.TimeZones;
 import io.glaux.engine.expr.Vectors;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -34,6 +35,13 @@ final class KeyColumn
     private long[] batchHighs = new long[0];
     private boolean[] batchNulls = new boolean[0];
     private boolean batchHasNulls;
+    /**
+     * timestamp with time zone: keys hash and compare by instant (the zone key masked off, in {@code values}
+     * and {@code batchLongs}); {@code zoned} keeps each group's first value, zone included, for output.
+     */
+    private final boolean instantKey;
+    private long[] zoned = new long[0];
+    private long[] instants = new long[0];
 
     private long[] values = new long[0];
     private boolean[] nulls = new boolean[0];
@@ -52,6 +60,7 @@ final class KeyColumn
     {
         this.physicalType = AggregationLayout.of(type);
         this.decimalKey = type instanceof Type.Decimal;
+        this.instantKey = type instanceof Type.TimestampWithTimeZone;
         if (physicalType == PhysicalType.OTHER && !decimalKey) {
             throw new GlauxException(ErrorCode.NOT_SUPPORTED, "GROUP BY on " + type.trinoName() + " is not supported");
         }
@@ -127,6 +136,17 @@ final class KeyColumn
                 bits[j] = v == 0 ? 0 : Double.doubleToLongBits(v);
             }
             batchLongs = bits;
+        }
+        else if (instantKey) {
+            if (instants.length < count) {
+                instants = new long[Math.max(count, instants.length * 2)];
+            }
+            long[] v = block.longs();
+            long[] masked = instants;
+            for (int j = 0; j < count; j++) {
+                masked[j] = v[j] & TimeZones.INSTANT_MASK;
+            }
+            batchLongs = masked;
         }
         else if (!bytesKey) {
             batchLongs = block.longs();
@@ -296,6 +316,9 @@ final class KeyColumn
         }
         else {
             values[group] = isNull ? 0 : batchLongs[j];
+            if (instantKey) {
+                zoned[group] = isNull || batch == null ? values[group] : batch.longs()[j];
+            }
             if (decimalKey) {
                 highs[group] = isNull ? 0 : batchHighs[j];
             }
@@ -332,6 +355,9 @@ final class KeyColumn
             if (decimalKey) {
                 highs = Arrays.copyOf(highs, capacity);
             }
+            if (instantKey) {
+                zoned = Arrays.copyOf(zoned, capacity);
+            }
         }
     }
 
@@ -358,7 +384,7 @@ final class KeyColumn
             return;
         }
         switch (physicalType.representation()) {
-            case LONG -> Vectors.writeLongs(dst, physicalType, values, nulls, from, count);
+            case LONG -> Vectors.writeLongs(dst, physicalType, instantKey ? zoned : values, nulls, from, count);
             case DOUBLE -> {
                 double[] d = new double[count];
                 for (int i = 0; i < count; i++) {
@@ -393,8 +419,9 @@ final class KeyColumn
         switch (physicalType.representation()) {
             case LONG -> {
                 long[] v = new long[count];
+                long[] source = instantKey ? zoned : values;
                 for (int i = 0; i < count; i++) {
-                    v[i] = values[groups[i]];
+                    v[i] = source[groups[i]];
                 }
                 Vectors.writeLongs(dst, physicalType, v, n, 0, count);
             }
@@ -420,6 +447,7 @@ final class KeyColumn
 
     long sizeInBytes()
     {
-        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8 + (long) constants.length * 8 + highs.length * 8L + batchLows.length * 17L;
+        return (long) values.length * 8 + nulls.length + arena.length + (long) offsets.length * 4 + (long) doubleBits.length * 8 + (long) constants.length * 8 + highs.length * 8L + batchLows.length * 17L
+                + zoned.length * 8L + instants.length * 8L;
     }
 }

@@ -4,6 +4,7 @@ import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.ByteHashing;
 import io.glaux.engine.expr.PhysicalType;
 import io.glaux.engine.expr.SqlTypes;
+import io.glaux.engine.expr.TimeZones;
 import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -114,12 +115,15 @@ final class Sketches
             extends SketchAccumulator
     {
         private final PhysicalType type;
+        /** timestamp with time zone: counts instants (the zone key cleared), as Trino. */
+        private final long valueMask;
         private final Block values = new Block();
         private HllUnion[] sketches = new HllUnion[0];
 
         ApproxDistinct(Type inputType)
         {
             this.type = inputType == null ? PhysicalType.INT64 : AggregationLayout.of(inputType);
+            this.valueMask = inputType instanceof Type.TimestampWithTimeZone ? TimeZones.INSTANT_MASK : -1L;
         }
 
         @Override
@@ -167,9 +171,10 @@ final class Sketches
             switch (type.representation()) {
                 case LONG -> {
                     long[] v = input.longs();
+                    long mask = valueMask;
                     for (int j = 0; j < count; j++) {
                         if (nulls == null || !nulls[j]) {
-                            sketch(groups[j]).update(v[j]);
+                            sketch(groups[j]).update(v[j] & mask);
                         }
                     }
                 }

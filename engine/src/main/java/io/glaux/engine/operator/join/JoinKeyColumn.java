@@ -5,6 +5,7 @@ import io.glaux.connectors.predicate.Range;
 import io.glaux.engine.expr.Block;
 import io.glaux.engine.expr.ByteHashing;
 import io.glaux.engine.expr.PhysicalType;
+import io.glaux.engine.expr.TimeZones;
 import io.glaux.engine.expr.Vectors;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * flat heap arrays) and, on the build side, the keys of every build row stored in flat arrays indexed
  * by build row (longs, a second long for decimals, or a byte arena with offsets). Equality is SQL
  * equality: real and double compare with {@code -0.0 = 0.0} and {@code NaN = NaN} (values are held as
- * normalized bits), decimals by their 128-bit unscaled value (both sides have the same type).
+ * normalized bits), decimals by their 128-bit unscaled value (both sides have the same type), timestamps
+ * with time zone by instant (the zone key masked off: {@code 10:00 UTC} joins {@code 11:00 +01:00}).
  */
 final class JoinKeyColumn
 {
@@ -39,6 +41,8 @@ final class JoinKeyColumn
     private final Type type;
     private final PhysicalType physicalType;
     private final Kind kind;
+    /** timestamp with time zone: the loaded keys are instants (zone key cleared). */
+    private final boolean instantKey;
     private final Block block = new Block();
 
     // the loaded batch
@@ -61,6 +65,7 @@ final class JoinKeyColumn
     {
         this.type = type;
         this.physicalType = PhysicalType.of(type);
+        this.instantKey = type instanceof Type.TimestampWithTimeZone;
         if (type instanceof Type.Decimal) {
             kind = Kind.DECIMAL;
         }
@@ -86,6 +91,13 @@ final class JoinKeyColumn
             case LONG -> {
                 Vectors.gather(vector, physicalType, positions, count, block);
                 lo = block.longs();
+                if (instantKey) {
+                    // the block's own array: clearing the zone keys in place changes no output
+                    long[] v = lo;
+                    for (int j = 0; j < count; j++) {
+                        v[j] &= TimeZones.INSTANT_MASK;
+                    }
+                }
             }
             case DOUBLE -> {
                 Vectors.gather(vector, physicalType, positions, count, block);
@@ -301,12 +313,13 @@ final class JoinKeyColumn
     /**
      * The values of the stored rows' keys as a {@link Domain} (see {@link Range} for the Java
      * representation): the distinct values when at most 1,000, else their min/max range. Empty for
-     * types pruning cannot use (decimal, varbinary) or when a double key holds NaN.
+     * types pruning cannot use (decimal, varbinary, timestamp with time zone) or when a double key holds NaN.
      */
     Optional<Domain> domain(int rows)
     {
         boolean isVarchar = type instanceof Type.Varchar;
-        if (kind == Kind.DECIMAL || (kind == Kind.BYTES && !isVarchar)) {
+        if (kind == Kind.DECIMAL || (kind == Kind.BYTES && !isVarchar) || instantKey) {
+            // instants without their zones are no values of the column
             return Optional.empty();
         }
         // distinct representatives, by stored row, in a small open-addressing set

@@ -1,6 +1,7 @@
 package io.glaux.engine.operator.sort;
 
 import io.glaux.engine.expr.PhysicalType;
+import io.glaux.engine.expr.TimeZones;
 import io.glaux.engine.expr.Vectors;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -34,7 +35,7 @@ public abstract sealed class ColumnValues
         }
         PhysicalType physical = PhysicalType.of(type);
         return switch (physical.representation()) {
-            case LONG -> new LongValues(physical);
+            case LONG -> new LongValues(physical, type instanceof Type.TimestampWithTimeZone);
             case DOUBLE -> new DoubleValues(physical);
             case BYTES -> new BytesValues();
             case OTHER -> {
@@ -111,16 +112,21 @@ public abstract sealed class ColumnValues
         }
     }
 
-    /** Integer types, boolean, date and timestamp, as longs. */
+    /**
+     * Integer types, boolean, date and timestamp, as longs; timestamp with time zone as its instant (the
+     * packed value with the zone key cleared), so that equal instants in different zones are peers.
+     */
     public static final class LongValues
             extends ColumnValues
     {
         private final PhysicalType type;
+        private final boolean instant;
         private long[] values = new long[16];
 
-        LongValues(PhysicalType type)
+        LongValues(PhysicalType type, boolean instant)
         {
             this.type = type;
+            this.instant = instant;
         }
 
         public long get(int row)
@@ -175,6 +181,11 @@ public abstract sealed class ColumnValues
                 case INT64 -> {
                     for (int j = 0; j < count; j++) {
                         v[at + j] = data.getLong((long) (from + j) << 3);
+                    }
+                    if (instant) {
+                        for (int j = 0; j < count; j++) {
+                            v[at + j] &= TimeZones.INSTANT_MASK;
+                        }
                     }
                 }
                 default -> throw new IllegalStateException(type.name());
