@@ -143,6 +143,13 @@ final class QueryMemories
         return entry.memory;
     }
 
+    /** How many tasks of the query hold its memory here now (at least 1 for an acquired query). */
+    synchronized int tasks(String queryId)
+    {
+        Entry entry = queries.get(queryId);
+        return entry == null ? 1 : Math.max(1, entry.tasks);
+    }
+
     /** One task of the query ended; the last one frees the query's memory. */
     void release(String queryId)
     {

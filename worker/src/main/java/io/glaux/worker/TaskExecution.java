@@ -84,11 +84,20 @@ final class TaskExecution
     private final PageSourceProvider pageSources;
     private final BufferAllocator parentAllocator;
     private final QueryMemoryContext queryMemory;
+    /** Where the pipeline's hash operators (a broadcast join, a partial aggregation) spill: the query's folder here. */
+    private final QueryMemories.Spill spill;
+    /** How many tasks of the query this worker ran side by side when this one arrived (the pipeline's memory share). */
+    private final int tasksHere;
     /** Cancels the pipeline's operators when the task stops. */
     private final QueryContext.Cancellation cancellation = new QueryContext.Cancellation();
     /** With a pipeline: the drivers' output, read by the pipeline's source; null without one. */
     private final BlockingQueue<VectorSchemaRoot> pipelineInput;
     private volatile CountDownLatch driversDone;
+    /**
+     * Set once the pipeline has ended (it may end before its input does: a join with an empty build
+     * side): the drivers then take no more splits, and what they still output is dropped.
+     */
+    private volatile boolean pipelineDone;
     /** With a pipeline: the types of the scan output its leaf reads (computed once, used per batch). */
     private final List<Type> pipelineSourceTypes;
     private final ExecutorService driverPool;
@@ -132,6 +141,8 @@ final class TaskExecution
             ServerStreamListener listener,
             PageSourceProvider pageSources,
             QueryMemoryContext queryMemory,
+            QueryMemories.Spill spill,
+            int tasksHere,
             ExecutorService driverPool,
             int concurrency,
             WorkerCounters counters,
@@ -145,6 +156,8 @@ final class TaskExecution
         this.listener = requireNonNull(listener, "listener is null");
         this.pageSources = requireNonNull(pageSources, "pageSources is null");
         this.queryMemory = requireNonNull(queryMemory, "queryMemory is null");
+        this.spill = requireNonNull(spill, "spill is null");
+        this.tasksHere = Math.max(1, tasksHere);
         this.parentAllocator = queryMemory.allocator();
         this.pipelineInput = task.pipeline().isPresent() ? new ArrayBlockingQueue<>(PIPELINE_QUEUE_BATCHES) : null;
         this.pipelineSourceTypes = pipelineSourceTypes(task);
@@ -235,6 +248,14 @@ final class TaskExecution
             if (done != null) {
                 awaitDrivers(done);
             }
+            if (pipelineInput != null) {
+                // what the drivers queued after the pipeline ended (and closed its source)
+                pipelineDone = true;
+                VectorSchemaRoot left;
+                while ((left = pipelineInput.poll()) != null) {
+                    left.close();
+                }
+            }
             finishCall();
             closeAll(runners, runnerAllocators, taskAllocator);
             counters.runningTasks.decrementAndGet();
@@ -276,7 +297,7 @@ final class TaskExecution
             }
             // a runner that reached its LIMIT needs no more splits; the others may still take them
             Split split = first;
-            while (stopReason == null && !runner.isFinished() && split != null) {
+            while (stopReason == null && !pipelineDone && !runner.isFinished() && split != null) {
                 // the next split is taken now and starts reading while this one is processed
                 Split next = splits.poll();
                 if (next != null) {
@@ -361,13 +382,17 @@ final class TaskExecution
             emit(batch);
             return;
         }
-        if (batch.getRowCount() == 0) {
+        if (batch.getRowCount() == 0 || pipelineDone) {
             return;
         }
         VectorSchemaRoot moved = Batches.take(batch, pipelineSourceTypes, parentAllocator);
         try {
             while (!pipelineInput.offer(moved, READY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 checkRunning();
+                if (pipelineDone) {
+                    moved.close();
+                    return;
+                }
             }
         }
         catch (InterruptedException e) {
@@ -400,7 +425,9 @@ final class TaskExecution
      */
     private void runPipeline(PlanNode pipeline)
     {
-        QueryContext context = new QueryContext(queryMemory, Optional.empty(), cancellation, SpillSpace.unlimited(), 1, new ConcurrentHashMap<>());
+        // its hash join and aggregation spill into the query's folder here, keeping to their share of the
+        // memory the query's other tasks here use too
+        QueryContext context = new QueryContext(queryMemory, spill.directory(), cancellation, spill.space(), tasksHere, new ConcurrentHashMap<>());
         List<Type> sourceTypes = pipelineSourceTypes;
         LocalExecutionPlanner planner = new LocalExecutionPlanner(context, (leaf, operatorContext) -> leaf instanceof PlanNode.RemoteSource remote
                 && remote.exchangeType() == PlanNode.ExchangeType.BROADCAST
@@ -462,6 +489,9 @@ final class TaskExecution
         }
         catch (Throwable e) {
             stop(StopReason.FAILED, e);
+        }
+        finally {
+            pipelineDone = true;
         }
     }
 

@@ -642,8 +642,19 @@ public final class WorkerServer
             // run on a task thread and return: gRPC delivers this call's cancel and ready events only
             // after getStream returns
             QueryMemoryContext memory = queryMemory.acquire(task.queryId(), task.maxMemoryBytes());
+            QueryMemories.Spill spill;
+            try {
+                // a pipeline's hash join or aggregation spills here (scans without one never create the folder)
+                spill = task.pipeline().isPresent() ? queryMemory.spill(task.queryId()) : new QueryMemories.Spill(java.util.Optional.empty(), SpillSpace.unlimited());
+            }
+            catch (GlauxException e) {
+                queryMemory.release(task.queryId());
+                listener.error(RemoteErrors.toCallStatus(e).toRuntimeException());
+                return;
+            }
             TaskExecution execution = new TaskExecution(
-                    options.nodeId(), task, listener, pageSources, memory, driverPool, options.taskConcurrency(), counters, exchangeBuffers,
+                    options.nodeId(), task, listener, pageSources, memory, spill, queryMemory.tasks(task.queryId()), driverPool, options.taskConcurrency(), counters,
+                    exchangeBuffers,
                     done -> {
                         endedTasks.ended(task.queryId(), task.taskId(), done.objectStoreBytes());
                         taskEnded(done);

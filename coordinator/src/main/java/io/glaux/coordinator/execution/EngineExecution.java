@@ -54,6 +54,8 @@ public final class EngineExecution
         this.plan = plan;
         this.scans = scans;
         LocalExecutionPlanner[] self = new LocalExecutionPlanner[1];
+        // for the nodes the coordinator adds to the plan at run time
+        io.glaux.engine.plan.PlanNodeIds ids = plan.unusedIds();
         this.planner = new LocalExecutionPlanner(query, (leaf, context) -> {
             if (!(leaf instanceof PlanNode.RemoteSource remote) || remote.sourceStages().size() != 1 || scans == null) {
                 throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No stage feeds " + leaf);
@@ -67,14 +69,14 @@ public final class EngineExecution
             PhysicalPlanner.ScanStage stage = plan.scans().get(remote.sourceStages().getFirst());
             List<Integer> builds = stage.pipeline().map(PhysicalPlanner::broadcastStages).orElse(List.of());
             if (builds.size() > 1) {
-                return scans.broadcastJoinsStage(stage, builds, plan.scans(), context);
+                return new BroadcastJoinsStage(scans, stage, builds, plan.scans(), ids, context);
             }
             java.util.Optional<Integer> build = stage.pipeline().flatMap(PhysicalPlanner::broadcastStage);
             if (build.isPresent()) {
                 // a stage id no stage of the plan has, should the join become a partitioned one at run time
                 int lastStage = java.util.stream.Stream.concat(plan.scans().keySet().stream(), plan.stages().keySet().stream()).mapToInt(Integer::intValue).max().orElse(0);
                 int probeStage = remote.sourceStages().getFirst();
-                return scans.broadcastJoinStage(probeStage, stage, build.get(), plan.scans().get(build.get()), lastStage + probeStage, context);
+                return scans.broadcastJoinStage(probeStage, stage, build.get(), plan.scans().get(build.get()), lastStage + probeStage, ids, context);
             }
             return scans.scanStage(stage.scan(), stage.pipeline(), stage.types(), context);
         });

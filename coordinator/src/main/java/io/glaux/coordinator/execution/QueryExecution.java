@@ -244,6 +244,7 @@ public final class QueryExecution
     public Operator partitionedStage(int stageId, PhysicalPlanner.PartitionedStage stage, Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context,
             java.util.function.Supplier<Operator> local)
     {
+        java.util.function.Supplier<Operator> localStage = local;
         List<WorkerNode> workers = nodeManager.activeWorkers();
         if (workers.size() < 2) {
             context.close();
@@ -277,6 +278,14 @@ public final class QueryExecution
             runs.add(run);
         }
         ScanRun first = inputRuns.getFirst();
+        // inputs whose scan joins broadcast build sides in its tasks (a star join below a partitioned join)
+        Map<ScanRun, List<Integer>> broadcastInputs = new LinkedHashMap<>();
+        for (int i = 0; i < inputRuns.size(); i++) {
+            List<Integer> builds = scans.get(stage.inputs().get(i).stage()).pipeline().map(PhysicalPlanner::broadcastStages).orElse(List.of());
+            if (!builds.isEmpty()) {
+                broadcastInputs.put(inputRuns.get(i), builds);
+            }
+        }
         List<ExchangeTickets.Location> producers = workers.stream().map(worker -> new ExchangeTickets.Location(worker.nodeId(), worker.flightUri())).toList();
         List<ExchangeClient.Source> sources = new ArrayList<>();
         for (int partition = 0; partition < partitions; partition++) {
@@ -290,6 +299,8 @@ public final class QueryExecution
         {
             private boolean started;
             private boolean closed;
+            /** Set when the build sides an input's tasks join are too large to broadcast: the plan runs here instead. */
+            private Operator local;
 
             @Override
             public List<Type> outputTypes()
@@ -300,9 +311,24 @@ public final class QueryExecution
             @Override
             public VectorSchemaRoot next()
             {
+                if (local != null) {
+                    return local.next();
+                }
                 if (!started) {
                     started = true;
                     query.stats().nodes.set(workers.size() + 1);
+                    for (Map.Entry<ScanRun, List<Integer>> input : broadcastInputs.entrySet()) {
+                        CollectedBroadcasts broadcasts = collectBroadcasts(input.getValue(), scans, context);
+                        if (!broadcasts.complete()) {
+                            LOG.debug("Build sides of stages {} of {} are too large to broadcast: running stage {} on the coordinator", input.getValue(), query.id(), stageId);
+                            query.stats().runtimeDecisions.add("Fragment %d: the build sides of fragments %s exceed the broadcast limit: run on the coordinator"
+                                    .formatted(stageId, input.getValue()));
+                            release();
+                            local = localStage.get();
+                            return local.next();
+                        }
+                        input.getKey().broadcast = broadcasts.broadcasts();
+                    }
                     first.start();
                     exchange.start();
                 }
@@ -325,6 +351,16 @@ public final class QueryExecution
                     return;
                 }
                 closed = true;
+                if (local != null) {
+                    local.close();
+                    return;
+                }
+                release();
+            }
+
+            /** Stops the exchange and the input scans, frees the inputs' buffers on the workers and closes the context. */
+            private void release()
+            {
                 try {
                     exchange.close();
                 }
@@ -345,6 +381,69 @@ public final class QueryExecution
         };
     }
 
+    /** The rows of build stages for a probe scan's tasks, in the order of the stages; {@code complete}: of all of them. */
+    record CollectedBroadcasts(List<Task.Broadcast> broadcasts, boolean complete)
+    {
+        CollectedBroadcasts
+        {
+            broadcasts = List.copyOf(broadcasts);
+        }
+    }
+
+    /**
+     * The rows of build stages {@code buildStageIds}, scanned one after the other into the query's memory
+     * here, as the broadcasts a probe scan's tasks join, as long as together they stay within
+     * the query's broadcast limit (and 1/16 of the query's limit): the first stage past it
+     * ends the collection, which is then not complete.
+     */
+    CollectedBroadcasts collectBroadcasts(List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context)
+    {
+        long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
+        long bytes = 0;
+        List<Task.Broadcast> broadcasts = new ArrayList<>();
+        for (int buildStageId : buildStageIds) {
+            PhysicalPlanner.ScanStage build = scans.get(buildStageId);
+            ScanRun buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
+            buildRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+            runs.add(buildRun);
+            List<VectorSchemaRoot> rows = new ArrayList<>();
+            try {
+                buildRun.start();
+                while (true) {
+                    if (bytes > maxBytes) {
+                        LOG.debug("Build sides of stages {} of {} exceed {} bytes at stage {}", buildStageIds, query.id(), maxBytes, buildStageId);
+                        return new CollectedBroadcasts(broadcasts, false);
+                    }
+                    VectorSchemaRoot batch = buildRun.nextBatch(context);
+                    if (batch == null) {
+                        break;
+                    }
+                    rows.add(batch);
+                    bytes += Batches.sizeInBytes(batch);
+                }
+                broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
+            }
+            finally {
+                rows.forEach(VectorSchemaRoot::close);
+                buildRun.close();
+            }
+        }
+        return new CollectedBroadcasts(broadcasts, true);
+    }
+
+    /**
+     * A scan stage whose tasks run {@code pipeline}, which joins the rows of {@code broadcasts}, as an
+     * operator started on its first read; closing it closes {@code context}.
+     */
+    Operator broadcastProbeStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Task.Broadcast> broadcasts, List<Type> types, OperatorContext context)
+    {
+        ScanRun run = new ScanRun(scan, pipeline, context.allocator(), types);
+        run.broadcast = List.copyOf(broadcasts);
+        run.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
+        runs.add(run);
+        return reading(run, types, context, true, true);
+    }
+
     /**
      * A scan stage whose tasks join their rows with the rows of a build stage (a broadcast join). The
      * build stage runs first, into the query's memory here; if its output stays under
@@ -359,9 +458,10 @@ public final class QueryExecution
      *
      * @param probeStageId the stage id of {@code probe}
      * @param fallbackStageId an id no stage of the query has, for the partitioned join
+     * @param ids ids no node of the plan has, for the nodes of a join turned round
      */
     public Operator broadcastJoinStage(int probeStageId, PhysicalPlanner.ScanStage probe, int buildStageId, PhysicalPlanner.ScanStage build, int fallbackStageId,
-            OperatorContext context)
+            io.glaux.engine.plan.PlanNodeIds ids, OperatorContext context)
     {
         long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
         return new Operator()
@@ -397,7 +497,7 @@ public final class QueryExecution
                     return broadcastTo(probe.scan(), probe.pipeline(), collected, build.types());
                 }
                 List<Type> probeTypes = SwappedJoin.probeScanTypes(probe.pipeline().orElseThrow()).orElseThrow();
-                Optional<PlanNode> swapped = SwappedJoin.swap(probe.pipeline().orElseThrow(), buildStageId);
+                Optional<PlanNode> swapped = SwappedJoin.swap(probe.pipeline().orElseThrow(), buildStageId, ids);
                 Optional<PhysicalPlanner.PartitionedStage> partitioned = PartitionedFallback.of(probe.pipeline().orElseThrow(), probeStageId, buildStageId);
                 boolean distributed = nodeManager.activeWorkers().size() >= 2;
                 if (swapped.isEmpty() && !(partitioned.isPresent() && distributed)) {
@@ -550,143 +650,8 @@ public final class QueryExecution
         };
     }
 
-    /**
-     * A scan stage whose tasks join their rows with the rows of several build stages in turn (a chain of
-     * broadcast joins in one pipeline: a star join). The build stages run first, one after the other,
-     * into the query's memory here; if together they stay under the query's broadcast limit (and 1/16
-     * of the query's limit) they all go to every probe task and the joins run on the workers. Otherwise
-     * the coordinator runs the pipeline itself (its hash joins can spill), over the gathered probe scan
-     * and build stages, each scanned when its join asks for it.
-     */
-    public Operator broadcastJoinsStage(PhysicalPlanner.ScanStage probe, List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans,
-            OperatorContext context)
-    {
-        long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
-        long maxQueued = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
-        return new Operator()
-        {
-            private final List<ScanRun> buildRuns = new ArrayList<>();
-            private Operator delegate;
-            private boolean closed;
-
-            @Override
-            public List<Type> outputTypes()
-            {
-                return probe.types();
-            }
-
-            @Override
-            public VectorSchemaRoot next()
-            {
-                if (delegate == null) {
-                    delegate = start();
-                }
-                return delegate.next();
-            }
-
-            private Operator start()
-            {
-                List<Task.Broadcast> broadcasts = new ArrayList<>();
-                long bytes = 0;
-                for (int buildStageId : buildStageIds) {
-                    PhysicalPlanner.ScanStage build = scans.get(buildStageId);
-                    ScanRun buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
-                    buildRun.maxQueuedBytes = maxQueued;
-                    buildRuns.add(buildRun);
-                    runs.add(buildRun);
-                    buildRun.start();
-                    List<VectorSchemaRoot> rows = new ArrayList<>();
-                    try {
-                        boolean complete = false;
-                        while (bytes <= maxBytes) {
-                            VectorSchemaRoot batch = buildRun.nextBatch(context);
-                            if (batch == null) {
-                                complete = true;
-                                break;
-                            }
-                            rows.add(batch);
-                            bytes += Batches.sizeInBytes(batch);
-                        }
-                        if (!complete) {
-                            LOG.debug("Build sides of stages {} of {} exceed {} bytes: joining with stage {} on the coordinator", buildStageIds, query.id(), maxBytes,
-                                    buildStageId);
-                            buildRun.close();
-                            return joinHere(broadcasts);
-                        }
-                        broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
-                    }
-                    finally {
-                        rows.forEach(VectorSchemaRoot::close);
-                    }
-                }
-                ScanRun probeRun = new ScanRun(probe.scan(), probe.pipeline(), context.allocator(), probe.types());
-                probeRun.broadcast = List.copyOf(broadcasts);
-                probeRun.maxQueuedBytes = maxQueued;
-                buildRuns.add(probeRun);
-                runs.add(probeRun);
-                probeRun.start();
-                return reading(probeRun, probe.types(), context, false, false);
-            }
-
-            /**
-             * Too large to broadcast: the joins with the build stages of {@code broadcasts} (those that fit,
-             * the innermost ones) still run in the probe tasks, the joins above them here. Each leaf here is
-             * its stage's scan (or the probe tasks' output), started when first read: a hash join reads its
-             * build side whole before its probe side, so no two scans run at once.
-             */
-            private Operator joinHere(List<Task.Broadcast> broadcasts)
-            {
-                PlanNode pipeline = probe.pipeline().orElseThrow();
-                Optional<PlanNode> remotePart = broadcasts.isEmpty() ? Optional.empty() : joinWith(pipeline, broadcasts.getLast().stageId());
-                Optional<PlanNode> localPart = remotePart.flatMap(part -> replaced(pipeline, part,
-                        new PlanNode.RemoteSource(new io.glaux.engine.plan.PlanNodeId(Integer.MAX_VALUE - part.id().value()), List.of(0), PlanNode.ExchangeType.GATHER,
-                                List.of(), part.outputTypes())));
-                io.glaux.engine.execution.LocalExecutionPlanner local = new io.glaux.engine.execution.LocalExecutionPlanner(context.query(), (leaf, leafContext) -> {
-                    PlanNode.RemoteSource remote = (PlanNode.RemoteSource) leaf;
-                    if (remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
-                        PhysicalPlanner.ScanStage build = scans.get(remote.sourceStages().getFirst());
-                        return scanStage(build.scan(), build.pipeline(), build.types(), leafContext);
-                    }
-                    if (localPart.isEmpty()) {
-                        return scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
-                    }
-                    // the probe tasks joining the broadcast build stages that fit
-                    ScanRun probeRun = new ScanRun(probe.scan(), remotePart, leafContext.allocator(), remote.outputTypes());
-                    probeRun.broadcast = List.copyOf(broadcasts);
-                    probeRun.maxQueuedBytes = maxQueued;
-                    buildRuns.add(probeRun);
-                    runs.add(probeRun);
-                    return reading(probeRun, remote.outputTypes(), leafContext, true, true);
-                });
-                return local.plan(localPart.orElse(pipeline));
-            }
-
-            @Override
-            public void close()
-            {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                try {
-                    if (delegate != null) {
-                        delegate.close();
-                    }
-                }
-                finally {
-                    try {
-                        buildRuns.forEach(ScanRun::close);
-                    }
-                    finally {
-                        context.close();
-                    }
-                }
-            }
-        };
-    }
-
     /** The join of a probe pipeline (down its probe sides) whose build side is the broadcast of stage {@code buildStage}. */
-    private static Optional<PlanNode> joinWith(PlanNode node, int buildStage)
+    static Optional<PlanNode> joinWith(PlanNode node, int buildStage)
     {
         return switch (node) {
             case PlanNode.Join join when join.right() instanceof PlanNode.RemoteSource build && build.exchangeType() == PlanNode.ExchangeType.BROADCAST
@@ -700,7 +665,7 @@ public final class QueryExecution
     }
 
     /** {@code node} with {@code target} (on its probe sides) replaced by {@code leaf}; empty when it is not found there. */
-    private static Optional<PlanNode> replaced(PlanNode node, PlanNode target, PlanNode leaf)
+    static Optional<PlanNode> replaced(PlanNode node, PlanNode target, PlanNode leaf)
     {
         if (node == target) {
             return Optional.of(leaf);

@@ -2,7 +2,7 @@ package io.glaux.coordinator.execution;
 
 import io.glaux.engine.expr.Expression;
 import io.glaux.engine.plan.PlanNode;
-import io.glaux.engine.plan.PlanNodeId;
+import io.glaux.engine.plan.PlanNodeIds;
 import io.glaux.spi.type.Type;
 
 import java.util.ArrayList;
@@ -27,18 +27,19 @@ final class SwappedJoin
 
     /**
      * The pipeline that scans the build stage's table and joins it with the probe rows, broadcast under
-     * {@code buildStageId}; empty when the join cannot turn round.
+     * {@code buildStageId}; empty when the join cannot turn round. The projection restoring the columns'
+     * order takes its id from {@code ids}.
      */
-    static Optional<PlanNode> swap(PlanNode pipeline, int buildStageId)
+    static Optional<PlanNode> swap(PlanNode pipeline, int buildStageId, PlanNodeIds ids)
     {
         return switch (pipeline) {
-            case PlanNode.Join join -> swapJoin(join, buildStageId);
-            case PlanNode.Filter filter -> swap(filter.source(), buildStageId).map(source -> new PlanNode.Filter(filter.id(), source, filter.predicate()));
-            case PlanNode.Project project -> swap(project.source(), buildStageId).map(source -> new PlanNode.Project(project.id(), source, project.projections()));
-            case PlanNode.Aggregate aggregate -> swap(aggregate.source(), buildStageId).map(source -> new PlanNode.Aggregate(aggregate.id(), source, aggregate.step(),
+            case PlanNode.Join join -> swapJoin(join, buildStageId, ids);
+            case PlanNode.Filter filter -> swap(filter.source(), buildStageId, ids).map(source -> new PlanNode.Filter(filter.id(), source, filter.predicate()));
+            case PlanNode.Project project -> swap(project.source(), buildStageId, ids).map(source -> new PlanNode.Project(project.id(), source, project.projections()));
+            case PlanNode.Aggregate aggregate -> swap(aggregate.source(), buildStageId, ids).map(source -> new PlanNode.Aggregate(aggregate.id(), source, aggregate.step(),
                     aggregate.groupKeys(), aggregate.groupingSets(), aggregate.aggregates()));
-            case PlanNode.TopN topN -> swap(topN.source(), buildStageId).map(source -> new PlanNode.TopN(topN.id(), source, topN.keys(), topN.count(), topN.step()));
-            case PlanNode.Limit limit -> swap(limit.source(), buildStageId).map(source -> new PlanNode.Limit(limit.id(), source, limit.offset(), limit.count(), limit.partial()));
+            case PlanNode.TopN topN -> swap(topN.source(), buildStageId, ids).map(source -> new PlanNode.TopN(topN.id(), source, topN.keys(), topN.count(), topN.step()));
+            case PlanNode.Limit limit -> swap(limit.source(), buildStageId, ids).map(source -> new PlanNode.Limit(limit.id(), source, limit.offset(), limit.count(), limit.partial()));
             default -> Optional.empty();
         };
     }
@@ -52,7 +53,7 @@ final class SwappedJoin
         return pipeline.sources().size() == 1 ? probeScanTypes(pipeline.sources().getFirst()) : Optional.empty();
     }
 
-    private static Optional<PlanNode> swapJoin(PlanNode.Join join, int buildStageId)
+    private static Optional<PlanNode> swapJoin(PlanNode.Join join, int buildStageId, PlanNodeIds ids)
     {
         if (join.type() != PlanNode.JoinType.INNER || join.residual().isPresent()
                 || !(join.left() instanceof PlanNode.RemoteSource probe) || probe.exchangeType() == PlanNode.ExchangeType.BROADCAST
@@ -79,6 +80,6 @@ final class SwappedJoin
             List<Expression> all = reorder;
             reorder = join.outputColumns().get().stream().map(all::get).toList();
         }
-        return Optional.of(new PlanNode.Project(new PlanNodeId(Integer.MAX_VALUE - join.id().value()), swapped, reorder));
+        return Optional.of(new PlanNode.Project(ids.next(), swapped, reorder));
     }
 }

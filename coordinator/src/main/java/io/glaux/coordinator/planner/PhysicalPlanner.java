@@ -9,6 +9,7 @@ import io.glaux.engine.fragment.AggregateCall;
 import io.glaux.engine.fragment.AggregateFunction;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeId;
+import io.glaux.engine.plan.PlanNodeIds;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
@@ -82,6 +83,16 @@ public final class PhysicalPlanner
         public EnginePlan(PlanNode root, Map<Integer, ScanStage> scans)
         {
             this(root, scans, Map.of());
+        }
+
+        /** Ids no node of the plan has (its final stage, scan pipelines and partitioned stages), for nodes added at run time. */
+        public PlanNodeIds unusedIds()
+        {
+            List<PlanNode> plans = new ArrayList<>();
+            plans.add(root);
+            scans.values().forEach(scan -> scan.pipeline().ifPresent(plans::add));
+            stages.values().forEach(stage -> plans.add(stage.plan()));
+            return PlanNodeIds.after(plans);
         }
     }
 
@@ -189,7 +200,7 @@ public final class PhysicalPlanner
     /** AUTOMATIC broadcasts a build side estimated at most this many bytes. */
     private final long maxBroadcastBytes;
     private int nextStage = 1;
-    private int nextId;
+    private final PlanNodeIds ids = new PlanNodeIds(0);
 
     private PhysicalPlanner(String user, JoinDistributionType joinDistribution, long maxBroadcastBytes)
     {
@@ -225,7 +236,7 @@ public final class PhysicalPlanner
 
     private PlanNodeId nextId()
     {
-        return new PlanNodeId(nextId++);
+        return ids.next();
     }
 
     private PlanNode visit(RelNode node)
@@ -881,6 +892,10 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
+        Optional<PlanNode> colocated = colocatedJoin(type, left, right, leftKeys, rightKeys, residual);
+        if (colocated.isPresent()) {
+            return colocated.get();
+        }
         Optional<PlanNode> partitioned = partitionedJoin(join, type, left, right, leftKeys, rightKeys, residual);
         if (partitioned.isPresent()) {
             return partitioned.get();
@@ -981,6 +996,70 @@ public final class PhysicalPlanner
         PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stage), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
         openStages.put(stage, gather);
         return Optional.of(gather);
+    }
+
+    /**
+     * A join of a hash-partitioned stage's output (a FINAL aggregation, windows or a partitioned join,
+     * with filters and projections above it) with a scan stage, on keys that are the columns the stage
+     * is partitioned on, runs in that stage's tasks on the workers, of any join type: the scan's rows are
+     * hash-partitioned on their join keys with the same hash and partition count, so a row of the scan
+     * and the stage rows it matches meet in one task. The scan is a plain one or one whose pipeline joins
+     * broadcast build sides (a star join). The side the join builds comes first among the stage's inputs.
+     * Returns the remote source gathering the stage's output, or empty.
+     */
+    private Optional<PlanNode> colocatedJoin(PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        boolean stageOnRight = openStage(right).isPresent();
+        PlanNode stageSide = stageOnRight ? right : left;
+        PlanNode scanSide = stageOnRight ? left : right;
+        Optional<Integer> stageId = openStage(stageSide);
+        if (stageId.isEmpty() || openStage(scanSide).isPresent() || !(scanSide instanceof PlanNode.RemoteSource scanSource) || scanSource.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int scanStageId = scanSource.sourceStages().getFirst();
+        ScanStage scan = scans.get(scanStageId);
+        if (scan == null || !(plain(scan) || chainable(scanSource, scan))) {
+            return Optional.empty();
+        }
+        PartitionedStage stage = stages.get(stageId.get());
+        List<Integer> stageKeys = stageOnRight ? rightKeys : leftKeys;
+        List<Integer> scanKeys = stageOnRight ? leftKeys : rightKeys;
+        Optional<StagePartitioning.Leaf> leaf = StagePartitioning.trace(stage.plan(), stageKeys);
+        if (leaf.isEmpty() || stage.inputs().stream().noneMatch(input -> input.stage() == leaf.get().stage() && input.keys().equals(leaf.get().columns()))) {
+            return Optional.empty();
+        }
+        PlanNode scanLeaf = new PlanNode.RemoteSource(nextId(), List.of(scanStageId), PlanNode.ExchangeType.REPARTITION, List.of(), scan.types());
+        PlanNode plan = stageOnRight
+                ? new PlanNode.Join(nextId(), type, scanLeaf, stage.plan(), leftKeys, rightKeys, residual, PlanNode.JoinDistribution.PARTITIONED)
+                : new PlanNode.Join(nextId(), type, stage.plan(), scanLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.PARTITIONED);
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        // the join reads all of its build (right) side before its first probe row: the build side's inputs first
+        List<PartitionedStage.Input> inputs = new ArrayList<>();
+        PartitionedStage.Input scanInput = new PartitionedStage.Input(scanStageId, scanKeys, true);
+        if (!stageOnRight) {
+            inputs.add(scanInput);
+        }
+        inputs.addAll(stage.inputs());
+        if (stageOnRight) {
+            inputs.add(scanInput);
+        }
+        stages.put(stageId.get(), new PartitionedStage(plan, inputs));
+        openPipelines.remove(scanStageId);
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stageId.get()), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(stageId.get(), gather);
+        return Optional.of(gather);
+    }
+
+    /** The partitioned stage {@code node} gathers while nothing but filters and projections were put on it. */
+    private Optional<Integer> openStage(PlanNode node)
+    {
+        if (node instanceof PlanNode.RemoteSource remote && remote.sourceStages().size() == 1 && openStages.get(remote.sourceStages().getFirst()) == remote) {
+            return Optional.of(remote.sourceStages().getFirst());
+        }
+        return Optional.empty();
     }
 
     private static boolean plain(ScanStage stage)
