@@ -48,7 +48,24 @@ public final class Benchmark
             "SELECT * FROM access_logs LIMIT 100",
             "SELECT 1").map(sql -> new LogWorkload.Query(sql, sql)).toList();
 
+    private static final String USAGE = """
+            Glaux vs DuckDB on the same files, printed as ratios:
+              ./glaux-bench [query] [--rows-per-day N] [--runs N] [--warmup N]   queries over the demo's Parquet table
+              ./glaux-bench --logs ROWS [--runs N] [--warmup N]                  issue 7's log workload (7 daily files + targets)
+              ./glaux-bench --tpch SF [--runs N] [--warmup N]                    the 22 TPC-H queries at scale factor SF (answers compared)
+              ./glaux-bench ... --only N[,N...] [--loop SECONDS]                 some of them (with --tpch: qN); --loop: on Glaux alone, back to back
+              ./glaux-bench decode [--rows N] [--runs N] [--warmup N] [--formats LIST]   decode throughput per core
+            Defaults: --rows-per-day 340000 --runs 5 --warmup 2.""";
+
     private Benchmark() {}
+
+    private static String value(String[] args, int i)
+    {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " takes a value");
+        }
+        return args[i];
+    }
 
     public static void main(String[] args)
             throws Exception
@@ -67,23 +84,37 @@ public final class Benchmark
         double tpchScale = 0;
         int runs = 5;
         int warmup = 2;
-        int only = 0;
+        List<Integer> only = List.of();
         double loopSeconds = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rows-per-day" -> rowsPerDay = Integer.parseInt(args[++i]);
-                case "--logs" -> logRows = Long.parseLong(args[++i].replace("_", ""));
-                case "--tpch" -> tpchScale = Double.parseDouble(args[++i]);
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--only" -> only = Integer.parseInt(args[++i]);
-                case "--loop" -> loopSeconds = Double.parseDouble(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --rows-per-day N | --logs ROWS | --tpch SCALE_FACTOR, --runs N --warmup N --only N --loop SECONDS)");
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "-h", "--help", "help" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    case "--rows-per-day" -> rowsPerDay = Integer.parseInt(value(args, ++i));
+                    case "--logs" -> logRows = Long.parseLong(value(args, ++i).replace("_", ""));
+                    case "--tpch" -> tpchScale = Double.parseDouble(value(args, ++i));
+                    case "--runs" -> runs = Integer.parseInt(value(args, ++i));
+                    case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
+                    case "--only" -> only = Arrays.stream(value(args, ++i).split(",")).map(String::strip).map(Integer::parseInt).toList();
+                    case "--loop" -> loopSeconds = Double.parseDouble(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (tpchScale < 0 || (tpchScale > 0 && logRows > 0)) {
+                throw new IllegalArgumentException("--tpch takes a positive scale factor, and cannot be combined with --logs");
+            }
+            if (runs < 1 || warmup < 0 || loopSeconds < 0 || rowsPerDay < 1 || logRows < 0) {
+                throw new IllegalArgumentException("--runs, --rows-per-day take a positive number; --warmup, --loop, --logs none below 0");
             }
         }
-        if (tpchScale < 0 || (tpchScale > 0 && logRows > 0)) {
-            throw new IllegalArgumentException("--tpch takes a positive scale factor, and cannot be combined with --logs");
+        catch (IllegalArgumentException e) {
+            // NumberFormatException included: a usage error, not a stack trace
+            System.err.println("glaux-bench: " + e.getMessage() + "\n\n" + USAGE);
+            System.exit(2);
+            return;
         }
         Path dir = Files.createTempDirectory("glaux-bench");
         if (tpchScale > 0) {
@@ -129,12 +160,17 @@ public final class Benchmark
                 }
                 System.out.printf("Table: %,d rows, %.1f MB of Parquet; %d cores; median of %d runs after %d warm-up runs%n%n",
                         rows, bytes / 1e6, Runtime.getRuntime().availableProcessors(), runs, warmup);
-                if (only < 0 || only > all.size()) {
-                    throw new IllegalArgumentException("--only takes 1 to " + all.size());
+                if (only.stream().anyMatch(n -> n < 1 || n > all.size())) {
+                    System.err.println("glaux-bench: --only takes numbers from 1 to " + all.size());
+                    System.exit(2);
                 }
-                List<LogWorkload.Query> queries = only == 0 ? all : List.of(all.get(only - 1));
+                List<LogWorkload.Query> queries = only.isEmpty() ? all : only.stream().map(n -> all.get(n - 1)).toList();
                 if (loopSeconds > 0) {
                     for (LogWorkload.Query query : queries) {
+                        // the warm-up runs first, so that the loop measures compiled code
+                        for (int i = 0; i < warmup; i++) {
+                            execute(glaux, query.glaux());
+                        }
                         loop(glaux, query.glaux(), loopSeconds);
                     }
                     return;

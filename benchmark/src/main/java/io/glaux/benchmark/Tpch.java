@@ -33,17 +33,17 @@ final class Tpch
 
     private Tpch() {}
 
-    static void run(TestCluster cluster, Connection glaux, Connection duckdb, Path dir, double scaleFactor, int runs, int warmup, int only, double loopSeconds)
+    static void run(TestCluster cluster, Connection glaux, Connection duckdb, Path dir, double scaleFactor, int runs, int warmup, List<Integer> only, double loopSeconds)
             throws IOException, SQLException
     {
-        if (only < 0 || only > TpchDataset.QUERY_COUNT) {
+        if (only.stream().anyMatch(n -> n < 1 || n > TpchDataset.QUERY_COUNT)) {
             throw new IllegalArgumentException("--only takes 1 to " + TpchDataset.QUERY_COUNT);
         }
         long start = System.nanoTime();
         long bytes = TpchDataset.create(glaux, duckdb, cluster.coordinator().objectStore(), BUCKET, SCHEMA, dir, scaleFactor);
         System.out.printf(Locale.ROOT, "TPC-H SF %s: %.1f MB of Parquet generated, uploaded and declared in %.1f s; %d cores; median of %d runs after %d warm-up runs%n%n",
                 scaleFactor, bytes / 1e6, (System.nanoTime() - start) / 1e9, Runtime.getRuntime().availableProcessors(), runs, warmup);
-        List<Integer> queries = only == 0 ? IntStream.rangeClosed(1, TpchDataset.QUERY_COUNT).boxed().toList() : List.of(only);
+        List<Integer> queries = only.isEmpty() ? IntStream.rangeClosed(1, TpchDataset.QUERY_COUNT).boxed().toList() : only;
         if (loopSeconds > 0) {
             for (int query : queries) {
                 Benchmark.loop(glaux, TpchDataset.query(query), loopSeconds);

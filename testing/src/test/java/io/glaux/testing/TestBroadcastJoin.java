@@ -43,6 +43,10 @@ class TestBroadcastJoin
             "SELECT count(*) FROM web.access_logs l WHERE l.target IN (SELECT target FROM %s WHERE team = 'edge')",
             "SELECT count(*) FROM web.access_logs l WHERE NOT EXISTS (SELECT 1 FROM %s WHERE t.target = l.target)");
     private static final String TABLE = "dims.targets t";
+    /** Owners of targets: several per target, and the same owner for several targets. */
+    private static final List<List<String>> OWNERS = List.of(
+            List.of("10.1.0.1:8080", "ann"), List.of("10.1.0.1:8080", "bob"), List.of("10.1.0.2:8080", "ann"), List.of("10.1.0.3:8080", "cid"),
+            List.of("10.1.0.3:8080", "cid"), List.of("10.1.0.4:8080", "dan"), List.of("10.1.0.5:8080", "bob"), List.of("10.1.0.8:8080", "eve"));
 
     private TestCluster cluster;
 
@@ -61,6 +65,14 @@ class TestBroadcastJoin
         store.put(DemoDataset.BUCKET, "dims/targets/targets.tsv", file);
         catalog.createTable(Table.external("dims", "targets", List.of(new Column("target", Type.VARCHAR), new Column("team", Type.VARCHAR)), List.of(),
                 StorageFormat.TEXTFILE.withSerdeParameters(Map.of("field.delim", "\t")), "s3://" + DemoDataset.BUCKET + "/dims/targets/", Map.of()), true);
+        // owners: a target may have several (each of its log rows joins once per owner), and 10.1.0.9, 10.1.0.10 have none
+        Path owners = Files.createTempDirectory("glaux-dims").resolve("owners.tsv");
+        StringBuilder ownerLines = new StringBuilder();
+        OWNERS.forEach(row -> ownerLines.append(row.get(0)).append('\t').append(row.get(1)).append('\n'));
+        Files.writeString(owners, ownerLines);
+        store.put(DemoDataset.BUCKET, "dims/owners/owners.tsv", owners);
+        catalog.createTable(Table.external("dims", "owners", List.of(new Column("target", Type.VARCHAR), new Column("owner", Type.VARCHAR)), List.of(),
+                StorageFormat.TEXTFILE.withSerdeParameters(Map.of("field.delim", "\t")), "s3://" + DemoDataset.BUCKET + "/dims/owners/", Map.of()), true);
     }
 
     @Test
@@ -91,6 +103,39 @@ class TestBroadcastJoin
         int fragment = plan.lastIndexOf("Fragment ", logs);
         assertThat(plan.indexOf("Join[type = INNER", fragment)).isBetween(fragment, logs);
         assertThat(plan.indexOf("Aggregate[type = PARTIAL", fragment)).isBetween(fragment, logs);
+    }
+
+    @Test
+    void anAggregationOverTheJoinAggregatesInTheScanFirst()
+            throws Exception
+    {
+        // grouped by build columns (and the probe's join key), the aggregates reading only log columns: the log scan
+        // aggregates by target first, the pipeline joins those groups and merges their states, a build row matching a
+        // group once per owner as it would match each of its rows
+        List<String> queries = List.of(
+                "SELECT o.owner, count(*), sum(l.bytes), min(l.latency), max(l.url), avg(l.bytes), count(l.referrer), count_if(l.status >= 500)"
+                        + " FROM web.access_logs l JOIN %s ON l.target = o.target GROUP BY o.owner ORDER BY o.owner",
+                "SELECT o.owner, l.target, count(*), sum(l.bytes), max(l.latency) FROM web.access_logs l JOIN %s ON l.target = o.target"
+                        + " WHERE l.status < 400 GROUP BY l.target, o.owner ORDER BY 1, 2",
+                "SELECT count(*), sum(l.bytes) FROM web.access_logs l JOIN %s ON l.target = o.target");
+        String literal = "(VALUES " + String.join(", ", OWNERS.stream().map(row -> "('" + row.get(0) + "', '" + row.get(1) + "')").toList()) + ") AS o(target, owner)";
+        for (String query : queries) {
+            List<List<String>> onWorkers = ClusterChecks.rows(cluster, query.formatted("dims.owners o"));
+            assertThat(onWorkers).as(query).isEqualTo(ClusterChecks.rows(cluster, query.formatted(literal))).isNotEmpty();
+            String plan = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) " + query.formatted("dims.owners o")).stream().map(List::getFirst).toList());
+            int logs = plan.indexOf("ScanFilterProject[table = hive.web.access_logs");
+            int fragment = plan.lastIndexOf("Fragment ", logs);
+            // the scan's own PARTIAL aggregation shows right above it, under the join and the INTERMEDIATE merge
+            int intermediate = plan.indexOf("Aggregate[type = INTERMEDIATE", fragment);
+            assertThat(intermediate).as(plan).isBetween(fragment, logs);
+            assertThat(plan.indexOf("Aggregate[type = PARTIAL", intermediate)).as(plan).isBetween(intermediate, logs);
+        }
+        // a probe column that is no join key among the groups (one group per row at worst): aggregated after the join
+        String perUrl = "SELECT l.url, o.owner, count(*) FROM web.access_logs l JOIN %s ON l.target = o.target GROUP BY l.url, o.owner ORDER BY 1, 2";
+        assertThat(ClusterChecks.rows(cluster, perUrl.formatted("dims.owners o"))).isEqualTo(ClusterChecks.rows(cluster, perUrl.formatted(literal)));
+        String plan = String.join("\n", ClusterChecks.rows(cluster, "EXPLAIN (TYPE DISTRIBUTED) " + perUrl.formatted("dims.owners o")).stream().map(List::getFirst).toList());
+        assertThat(plan).doesNotContain("INTERMEDIATE");
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test

@@ -97,10 +97,10 @@ public final class QueryExecution
      */
     private static final int LISTING_BATCH = 1_000;
     /**
-     * How long a scan of footers only ({@code count(*)}) waits for its listing to end before forming a
-     * task: its splits then go out in one task per worker rather than as they are listed.
+     * A task of a scan of footers only ({@code count(*)}) forms once the listing has ended or a full task's
+     * splits ({@link #MAX_SPLITS_PER_TASK}) are queued; while neither, the queue is looked at this often.
      */
-    private static final long FOOTER_SCAN_LISTING_WAIT_MILLIS = 200;
+    private static final long FOOTER_SCAN_QUEUE_CHECK_MILLIS = 5;
     /** Splits listed ahead of the tasks. */
     private static final int SPLIT_QUEUE_SIZE = 10_000;
     /** Partitions (locations) listed at once: a LIST is a round trip, and partitions are independent. */
@@ -948,6 +948,11 @@ public final class QueryExecution
         private boolean footersOnly;
         private final java.util.concurrent.CountDownLatch listingEnded = new java.util.concurrent.CountDownLatch(1);
         private ScanFragment fragment;
+        /** Rows the tasks sent; once at least {@link #rowLimit} (a LIMIT on the scan alone), no further task is formed. */
+        private final java.util.concurrent.atomic.AtomicLong rowsReceived = new java.util.concurrent.atomic.AtomicLong();
+        private long rowLimit = -1;
+        /** Splits of the first task (0: its share, as any task's). */
+        private int firstTaskSplits;
         private boolean ended;
         private volatile boolean closed;
 
@@ -1025,10 +1030,16 @@ public final class QueryExecution
             // Several task slots per worker, each forming its next task from the queue when free: a
             // worker that finishes early takes more, and each finished task advances the split progress.
             slots = workers.size() * TASK_SLOTS_PER_WORKER;
+            if (fragment.limit().isPresent() && fragment.aggregation().isEmpty() && pipeline.isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
+                // each row the tasks send is a row the query may need, up to the limit: past it no task is formed
+                rowLimit = fragment.limit().getAsLong();
+            }
             if (fragment.limit().isPresent() && fragment.limit().getAsLong() <= SINGLE_SLOT_LIMIT && fragment.filter().isEmpty()
                     && fragment.aggregation().isEmpty() && partitionedOutput.isEmpty() && broadcast.isEmpty()) {
-                // a small LIMIT: one slot whose first task starts at once (the first split usually holds the rows)
+                // a small LIMIT: one slot whose first task starts at once with one split (it usually holds the
+                // rows; a task of several would fetch and decode a row group of each of them)
                 slots = 1;
+                firstTaskSplits = 1;
             }
             else if (fragment.columns().stream().noneMatch(column -> column.kind() == ColumnHandle.Kind.REGULAR)) {
                 // no column of the files is read (count(*), partition values): a split costs a footer read at
@@ -1047,7 +1058,11 @@ public final class QueryExecution
                         runTask(worker, task);
                     }
                     if (remaining.decrementAndGet() == 0 && failure.get() == null && !closed) {
-                        if (!listingDone || !retriedTasks.isEmpty() || splits.stream().anyMatch(item -> item != END)) {
+                        if (limitReached()) {
+                            // the rows the query needs came; the splits still listed are not read
+                            finishScan();
+                        }
+                        else if (!listingDone || !retriedTasks.isEmpty() || splits.stream().anyMatch(item -> item != END)) {
                             fail(new GlauxException(ErrorCode.NO_NODES_AVAILABLE, "Every worker of the query left before its splits were read"));
                         }
                         else {
@@ -1111,7 +1126,7 @@ public final class QueryExecution
             try {
                 Object first = null;
                 while (first == null) {
-                    if (closed || failure.get() != null) {
+                    if (closed || failure.get() != null || limitReached()) {
                         return null;
                     }
                     List<Split> retry = retriedTasks.poll();
@@ -1127,9 +1142,11 @@ public final class QueryExecution
                     return retry == null ? null : new Task(query.id(), taskIds.getAndIncrement(), fragment, retry, pipeline, partitionedOutput, broadcast,
                         query.session().queryMaxMemory().orElse(0));
                 }
-                if (footersOnly && !listingDone) {
-                    // a split costs a footer read at most: better all in one task per slot than one task each as they come
-                    listingEnded.await(FOOTER_SCAN_LISTING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                // a split costs a footer read at most: a task should take all the splits it may, not the first
+                // few listed; it starts once the listing is over or a full task's splits are queued
+                while (footersOnly && !listingDone && splits.size() + 1 < MAX_SPLITS_PER_TASK && !closed && failure.get() == null) {
+                    // (the latch ends the wait at once when the listing ends; the timeout re-checks the queue)
+                    listingEnded.await(FOOTER_SCAN_QUEUE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                 }
                 List<Split> batch = new ArrayList<>();
                 batch.add((Split) first);
@@ -1137,7 +1154,7 @@ public final class QueryExecution
                 // once the listing is over the split count is known: equal tasks, a few per slot; before,
                 // a share of what is queued (the first tasks start while the listing goes on)
                 int share = listingDone ? ceilDiv(listed.get(), slots * tasksPerSlot) : ceilDiv(splits.size() + 1, slots * tasksPerSlot);
-                int target = Math.clamp(share, 1, MAX_SPLITS_PER_TASK);
+                int target = firstTaskSplits > 0 && taskIds.get() == 0 ? firstTaskSplits : Math.clamp(share, 1, MAX_SPLITS_PER_TASK);
                 Object next;
                 while (batch.size() < target && bytes < TARGET_TASK_BYTES && (next = splits.poll()) != null) {
                     if (next == END) {
@@ -1181,6 +1198,7 @@ public final class QueryExecution
                     received = true;
                     var batch = stream.root();
                     query.stats().processedRows.addAndGet(batch.getRowCount());
+                    rowsReceived.addAndGet(batch.getRowCount());
                     long size = Batches.sizeInBytes(batch);
                     if (awaitQueueSpace(size)) {
                         put(Batches.take(batch, batchTypes, batchAllocator));
@@ -1233,6 +1251,12 @@ public final class QueryExecution
             catch (RuntimeException e) {
                 LOG.debug("Cannot count the bytes of the cancelled task {} of {} on {}: {}", task.taskId(), query.id(), worker.nodeId(), e.toString());
             }
+        }
+
+        /** Whether the tasks sent the rows of the scan's LIMIT (a scan without one never reaches it). */
+        private boolean limitReached()
+        {
+            return rowLimit >= 0 && rowsReceived.get() >= rowLimit;
         }
 
         private void finishScan()

@@ -462,10 +462,13 @@ public final class PhysicalPlanner
                 && openPipelines.get(((PlanNode.RemoteSource) source).sourceStages().getFirst()) == source) {
             // PARTIAL in the probe tasks after their join, FINAL here over the partial states
             PlanNode.RemoteSource remote = (PlanNode.RemoteSource) source;
-            PlanNode partial = withPrunedJoin(new PlanNode.Aggregate(nextId(), stage.pipeline().get(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls));
+            // aggregated in the scan before the join when it can be (eagerAggregation), else PARTIAL after it
+            Optional<ScanStage> eager = eagerAggregation(stage, groupKeys, calls).filter(aggregated -> sendable(aggregated.pipeline().orElseThrow()));
+            PlanNode partial = eager.isPresent() ? eager.get().pipeline().orElseThrow()
+                    : withPrunedJoin(new PlanNode.Aggregate(nextId(), stage.pipeline().get(), PlanNode.Step.PARTIAL, groupKeys, List.of(), calls));
             openPipelines.remove(remote.sourceStages().getFirst());
             if (sendable(partial)) {
-                scans.put(remote.sourceStages().getFirst(), new ScanStage(stage.scan(), Optional.of(partial), partial.outputTypes()));
+                scans.put(remote.sourceStages().getFirst(), eager.orElseGet(() -> new ScanStage(stage.scan(), Optional.of(partial), partial.outputTypes())));
                 PlanNode partials = new PlanNode.RemoteSource(remote.id(), remote.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), partial.outputTypes());
                 List<Integer> finalKeys = new ArrayList<>();
                 for (int i = 0; i < groupKeys.size(); i++) {
@@ -688,6 +691,160 @@ public final class PhysicalPlanner
                 return node;
             }
         }
+    }
+
+    /** Aggregates whose partial state, merged once per matching build row, equals their state over the joined rows. */
+    private static final java.util.Set<AggregateFunction> EAGER_FUNCTIONS = java.util.EnumSet.of(AggregateFunction.COUNT_STAR, AggregateFunction.COUNT,
+            AggregateFunction.COUNT_IF, AggregateFunction.SUM, AggregateFunction.MIN, AggregateFunction.MAX, AggregateFunction.AVG);
+
+    /**
+     * Eager aggregation of a broadcast join of a plain scan (the probe) with a small build side, when the
+     * aggregation above reads only probe columns and groups by build columns and probe join keys: the
+     * scan aggregates its rows by the probe's join keys (PARTIAL, in the scan itself, where a dictionary
+     * encoded key is grouped per dictionary id), the pipeline joins those few groups with the build rows
+     * and merges their states by the aggregation's keys (INTERMEDIATE); the final stage merges as before.
+     * An inner join repeats a probe row once per matching build row, and so repeats its group's state:
+     * merging a state twice is aggregating its rows twice for the functions of {@link #EAGER_FUNCTIONS}.
+     * The groups in the scan are at most the probe's distinct join keys; a broadcast build side is small,
+     * so the keys that match are few (a fact table's foreign key into a dimension). A value the
+     * aggregates read that a projection over the join computes from probe columns is computed in the scan.
+     * Empty when the pipeline is not exactly such a join (under a projection at most).
+     */
+    private Optional<ScanStage> eagerAggregation(ScanStage stage, List<Integer> groupKeys, List<AggregateCall> calls)
+    {
+        PlanNode pipeline = stage.pipeline().orElseThrow();
+        PlanNode.Join join = pipeline instanceof PlanNode.Project project && project.source() instanceof PlanNode.Join below ? below
+                : pipeline instanceof PlanNode.Join direct ? direct : null;
+        GlauxTableScan scan = stage.scan();
+        if (join == null || join.type() != PlanNode.JoinType.INNER || join.residual().isPresent() || join.distribution() != PlanNode.JoinDistribution.BROADCAST
+                || !(join.left() instanceof PlanNode.RemoteSource probe) || probe.exchangeType() != PlanNode.ExchangeType.GATHER
+                || !(join.right() instanceof PlanNode.RemoteSource build) || build.exchangeType() != PlanNode.ExchangeType.BROADCAST
+                || scan.aggregation().isPresent() || scan.limit().isPresent() || scan.projections().size() != probe.outputTypes().size()
+                || !probe.outputTypes().equals(types(scan.getRowType()))) {
+            return Optional.empty();
+        }
+        int probeWidth = probe.outputTypes().size();
+        // each column of the pipeline's output: a projection of the scan (p >= 0, computed ones appended), or build column b (-1 - b)
+        List<Expression> scanProjections = new ArrayList<>(scan.projections());
+        int[] columnOf = new int[pipeline.outputTypes().size()];
+        java.util.Set<Integer> used = new java.util.HashSet<>(groupKeys);
+        for (AggregateCall call : calls) {
+            used.addAll(call.inputs());
+            if (call.filter() >= 0) {
+                used.add(call.filter());
+            }
+        }
+        for (int i = 0; i < columnOf.length; i++) {
+            if (!used.contains(i)) {
+                columnOf[i] = Integer.MIN_VALUE;
+                continue;
+            }
+            Expression expression = pipeline instanceof PlanNode.Project project ? project.projections().get(i) : new Expression.InputRef(i, pipeline.outputTypes().get(i));
+            if (expression instanceof Expression.InputRef ref) {
+                int column = join.outputColumns().map(columns -> columns.get(ref.index())).orElse(ref.index());
+                columnOf[i] = column < probeWidth ? column : -1 - (column - probeWidth);
+                continue;
+            }
+            // computed from probe columns only (a CASE for count_if, a product for a sum): computed in the scan instead
+            Optional<Expression> onScan = overScan(expression, join, probeWidth, scan.projections());
+            if (onScan.isEmpty()) {
+                columnOf[i] = Integer.MIN_VALUE;
+                continue;
+            }
+            columnOf[i] = scanProjections.size();
+            scanProjections.add(onScan.get());
+        }
+        // the scan's groups: the probe's join keys
+        List<Integer> scanKeys = new ArrayList<>();
+        for (int key : join.leftKeys()) {
+            if (!scanKeys.contains(key)) {
+                scanKeys.add(key);
+            }
+        }
+        List<Integer> joinedColumns = new ArrayList<>();
+        for (int key : groupKeys) {
+            int column = columnOf[key];
+            if (column == Integer.MIN_VALUE || (column >= 0 && !scanKeys.contains(column))) {
+                // a probe value that is no join key: its groups may be as many as the rows
+                return Optional.empty();
+            }
+            joinedColumns.add(column >= 0 ? scanKeys.indexOf(column) : scanKeys.size() + calls.size() + (-1 - column));
+        }
+        List<AggregateCall> scanCalls = new ArrayList<>();
+        for (AggregateCall call : calls) {
+            if (!EAGER_FUNCTIONS.contains(call.function()) || !call.orderBy().isEmpty()
+                    || call.inputs().stream().anyMatch(input -> columnOf[input] < 0) || (call.filter() >= 0 && columnOf[call.filter()] < 0)) {
+                // a build value, or a function whose state is not what merging it once per match gives
+                return Optional.empty();
+            }
+            scanCalls.add(call.mapInputs(input -> columnOf[input]));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            joinedColumns.add(scanKeys.size() + i);
+        }
+        if (joinedColumns.stream().distinct().count() != joinedColumns.size()) {
+            return Optional.empty();
+        }
+        var typeFactory = scan.getCluster().getTypeFactory();
+        var rowType = typeFactory.builder();
+        List<Type> scanTypes = new ArrayList<>();
+        for (int key : scanKeys) {
+            RelDataTypeField field = scan.getRowType().getFieldList().get(key);
+            rowType.add(field.getName(), field.getType());
+            scanTypes.add(probe.outputTypes().get(key));
+        }
+        for (int i = 0; i < scanCalls.size(); i++) {
+            Type state = scanCalls.get(i).intermediateType();
+            rowType.add("$state" + i, TypeMapping.toRelType(typeFactory, state));
+            scanTypes.add(state);
+        }
+        GlauxTableScan aggregated = scan.with(scan.filter(), scanProjections, Optional.of(new io.glaux.engine.fragment.Aggregation(scanKeys, scanCalls)),
+                scan.limit(), rowType.build());
+        PlanNode.RemoteSource groups = new PlanNode.RemoteSource(nextId(), probe.sourceStages(), PlanNode.ExchangeType.GATHER, List.of(), scanTypes);
+        PlanNode.Join joined = new PlanNode.Join(nextId(), PlanNode.JoinType.INNER, groups, build, join.leftKeys().stream().map(scanKeys::indexOf).toList(),
+                join.rightKeys(), Optional.empty(), PlanNode.JoinDistribution.BROADCAST, Optional.of(joinedColumns));
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < groupKeys.size(); i++) {
+            keys.add(i);
+        }
+        PlanNode merged = new PlanNode.Aggregate(nextId(), joined, PlanNode.Step.INTERMEDIATE, keys, List.of(), calls);
+        return Optional.of(new ScanStage(aggregated, Optional.of(merged), merged.outputTypes()));
+    }
+
+    /**
+     * {@code expression} over the join's output as an expression over the scan's columns (each probe
+     * column replaced by the scan's projection of it); empty when it reads a build column, or holds a
+     * lambda or a function whose value may differ between two evaluations.
+     */
+    private static Optional<Expression> overScan(Expression expression, PlanNode.Join join, int probeWidth, List<Expression> scanProjections)
+    {
+        return switch (expression) {
+            case Expression.InputRef ref -> {
+                int column = join.outputColumns().map(columns -> columns.get(ref.index())).orElse(ref.index());
+                yield column < probeWidth ? Optional.of(scanProjections.get(column)) : Optional.empty();
+            }
+            case Expression.Literal literal -> Optional.of(literal);
+            case Expression.Call call -> overScan(call.arguments(), join, probeWidth, scanProjections)
+                    .map(arguments -> new Expression.Call(call.operator(), arguments, call.type()));
+            case Expression.FunctionCall call -> call.name().startsWith("$lambda") || java.util.Set.of("uuid", "random", "rand", "shuffle").contains(call.name())
+                    ? Optional.empty()
+                    : overScan(call.arguments(), join, probeWidth, scanProjections).map(arguments -> new Expression.FunctionCall(call.name(), arguments, call.type()));
+            case Expression.SpecialForm form -> overScan(form.arguments(), join, probeWidth, scanProjections)
+                    .map(arguments -> new Expression.SpecialForm(form.form(), arguments, form.type()));
+        };
+    }
+
+    private static Optional<List<Expression>> overScan(List<Expression> expressions, PlanNode.Join join, int probeWidth, List<Expression> scanProjections)
+    {
+        List<Expression> result = new ArrayList<>();
+        for (Expression expression : expressions) {
+            Optional<Expression> onScan = overScan(expression, join, probeWidth, scanProjections);
+            if (onScan.isEmpty()) {
+                return Optional.empty();
+            }
+            result.add(onScan.get());
+        }
+        return Optional.of(result);
     }
 
     /** Old position → new position of the join's output columns when it outputs only {@code used}; empty when that is all of them. */
