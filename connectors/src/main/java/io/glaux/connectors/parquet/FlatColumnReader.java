@@ -775,7 +775,16 @@ final class FlatColumnReader
                     if (length + size > outData.length) {
                         growData(length, size);
                     }
-                    System.arraycopy(values, start, outData, length, size);
+                    if (size <= 8) {
+                        // short values (flags, codes, modes): a byte loop beats System.arraycopy's setup
+                        byte[] o = outData;
+                        for (int b = 0; b < size; b++) {
+                            o[length + b] = values[start + b];
+                        }
+                    }
+                    else {
+                        System.arraycopy(values, start, outData, length, size);
+                    }
                     length += size;
                 }
                 offsets[base + i + 1] = length;

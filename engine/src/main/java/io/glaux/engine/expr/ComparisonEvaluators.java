@@ -6,6 +6,10 @@ import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -116,6 +120,30 @@ final class ComparisonEvaluators
             };
         }
 
+        /**
+         * The range for {@code decimalColumn op value}, the column of at most 18 digits at {@code scale}
+         * (its unscaled values lie in (-10^18, 10^18)), {@code value} exact: the bound is the value at the
+         * column's scale, rounded towards the inside of the range.
+         */
+        static LongRange ofDecimal(int index, int scale, Operator operator, BigDecimal value)
+        {
+            BigDecimal unscaled = value.movePointRight(scale);
+            BigDecimal limit = BigDecimal.valueOf(Decimals.POWERS_OF_TEN[18]);
+            BigDecimal floor = unscaled.setScale(0, RoundingMode.FLOOR).max(limit.negate()).min(limit);
+            BigDecimal ceiling = unscaled.setScale(0, RoundingMode.CEILING).max(limit.negate()).min(limit);
+            boolean integral = unscaled.compareTo(floor) == 0;
+            return switch (operator) {
+                case EQUAL, NOT_EQUAL -> integral
+                        ? new LongRange(index, PhysicalType.DECIMAL, floor.longValueExact(), floor.longValueExact(), operator == Operator.NOT_EQUAL)
+                        : new LongRange(index, PhysicalType.DECIMAL, 1, 0, operator == Operator.NOT_EQUAL);
+                case LESS_THAN -> new LongRange(index, PhysicalType.DECIMAL, Long.MIN_VALUE, ceiling.longValueExact() - 1, false);
+                case LESS_THAN_OR_EQUAL -> new LongRange(index, PhysicalType.DECIMAL, Long.MIN_VALUE, floor.longValueExact(), false);
+                case GREATER_THAN -> new LongRange(index, PhysicalType.DECIMAL, floor.longValueExact() + 1, Long.MAX_VALUE, false);
+                case GREATER_THAN_OR_EQUAL -> new LongRange(index, PhysicalType.DECIMAL, ceiling.longValueExact(), Long.MAX_VALUE, false);
+                default -> throw new IllegalArgumentException(operator.name());
+            };
+        }
+
         private static LongRange empty(int index, PhysicalType type)
         {
             return new LongRange(index, type, 1, 0, false);
@@ -144,7 +172,7 @@ final class ComparisonEvaluators
                 k = count;
             }
             else {
-                ArrowBuf data = vector.getDataBuffer();
+                MemorySegment data = Vectors.segment(vector.getDataBuffer());
                 long lo = low;
                 long span = high - low;
                 int flip = negate ? 1 : 0;
@@ -153,7 +181,7 @@ final class ComparisonEvaluators
                     case INT8 -> {
                         for (int j = 0; j < count; j++) {
                             int row = positions[j];
-                            long v = data.getByte(row);
+                            long v = data.get(ValueLayout.JAVA_BYTE, row);
                             out[k] = row;
                             k += (Long.compareUnsigned(v - lo, span) <= 0 ? 1 : 0) ^ flip;
                         }
@@ -161,7 +189,7 @@ final class ComparisonEvaluators
                     case INT16 -> {
                         for (int j = 0; j < count; j++) {
                             int row = positions[j];
-                            long v = data.getShort((long) row << 1);
+                            long v = data.get(ValueLayout.JAVA_SHORT_UNALIGNED, (long) row << 1);
                             out[k] = row;
                             k += (Long.compareUnsigned(v - lo, span) <= 0 ? 1 : 0) ^ flip;
                         }
@@ -169,7 +197,7 @@ final class ComparisonEvaluators
                     case INT32 -> {
                         for (int j = 0; j < count; j++) {
                             int row = positions[j];
-                            long v = data.getInt((long) row << 2);
+                            long v = data.get(ValueLayout.JAVA_INT_UNALIGNED, (long) row << 2);
                             out[k] = row;
                             k += (Long.compareUnsigned(v - lo, span) <= 0 ? 1 : 0) ^ flip;
                         }
@@ -177,7 +205,16 @@ final class ComparisonEvaluators
                     case INT64 -> {
                         for (int j = 0; j < count; j++) {
                             int row = positions[j];
-                            long v = data.getLong((long) row << 3);
+                            long v = data.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) row << 3);
+                            out[k] = row;
+                            k += (Long.compareUnsigned(v - lo, span) <= 0 ? 1 : 0) ^ flip;
+                        }
+                    }
+                    case DECIMAL -> {
+                        // a decimal of at most 18 digits: the low 64 bits of the Decimal128 are its unscaled value
+                        for (int j = 0; j < count; j++) {
+                            int row = positions[j];
+                            long v = data.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) row << 4);
                             out[k] = row;
                             k += (Long.compareUnsigned(v - lo, span) <= 0 ? 1 : 0) ^ flip;
                         }

@@ -8,6 +8,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Arrays;
 
 /**
  * +, -, *, /, % and unary minus on decimals, producing the given result type decimal(p, s) as Trino
@@ -45,17 +46,23 @@ final class DecimalArithmeticEvaluator
         Block a = left.evaluate(batch, positions, count);
         Block b = right == null ? null : right.evaluate(batch, positions, count);
         boolean[] n = result.nulls(count);
-        boolean any = false;
-        for (int j = 0; j < count; j++) {
-            boolean isNull = a.isNull(j) || (b != null && b.isNull(j));
-            n[j] = isNull;
-            any |= isNull;
+        boolean any = a.hasNull || (b != null && b.hasNull);
+        if (!any) {
+            Arrays.fill(n, 0, count, false);
+        }
+        else {
+            for (int j = 0; j < count; j++) {
+                n[j] = a.isNull(j) || (b != null && b.isNull(j));
+            }
         }
         result.count = count;
         result.hasNull = any;
         long[] x = a.longs;
         long[] y = b == null ? null : b.longs;
         long[] r = result.longs(count);
+        if (!any && fast(x, y, r, count)) {
+            return result;
+        }
         for (int j = 0; j < count; j++) {
             if (n[j]) {
                 r[j] = 0;
@@ -77,6 +84,55 @@ final class DecimalArithmeticEvaluator
             r[j] = v;
         }
         return result;
+    }
+
+    /**
+     * One tight loop for +, - and * without NULLs, the operands' scales widened by constant factors:
+     * returns false (having written garbage) when some row overflows a long or the result's precision,
+     * or the operation has no such loop; the caller then computes row by row, exactly, raising the
+     * errors Trino does.
+     */
+    private boolean fast(long[] x, long[] y, long[] r, int count)
+    {
+        long limit = precision >= 19 ? Long.MAX_VALUE : Decimals.POWERS_OF_TEN[precision];
+        long bad = 0;
+        try {
+            switch (operator) {
+                case MULTIPLY -> {
+                    if (scale != leftScale + rightScale) {
+                        return false;
+                    }
+                    for (int j = 0; j < count; j++) {
+                        long v = Math.multiplyExact(x[j], y[j]);
+                        r[j] = v;
+                        bad |= (limit - 1 - Math.abs(v));
+                    }
+                }
+                case ADD, SUBTRACT -> {
+                    if (scale < leftScale || scale < rightScale || scale - leftScale > 18 || scale - rightScale > 18) {
+                        return false;
+                    }
+                    long f = Decimals.POWERS_OF_TEN[scale - leftScale];
+                    long g = Decimals.POWERS_OF_TEN[scale - rightScale];
+                    if (operator == Operator.SUBTRACT) {
+                        g = -g;
+                    }
+                    for (int j = 0; j < count; j++) {
+                        long v = Math.addExact(Math.multiplyExact(x[j], f), Math.multiplyExact(y[j], g));
+                        r[j] = v;
+                        bad |= (limit - 1 - Math.abs(v));
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        catch (ArithmeticException e) {
+            return false;
+        }
+        // |v| <= limit - 1 for every row (and no row is Long.MIN_VALUE) exactly when no difference went negative
+        return bad >= 0;
     }
 
     private long compute(long u, long v)

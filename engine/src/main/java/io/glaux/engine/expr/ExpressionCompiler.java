@@ -186,6 +186,10 @@ final class ExpressionCompiler
                         ? ComparisonEvaluators.LongRange.of(ref.index(), physical, operator, Literals.toDouble(value, rt))
                         : ComparisonEvaluators.LongRange.of(ref.index(), physical, operator, Literals.toLong(value, rt));
             }
+            if (column instanceof Type.Decimal(int precision, int scale) && precision <= 18 && (Decimals.isDecimal(rt) || SqlTypes.isIntegral(rt))) {
+                java.math.BigDecimal exact = value instanceof java.math.BigDecimal d ? d : java.math.BigDecimal.valueOf(((Number) value).longValue());
+                return ComparisonEvaluators.LongRange.ofDecimal(ref.index(), scale, operator, exact);
+            }
             if ((SqlTypes.isDate(column) && SqlTypes.isDate(rt)) || (SqlTypes.isTimestamp(column) && SqlTypes.isTimestamp(rt))) {
                 return ComparisonEvaluators.LongRange.of(ref.index(), physical, operator, Literals.toLong(value, rt));
             }

@@ -29,7 +29,7 @@ public final class FilterEvaluator
     public static FilterEvaluator compile(Expression filter, List<Type> inputTypes)
     {
         requireNonNull(filter, "filter is null");
-        return new FilterEvaluator(new ExpressionCompiler(inputTypes).condition(filter));
+        return new FilterEvaluator(new ExpressionCompiler(inputTypes).condition(ConstantFolding.fold(filter)));
     }
 
     /** The selected rows of {@code batch}; the returned selection is reused by the next call. */

@@ -40,7 +40,7 @@ public final class Projector
         lastUse = new boolean[n];
         Arrays.fill(inputColumn, -1);
         for (int i = 0; i < n; i++) {
-            Expression projection = projections.get(i);
+            Expression projection = ConstantFolding.fold(projections.get(i));
             if (projection instanceof InputRef ref) {
                 Type type = compiler.inputType(ref);
                 inputColumn[i] = ref.index();

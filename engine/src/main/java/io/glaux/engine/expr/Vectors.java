@@ -34,7 +34,7 @@ public final class Vectors
     }
 
     /** The whole of {@code buffer} (up to 2 GB) as a memory segment, for reads at positions in any order. */
-    static MemorySegment segment(ArrowBuf buffer)
+    public static MemorySegment segment(ArrowBuf buffer)
     {
         return segment(buffer, Math.min(buffer.capacity(), Integer.MAX_VALUE));
     }
@@ -159,13 +159,16 @@ public final class Vectors
                 }
             }
             case DECIMAL -> {
+                MemorySegment values = segment(data);
+                long wide = 0;
                 for (int j = 0; j < count; j++) {
                     long at = (long) positions[j] << 4;
-                    long low = data.getLong(at);
-                    if (data.getLong(at + 8) != (low >> 63)) {
-                        throw Decimals.tooLarge(vector.getField().getName());
-                    }
+                    long low = values.get(LONG, at);
+                    wide |= values.get(LONG, at + 8) ^ (low >> 63);
                     dst[j] = low;
+                }
+                if (wide != 0) {
+                    throw Decimals.tooLarge(vector.getField().getName());
                 }
             }
             default -> throw new IllegalArgumentException(type.name());
@@ -291,10 +294,11 @@ public final class Vectors
             }
             case INT64 -> MemorySegment.copy(values, from, segment(data, (long) count << 3), LONG, 0, count);
             case DECIMAL -> {
+                MemorySegment out = segment(data, (long) count << 4);
                 for (int j = 0; j < count; j++) {
                     long v = values[from + j];
-                    data.setLong((long) j << 4, v);
-                    data.setLong(((long) j << 4) + 8, v >> 63);
+                    out.set(LONG, (long) j << 4, v);
+                    out.set(LONG, ((long) j << 4) + 8, v >> 63);
                 }
             }
             default -> throw new IllegalArgumentException(type.name());
@@ -446,30 +450,39 @@ public final class Vectors
             to.setBytes(0, from, (long) positions[0] * width, (long) count * width);
         }
         else {
+            MemorySegment in = segment(from);
+            MemorySegment out = segment(to, (long) count * width);
             switch (width) {
                 case 1 -> {
                     for (int j = 0; j < count; j++) {
-                        to.setByte(j, from.getByte(positions[j]));
+                        out.set(ValueLayout.JAVA_BYTE, j, in.get(ValueLayout.JAVA_BYTE, positions[j]));
                     }
                 }
                 case 2 -> {
                     for (int j = 0; j < count; j++) {
-                        to.setShort((long) j << 1, from.getShort((long) positions[j] << 1));
+                        out.set(ValueLayout.JAVA_SHORT_UNALIGNED, (long) j << 1, in.get(ValueLayout.JAVA_SHORT_UNALIGNED, (long) positions[j] << 1));
                     }
                 }
                 case 4 -> {
                     for (int j = 0; j < count; j++) {
-                        to.setInt((long) j << 2, from.getInt((long) positions[j] << 2));
+                        out.set(INT, (long) j << 2, in.get(INT, (long) positions[j] << 2));
                     }
                 }
                 case 8 -> {
                     for (int j = 0; j < count; j++) {
-                        to.setLong((long) j << 3, from.getLong((long) positions[j] << 3));
+                        out.set(LONG, (long) j << 3, in.get(LONG, (long) positions[j] << 3));
+                    }
+                }
+                case 16 -> {
+                    for (int j = 0; j < count; j++) {
+                        long at = (long) positions[j] << 4;
+                        out.set(LONG, (long) j << 4, in.get(LONG, at));
+                        out.set(LONG, ((long) j << 4) + 8, in.get(LONG, at + 8));
                     }
                 }
                 default -> {
                     for (int j = 0; j < count; j++) {
-                        to.setBytes((long) j * width, from, (long) positions[j] * width, width);
+                        MemorySegment.copy(in, (long) positions[j] * width, out, (long) j * width, width);
                     }
                 }
             }
@@ -495,10 +508,11 @@ public final class Vectors
             total = srcOffsets.getInt((long) (positions[count - 1] + 1) << 2) - first;
         }
         else {
+            MemorySegment offsets = segment(srcOffsets);
             total = 0;
             for (int j = 0; j < count; j++) {
                 long at = (long) positions[j] << 2;
-                total += srcOffsets.getInt(at + 4) - srcOffsets.getInt(at);
+                total += offsets.get(INT, at + 4) - offsets.get(INT, at);
             }
         }
         dst.allocateNew(Math.max(total, 1), count);
@@ -514,17 +528,27 @@ public final class Vectors
             }
         }
         else {
+            MemorySegment inOffsets = segment(srcOffsets);
+            MemorySegment in = segment(srcData);
+            MemorySegment outOffsets = segment(dstOffsets, ((long) count + 1) << 2);
+            MemorySegment out = segment(dstData, total);
             int offset = 0;
-            dstOffsets.setInt(0, 0);
+            outOffsets.set(INT, 0, 0);
             for (int j = 0; j < count; j++) {
                 long at = (long) positions[j] << 2;
-                int start = srcOffsets.getInt(at);
-                int length = srcOffsets.getInt(at + 4) - start;
-                if (length > 0) {
-                    dstData.setBytes(offset, srcData, start, length);
+                int start = inOffsets.get(INT, at);
+                int length = inOffsets.get(INT, at + 4) - start;
+                if (length <= 8) {
+                    // short values (flags, codes): byte by byte beats a bulk copy's setup
+                    for (int i = 0; i < length; i++) {
+                        out.set(ValueLayout.JAVA_BYTE, offset + i, in.get(ValueLayout.JAVA_BYTE, start + i));
+                    }
+                }
+                else {
+                    MemorySegment.copy(in, start, out, offset, length);
                 }
                 offset += length;
-                dstOffsets.setInt((long) (j + 1) << 2, offset);
+                outOffsets.set(INT, (long) (j + 1) << 2, offset);
             }
         }
         copyValidity(src, positions, count, dst.getValidityBuffer());
@@ -542,26 +566,28 @@ public final class Vectors
         }
     }
 
-    private static void copyBits(ArrowBuf from, int[] positions, int count, ArrowBuf to)
+    private static void copyBits(ArrowBuf fromBuffer, int[] positions, int count, ArrowBuf toBuffer)
     {
+        MemorySegment from = segment(fromBuffer);
+        MemorySegment to = segment(toBuffer, (count + 7L) >>> 3);
         int fullBytes = count >>> 3;
         int j = 0;
         for (int b = 0; b < fullBytes; b++) {
             int bits = 0;
             for (int k = 0; k < 8; k++) {
                 int row = positions[j + k];
-                bits |= ((from.getByte(row >>> 3) >> (row & 7)) & 1) << k;
+                bits |= ((from.get(ValueLayout.JAVA_BYTE, row >>> 3) >> (row & 7)) & 1) << k;
             }
-            to.setByte(b, bits);
+            to.set(ValueLayout.JAVA_BYTE, b, (byte) bits);
             j += 8;
         }
         if ((count & 7) != 0) {
             int bits = 0;
             for (int k = 0; j < count; k++, j++) {
                 int row = positions[j];
-                bits |= ((from.getByte(row >>> 3) >> (row & 7)) & 1) << k;
+                bits |= ((from.get(ValueLayout.JAVA_BYTE, row >>> 3) >> (row & 7)) & 1) << k;
             }
-            to.setByte(fullBytes, bits);
+            to.set(ValueLayout.JAVA_BYTE, fullBytes, (byte) bits);
         }
     }
 
