@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * Pushdown proven by I/O: the coordinator lists only the partitions the filter keeps, and workers
@@ -86,6 +87,39 @@ class TestPushdownToData
         long oneColumn = bytesRead("SELECT count(*) FROM access_logs WHERE status >= 500");
         long allColumns = bytesRead("SELECT count(*) FROM access_logs WHERE concat(url, user_agent, referrer, method, client_ip, target) IS NOT NULL AND bytes >= 0 AND latency >= 0");
         assertThat(oneColumn).isPositive().isLessThan(allColumns / 4);
+    }
+
+    @Test
+    void aBroadcastJoinsBuildKeysPruneTheProbeScan()
+            throws Exception
+    {
+        // a dimension of days: the join's build side; its keys leave one partition of the logs to read
+        var catalog = cluster.coordinator().catalog();
+        catalog.createSchema(io.glaux.catalog.model.Database.named("days"), true);
+        for (String name : List.of("one", "none")) {
+            java.nio.file.Path file = java.nio.file.Files.createTempDirectory("glaux-days").resolve(name + ".tsv");
+            java.nio.file.Files.writeString(file, name.equals("one") ? "2024-03-02\tsaturday\n" : "2031-01-01\tnever\n");
+            cluster.coordinator().objectStore().put(io.glaux.launcher.demo.DemoDataset.BUCKET, "days/" + name + "/days.tsv", file);
+            catalog.createTable(io.glaux.catalog.model.Table.external("days", name,
+                    List.of(new io.glaux.catalog.model.Column("dt", io.glaux.spi.type.Type.VARCHAR), new io.glaux.catalog.model.Column("label", io.glaux.spi.type.Type.VARCHAR)),
+                    List.of(), io.glaux.catalog.model.StorageFormat.TEXTFILE.withSerdeParameters(java.util.Map.of("field.delim", "\t")),
+                    "s3://" + io.glaux.launcher.demo.DemoDataset.BUCKET + "/days/" + name + "/", java.util.Map.of()), true);
+        }
+        long all = count("SELECT sum(bytes) FROM access_logs");
+        long oneDay = count("SELECT sum(bytes) FROM access_logs WHERE dt = '2024-03-02'");
+        assertThat(rowsDecoded("SELECT sum(bytes) FROM access_logs")).isEqualTo(120_000);
+
+        // partitions: only the one the build side's key names is read (and the build side's one row), with the
+        // same answer as the filter
+        assertThat(rowsDecoded("SELECT sum(l.bytes) FROM access_logs l JOIN days.one d ON l.dt = d.dt")).isEqualTo(40_001);
+        assertThat(count("SELECT sum(l.bytes) FROM access_logs l JOIN days.one d ON l.dt = d.dt")).isEqualTo(oneDay);
+        assertThat(count("SELECT count(*) FROM access_logs l WHERE l.dt IN (SELECT dt FROM days.one)")).isEqualTo(40_000);
+        // no key matches: nothing of the logs is read
+        assertThat(rowsDecoded("SELECT sum(l.bytes) FROM access_logs l JOIN days.none d ON l.dt = d.dt")).isEqualTo(1);
+        // a join that keeps the logs without a match reads them all
+        assertThat(count("SELECT sum(l.bytes) FROM access_logs l LEFT JOIN days.one d ON l.dt = d.dt")).isEqualTo(all);
+        assertThat(count("SELECT count(*) FROM access_logs l WHERE l.dt NOT IN (SELECT dt FROM days.one)")).isEqualTo(80_000);
+        ClusterChecks.assertReleased(cluster);
     }
 
     @Test

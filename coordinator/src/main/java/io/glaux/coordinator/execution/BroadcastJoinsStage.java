@@ -68,22 +68,23 @@ final class BroadcastJoinsStage
 
     private Operator start()
     {
-        QueryExecution.CollectedBroadcasts collected = execution.collectBroadcasts(buildStageIds, scans, context);
+        QueryExecution.CollectedBroadcasts collected = execution.collectBroadcasts(probe.scan(), probe.pipeline(), buildStageIds, scans, context);
         if (collected.complete()) {
-            return execution.broadcastProbeStage(probe.scan(), probe.pipeline(), collected.broadcasts(), probe.types(),
+            return execution.broadcastProbeStage(probe.scan(), probe.pipeline(), collected, probe.types(),
                     new OperatorContext(context.query(), context.name() + "-probe"));
         }
-        return joinHere(collected.broadcasts());
+        return joinHere(collected);
     }
 
     /**
-     * Too large to broadcast: the joins with the build stages of {@code broadcasts} (those that fit, the
+     * Too large to broadcast: the joins with the build stages of {@code collected} (those that fit, the
      * innermost ones) still run in the probe tasks, the joins above them here. Each leaf here is its
      * stage's scan (or the probe tasks' output), started when first read: a hash join reads its build side
      * whole before its probe side, so no two scans run at once.
      */
-    private Operator joinHere(List<io.glaux.engine.fragment.Task.Broadcast> broadcasts)
+    private Operator joinHere(QueryExecution.CollectedBroadcasts collected)
     {
+        List<io.glaux.engine.fragment.Task.Broadcast> broadcasts = collected.broadcasts();
         PlanNode pipeline = probe.pipeline().orElseThrow();
         Optional<PlanNode> remotePart = broadcasts.isEmpty() ? Optional.empty() : QueryExecution.joinWith(pipeline, broadcasts.getLast().stageId());
         Optional<PlanNode> localPart = remotePart.flatMap(part -> QueryExecution.replaced(pipeline, part,
@@ -98,7 +99,7 @@ final class BroadcastJoinsStage
                 return execution.scanStage(probe.scan(), Optional.empty(), remote.outputTypes(), leafContext);
             }
             // the probe tasks joining the broadcast build stages that fit
-            return execution.broadcastProbeStage(probe.scan(), remotePart, broadcasts, remote.outputTypes(), leafContext);
+            return execution.broadcastProbeStage(probe.scan(), remotePart, collected, remote.outputTypes(), leafContext);
         });
         return local.plan(localPart.orElse(pipeline));
     }

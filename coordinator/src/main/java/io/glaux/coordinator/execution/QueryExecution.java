@@ -318,7 +318,7 @@ public final class QueryExecution
                     started = true;
                     query.stats().nodes.set(workers.size() + 1);
                     for (Map.Entry<ScanRun, List<Integer>> input : broadcastInputs.entrySet()) {
-                        CollectedBroadcasts broadcasts = collectBroadcasts(input.getValue(), scans, context);
+                        CollectedBroadcasts broadcasts = collectBroadcasts(input.getKey().scan, input.getKey().pipeline, input.getValue(), scans, context);
                         if (!broadcasts.complete()) {
                             LOG.debug("Build sides of stages {} of {} are too large to broadcast: running stage {} on the coordinator", input.getValue(), query.id(), stageId);
                             query.stats().runtimeDecisions.add("Fragment %d: the build sides of fragments %s exceed the broadcast limit: run on the coordinator"
@@ -328,6 +328,7 @@ public final class QueryExecution
                             return local.next();
                         }
                         input.getKey().broadcast = broadcasts.broadcasts();
+                        input.getKey().dynamicDomain = broadcasts.dynamic();
                     }
                     first.start();
                     exchange.start();
@@ -381,12 +382,16 @@ public final class QueryExecution
         };
     }
 
-    /** The rows of build stages for a probe scan's tasks, in the order of the stages; {@code complete}: of all of them. */
-    record CollectedBroadcasts(List<Task.Broadcast> broadcasts, boolean complete)
+    /**
+     * The rows of build stages for a probe scan's tasks, in the order of the stages; {@code complete}: of
+     * all of them; {@code dynamic}: what the keys of those collected whole leave of the probe scan.
+     */
+    record CollectedBroadcasts(List<Task.Broadcast> broadcasts, boolean complete, TupleDomain dynamic)
     {
         CollectedBroadcasts
         {
             broadcasts = List.copyOf(broadcasts);
+            requireNonNull(dynamic, "dynamic is null");
         }
     }
 
@@ -396,8 +401,10 @@ public final class QueryExecution
      * the query's broadcast limit (and 1/16 of the query's limit): the first stage past it
      * ends the collection, which is then not complete.
      */
-    CollectedBroadcasts collectBroadcasts(List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context)
+    CollectedBroadcasts collectBroadcasts(GlauxTableScan probeScan, Optional<PlanNode> probePipeline, List<Integer> buildStageIds,
+            Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context)
     {
+        TupleDomain dynamic = TupleDomain.all();
         long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
         long bytes = 0;
         List<Task.Broadcast> broadcasts = new ArrayList<>();
@@ -412,7 +419,7 @@ public final class QueryExecution
                 while (true) {
                     if (bytes > maxBytes) {
                         LOG.debug("Build sides of stages {} of {} exceed {} bytes at stage {}", buildStageIds, query.id(), maxBytes, buildStageId);
-                        return new CollectedBroadcasts(broadcasts, false);
+                        return new CollectedBroadcasts(broadcasts, false, dynamic);
                     }
                     VectorSchemaRoot batch = buildRun.nextBatch(context);
                     if (batch == null) {
@@ -421,6 +428,7 @@ public final class QueryExecution
                     rows.add(batch);
                     bytes += Batches.sizeInBytes(batch);
                 }
+                dynamic = DynamicFilter.narrowed(dynamic, DynamicFilter.of(probeScan, probePipeline, buildStageId, rows));
                 broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
             }
             finally {
@@ -428,17 +436,18 @@ public final class QueryExecution
                 buildRun.close();
             }
         }
-        return new CollectedBroadcasts(broadcasts, true);
+        return new CollectedBroadcasts(broadcasts, true, dynamic);
     }
 
     /**
      * A scan stage whose tasks run {@code pipeline}, which joins the rows of {@code broadcasts}, as an
      * operator started on its first read; closing it closes {@code context}.
      */
-    Operator broadcastProbeStage(GlauxTableScan scan, Optional<PlanNode> pipeline, List<Task.Broadcast> broadcasts, List<Type> types, OperatorContext context)
+    Operator broadcastProbeStage(GlauxTableScan scan, Optional<PlanNode> pipeline, CollectedBroadcasts broadcasts, List<Type> types, OperatorContext context)
     {
         ScanRun run = new ScanRun(scan, pipeline, context.allocator(), types);
-        run.broadcast = List.copyOf(broadcasts);
+        run.broadcast = broadcasts.broadcasts();
+        run.dynamicDomain = broadcasts.dynamic();
         run.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
         runs.add(run);
         return reading(run, types, context, true, true);
@@ -494,7 +503,8 @@ public final class QueryExecution
                 runs.add(buildRun);
                 buildRun.start();
                 if (collect(buildRun)) {
-                    return broadcastTo(probe.scan(), probe.pipeline(), collected, build.types());
+                    TupleDomain dynamic = DynamicFilter.of(probe.scan(), probe.pipeline(), buildStageId, collected);
+                    return broadcastTo(probe.scan(), probe.pipeline(), collected, build.types(), dynamic);
                 }
                 List<Type> probeTypes = SwappedJoin.probeScanTypes(probe.pipeline().orElseThrow()).orElseThrow();
                 Optional<PlanNode> swapped = SwappedJoin.swap(probe.pipeline().orElseThrow(), buildStageId, ids);
@@ -515,7 +525,7 @@ public final class QueryExecution
                         LOG.debug("Build side of stage {} of {} exceeds {} bytes, its probe side does not: broadcasting the probe side", buildStageId, query.id(), maxBytes);
                         query.stats().runtimeDecisions.add("Join of fragments %d and %d: the build side exceeds the broadcast limit of %s, the probe side does not: turned round"
                                 .formatted(probeStageId, buildStageId, io.glaux.engine.memory.DataSize.format(maxBytes)));
-                        return broadcastTo(build.scan(), swapped, collected, probeTypes);
+                        return broadcastTo(build.scan(), swapped, collected, probeTypes, TupleDomain.all());
                     }
                     discard(probeScan);
                 }
@@ -570,14 +580,18 @@ public final class QueryExecution
                 buildRun.start();
             }
 
-            /** Sends the collected rows to every task of a scan whose pipeline joins them, and reads the tasks' output. */
-            private Operator broadcastTo(GlauxTableScan scan, Optional<PlanNode> pipeline, List<VectorSchemaRoot> rows, List<Type> rowTypes)
+            /**
+             * Sends the collected rows to every task of a scan whose pipeline joins them, and reads the tasks'
+             * output; {@code dynamic}: the partitions and row groups of the scan the rows' keys can match.
+             */
+            private Operator broadcastTo(GlauxTableScan scan, Optional<PlanNode> pipeline, List<VectorSchemaRoot> rows, List<Type> rowTypes, TupleDomain dynamic)
             {
                 byte[] data = BroadcastData.encode(rows, rowTypes, context.allocator());
                 rows.forEach(VectorSchemaRoot::close);
                 rows.clear();
                 ScanRun probeRun = new ScanRun(scan, pipeline, context.allocator(), probe.types());
                 probeRun.broadcast = List.of(new Task.Broadcast(buildStageId, data));
+                probeRun.dynamicDomain = dynamic;
                 probeRun.maxQueuedBytes = Math.clamp(context.query().memory().limit() / 16, 1L << 20, 32L << 20);
                 runs.add(probeRun);
                 probeRun.start();
@@ -923,6 +937,8 @@ public final class QueryExecution
         private List<WorkerNode> producers;
         /** The build sides every task's pipeline joins with (broadcast joins), if any. */
         private List<Task.Broadcast> broadcast = List.of();
+        /** What the build sides' key values leave of the scan's partitions and row groups ({@link DynamicFilter}). */
+        private TupleDomain dynamicDomain = TupleDomain.all();
         /** Runs once every task succeeded, before the end is signalled. */
         private Runnable onSuccess;
         private final Object queueSpace = new Object();
@@ -978,7 +994,7 @@ public final class QueryExecution
 
         private void startLocked()
         {
-            TupleDomain domain = DomainExtractor.extract(scan.filter(), scan.columns());
+            TupleDomain domain = DynamicFilter.narrowed(DomainExtractor.extract(scan.filter(), scan.columns()), dynamicDomain);
             fragment = scan.fragment(domain);
             Table table = scan.hiveTable().table();
             var format = scan.hiveTable().format();
