@@ -26,8 +26,10 @@ import java.util.Set;
 /**
  * The order of inner joins, chosen by estimated sizes: each tree of inner joins (with up to
  * {@link #MAX_RELATIONS} inputs) is taken apart into its inputs and its conditions' conjuncts, and
- * joined again in the order that a dynamic program over the subsets of inputs finds cheapest, bushy
- * trees included. A subset's rows are the product of its inputs' rows ({@link JoinStatistics#rows})
+ * joined again in the order that a dynamic program over the subsets of inputs finds cheapest. Each
+ * join has one input of the tree on a side (a linear tree, either side of each join): the engine runs a
+ * chain of joins whose build sides are table scans in the probe scan's tasks on the workers, while a
+ * join of two joins runs in the final stage. A subset's rows are the product of its inputs' rows ({@link JoinStatistics#rows})
  * and of the selectivities of the conjuncts among them: an equality of two inputs' columns by
  * {@link JoinStatistics#equiJoinSelectivity} (their distinct values, a key meeting its foreign key),
  * anything else as Calcite guesses it. So the rows of a subset do not depend on the order that joins
@@ -281,7 +283,8 @@ final class JoinOrder
                         continue;
                     }
                     int right = subset ^ left;
-                    if (cost[left] == Double.POSITIVE_INFINITY || cost[right] == Double.POSITIVE_INFINITY || (connectedOnly && !connected(left, right))) {
+                    if (cost[left] == Double.POSITIVE_INFINITY || cost[right] == Double.POSITIVE_INFINITY || (connectedOnly && !connected(left, right))
+                            || Integer.bitCount(left) > 1 && Integer.bitCount(right) > 1) {
                         continue;
                     }
                     double candidate = cost[left] + cost[right] + rows[subset] + rows[left] + rows[right] + Math.min(rows[left], rows[right]);

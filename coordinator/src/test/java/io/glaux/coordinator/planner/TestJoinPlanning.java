@@ -130,9 +130,12 @@ class TestJoinPlanning
                 assertThat(join).as(plan).contains("lineitem");
             }
         }
-        // the line items meet a year of orders or the region's suppliers first
+        // the line items meet a year of orders (with their customers) or the region's suppliers first
         java.util.Set<String> first = joins(plan).stream().filter(join -> join.contains("lineitem")).min(java.util.Comparator.comparing(java.util.Set::size)).orElseThrow();
-        assertThat(first).as(plan).containsAnyOf("orders", "supplier").doesNotContain("customer");
+        assertThat(first).as(plan).containsAnyOf("orders", "supplier");
+        if (first.contains("customer")) {
+            assertThat(first).as(plan).contains("orders");
+        }
     }
 
     @Test
