@@ -20,6 +20,7 @@ import org.apache.calcite.schema.impl.AbstractTable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -41,6 +42,8 @@ public final class HiveTable
     private final TableStatistics statistics;
     /** The row count, once asked for (null until then): a plan without a join never asks. */
     private OptionalDouble rowCount;
+    /** The columns' statistics, once asked for (null until then): only a join's keys and a filter's columns ask. */
+    private Map<String, ColumnStatistics> columnStatistics;
 
     /** @throws io.glaux.spi.error.GlauxException NOT_SUPPORTED when Glaux cannot read the table's SerDe */
     public HiveTable(String catalogName, Table table)
@@ -99,6 +102,19 @@ public final class HiveTable
             rowCount = statistics.rowCount(table, format, columns);
         }
         return rowCount;
+    }
+
+    /** What is known of {@code column}'s values ({@link TableStatistics#columnStatistics}; the first call may read the table's footers). */
+    public ColumnStatistics columnStatistics(String column)
+    {
+        Map<String, ColumnStatistics> all;
+        synchronized (this) {
+            if (columnStatistics == null) {
+                columnStatistics = statistics.columnStatistics(table, format, columns);
+            }
+            all = columnStatistics;
+        }
+        return all.getOrDefault(column, ColumnStatistics.UNKNOWN);
     }
 
     /** The row count for Calcite's estimates, asked lazily: only plans that need it (joins) pay for it. */

@@ -6,6 +6,8 @@ import io.glaux.catalog.model.Table;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.TableFormats;
 import io.glaux.connectors.parquet.ParquetRowCount;
+import io.glaux.connectors.parquet.ParquetRowCount.ColumnRange;
+import io.glaux.connectors.parquet.ParquetRowCount.FileStatistics;
 import io.glaux.connectors.s3.ObjectInfo;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.S3Location;
@@ -15,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,13 @@ import java.util.concurrent.TimeUnit;
  * {@link #TIME_BUDGET_NANOS}: what is not known by then is estimated from the bytes. A count is reused
  * for 5 seconds (a query that names a table several times lists it once). Asked only when a plan needs
  * a row count (a join), never for a single-table query.
+ *
+ * <p>Column statistics ({@link #columnStatistics}) come from the same footers: the min/max and null
+ * counts of integer, date and decimal columns. Their distinct values are the metastore's when it has them
+ * (Spark's {@code spark.sql.statistics.colStats.<column>.distinctCount} table properties), else
+ * estimated from the range: a column cannot hold more distinct values than its non-null rows nor than
+ * the integers between its min and max, so a key ({@code 1..n} over n rows) is estimated unique and a
+ * code ({@code 0..24} over 10,000 rows) to have 25 values. Other columns' distinct values are unknown.
  */
 public final class TableStatistics
 {
@@ -44,7 +54,7 @@ public final class TableStatistics
     static final int MAX_OBJECTS = 10_000;
     static final int MAX_FOOTERS = 64;
     static final long TIME_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final int MAX_CACHED_FOOTERS = 100_000;
+    private static final int MAX_CACHED_FOOTERS = 20_000;
     private static final int CONCURRENT_FOOTERS = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(TableStatistics.class);
@@ -52,7 +62,9 @@ public final class TableStatistics
     private record ObjectKey(String bucket, String key, long size, long lastModifiedMillis) {}
 
     /** A table's count and when it was made: reused for a few seconds (a query naming a table several times, a benchmark's runs). */
-    private record Counted(OptionalDouble rows, long nanoTime) {}
+    private record Counted(OptionalDouble rows, Map<String, ColumnRange> ranges, long nanoTime) {}
+
+    private static final Counted NOTHING = new Counted(OptionalDouble.empty(), Map.of(), 0);
 
     private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int MAX_CACHED_TABLES = 10_000;
@@ -60,19 +72,28 @@ public final class TableStatistics
 
     private final ObjectStore store;
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<ObjectKey, Long> footerRows = new LinkedHashMap<>(16, 0.75f, true)
+    private final Map<ObjectKey, FileStatistics> footerRows = new LinkedHashMap<>(16, 0.75f, true)
     {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ObjectKey, Long> eldest)
+        protected boolean removeEldestEntry(Map.Entry<ObjectKey, FileStatistics> eldest)
         {
             return size() > MAX_CACHED_FOOTERS;
         }
     };
 
+    private final long budgetNanos;
+
     /** @param store where the tables' objects are; null for the metastore's statistics alone */
     public TableStatistics(ObjectStore store)
     {
+        this(store, TIME_BUDGET_NANOS);
+    }
+
+    /** With {@code budgetNanos} instead of {@link #TIME_BUDGET_NANOS} to list and read a table (tests on a busy machine). */
+    public TableStatistics(ObjectStore store, long budgetNanos)
+    {
         this.store = store;
+        this.budgetNanos = budgetNanos;
     }
 
     /** The table's rows, or empty when neither the metastore nor the objects tell. */
@@ -80,30 +101,121 @@ public final class TableStatistics
     {
         requireNonNull(table, "table is null");
         requests.incrementAndGet();
-        double numRows = parameter(table.parameters(), "numRows");
+        double numRows = metastoreRows(table);
         if (numRows > 0) {
             return OptionalDouble.of(numRows);
         }
+        return counted(table, format, columns).rows();
+    }
+
+    /**
+     * What is known of each column (by name), for the planner's join and filter estimates: the metastore's
+     * column statistics, else the ranges in the Parquet footers read for the row count (see the class
+     * comment). A column missing from the map is unknown.
+     */
+    public Map<String, ColumnStatistics> columnStatistics(Table table, TableFormats.TableFormat format, List<ColumnHandle> columns)
+    {
+        requireNonNull(table, "table is null");
+        double metastoreRows = metastoreRows(table);
+        Counted counted = counted(table, format, columns);
+        double rows = metastoreRows > 0 ? metastoreRows : counted.rows().orElse(Double.NaN);
+        Map<String, ColumnStatistics> statistics = new HashMap<>();
+        for (ColumnHandle column : columns) {
+            if (column.kind() != ColumnHandle.Kind.REGULAR) {
+                continue;
+            }
+            ColumnStatistics fromMetastore = metastoreColumn(table.parameters(), column.name(), rows);
+            ColumnStatistics fromFooters = footerColumn(counted.ranges().get(column.name()), rows);
+            ColumnStatistics known = fromMetastore != null ? fromMetastore : fromFooters;
+            if (known == null && column.type() == Type.BOOLEAN) {
+                known = new ColumnStatistics(2, Double.NaN, Double.NaN, Double.NaN);
+            }
+            if (known != null) {
+                statistics.put(column.name(), known);
+            }
+        }
+        return Map.copyOf(statistics);
+    }
+
+    private static double metastoreRows(Table table)
+    {
+        double numRows = parameter(table.parameters(), "numRows");
+        return numRows > 0 ? numRows : parameter(table.parameters(), "spark.sql.statistics.numRows");
+    }
+
+    /** Spark's column statistics in the table's properties (ANALYZE TABLE ... FOR COLUMNS), null without a distinct count. */
+    private static ColumnStatistics metastoreColumn(Map<String, String> parameters, String column, double rows)
+    {
+        String prefix = "spark.sql.statistics.colStats." + column + ".";
+        double distinct = parameter(parameters, prefix + "distinctCount");
+        if (distinct < 0) {
+            return null;
+        }
+        double nulls = parameter(parameters, prefix + "nullCount");
+        double min = number(parameters.get(prefix + "min"));
+        double max = number(parameters.get(prefix + "max"));
+        return new ColumnStatistics(Math.max(distinct, 1), nulls >= 0 && rows > 0 ? Math.min(1, nulls / rows) : Double.NaN, min, max);
+    }
+
+    /** A column's statistics from its footer ranges: distinct values at most its non-null rows and the integers in its range. */
+    private static ColumnStatistics footerColumn(ColumnRange range, double rows)
+    {
+        if (range == null || range.values() <= 0) {
+            return null;
+        }
+        double nullFraction = (double) range.nulls() / range.values();
+        if (range.min() > range.max()) {
+            // nulls only, in every footer read
+            return new ColumnStatistics(0, nullFraction, Double.NaN, Double.NaN);
+        }
+        double nonNullRows = (Double.isNaN(rows) ? range.values() : rows) * (1 - nullFraction);
+        double width = (double) range.max() - (double) range.min() + 1;
+        double scale = Math.pow(10, range.scale());
+        return new ColumnStatistics(Math.max(1, Math.min(nonNullRows, width)), nullFraction, range.min() / scale, range.max() / scale);
+    }
+
+    private static double number(String value)
+    {
+        if (value == null) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(value);
+        }
+        catch (NumberFormatException e) {
+            try {
+                // a date's days since 1970-01-01
+                return java.time.LocalDate.parse(value.trim()).toEpochDay();
+            }
+            catch (java.time.format.DateTimeParseException notDate) {
+                return Double.NaN;
+            }
+        }
+    }
+
+    /** The table's count from its objects, made at most {@link #REUSE_NANOS} ago or now. */
+    private Counted counted(Table table, TableFormats.TableFormat format, List<ColumnHandle> columns)
+    {
         if (store == null || table.location() == null || table.location().isEmpty()) {
-            return OptionalDouble.empty();
+            return NOTHING;
         }
         String name = table.schemaName() + "." + table.tableName() + " " + table.location();
         Counted recent = counted.get(name);
         if (recent != null && System.nanoTime() - recent.nanoTime() < REUSE_NANOS) {
-            return recent.rows();
+            return recent;
         }
         try {
-            OptionalDouble rows = fromObjects(table, format, columns);
+            Counted fresh = fromObjects(table, format, columns);
             if (counted.size() > MAX_CACHED_TABLES) {
                 counted.clear();
             }
-            counted.put(name, new Counted(rows, System.nanoTime()));
-            return rows;
+            counted.put(name, fresh);
+            return fresh;
         }
         catch (RuntimeException e) {
             // statistics are a guess: a table whose objects cannot be listed or read plans without them
             LOG.debug("No statistics for {}.{}: {}", table.schemaName(), table.tableName(), e.toString());
-            return OptionalDouble.empty();
+            return NOTHING;
         }
     }
 
@@ -113,9 +225,9 @@ public final class TableStatistics
         return requests.get();
     }
 
-    private OptionalDouble fromObjects(Table table, TableFormats.TableFormat format, List<ColumnHandle> columns)
+    private Counted fromObjects(Table table, TableFormats.TableFormat format, List<ColumnHandle> columns)
     {
-        long deadline = System.nanoTime() + TIME_BUDGET_NANOS;
+        long deadline = System.nanoTime() + budgetNanos;
         S3Location directory = S3Location.parse(table.location()).asDirectory();
         List<ObjectInfo> objects = new ArrayList<>();
         long bytes = 0;
@@ -134,11 +246,12 @@ public final class TableStatistics
             }
         }
         if (objects.isEmpty()) {
-            return OptionalDouble.of(0);
+            return new Counted(OptionalDouble.of(0), Map.of(), System.nanoTime());
         }
         double rows;
+        Map<String, ColumnRange> ranges = new HashMap<>();
         if (format.format().equals(TableFormats.PARQUET)) {
-            rows = parquetRows(directory.bucket(), objects, bytes, deadline, textRowBytes(columns));
+            rows = parquetRows(directory.bucket(), objects, bytes, deadline, textRowBytes(columns), ranges);
         }
         else {
             rows = bytes / textRowBytes(columns);
@@ -147,12 +260,13 @@ public final class TableStatistics
             // more objects than were listed: at least twice as many rows, as a guess
             rows *= 2;
         }
-        return OptionalDouble.of(Math.max(1, rows));
+        return new Counted(OptionalDouble.of(Math.max(1, rows)), Map.copyOf(ranges), System.nanoTime());
     }
 
     /** Footer row counts of up to {@link #MAX_FOOTERS} files, scaled by bytes to the files not read. */
-    private double parquetRows(String bucket, List<ObjectInfo> objects, long bytes, long deadline, double fallbackRowBytes)
+    private double parquetRows(String bucket, List<ObjectInfo> objects, long bytes, long deadline, double fallbackRowBytes, Map<String, ColumnRange> ranges)
     {
+        List<FileStatistics> read = new ArrayList<>();
         long countedRows = 0;
         long countedBytes = 0;
         List<ObjectInfo> toRead = new ArrayList<>();
@@ -160,10 +274,11 @@ public final class TableStatistics
         int step = Math.max(1, objects.size() / MAX_FOOTERS);
         for (int i = 0; i < objects.size(); i += step) {
             ObjectInfo object = objects.get(i);
-            Long cached = cached(bucket, object);
+            FileStatistics cached = cached(bucket, object);
             if (cached != null) {
-                countedRows += cached;
+                countedRows += cached.rows();
                 countedBytes += object.size();
+                read.add(cached);
             }
             else if (toRead.size() < MAX_FOOTERS) {
                 toRead.add(object);
@@ -171,17 +286,18 @@ public final class TableStatistics
         }
         if (!toRead.isEmpty()) {
             try (ExecutorService executor = Executors.newFixedThreadPool(Math.min(CONCURRENT_FOOTERS, toRead.size()), Thread.ofVirtual().name("statistics-", 0).factory())) {
-                List<Future<Long>> counts = new ArrayList<>();
+                List<Future<FileStatistics>> counts = new ArrayList<>();
                 for (ObjectInfo object : toRead) {
-                    counts.add(executor.submit(() -> ParquetRowCount.read(store, bucket, object.key(), object.size())));
+                    counts.add(executor.submit(() -> ParquetRowCount.readStatistics(store, bucket, object.key(), object.size())));
                 }
                 for (int i = 0; i < toRead.size(); i++) {
                     long remaining = deadline - System.nanoTime();
                     try {
-                        long rows = counts.get(i).get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+                        FileStatistics file = counts.get(i).get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
                         ObjectInfo object = toRead.get(i);
-                        cache(bucket, object, rows);
-                        countedRows += rows;
+                        cache(bucket, object, file);
+                        read.add(file);
+                        countedRows += file.rows();
                         countedBytes += object.size();
                     }
                     catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -197,6 +313,7 @@ public final class TableStatistics
                 executor.shutdownNow();
             }
         }
+        mergeRanges(read, ranges);
         if (countedBytes == 0) {
             // no footer read in time: a Parquet row is a few times smaller than a text one
             return bytes / (fallbackRowBytes / 3);
@@ -204,7 +321,20 @@ public final class TableStatistics
         return countedRows * ((double) bytes / countedBytes);
     }
 
-    private Long cached(String bucket, ObjectInfo object)
+    /** The columns' ranges over the files read; a column some file lacks statistics for is left out. */
+    private static void mergeRanges(List<FileStatistics> files, Map<String, ColumnRange> ranges)
+    {
+        if (files.isEmpty()) {
+            return;
+        }
+        ranges.putAll(files.getFirst().columns());
+        for (FileStatistics file : files.subList(1, files.size())) {
+            ranges.keySet().retainAll(file.columns().keySet());
+            ranges.replaceAll((column, range) -> range.merge(file.columns().get(column)));
+        }
+    }
+
+    private FileStatistics cached(String bucket, ObjectInfo object)
     {
         if (object.lastModifiedMillis() <= 0) {
             return null;
@@ -214,7 +344,7 @@ public final class TableStatistics
         }
     }
 
-    private void cache(String bucket, ObjectInfo object, long rows)
+    private void cache(String bucket, ObjectInfo object, FileStatistics rows)
     {
         if (object.lastModifiedMillis() <= 0) {
             return;

@@ -113,12 +113,10 @@ public final class QueryPlanner
             .build();
 
     /**
-     * Inner joins are reordered so that each join has a condition where the FROM order would cross
-     * join ({@code FROM part, supplier, partsupp WHERE ...}): the joined tables become one MultiJoin,
-     * which is planned again with its conditions. Other join trees keep their order: without column
-     * statistics Calcite guesses a join's rows as 15% of the product of its inputs', and
-     * {@code LoptOptimizeJoinRule} then joins customers with suppliers of the same nation (TPC-H q5)
-     * before the line items that link them. Their build sides follow the inputs' sizes
+     * Inner joins are ordered by {@link JoinOrder} (a search over the joined inputs by their estimated
+     * sizes, from the tables' row counts and column statistics); a tree too large for it that would
+     * cross join in the FROM order ({@code FROM part, supplier, partsupp WHERE ...}) becomes one
+     * MultiJoin, which Calcite plans again with its conditions. Build sides follow the inputs' sizes
      * ({@link JoinStatistics#smallerSideBuilt}).
      */
     private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
@@ -248,6 +246,15 @@ public final class QueryPlanner
         HepPlanner hep = new HepPlanner(NORMALIZE);
         hep.setRoot(pullCommonFactors(widenDecimalAverages(logical)));
         RelNode normalized = hep.findBestExp();
+        if (hasNode(normalized, org.apache.calcite.rel.core.Join.class)) {
+            // every tree of inner joins in the order its estimated sizes make cheapest
+            RelNode reordered = JoinOrder.apply(normalized);
+            if (reordered != normalized) {
+                HepPlanner again = new HepPlanner(NORMALIZE);
+                again.setRoot(reordered);
+                normalized = again.findBestExp();
+            }
+        }
         if (hasCrossJoin(normalized)) {
             HepPlanner joins = new HepPlanner(JOIN_ORDER);
             joins.setRoot(normalized);

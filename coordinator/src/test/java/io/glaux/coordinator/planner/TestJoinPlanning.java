@@ -2,10 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Column;
-import io.glaux.catalog.model.Database;
-import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.StorageFormat;
 import io.glaux.catalog.model.Table;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
@@ -28,14 +25,28 @@ import java.util.regex.Pattern;
  */
 class TestJoinPlanning
 {
-    private static final Map<String, Table> TABLES = Map.of(
-            "nation", table("nation", 25, List.of(new Column("n_nationkey", Type.BIGINT), new Column("n_name", Type.VARCHAR))),
-            "supplier", table("supplier", 10_000, List.of(new Column("s_suppkey", Type.BIGINT), new Column("s_nationkey", Type.BIGINT), new Column("s_name", Type.VARCHAR))),
-            "customer", table("customer", 150_000, List.of(new Column("c_custkey", Type.BIGINT), new Column("c_nationkey", Type.BIGINT), new Column("c_name", Type.VARCHAR))),
-            "orders", table("orders", 1_500_000, List.of(new Column("o_orderkey", Type.BIGINT), new Column("o_custkey", Type.BIGINT), new Column("o_orderdate", Type.DATE))),
-            "lineitem", table("lineitem", 6_000_000, List.of(new Column("l_orderkey", Type.BIGINT), new Column("l_suppkey", Type.BIGINT),
+    private static final List<Table> TABLES = List.of(
+            table("nation", 25, List.of(new Column("n_nationkey", Type.BIGINT), new Column("n_name", Type.VARCHAR))),
+            table("supplier", 10_000, List.of(new Column("s_suppkey", Type.BIGINT), new Column("s_nationkey", Type.BIGINT), new Column("s_name", Type.VARCHAR))),
+            table("customer", 150_000, List.of(new Column("c_custkey", Type.BIGINT), new Column("c_nationkey", Type.BIGINT), new Column("c_name", Type.VARCHAR))),
+            table("orders", 1_500_000, List.of(new Column("o_orderkey", Type.BIGINT), new Column("o_custkey", Type.BIGINT), new Column("o_orderdate", Type.DATE))),
+            table("lineitem", 6_000_000, List.of(new Column("l_orderkey", Type.BIGINT), new Column("l_suppkey", Type.BIGINT),
                     new Column("l_quantity", Type.BIGINT), new Column("l_comment", Type.VARCHAR))),
-            "mystery", table("mystery", -1, List.of(new Column("u_key", Type.BIGINT))));
+            table("mystery", -1, List.of(new Column("u_key", Type.BIGINT))),
+            // TPC-H at scale factor 1 with the column statistics Glaux estimates from Parquet footers: the keys' ranges
+            // (l_orderkey's 1..6,000,000 look unique; o_orderkey's 1.5M keys are spread over the same range)
+            table("sf1", "region", 5, Map.of("r_regionkey", range(5, 0, 4)), "r_name"),
+            table("sf1", "nation", 25, Map.of("n_nationkey", range(25, 0, 24), "n_regionkey", range(5, 0, 4)), "n_name"),
+            table("sf1", "supplier", 10_000, Map.of("s_suppkey", range(10_000, 1, 10_000), "s_nationkey", range(25, 0, 24)), "s_name"),
+            table("sf1", "customer", 150_000, Map.of("c_custkey", range(150_000, 1, 150_000), "c_nationkey", range(25, 0, 24)), "c_mktsegment"),
+            table("sf1", "orders", 1_500_000, Map.of("o_orderkey", range(1_500_000, 1, 6_000_000), "o_custkey", range(149_999, 1, 149_999),
+                    "o_orderdate", range(2_406, 8_035, 10_440)), "o_orderpriority"),
+            table("sf1", "lineitem", 6_000_000, Map.of("l_orderkey", range(6_000_000, 1, 6_000_000), "l_partkey", range(200_000, 1, 200_000),
+                    "l_suppkey", range(10_000, 1, 10_000), "l_shipdate", range(2_526, 8_037, 10_562), "l_extendedprice", range(6_000_000, 90_000, 10_494_950),
+                    "l_discount", range(11, 0, 10), "l_quantity", range(50, 1, 50)), "l_comment"),
+            table("sf1", "part", 200_000, Map.of("p_partkey", range(200_000, 1, 200_000)), "p_name", "p_type"),
+            table("sf1", "partsupp", 800_000, Map.of("ps_partkey", range(200_000, 1, 200_000), "ps_suppkey", range(10_000, 1, 10_000),
+                    "ps_supplycost", range(800_000, 100, 100_000)), "ps_comment"));
 
     private final TableStatistics statistics = new TableStatistics(null);
     private final QueryPlanner planner;
@@ -43,7 +54,7 @@ class TestJoinPlanning
     TestJoinPlanning()
     {
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-        root.add("hive", new HiveCatalogSchema("hive", new TablesCatalog(), Optional.empty(), statistics));
+        root.add("hive", new HiveCatalogSchema("hive", new TablesCatalog(TABLES), Optional.empty(), statistics));
         planner = new QueryPlanner(root);
     }
 
@@ -103,6 +114,74 @@ class TestJoinPlanning
     }
 
     @Test
+    void customersMeetSuppliersOfTheirNationOnlyThroughTheirLineItems()
+    {
+        // TPC-H q5: joining customers with the suppliers of their nation first makes 150,000 x 2,000 / 5 rows
+        String plan = explainSf1("""
+                SELECT n_name, sum(l_extendedprice * (1 - l_discount)) AS revenue
+                FROM customer, orders, lineitem, supplier, nation, region
+                WHERE c_custkey = o_custkey AND l_orderkey = o_orderkey AND l_suppkey = s_suppkey AND c_nationkey = s_nationkey
+                  AND s_nationkey = n_nationkey AND n_regionkey = r_regionkey AND r_name = 'ASIA'
+                  AND o_orderdate >= DATE '1994-01-01' AND o_orderdate < DATE '1995-01-01'
+                GROUP BY n_name ORDER BY revenue DESC""");
+        assertThat(plan).doesNotContain("condition=[true]");
+        for (java.util.Set<String> join : joins(plan)) {
+            if (join.contains("customer") && join.contains("supplier")) {
+                assertThat(join).as(plan).contains("lineitem");
+            }
+        }
+        // the line items meet a year of orders (with their customers) or the region's suppliers first
+        java.util.Set<String> first = joins(plan).stream().filter(join -> join.contains("lineitem")).min(java.util.Comparator.comparing(java.util.Set::size)).orElseThrow();
+        assertThat(first).as(plan).containsAnyOf("orders", "supplier");
+        if (first.contains("customer")) {
+            assertThat(first).as(plan).contains("orders");
+        }
+    }
+
+    @Test
+    void filteredDimensionsAreJoinedBeforeTheFacts()
+    {
+        // TPC-H q8: two years of orders of one region's customers, or one part type (a string: 15% as Calcite guesses), shrink
+        // the line items first; customers meet suppliers only through the line items
+        String plan = explainSf1("""
+                SELECT extract(YEAR FROM o_orderdate) AS o_year, sum(l_extendedprice * (1 - l_discount))
+                FROM part, supplier, lineitem, orders, customer, nation n1, nation n2, region
+                WHERE p_partkey = l_partkey AND s_suppkey = l_suppkey AND l_orderkey = o_orderkey AND o_custkey = c_custkey
+                  AND c_nationkey = n1.n_nationkey AND n1.n_regionkey = r_regionkey AND r_name = 'AMERICA' AND s_nationkey = n2.n_nationkey
+                  AND o_orderdate BETWEEN DATE '1995-01-01' AND DATE '1996-12-31' AND p_type = 'ECONOMY ANODIZED STEEL'
+                GROUP BY 1""");
+        assertThat(plan).doesNotContain("condition=[true]");
+        java.util.Set<String> first = joins(plan).stream().filter(join -> join.contains("lineitem")).min(java.util.Comparator.comparing(java.util.Set::size)).orElseThrow();
+        assertThat(first).as(plan).containsAnyOf("part", "orders").doesNotContain("supplier");
+        for (java.util.Set<String> join : joins(plan)) {
+            if (join.contains("customer") && join.contains("supplier")) {
+                assertThat(join).as(plan).contains("lineitem", "orders");
+            }
+        }
+    }
+
+    @Test
+    void aCompositeKeyMeetsItsTableOnce()
+    {
+        // TPC-H q9: partsupp's (partkey, suppkey) is a key: joined with the line items it keeps their number
+        String plan = explainSf1("""
+                SELECT n_name, extract(YEAR FROM o_orderdate), sum(l_extendedprice * (1 - l_discount) - ps_supplycost * l_quantity)
+                FROM part, supplier, lineitem, partsupp, orders, nation
+                WHERE s_suppkey = l_suppkey AND ps_suppkey = l_suppkey AND ps_partkey = l_partkey AND p_partkey = l_partkey
+                  AND o_orderkey = l_orderkey AND s_nationkey = n_nationkey AND p_name LIKE '%green%'
+                GROUP BY 1, 2""");
+        assertThat(plan).doesNotContain("condition=[true]");
+        java.util.Set<String> first = joins(plan).stream().filter(join -> join.contains("lineitem")).min(java.util.Comparator.comparing(java.util.Set::size)).orElseThrow();
+        assertThat(first).as(plan).contains("part").hasSize(2);
+        // no join of partsupp with anything but what holds the line items
+        for (java.util.Set<String> join : joins(plan)) {
+            if (join.contains("partsupp")) {
+                assertThat(join).as(plan).contains("lineitem");
+            }
+        }
+    }
+
+    @Test
     void aTableWithoutStatisticsIsPlannedAsWritten()
     {
         // no row count: Calcite's default (100 rows) makes it small, broadcast as before
@@ -119,6 +198,11 @@ class TestJoinPlanning
         assertThat(statistics.requests()).isZero();
         planner.plan("SELECT count(*) FROM lineitem l JOIN orders o ON l.l_orderkey = o.o_orderkey", "hive", "tpch");
         assertThat(statistics.requests()).isPositive();
+    }
+
+    private String explainSf1(String sql)
+    {
+        return planner.plan(sql, "hive", "sf1").explain();
     }
 
     private PhysicalPlanner.EnginePlan plan(String sql)
@@ -148,97 +232,48 @@ class TestJoinPlanning
                 rows < 0 ? Map.of() : Map.of("numRows", Long.toString(rows)));
     }
 
-    /** The catalog API over in-memory table definitions: the planner reads nothing else. */
-    private static final class TablesCatalog
-            implements Catalog
+    /** A table whose integer columns have statistics (Spark's column statistics properties), and string columns. */
+    private static Table table(String schema, String name, long rows, Map<String, long[]> statistics, String... strings)
     {
-        @Override
-        public List<String> listSchemas()
-        {
-            return List.of("tpch");
+        List<Column> columns = new ArrayList<>();
+        Map<String, String> parameters = new java.util.HashMap<>();
+        parameters.put("numRows", Long.toString(rows));
+        new java.util.TreeMap<>(statistics).forEach((column, values) -> {
+            columns.add(new Column(column, column.endsWith("date") ? Type.DATE : Type.BIGINT));
+            parameters.put("spark.sql.statistics.colStats." + column + ".distinctCount", Long.toString(values[0]));
+            parameters.put("spark.sql.statistics.colStats." + column + ".min", column.endsWith("date") ? java.time.LocalDate.ofEpochDay(values[1]).toString() : Long.toString(values[1]));
+            parameters.put("spark.sql.statistics.colStats." + column + ".max", column.endsWith("date") ? java.time.LocalDate.ofEpochDay(values[2]).toString() : Long.toString(values[2]));
+        });
+        for (String column : strings) {
+            columns.add(new Column(column, Type.VARCHAR));
         }
+        return Table.external(schema, name, columns, List.of(), StorageFormat.PARQUET, "s3://b/" + schema + "/" + name + "/", parameters);
+    }
 
-        @Override
-        public Optional<Database> getSchema(String name)
-        {
-            return name.equals("tpch") ? Optional.of(Database.named("tpch")) : Optional.empty();
-        }
+    private static long[] range(long distinct, long min, long max)
+    {
+        return new long[] {distinct, min, max};
+    }
 
-        @Override
-        public List<String> listTables(String schema)
-        {
-            return List.copyOf(TABLES.keySet());
+    /** For each join of the logical plan's text, the tables it reads. */
+    private static List<java.util.Set<String>> joins(String explain)
+    {
+        List<String> lines = explain.lines().toList();
+        List<java.util.Set<String>> joins = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).strip().startsWith("LogicalJoin")) {
+                continue;
+            }
+            int indent = lines.get(i).indexOf('L');
+            java.util.Set<String> tables = new java.util.TreeSet<>();
+            for (int j = i + 1; j < lines.size() && lines.get(j).length() - lines.get(j).stripLeading().length() > indent; j++) {
+                Matcher matcher = Pattern.compile("GlauxTableScan\\(table=\\[\\[hive, \\w+, (\\w+)]]").matcher(lines.get(j));
+                if (matcher.find()) {
+                    tables.add(matcher.group(1));
+                }
+            }
+            joins.add(tables);
         }
-
-        @Override
-        public Optional<Table> getTable(String schema, String table)
-        {
-            return schema.equals("tpch") ? Optional.ofNullable(TABLES.get(table)) : Optional.empty();
-        }
-
-        @Override
-        public List<Partition> getPartitions(String schema, String table)
-        {
-            return List.of();
-        }
-
-        @Override
-        public List<String> listPartitionNames(String schema, String table)
-        {
-            return List.of();
-        }
-
-        @Override
-        public void createSchema(Database database, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropSchema(String name, boolean ifExists, boolean cascade)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void createTable(Table table, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropTable(String schema, String table, boolean ifExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addPartitions(String schema, String table, List<Partition> partitions, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void alterTable(Table table)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropPartitions(String schema, String table, List<List<String>> partitionValues, boolean ifExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPartitionLocation(String schema, String table, List<String> partitionValues, String location)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close()
-        {
-        }
+        return joins;
     }
 }

@@ -2,10 +2,7 @@ package io.glaux.coordinator.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Column;
-import io.glaux.catalog.model.Database;
-import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.StorageFormat;
 import io.glaux.catalog.model.Table;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Metadata tables are engine leaves (Values) listed for the session's user; the predicates of a
@@ -28,7 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 class TestMetadataTables
 {
-    private final RecordingCatalog catalog = new RecordingCatalog();
+    /** Two schemas in memory; records every lookup the listings make. */
+    private final TablesCatalog catalog = new TablesCatalog(List.of(
+            Table.external("web", "logs", List.of(new Column("status", Type.INTEGER), new Column("url", Type.VARCHAR)),
+                    List.of(new Column("dt", Type.VARCHAR)), StorageFormat.PARQUET, "s3://b/logs/", Map.of()),
+            Table.external("web", "secret", List.of(new Column("key", Type.VARCHAR)), List.of(), StorageFormat.PARQUET, "s3://b/secret/", Map.of()),
+            Table.external("shop", "orders", List.of(new Column("id", Type.BIGINT)), List.of(), StorageFormat.PARQUET, "s3://b/orders/", Map.of())));
     private final QueryPlanner planner;
 
     TestMetadataTables()
@@ -117,114 +118,6 @@ class TestMetadataTables
         }
         for (PlanNode source : node.sources()) {
             collect(source, leaves);
-        }
-    }
-
-    /** Two schemas in memory; records every lookup the listings make. */
-    private static final class RecordingCatalog
-            implements Catalog
-    {
-        private static final Map<String, List<Table>> TABLES = Map.of(
-                "web", List.of(
-                        Table.external("web", "logs", List.of(new Column("status", Type.INTEGER), new Column("url", Type.VARCHAR)),
-                                List.of(new Column("dt", Type.VARCHAR)), StorageFormat.PARQUET, "s3://b/logs/", Map.of()),
-                        Table.external("web", "secret", List.of(new Column("key", Type.VARCHAR)), List.of(), StorageFormat.PARQUET, "s3://b/secret/", Map.of())),
-                "shop", List.of(
-                        Table.external("shop", "orders", List.of(new Column("id", Type.BIGINT)), List.of(), StorageFormat.PARQUET, "s3://b/orders/", Map.of())));
-
-        final List<String> calls = new CopyOnWriteArrayList<>();
-
-        @Override
-        public List<String> listSchemas()
-        {
-            calls.add("listSchemas");
-            return List.of("shop", "web");
-        }
-
-        @Override
-        public Optional<Database> getSchema(String name)
-        {
-            calls.add("getSchema " + name);
-            return TABLES.containsKey(name) ? Optional.of(Database.named(name)) : Optional.empty();
-        }
-
-        @Override
-        public List<String> listTables(String schema)
-        {
-            calls.add("listTables " + schema);
-            return TABLES.getOrDefault(schema, List.of()).stream().map(Table::tableName).toList();
-        }
-
-        @Override
-        public Optional<Table> getTable(String schema, String table)
-        {
-            calls.add("getTable " + schema + "." + table);
-            return TABLES.getOrDefault(schema, List.of()).stream().filter(definition -> definition.tableName().equals(table)).findFirst();
-        }
-
-        @Override
-        public List<Partition> getPartitions(String schema, String table)
-        {
-            return List.of();
-        }
-
-        @Override
-        public List<String> listPartitionNames(String schema, String table)
-        {
-            return List.of();
-        }
-
-        @Override
-        public void createSchema(Database database, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropSchema(String name, boolean ifExists, boolean cascade)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void createTable(Table table, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropTable(String schema, String table, boolean ifExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addPartitions(String schema, String table, List<Partition> partitions, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void alterTable(Table table)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropPartitions(String schema, String table, List<List<String>> partitionValues, boolean ifExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPartitionLocation(String schema, String table, List<String> partitionValues, String location)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }

@@ -3,10 +3,7 @@ package io.glaux.coordinator.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Column;
-import io.glaux.catalog.model.Database;
-import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.StorageFormat;
 import io.glaux.catalog.model.Table;
 import io.glaux.coordinator.metadata.HiveCatalogSchema;
@@ -33,7 +30,7 @@ class TestPushdown
     TestPushdown()
     {
         CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-        root.add("hive", new HiveCatalogSchema("hive", new OneTableCatalog()));
+        root.add("hive", new HiveCatalogSchema("hive", new TablesCatalog(List.of(LOGS))));
         planner = new QueryPlanner(root);
     }
 
@@ -97,99 +94,5 @@ class TestPushdown
     private String explain(String sql)
     {
         return planner.plan(sql, "hive", "web").explain();
-    }
-
-    /** The catalog API over one in-memory table definition: pushdown depends on nothing else. */
-    private static final class OneTableCatalog
-            implements Catalog
-    {
-        @Override
-        public List<String> listSchemas()
-        {
-            return List.of("web");
-        }
-
-        @Override
-        public Optional<Database> getSchema(String name)
-        {
-            return name.equals("web") ? Optional.of(Database.named("web")) : Optional.empty();
-        }
-
-        @Override
-        public List<String> listTables(String schema)
-        {
-            return List.of("logs");
-        }
-
-        @Override
-        public Optional<Table> getTable(String schema, String table)
-        {
-            return schema.equals("web") && table.equals("logs") ? Optional.of(LOGS) : Optional.empty();
-        }
-
-        @Override
-        public List<Partition> getPartitions(String schema, String table)
-        {
-            return List.of();
-        }
-
-        @Override
-        public List<String> listPartitionNames(String schema, String table)
-        {
-            return List.of();
-        }
-
-        @Override
-        public void createSchema(Database database, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropSchema(String name, boolean ifExists, boolean cascade)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void createTable(Table table, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropTable(String schema, String table, boolean ifExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addPartitions(String schema, String table, List<Partition> partitions, boolean ifNotExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void alterTable(Table table)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void dropPartitions(String schema, String table, List<List<String>> partitionValues, boolean ifExists)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPartitionLocation(String schema, String table, List<String> partitionValues, String location)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close()
-        {
-        }
     }
 }
