@@ -29,7 +29,8 @@ import java.util.Set;
  * joined again in the order that a dynamic program over the subsets of inputs finds cheapest. Each
  * join has one input of the tree on a side (a linear tree, either side of each join): the engine runs a
  * chain of joins whose build sides are table scans in the probe scan's tasks on the workers, while a
- * join of two joins runs in the final stage. A subset's rows are the product of its inputs' rows ({@link JoinStatistics#rows})
+ * join of two joins, or whose build side is a join, runs in the final stage (its probe rows cost
+ * {@link #COORDINATOR_JOIN_FACTOR} times more there). A subset's rows are the product of its inputs' rows ({@link JoinStatistics#rows})
  * and of the selectivities of the conjuncts among them: an equality of two inputs' columns by
  * {@link JoinStatistics#equiJoinSelectivity} (their distinct values, a key meeting its foreign key),
  * anything else as Calcite guesses it. So the rows of a subset do not depend on the order that joins
@@ -43,6 +44,8 @@ final class JoinOrder
 {
     /** Trees with more inputs keep their order (3^n subset pairs). */
     static final int MAX_RELATIONS = 10;
+    /** What a join's probe rows cost again when its build side is a join (it runs in the final stage), per row. */
+    private static final double COORDINATOR_JOIN_FACTOR = 4;
 
     private JoinOrder() {}
 
@@ -287,7 +290,12 @@ final class JoinOrder
                             || Integer.bitCount(left) > 1 && Integer.bitCount(right) > 1) {
                         continue;
                     }
-                    double candidate = cost[left] + cost[right] + rows[subset] + rows[left] + rows[right] + Math.min(rows[left], rows[right]);
+                    // the smaller side is built (JoinStatistics.smallerSideBuilt); a build side that is itself a
+                    // join cannot go to the probe scan's tasks, so the join runs in the final stage: its probe
+                    // rows gathered to one thread there cost several times what they cost in the scan's tasks
+                    int built = rows[left] <= rows[right] ? left : right;
+                    double gathered = Integer.bitCount(built) > 1 ? COORDINATOR_JOIN_FACTOR * rows[subset ^ built] : 0;
+                    double candidate = cost[left] + cost[right] + rows[subset] + rows[left] + rows[right] + Math.min(rows[left], rows[right]) + gathered;
                     if (candidate < cost[subset]) {
                         cost[subset] = candidate;
                         split[subset] = left;
