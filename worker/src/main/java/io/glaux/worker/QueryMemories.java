@@ -66,6 +66,9 @@ final class QueryMemories
         }
     }
 
+    /** Spill folders renamed for deletion so far (names them apart). */
+    private final java.util.concurrent.atomic.AtomicLong deletions = new java.util.concurrent.atomic.AtomicLong();
+
     QueryMemories(MemoryPool pool, long maxMemoryPerQuery, BufferAllocator allocator)
     {
         this(pool, maxMemoryPerQuery, allocator, Optional.empty(), SpillSpace.unlimited(), Long.MAX_VALUE);
@@ -150,15 +153,23 @@ final class QueryMemories
         return entry == null ? 1 : Math.max(1, entry.tasks);
     }
 
-    /** One task of the query ended; the last one frees the query's memory. */
+    /**
+     * One task of the query ended; the last one frees the query's memory and deletes its spill folder.
+     * The folder is first renamed (under the lock, a quick rename): a task of the query that starts
+     * while the old folder is being deleted creates the query's folder afresh.
+     */
     void release(String queryId)
     {
         Entry toClose = null;
+        Optional<Path> toDelete = Optional.empty();
         synchronized (this) {
             Entry entry = queries.get(queryId);
             if (entry != null && --entry.tasks == 0) {
                 queries.remove(queryId);
                 toClose = entry;
+                if (entry.spill != null && entry.spill.directory().isPresent()) {
+                    toDelete = Optional.of(renamedForDeletion(entry.spill.directory().get()));
+                }
             }
         }
         if (toClose != null) {
@@ -167,10 +178,22 @@ final class QueryMemories
             }
             finally {
                 if (toClose.spill != null) {
-                    toClose.spill.directory().ifPresent(QueryMemories::deleteTree);
+                    toDelete.ifPresent(QueryMemories::deleteTree);
                     toClose.spill.space().close();
                 }
             }
+        }
+    }
+
+    /** {@code folder} under a name of its own (still a query folder's, so a restart deletes it too); {@code folder} itself if it cannot be renamed. */
+    private Path renamedForDeletion(Path folder)
+    {
+        Path renamed = folder.resolveSibling(folder.getFileName() + "deleted" + deletions.incrementAndGet());
+        try {
+            return Files.move(folder, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (IOException e) {
+            return folder;
         }
     }
 
