@@ -92,14 +92,25 @@ public final class OperatorContext
         return query.memory().availableBytes();
     }
 
+    /** The least an operator holds before it spills because its query nears its limit ({@link #exceedsSpillShare}). */
+    public static final long MIN_SPILL_BYTES = 1L << 20;
+
     /**
      * Whether an operator that can spill should, holding {@code bytes}: past half the query's limit on
-     * this node (divided among the query's tasks running side by side here), so that other operators
-     * and the batches in flight between them keep their room.
+     * this node (divided among the query's tasks running side by side here), or, holding at least
+     * {@link #MIN_SPILL_BYTES}, once the query holds three quarters of its limit here, so that other
+     * operators and the batches in flight between them keep their room.
      */
     public boolean exceedsSpillShare(long bytes)
     {
-        return spillDirectory().isPresent() && bytes > query.memory().limit() / 2 / query.tasks();
+        if (spillDirectory().isEmpty()) {
+            return false;
+        }
+        long limit = query.memory().limit();
+        // its share of half the limit; or, holding a spill's worth, when the query as a whole nears its
+        // limit (tasks counted when they started may share the node with more): the other consumers
+        // (exchange buffers, scan pipelines) cannot spill, and must find room
+        return bytes > limit / 2 / query.tasks() || bytes >= MIN_SPILL_BYTES && query.memory().reservedBytes() > limit / 4 * 3;
     }
 
     /**
