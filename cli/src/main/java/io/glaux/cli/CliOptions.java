@@ -307,6 +307,28 @@ record CliOptions(
         return "";
     }
 
+    /**
+     * The Basic authorization header value for {@code user}: the password from {@code GLAUX_PASSWORD},
+     * else typed at the terminal when {@code mayPrompt} (never echoed).
+     */
+    static String basicAuthorization(String user, Map<String, String> env, boolean mayPrompt)
+            throws UsageException
+    {
+        String password = env.get("GLAUX_PASSWORD");
+        if (password == null) {
+            java.io.Console console = System.console();
+            if (!mayPrompt || console == null) {
+                throw new UsageException("--password: set GLAUX_PASSWORD, or run from a terminal to be prompted");
+            }
+            char[] typed = console.readPassword("Password: ");
+            if (typed == null) {
+                throw new UsageException("--password: no password entered");
+            }
+            password = new String(typed);
+        }
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A command line that cannot be run; {@code glaux sql} exits with 2. */
     static final class UsageException
             extends Exception

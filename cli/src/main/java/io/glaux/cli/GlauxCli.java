@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,7 +155,7 @@ public final class GlauxCli
 
         Optional<String> authorization;
         try {
-            authorization = options.password() ? Optional.of(basicAuthorization(options.user())) : Optional.empty();
+            authorization = options.password() ? Optional.of(CliOptions.basicAuthorization(options.user(), env, systemStreams)) : Optional.empty();
         }
         catch (CliOptions.UsageException e) {
             err.println("glaux sql: " + e.getMessage());
@@ -232,24 +231,6 @@ public final class GlauxCli
             err.println("glaux sql: terminal error: " + e.getMessage());
             return EXIT_FAILED;
         }
-    }
-
-    private String basicAuthorization(String user)
-            throws CliOptions.UsageException
-    {
-        String password = env.get("GLAUX_PASSWORD");
-        if (password == null) {
-            Console console = System.console();
-            if (!systemStreams || console == null) {
-                throw new CliOptions.UsageException("--password: set GLAUX_PASSWORD, or run from a terminal to be prompted");
-            }
-            char[] typed = console.readPassword("Password: ");
-            if (typed == null) {
-                throw new CliOptions.UsageException("--password: no password entered");
-            }
-            password = new String(typed);
-        }
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean stdinAndStdoutAreTerminal()

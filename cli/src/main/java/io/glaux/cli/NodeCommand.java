@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +95,7 @@ public final class NodeCommand
             return GlauxCli.EXIT_OK;
         }
         try {
-            Optional<String> authorization = options.password() ? Optional.of(basic(options.user())) : Optional.empty();
+            Optional<String> authorization = options.password() ? Optional.of(CliOptions.basicAuthorization(options.user(), env, mayPrompt)) : Optional.empty();
             HttpClient client = HttpClient.newBuilder()
                     .sslContext(new TlsOptions(options.truststore(), options.insecure()).sslContext())
                     .connectTimeout(Duration.ofSeconds(10))
@@ -210,24 +208,6 @@ public final class NodeCommand
         catch (IOException e) {
             return MAPPER.createObjectNode();
         }
-    }
-
-    private String basic(String user)
-            throws CliOptions.UsageException
-    {
-        String password = env.get("GLAUX_PASSWORD");
-        if (password == null) {
-            Console console = System.console();
-            if (!mayPrompt || console == null) {
-                throw new CliOptions.UsageException("--password: set GLAUX_PASSWORD, or run from a terminal to be prompted");
-            }
-            char[] typed = console.readPassword("Password: ");
-            if (typed == null) {
-                throw new CliOptions.UsageException("--password: no password entered");
-            }
-            password = new String(typed);
-        }
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The options, or null for {@code --help}. */
