@@ -567,7 +567,7 @@ final class DateTimeFunctions
     {
         try {
             TemporalAccessor parsed = formatter.parse(text);
-            LocalDateTime value = local(parsed);
+            LocalDateTime value = DateTimes.localDateTime(parsed);
             if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
                 value = value.atOffset(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS))).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
             }
@@ -576,24 +576,6 @@ final class DateTimeFunctions
         catch (DateTimeException e) {
             throw invalidArgument("Invalid format: \"" + text + "\"");
         }
-    }
-
-    /** The date and time fields of {@code parsed}; missing fields are those of 1970-01-01 00:00. */
-    private static LocalDateTime local(TemporalAccessor parsed)
-    {
-        LocalDate date = LocalDate.of(
-                parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 1970,
-                parsed.isSupported(ChronoField.MONTH_OF_YEAR) ? parsed.get(ChronoField.MONTH_OF_YEAR) : 1,
-                parsed.isSupported(ChronoField.DAY_OF_MONTH) ? parsed.get(ChronoField.DAY_OF_MONTH) : 1);
-        if (parsed.isSupported(ChronoField.DAY_OF_YEAR) && !parsed.isSupported(ChronoField.MONTH_OF_YEAR)) {
-            date = date.withDayOfYear(parsed.get(ChronoField.DAY_OF_YEAR));
-        }
-        LocalTime time = LocalTime.of(
-                parsed.isSupported(ChronoField.HOUR_OF_DAY) ? parsed.get(ChronoField.HOUR_OF_DAY) : 0,
-                parsed.isSupported(ChronoField.MINUTE_OF_HOUR) ? parsed.get(ChronoField.MINUTE_OF_HOUR) : 0,
-                parsed.isSupported(ChronoField.SECOND_OF_MINUTE) ? parsed.get(ChronoField.SECOND_OF_MINUTE) : 0,
-                parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.get(ChronoField.NANO_OF_SECOND) : 0);
-        return date.atTime(time);
     }
 
     /**
@@ -608,7 +590,7 @@ final class DateTimeFunctions
             TemporalAccessor parsed = formatter == null ? ISO_8601.parse(text.strip()) : formatter.parse(text);
             LocalDateTime local = formatter == null
                     ? LocalDate.from(parsed).atTime(parsed.isSupported(ChronoField.NANO_OF_DAY) ? LocalTime.from(parsed) : LocalTime.MIDNIGHT)
-                    : local(parsed);
+                    : DateTimes.localDateTime(parsed);
             java.time.ZoneId zone = parsed.query(java.time.temporal.TemporalQueries.zone());
             int key = defaultZone;
             if (zone instanceof ZoneOffset offset) {
