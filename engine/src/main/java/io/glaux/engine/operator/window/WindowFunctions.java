@@ -445,83 +445,58 @@ final class WindowFunctions
         int end = p.end();
         int[] rows = new int[end];
         Long offsetValue = constantArgument[f];
+        if (offsets == null && offsetValue == null) {
+            // a NULL constant offset
+            java.util.Arrays.fill(rows, -1);
+            return new Result.Rows(argumentColumn(f), rows, null);
+        }
         int defaultIndex = offsets == null ? 1 : 2;
         int defaultColumn = function.arguments().size() > defaultIndex ? function.arguments().get(defaultIndex) : -1;
         int fallback = defaults[f] == null && defaultColumn < 0 ? -1 : DEFAULT_ROW;
-        if (offsets != null) {
-            // the offset differs from row to row
-            int[] nonNull = null;
-            int[] before = null;
-            if (function.ignoreNulls()) {
-                nonNull = new int[end];
-                before = new int[end + 1];
-                int count = 0;
-                for (int i = 0; i < end; i++) {
-                    before[i] = count;
-                    if (!argument.isNull(i)) {
-                        nonNull[count++] = i;
-                    }
-                }
-                before[end] = count;
-            }
-            for (int i = 0; i < end; i++) {
+        NonNullRows nonNull = function.ignoreNulls() ? nonNullRows(argument, end) : null;
+        long constant = offsetValue == null ? 0 : offsetValue;
+        for (int i = 0; i < end; i++) {
+            long offset = constant;
+            if (offsets != null) {
                 if (offsets.isNull(i)) {
                     rows[i] = -1;
                     continue;
                 }
-                long offset = offsets.get(i);
+                offset = offsets.get(i);
                 if (offset < 0) {
                     throw new GlauxException(ErrorCode.INVALID_FUNCTION_ARGUMENT, "Offset must be at least 0");
                 }
-                int ps = p.partitionStart()[i];
-                int pe = p.partitionEnd()[i];
-                if (nonNull == null || offset == 0) {
-                    long target = lead ? i + offset : i - offset;
-                    rows[i] = target >= ps && target < pe ? (int) target : fallback;
-                }
-                else {
-                    long k = lead ? (long) before[i + 1] + offset - 1 : (long) before[i] - offset;
-                    rows[i] = k >= before[ps] && k < before[pe] ? nonNull[(int) k] : fallback;
-                }
             }
-            return new Result.Rows(argumentColumn(f), rows, defaults[f] == null ? null : defaults[f].getVector(0), defaultColumn);
-        }
-        if (offsetValue == null) {
-            java.util.Arrays.fill(rows, -1);
-            return new Result.Rows(argumentColumn(f), rows, null);
-        }
-        long offset = offsetValue;
-        if (!function.ignoreNulls() || offset == 0) {
-            for (int i = 0; i < end; i++) {
+            int ps = p.partitionStart()[i];
+            int pe = p.partitionEnd()[i];
+            if (nonNull == null || offset == 0) {
                 long target = lead ? i + offset : i - offset;
-                rows[i] = target >= p.partitionStart()[i] && target < p.partitionEnd()[i] ? (int) target : fallback;
+                rows[i] = target >= ps && target < pe ? (int) target : fallback;
             }
-        }
-        else {
-            // nonNull[k] = the k-th non-null row; before[i] = non-null rows before i (over the whole range)
-            int[] nonNull = new int[end];
-            int[] before = new int[end + 1];
-            int count = 0;
-            for (int i = 0; i < end; i++) {
-                before[i] = count;
-                if (!argument.isNull(i)) {
-                    nonNull[count++] = i;
-                }
-            }
-            before[end] = count;
-            for (int i = 0; i < end; i++) {
-                int ps = p.partitionStart()[i];
-                int pe = p.partitionEnd()[i];
-                long k = lead ? (long) before[i + 1] + offset - 1 : (long) before[i] - offset;
-                if (k >= before[ps] && k < before[pe]) {
-                    rows[i] = nonNull[(int) k];
-                }
-                else {
-                    rows[i] = fallback;
-                }
+            else {
+                long k = lead ? (long) nonNull.before()[i + 1] + offset - 1 : (long) nonNull.before()[i] - offset;
+                rows[i] = k >= nonNull.before()[ps] && k < nonNull.before()[pe] ? nonNull.rows()[(int) k] : fallback;
             }
         }
         return new Result.Rows(argumentColumn(f), rows, defaults[f] == null ? null : defaults[f].getVector(0), defaultColumn);
+    }
+
+    /** {@code rows[k]}: the k-th row of {@code [0, end)} whose argument is not NULL; {@code before[i]}: such rows before row i. */
+    private record NonNullRows(int[] rows, int[] before) {}
+
+    private static NonNullRows nonNullRows(ColumnValues argument, int end)
+    {
+        int[] rows = new int[end];
+        int[] before = new int[end + 1];
+        int count = 0;
+        for (int i = 0; i < end; i++) {
+            before[i] = count;
+            if (!argument.isNull(i)) {
+                rows[count++] = i;
+            }
+        }
+        before[end] = count;
+        return new NonNullRows(rows, before);
     }
 
     private Result valueInFrame(int f, Partitioning p, ColumnValues argument)
@@ -534,20 +509,9 @@ final class WindowFunctions
         int[] rows = new int[end];
         Long nth = constantArgument[f];
         boolean ignoreNulls = function.ignoreNulls();
-        int[] nonNull = null;
-        int[] before = null;
-        if (ignoreNulls) {
-            nonNull = new int[end];
-            before = new int[end + 1];
-            int count = 0;
-            for (int i = 0; i < end; i++) {
-                before[i] = count;
-                if (!argument.isNull(i)) {
-                    nonNull[count++] = i;
-                }
-            }
-            before[end] = count;
-        }
+        NonNullRows nonNullRows = ignoreNulls ? nonNullRows(argument, end) : null;
+        int[] nonNull = ignoreNulls ? nonNullRows.rows() : null;
+        int[] before = ignoreNulls ? nonNullRows.before() : null;
         for (int i = 0; i < end; i++) {
             int fs = frameStart[i];
             int fe = frameEnd[i];
