@@ -100,6 +100,21 @@ class TestMemoryLimits
         assertReleased();
     }
 
+    @Test
+    void showSessionGivesTheConfiguredLimitAsQueryMaxMemorysDefault()
+            throws SQLException
+    {
+        assertThat(rows(small, "SHOW SESSION LIKE 'query_max_memory'")).singleElement()
+                .satisfies(row -> assertThat(row.subList(1, 3)).containsExactly("16MB", "16MB"));
+        try (Connection connection = small.jdbc(); Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION query_max_memory = '512kB'");
+            try (ResultSet resultSet = statement.executeQuery("SHOW SESSION LIKE 'query_max_memory'")) {
+                assertThat(resultSet.next()).isTrue();
+                assertThat(List.of(resultSet.getString(2), resultSet.getString(3))).containsExactly("512kB", "16MB");
+            }
+        }
+    }
+
     private void assertReleased()
     {
         assertThat(small.coordinator().reservedQueryMemory()).isZero();

@@ -180,6 +180,23 @@ public final class SessionProperties
         return bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : bytes.longValue();
     }
 
+    /**
+     * {@code bytes} as Trino writes a size, in the largest unit not above it: {@code 4MB}, {@code 1.87GB} (two
+     * decimals at most, trailing zeros dropped), {@code 100B}.
+     */
+    public static String formatDataSize(long bytes)
+    {
+        String[] units = {"PB", "TB", "GB", "MB", "kB"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (units.length - i));
+            if (bytes >= unit) {
+                BigDecimal value = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(unit), 2, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+                return value.toPlainString() + units[i];
+            }
+        }
+        return bytes + "B";
+    }
+
     private static String joinDistributionType(String value)
     {
         try {

@@ -33,6 +33,7 @@ import org.apache.calcite.sql.util.SqlShuttle;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -58,12 +59,16 @@ final class ClientStatements
     private final RelDataType varchar;
     private final RelDataType bigint;
     private final RelDataType bool;
+    private final Map<String, String> configuredDefaults;
 
     /**
      * @param relationCheck checks that a user may read a table or view a described query names (throws ACCESS_DENIED)
+     * @param configuredDefaults the defaults this coordinator's configuration gives properties (shown by SHOW SESSION
+     *        in place of the built-in ones), by property name
      */
-    ClientStatements(QueryPlanner planner, java.util.function.BiConsumer<String, List<String>> relationCheck)
+    ClientStatements(QueryPlanner planner, java.util.function.BiConsumer<String, List<String>> relationCheck, Map<String, String> configuredDefaults)
     {
+        this.configuredDefaults = Map.copyOf(requireNonNull(configuredDefaults, "configuredDefaults is null"));
         this.planner = requireNonNull(planner, "planner is null");
         this.relationCheck = requireNonNull(relationCheck, "relationCheck is null");
         RelDataTypeFactory types = planner.typeFactory();
@@ -124,7 +129,9 @@ final class ClientStatements
             if (like.isPresent() && !like.get().matcher(property.name()).matches()) {
                 continue;
             }
-            String defaultValue = property.name().equals(SessionProperties.TIME_ZONE) ? session.timeZone().getId() : property.defaultValue();
+            String defaultValue = property.name().equals(SessionProperties.TIME_ZONE)
+                    ? session.timeZone().getId()
+                    : configuredDefaults.getOrDefault(property.name(), property.defaultValue());
             String value = session.property(property.name()).map(text -> {
                 try {
                     return SessionProperties.canonicalValue(property.name(), text);

@@ -87,7 +87,9 @@ public final class SqlStatementRunner
         this.catalogName = requireNonNull(catalogName, "catalogName is null");
         this.maxSplitSize = maxSplitSize;
         this.ddl = new DdlExecutor(catalog, objectStore, catalogName, planner);
-        this.clientStatements = new ClientStatements(planner, authorizer::checkRelation);
+        this.clientStatements = new ClientStatements(planner, authorizer::checkRelation, Map.of(
+                SessionProperties.JOIN_MAX_BROADCAST_TABLE_SIZE, SessionProperties.formatDataSize(joinMaxBroadcastTableSize),
+                SessionProperties.QUERY_MAX_MEMORY, SessionProperties.formatDataSize(maxMemoryPerNode)));
     }
 
     /** Bytes the queries running on the coordinator hold now (0 when none runs). */

@@ -29,6 +29,11 @@ class TestSessionProperties
         assertThat(SessionProperties.parseDataSize("64kB")).isEqualTo(64L << 10);
         assertThat(SessionProperties.parseDataSize("100B")).isEqualTo(100);
         assertThatThrownBy(() -> SessionProperties.parseDataSize("1XB")).hasMessageContaining("unknown size unit 'XB'");
+        assertThat(SessionProperties.formatDataSize(4L << 20)).isEqualTo("4MB");
+        assertThat(SessionProperties.formatDataSize(3L << 29)).isEqualTo("1.5GB");
+        assertThat(SessionProperties.formatDataSize(2_004_562_739L)).isEqualTo("1.87GB");
+        assertThat(SessionProperties.formatDataSize(1536)).isEqualTo("1.5kB");
+        assertThat(SessionProperties.formatDataSize(100)).isEqualTo("100B");
     }
 
     @Test
