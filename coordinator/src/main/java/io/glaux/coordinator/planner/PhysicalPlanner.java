@@ -745,8 +745,9 @@ public final class PhysicalPlanner
                 columnOf[i] = column < probeWidth ? column : -1 - (column - probeWidth);
                 continue;
             }
-            // computed from probe columns only (a CASE for count_if, a product for a sum): computed in the scan instead
-            Optional<Expression> onScan = overScan(expression, join, probeWidth, scan.projections());
+            // computed from probe columns only (a CASE for count_if, a product for a sum): computed in the scan instead,
+            // where it also sees the probe rows the join drops: only when it cannot fail on them (as 1 / x might)
+            Optional<Expression> onScan = cannotFail(expression) ? overScan(expression, join, probeWidth, scan.projections()) : Optional.empty();
             if (onScan.isEmpty()) {
                 columnOf[i] = Integer.MIN_VALUE;
                 continue;
@@ -809,6 +810,58 @@ public final class PhysicalPlanner
         }
         PlanNode merged = new PlanNode.Aggregate(nextId(), joined, PlanNode.Step.INTERMEDIATE, keys, List.of(), calls);
         return Optional.of(new ScanStage(aggregated, Optional.of(merged), merged.outputTypes()));
+    }
+
+    /**
+     * Whether evaluating {@code expression} can never raise an error, whatever its inputs: column
+     * references, literals, comparisons and logic, conditionals and TRY_CAST over such, TRY, double and real
+     * arithmetic, decimal addition, subtraction and multiplication whose exact result fits decimal(38),
+     * and widening casts. Integer arithmetic may overflow, divisions may divide by zero, and functions
+     * may fail on some values, so none of them is.
+     */
+    static boolean cannotFail(Expression expression)
+    {
+        return switch (expression) {
+            case Expression.InputRef ignored -> true;
+            case Expression.Literal ignored -> true;
+            case Expression.FunctionCall ignored -> false;
+            case Expression.SpecialForm form -> switch (form.form()) {
+                case TRY -> true;
+                case TRY_CAST, IF, CASE, COALESCE, NULLIF -> form.arguments().stream().allMatch(PhysicalPlanner::cannotFail);
+            };
+            case Expression.Call call -> call.arguments().stream().allMatch(PhysicalPlanner::cannotFail) && switch (call.operator()) {
+                case EQUAL, NOT_EQUAL, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, AND, OR, NOT, IS_NULL, IS_NOT_NULL, IN -> true;
+                case LIKE -> call.arguments().subList(1, call.arguments().size()).stream().allMatch(Expression.Literal.class::isInstance);
+                case ADD, SUBTRACT, MULTIPLY, NEGATE, DIVIDE, MODULUS -> call.type().equals(Type.DOUBLE) || call.type().equals(Type.REAL)
+                        || (call.operator() != Expression.Operator.DIVIDE && call.operator() != Expression.Operator.MODULUS && exactDecimal(call));
+                case CAST -> widening(call.arguments().getFirst().type(), call.type());
+            };
+        };
+    }
+
+    /** Whether a decimal addition, subtraction, negation or multiplication's exact result always fits decimal(38). */
+    private static boolean exactDecimal(Expression.Call call)
+    {
+        if (!(call.type() instanceof Type.Decimal) || !call.arguments().stream().allMatch(argument -> argument.type() instanceof Type.Decimal)) {
+            return false;
+        }
+        List<Type.Decimal> arguments = call.arguments().stream().map(argument -> (Type.Decimal) argument.type()).toList();
+        int digits = switch (call.operator()) {
+            case NEGATE -> arguments.getFirst().precision();
+            case MULTIPLY -> arguments.get(0).precision() + arguments.get(1).precision();
+            default -> Math.max(arguments.get(0).scale(), arguments.get(1).scale())
+                    + Math.max(arguments.get(0).precision() - arguments.get(0).scale(), arguments.get(1).precision() - arguments.get(1).scale()) + 1;
+        };
+        return digits <= 38;
+    }
+
+    /** Whether a CAST from {@code from} to {@code to} takes every value (to the same type, a wider integer, or a double). */
+    private static boolean widening(Type from, Type to)
+    {
+        List<Type> integers = List.of(Type.TINYINT, Type.SMALLINT, Type.INTEGER, Type.BIGINT);
+        return from.equals(to)
+                || (integers.contains(from) && integers.contains(to) && integers.indexOf(from) <= integers.indexOf(to))
+                || ((integers.contains(from) || from.equals(Type.REAL)) && to.equals(Type.DOUBLE));
     }
 
     /**
