@@ -1,10 +1,12 @@
 package io.glaux.catalog;
 
+import io.glaux.catalog.model.ColumnStatistics;
 import io.glaux.catalog.model.Database;
 import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.Table;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,6 +72,22 @@ public interface Catalog
 
     /** Points a partition at another location. Fails with GENERIC_USER_ERROR when there is no such partition. */
     void setPartitionLocation(String schema, String table, List<String> partitionValues, String location);
+
+    /**
+     * The table-level statistics the metastore holds for {@code columns} of {@code schema.table}, by column
+     * name; a column without statistics is missing from the map. Statistics only guide plans, so a
+     * catalog without them answers an empty map.
+     */
+    default Map<String, ColumnStatistics> getColumnStatistics(String schema, String table, List<String> columns)
+    {
+        return Map.of();
+    }
+
+    /** Stores table-level statistics of columns of {@code schema.table} (by column name), replacing those it had. */
+    default void setColumnStatistics(String schema, String table, Map<String, ColumnStatistics> statistics)
+    {
+        throw new io.glaux.spi.error.GlauxException(io.glaux.spi.error.ErrorCode.NOT_SUPPORTED, "This catalog does not store column statistics");
+    }
 
     @Override
     void close();

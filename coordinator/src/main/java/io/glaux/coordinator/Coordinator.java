@@ -103,7 +103,7 @@ public final class Coordinator
         SystemCatalogSchema system = new SystemCatalogSchema(config.catalogName(), catalog, new RuntimeTables(config.httpHost(), config.authentication()),
                 metadataAccess(config.accessControl()));
         root.add(config.catalogName(), new HiveCatalogSchema(config.catalogName(), catalog, java.util.Optional.of(system.informationSchema(config.catalogName())),
-                new io.glaux.coordinator.metadata.TableStatistics(objectStore)));
+                new io.glaux.coordinator.metadata.TableStatistics(objectStore, catalog, io.glaux.coordinator.metadata.TableStatistics.TIME_BUDGET_NANOS)));
         root.add(SystemCatalogSchema.NAME, system);
         runner = new SqlStatementRunner(root, catalog, objectStore, nodeManager, workerClients, allocator,
                 config.catalogName(), config.maxSplitSize(), config.maxMemoryPerNode(), config.spillPath(), config.accessControl(),

@@ -18,6 +18,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The column statistics the planner orders joins by, read from the Parquet footers of TPC-H tables in the
@@ -84,10 +88,41 @@ class TestColumnStatistics
         assertThat(discount.distinctValues()).isEqualTo(11);
     }
 
+    @Test
+    void theMetastoresColumnStatisticsComeFirst()
+            throws SQLException
+    {
+        // Hive's column statistics, as ANALYZE in Hive, Spark or Trino writes them: a string's distinct values (unknown
+        // from the footers), and a range narrower than the footers' (the metastore's word is taken)
+        cluster.coordinator().catalog().setColumnStatistics(SCHEMA, "part", Map.of(
+                "p_brand", new io.glaux.catalog.model.ColumnStatistics(OptionalLong.of(25), OptionalLong.of(0), OptionalDouble.empty(), OptionalDouble.empty()),
+                "p_size", new io.glaux.catalog.model.ColumnStatistics(OptionalLong.of(40), OptionalLong.of(500), OptionalDouble.of(2), OptionalDouble.of(41))));
+        HiveTable part = table("part");
+        assertThat(part.rowCount()).hasValue(2_000);
+        assertThat(part.columnStatistics("p_brand")).isEqualTo(new ColumnStatistics(25, 0, Double.NaN, Double.NaN));
+        assertThat(part.columnStatistics("p_size")).isEqualTo(new ColumnStatistics(40, 0.25, 2, 41));
+        // without them, from the footers: a string is unknown, p_size is 1..50
+        assertThat(part.columnStatistics("p_type").distinctValues()).isNaN();
+        assertThat(part.columnStatistics("p_partkey")).isEqualTo(new ColumnStatistics(2_000, 0, 1, 2_000));
+
+        // SHOW STATS FOR shows them as Trino does (the row count is the metastore's numRows, which this table has not)
+        try (var statement = glaux.createStatement(); var result = statement.executeQuery("SHOW STATS FOR " + SCHEMA + ".part")) {
+            Map<String, List<String>> rows = new java.util.HashMap<>();
+            while (result.next()) {
+                rows.put(result.getString(1), List.of(String.valueOf(result.getObject(3)), String.valueOf(result.getObject(4)),
+                        String.valueOf(result.getObject(6)), String.valueOf(result.getObject(7))));
+            }
+            assertThat(rows.get("p_brand")).containsExactly("25.0", "null", "null", "null");
+            assertThat(rows.get("p_size")).containsExactly("40.0", "null", "2", "41");
+            assertThat(rows.get("p_type")).containsExactly("null", "null", "null", "null");
+        }
+    }
+
     private HiveTable table(String name)
     {
         var table = cluster.coordinator().catalog().getTable(SCHEMA, name).orElseThrow();
         // time enough to read every footer, however busy the machine
-        return new HiveTable("hive", table, new TableStatistics(cluster.coordinator().objectStore(), java.util.concurrent.TimeUnit.SECONDS.toNanos(60)));
+        return new HiveTable("hive", table, new TableStatistics(cluster.coordinator().objectStore(), cluster.coordinator().catalog(),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(60)));
     }
 }

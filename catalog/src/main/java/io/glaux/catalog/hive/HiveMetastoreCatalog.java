@@ -8,6 +8,8 @@ import static io.glaux.spi.error.ErrorCode.TABLE_NOT_FOUND;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.catalog.Catalog;
+import io.glaux.catalog.model.Column;
+import io.glaux.catalog.model.ColumnStatistics;
 import io.glaux.catalog.model.Database;
 import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.Table;
@@ -24,8 +26,10 @@ import org.apache.thrift.TException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +51,9 @@ public final class HiveMetastoreCatalog
         implements Catalog
 {
     private record TableKey(String schema, String table) {}
+
+    /** The engine whose statistics these are: Hive's own, which Hive, Spark and Trino write and read. */
+    private static final String STATISTICS_ENGINE = "hive";
 
     private final String uri;
     private final String owner;
@@ -212,6 +219,42 @@ public final class HiveMetastoreCatalog
         }
         catch (TException e) {
             throw metastoreError("get table " + key.schema() + "." + key.table(), e);
+        }
+    }
+
+    @Override
+    public Map<String, ColumnStatistics> getColumnStatistics(String schemaName, String tableName, List<String> columns)
+    {
+        TableKey key = new TableKey(lower(schemaName, "schema"), lower(tableName, "table"));
+        List<String> names = columns.stream().map(column -> column.toLowerCase(Locale.ROOT)).toList();
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        List<org.apache.hadoop.hive.metastore.api.ColumnStatisticsObj> objects = call("get column statistics of " + key.schema() + "." + key.table(),
+                client -> client.getTableColumnStatistics(HIVE_CATALOG, key.schema(), key.table(), names, STATISTICS_ENGINE));
+        Map<String, ColumnStatistics> statistics = new HashMap<>();
+        for (var object : objects) {
+            statistics.put(object.getColName().toLowerCase(Locale.ROOT), ColumnStatisticsMapping.fromThrift(object));
+        }
+        return Map.copyOf(statistics);
+    }
+
+    @Override
+    public void setColumnStatistics(String schemaName, String tableName, Map<String, ColumnStatistics> statistics)
+    {
+        Table table = getTable(schemaName, tableName)
+                .orElseThrow(() -> new GlauxException(TABLE_NOT_FOUND, "Table '%s.%s' does not exist".formatted(schemaName, tableName)));
+        var description = new org.apache.hadoop.hive.metastore.api.ColumnStatisticsDesc(true, table.schemaName(), table.tableName());
+        description.setCatName(HIVE_CATALOG);
+        var thrift = new org.apache.hadoop.hive.metastore.api.ColumnStatistics(description, new ArrayList<>());
+        thrift.setEngine(STATISTICS_ENGINE);
+        statistics.forEach((name, columnStatistics) -> {
+            Column column = table.columns().stream().filter(candidate -> candidate.name().equals(name.toLowerCase(Locale.ROOT))).findFirst()
+                    .orElseThrow(() -> new GlauxException(io.glaux.spi.error.ErrorCode.COLUMN_NOT_FOUND, "Column '%s' of table '%s' does not exist".formatted(name, table.qualifiedName())));
+            thrift.addToStatsObj(ColumnStatisticsMapping.toThrift(column, columnStatistics));
+        });
+        if (thrift.getStatsObjSize() > 0) {
+            call("set column statistics of " + table.qualifiedName(), client -> client.updateTableColumnStatistics(thrift));
         }
     }
 

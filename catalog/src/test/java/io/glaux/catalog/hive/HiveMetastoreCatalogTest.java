@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.glaux.catalog.embedded.EmbeddedMetastore;
 import io.glaux.catalog.model.Bucketing;
 import io.glaux.catalog.model.Column;
+import io.glaux.catalog.model.ColumnStatistics;
 import io.glaux.catalog.model.Database;
 import io.glaux.catalog.model.Partition;
 import io.glaux.catalog.model.StorageFormat;
@@ -35,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -94,6 +97,37 @@ class HiveMetastoreCatalogTest
             partitions.add(new Partition(List.of(dt), location + "dt=" + dt));
         }
         return partitions;
+    }
+
+    @Test
+    void roundTripsColumnStatistics()
+    {
+        try (HiveMetastoreCatalog catalog = HiveMetastoreCatalog.connect(metastore.uri())) {
+            catalog.createSchema(Database.named("stats"), false);
+            Table table = Table.external("stats", "orders", List.of(new Column("id", Type.BIGINT), new Column("status", Type.VARCHAR),
+                    new Column("price", new Type.Decimal(12, 2)), new Column("day", Type.DATE), new Column("score", Type.DOUBLE), new Column("tags", new Type.Array(Type.VARCHAR))),
+                    List.of(), StorageFormat.PARQUET, "s3://bucket/orders/", Map.of());
+            catalog.createTable(table, false);
+            assertThat(catalog.getColumnStatistics("stats", "orders", List.of("id", "status"))).isEmpty();
+
+            ColumnStatistics id = new ColumnStatistics(OptionalLong.of(15_000), OptionalLong.of(0), OptionalDouble.of(1), OptionalDouble.of(60_000));
+            ColumnStatistics status = new ColumnStatistics(OptionalLong.of(3), OptionalLong.of(7), OptionalDouble.empty(), OptionalDouble.empty());
+            ColumnStatistics price = new ColumnStatistics(OptionalLong.of(14_000), OptionalLong.of(0), OptionalDouble.of(857.71), OptionalDouble.of(555_285.16));
+            ColumnStatistics day = new ColumnStatistics(OptionalLong.of(2_400), OptionalLong.of(0), OptionalDouble.of(8_035), OptionalDouble.of(10_440));
+            ColumnStatistics score = new ColumnStatistics(OptionalLong.of(10), OptionalLong.of(1), OptionalDouble.of(-0.5), OptionalDouble.of(2.25));
+            catalog.setColumnStatistics("stats", "ORDERS", Map.of("id", id, "Status", status, "price", price, "day", day, "score", score));
+
+            // read back by a new catalog, as the coordinator's planner reads them
+            try (HiveMetastoreCatalog reader = HiveMetastoreCatalog.connect(metastore.uri())) {
+                assertThat(reader.getColumnStatistics("stats", "orders", List.of("ID", "status", "price", "day", "score", "tags")))
+                        .isEqualTo(Map.of("id", id, "status", status, "price", price, "day", day, "score", score));
+            }
+            assertThatThrownBy(() -> catalog.setColumnStatistics("stats", "orders", Map.of("nope", id)))
+                    .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.COLUMN_NOT_FOUND));
+            assertThatThrownBy(() -> catalog.setColumnStatistics("stats", "orders", Map.of("tags", id)))
+                    .isInstanceOfSatisfying(GlauxException.class, e -> assertThat(e.errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.NOT_SUPPORTED))
+                    .hasMessageContaining("'tags' of type array(varchar)");
+        }
     }
 
     @Test

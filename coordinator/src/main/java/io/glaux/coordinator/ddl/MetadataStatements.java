@@ -156,16 +156,23 @@ public final class MetadataStatements
     /**
      * Trino's columns: column_name, data_size, distinct_values_count, nulls_fraction, row_count,
      * low_value, high_value; one row per column and a last row (column_name NULL) with the row count.
-     * The metastore's table statistics ({@code numRows}, {@code totalSize}) and the partition values are
-     * what Glaux knows; the rest is NULL, as in Trino for a table without statistics.
+     * The metastore's table statistics ({@code numRows}, {@code totalSize}), its column statistics
+     * (distinct values, nulls, and the range of numbers and dates) and the partition values are what Glaux
+     * knows; the rest is NULL, as in Trino for a table without statistics.
      */
     StatementResult showStats(Table table)
     {
         Optional<Double> rowCount = statistic(table, "numRows");
         List<String> partitionNames = table.isPartitioned() ? catalog.listPartitionNames(table.schemaName(), table.tableName()) : List.of();
+        Map<String, io.glaux.catalog.model.ColumnStatistics> columnStatistics = catalog.getColumnStatistics(table.schemaName(), table.tableName(),
+                table.dataColumns().stream().map(Column::name).toList());
         List<Object[]> rows = new ArrayList<>();
         for (Column column : table.dataColumns()) {
-            rows.add(new Object[] {column.name(), null, null, null, null, null, null});
+            io.glaux.catalog.model.ColumnStatistics known = columnStatistics.getOrDefault(column.name(), io.glaux.catalog.model.ColumnStatistics.EMPTY);
+            Double distinct = known.distinctValues().isPresent() ? (double) known.distinctValues().getAsLong() : null;
+            Double nullsFraction = known.nulls().isPresent() && rowCount.filter(count -> count > 0).isPresent()
+                    ? Math.min(1, known.nulls().getAsLong() / rowCount.get()) : null;
+            rows.add(new Object[] {column.name(), null, distinct, nullsFraction, null, bound(column, known.min()), bound(column, known.max())});
         }
         List<Column> partitionColumns = table.partitionColumns();
         for (int i = 0; i < partitionColumns.size(); i++) {
@@ -197,6 +204,24 @@ public final class MetadataStatements
                 new ResultColumn("row_count", doubleType),
                 new ResultColumn("low_value", varchar),
                 new ResultColumn("high_value", varchar)), rows);
+    }
+
+    /** A column statistic's min or max as SHOW STATS writes it: an integer, a date or a decimal as such, a double as Java writes it. */
+    private static String bound(Column column, java.util.OptionalDouble value)
+    {
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (isNumeric(column)) {
+            return Long.toString((long) value.getAsDouble());
+        }
+        if (column.type().trinoName().equals("date")) {
+            return java.time.LocalDate.ofEpochDay((long) value.getAsDouble()).toString();
+        }
+        if (column.type() instanceof io.glaux.spi.type.Type.Decimal decimal) {
+            return java.math.BigDecimal.valueOf(value.getAsDouble()).setScale(decimal.scale(), java.math.RoundingMode.HALF_UP).toPlainString();
+        }
+        return Double.toString(value.getAsDouble());
     }
 
     private static boolean isNumeric(Column column)

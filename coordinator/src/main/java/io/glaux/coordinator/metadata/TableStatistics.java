@@ -2,6 +2,7 @@ package io.glaux.coordinator.metadata;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.catalog.Catalog;
 import io.glaux.catalog.model.Table;
 import io.glaux.connectors.format.ColumnHandle;
 import io.glaux.connectors.format.TableFormats;
@@ -12,6 +13,7 @@ import io.glaux.connectors.s3.ObjectInfo;
 import io.glaux.connectors.s3.ObjectStore;
 import io.glaux.connectors.s3.S3Location;
 import io.glaux.connectors.split.SplitEnumerator;
+import io.glaux.spi.error.GlauxException;
 import io.glaux.spi.type.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,21 +41,22 @@ import java.util.concurrent.TimeUnit;
  * for 5 seconds (a query that names a table several times lists it once). Asked only when a plan needs
  * a row count (a join), never for a single-table query.
  *
- * <p>Column statistics ({@link #columnStatistics}) come from the same footers: the min/max and null
- * counts of integer, date and decimal columns. Their distinct values are the metastore's when it has them
- * (Spark's {@code spark.sql.statistics.colStats.<column>.distinctCount} table properties), else
- * estimated from the range: a column cannot hold more distinct values than its non-null rows nor than
+ * <p>Column statistics ({@link #columnStatistics}) are the metastore's when it has them: Hive's
+ * table-level column statistics (distinct values, nulls, min/max; written by {@code ANALYZE} in Hive,
+ * Spark or Trino), else Spark's {@code spark.sql.statistics.colStats.<column>.*} table properties. Else
+ * they come from the same footers: the min/max and null counts of integer, date and decimal columns,
+ * their distinct values estimated from the range: a column cannot hold more distinct values than its non-null rows nor than
  * the integers between its min and max, so a key ({@code 1..n} over n rows) is estimated unique and a
  * code ({@code 0..24} over 10,000 rows) to have 25 values. Other columns' distinct values are unknown.
  */
 public final class TableStatistics
 {
-    /** Statistics from the metastore alone (no object store: planner tests). */
+    /** Statistics from the table's properties alone (no object store, no column statistics: planner tests). */
     public static final TableStatistics METASTORE_ONLY = new TableStatistics(null);
 
     static final int MAX_OBJECTS = 10_000;
     static final int MAX_FOOTERS = 64;
-    static final long TIME_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    public static final long TIME_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int MAX_CACHED_FOOTERS = 20_000;
     private static final int CONCURRENT_FOOTERS = 8;
 
@@ -71,6 +74,8 @@ public final class TableStatistics
     private final java.util.concurrent.ConcurrentHashMap<String, Counted> counted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ObjectStore store;
+    /** where Hive's column statistics are read; null for the table properties alone */
+    private final Catalog catalog;
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
     private final Map<ObjectKey, FileStatistics> footerRows = new LinkedHashMap<>(16, 0.75f, true)
     {
@@ -86,13 +91,18 @@ public final class TableStatistics
     /** @param store where the tables' objects are; null for the metastore's statistics alone */
     public TableStatistics(ObjectStore store)
     {
-        this(store, TIME_BUDGET_NANOS);
+        this(store, null, TIME_BUDGET_NANOS);
     }
 
-    /** With {@code budgetNanos} instead of {@link #TIME_BUDGET_NANOS} to list and read a table (tests on a busy machine). */
-    public TableStatistics(ObjectStore store, long budgetNanos)
+    /**
+     * @param store where the tables' objects are; null for the metastore's statistics alone
+     * @param catalog where the tables' column statistics are; null for the table properties alone
+     * @param budgetNanos the time to list and read a table ({@link #TIME_BUDGET_NANOS}; more in tests on a busy machine)
+     */
+    public TableStatistics(ObjectStore store, Catalog catalog, long budgetNanos)
     {
         this.store = store;
+        this.catalog = catalog;
         this.budgetNanos = budgetNanos;
     }
 
@@ -119,13 +129,17 @@ public final class TableStatistics
         double metastoreRows = metastoreRows(table);
         Counted counted = counted(table, format, columns);
         double rows = metastoreRows > 0 ? metastoreRows : counted.rows().orElse(Double.NaN);
+        Map<String, io.glaux.catalog.model.ColumnStatistics> hive = hiveColumns(table, columns);
         Map<String, ColumnStatistics> statistics = new HashMap<>();
         for (ColumnHandle column : columns) {
             if (column.kind() != ColumnHandle.Kind.REGULAR) {
                 continue;
             }
-            ColumnStatistics fromMetastore = metastoreColumn(table.parameters(), column.name(), rows);
             ColumnStatistics fromFooters = footerColumn(counted.ranges().get(column.name()), rows);
+            ColumnStatistics fromMetastore = hiveColumn(hive.get(column.name()), rows, fromFooters);
+            if (fromMetastore == null) {
+                fromMetastore = metastoreColumn(table.parameters(), column.name(), rows);
+            }
             ColumnStatistics known = fromMetastore != null ? fromMetastore : fromFooters;
             if (known == null && column.type() == Type.BOOLEAN) {
                 known = new ColumnStatistics(2, Double.NaN, Double.NaN, Double.NaN);
@@ -141,6 +155,39 @@ public final class TableStatistics
     {
         double numRows = parameter(table.parameters(), "numRows");
         return numRows > 0 ? numRows : parameter(table.parameters(), "spark.sql.statistics.numRows");
+    }
+
+    /** Hive's statistics of the table's regular columns, by name; none when there is no catalog or the metastore fails (statistics only guide plans). */
+    private Map<String, io.glaux.catalog.model.ColumnStatistics> hiveColumns(Table table, List<ColumnHandle> columns)
+    {
+        List<String> names = columns.stream().filter(column -> column.kind() == ColumnHandle.Kind.REGULAR).map(ColumnHandle::name).toList();
+        if (catalog == null || names.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return catalog.getColumnStatistics(table.schemaName(), table.tableName(), names);
+        }
+        catch (GlauxException e) {
+            LOG.warn("Planning {}.{} without its column statistics: {}", table.schemaName(), table.tableName(), e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /**
+     * A column's statistics from Hive's, null without a distinct count; the range the footers give where
+     * Hive has none (Hive keeps no range for strings).
+     */
+    private static ColumnStatistics hiveColumn(io.glaux.catalog.model.ColumnStatistics hive, double rows, ColumnStatistics fromFooters)
+    {
+        if (hive == null || hive.distinctValues().isEmpty()) {
+            return null;
+        }
+        long nulls = hive.nulls().orElse(-1);
+        double nullFraction = nulls >= 0 && rows > 0 ? Math.min(1, nulls / rows) : fromFooters != null ? fromFooters.nullFraction() : Double.NaN;
+        boolean allNull = rows > 0 && nulls >= rows;
+        double min = hive.min().orElse(fromFooters != null ? fromFooters.min() : Double.NaN);
+        double max = hive.max().orElse(fromFooters != null ? fromFooters.max() : Double.NaN);
+        return new ColumnStatistics(allNull ? 0 : Math.max(hive.distinctValues().getAsLong(), 1), nullFraction, min, max);
     }
 
     /** Spark's column statistics in the table's properties (ANALYZE TABLE ... FOR COLUMNS), null without a distinct count. */
