@@ -652,6 +652,18 @@ SqlNode GlauxMsckRepair() :
     }
 }
 
+/** Trino's ANALYZE t */
+SqlNode GlauxAnalyze() :
+{
+    final Span s;
+    final Statement.Name name;
+}
+{
+    <ANALYZE> { s = span(); } name = GlauxName() {
+        return new SqlGlauxStatement(new Statement.Analyze(s.pos(), name));
+    }
+}
+
 // --- metadata statements: SHOW FUNCTIONS, SHOW STATS (SHOW CREATE SCHEMA is an alternative of GlauxShow)
 
 /** SHOW FUNCTIONS [LIKE '..'], SHOW STATS FOR t */

@@ -1,6 +1,7 @@
 package io.glaux.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.glaux.coordinator.metadata.ColumnStatistics;
@@ -115,6 +116,60 @@ class TestColumnStatistics
             assertThat(rows.get("p_brand")).containsExactly("25.0", "null", "null", "null");
             assertThat(rows.get("p_size")).containsExactly("40.0", "null", "2", "41");
             assertThat(rows.get("p_type")).containsExactly("null", "null", "null", "null");
+        }
+    }
+
+    @Test
+    void analyzeWritesTheStatisticsThePlannerAndShowStatsRead()
+            throws SQLException
+    {
+        try (var statement = glaux.createStatement()) {
+            // an update, as in Trino: its count is the rows analyzed
+            assertThat(statement.executeUpdate("ANALYZE " + SCHEMA + ".supplier")).isEqualTo(100);
+            // in the metastore, where Hive, Spark and Trino read them too
+            var table = cluster.coordinator().catalog().getTable(SCHEMA, "supplier").orElseThrow();
+            assertThat(table.parameters()).containsEntry("numRows", "100");
+            var written = cluster.coordinator().catalog().getColumnStatistics(SCHEMA, "supplier", List.of("s_suppkey", "s_nationkey", "s_acctbal", "s_name"));
+            assertThat(written.get("s_nationkey")).isEqualTo(new io.glaux.catalog.model.ColumnStatistics(OptionalLong.of(25), OptionalLong.of(0), OptionalDouble.of(0), OptionalDouble.of(24)));
+            // approx_distinct's estimate, at most the rows
+            assertThat(written.get("s_suppkey").distinctValues().getAsLong()).isBetween(95L, 100L);
+            assertThat(written.get("s_suppkey").min()).hasValue(1);
+            assertThat(written.get("s_suppkey").max()).hasValue(100);
+            assertThat(written.get("s_name").distinctValues().getAsLong()).isBetween(95L, 100L);
+            assertThat(written.get("s_name").min()).isEmpty();
+            var balances = rowOf(statement, "SELECT CAST(min(s_acctbal) AS double), CAST(max(s_acctbal) AS double) FROM " + SCHEMA + ".supplier");
+            assertThat(written.get("s_acctbal").min()).hasValue(Double.parseDouble(balances.get(0)));
+            assertThat(written.get("s_acctbal").max()).hasValue(Double.parseDouble(balances.get(1)));
+
+            // SHOW STATS FOR and the planner's statistics read them
+            Map<String, List<String>> stats = new java.util.HashMap<>();
+            try (var result = statement.executeQuery("SHOW STATS FOR " + SCHEMA + ".supplier")) {
+                while (result.next()) {
+                    stats.put(String.valueOf(result.getString(1)), List.of(String.valueOf(result.getObject(3)), String.valueOf(result.getObject(4)),
+                            String.valueOf(result.getObject(5)), String.valueOf(result.getObject(6)), String.valueOf(result.getObject(7))));
+                }
+            }
+            assertThat(stats.get("s_nationkey")).containsExactly("25.0", "0.0", "null", "0", "24");
+            assertThat(stats.get("null")).containsExactly("null", "null", "100.0", "null", "null");
+            HiveTable supplier = table("supplier");
+            assertThat(supplier.rowCount()).hasValue(100);
+            assertThat(supplier.columnStatistics("s_name").distinctValues()).isBetween(95.0, 100.0);
+
+            assertThatThrownBy(() -> statement.execute("ANALYZE " + SCHEMA + ".nope"))
+                    .hasMessageContaining("Table 'hive." + SCHEMA + ".nope' does not exist");
+        }
+    }
+
+    private static List<String> rowOf(java.sql.Statement statement, String sql)
+            throws SQLException
+    {
+        try (var result = statement.executeQuery(sql)) {
+            assertThat(result.next()).isTrue();
+            List<String> row = new java.util.ArrayList<>();
+            for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                row.add(result.getString(i));
+            }
+            return row;
         }
     }
 

@@ -97,6 +97,7 @@ public final class DdlExecutor
     private final QueryPlanner planner;
     private final RelDataType varchar;
     private final MetadataStatements metadata;
+    private final TableAnalyzer analyzer;
 
     public DdlExecutor(Catalog catalog, ObjectStore objectStore, String catalogName, QueryPlanner planner)
     {
@@ -107,6 +108,7 @@ public final class DdlExecutor
         RelDataTypeFactory typeFactory = planner.typeFactory();
         this.varchar = typeFactory.createTypeWithNullability(typeFactory.createSqlType(SqlTypeName.VARCHAR, Integer.MAX_VALUE), true);
         this.metadata = new MetadataStatements(catalog, catalogName, typeFactory);
+        this.analyzer = new TableAnalyzer(catalog, catalogName, typeFactory.createTypeWithNullability(typeFactory.createSqlType(SqlTypeName.BIGINT), true));
     }
 
     /**
@@ -141,6 +143,7 @@ public final class DdlExecutor
                         "ALTER TABLE RENAME TO is not supported for Hive tables (as in Athena): create the table again under the new name and drop the old one");
                 case Statement.SetTableProperties set -> setTableProperties(set, session);
                 case Statement.MsckRepair repair -> msckRepair(repair, session);
+                case Statement.Analyze analyze -> analyzer.analyze(table(analyze.name(), session), query);
                 case Statement.CreateView create -> createView(create, sql, session);
                 case Statement.DropView drop -> dropView(drop, session);
                 case Statement.ShowCreateView show -> rows(List.of("Create View"), List.<Object[]>of(new Object[] {showCreateView(show, session)}));

@@ -36,7 +36,14 @@ final class QueryResultsWriter
         results.put("stats", stats(query));
         query.error().ifPresent(error -> results.put("error", error(error)));
         results.put("warnings", List.of());
-        query.result().flatMap(result -> result.updateType()).ifPresent(updateType -> results.put("updateType", updateType));
+        query.result().flatMap(result -> result.updateType()).ifPresent(updateType -> {
+            results.put("updateType", updateType);
+            // an update that counts rows (ANALYZE) answers one bigint, its count, as Trino's do
+            if (data instanceof ResultPage.Values values && values.rows().size() == 1 && values.rows().getFirst().size() == 1
+                    && values.rows().getFirst().getFirst() instanceof Long count) {
+                results.put("updateCount", count);
+            }
+        });
         return results;
     }
 

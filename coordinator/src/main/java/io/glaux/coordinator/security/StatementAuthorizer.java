@@ -107,6 +107,11 @@ public final class StatementAuthorizer
                 case Statement.RenameTable rename -> accessControl.checkCanAlterTable(user, table(rename.name(), session));
                 case Statement.SetTableProperties set -> accessControl.checkCanAlterTable(user, table(set.name(), session));
                 case Statement.MsckRepair repair -> accessControl.checkCanAlterTable(user, table(repair.name(), session));
+                case Statement.Analyze analyze -> {
+                    // it reads every row and writes the statistics
+                    accessControl.checkCanSelect(user, table(analyze.name(), session));
+                    accessControl.checkCanAlterTable(user, table(analyze.name(), session));
+                }
                 case Statement.CreateView create -> accessControl.checkCanCreateView(user, table(create.name(), session));
                 case Statement.DropView drop -> accessControl.checkCanDropView(user, table(drop.name(), session));
                 case Statement.ShowCreateView show -> accessControl.checkCanShowCreateTable(user, table(show.name(), session));
@@ -160,6 +165,7 @@ public final class StatementAuthorizer
             case Statement.RenameTable rename -> Optional.of(rename.name());
             case Statement.SetTableProperties set -> Optional.of(set.name());
             case Statement.MsckRepair repair -> Optional.of(repair.name());
+            case Statement.Analyze analyze -> Optional.of(analyze.name());
             case Statement.CreateView create -> Optional.of(create.name());
             case Statement.DropView drop -> Optional.of(drop.name());
             case Statement.ShowCreateView show -> Optional.of(show.name());

@@ -129,6 +129,8 @@ class TestGlauxSqlParser
             assertThat(repair.add()).isFalse();
             assertThat(repair.drop()).isTrue();
         });
+        assertThat(statement("ANALYZE hive.db.t")).isInstanceOfSatisfying(Statement.Analyze.class,
+                analyze -> assertThat(analyze.name().parts()).containsExactly("hive", "db", "t"));
         assertThat(statement("SHOW TABLES IN db 'a*|b'")).isInstanceOfSatisfying(Statement.ShowTables.class,
                 show -> assertThat(show.pattern()).contains("a*|b"));
         assertThat(statement("ALTER TABLE t CHANGE COLUMN area zip int COMMENT 'zip code' AFTER id")).isInstanceOfSatisfying(Statement.ChangeColumn.class, change -> {

@@ -305,4 +305,7 @@ public sealed interface Statement
 
     /** {@code SHOW STATS FOR table}. */
     record ShowStats(SqlParserPos pos, Name name) implements Statement {}
+
+    /** {@code ANALYZE table}: computes the table's statistics into the metastore. */
+    record Analyze(SqlParserPos pos, Name name) implements Statement {}
 }
