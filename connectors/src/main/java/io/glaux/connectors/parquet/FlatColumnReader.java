@@ -2,6 +2,7 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.arrow.ArrowSegments;
 import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.parquet.ColumnDecoder.Conversion;
 import io.glaux.spi.type.Type;
@@ -1075,7 +1076,7 @@ final class FlatColumnReader
 
     private static MemorySegment segment(ArrowBuf buffer, long bytes)
     {
-        return MemorySegment.ofBuffer(buffer.nioBuffer(0, (int) bytes));
+        return ArrowSegments.of(buffer, bytes);
     }
 
     // ------------------------------------------------------------------ pages
