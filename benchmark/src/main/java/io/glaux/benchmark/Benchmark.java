@@ -204,8 +204,14 @@ public final class Benchmark
             }
         }
         finally {
-            // the generated data, object store and metastore (gigabytes with --logs)
-            DemoDataset.deleteRecursively(dir);
+            // the generated data, object store and metastore (gigabytes with --logs); a failure here must
+            // not hide the one that ended the run
+            try {
+                DemoDataset.deleteRecursively(dir);
+            }
+            catch (RuntimeException e) {
+                System.err.println("glaux-bench: could not delete " + dir + ": " + e.getMessage());
+            }
         }
     }
 

@@ -3,8 +3,6 @@ package io.glaux.connectors.parquet;
 import static java.util.Objects.requireNonNull;
 
 import io.glaux.connectors.compress.DecompressionLimits;
-import io.airlift.compress.MalformedInputException;
-import io.airlift.compress.snappy.SnappyDecompressor;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
@@ -29,7 +27,7 @@ import java.io.UncheckedIOException;
 /**
  * The pages of one column chunk, read from its bytes in memory without parquet-hadoop's page store:
  * page headers are parsed where they lie, and each page is decompressed when it is asked for (SNAPPY
- * straight from the chunk's bytes into one reused array; UNCOMPRESSED pages are not copied at all;
+ * straight from the chunk's bytes into one reused array, by {@link SnappyPages}; UNCOMPRESSED pages are not copied at all;
  * other codecs through {@link ParquetCodecs}). A returned page's bytes are valid until the next call
  * of {@link #readPage}. Reads all pages (no row selection). Not thread-safe.
  */
@@ -45,7 +43,6 @@ final class ChunkPageReader
     private final long valueCount;
     private final CompressionCodecName codec;
     private final CompressionCodecFactory codecs;
-    private final SnappyDecompressor snappy = new SnappyDecompressor();
     private final Position in;
     private long valuesRead;
     private DictionaryPage dictionary;
@@ -236,16 +233,7 @@ final class ChunkPageReader
     /** Decompresses the Snappy page at {@code offset} into the start of {@code target}; returns {@code target}. */
     private byte[] decompressSnappy(int offset, int compressedSize, int uncompressedSize, byte[] target)
     {
-        int size;
-        try {
-            size = snappy.decompress(bytes, offset, compressedSize, target, 0, uncompressedSize);
-        }
-        catch (MalformedInputException e) {
-            throw new IllegalArgumentException("corrupt Snappy page at offset %d: %s".formatted(offset, e.getMessage()), e);
-        }
-        if (size != uncompressedSize) {
-            throw new IllegalArgumentException("a Snappy page at offset %d decompressed to %d bytes, %d expected".formatted(offset, size, uncompressedSize));
-        }
+        SnappyPages.decompress(bytes, offset, compressedSize, target, uncompressedSize);
         return target;
     }
 

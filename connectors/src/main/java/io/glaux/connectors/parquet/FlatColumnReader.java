@@ -2,6 +2,7 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.arrow.ArrowSegments;
 import io.glaux.connectors.format.DictionaryIds;
 import io.glaux.connectors.parquet.ColumnDecoder.Conversion;
 import io.glaux.spi.type.Type;
@@ -516,8 +517,13 @@ final class FlatColumnReader
                     convertInts(base, k);
                 }
                 case INT64 -> {
-                    readLongs(rawLongs, 0, k);
-                    convertLongs(base, k);
+                    if (conversion == Conversion.DECIMAL_FROM_INT) {
+                        readLongDecimals(base, k);
+                    }
+                    else {
+                        readLongs(rawLongs, 0, k);
+                        convertLongs(base, k);
+                    }
                 }
                 case FLOAT -> {
                     readFloats(rawFloats, 0, k);
@@ -900,6 +906,45 @@ final class FlatColumnReader
         }
     }
 
+    /**
+     * Reads {@code k} INT64 decimals straight into the Decimal128 output at {@code [base, base + k)}:
+     * the low word the value, the high word its sign (no intermediate array for dictionary and PLAIN pages).
+     */
+    private void readLongDecimals(int base, int k)
+    {
+        long[] out = out64;
+        if (dictionaryEncoded) {
+            int[] id = idBuffer;
+            ids.readInts(id, 0, k);
+            long[] dictionary = dictLongs;
+            for (int i = 0; i < k; i++) {
+                long x = dictionary[id[i]];
+                out[2 * (base + i)] = x;
+                out[2 * (base + i) + 1] = x >> 63;
+            }
+        }
+        else if (decoded) {
+            long[] values = delta.values();
+            int from = takeDecoded(k);
+            for (int i = 0; i < k; i++) {
+                long x = values[from + i];
+                out[2 * (base + i)] = x;
+                out[2 * (base + i) + 1] = x >> 63;
+            }
+        }
+        else {
+            checkPlain(8L * k);
+            MemorySegment in = pageSegment;
+            long position = plainPosition;
+            for (int i = 0; i < k; i++) {
+                long x = in.get(LONG_LE, position + 8L * i);
+                out[2 * (base + i)] = x;
+                out[2 * (base + i) + 1] = x >> 63;
+            }
+            plainPosition += 8 * k;
+        }
+    }
+
     /** Takes the next {@code k} decoded values of the page; returns the index of the first. */
     private int takeDecoded(int k)
     {
@@ -1075,7 +1120,7 @@ final class FlatColumnReader
 
     private static MemorySegment segment(ArrowBuf buffer, long bytes)
     {
-        return MemorySegment.ofBuffer(buffer.nioBuffer(0, (int) bytes));
+        return ArrowSegments.of(buffer, bytes);
     }
 
     // ------------------------------------------------------------------ pages

@@ -2,6 +2,7 @@ package io.glaux.connectors.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.glaux.connectors.arrow.ArrowSegments;
 import io.glaux.connectors.predicate.Domain;
 import io.glaux.spi.type.Type;
 import org.apache.arrow.memory.ArrowBuf;
@@ -146,6 +147,6 @@ final class PointMatcher
 
     private static MemorySegment segment(ArrowBuf buffer, long bytes)
     {
-        return bytes == 0 ? MemorySegment.NULL : MemorySegment.ofBuffer(buffer.nioBuffer(0, (int) bytes));
+        return ArrowSegments.of(buffer, bytes);
     }
 }

@@ -1,5 +1,6 @@
 package io.glaux.engine.expr;
 
+import io.glaux.connectors.arrow.ArrowSegments;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -24,19 +25,20 @@ public final class Vectors
     private Vectors() {}
 
     /**
-     * The first {@code bytes} of {@code buffer} as a memory segment: its accessors check bounds in a way
-     * the JIT hoists out of loops, where each of ArrowBuf's checked accessors reads the reference count
-     * (a volatile read per value). Arrow buffers are in native byte order, as the layouts here.
+     * The first {@code bytes} of {@code buffer} as a memory segment ({@link ArrowSegments}): its accessors
+     * check bounds in a way the JIT hoists out of loops, where each of ArrowBuf's checked accessors reads
+     * the reference count (a volatile read per value). Arrow buffers are in native byte order, as the
+     * layouts here.
      */
     static MemorySegment segment(ArrowBuf buffer, long bytes)
     {
-        return MemorySegment.ofBuffer(buffer.nioBuffer(0, Math.toIntExact(bytes)));
+        return ArrowSegments.of(buffer, bytes);
     }
 
-    /** The whole of {@code buffer} (up to 2 GB) as a memory segment, for reads at positions in any order. */
+    /** The whole of {@code buffer} as a memory segment, for reads at positions in any order. */
     public static MemorySegment segment(ArrowBuf buffer)
     {
-        return segment(buffer, Math.min(buffer.capacity(), Integer.MAX_VALUE));
+        return ArrowSegments.of(buffer);
     }
 
     /** Whether {@code positions[0..count)} ({@code count > 0}) are consecutive ascending row numbers. */
