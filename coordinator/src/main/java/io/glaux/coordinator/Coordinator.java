@@ -204,6 +204,12 @@ public final class Coordinator
         return objectStore;
     }
 
+    /** The console's query history. */
+    public HistoryStore history()
+    {
+        return history;
+    }
+
     public TlsMaterial tls()
     {
         return tls;

@@ -91,6 +91,8 @@ public final class WorkerServer
     private final QueryMemories queryMemory;
     /** What recently ended tasks fetched, for a coordinator that cancelled their streams before the end. */
     private final EndedTasks endedTasks = new EndedTasks();
+    /** While set, answers to task-bytes wait for it (still within TASK_BYTES_WAIT): {@link #holdTaskBytesAnswers}. */
+    private volatile java.util.concurrent.CountDownLatch taskBytesHold;
     private final ExchangeBuffers exchangeBuffers;
     private final NodeKeys keys;
     /** The connections other nodes opened here, to close those of a node revoked after they opened. */
@@ -313,6 +315,22 @@ public final class WorkerServer
     public int port()
     {
         return server.getPort();
+    }
+
+    /**
+     * Holds this worker's answers to {@code task-bytes} (the bytes of a task whose stream a coordinator
+     * cancelled) until the returned handle is closed; each answer still comes within
+     * {@link WorkerClient#TASK_BYTES_WAIT}, as for a task slow to stop. Proves that a coordinator answers
+     * its client without waiting for them.
+     */
+    public AutoCloseable holdTaskBytesAnswers()
+    {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        taskBytesHold = hold;
+        return () -> {
+            taskBytesHold = null;
+            hold.countDown();
+        };
     }
 
     /** Tasks running now. */
@@ -708,7 +726,13 @@ public final class WorkerServer
                 case WorkerClient.TASK_BYTES_ACTION -> {
                     // the total of a task whose stream its reader cancelled: waits for it to end
                     try {
-                        java.util.OptionalLong bytes = endedTasks.await(new String(action.getBody(), UTF_8), WorkerClient.TASK_BYTES_WAIT);
+                        long start = System.nanoTime();
+                        java.util.concurrent.CountDownLatch hold = taskBytesHold;
+                        if (hold != null) {
+                            hold.await(WorkerClient.TASK_BYTES_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        }
+                        Duration left = WorkerClient.TASK_BYTES_WAIT.minusNanos(System.nanoTime() - start);
+                        java.util.OptionalLong bytes = endedTasks.await(new String(action.getBody(), UTF_8), left.isNegative() ? Duration.ZERO : left);
                         if (bytes.isPresent()) {
                             listener.onNext(new Result(Long.toString(bytes.getAsLong()).getBytes(UTF_8)));
                             listener.onCompleted();
