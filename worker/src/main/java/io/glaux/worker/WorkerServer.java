@@ -528,22 +528,11 @@ public final class WorkerServer
     private static io.netty.handler.ssl.SslContext serverSslContext(NodeKeys keys, RevocationList revocations)
             throws IOException
     {
-        try {
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(keys.material().trustStore());
-            javax.net.ssl.X509ExtendedTrustManager ca = java.util.Arrays.stream(factory.getTrustManagers())
-                    .filter(javax.net.ssl.X509ExtendedTrustManager.class::isInstance)
-                    .map(javax.net.ssl.X509ExtendedTrustManager.class::cast)
-                    .findFirst()
-                    .orElseThrow(() -> new IOException("No X.509 trust manager for the cluster CA"));
-            return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys))
-                    .trustManager(revocations.checking(ca))
-                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
-                    .build();
-        }
-        catch (java.security.GeneralSecurityException e) {
-            throw new IOException("Cannot trust the cluster CA: " + e.getMessage(), e);
-        }
+        // the cluster's CAs as of each handshake: a renewal during a CA rotation brings the new bundle
+        return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys))
+                .trustManager(revocations.checking(keys.trustManager()))
+                .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
+                .build();
     }
 
     private WorkerClient peer(ExchangeTickets.Location location)
