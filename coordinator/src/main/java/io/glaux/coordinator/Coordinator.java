@@ -17,6 +17,7 @@ import io.glaux.coordinator.metadata.HiveCatalogSchema;
 import io.glaux.coordinator.metadata.MetadataAccess;
 import io.glaux.coordinator.metadata.SystemCatalogSchema;
 import io.glaux.coordinator.security.AccessControl;
+import io.glaux.coordinator.node.CoordinatorCertificates;
 import io.glaux.coordinator.node.JoinTokenConfig;
 import io.glaux.coordinator.node.JoinTokens;
 import io.glaux.coordinator.node.JoinedNodes;
@@ -32,6 +33,7 @@ import io.glaux.coordinator.security.HeaderCheckHandler;
 import io.glaux.coordinator.security.SecurityHandler;
 import io.glaux.coordinator.server.HttpsServer;
 import io.glaux.coordinator.statement.SqlStatementRunner;
+import io.glaux.engine.exchange.NodeKeys;
 import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.spi.error.ErrorCode;
 import io.glaux.spi.error.GlauxException;
@@ -52,7 +54,6 @@ public final class Coordinator
         implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
-    private static final char[] KEYSTORE_PASSWORD = "glaux-coordinator".toCharArray();
 
     private final BufferAllocator allocator;
     private final Catalog catalog;
@@ -62,7 +63,8 @@ public final class Coordinator
     private final QueryManager queryManager;
     private final SqlStatementRunner runner;
     private final HttpsServer server;
-    private final TlsMaterial tls;
+    private final NodeKeys keys;
+    private final CoordinatorCertificates certificates;
     private final HistoryStore history;
     private final QueryHistoryRecorder recorder;
     private final QueryWatchdog watchdog;
@@ -74,7 +76,10 @@ public final class Coordinator
             throws Exception
     {
         requireNonNull(config, "config is null");
-        tls = TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of());
+        // its own certificate lives as long as the workers' (node.certificate-validity) and is renewed while it runs
+        TlsMaterial tls = CoordinatorCertificates.initial(TlsMaterial.loadOrCreate(config.tlsDir(), "coordinator", List.of()), List.of(),
+                config.nodeCertificateValidity());
+        keys = NodeKeys.of(tls);
         // before anything that needs closing: a bad token file fails the start cleanly
         // the state of joins lives next to the CA key: only a coordinator holding it signs joins
         boolean signsJoins = TlsMaterial.holdsCaKey(tls.directory());
@@ -95,7 +100,7 @@ public final class Coordinator
         }
         objectStore = new ObjectStore(storeConfig);
         nodeManager = new NodeManager(config.workerExpiry());
-        workerClients = new WorkerClients(tls, allocator, revocations.list());
+        workerClients = new WorkerClients(keys, allocator, revocations.list());
         // a revocation cuts off the coordinator's channels to the revoked node at once: its tasks in flight fail
         revocations.list().onChange(workerClients::dropRevoked);
 
@@ -126,16 +131,20 @@ public final class Coordinator
         SecurityHandler security = new SecurityHandler(config.authentication(),
                 queryId -> queryManager.get(queryId).map(query -> query.session().user()), revocations.list(), new RequestLimitHandler(watchdog, handler));
         // /metrics (counters only, no data) answers scrapers without credentials; everything else is behind authentication
-        server = new HttpsServer(config.httpHost(), config.httpPort(), tls.keyStore(KEYSTORE_PASSWORD), KEYSTORE_PASSWORD, tls.trustStore(),
+        server = new HttpsServer(config.httpHost(), config.httpPort(), keys.clientSslContext(),
                 new MetricsHandler(new HeaderCheckHandler(security), queryManager, nodeManager, allocator));
         server.setTlsProtocols(config.httpsProtocols(), config.httpsCipherSuites());
+        certificates = new CoordinatorCertificates(keys, List.of(), config.nodeCertificateValidity(), java.time.Clock.systemUTC());
+        // a CA rotation's promotion: new join tokens name the CA that now signs the coordinator's certificate
+        certificates.onChange(material -> joinTokens.setCaPin(TlsMaterial.caPin(material.caCertificateValue())));
     }
 
     /** The operator's pre-provisioned join token ({@code node.join-token-file}); the coordinator also needs the CA key to sign joins. */
     private void registerJoinToken(JoinTokenConfig config)
     {
-        if (!TlsMaterial.holdsCaKey(tls.directory())) {
-            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, JoinTokenConfig.FILE + " is set, but " + tls.directory().resolve("ca-key.pem")
+        java.nio.file.Path directory = keys.material().directory();
+        if (!TlsMaterial.holdsCaKey(directory)) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, JoinTokenConfig.FILE + " is set, but " + directory.resolve("ca-key.pem")
                     + " does not exist: only a coordinator holding the CA key can sign the certificates of joining workers");
         }
         String id = joinTokens.register(config.readToken(), config.expires(), config.uses());
@@ -164,6 +173,7 @@ public final class Coordinator
         Coordinator coordinator = new Coordinator(config);
         try {
             coordinator.server.start();
+            coordinator.certificates.start();
         }
         catch (Exception e) {
             coordinator.close();
@@ -204,9 +214,28 @@ public final class Coordinator
         return objectStore;
     }
 
+    /** The console's query history. */
+    public HistoryStore history()
+    {
+        return history;
+    }
+
+    /** The coordinator's certificate, key and trusted CAs as they are now (they change with a renewal or a reload). */
     public TlsMaterial tls()
     {
-        return tls;
+        return keys.material();
+    }
+
+    /** The coordinator's TLS identity, as its HTTPS server and Flight clients use it at each handshake. */
+    public NodeKeys keys()
+    {
+        return keys;
+    }
+
+    /** Renews the coordinator's own certificate and takes up changed TLS files while it runs. */
+    public CoordinatorCertificates certificates()
+    {
+        return certificates;
     }
 
     /** The revoked node certificates. */
@@ -230,7 +259,7 @@ public final class Coordinator
     @Override
     public void close()
     {
-        try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; watchdog; server) {
+        try (allocator; catalog; objectStore; history; recorder; workerClients; queryManager; watchdog; server; certificates) {
             // closed in reverse order: server first, allocator last
         }
     }

@@ -19,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code glaux tls --dir DIR --node NAME [--host-names a,b] [--join-token FILE [--join-token-validity 30d]]}:
+ * {@code glaux tls --dir DIR --node NAME [--host-names a,b] [--join-token FILE [--join-token-validity 30d]]}
+ * (or {@code glaux tls --dir DIR --rotate-ca stage|promote|retire}, {@link #rotateCa}):
  * creates (or reuses) the cluster CA in {@code DIR} and the certificate of one node, as the nodes do on
  * their first start. Deployments use it to create the cluster's TLS material once, before any node
  * starts ({@code docker/image/glaux-tls-init}).
@@ -41,8 +42,10 @@ final class TlsCommand
         List<String> hostNames = new ArrayList<>();
         Path joinTokenFile = null;
         Duration joinTokenValidity = Duration.ofDays(30);
+        String rotation = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--rotate-ca" -> rotation = value(args, ++i);
                 case "--dir" -> dir = Path.of(value(args, ++i));
                 case "--node" -> nodes.add(value(args, ++i));
                 case "--host-names" -> {
@@ -63,8 +66,15 @@ final class TlsCommand
                     }
                 }
                 default -> throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Unknown tls option " + args[i]
-                        + " (options: --dir DIR, --node NAME, --host-names a,b, --join-token FILE, --join-token-validity 30d)");
+                        + " (options: --dir DIR, --node NAME, --host-names a,b, --join-token FILE, --join-token-validity 30d, --rotate-ca stage|promote|retire)");
             }
+        }
+        if (rotation != null) {
+            if (dir == null || !nodes.isEmpty() || joinTokenFile != null) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "glaux tls --rotate-ca needs --dir DIR (the coordinator's, holding the CA key) and no other option");
+            }
+            rotateCa(dir, rotation);
+            return;
         }
         if (dir == null || nodes.isEmpty()) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "glaux tls needs --dir DIR and at least one --node NAME");
@@ -76,6 +86,31 @@ final class TlsCommand
                 writeJoinToken(joinTokenFile, TlsMaterial.caPin(material.caCertificateValue()), joinTokenValidity);
                 joinTokenFile = null;
             }
+        }
+    }
+
+    /**
+     * One step of a CA rotation in the coordinator's {@code dir} (docs/security.md, "Rotating the cluster
+     * CA"): {@code stage} adds a new CA to the trusted bundle, {@code promote} makes it the one that
+     * signs, {@code retire} stops trusting the old one. A running coordinator takes each step up by itself.
+     */
+    static void rotateCa(Path dir, String step)
+    {
+        switch (step) {
+            case "stage" -> {
+                java.security.cert.X509Certificate next = TlsMaterial.stageNextCa(dir);
+                System.out.println("tls: staged the new CA " + next.getSubjectX500Principal().getName() + " in " + dir.resolve("ca.pem")
+                        + " (trusted, not signing yet; its key is " + dir.resolve(TlsMaterial.NEXT_CA_KEY_FILE) + ")");
+            }
+            case "promote" -> {
+                java.security.cert.X509Certificate signing = TlsMaterial.promoteNextCa(dir);
+                System.out.println("tls: the CA " + signing.getSubjectX500Principal().getName() + " now signs; the old CA stays trusted until --rotate-ca retire");
+            }
+            case "retire" -> {
+                List<java.security.cert.X509Certificate> removed = TlsMaterial.retireOldCas(dir);
+                System.out.println("tls: " + dir.resolve("ca.pem") + " now trusts only the CA that signs (" + removed.size() + " retired)");
+            }
+            default -> throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid --rotate-ca '" + step + "': expected stage, promote or retire");
         }
     }
 

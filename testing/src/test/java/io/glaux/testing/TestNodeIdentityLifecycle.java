@@ -7,6 +7,7 @@ import io.glaux.cli.NodeCommand;
 import io.glaux.coordinator.CoordinatorConfig;
 import io.glaux.coordinator.security.AuthenticationConfig;
 import io.glaux.engine.exchange.RevocationList;
+import io.glaux.engine.exchange.TlsMaterial;
 import io.glaux.engine.exchange.WorkerClient;
 import io.glaux.worker.WorkerMain;
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -121,6 +123,110 @@ class TestNodeIdentityLifecycle
 
     @Test
     @Order(2)
+    void theCoordinatorRenewsItsOwnCertificateWhileServing()
+            throws Exception
+    {
+        // the coordinator holds the CA key: its own certificate is as short as the workers'
+        X509Certificate first = cluster.coordinator().tls().certificate();
+        Instant firstExpiry = first.getNotAfter().toInstant();
+        assertThat(Duration.between(Instant.now(), firstExpiry)).as("a short certificate").isLessThan(Duration.ofSeconds(13));
+        assertThat(servedCertificate().getSerialNumber()).isEqualTo(cluster.coordinator().tls().certificate().getSerialNumber());
+        long renewalsBefore = cluster.coordinator().certificates().renewals();
+
+        // queries (HTTPS to the coordinator, Flight from it to the workers, announcements) keep working
+        // while it renews twice, past the expiry of the certificate it had
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (cluster.coordinator().certificates().renewals() < renewalsBefore + 2 || Instant.now().isBefore(firstExpiry)) {
+            assertThat(System.nanoTime()).as("two renewals of the coordinator's certificate").isLessThan(deadline);
+            assertThat(count()).isEqualTo(ROWS);
+        }
+        X509Certificate now = cluster.coordinator().tls().certificate();
+        assertThat(now.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(now.getNotAfter().toInstant()).isAfter(Instant.now());
+        // a new connection gets the renewed certificate from the same running server
+        await("the HTTPS server serves the renewed certificate",
+                () -> servedCertificate().getSerialNumber().equals(cluster.coordinator().tls().certificate().getSerialNumber()));
+        // and a worker accepts the coordinator's renewed client certificate on a new Flight connection
+        try (BufferAllocator allocator = new RootAllocator()) {
+            for (WorkerMain.Handle worker : cluster.workers()) {
+                try (WorkerClient client = new WorkerClient(worker.flightUri(), cluster.coordinator().keys(), allocator, worker.nodeId(), new RevocationList())) {
+                    assertThat(client.ping(Duration.ofSeconds(10))).as("the coordinator's renewed client certificate at " + worker.nodeId()).isTrue();
+                }
+            }
+        }
+        assertThat(cluster.coordinator().nodeManager().activeWorkers()).hasSize(cluster.workers().size());
+    }
+
+    @Test
+    @Order(3)
+    void theCoordinatorTakesUpCertificateFilesReplacedOnDisk()
+            throws Exception
+    {
+        Path tls = cluster.coordinator().tls().directory();
+        long reloadsBefore = cluster.coordinator().certificates().reloads();
+        // what an operator does: new PEM files for the coordinator, written next to the CA (here issued by
+        // it, valid for ten minutes so that they are told apart from the coordinator's own 12 s renewals)
+        TlsMaterial replaced = TlsMaterial.renewOwn(tls, "coordinator", List.of(), Duration.ofMinutes(10));
+        await("the coordinator takes up the replaced files", () -> cluster.coordinator().certificates().reloads() > reloadsBefore);
+        assertThat(cluster.coordinator().tls().certificate()).isEqualTo(replaced.certificate());
+        await("the HTTPS server serves the replaced certificate", () -> servedCertificate().equals(replaced.certificate()));
+        assertThat(count()).isEqualTo(ROWS);
+
+        // files that do not fit (a key of another certificate) are not taken up: the coordinator keeps serving
+        Path key = tls.resolve("coordinator-key.pem");
+        String goodKey = Files.readString(key);
+        TlsMaterial other = TlsMaterial.loadOrCreate(directory.resolve("other-tls"), "coordinator", List.of());
+        TlsMaterial.writeFile(key, Files.readString(other.privateKey()), true);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                assertThat(cluster.coordinator().tls().certificate()).isEqualTo(replaced.certificate());
+                assertThat(count()).isEqualTo(ROWS);
+            }
+        }
+        finally {
+            TlsMaterial.writeFile(key, goodKey, true);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theClusterCaIsRotatedWhileServing()
+            throws Exception
+    {
+        Path tls = cluster.coordinator().tls().directory();
+        X509Certificate oldCa = cluster.coordinator().tls().caCertificateValue();
+        List<WorkerMain.Handle> workers = List.copyOf(cluster.workers());
+
+        // 1. stage: every node comes to trust both CAs (the workers with their next renewal); the old one still signs
+        X509Certificate newCa = TlsMaterial.stageNextCa(tls);
+        await("the coordinator trusts both CAs", () -> cluster.coordinator().tls().caCertificates().containsAll(List.of(oldCa, newCa)));
+        awaitWithQueries("every worker trusts both CAs", () -> workers.stream().allMatch(worker -> worker.tls().caCertificates().containsAll(List.of(oldCa, newCa))));
+        assertThat(cluster.coordinator().tls().caCertificateValue()).isEqualTo(oldCa);
+
+        // 2. promote: the new CA signs; the coordinator re-issues its own certificate at once, the workers at their next renewal
+        assertThat(TlsMaterial.promoteNextCa(tls)).isEqualTo(newCa);
+        await("the coordinator's certificate comes from the new CA", () -> cluster.coordinator().tls().caCertificateValue().equals(newCa));
+        await("the HTTPS server serves it", () -> servedCertificate().getIssuerX500Principal().equals(newCa.getSubjectX500Principal()));
+        awaitWithQueries("every worker's certificate comes from the new CA", () -> workers.stream().allMatch(worker -> worker.tls().caCertificateValue().equals(newCa)));
+
+        // 3. retire: only the new CA is trusted, by every node
+        assertThat(TlsMaterial.retireOldCas(tls)).containsExactly(oldCa);
+        await("the coordinator trusts only the new CA", () -> cluster.coordinator().tls().caCertificates().equals(List.of(newCa)));
+        awaitWithQueries("every worker trusts only the new CA", () -> workers.stream().allMatch(worker -> worker.tls().caCertificates().equals(List.of(newCa))));
+        assertThat(count()).isEqualTo(ROWS);
+        // a client trusting only the new CA (ca.pem now holds only it) connects; new join tokens name the new CA
+        assertThat(Files.readString(cluster.caCertificate())).isEqualTo(Files.readString(tls.resolve("ca.pem")));
+        assertThat(cluster.coordinator().joinTokens().caPin()).isEqualTo(TlsMaterial.caPin(newCa));
+        // (it stays in the cluster: the coordinator would schedule a stopped worker until it is found failed)
+        WorkerMain.Handle joined = cluster.addWorker("rotated-1");
+        await("a worker joins under the new CA", () -> cluster.coordinator().nodeManager().activeWorkers().stream().anyMatch(node -> node.nodeId().equals("rotated-1")));
+        assertThat(joined.tls().caCertificateValue()).isEqualTo(newCa);
+        assertThat(count()).isEqualTo(ROWS);
+    }
+
+    @Test
+    @Order(5)
     void aRevokedWorkerIsCutOffAtOnceAndTheNextQueryRunsOnTheRest()
             throws Exception
     {
@@ -161,6 +267,100 @@ class TestNodeIdentityLifecycle
         CliRun denied = node(Map.of("GLAUX_PASSWORD", "alice-secret"), "list", "--user", "alice");
         assertThat(denied.exitCode()).isEqualTo(1);
         assertThat(denied.err()).contains("ACCESS_DENIED");
+    }
+
+    @Test
+    @Order(6)
+    @org.junit.jupiter.api.Disabled("Finds a gap of issue 8: this broadcast join keeps running for over 100 s after victim-2 is "
+            + "revoked while its tasks run (the coordinator cuts its channel to victim-2, yet the query neither fails nor ends); "
+            + "enable once a revocation fails the queries with tasks on the node")
+    void aQueryRunningOnARevokedWorkerFailsAtOnceNamingItAndTheNextRunsOnTheRest()
+            throws Exception
+    {
+        WorkerMain.Handle victim = cluster.addWorker("victim-2");
+        await("victim-2 is scheduled", () -> cluster.coordinator().nodeManager().activeWorkers().stream().anyMatch(node -> node.nodeId().equals("victim-2")));
+        // a long query: a broadcast join whose probe tasks on every worker pair each log line with every
+        // other of its status
+        String sql = "SELECT count(*) FROM access_logs a JOIN access_logs b ON a.status = b.status WHERE a.url <> b.url -- revoked while running";
+        java.util.concurrent.CompletableFuture<Long> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Connection connection = cluster.jdbc();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(sql)) {
+                assertThat(rows.next()).isTrue();
+                return rows.getLong(1);
+            }
+            catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        long revokedAt;
+        try {
+            await("the query runs on victim-2", () -> {
+                if (running.isDone()) {
+                    throw new AssertionError("the query ended before victim-2 was revoked: " + running.handle((value, failure) -> failure == null ? "count " + value : failure.toString()).join());
+                }
+                return victim.server().runningTasks() > 0;
+            });
+            revokedAt = System.nanoTime();
+            CliRun revoked = node(Map.of("GLAUX_PASSWORD", "admin-secret"), "revoke", "victim-2", "--user", "admin");
+            assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+
+            // the query fails at once, with the coded error naming the worker and its revocation
+            assertThat(running).failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(SQLException.class)
+                    .withMessageContaining("Worker victim-2")
+                    .withMessageContaining("revoked");
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("how fast the query failed").isLessThan(Duration.ofSeconds(10));
+            io.glaux.coordinator.query.Query query = cluster.coordinator().queryManager().all().stream()
+                    .filter(candidate -> candidate.sql().equals(sql)).findFirst().orElseThrow();
+            assertThat(query.error().orElseThrow().errorCode()).isEqualTo(io.glaux.spi.error.ErrorCode.WORKER_FAILED);
+        }
+        finally {
+            victim.close();
+            cluster.workers().remove(victim);
+        }
+        // the next query runs on the remaining workers
+        assertThat(count()).isEqualTo(ROWS);
+        assertThat(cluster.coordinator().nodeManager().activeWorkers()).noneMatch(node -> node.nodeId().equals("victim-2"));
+        await("no task left on the workers", () -> cluster.workers().stream().allMatch(worker -> worker.server().runningTasks() == 0));
+    }
+
+    /** The certificate the coordinator's HTTPS server presents to a new connection (no session to resume). */
+    private X509Certificate servedCertificate()
+    {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int index = 0;
+            for (java.security.cert.Certificate ca : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(Files.readAllBytes(cluster.caCertificate())))) {
+                trust.setCertificateEntry("ca-" + index++, ca);
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("localhost", cluster.coordinator().httpsPort())) {
+                socket.startHandshake();
+                return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            }
+        }
+        catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new AssertionError("No TLS handshake with the coordinator: " + e, e);
+        }
+    }
+
+    /** Waits for {@code condition} (up to 90 s: a few renewals of 12 s certificates), running queries meanwhile. */
+    private void awaitWithQueries(String what, BooleanSupplier condition)
+            throws SQLException
+    {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            assertThat(count()).isEqualTo(ROWS);
+        }
     }
 
     private long count()

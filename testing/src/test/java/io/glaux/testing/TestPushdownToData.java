@@ -150,6 +150,71 @@ class TestPushdownToData
         assertThat(query.stats().processedBytes.get()).isPositive();
     }
 
+    @Test
+    void aLimitQueryAnswersBeforeTheBytesOfCancelledTasksAreTold()
+            throws Exception
+    {
+        // every worker holds its answers about cancelled tasks (up to WorkerClient.TASK_BYTES_WAIT, as
+        // for a task slow to stop): the client gets its rows while the coordinator still waits for them
+        List<AutoCloseable> holds = new java.util.ArrayList<>();
+        io.glaux.coordinator.query.Query answered = null;
+        long before = workerStat(false);
+        try {
+            for (WorkerMain.Handle worker : cluster.workers()) {
+                holds.add(worker.server().holdTaskBytesAnswers());
+            }
+            // a query whose LIMIT is reached while other tasks still stream; a few tries, as a task may end first
+            for (int attempt = 0; attempt < 5 && answered == null; attempt++) {
+                awaitNoRunningTasks();
+                before = workerStat(false);
+                String sql = "SELECT url, status FROM access_logs LIMIT 50000 -- answered early " + attempt;
+                long rows = 0;
+                try (Connection connection = cluster.jdbc();
+                        Statement statement = connection.createStatement();
+                        ResultSet result = statement.executeQuery(sql)) {
+                    while (result.next()) {
+                        rows++;
+                    }
+                }
+                assertThat(rows).isEqualTo(50_000);
+                io.glaux.coordinator.query.Query query = cluster.coordinator().queryManager().all().stream()
+                        .filter(candidate -> candidate.sql().equals(sql)).findFirst().orElseThrow();
+                assertThat(query.state()).isEqualTo(io.glaux.coordinator.query.QueryState.FINISHED);
+                if (query.stats().pendingLateCounts() > 0) {
+                    answered = query;
+                }
+            }
+            assertThat(answered).as("a LIMIT query answered while the bytes of its cancelled tasks were still asked for").isNotNull();
+        }
+        finally {
+            for (AutoCloseable hold : holds) {
+                hold.close();
+            }
+        }
+        // then the bytes come: the query's statistics and its history count every byte the workers fetched
+        io.glaux.coordinator.query.Query query = answered;
+        long fetchedBefore = before;
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (query.stats().pendingLateCounts() > 0
+                || query.stats().processedBytes.get() != workerStat(false) - fetchedBefore
+                || cluster.workers().stream().anyMatch(worker -> worker.server().runningTasks() > 0)
+                || cluster.coordinator().history().get(query.id()).map(io.glaux.coordinator.console.HistoryEntry::bytesScanned).orElse(-1L) != query.stats().processedBytes.get()) {
+            assertThat(System.nanoTime()).as("bytes scanned %s, fetched %s, in the history %s", query.stats().processedBytes.get(), workerStat(false) - fetchedBefore,
+                    cluster.coordinator().history().get(query.id())).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        assertThat(query.stats().processedBytes.get()).isPositive();
+    }
+
+    private void awaitNoRunningTasks()
+    {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (cluster.workers().stream().anyMatch(worker -> worker.server().runningTasks() > 0)) {
+            assertThat(System.nanoTime()).as("the workers' tasks end").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+    }
+
     private long rowsDecoded(String sql)
             throws SQLException
     {

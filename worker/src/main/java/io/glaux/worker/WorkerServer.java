@@ -91,6 +91,8 @@ public final class WorkerServer
     private final QueryMemories queryMemory;
     /** What recently ended tasks fetched, for a coordinator that cancelled their streams before the end. */
     private final EndedTasks endedTasks = new EndedTasks();
+    /** While set, answers to task-bytes wait for it (still within TASK_BYTES_WAIT): {@link #holdTaskBytesAnswers}. */
+    private volatile java.util.concurrent.CountDownLatch taskBytesHold;
     private final ExchangeBuffers exchangeBuffers;
     private final NodeKeys keys;
     /** The connections other nodes opened here, to close those of a node revoked after they opened. */
@@ -315,6 +317,22 @@ public final class WorkerServer
         return server.getPort();
     }
 
+    /**
+     * Holds this worker's answers to {@code task-bytes} (the bytes of a task whose stream a coordinator
+     * cancelled) until the returned handle is closed; each answer still comes within
+     * {@link WorkerClient#TASK_BYTES_WAIT}, as for a task slow to stop. Proves that a coordinator answers
+     * its client without waiting for them.
+     */
+    public AutoCloseable holdTaskBytesAnswers()
+    {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        taskBytesHold = hold;
+        return () -> {
+            taskBytesHold = null;
+            hold.countDown();
+        };
+    }
+
     /** Tasks running now. */
     public int runningTasks()
     {
@@ -510,22 +528,11 @@ public final class WorkerServer
     private static io.netty.handler.ssl.SslContext serverSslContext(NodeKeys keys, RevocationList revocations)
             throws IOException
     {
-        try {
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(keys.material().trustStore());
-            javax.net.ssl.X509ExtendedTrustManager ca = java.util.Arrays.stream(factory.getTrustManagers())
-                    .filter(javax.net.ssl.X509ExtendedTrustManager.class::isInstance)
-                    .map(javax.net.ssl.X509ExtendedTrustManager.class::cast)
-                    .findFirst()
-                    .orElseThrow(() -> new IOException("No X.509 trust manager for the cluster CA"));
-            return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys))
-                    .trustManager(revocations.checking(ca))
-                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
-                    .build();
-        }
-        catch (java.security.GeneralSecurityException e) {
-            throw new IOException("Cannot trust the cluster CA: " + e.getMessage(), e);
-        }
+        // the cluster's CAs as of each handshake: a renewal during a CA rotation brings the new bundle
+        return io.grpc.netty.GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys))
+                .trustManager(revocations.checking(keys.trustManager()))
+                .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
+                .build();
     }
 
     private WorkerClient peer(ExchangeTickets.Location location)
@@ -708,7 +715,13 @@ public final class WorkerServer
                 case WorkerClient.TASK_BYTES_ACTION -> {
                     // the total of a task whose stream its reader cancelled: waits for it to end
                     try {
-                        java.util.OptionalLong bytes = endedTasks.await(new String(action.getBody(), UTF_8), WorkerClient.TASK_BYTES_WAIT);
+                        long start = System.nanoTime();
+                        java.util.concurrent.CountDownLatch hold = taskBytesHold;
+                        if (hold != null) {
+                            hold.await(WorkerClient.TASK_BYTES_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        }
+                        Duration left = WorkerClient.TASK_BYTES_WAIT.minusNanos(System.nanoTime() - start);
+                        java.util.OptionalLong bytes = endedTasks.await(new String(action.getBody(), UTF_8), left.isNegative() ? Duration.ZERO : left);
                         if (bytes.isPresent()) {
                             listener.onNext(new Result(Long.toString(bytes.getAsLong()).getBytes(UTF_8)));
                             listener.onCompleted();

@@ -41,6 +41,12 @@ public final class QueryHistoryRecorder
         }
         write(query);
         query.onDone(() -> write(query));
+        // the bytes of tasks a LIMIT cancelled are told after the query answered (QueryStats#addLateProcessedBytes)
+        query.stats().onLateProcessedBytes(() -> {
+            if (query.state().isDone()) {
+                write(query);
+            }
+        });
     }
 
     private void write(Query query)

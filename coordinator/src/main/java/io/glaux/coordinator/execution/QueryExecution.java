@@ -1253,19 +1253,34 @@ public final class QueryExecution
          * The scan ended before this task's stream did (a LIMIT was reached, the query was cancelled): the
          * stream was cancelled before the worker's last progress report, so the query's bytes scanned
          * lack what the task fetched since the previous one. The worker tells its total once the task
-         * stopped ({@link io.glaux.engine.exchange.WorkerClient#taskObjectStoreBytes}); close() waits for this thread, so the bytes
-         * are counted before the query's statistics are final.
+         * stopped ({@link io.glaux.engine.exchange.WorkerClient#taskObjectStoreBytes}, which waits up to
+         * {@link io.glaux.engine.exchange.WorkerClient#TASK_BYTES_WAIT} for that). It is asked on a thread
+         * of its own that close() does not wait for: the client gets its answer at once, and the bytes
+         * are added to the query's statistics, its history and the totals when they come.
          */
         private void countCancelledTask(WorkerNode worker, Task task, long counted)
         {
+            query.stats().beginLateCount();
             try {
-                java.util.OptionalLong total = workerClients.get(worker).taskObjectStoreBytes(task.queryId(), task.taskId());
-                if (total.isPresent() && total.getAsLong() > counted) {
-                    query.stats().addProcessedBytes(total.getAsLong() - counted);
-                }
+                Thread.ofVirtual().name("task-bytes-" + task.queryId() + "-" + task.taskId()).start(() -> {
+                    long more = 0;
+                    try {
+                        java.util.OptionalLong total = workerClients.get(worker).taskObjectStoreBytes(task.queryId(), task.taskId());
+                        if (total.isPresent() && total.getAsLong() > counted) {
+                            more = total.getAsLong() - counted;
+                        }
+                    }
+                    catch (RuntimeException e) {
+                        LOG.debug("Cannot count the bytes of the cancelled task {} of {} on {}: {}", task.taskId(), query.id(), worker.nodeId(), e.toString());
+                    }
+                    finally {
+                        query.stats().endLateCount(more);
+                    }
+                });
             }
             catch (RuntimeException e) {
-                LOG.debug("Cannot count the bytes of the cancelled task {} of {} on {}: {}", task.taskId(), query.id(), worker.nodeId(), e.toString());
+                query.stats().endLateCount(0);
+                throw e;
             }
         }
 

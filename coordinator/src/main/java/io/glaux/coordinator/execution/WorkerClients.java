@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.coordinator.node.NodeManager.WorkerNode;
 import io.glaux.engine.exchange.RevocationList;
-import io.glaux.engine.exchange.TlsMaterial;
+import io.glaux.engine.exchange.NodeKeys;
 import io.glaux.engine.exchange.WorkerClient;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -15,23 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WorkerClients
         implements AutoCloseable
 {
-    private final TlsMaterial tls;
+    private final NodeKeys keys;
     private final BufferAllocator allocator;
     private final Map<WorkerNode, WorkerClient> clients = new ConcurrentHashMap<>();
 
     private final RevocationList revocations;
 
     /** @param revocations the revoked node certificates: a worker presenting one fails the handshake */
-    public WorkerClients(TlsMaterial tls, BufferAllocator allocator, RevocationList revocations)
+    public WorkerClients(NodeKeys keys, BufferAllocator allocator, RevocationList revocations)
     {
-        this.tls = requireNonNull(tls, "tls is null");
+        this.keys = requireNonNull(keys, "keys is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.revocations = requireNonNull(revocations, "revocations is null");
     }
 
     public WorkerClient get(WorkerNode node)
     {
-        return clients.computeIfAbsent(node, key -> new WorkerClient(key.flightUri(), tls, allocator, key.nodeId(), revocations));
+        return clients.computeIfAbsent(node, key -> new WorkerClient(key.flightUri(), keys, allocator, key.nodeId(), revocations));
     }
 
     /**

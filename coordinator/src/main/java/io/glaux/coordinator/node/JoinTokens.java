@@ -53,7 +53,7 @@ public final class JoinTokens
     private static final Duration KEEP_AFTER_END = Duration.ofHours(1);
 
     private final Clock clock;
-    private final String caPin;
+    private volatile String caPin;
     private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
     private final Optional<Path> stateFile;
 
@@ -168,6 +168,20 @@ public final class JoinTokens
     public String caPin()
     {
         return caPin;
+    }
+
+    /**
+     * The CA that signs changed (a CA rotation's promotion, {@code glaux tls --promote-ca}): tokens minted
+     * from now on carry {@code caPin}, and tokens naming the old CA are refused, as a worker holding one
+     * could not trust this coordinator's renewed certificate anyway.
+     */
+    public void setCaPin(String caPin)
+    {
+        requireNonNull(caPin, "caPin is null");
+        if (!caPin.startsWith("sha256:")) {
+            throw new IllegalArgumentException("caPin must start with sha256:");
+        }
+        this.caPin = caPin;
     }
 
     /**

@@ -99,7 +99,8 @@ public final class QueryManager
                 QueryStats stats = query.stats();
                 completedSplits.addAndGet(stats.completedSplits.get());
                 processedRows.addAndGet(stats.processedRows.get());
-                processedBytes.addAndGet(stats.processedBytes.get());
+                // bytes of cancelled tasks may still come after the query answered: counted when they do
+                processedBytes.addAndGet(stats.processedBytesAndLater(processedBytes::addAndGet));
             }
         });
         prune();

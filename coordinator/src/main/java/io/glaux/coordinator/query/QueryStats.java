@@ -23,6 +23,9 @@ public final class QueryStats
     private volatile java.util.function.Function<QueryState, Execution> execution = _ -> Execution.NONE;
     /** {@code query.max-scan-physical-bytes}: the most bytes the query's scans may return. */
     private volatile long maxProcessedBytes = Long.MAX_VALUE;
+    /** Told of bytes counted after the query's scans closed; guards the late additions. */
+    private final java.util.List<java.util.function.LongConsumer> lateListeners = new java.util.ArrayList<>();
+    private final AtomicInteger pendingLateCounts = new AtomicInteger();
 
     /**
      * What the engine's operators did, on the coordinator and the workers, for the protocol's
@@ -73,6 +76,72 @@ public final class QueryStats
         if (total > maxProcessedBytes) {
             throw new GlauxException(ErrorCode.EXCEEDED_SCAN_LIMIT, "Query exceeded the bytes-scanned limit of %s (query.max-scan-physical-bytes = %d bytes): it scanned %d bytes"
                     .formatted(DataSize.format(maxProcessedBytes), maxProcessedBytes, total));
+        }
+    }
+
+    /**
+     * Counts {@code bytes} a scan task fetched before its stream was cancelled (a LIMIT was reached, the
+     * query ended), told by its worker after the task stopped: possibly after the query answered its
+     * client, so no limit applies any more. Listeners ({@link #onLateProcessedBytes}) are told, so the
+     * history and the coordinator's totals are updated after the answer.
+     */
+    public void addLateProcessedBytes(long bytes)
+    {
+        if (bytes <= 0) {
+            return;
+        }
+        java.util.List<java.util.function.LongConsumer> listeners;
+        synchronized (lateListeners) {
+            processedBytes.addAndGet(bytes);
+            listeners = java.util.List.copyOf(lateListeners);
+        }
+        for (java.util.function.LongConsumer listener : listeners) {
+            listener.accept(bytes);
+        }
+    }
+
+    /**
+     * The bytes scanned so far; {@code later} is told each {@link #addLateProcessedBytes} from then on
+     * (never bytes the returned total includes).
+     */
+    public long processedBytesAndLater(java.util.function.LongConsumer later)
+    {
+        java.util.Objects.requireNonNull(later, "later is null");
+        synchronized (lateListeners) {
+            lateListeners.add(later);
+            return processedBytes.get();
+        }
+    }
+
+    /** Runs {@code listener} after each late count of bytes ({@link #addLateProcessedBytes}). */
+    public void onLateProcessedBytes(Runnable listener)
+    {
+        java.util.Objects.requireNonNull(listener, "listener is null");
+        synchronized (lateListeners) {
+            lateListeners.add(_ -> listener.run());
+        }
+    }
+
+    /** Late counts of cancelled tasks still asked of their workers ({@link #addLateProcessedBytes}). */
+    public int pendingLateCounts()
+    {
+        return pendingLateCounts.get();
+    }
+
+    /** A late count starts: {@link #endLateCount} must follow. */
+    public void beginLateCount()
+    {
+        pendingLateCounts.incrementAndGet();
+    }
+
+    /** A late count ended, with {@code bytes} more (0 when the worker did not tell). */
+    public void endLateCount(long bytes)
+    {
+        try {
+            addLateProcessedBytes(bytes);
+        }
+        finally {
+            pendingLateCounts.decrementAndGet();
         }
     }
 

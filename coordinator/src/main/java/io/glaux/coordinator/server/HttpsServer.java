@@ -26,16 +26,22 @@ public final class HttpsServer
 
     public HttpsServer(String host, int port, KeyStore keyStore, char[] keyStorePassword, KeyStore trustStore, Handler handler)
     {
-        requireNonNull(handler, "handler is null");
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-        threads.setName("http");
-        // No buffer pooling: with Jetty's pooled buffers, after refusing malformed or oversized requests
-        // the parser of a later, well-formed request on another connection (a JDBC client's statement, a
-        // worker's announcement) now and then saw foreign bytes and refused it ("Illegal character SPACE").
-        // With pooling, TestHeaderInjection's requests repeated in a loop failed within 160 s; without it,
-        // 300 rounds pass. The coordinator's request rate is low; heap buffers are cheap to allocate.
-        server = new Server(threads, null, new ByteBufferPool.NonPooling());
-        ssl = new SslContextFactory.Server();
+        this(host, port, factory(keyStore, keyStorePassword, trustStore), handler);
+    }
+
+    /**
+     * Serves with {@code sslContext}: its key and trust managers are asked at every handshake, so a
+     * renewed certificate or a changed CA bundle ({@code io.glaux.engine.exchange.NodeKeys}) is used from
+     * the next connection on. Client certificates are asked for (nodes present theirs), not required.
+     */
+    public HttpsServer(String host, int port, javax.net.ssl.SSLContext sslContext, Handler handler)
+    {
+        this(host, port, factory(sslContext), handler);
+    }
+
+    private static SslContextFactory.Server factory(KeyStore keyStore, char[] keyStorePassword, KeyStore trustStore)
+    {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setKeyStore(keyStore);
         ssl.setKeyStorePassword(new String(keyStorePassword));
@@ -44,6 +50,31 @@ public final class HttpsServer
             ssl.setTrustStore(trustStore);
             ssl.setWantClientAuth(true);
         }
+        return ssl;
+    }
+
+    private static SslContextFactory.Server factory(javax.net.ssl.SSLContext sslContext)
+    {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        ssl.setSslContext(requireNonNull(sslContext, "sslContext is null"));
+        // nodes present their certificates (announcements); clients need not
+        ssl.setWantClientAuth(true);
+        return ssl;
+    }
+
+    private HttpsServer(String host, int port, SslContextFactory.Server ssl, Handler handler)
+    {
+        requireNonNull(handler, "handler is null");
+        this.ssl = ssl;
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("http");
+        // No buffer pooling: with Jetty's pooled buffers, after refusing malformed or oversized requests
+        // the parser of a later, well-formed request on another connection (a JDBC client's statement, a
+        // worker's announcement) now and then saw foreign bytes and refused it ("Illegal character SPACE").
+        // With pooling, TestHeaderInjection's requests repeated in a loop failed within 160 s; without it,
+        // 300 rounds pass. The coordinator's request rate is low; heap buffers are cheap to allocate.
+        server = new Server(threads, null, new ByteBufferPool.NonPooling());
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setUseInputDirectByteBuffers(false);

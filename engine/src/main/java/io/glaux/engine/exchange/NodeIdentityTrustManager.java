@@ -62,6 +62,12 @@ public final class NodeIdentityTrustManager
         throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No X.509 trust manager for node " + nodeId);
     }
 
+    /** As {@link #forNode(KeyStore, String, RevocationList)}, with the CAs {@code caTrust} trusts (a node's {@link NodeKeys#trustManager()}). */
+    public static NodeIdentityTrustManager forNode(X509ExtendedTrustManager caTrust, String nodeId, RevocationList revocations)
+    {
+        return new NodeIdentityTrustManager(requireNonNull(caTrust, "caTrust is null"), nodeId, revocations);
+    }
+
     /**
      * Whether {@code certificate} is {@code nodeId}'s: its subject's CN is the node id. Subject
      * alternative names are host names, for hostname checks: a worker may have asked for any host

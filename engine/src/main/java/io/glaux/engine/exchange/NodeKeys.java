@@ -10,12 +10,14 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,12 +40,16 @@ public final class NodeKeys
 
     private volatile Entry current;
     private volatile Entry previous;
+    /** The trust of the current material's CAs: replaced with the material when its {@code ca.pem} changes. */
+    private volatile X509ExtendedTrustManager caTrust;
+    private final X509ExtendedTrustManager trust = new CurrentTrust();
     private final List<Consumer<TlsMaterial>> listeners = new CopyOnWriteArrayList<>();
 
     private NodeKeys(TlsMaterial material)
     {
         this.current = entry(material);
         this.previous = current;
+        this.caTrust = caTrust(material);
     }
 
     public static NodeKeys of(TlsMaterial material)
@@ -58,20 +64,24 @@ public final class NodeKeys
     }
 
     /**
-     * Uses {@code next} from the next handshake on. It must be the same node's, under the same CA (a
-     * renewal); listeners run after the switch.
+     * Uses {@code next} from the next handshake on, and trusts its CAs. It must be the same node's, under
+     * a CA trusted now or trusting the current one (a renewal, possibly during a CA rotation); listeners
+     * run after the switch.
      */
     public void replace(TlsMaterial next)
     {
         requireNonNull(next, "next is null");
         synchronized (this) {
             TlsMaterial now = current.material();
-            if (!next.nodeName().equals(now.nodeName()) || !next.caCertificateValue().equals(now.caCertificateValue())) {
-                throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "A renewed certificate must be node " + now.nodeName() + "'s under the same CA: "
+            boolean overlapping = now.caCertificates().contains(next.caCertificateValue()) || next.caCertificates().contains(now.caCertificateValue());
+            if (!next.nodeName().equals(now.nodeName()) || !overlapping) {
+                throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "A renewed certificate must be node " + now.nodeName() + "'s under a CA it trusts: "
                         + next.certificate().getSubjectX500Principal());
             }
+            X509ExtendedTrustManager nextTrust = next.caCertificates().equals(now.caCertificates()) ? caTrust : caTrust(next);
             previous = current;
             current = entry(next);
+            caTrust = nextTrust;
         }
         for (Consumer<TlsMaterial> listener : listeners) {
             listener.accept(next);
@@ -84,14 +94,15 @@ public final class NodeKeys
         listeners.add(requireNonNull(listener, "listener is null"));
     }
 
-    /** For HTTPS clients: trusts only the cluster CA and presents the current certificate. */
+    /**
+     * For HTTPS clients and servers: trusts only the cluster's CAs and presents the current certificate,
+     * both as they are at each handshake.
+     */
     public SSLContext clientSslContext()
     {
         try {
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(material().trustStore());
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[] {this}, trustManagers.getTrustManagers(), new SecureRandom());
+            context.init(new javax.net.ssl.KeyManager[] {this}, new TrustManager[] {trust}, new SecureRandom());
             return context;
         }
         catch (GeneralSecurityException e) {
@@ -99,16 +110,85 @@ public final class NodeKeys
         }
     }
 
-    /** The trust managers for the cluster CA (it does not change with a renewal). */
+    /** The trust managers for the cluster's CAs: those of the current material at each handshake (a CA rotation changes them). */
     public TrustManager[] caTrustManagers()
+    {
+        return new TrustManager[] {trust};
+    }
+
+    /** The trust of the cluster's CAs, as they are at each handshake. */
+    public X509ExtendedTrustManager trustManager()
+    {
+        return trust;
+    }
+
+    private static X509ExtendedTrustManager caTrust(TlsMaterial material)
     {
         try {
             TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(material().trustStore());
-            return trustManagers.getTrustManagers();
+            trustManagers.init(material.trustStore());
+            for (TrustManager manager : trustManagers.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager extended) {
+                    return extended;
+                }
+            }
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "No X.509 trust manager for the cluster CA");
         }
         catch (GeneralSecurityException e) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot trust the cluster CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** Delegates every check to the trust of the current material's CAs. */
+    private final class CurrentTrust
+            extends X509ExtendedTrustManager
+    {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException
+        {
+            caTrust.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException
+        {
+            caTrust.checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException
+        {
+            caTrust.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException
+        {
+            caTrust.checkServerTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException
+        {
+            caTrust.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException
+        {
+            caTrust.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers()
+        {
+            return caTrust.getAcceptedIssuers();
         }
     }
 

@@ -107,16 +107,21 @@ public final class TlsMaterial
     private final Path directory;
     private final String nodeName;
     private final X509Certificate ca;
+    private final List<X509Certificate> trusted;
     private final List<X509Certificate> chain;
     private final PrivateKey key;
 
-    private TlsMaterial(Path directory, String nodeName, X509Certificate ca, List<X509Certificate> chain, PrivateKey key)
+    private TlsMaterial(Path directory, String nodeName, X509Certificate ca, List<X509Certificate> trusted, List<X509Certificate> chain, PrivateKey key)
     {
         this.directory = requireNonNull(directory, "directory is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.ca = requireNonNull(ca, "ca is null");
+        this.trusted = List.copyOf(trusted);
         this.chain = List.copyOf(chain);
         this.key = requireNonNull(key, "key is null");
+        if (!this.trusted.contains(ca)) {
+            throw new IllegalArgumentException("the CA of node " + nodeName + " is not among the trusted CAs");
+        }
     }
 
     /**
@@ -159,15 +164,16 @@ public final class TlsMaterial
         Path certFile = dir.resolve(nodeName + ".pem");
         Path keyFile = dir.resolve(nodeName + "-key.pem");
 
-        X509Certificate ca;
+        List<X509Certificate> trusted;
         PrivateKey caKey = null;
         if (Files.exists(caFile)) {
-            ca = readCertificates(caFile).getFirst();
+            trusted = readCertificates(caFile);
         }
         else {
             KeyPair caPair = newKeyPair();
-            ca = createCa(caPair);
+            X509Certificate ca = createCa(caPair);
             caKey = caPair.getPrivate();
+            trusted = List.of(ca);
             // key first: a crash between the two writes leaves no CA certificate, so the next start
             // creates a fresh CA rather than finding a certificate without its key
             writeAtomically(caKeyFile, privateKeyPem(caKey), true);
@@ -177,8 +183,9 @@ public final class TlsMaterial
         if (Files.exists(certFile) && Files.exists(keyFile)) {
             List<X509Certificate> chain = readCertificates(certFile);
             PrivateKey key = readPrivateKey(keyFile);
-            if (isUsable(chain.getFirst(), key, ca, hostNames)) {
-                return new TlsMaterial(dir, nodeName, ca, chain, key);
+            Optional<X509Certificate> issuer = issuer(chain.getFirst(), trusted);
+            if (issuer.isPresent() && isUsable(chain.getFirst(), key, issuer.get(), hostNames)) {
+                return new TlsMaterial(dir, nodeName, issuer.get(), trusted, chain, key);
             }
         }
 
@@ -189,12 +196,201 @@ public final class TlsMaterial
             }
             caKey = readPrivateKey(caKeyFile);
         }
+        return issueOwn(dir, nodeName, hostNames, trusted, caKey, NODE_VALIDITY);
+    }
+
+    /** Issues this node a new key and certificate with the CA key {@code caKey} (one of {@code trusted}'s) and writes them. */
+    private static TlsMaterial issueOwn(Path dir, String nodeName, Set<String> hostNames, List<X509Certificate> trusted, PrivateKey caKey, Duration validity)
+            throws IOException, GeneralSecurityException, OperatorCreationException
+    {
+        X509Certificate ca = signingCa(dir, trusted, caKey);
         KeyPair nodePair = newKeyPair();
-        X509Certificate cert = createNodeCertificate(nodeName, hostNames, nodePair, ca, caKey);
+        X509Certificate cert = createNodeCertificate(nodeName, hostNames, nodePair, ca, caKey, validity);
         List<X509Certificate> chain = List.of(cert, ca);
-        writeAtomically(keyFile, privateKeyPem(nodePair.getPrivate()), true);
-        writeAtomically(certFile, certificatePem(chain), false);
-        return new TlsMaterial(dir, nodeName, ca, chain, nodePair.getPrivate());
+        writeAtomically(dir.resolve(nodeName + "-key.pem"), privateKeyPem(nodePair.getPrivate()), true);
+        writeAtomically(dir.resolve(nodeName + ".pem"), certificatePem(chain), false);
+        return new TlsMaterial(dir, nodeName, ca, trusted, chain, nodePair.getPrivate());
+    }
+
+    /**
+     * Issues this node (the coordinator: it holds the CA key) a new key and a certificate valid for
+     * {@code validity} from the CA key in {@code dir}, writes them and returns them: how the coordinator
+     * renews its own certificate while it runs.
+     */
+    public static TlsMaterial renewOwn(Path dir, String nodeName, List<String> extraHostNames, Duration validity)
+    {
+        requireNonNull(validity, "validity is null");
+        Set<String> hostNames = hostNames(nodeName, extraHostNames);
+        Path directory = dir.toAbsolutePath().normalize();
+        try {
+            return locked(directory, () -> {
+                Path caKeyFile = directory.resolve("ca-key.pem");
+                if (!Files.exists(caKeyFile)) {
+                    throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Cannot renew the TLS certificate of node " + nodeName + ": " + caKeyFile + " does not exist");
+                }
+                return issueOwn(directory, nodeName, hostNames, readCertificates(directory.resolve("ca.pem")), readPrivateKey(caKeyFile), validity);
+            });
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot renew the TLS certificate of node " + nodeName + " in " + directory + ": " + e.getMessage(), e);
+        }
+        catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private interface LockedAction<T>
+    {
+        T run()
+                throws IOException, GeneralSecurityException, OperatorCreationException;
+    }
+
+    /** Runs {@code action} holding the directory's lock (threads of this JVM, then processes). */
+    private static <T> T locked(Path directory, LockedAction<T> action)
+            throws IOException, GeneralSecurityException, OperatorCreationException
+    {
+        createDirectory(directory);
+        Object jvmLock = JVM_LOCKS.computeIfAbsent(directory, _ -> new Object());
+        synchronized (jvmLock) {
+            try (FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock _ = channel.lock()) {
+                return action.run();
+            }
+        }
+    }
+
+    // --- CA rotation: ca.pem may hold several CA certificates, all trusted; the one whose key is ca-key.pem signs
+
+    /** {@code ca-next-key.pem}: the key of a CA staged by {@link #stageNextCa}, until {@link #promoteNextCa}. */
+    public static final String NEXT_CA_KEY_FILE = "ca-next-key.pem";
+
+    /**
+     * Step 1 of a CA rotation: makes a new CA (its key in {@code ca-next-key.pem}, 0600) and adds its
+     * certificate to {@code ca.pem}, so that every node that reads the bundle trusts both CAs while
+     * certificates are still signed by the current one. Returns the new CA certificate.
+     */
+    public static X509Certificate stageNextCa(Path dir)
+    {
+        Path directory = dir.toAbsolutePath().normalize();
+        return rotation(directory, "stage a new CA", () -> {
+            requireCaKey(directory);
+            if (Files.exists(directory.resolve(NEXT_CA_KEY_FILE))) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A new CA is already staged in " + directory + " (" + NEXT_CA_KEY_FILE + "): promote it first");
+            }
+            KeyPair pair = newKeyPair();
+            X509Certificate next = createCa(pair);
+            List<X509Certificate> bundle = new ArrayList<>(readCertificates(directory.resolve("ca.pem")));
+            bundle.add(next);
+            writeAtomically(directory.resolve(NEXT_CA_KEY_FILE), privateKeyPem(pair.getPrivate()), true);
+            writeAtomically(directory.resolve("ca.pem"), certificatePem(bundle), false);
+            return next;
+        });
+    }
+
+    /**
+     * Step 2: the staged CA signs from now on ({@code ca-next-key.pem} becomes {@code ca-key.pem}; the old
+     * key is deleted) and comes first in {@code ca.pem}; the old CA stays trusted until
+     * {@link #retireOldCas}. Returns the CA that now signs.
+     */
+    public static X509Certificate promoteNextCa(Path dir)
+    {
+        Path directory = dir.toAbsolutePath().normalize();
+        return rotation(directory, "promote the staged CA", () -> {
+            requireCaKey(directory);
+            Path nextKeyFile = directory.resolve(NEXT_CA_KEY_FILE);
+            if (!Files.exists(nextKeyFile)) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "No new CA is staged in " + directory + " (" + NEXT_CA_KEY_FILE + "): stage one first");
+            }
+            PrivateKey nextKey = readPrivateKey(nextKeyFile);
+            List<X509Certificate> bundle = readCertificates(directory.resolve("ca.pem"));
+            X509Certificate next = signingCa(directory, bundle, nextKey);
+            List<X509Certificate> reordered = new ArrayList<>();
+            reordered.add(next);
+            bundle.stream().filter(ca -> !ca.equals(next)).forEach(reordered::add);
+            writeAtomically(directory.resolve("ca-key.pem"), privateKeyPem(nextKey), true);
+            writeAtomically(directory.resolve("ca.pem"), certificatePem(reordered), false);
+            Files.delete(nextKeyFile);
+            return next;
+        });
+    }
+
+    /** Step 3: {@code ca.pem} keeps only the CA that signs; nodes stop trusting the others. Returns the CAs removed. */
+    public static List<X509Certificate> retireOldCas(Path dir)
+    {
+        Path directory = dir.toAbsolutePath().normalize();
+        return rotation(directory, "retire the old CAs", () -> {
+            requireCaKey(directory);
+            if (Files.exists(directory.resolve(NEXT_CA_KEY_FILE))) {
+                throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "A new CA is staged in " + directory + " (" + NEXT_CA_KEY_FILE + "): promote it before retiring the old one");
+            }
+            List<X509Certificate> bundle = readCertificates(directory.resolve("ca.pem"));
+            X509Certificate signing = signingCa(directory, bundle, readPrivateKey(directory.resolve("ca-key.pem")));
+            writeAtomically(directory.resolve("ca.pem"), certificatePem(List.of(signing)), false);
+            return bundle.stream().filter(ca -> !ca.equals(signing)).toList();
+        });
+    }
+
+    /** The CA certificate of {@code dir/ca.pem} whose key is {@code dir/ca-key.pem}: the one that signs now. */
+    public static X509Certificate signingCaCertificate(Path dir)
+    {
+        Path directory = dir.toAbsolutePath().normalize();
+        requireCaKey(directory);
+        try {
+            return signingCa(directory, readCertificates(directory.resolve("ca.pem")), readPrivateKey(directory.resolve("ca-key.pem")));
+        }
+        catch (IOException | GeneralSecurityException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireCaKey(Path directory)
+    {
+        if (!Files.exists(directory.resolve("ca-key.pem")) || !Files.exists(directory.resolve("ca.pem"))) {
+            throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, directory + " holds no CA (ca.pem and ca-key.pem): rotate the CA where the coordinator keeps it");
+        }
+    }
+
+    private static <T> T rotation(Path directory, String what, LockedAction<T> action)
+    {
+        try {
+            return locked(directory, action);
+        }
+        catch (IOException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot " + what + " in " + directory + ": " + e.getMessage(), e);
+        }
+        catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA of {@code trusted} whose public key is {@code caKey}'s: the one that signs. */
+    private static X509Certificate signingCa(Path dir, List<X509Certificate> trusted, PrivateKey caKey)
+            throws GeneralSecurityException
+    {
+        for (X509Certificate ca : trusted) {
+            if (keyMatches(ca, caKey)) {
+                return ca;
+            }
+        }
+        throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "No CA certificate in " + dir.resolve("ca.pem") + " belongs to the CA key " + dir.resolve("ca-key.pem"));
+    }
+
+    /** The CA of {@code trusted} that signed {@code cert}. */
+    private static Optional<X509Certificate> issuer(X509Certificate cert, List<X509Certificate> trusted)
+    {
+        for (X509Certificate ca : trusted) {
+            if (!ca.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+                continue;
+            }
+            try {
+                cert.verify(ca.getPublicKey());
+                return Optional.of(ca);
+            }
+            catch (GeneralSecurityException e) {
+                // another CA of the same name
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -214,13 +410,14 @@ public final class TlsMaterial
             return Optional.empty();
         }
         try {
-            X509Certificate ca = readCertificates(caFile).getFirst();
+            List<X509Certificate> trusted = readCertificates(caFile);
             List<X509Certificate> chain = readCertificates(certFile);
             PrivateKey key = readPrivateKey(keyFile);
-            if (!isUsable(chain.getFirst(), key, ca, hostNames)) {
+            Optional<X509Certificate> issuer = issuer(chain.getFirst(), trusted);
+            if (issuer.isEmpty() || !isUsable(chain.getFirst(), key, issuer.get(), hostNames)) {
                 return Optional.empty();
             }
-            return Optional.of(new TlsMaterial(directory, nodeName, ca, chain, key));
+            return Optional.of(new TlsMaterial(directory, nodeName, issuer.get(), trusted, chain, key));
         }
         catch (IOException | GeneralSecurityException e) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
@@ -243,12 +440,16 @@ public final class TlsMaterial
             return Optional.empty();
         }
         try {
-            X509Certificate ca = readCertificates(caFile).getFirst();
+            List<X509Certificate> trusted = readCertificates(caFile);
             List<X509Certificate> chain = readCertificates(certFile);
             PrivateKey key = readPrivateKey(keyFile);
             X509Certificate cert = chain.getFirst();
+            Optional<X509Certificate> issuer = issuer(cert, trusted);
+            if (issuer.isEmpty()) {
+                return Optional.empty();
+            }
+            X509Certificate ca = issuer.get();
             try {
-                cert.verify(ca.getPublicKey());
                 cert.checkValidity();
             }
             catch (GeneralSecurityException e) {
@@ -257,7 +458,7 @@ public final class TlsMaterial
             if (!keyMatches(cert, key) || !cert.getSubjectX500Principal().equals(nodeSubject(nodeName))) {
                 return Optional.empty();
             }
-            return Optional.of(new TlsMaterial(directory, nodeName, ca, chain, key));
+            return Optional.of(new TlsMaterial(directory, nodeName, ca, trusted, chain, key));
         }
         catch (IOException | GeneralSecurityException e) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Invalid TLS material in " + directory + ": " + e.getMessage(), e);
@@ -287,8 +488,10 @@ public final class TlsMaterial
                 throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "The coordinator's answer to the join of node " + nodeName + " holds no CA certificate");
             }
             X509Certificate cert = chain.getFirst();
-            X509Certificate ca = chain.getLast();
-            if (!caPin(ca).equals(caPin)) {
+            // the node certificate, the CA that signed it, then any other CA the cluster trusts (a CA rotation)
+            X509Certificate ca = chain.get(1);
+            List<X509Certificate> trusted = chain.subList(1, chain.size());
+            if (trusted.stream().noneMatch(candidate -> caPin(candidate).equals(caPin))) {
                 throw new GlauxException(ErrorCode.INVALID_JOIN_TOKEN,
                         "The CA the coordinator returned to node " + nodeName + " does not match the join token's CA hash " + caPin);
             }
@@ -300,9 +503,9 @@ public final class TlsMaterial
             synchronized (jvmLock) {
                 writeAtomically(directory.resolve(nodeName + "-key.pem"), privateKeyPem(pair.getPrivate()), true);
                 writeAtomically(directory.resolve(nodeName + ".pem"), certificatePem(List.of(cert, ca)), false);
-                writeAtomically(directory.resolve("ca.pem"), certificatePem(List.of(ca)), false);
+                writeAtomically(directory.resolve("ca.pem"), certificatePem(trusted), false);
             }
-            return new TlsMaterial(directory, nodeName, ca, List.of(cert, ca), pair.getPrivate());
+            return new TlsMaterial(directory, nodeName, ca, trusted, List.of(cert, ca), pair.getPrivate());
         }
         catch (IOException e) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot write TLS material in " + directory + ": " + e.getMessage(), e);
@@ -405,10 +608,14 @@ public final class TlsMaterial
             if (!Files.exists(caKeyFile)) {
                 throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Cannot issue a TLS certificate for node " + nodeName + ": " + caKeyFile + " does not exist");
             }
-            X509Certificate ca = readCertificates(directory.resolve("ca.pem")).getFirst();
+            List<X509Certificate> trusted = readCertificates(directory.resolve("ca.pem"));
             PrivateKey caKey = readPrivateKey(caKeyFile);
+            X509Certificate ca = signingCa(directory, trusted, caKey);
             X509Certificate cert = createNodeCertificate(nodeName, hostNames, new KeyPair(publicKey, null), ca, caKey, validity);
-            return certificatePem(List.of(cert, ca));
+            // the certificate, the CA that signed it, then the other CAs the cluster trusts (during a CA rotation)
+            List<X509Certificate> answer = new ArrayList<>(List.of(cert, ca));
+            trusted.stream().filter(other -> !other.equals(ca)).forEach(answer::add);
+            return certificatePem(answer);
         }
         catch (IOException | IllegalArgumentException e) {
             throw new GlauxException(ErrorCode.GENERIC_USER_ERROR, "Invalid certificate request of node " + nodeName + ": " + e.getMessage(), e);
@@ -479,7 +686,7 @@ public final class TlsMaterial
         return nodeName;
     }
 
-    /** {@code ca.pem}: the CA certificate every node trusts. */
+    /** {@code ca.pem}: the CA certificates every node trusts (the one that signs first, except during a CA rotation's first step). */
     public Path caCertificate()
     {
         return directory.resolve("ca.pem");
@@ -505,6 +712,12 @@ public final class TlsMaterial
     public X509Certificate caCertificateValue()
     {
         return ca;
+    }
+
+    /** Every CA this node trusts ({@code ca.pem}: one, or several during a CA rotation); the one that signed this node's certificate among them. */
+    public List<X509Certificate> caCertificates()
+    {
+        return trusted;
     }
 
     /** This node's certificate chain (node certificate first), for {@link NodeKeys}. */
@@ -534,13 +747,19 @@ public final class TlsMaterial
         }
     }
 
-    /** A PKCS#12 trust store holding only the cluster CA, under the alias {@code glaux-ca}. */
+    /** A PKCS#12 trust store holding the cluster CA (alias {@code glaux-ca}) and any other CA of {@code ca.pem} ({@code glaux-ca-1}, …). */
     public KeyStore trustStore()
     {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setCertificateEntry("glaux-ca", ca);
+            int index = 1;
+            for (X509Certificate other : trusted) {
+                if (!other.equals(ca)) {
+                    store.setCertificateEntry("glaux-ca-" + index++, other);
+                }
+            }
             return store;
         }
         catch (GeneralSecurityException | IOException e) {
@@ -674,12 +893,6 @@ public final class TlsMaterial
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
         builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
         return sign(builder, pair.getPrivate());
-    }
-
-    private static X509Certificate createNodeCertificate(String nodeName, Set<String> hostNames, KeyPair pair, X509Certificate ca, PrivateKey caKey)
-            throws GeneralSecurityException, OperatorCreationException, IOException
-    {
-        return createNodeCertificate(nodeName, hostNames, pair, ca, caKey, NODE_VALIDITY);
     }
 
     private static X509Certificate createNodeCertificate(String nodeName, Set<String> hostNames, KeyPair pair, X509Certificate ca, PrivateKey caKey, Duration validity)

@@ -101,7 +101,8 @@ public final class WorkerClient
         if (!SCHEME.equals(flightUri.getScheme()) || flightUri.getHost() == null || flightUri.getPort() <= 0) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Worker " + workerId + " has an invalid Flight URI (expected grpc+tls://host:port): " + flightUri);
         }
-        this.trust = NodeIdentityTrustManager.forNode(keys.material().trustStore(), workerId, requireNonNull(revocations, "revocations is null"));
+        // the cluster's CAs as of each handshake (a CA rotation changes them)
+        this.trust = NodeIdentityTrustManager.forNode(keys.trustManager(), workerId, requireNonNull(revocations, "revocations is null"));
         this.channel = channel(flightUri, keys, trust, workerId);
         this.allocator = allocator.newChildAllocator("worker-client-" + workerId, 0, Long.MAX_VALUE);
         this.client = FlightGrpcUtils.createFlightClient(this.allocator, channel);
