@@ -1,6 +1,9 @@
 package io.glaux.connectors.arrow;
 
 import io.glaux.spi.type.Type;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -15,8 +18,11 @@ import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,7 +33,18 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConstantVectors
 {
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final byte[] ALL_SET = allSet();
+
     private ConstantVectors() {}
+
+    private static byte[] allSet()
+    {
+        byte[] bytes = new byte[1024];
+        java.util.Arrays.fill(bytes, (byte) -1);
+        return bytes;
+    }
 
     /**
      * Allocates {@code target} for {@code rowCount} rows copied from {@code source} (a column a scan
@@ -134,11 +151,39 @@ public final class ConstantVectors
         vector.setValueCount(rowCount);
     }
 
-    private static void fillBytes(org.apache.arrow.vector.BaseVariableWidthVector v, byte[] bytes, int rowCount)
+    private static void fillBytes(BaseVariableWidthVector v, byte[] bytes, int rowCount)
     {
-        v.allocateNew(Math.max(1L, (long) bytes.length * rowCount), rowCount);
-        for (int i = 0; i < rowCount; i++) {
-            v.set(i, bytes, 0, bytes.length);
+        long dataBytes = (long) bytes.length * rowCount;
+        if (dataBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a constant of %d bytes repeated %d times does not fit a vector".formatted(bytes.length, rowCount));
+        }
+        v.allocateNew(Math.max(1L, dataBytes), rowCount);
+        // in bulk, not row by row (a partition column of every batch): the value repeated, offsets, validity
+        if (bytes.length > 0 && rowCount > 0) {
+            byte[] data = new byte[(int) dataBytes];
+            for (int i = 0, at = 0; i < rowCount; i++, at += bytes.length) {
+                System.arraycopy(bytes, 0, data, at, bytes.length);
+            }
+            v.getDataBuffer().setBytes(0, data);
+        }
+        int[] offsets = new int[rowCount + 1];
+        for (int i = 1; i <= rowCount; i++) {
+            offsets[i] = offsets[i - 1] + bytes.length;
+        }
+        MemorySegment.copy(offsets, 0, MemorySegment.ofBuffer(v.getOffsetBuffer().nioBuffer(0, 4 * (rowCount + 1))), INT_LE, 0, rowCount + 1);
+        setAll(v.getValidityBuffer(), rowCount);
+        v.setLastSet(rowCount - 1);
+    }
+
+    /** Sets the first {@code rowCount} bits of a validity buffer. */
+    private static void setAll(ArrowBuf validity, int rowCount)
+    {
+        int fullBytes = rowCount / 8;
+        for (int at = 0; at < fullBytes; at += ALL_SET.length) {
+            validity.setBytes(at, ALL_SET, 0, Math.min(ALL_SET.length, fullBytes - at));
+        }
+        if (rowCount % 8 != 0) {
+            validity.setByte(fullBytes, (1 << (rowCount % 8)) - 1);
         }
     }
 
@@ -147,8 +192,16 @@ public final class ConstantVectors
     {
         vector.setInitialCapacity(rowCount);
         vector.allocateNew();
-        for (int i = 0; i < rowCount; i++) {
-            vector.setNull(i);
+        switch (vector) {
+            // allocateNew zeroes the validity (and a variable-width vector's offsets): every row is NULL
+            // already, and, for variable width, empty up to the last row (setValueCount fills no holes)
+            case BaseVariableWidthVector v -> v.setLastSet(rowCount - 1);
+            case BaseFixedWidthVector v -> {}
+            default -> {
+                for (int i = 0; i < rowCount; i++) {
+                    vector.setNull(i);
+                }
+            }
         }
         vector.setValueCount(rowCount);
     }

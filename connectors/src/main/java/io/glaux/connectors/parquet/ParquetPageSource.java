@@ -79,6 +79,9 @@ public final class ParquetPageSource
 
     private final ObjectStore store;
     private final ParquetReaderOptions options;
+    /** Rows of a batch without columns (a count of rows alone): fewer batches to aggregate per row group. */
+    static final int COLUMNLESS_BATCH_ROWS = 1 << 16;
+
     private final ParquetFooterCache footers;
     private final Split split;
     private final List<ColumnHandle> columns;
@@ -288,7 +291,8 @@ public final class ParquetPageSource
                 return null;
             }
         }
-        int rows = (int) Math.min(options.batchSize(), remainingInRowGroup);
+        // no column at all (count(*)): a batch holds no buffer, only its row count, so it may be larger
+        int rows = (int) Math.min(columns.isEmpty() ? Math.max(options.batchSize(), COLUMNLESS_BATCH_ROWS) : options.batchSize(), remainingInRowGroup);
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
         try {
             fill(root, rows);

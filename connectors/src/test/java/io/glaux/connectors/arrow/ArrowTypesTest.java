@@ -112,4 +112,38 @@ class ArrowTypesTest
             }
         }
     }
+
+    @Test
+    void fillsVarcharConstantsAndNullsInBulkIntoReusedVectors()
+    {
+        try (BufferAllocator allocator = new RootAllocator();
+                VarCharVector vector = new VarCharVector("v", allocator)) {
+            // a vector reused batch after batch, as a scan does: values, then NULLs, then the empty string
+            ConstantVectors.fill(vector, Type.VARCHAR, "2024-03-04", 4_097);
+            assertThat(vector.getValueCount()).isEqualTo(4_097);
+            assertThat(vector.getNullCount()).isZero();
+            for (int row : new int[] {0, 7, 8, 4_095, 4_096}) {
+                assertThat(vector.getObject(row)).hasToString("2024-03-04");
+            }
+            assertThat(vector.getEndOffset(4_096)).isEqualTo(4_097 * 10);
+
+            ConstantVectors.fillNull(vector, 1_003);
+            assertThat(vector.getValueCount()).isEqualTo(1_003);
+            assertThat(vector.getNullCount()).isEqualTo(1_003);
+            assertThat(vector.getEndOffset(1_002)).isZero();
+
+            ConstantVectors.fill(vector, Type.VARCHAR, "", 13);
+            assertThat(vector.getNullCount()).isZero();
+            assertThat(vector.getObject(12)).hasToString("");
+
+            ConstantVectors.fillNull(vector, 0);
+            assertThat(vector.getValueCount()).isZero();
+        }
+        try (BufferAllocator allocator = new RootAllocator();
+                IntVector vector = new IntVector("i", allocator)) {
+            ConstantVectors.fill(vector, Type.INTEGER, 7L, 100);
+            ConstantVectors.fillNull(vector, 100);
+            assertThat(vector.getNullCount()).isEqualTo(100);
+        }
+    }
 }

@@ -192,6 +192,12 @@ final class Accumulators
             int count = args.count;
             Block input = kind == AggregateFunction.COUNT_STAR ? null : args.blocks[0];
             if (input == null || !input.hasNull() && kind == AggregateFunction.COUNT) {
+                if (count > 0 && oneGroup(groups, count)) {
+                    // a global count(*) (footers-only scans send millions of rows a batch): one add, not an
+                    // increment per row, each waiting on the one before
+                    c[groups[0]] += count;
+                    return;
+                }
                 for (int j = 0; j < count; j++) {
                     c[groups[j]]++;
                 }
@@ -209,6 +215,18 @@ final class Accumulators
                     c[groups[j]] += nulls != null && nulls[j] ? 0 : v[j];
                 }
             }
+        }
+
+        /** Whether {@code groups[0..count)} are all the same group (stops at the first that is not). */
+        private static boolean oneGroup(int[] groups, int count)
+        {
+            int first = groups[0];
+            for (int j = 1; j < count; j++) {
+                if (groups[j] != first) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
