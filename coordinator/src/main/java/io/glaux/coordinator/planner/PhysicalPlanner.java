@@ -1061,6 +1061,10 @@ public final class PhysicalPlanner
         if (colocated.isPresent()) {
             return colocated.get();
         }
+        Optional<PlanNode> intoStage = broadcastIntoStage(join, type, left, right, leftKeys, rightKeys, residual);
+        if (intoStage.isPresent()) {
+            return intoStage.get();
+        }
         Optional<PlanNode> partitioned = partitionedJoin(join, type, left, right, leftKeys, rightKeys, residual);
         if (partitioned.isPresent()) {
             return partitioned.get();
@@ -1256,6 +1260,46 @@ public final class PhysicalPlanner
         stages.put(leftId.get(), new PartitionedStage(plan, inputs));
         PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(leftId.get()), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
         openStages.put(leftId.get(), gather);
+        return Optional.of(gather);
+    }
+
+    /**
+     * A join of a hash-partitioned stage's output (the probe side) with a plain scan stage small enough to
+     * broadcast (the build side), on keys other than the stage's partitioning, that keeps only probe-side
+     * rows unmatched (INNER, LEFT, SEMI, ANTI): it runs in the stage's tasks, each joining its rows with all
+     * of the build stage's rows, which the coordinator collects first and ships in every stage task (TPC-H
+     * q20: the part and supplier pairs left by the quantity test, semi-joined with the parts named 'forest%').
+     * Rows the stage would send to the coordinator to be joined there stay on the workers. Past the
+     * broadcast limit at run time the coordinator runs the stage. Returns the remote source gathering the
+     * stage's output, or empty.
+     */
+    private Optional<PlanNode> broadcastIntoStage(LogicalJoin join, PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        Optional<Integer> stageId = openStage(left);
+        if (stageId.isEmpty() || type == PlanNode.JoinType.RIGHT || type == PlanNode.JoinType.FULL
+                || !(right instanceof PlanNode.RemoteSource buildSource) || buildSource.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int buildStage = buildSource.sourceStages().getFirst();
+        ScanStage build = scans.get(buildStage);
+        boolean broadcast = switch (joinDistribution) {
+            case PARTITIONED -> false;
+            case BROADCAST -> true;
+            case AUTOMATIC -> !JoinStatistics.tooLargeToBroadcast(join, maxBroadcastBytes);
+        };
+        if (build == null || !plain(build) || !broadcast) {
+            return Optional.empty();
+        }
+        PartitionedStage stage = stages.get(stageId.get());
+        PlanNode buildLeaf = new PlanNode.RemoteSource(nextId(), List.of(buildStage), PlanNode.ExchangeType.BROADCAST, List.of(), build.types());
+        PlanNode plan = new PlanNode.Join(nextId(), type, stage.plan(), buildLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        stages.put(stageId.get(), stage.withPlan(plan));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stageId.get()), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(stageId.get(), gather);
         return Optional.of(gather);
     }
 
