@@ -59,7 +59,11 @@ class TestStageJoins
                     + " JOIN (SELECT ps_suppkey AS s, ps_partkey AS p, sum(ps_availqty) AS q FROM partsupp GROUP BY ps_suppkey, ps_partkey) b ON a.s = b.s AND a.p = b.p",
             // a broadcast build side in the stage (an anti join: the stage's unmatched rows), then a join on the stage's key
             "SELECT count(*), sum(a.q) FROM (SELECT l_partkey AS k, l_suppkey AS s, sum(l_quantity) AS q FROM lineitem GROUP BY l_partkey, l_suppkey) a"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM supplier WHERE s_suppkey = a.s AND s_nationkey = 3)");
+                    + " WHERE NOT EXISTS (SELECT 1 FROM supplier WHERE s_suppkey = a.s AND s_nationkey = 3)",
+            // the anti join filters the customers before the nested loop join with the scalar subquery's value
+            TpchDataset.query(22),
+            "SELECT count(*), sum(c_acctbal) FROM customer WHERE c_acctbal > (SELECT avg(c_acctbal) FROM customer WHERE c_mktsegment = 'BUILDING')"
+                    + " AND EXISTS (SELECT 1 FROM orders WHERE o_custkey = c_custkey AND o_orderpriority = '1-URGENT')");
 
     private TestCluster cluster;
     private Connection glaux;
@@ -159,6 +163,9 @@ class TestStageJoins
         // q11: the value per part in a stage; q20: the semi join with the parts named 'forest%' in the stage
         assertThat(finalStage(explain(TpchDataset.query(11)))).doesNotContain("Aggregate[type = FINAL, keys = [#0]");
         assertThat(finalStage(explain(TpchDataset.query(20)))).doesNotContain("type = SEMI");
+        // q22: NOT EXISTS joins on the workers, below the nested loop join with the average
+        assertThat(finalStage(explain(TpchDataset.query(22)))).contains("NestedLoopJoin[").doesNotContain("type = ANTI");
+        assertThat(finalStage(explain(QUERIES.get(20)))).contains("NestedLoopJoin[").doesNotContain("type = SEMI");
         // two stages joined on their partitioning keys become one stage (keys in either order)
         for (int query = 15; query <= 17; query++) {
             String plan = explain(QUERIES.get(query));

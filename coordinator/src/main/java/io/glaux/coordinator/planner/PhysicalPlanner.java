@@ -1053,6 +1053,22 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
+        if ((type == PlanNode.JoinType.SEMI || type == PlanNode.JoinType.ANTI) && residual.isEmpty()
+                && left instanceof PlanNode.NestedLoopJoin nested && nested.type() == PlanNode.JoinType.INNER
+                && leftKeys.stream().allMatch(key -> key < nested.left().outputTypes().size())) {
+            // a semi or anti join on columns of a nested loop join's left input (rows filtered by a scalar
+            // subquery's value, then by EXISTS: TPC-H q22) filters that input first, which may then join on
+            // the workers; the nested loop join keeps the same columns, left's then right's
+            PlanNode filtered = equiJoin(join, type, nested.left(), right, leftKeys, rightKeys, residual);
+            return new PlanNode.NestedLoopJoin(nextId(), PlanNode.JoinType.INNER, filtered, nested.right(), nested.condition());
+        }
+        return equiJoin(join, type, left, right, leftKeys, rightKeys, residual);
+    }
+
+    /** The equi-join of {@code left} and {@code right}: on the workers where it can be, else in the final stage. */
+    private PlanNode equiJoin(LogicalJoin join, PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
         Optional<PlanNode> stagesJoined = stagesJoin(type, left, right, leftKeys, rightKeys, residual);
         if (stagesJoined.isPresent()) {
             return stagesJoined.get();
