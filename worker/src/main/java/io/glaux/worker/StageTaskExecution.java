@@ -92,6 +92,16 @@ final class StageTaskExecution
                     throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "A stage task cannot read " + leaf);
                 }
                 int sourceStage = remote.sourceStages().getFirst();
+                if (remote.exchangeType() == PlanNode.ExchangeType.BROADCAST) {
+                    // a small build side's rows, shipped in the ticket
+                    io.glaux.engine.fragment.Task.Broadcast broadcast = task.broadcasts().stream()
+                            .filter(build -> build.stageId() == sourceStage).findFirst().orElse(null);
+                    if (broadcast == null) {
+                        operatorContext.close();
+                        throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Task " + task.label() + " has no rows of stage " + sourceStage + " to broadcast");
+                    }
+                    return io.glaux.engine.exchange.BroadcastData.decode(broadcast.arrowStream(), remote.outputTypes(), operatorContext);
+                }
                 byte[] ticket = ExchangeTickets.encode(new ExchangeTickets.Fetch(task.queryId(), sourceStage, task.partition(), task.partitionCount(), remote.outputTypes()));
                 List<ExchangeClient.Source> sources = new ArrayList<>();
                 for (ExchangeTickets.Location producer : task.producers()) {

@@ -287,20 +287,16 @@ public final class QueryExecution
             }
         }
         List<ExchangeTickets.Location> producers = workers.stream().map(worker -> new ExchangeTickets.Location(worker.nodeId(), worker.flightUri())).toList();
-        List<ExchangeClient.Source> sources = new ArrayList<>();
-        for (int partition = 0; partition < partitions; partition++) {
-            ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers,
-                    query.session().queryMaxMemory().orElse(0));
-            sources.add(new ExchangeClient.Source(workerClients.get(taskNodes.get(partition)), task.label(), ExchangeTickets.encode(task)));
-        }
-        ExchangeClient exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));
-        exchange.onOperatorStats(stats -> TaskOperatorStats.merge(workerStats, stats));
+        // build sides the stage's own plan joins by broadcast (a small scan joined with the stage's output)
+        List<Integer> stageBroadcasts = PhysicalPlanner.broadcastStages(stage.plan());
         return new Operator()
         {
             private boolean started;
             private boolean closed;
             /** Set when the build sides an input's tasks join are too large to broadcast: the plan runs here instead. */
             private Operator local;
+            /** Gathers the stage tasks' output, once they are formed. */
+            private ExchangeClient exchange;
 
             @Override
             public List<Type> outputTypes()
@@ -330,6 +326,27 @@ public final class QueryExecution
                         input.getKey().broadcast = broadcasts.broadcasts();
                         input.getKey().dynamicDomain = broadcasts.dynamic();
                     }
+                    List<Task.Broadcast> taskBroadcasts = List.of();
+                    if (!stageBroadcasts.isEmpty()) {
+                        CollectedBroadcasts broadcasts = collectBroadcasts(null, Optional.empty(), stageBroadcasts, scans, context);
+                        if (!broadcasts.complete()) {
+                            LOG.debug("Build sides of stages {} of {} are too large to broadcast: running stage {} on the coordinator", stageBroadcasts, query.id(), stageId);
+                            query.stats().runtimeDecisions.add("Fragment %d: the build sides of fragments %s exceed the broadcast limit: run on the coordinator"
+                                    .formatted(stageId, stageBroadcasts));
+                            release();
+                            local = localStage.get();
+                            return local.next();
+                        }
+                        taskBroadcasts = broadcasts.broadcasts();
+                    }
+                    List<ExchangeClient.Source> sources = new ArrayList<>();
+                    for (int partition = 0; partition < partitions; partition++) {
+                        ExchangeTickets.StageTask task = new ExchangeTickets.StageTask(query.id(), stageId, partition, partitions, stage.plan(), producers,
+                                query.session().queryMaxMemory().orElse(0), taskBroadcasts);
+                        sources.add(new ExchangeClient.Source(workerClients.get(taskNodes.get(partition)), task.label(), ExchangeTickets.encode(task)));
+                    }
+                    exchange = new ExchangeClient(sources, stage.types(), context.allocator(), ExchangeOperator.bufferBytes(context.query().memory().limit()));
+                    exchange.onOperatorStats(stats -> TaskOperatorStats.merge(workerStats, stats));
                     first.start();
                     exchange.start();
                 }
@@ -363,7 +380,9 @@ public final class QueryExecution
             private void release()
             {
                 try {
-                    exchange.close();
+                    if (exchange != null) {
+                        exchange.close();
+                    }
                 }
                 finally {
                     try {
@@ -399,7 +418,8 @@ public final class QueryExecution
      * The rows of build stages {@code buildStageIds}, scanned one after the other into the query's memory
      * here, as the broadcasts a probe scan's tasks join, as long as together they stay within
      * the query's broadcast limit (and 1/16 of the query's limit): the first stage past it
-     * ends the collection, which is then not complete.
+     * ends the collection, which is then not complete. {@code probeScan}: null for a stage's plan, whose
+     * input is no scan the keys could filter.
      */
     CollectedBroadcasts collectBroadcasts(GlauxTableScan probeScan, Optional<PlanNode> probePipeline, List<Integer> buildStageIds,
             Map<Integer, PhysicalPlanner.ScanStage> scans, OperatorContext context)
@@ -428,7 +448,9 @@ public final class QueryExecution
                     rows.add(batch);
                     bytes += Batches.sizeInBytes(batch);
                 }
-                dynamic = DynamicFilter.narrowed(dynamic, DynamicFilter.of(probeScan, probePipeline, buildStageId, rows));
+                if (probeScan != null) {
+                    dynamic = DynamicFilter.narrowed(dynamic, DynamicFilter.of(probeScan, probePipeline, buildStageId, rows));
+                }
                 broadcasts.add(new Task.Broadcast(buildStageId, BroadcastData.encode(rows, build.types(), context.allocator())));
             }
             finally {

@@ -474,7 +474,11 @@ public final class PhysicalPlanner
                 for (int i = 0; i < groupKeys.size(); i++) {
                     finalKeys.add(i);
                 }
-                result = new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls);
+                // grouped: FINAL in a hash stage on the workers, as over a plain scan, so that joins on its keys
+                // run there too (TPC-H q2's cheapest supplier per part, q11's value per part)
+                result = finalKeys.isEmpty()
+                        ? new PlanNode.Aggregate(nextId(), partials, PlanNode.Step.FINAL, finalKeys, List.of(), calls)
+                        : partitionedFinal(remote.sourceStages().getFirst(), partials.outputTypes(), finalKeys, calls);
             }
             else {
                 result = withPrunedJoin(new PlanNode.Aggregate(nextId(), source, PlanNode.Step.SINGLE, groupKeys, groupingSets, calls));
@@ -1102,9 +1106,33 @@ public final class PhysicalPlanner
         if (leftKeys.isEmpty()) {
             return new PlanNode.NestedLoopJoin(nextId(), type, left, right, residual);
         }
+        if ((type == PlanNode.JoinType.SEMI || type == PlanNode.JoinType.ANTI) && residual.isEmpty()
+                && left instanceof PlanNode.NestedLoopJoin nested && nested.type() == PlanNode.JoinType.INNER
+                && leftKeys.stream().allMatch(key -> key < nested.left().outputTypes().size())) {
+            // a semi or anti join on columns of a nested loop join's left input (rows filtered by a scalar
+            // subquery's value, then by EXISTS: TPC-H q22) filters that input first, which may then join on
+            // the workers; the nested loop join keeps the same columns, left's then right's
+            PlanNode filtered = equiJoin(join, type, nested.left(), right, leftKeys, rightKeys, residual);
+            return new PlanNode.NestedLoopJoin(nextId(), PlanNode.JoinType.INNER, filtered, nested.right(), nested.condition());
+        }
+        return equiJoin(join, type, left, right, leftKeys, rightKeys, residual);
+    }
+
+    /** The equi-join of {@code left} and {@code right}: on the workers where it can be, else in the final stage. */
+    private PlanNode equiJoin(LogicalJoin join, PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        Optional<PlanNode> stagesJoined = stagesJoin(type, left, right, leftKeys, rightKeys, residual);
+        if (stagesJoined.isPresent()) {
+            return stagesJoined.get();
+        }
         Optional<PlanNode> colocated = colocatedJoin(type, left, right, leftKeys, rightKeys, residual);
         if (colocated.isPresent()) {
             return colocated.get();
+        }
+        Optional<PlanNode> intoStage = broadcastIntoStage(join, type, left, right, leftKeys, rightKeys, residual);
+        if (intoStage.isPresent()) {
+            return intoStage.get();
         }
         Optional<PlanNode> partitioned = partitionedJoin(join, type, left, right, leftKeys, rightKeys, residual);
         if (partitioned.isPresent()) {
@@ -1235,8 +1263,8 @@ public final class PhysicalPlanner
         PartitionedStage stage = stages.get(stageId.get());
         List<Integer> stageKeys = stageOnRight ? rightKeys : leftKeys;
         List<Integer> scanKeys = stageOnRight ? leftKeys : rightKeys;
-        Optional<StagePartitioning.Leaf> leaf = StagePartitioning.trace(stage.plan(), stageKeys);
-        if (leaf.isEmpty() || stage.inputs().stream().noneMatch(input -> input.stage() == leaf.get().stage() && input.keys().equals(leaf.get().columns()))) {
+        Optional<List<Integer>> partitionKeys = colocatedKeys(stage, stageKeys, scanKeys);
+        if (partitionKeys.isEmpty()) {
             return Optional.empty();
         }
         PlanNode scanLeaf = new PlanNode.RemoteSource(nextId(), List.of(scanStageId), PlanNode.ExchangeType.REPARTITION, List.of(), scan.types());
@@ -1248,7 +1276,7 @@ public final class PhysicalPlanner
         }
         // the join reads all of its build (right) side before its first probe row: the build side's inputs first
         List<PartitionedStage.Input> inputs = new ArrayList<>();
-        PartitionedStage.Input scanInput = new PartitionedStage.Input(scanStageId, scanKeys, true);
+        PartitionedStage.Input scanInput = new PartitionedStage.Input(scanStageId, partitionKeys.get(), true);
         if (!stageOnRight) {
             inputs.add(scanInput);
         }
@@ -1261,6 +1289,119 @@ public final class PhysicalPlanner
         PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stageId.get()), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
         openStages.put(stageId.get(), gather);
         return Optional.of(gather);
+    }
+
+    /**
+     * A join of two hash-partitioned stages' outputs (FINAL aggregations, windows or partitioned joins, with
+     * filters and projections above) whose keys include, on each side, the columns that stage is partitioned
+     * on, paired with each other in order: rows that match already lie in tasks of the same partition of both
+     * stages, so the join runs in one stage whose tasks run both plans, of any join type (a join of joins, a
+     * join with the HAVING of a grouping). Its inputs are the build side's inputs, then the probe side's, the
+     * order the join reads them in. Returns the remote source gathering the stage's output, or empty.
+     */
+    private Optional<PlanNode> stagesJoin(PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        Optional<Integer> leftId = openStage(left);
+        Optional<Integer> rightId = openStage(right);
+        if (leftId.isEmpty() || rightId.isEmpty() || leftId.get().equals(rightId.get())) {
+            return Optional.empty();
+        }
+        PartitionedStage leftStage = stages.get(leftId.get());
+        PartitionedStage rightStage = stages.get(rightId.get());
+        Optional<List<Integer>> rightColumns = colocatedKeys(leftStage, leftKeys, rightKeys);
+        if (rightColumns.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<StagePartitioning.Leaf> rightLeaf = StagePartitioning.trace(rightStage.plan(), rightColumns.get());
+        if (rightLeaf.isEmpty() || rightStage.inputs().stream().noneMatch(input -> input.stage() == rightLeaf.get().stage() && input.keys().equals(rightLeaf.get().columns()))) {
+            return Optional.empty();
+        }
+        PlanNode plan = new PlanNode.Join(nextId(), type, leftStage.plan(), rightStage.plan(), leftKeys, rightKeys, residual, PlanNode.JoinDistribution.PARTITIONED);
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        // the join reads all of its build (right) side before its first probe row
+        List<PartitionedStage.Input> inputs = new ArrayList<>(rightStage.inputs());
+        inputs.addAll(leftStage.inputs());
+        stages.remove(rightId.get());
+        openStages.remove(rightId.get());
+        stages.put(leftId.get(), new PartitionedStage(plan, inputs));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(leftId.get()), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(leftId.get(), gather);
+        return Optional.of(gather);
+    }
+
+    /**
+     * A join of a hash-partitioned stage's output (the probe side) with a plain scan stage small enough to
+     * broadcast (the build side), on keys other than the stage's partitioning, that keeps only probe-side
+     * rows unmatched (INNER, LEFT, SEMI, ANTI): it runs in the stage's tasks, each joining its rows with all
+     * of the build stage's rows, which the coordinator collects first and ships in every stage task (TPC-H
+     * q20: the part and supplier pairs left by the quantity test, semi-joined with the parts named 'forest%').
+     * Rows the stage would send to the coordinator to be joined there stay on the workers. Past the
+     * broadcast limit at run time the coordinator runs the stage. Returns the remote source gathering the
+     * stage's output, or empty.
+     */
+    private Optional<PlanNode> broadcastIntoStage(LogicalJoin join, PlanNode.JoinType type, PlanNode left, PlanNode right, List<Integer> leftKeys, List<Integer> rightKeys,
+            Optional<Expression> residual)
+    {
+        Optional<Integer> stageId = openStage(left);
+        if (stageId.isEmpty() || type == PlanNode.JoinType.RIGHT || type == PlanNode.JoinType.FULL
+                || !(right instanceof PlanNode.RemoteSource buildSource) || buildSource.sourceStages().size() != 1) {
+            return Optional.empty();
+        }
+        int buildStage = buildSource.sourceStages().getFirst();
+        ScanStage build = scans.get(buildStage);
+        boolean broadcast = switch (joinDistribution) {
+            case PARTITIONED -> false;
+            case BROADCAST -> true;
+            case AUTOMATIC -> !JoinStatistics.tooLargeToBroadcast(join, maxBroadcastBytes);
+        };
+        if (build == null || !plain(build) || !broadcast) {
+            return Optional.empty();
+        }
+        PartitionedStage stage = stages.get(stageId.get());
+        PlanNode buildLeaf = new PlanNode.RemoteSource(nextId(), List.of(buildStage), PlanNode.ExchangeType.BROADCAST, List.of(), build.types());
+        PlanNode plan = new PlanNode.Join(nextId(), type, stage.plan(), buildLeaf, leftKeys, rightKeys, residual, PlanNode.JoinDistribution.BROADCAST);
+        if (!sendable(plan)) {
+            return Optional.empty();
+        }
+        stages.put(stageId.get(), stage.withPlan(plan));
+        PlanNode.RemoteSource gather = new PlanNode.RemoteSource(nextId(), List.of(stageId.get()), PlanNode.ExchangeType.GATHER, List.of(), plan.outputTypes());
+        openStages.put(stageId.get(), gather);
+        return Optional.of(gather);
+    }
+
+    /**
+     * The columns of the other side to hash-partition on so that its rows meet the stage rows they match:
+     * for an input of {@code stage}, the other side's key paired with each of that input's partitioning
+     * columns, in their order. The join's keys need not all be partitioning columns, nor come in their
+     * order (TPC-H q2 joins on the part and its minimum cost, q20 on the part and supplier in either order):
+     * a subset that is the partitioning keys already brings equal rows together. Empty when no input's
+     * partitioning columns are all among the join's stage-side keys.
+     */
+    private static Optional<List<Integer>> colocatedKeys(PartitionedStage stage, List<Integer> stageKeys, List<Integer> otherKeys)
+    {
+        List<Optional<StagePartitioning.Leaf>> traced = new ArrayList<>();
+        for (int key : stageKeys) {
+            traced.add(StagePartitioning.trace(stage.plan(), List.of(key)));
+        }
+        for (PartitionedStage.Input input : stage.inputs()) {
+            List<Integer> keys = new ArrayList<>();
+            for (int column : input.keys()) {
+                for (int i = 0; i < stageKeys.size(); i++) {
+                    Optional<StagePartitioning.Leaf> leaf = traced.get(i);
+                    if (leaf.isPresent() && leaf.get().stage() == input.stage() && leaf.get().columns().equals(List.of(column))) {
+                        keys.add(otherKeys.get(i));
+                        break;
+                    }
+                }
+            }
+            if (!input.keys().isEmpty() && keys.size() == input.keys().size()) {
+                return Optional.of(keys);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The partitioned stage {@code node} gathers while nothing but filters and projections were put on it. */

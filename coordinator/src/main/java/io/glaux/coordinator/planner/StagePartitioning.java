@@ -11,8 +11,9 @@ import java.util.Optional;
  * Which input columns of a hash-partitioned stage a set of its output columns are: a stage's rows with
  * equal values in those columns lie in one task when the columns are, in order, the keys the stage's
  * input was partitioned on. Columns are followed down through projections that pass them on unchanged,
- * filters, the group keys of a FINAL (or SINGLE, ungrouped-set) aggregation, windows and the probe or
- * build columns a partitioned join outputs, to a remote source that repartitions a stage.
+ * filters, the group keys of a FINAL (or SINGLE, ungrouped-set) aggregation, windows, the probe or
+ * build columns a partitioned join outputs and the probe columns a join with a broadcast build side
+ * outputs, to a remote source that repartitions a stage.
  */
 final class StagePartitioning
 {
@@ -60,6 +61,16 @@ final class StagePartitioning
                 yield columns.stream().allMatch(column -> column < width) ? trace(window.source(), columns) : Optional.empty();
             }
             case PlanNode.Join join when join.distribution() == PlanNode.JoinDistribution.PARTITIONED -> traceJoin(join, columns);
+            // a small build side broadcast into the stage: the probe side's rows keep their partitions
+            case PlanNode.Join join when join.distribution() == PlanNode.JoinDistribution.BROADCAST
+                    && join.right() instanceof PlanNode.RemoteSource build && build.exchangeType() == PlanNode.ExchangeType.BROADCAST
+                    && join.type() != PlanNode.JoinType.RIGHT && join.type() != PlanNode.JoinType.FULL -> {
+                List<Integer> full = new ArrayList<>();
+                for (int column : columns) {
+                    full.add(join.outputColumns().map(outputs -> outputs.get(column)).orElse(column));
+                }
+                yield full.stream().allMatch(column -> column < join.left().outputTypes().size()) ? trace(join.left(), full) : Optional.empty();
+            }
             default -> Optional.empty();
         };
     }

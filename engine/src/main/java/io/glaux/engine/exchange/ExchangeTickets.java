@@ -70,18 +70,27 @@ public final class ExchangeTickets
      * Runs {@code plan} for partition {@code partition} of stage {@code stageId}: each of its
      * {@link PlanNode.RemoteSource} leaves reads that partition of its source stage from every worker in
      * {@code producers}; the output streams back to the caller. {@code maxMemoryBytes}, when positive, is
-     * the session's {@code query_max_memory} (as a scan {@link io.glaux.engine.fragment.Task}'s).
+     * the session's {@code query_max_memory} (as a scan {@link io.glaux.engine.fragment.Task}'s). Its
+     * {@link PlanNode.ExchangeType#BROADCAST} leaves read {@code broadcasts} instead: the rows of a small
+     * build stage, collected by the coordinator and shipped in the ticket (as a scan task's).
      */
-    public record StageTask(String queryId, int stageId, int partition, int partitionCount, PlanNode plan, List<Location> producers, long maxMemoryBytes)
+    public record StageTask(String queryId, int stageId, int partition, int partitionCount, PlanNode plan, List<Location> producers, long maxMemoryBytes,
+            List<Task.Broadcast> broadcasts)
     {
         public StageTask
         {
             requireNonNull(queryId, "queryId is null");
             requireNonNull(plan, "plan is null");
             producers = List.copyOf(producers);
+            broadcasts = List.copyOf(broadcasts);
             if (partition < 0 || partition >= partitionCount) {
                 throw new IllegalArgumentException("partition " + partition + " of " + partitionCount);
             }
+        }
+
+        public StageTask(String queryId, int stageId, int partition, int partitionCount, PlanNode plan, List<Location> producers, long maxMemoryBytes)
+        {
+            this(queryId, stageId, partition, partitionCount, plan, producers, maxMemoryBytes, List.of());
         }
 
         /** A task under the worker's {@code query.max-memory-per-node} (no session limit). */
@@ -108,6 +117,12 @@ public final class ExchangeTickets
         ArrayNode producers = node.putArray("producers");
         for (Location location : task.producers()) {
             producers.addObject().put("nodeId", location.nodeId()).put("uri", location.flightUri().toString());
+        }
+        if (!task.broadcasts().isEmpty()) {
+            ArrayNode broadcasts = node.putArray("broadcasts");
+            task.broadcasts().forEach(broadcast -> broadcasts.addObject()
+                    .put("stageId", broadcast.stageId())
+                    .put("arrowStream", java.util.Base64.getEncoder().encodeToString(broadcast.arrowStream())));
         }
         return tagged(STAGE_TASK, FragmentCodec.encodeJson(node));
     }
@@ -156,9 +171,15 @@ public final class ExchangeTickets
         for (JsonNode producer : node.get("producers")) {
             producers.add(new Location(producer.get("nodeId").textValue(), URI.create(producer.get("uri").textValue())));
         }
+        List<Task.Broadcast> broadcasts = new ArrayList<>();
+        if (node.hasNonNull("broadcasts")) {
+            for (JsonNode build : node.get("broadcasts")) {
+                broadcasts.add(new Task.Broadcast(build.get("stageId").intValue(), java.util.Base64.getDecoder().decode(build.get("arrowStream").textValue())));
+            }
+        }
         return new StageTask(node.get("queryId").textValue(), node.get("stageId").intValue(), node.get("partition").intValue(),
                 node.get("partitionCount").intValue(), PlanCodec.fromJson(node.get("plan")), producers,
-                node.hasNonNull("maxMemoryBytes") ? node.get("maxMemoryBytes").longValue() : 0);
+                node.hasNonNull("maxMemoryBytes") ? node.get("maxMemoryBytes").longValue() : 0, broadcasts);
     }
 
     private static Fetch fetch(JsonNode node)
