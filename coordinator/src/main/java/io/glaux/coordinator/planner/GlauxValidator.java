@@ -43,11 +43,12 @@ final class GlauxValidator
         super(operators, catalogReader, typeFactory, config);
     }
 
-    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}). */
+    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}); UNNEST's ordinal is bigint ({@link UnnestOrdinality}). */
     @Override
     protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom)
     {
         DatetimeMinus.rewrite(node);
+        UnnestOrdinality.rewrite(node);
         return super.performUnconditionalRewrites(node, underFrom);
     }
 
