@@ -43,12 +43,16 @@ final class GlauxValidator
         super(operators, catalogReader, typeFactory, config);
     }
 
-    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}); UNNEST's ordinal is bigint ({@link UnnestOrdinality}). */
+    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}); UNNEST's ordinal is bigint ({@link UnnestOrdinality}); {@code ARRAY[]} is {@link ArraySyntax#EMPTY_ARRAY}. */
     @Override
     protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom)
     {
         DatetimeMinus.rewrite(node);
         UnnestOrdinality.rewrite(node);
+        SqlNode emptyArray = ArraySyntax.emptyArray(node);
+        if (emptyArray != null) {
+            return emptyArray;
+        }
         return super.performUnconditionalRewrites(node, underFrom);
     }
 

@@ -50,6 +50,15 @@ class TestUnnestPlanning
     }
 
     @Test
+    void emptyArrayLiteralIsArrayOfUnknown()
+    {
+        assertThat(rows("SELECT ARRAY[], typeof(ARRAY[]), cardinality(ARRAY[]) = 0, coalesce(ARRAY[], ARRAY[1]), typeof(coalesce(ARRAY[], ARRAY[1]))"))
+                .containsExactly("[[], array(unknown), true, [], array(integer)]");
+        assertThat(rows("SELECT concat(ARRAY[1, 2], ARRAY[]), ARRAY[] || ARRAY['a'], concat(ARRAY[1], ARRAY[2, 3], ARRAY[]), ARRAY[1] || ARRAY[NULL, 4], concat(ARRAY[1], NULL)"))
+                .containsExactly("[[1, 2], [a], [1, 2, 3], [1, null, 4], null]");
+    }
+
+    @Test
     void severalConstructorsAreZipped()
     {
         assertThat(rows("SELECT a, b FROM UNNEST(ARRAY[1, 2, 3], ARRAY['x']) AS t(a, b) ORDER BY a"))
