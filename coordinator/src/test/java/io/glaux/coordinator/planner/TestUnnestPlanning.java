@@ -59,6 +59,17 @@ class TestUnnestPlanning
     }
 
     @Test
+    void jsonIsNotOrderable()
+    {
+        assertThatThrownBy(() -> planner.plan("SELECT j FROM (VALUES JSON '1', JSON '[2]') t(j)\nORDER BY j DESC", "hive", "default"))
+                .isInstanceOfSatisfying(GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+                    assertThat(e.getMessage()).contains("line 2:10").contains("Type json is not orderable, and therefore cannot be used in ORDER BY");
+                });
+        assertThat(rows("SELECT count(*) FROM (VALUES JSON '1', JSON '[2]', JSON '1') t(j) GROUP BY j ORDER BY 1")).containsExactly("[1]", "[2]");
+    }
+
+    @Test
     void severalConstructorsAreZipped()
     {
         assertThat(rows("SELECT a, b FROM UNNEST(ARRAY[1, 2, 3], ARRAY['x']) AS t(a, b) ORDER BY a"))
