@@ -43,12 +43,48 @@ final class GlauxValidator
         super(operators, catalogReader, typeFactory, config);
     }
 
-    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}). */
+    /** Every {@code -} can be Trino's datetime difference (see {@link DatetimeMinus}); UNNEST's ordinal is bigint ({@link UnnestOrdinality}); {@code ARRAY[]} is {@link ArraySyntax#EMPTY_ARRAY}. */
     @Override
     protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom)
     {
         DatetimeMinus.rewrite(node);
+        UnnestOrdinality.rewrite(node);
+        SqlNode emptyArray = ArraySyntax.emptyArray(node);
+        if (emptyArray != null) {
+            return emptyArray;
+        }
         return super.performUnconditionalRewrites(node, underFrom);
+    }
+
+    /** As Trino: json is comparable but not orderable, so ORDER BY a json value is TYPE_MISMATCH. */
+    @Override
+    protected void validateOrderList(SqlSelect select)
+    {
+        super.validateOrderList(select);
+        if (select.getOrderList() == null) {
+            return;
+        }
+        for (SqlNode item : select.getOrderList()) {
+            SqlNode key = item;
+            while (key instanceof SqlCall call && (key.getKind() == SqlKind.DESCENDING || key.getKind() == SqlKind.NULLS_FIRST || key.getKind() == SqlKind.NULLS_LAST)) {
+                key = call.operand(0);
+            }
+            RelDataType type = getValidatedNodeTypeIfKnown(key);
+            if (type == null) {
+                try {
+                    type = deriveType(getOrderScope(select), key);
+                }
+                catch (RuntimeException e) {
+                    // an ordinal or an expression Calcite resolves otherwise: its own checks apply
+                    continue;
+                }
+            }
+            if (type instanceof TrinoSqlType trino && trino.type().equals(Type.JSON)) {
+                SqlParserPos pos = key.getParserPosition();
+                throw new GlauxException(ErrorCode.TYPE_MISMATCH, new ErrorLocation(Math.max(1, pos.getLineNum()), Math.max(1, pos.getColumnNum())),
+                        "Type json is not orderable, and therefore cannot be used in ORDER BY: " + key, null);
+            }
+        }
     }
 
     @Override

@@ -48,6 +48,8 @@ final class LambdaSyntax
     private static final int KEY = 1;
     private static final int VALUE = 2;
     private static final int STATE = 3;
+    /** regexp_replace's capturing groups: always array(varchar). */
+    private static final int GROUPS = 4;
 
     /** Per function: its arity, then per lambda argument its position and its parameters as (kind, source argument) pairs. */
     private record Signature(int arity, String display, Map<Integer, int[]> lambdas) {}
@@ -63,6 +65,7 @@ final class LambdaSyntax
             Map.entry("map_filter", new Signature(2, "map_filter(map(K, V), function(K, V, boolean))", Map.of(1, new int[] {KEY, 0, VALUE, 0}))),
             Map.entry("transform_keys", new Signature(2, "transform_keys(map(K, V), function(K, V, K2))", Map.of(1, new int[] {KEY, 0, VALUE, 0}))),
             Map.entry("transform_values", new Signature(2, "transform_values(map(K, V), function(K, V, V2))", Map.of(1, new int[] {KEY, 0, VALUE, 0}))),
+            Map.entry("regexp_replace", new Signature(3, "regexp_replace(varchar, varchar, function(array(varchar), varchar))", Map.of(2, new int[] {GROUPS, 0}))),
             Map.entry("reduce", new Signature(4, "reduce(array(T), S, function(S, T, S), function(S, R))",
                     Map.of(2, new int[] {STATE, 1, ELEMENT, 0}, 3, new int[] {STATE, 1}))));
 
@@ -122,6 +125,7 @@ final class LambdaSyntax
             case ELEMENT -> source.getComponentType();
             case KEY -> source.getSqlTypeName() == SqlTypeName.MAP ? source.getKeyType() : null;
             case VALUE -> source.getSqlTypeName() == SqlTypeName.MAP ? source.getValueType() : null;
+            case GROUPS -> TypeMapping.toRelType(factory, new io.glaux.spi.type.Type.Array(io.glaux.spi.type.Type.VARCHAR));
             default -> source.getSqlTypeName() == SqlTypeName.NULL ? null : stateType(factory, source);
         };
         if (type == null) {

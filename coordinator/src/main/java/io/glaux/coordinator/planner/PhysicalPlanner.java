@@ -1648,7 +1648,7 @@ public final class PhysicalPlanner
         if (!uncollect.withOrdinality) {
             return unnested;
         }
-        // the engine counts in bigint (as Trino types the ordinal); Calcite types it integer
+        // the engine counts in bigint, as Trino types the ordinal (and UnnestOrdinality makes Calcite type it)
         Type ordinalType = uncollectTypes.getLast();
         List<Expression> projections = new ArrayList<>();
         List<Type> types = unnested.outputTypes();

@@ -212,7 +212,7 @@ public final class QueryPlanner
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         planner.setExecutor(new GlauxRexExecutor());
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relations, session), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = UnnestOrdinality.converter(new ViewExpander(cluster, config, relations, session), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot root = converter.convertQuery(validated, false, true);
         if (WithTies.isMarked(validated)) {
@@ -554,7 +554,7 @@ public final class QueryPlanner
         }
         VolcanoPlanner planner = new VolcanoPlanner();
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
-        SqlToRelConverter converter = new SqlToRelConverter(new ViewExpander(cluster, config, relation -> { }, new SessionValues(catalog, schema, "", java.time.ZoneOffset.UTC, java.time.Instant.now())), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter converter = UnnestOrdinality.converter(new ViewExpander(cluster, config, relation -> { }, new SessionValues(catalog, schema, "", java.time.ZoneOffset.UTC, java.time.Instant.now())), validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
         return converter.convertQuery(validated, false, true).project();
     }
@@ -692,7 +692,7 @@ public final class QueryPlanner
                 GlauxException error = validationError(e, parsed);
                 throw new GlauxException(error.errorCode(), "View " + viewName + " is no longer valid: " + error.getMessage(), e);
             }
-            SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster, StandardConvertletTable.INSTANCE,
+            SqlToRelConverter converter = UnnestOrdinality.converter(this, validator, reader, cluster, StandardConvertletTable.INSTANCE,
                     SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
             // Calcite's view table casts root.rel to the view's row type: project away what ORDER BY added
             RelRoot root = converter.convertQuery(validated, false, true);

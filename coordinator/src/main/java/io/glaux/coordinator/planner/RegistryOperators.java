@@ -130,11 +130,22 @@ final class RegistryOperators
     private static Optional<Type> resolve(String name, SqlOperatorBinding binding)
     {
         List<Optional<Type>> types = new ArrayList<>();
+        // ARRAY[] (array(unknown)) takes the type of the call's other arrays: array_union(ARRAY[], a)
+        RelDataType typedArray = null;
+        for (int i = 0; i < binding.getOperandCount() && typedArray == null; i++) {
+            RelDataType type = binding.getOperandType(i);
+            if (type.getSqlTypeName() == SqlTypeName.ARRAY && type.getComponentType().getSqlTypeName() != SqlTypeName.NULL) {
+                typedArray = type;
+            }
+        }
         for (int i = 0; i < binding.getOperandCount(); i++) {
             RelDataType type = binding.getOperandType(i);
             if (type.getSqlTypeName() == SqlTypeName.NULL) {
                 types.add(Optional.empty());
                 continue;
+            }
+            if (typedArray != null && type.getSqlTypeName() == SqlTypeName.ARRAY && type.getComponentType().getSqlTypeName() == SqlTypeName.NULL) {
+                type = typedArray;
             }
             try {
                 types.add(Optional.of(TypeMapping.fromRelType(type)));

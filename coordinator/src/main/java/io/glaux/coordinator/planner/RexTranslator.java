@@ -253,6 +253,7 @@ final class RexTranslator
             case "at time zone" -> atTimeZone(call, type);
             case "typeof" -> call.getOperands().size() == 1 ? new Expression.Literal(TypeMapping.trinoName(call.getOperands().getFirst().getType()), type) : null;
             case "$lambda" -> lambda(call);
+            case "$empty_array" -> new Expression.Literal(List.of(), type);
             case "$lambda_variable" -> lambdaVariable(call, type);
             default -> LambdaSyntax.isLambdaFunction(name) && call.getOperands().stream().map(RexTranslator::wrapLambda).anyMatch(RexTranslator::isLambda) ? lambdaFunction(name, call, type) : function(name, call, type);
         };
@@ -409,10 +410,46 @@ final class RexTranslator
                 arguments.add(new Expression.Literal(SESSION_ZONE.get(), Type.VARCHAR));
             }
         }
+        List<Expression> typed = arguments == null ? null : typedEmptyArrays(arguments);
+        if (typed != null) {
+            arguments = typed;
+        }
         if (arguments == null || !FunctionRegistry.supports(name, arguments, type)) {
             return null;
         }
         return new Expression.FunctionCall(name, arguments, type);
+    }
+
+    /**
+     * The arguments with each {@code ARRAY[]} (array(unknown), see {@link ArraySyntax#EMPTY_ARRAY}) typed as the
+     * call's other arrays ({@code concat(ARRAY[1], ARRAY[])}); null when there is none or no other array.
+     */
+    private static List<Expression> typedEmptyArrays(List<Expression> arguments)
+    {
+        Type.Array typed = null;
+        boolean empty = false;
+        for (Expression argument : arguments) {
+            if (isEmptyArray(argument)) {
+                empty = true;
+            }
+            else if (typed == null && argument.type() instanceof Type.Array array) {
+                typed = array;
+            }
+        }
+        if (!empty || typed == null) {
+            return null;
+        }
+        List<Expression> retyped = new ArrayList<>();
+        for (Expression argument : arguments) {
+            retyped.add(isEmptyArray(argument) ? new Expression.Literal(List.of(), typed) : argument);
+        }
+        return retyped;
+    }
+
+    private static boolean isEmptyArray(Expression expression)
+    {
+        return expression instanceof Expression.Literal(Object value, Type type) && value instanceof List<?> list && list.isEmpty()
+                && type.equals(new Type.Array(Type.BOOLEAN));
     }
 
     /**

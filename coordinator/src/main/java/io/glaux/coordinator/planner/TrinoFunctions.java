@@ -98,7 +98,10 @@ final class TrinoFunctions
             scalar("split_part", VARCHAR, OperandTypes.family(STRING, STRING, INTEGER), "splitPart"),
             scalar("strpos", BIGINT, STRING_2, "strpos"),
             scalar("length", BIGINT, STRING_1, "length"),
-            scalar("concat", VARCHAR, OperandTypes.repeat(SqlOperandCountRanges.from(2), OperandTypes.STRING), "concat"),
+            // concat of strings, or of arrays (the engine's; array(unknown) from ARRAY[] takes the other arrays' type)
+            scalar("concat", binding -> binding.getOperandType(0).getSqlTypeName() == SqlTypeName.ARRAY
+                            ? ReturnTypes.LEAST_RESTRICTIVE.inferReturnType(binding) : VARCHAR.inferReturnType(binding),
+                    OperandTypes.repeat(SqlOperandCountRanges.from(2), OperandTypes.STRING).or(OperandTypes.repeat(SqlOperandCountRanges.from(2), OperandTypes.ARRAY)), "concat"),
             scalar("replace", VARCHAR, STRING_2.or(STRING_3), "replace"),
             scalar("starts_with", BOOLEAN, STRING_2, "startsWith"),
             scalar("url_extract_host", VARCHAR, STRING_1, "urlExtractHost"),
@@ -139,7 +142,7 @@ final class TrinoFunctions
         Set<String> hidden = new HashSet<>(NAMES);
         registry.forEach(name -> hidden.add(name.toUpperCase(Locale.ROOT)));
         hidden.add("TRY");
-        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(LambdaSyntax.OPERATORS), SqlOperatorTables.of(RegistryOperators.operators(registry)),
+        return SqlOperatorTables.chain(SqlOperatorTables.of(SCALARS), SqlOperatorTables.of(LambdaSyntax.OPERATORS), SqlOperatorTables.of(ArraySyntax.EMPTY_ARRAY), SqlOperatorTables.of(RegistryOperators.operators(registry)),
                 SqlOperatorTables.of(RegistryOperators.tryOperator(), RegistryOperators.typeofOperator(), SqlLibraryOperators.TRY_CAST), new Hiding(standard, Set.copyOf(hidden)));
     }
 

@@ -87,7 +87,8 @@ public final class TypeMapping
             case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
                  INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND -> Type.INTERVAL_DAY_TO_SECOND;
             case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> Type.INTERVAL_YEAR_TO_MONTH;
-            case ARRAY -> new Type.Array(fromRelType(type.getComponentType()));
+            // array(unknown), ARRAY[] or ARRAY[NULL]: the engine holds no unknown values, so its elements are boolean (as Trino stores unknown)
+            case ARRAY -> new Type.Array(type.getComponentType().getSqlTypeName() == SqlTypeName.NULL ? Type.BOOLEAN : fromRelType(type.getComponentType()));
             case MAP -> new Type.MapType(fromRelType(type.getKeyType()), fromRelType(type.getValueType()));
             case ROW -> {
                 List<Type.Field> fields = new ArrayList<>();

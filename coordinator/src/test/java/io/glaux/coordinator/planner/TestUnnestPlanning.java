@@ -35,6 +35,41 @@ class TestUnnestPlanning
     }
 
     @Test
+    void ordinalIsBigintAsInTrino()
+    {
+        for (String sql : List.of(
+                "SELECT x, n FROM UNNEST(ARRAY[30, 10]) WITH ORDINALITY AS t(x, n)",
+                "SELECT v, n FROM (VALUES 1, 2) AS t(v) CROSS JOIN UNNEST(ARRAY[v, v * 10]) WITH ORDINALITY AS u(x, n)",
+                "SELECT v, n FROM (VALUES 1, 2) AS t(v) LEFT JOIN UNNEST(ARRAY[v * 2]) WITH ORDINALITY AS u(x, n) ON true",
+                "SELECT k, n FROM UNNEST(MAP(ARRAY['a'], ARRAY[1])) WITH ORDINALITY AS t(k, v, n)")) {
+            QueryPlanner.Plan plan = planner.plan(sql, "hive", "default");
+            assertThat(plan.rowType().getFieldList().get(1).getType().getSqlTypeName()).as(sql).isEqualTo(org.apache.calcite.sql.type.SqlTypeName.BIGINT);
+        }
+        assertThat(rows("SELECT typeof(n), typeof(n + 1), n * 3000000000 FROM UNNEST(ARRAY['a', 'b']) WITH ORDINALITY AS t(x, n) ORDER BY n"))
+                .containsExactly("[bigint, bigint, 3000000000]", "[bigint, bigint, 6000000000]");
+    }
+
+    @Test
+    void emptyArrayLiteralIsArrayOfUnknown()
+    {
+        assertThat(rows("SELECT ARRAY[], typeof(ARRAY[]), cardinality(ARRAY[]) = 0, coalesce(ARRAY[], ARRAY[1]), typeof(coalesce(ARRAY[], ARRAY[1]))"))
+                .containsExactly("[[], array(unknown), true, [], array(integer)]");
+        assertThat(rows("SELECT concat(ARRAY[1, 2], ARRAY[]), ARRAY[] || ARRAY['a'], concat(ARRAY[1], ARRAY[2, 3], ARRAY[]), ARRAY[1] || ARRAY[NULL, 4], concat(ARRAY[1], NULL)"))
+                .containsExactly("[[1, 2], [a], [1, 2, 3], [1, null, 4], null]");
+    }
+
+    @Test
+    void jsonIsNotOrderable()
+    {
+        assertThatThrownBy(() -> planner.plan("SELECT j FROM (VALUES JSON '1', JSON '[2]') t(j)\nORDER BY j DESC", "hive", "default"))
+                .isInstanceOfSatisfying(GlauxException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+                    assertThat(e.getMessage()).contains("line 2:10").contains("Type json is not orderable, and therefore cannot be used in ORDER BY");
+                });
+        assertThat(rows("SELECT count(*) FROM (VALUES JSON '1', JSON '[2]', JSON '1') t(j) GROUP BY j ORDER BY 1")).containsExactly("[1]", "[2]");
+    }
+
+    @Test
     void severalConstructorsAreZipped()
     {
         assertThat(rows("SELECT a, b FROM UNNEST(ARRAY[1, 2, 3], ARRAY['x']) AS t(a, b) ORDER BY a"))

@@ -109,6 +109,8 @@ final class ArrayFunctions
         b.add("flatten", args(ANY_ARRAY), types -> ((Type.Array) types.getFirst()).element(), "array(T)",
                 "The elements of the arrays of an array(array(T)), in order (NULL arrays are skipped).", (a, c, t) -> new Flatten(t, a));
         b.add("reverse", args(ANY_ARRAY), sameArray(0), "array(T)", "The elements in reverse order.", (a, c, t) -> new Reverse(t, a));
+        b.add("concat", args(ANY_ARRAY, ANY_ARRAY), true, sameArray(0), "array(T)",
+                "The elements of the arrays one after the other (also the `||` operator); NULL when an array is NULL.", "", (a, c, t) -> new Concat(t, a));
         b.add("sequence", args(INTEGER, INTEGER), arrayOf(Type.BIGINT), "array(bigint)", "The integers from start to stop, by 1 or -1.",
                 (a, c, t) -> new Sequence(t, a));
         b.add("sequence", args(INTEGER, INTEGER, INTEGER), arrayOf(Type.BIGINT), "array(bigint)", "The integers from start to stop, by step.",
@@ -295,12 +297,12 @@ final class ArrayFunctions
     static final class Contains
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
 
         Contains(Type type, List<ValueEvaluator> args)
         {
             super(type, args);
-            this.representation = representation(elementOf(args.get(0).type));
+            this.representation = Nested.Key.of(elementOf(args.get(0).type));
         }
 
         @Override
@@ -329,12 +331,12 @@ final class ArrayFunctions
     static final class Position
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
 
         Position(Type type, List<ValueEvaluator> args)
         {
             super(type, args);
-            this.representation = representation(elementOf(args.get(0).type));
+            this.representation = Nested.Key.of(elementOf(args.get(0).type));
         }
 
         @Override
@@ -574,13 +576,13 @@ final class ArrayFunctions
     static final class MinMax
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
         private final boolean max;
 
         MinMax(Type type, List<ValueEvaluator> args, boolean max)
         {
             super(type, args);
-            this.representation = representation(elementOf(args.get(0).type));
+            this.representation = Nested.Key.of(elementOf(args.get(0).type));
             this.max = max;
         }
 
@@ -594,7 +596,7 @@ final class ArrayFunctions
                     emitNull(j);
                     return;
                 }
-                if (representation == PhysicalType.Representation.DOUBLE && Double.isNaN(elements.doubles[e])) {
+                if (representation == Nested.Key.DOUBLE && Double.isNaN(elements.doubles[e])) {
                     best = e;
                     break;
                 }
@@ -626,7 +628,7 @@ final class ArrayFunctions
     static final class SetOperation
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
         private final Type element;
         private final SetKind kind;
 
@@ -634,7 +636,7 @@ final class ArrayFunctions
         {
             super(type, args);
             this.element = elementOf(args.get(0).type);
-            this.representation = representation(element);
+            this.representation = Nested.Key.of(element);
             this.kind = kind;
         }
 
@@ -680,7 +682,7 @@ final class ArrayFunctions
     static final class Sort
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
         private final Type element;
         private int[] order = new int[0];
         private int[] buffer;
@@ -689,7 +691,7 @@ final class ArrayFunctions
         {
             super(type, args);
             this.element = elementOf(args.get(0).type);
-            this.representation = representation(element);
+            this.representation = Nested.Key.of(element);
         }
 
         @Override
@@ -778,14 +780,14 @@ final class ArrayFunctions
     static final class Remove
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
         private final Type element;
 
         Remove(Type type, List<ValueEvaluator> args)
         {
             super(type, args);
             this.element = elementOf(args.get(0).type);
-            this.representation = representation(element);
+            this.representation = Nested.Key.of(element);
         }
 
         @Override
@@ -838,12 +840,12 @@ final class ArrayFunctions
     static final class Overlap
             extends ArrayKernel
     {
-        private final PhysicalType.Representation representation;
+        private final Nested.Key representation;
 
         Overlap(Type type, List<ValueEvaluator> args)
         {
             super(type, args);
-            this.representation = representation(elementOf(args.get(0).type));
+            this.representation = Nested.Key.of(elementOf(args.get(0).type));
         }
 
         @Override
@@ -915,6 +917,11 @@ final class ArrayFunctions
         {
             super(type, args);
             this.element = ((Type.Array) type).element();
+            for (ValueEvaluator arg : args) {
+                if (!arg.type.equals(type)) {
+                    throw ExpressionCompiler.notSupported("concat of " + args.getFirst().type.trinoName() + " and " + arg.type.trinoName());
+                }
+            }
         }
 
         @Override

@@ -220,7 +220,7 @@ public final class CollectedAggregate
         if (m == 0) {
             return 0;
         }
-        PhysicalType.Representation representation = PhysicalType.of(inputs.get(keyField)).representation();
+        Nested.Key representation = Nested.Key.of(inputs.get(keyField));
         if (kind == Kind.SET_AGG || kind == Kind.MAP_AGG) {
             int[] distinct = new int[m];
             int d = distinct(keys, representation, kept, m, distinct, new long[m], null, null);
@@ -327,7 +327,7 @@ public final class CollectedAggregate
                 continue;
             }
             Type keyType = inputs.get(keyField);
-            PhysicalType.Representation representation = PhysicalType.of(keyType).representation();
+            Nested.Key representation = Nested.Key.of(keyType);
             switch (kind) {
                 case SET_AGG, HISTOGRAM, MAP_AGG, MULTIMAP_AGG, APPROX_MOST_FREQUENT -> {
                     int d = distinct(keys, representation, index, m, distinct, counts, slotOf, counted(kind) ? field(tuples, countField()) : null);
@@ -531,7 +531,7 @@ public final class CollectedAggregate
      * tuple counting its {@code weights} value, unless null), and (unless null) the number of each
      * tuple's key into {@code slotOf[i]}; returns how many.
      */
-    private static int distinct(Block keys, PhysicalType.Representation representation, int[] index, int m, int[] distinct, long[] counts, int[] slotOf, Block weights)
+    private static int distinct(Block keys, Nested.Key representation, int[] index, int m, int[] distinct, long[] counts, int[] slotOf, Block weights)
     {
         int size = Integer.highestOneBit(Math.max(4, m) * 2 - 1) << 1;
         int[] table = new int[size];

@@ -38,7 +38,7 @@ final class Lambdas
     static final String VARIABLE = "$lambda_variable";
 
     private static final Set<String> FUNCTIONS = Set.of("transform", "filter", "reduce", "any_match", "all_match", "none_match", "zip_with",
-            "map_filter", "transform_keys", "transform_values", "array_sort");
+            "map_filter", "transform_keys", "transform_values", "array_sort", "regexp_replace");
 
     private Lambdas() {}
 
@@ -73,6 +73,10 @@ final class Lambdas
         b.add("array_sort", args(ANY_ARRAY, FUNCTION), false, types -> types.getFirst(), "array(T)",
                 "`array_sort(array, (x, y) -> c)`: the array sorted by the comparator, which returns -1, 0 or 1.",
                 "The comparator is evaluated on every pair of elements of an array, so arrays of at most 1,024 elements are sorted with one.", none);
+        b.add("regexp_replace", args(FunctionRegistry.Arg.VARCHAR, FunctionRegistry.Arg.VARCHAR, FUNCTION), false, FunctionRegistry.returns(Type.VARCHAR), "varchar",
+                "`regexp_replace(string, pattern, g -> r)`: replaces every match with the lambda's value for the array of its capturing groups "
+                        + "(group 1 first, NULL for a group that did not take part); NULL when the lambda gives NULL for a match.",
+                "RE2 syntax: no backreferences or lookaround; the pattern must be a constant.", none, 1);
     }
 
     /** Whether {@code call} is compiled here: a variable, or a function called with a lambda. */
@@ -173,7 +177,7 @@ final class Lambdas
         }
         int arity = switch (name) {
             case "reduce" -> 4;
-            case "zip_with" -> 3;
+            case "zip_with", "regexp_replace" -> 3;
             default -> 2;
         };
         if (args.size() != arity) {
@@ -228,6 +232,15 @@ final class Lambdas
                     case "transform_keys" -> new TransformMap(result, map, frame, body(compiler, frame, lambda.body(), result.key()), true);
                     default -> new TransformMap(result, map, frame, body(compiler, frame, lambda.body(), result.value()), false);
                 };
+            }
+            case "regexp_replace" -> {
+                ValueEvaluator text = compiler.value(args.get(0));
+                if (!(args.get(1) instanceof Literal(Object pattern, Type _)) || !(pattern instanceof String regex)) {
+                    throw invalidArgument("regexp_replace with a lambda needs a constant pattern");
+                }
+                Lambda lambda = lambda(args.get(2), name);
+                Frame frame = new Frame(lambda.id(), scope, new Type.Array(Type.VARCHAR));
+                yield new RegexpReplace(text, RegexpFunctions.compile(regex), frame, body(compiler, frame, lambda.body(), Type.VARCHAR));
             }
             default -> throw ExpressionCompiler.invalidExpression("unknown lambda function " + name);
         };
@@ -1057,6 +1070,160 @@ final class Lambdas
                 }
                 p += length * length;
             }
+        }
+    }
+
+    /**
+     * regexp_replace(string, pattern, g -> r): all the matches of the batch are found first, with the array
+     * of their capturing groups (group 0, the whole match, excluded, as in Trino); the lambda is evaluated
+     * once over all of them; then each row is spliced from its unmatched parts and the lambda's values. A
+     * row without a match is returned unchanged and the lambda is not called for it.
+     */
+    private static final class RegexpReplace
+            extends LambdaEvaluator
+    {
+        private static final Type GROUPS = new Type.Array(Type.VARCHAR);
+
+        private final ValueEvaluator text;
+        private final com.google.re2j.Matcher matcher;
+        private final Frame frame;
+        private final ValueEvaluator body;
+        private final RegexpFunctions.AsciiView view = new RegexpFunctions.AsciiView();
+        private final Block groups = new Block();
+        /** Per match of the batch: its first byte and the byte after it, in the text block. */
+        private int[] starts = new int[0];
+        private int[] ends = new int[0];
+        /** Per row: its first match; row j's matches are [firstMatch[j], firstMatch[j + 1]). */
+        private int[] firstMatch = new int[0];
+
+        RegexpReplace(ValueEvaluator text, com.google.re2j.Pattern pattern, Frame frame, ValueEvaluator body)
+        {
+            super(Type.VARCHAR);
+            this.text = text;
+            this.matcher = pattern.matcher("");
+            this.frame = frame;
+            this.body = body;
+        }
+
+        @Override
+        Block evaluate(VectorSchemaRoot batch, int[] positions, int count)
+        {
+            Block values = text.evaluate(batch, positions, count);
+            int matches = find(values, positions, count);
+            Block replacements = null;
+            if (matches > 0) {
+                frame.params[0] = groups;
+                frame.paramIndex[0] = null;
+                replacements = apply(body, frame, batch, matches);
+            }
+            splice(values, replacements, count);
+            return result;
+        }
+
+        /** Finds the matches of every row, fills the groups, the frame's domain and the match positions; returns how many. */
+        private int find(Block values, int[] positions, int count)
+        {
+            if (firstMatch.length < count + 1) {
+                firstMatch = new int[Block.grow(firstMatch.length, count + 1)];
+            }
+            Nested.reset(groups, GROUPS);
+            Block groupValues = groups.child(0);
+            int groupCount = matcher.groupCount();
+            byte[] b = values.bytes;
+            int m = 0;
+            for (int j = 0; j < count; j++) {
+                firstMatch[j] = m;
+                if (values.isNull(j)) {
+                    continue;
+                }
+                int from = values.offsets[j];
+                int to = values.offsets[j + 1];
+                boolean ascii = Utf8.isAscii(b, from, to);
+                String string = ascii ? null : new String(b, from, to - from, StandardCharsets.UTF_8);
+                matcher.reset(ascii ? view.set(b, from, to) : string);
+                while (matcher.find()) {
+                    if (starts.length <= m) {
+                        starts = Arrays.copyOf(starts, Block.grow(starts.length, m + 1));
+                        ends = Arrays.copyOf(ends, starts.length);
+                    }
+                    int start = matcher.start();
+                    int startByte = ascii ? from + start : from + utf8Length(string, 0, start);
+                    starts[m] = startByte;
+                    ends[m] = ascii ? from + matcher.end() : startByte + utf8Length(string, start, matcher.end());
+                    for (int g = 1; g <= groupCount; g++) {
+                        int groupStart = matcher.start(g);
+                        if (groupStart < 0) {
+                            Nested.appendNull(groupValues, Type.VARCHAR);
+                        }
+                        else if (ascii) {
+                            Nested.appendBytes(groupValues, b, from + groupStart, matcher.end(g) - groupStart);
+                        }
+                        else {
+                            int groupByte = startByte + utf8Length(string, start, groupStart);
+                            Nested.appendBytes(groupValues, b, groupByte, utf8Length(string, groupStart, matcher.end(g)));
+                        }
+                    }
+                    Nested.endArray(groups);
+                    m++;
+                }
+            }
+            firstMatch[count] = m;
+            int[] toParent = frame.toParent(m);
+            for (int j = 0; j < count; j++) {
+                for (int e = firstMatch[j]; e < firstMatch[j + 1]; e++) {
+                    toParent[e] = positions[j];
+                }
+            }
+            return m;
+        }
+
+        /** Writes each row: its unmatched parts and the lambda's values, NULL when the lambda gave NULL for one of its matches. */
+        private void splice(Block values, Block replacements, int count)
+        {
+            boolean[] nulls = result.nulls(count);
+            int[] offsets = result.offsets(count + 1);
+            offsets[0] = 0;
+            int p = 0;
+            boolean any = false;
+            byte[] b = values.bytes;
+            for (int j = 0; j < count; j++) {
+                boolean isNull = values.isNull(j);
+                for (int e = firstMatch[j]; e < firstMatch[j + 1] && !isNull; e++) {
+                    isNull = replacements.isNull(e);
+                }
+                nulls[j] = isNull;
+                any |= isNull;
+                if (!isNull) {
+                    int at = values.offsets[j];
+                    for (int e = firstMatch[j]; e < firstMatch[j + 1]; e++) {
+                        p = copy(b, at, starts[e], p);
+                        p = copy(replacements.bytes, replacements.offsets[e], replacements.offsets[e + 1], p);
+                        at = ends[e];
+                    }
+                    p = copy(b, at, values.offsets[j + 1], p);
+                }
+                offsets[j + 1] = p;
+            }
+            result.count = count;
+            result.hasNull = any;
+        }
+
+        private int copy(byte[] source, int from, int to, int p)
+        {
+            int length = to - from;
+            System.arraycopy(source, from, result.bytes(p + length, p), p, length);
+            return p + length;
+        }
+
+        /** The UTF-8 length of chars [from, to) of a string (a surrogate pair is 4 bytes). */
+        private static int utf8Length(String s, int from, int to)
+        {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                char c = s.charAt(i);
+                n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            }
+            return n;
         }
     }
 }

@@ -410,6 +410,53 @@ final class Nested
 
     // ------------------------------------------------------------------ comparing values of one type
 
+    /**
+     * How values of a type compare: by their representation, except {@code timestamp with time zone},
+     * whose packed long (millis << 12 | zone key) compares by instant, as in Trino: equal instants in
+     * different zones are equal (the aggregation's group keys mask the zone key the same way).
+     */
+    enum Key
+    {
+        LONG, INSTANT, DOUBLE, BYTES;
+
+        static Key of(Type type)
+        {
+            if (type instanceof Type.TimestampWithTimeZone) {
+                return INSTANT;
+            }
+            return switch (PhysicalType.of(type).representation()) {
+                case LONG -> LONG;
+                case DOUBLE -> DOUBLE;
+                case BYTES -> BYTES;
+                case OTHER -> throw new IllegalStateException(type.trinoName());
+            };
+        }
+    }
+
+    static boolean equal(Key key, Block a, int i, Block b, int k)
+    {
+        return key == Key.INSTANT ? TimeZones.millis(a.longs[i]) == TimeZones.millis(b.longs[k]) : equal(representation(key), a, i, b, k);
+    }
+
+    static int compare(Key key, Block a, int i, Block b, int k)
+    {
+        return key == Key.INSTANT ? Long.compare(TimeZones.millis(a.longs[i]), TimeZones.millis(b.longs[k])) : compare(representation(key), a, i, b, k);
+    }
+
+    static int hash(Key key, Block a, int i)
+    {
+        return key == Key.INSTANT ? Long.hashCode(TimeZones.millis(a.longs[i]) * 0x9E3779B97F4A7C15L) : hash(representation(key), a, i);
+    }
+
+    private static PhysicalType.Representation representation(Key key)
+    {
+        return switch (key) {
+            case LONG, INSTANT -> PhysicalType.Representation.LONG;
+            case DOUBLE -> PhysicalType.Representation.DOUBLE;
+            case BYTES -> PhysicalType.Representation.BYTES;
+        };
+    }
+
     /** Whether values {@code i} of {@code a} and {@code k} of {@code b} (both not NULL, scalar {@code type}) are equal. */
     static boolean equal(PhysicalType.Representation representation, Block a, int i, Block b, int k)
     {
