@@ -203,6 +203,12 @@ final class DynamicFilter
             Expression.InputRef ref = new Expression.InputRef(i, column.type());
             List<Range> ranges = domain.ranges();
             boolean values = ranges.stream().allMatch(range -> range.low() != null && range.low().equals(range.high()) && range.lowInclusive() && range.highInclusive());
+            if (values && ranges.size() > 1 && ranges.getFirst().low() instanceof Long first && ranges.getLast().low() instanceof Long last
+                    && last - first == ranges.size() - 1) {
+                // every integer from the least to the greatest (a whole dimension's keys): the range says the same, cheaper
+                ranges = List.of(new Range(first, true, last, true));
+                values = false;
+            }
             if (values) {
                 List<Expression> arguments = new ArrayList<>(ranges.size() + 1);
                 arguments.add(ref);

@@ -51,6 +51,10 @@ class TestDynamicFilter
                 // one value: an equality; the partition column is left to the pruning
                 new Call(Operator.EQUAL, List.of(new InputRef(2, Type.VARCHAR), new Literal("MAIL", Type.VARCHAR)), Type.BOOLEAN)), Type.BOOLEAN));
 
+        // consecutive integers: their range
+        assertThat(DynamicFilter.rowFilter(new TupleDomain(Map.of("l_orderkey", values(4L, 5L, 6L, 7L)), false), COLUMNS)).contains(new Call(Operator.AND, List.of(
+                new Call(Operator.GREATER_THAN_OR_EQUAL, List.of(orderKey, new Literal(4L, Type.BIGINT)), Type.BOOLEAN),
+                new Call(Operator.LESS_THAN_OR_EQUAL, List.of(orderKey, new Literal(7L, Type.BIGINT)), Type.BOOLEAN)), Type.BOOLEAN));
         assertThat(DynamicFilter.rowFilter(TupleDomain.all(), COLUMNS)).isEmpty();
         assertThat(DynamicFilter.rowFilter(new TupleDomain(Map.of("dt", values(19_000L)), false), COLUMNS)).isEmpty();
     }
