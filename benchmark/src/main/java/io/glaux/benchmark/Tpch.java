@@ -46,6 +46,7 @@ final class Tpch
         List<Integer> queries = only.isEmpty() ? IntStream.rangeClosed(1, TpchDataset.QUERY_COUNT).boxed().toList() : only;
         if (loopSeconds > 0) {
             for (int query : queries) {
+                explain(glaux, query);
                 Benchmark.loop(glaux, TpchDataset.query(query), loopSeconds);
             }
             return;
@@ -97,9 +98,27 @@ final class Tpch
             System.out.println("\nratio = Glaux time / DuckDB time (lower is better for Glaux). DuckDB reads local files in-process;"
                     + " Glaux goes through HTTPS, the object store and Arrow Flight.");
             problems.forEach(System.out::println);
+            for (int query : queries) {
+                explain(glaux, query);
+            }
         }
         finally {
             timeouts.shutdownNow();
+        }
+    }
+
+    /** With the environment variable {@code GLAUX_BENCH_EXPLAIN} set: prints the query's {@code EXPLAIN ANALYZE} (for profiling). */
+    private static void explain(Connection glaux, int query)
+            throws SQLException
+    {
+        if (System.getenv("GLAUX_BENCH_EXPLAIN") == null) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%nq%d:%n", query);
+        try (Statement statement = glaux.createStatement(); java.sql.ResultSet plan = statement.executeQuery("EXPLAIN ANALYZE " + TpchDataset.query(query))) {
+            while (plan.next()) {
+                System.out.println(plan.getString(1));
+            }
         }
     }
 

@@ -123,6 +123,58 @@ class TestPushdownToData
     }
 
     @Test
+    void aJoinsBuildKeysFilterTheProbeScansRows()
+            throws Exception
+    {
+        // a dimension of status codes (an int column of the logs, not a partition): its keys filter the log rows in the scan
+        var catalog = cluster.coordinator().catalog();
+        catalog.createSchema(io.glaux.catalog.model.Database.named("codes"), true);
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("glaux-codes").resolve("codes.tsv");
+        java.nio.file.Files.writeString(file, "503\tunavailable\n504\ttimeout\n");
+        cluster.coordinator().objectStore().put(io.glaux.launcher.demo.DemoDataset.BUCKET, "codes/errors/codes.tsv", file);
+        catalog.createTable(io.glaux.catalog.model.Table.external("codes", "errors",
+                List.of(new io.glaux.catalog.model.Column("code", io.glaux.spi.type.Type.INTEGER), new io.glaux.catalog.model.Column("label", io.glaux.spi.type.Type.VARCHAR)),
+                List.of(), io.glaux.catalog.model.StorageFormat.TEXTFILE.withSerdeParameters(java.util.Map.of("field.delim", "\t")),
+                "s3://" + io.glaux.launcher.demo.DemoDataset.BUCKET + "/codes/errors/", java.util.Map.of()), true);
+        long expected = count("SELECT count(*) FROM access_logs WHERE status IN (503, 504)");
+        assertThat(expected).isPositive().isLessThan(20_000);
+        String join = "SELECT l.url, l.status, e.label FROM access_logs l JOIN codes.errors e ON l.status = e.code";
+        for (String distribution : List.of("AUTOMATIC", "PARTITIONED")) {
+            try (Connection connection = cluster.jdbc(); Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION join_distribution_type = '" + distribution + "'");
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet result = statement.executeQuery("EXPLAIN ANALYZE " + join)) {
+                    while (result.next()) {
+                        plan.append(result.getString(1)).append('\n');
+                    }
+                }
+                // broadcast: the keys go to the log scan's tasks with the build rows; partitioned: the build scan's tasks
+                // report them, and the log scan, which starts after the build side's, gets them
+                assertThat(plan.toString()).as(distribution)
+                        .contains(distribution.equals("PARTITIONED") ? "distribution = PARTITIONED" : "type = BROADCAST")
+                        .contains("Run time: Scan of hive.web.access_logs: dynamic filter status in 2 values");
+                // the log scan read every row, and sent on only those with the keys
+                int scan = plan.indexOf("ScanFilterProject[table = hive.web.access_logs");
+                java.util.regex.Matcher output = java.util.regex.Pattern.compile("Input: ([0-9,]+) rows.*Output: ([0-9,]+) rows").matcher(plan.substring(scan));
+                assertThat(output.find()).isTrue();
+                assertThat(Long.parseLong(output.group(1).replace(",", ""))).as(distribution).isEqualTo(120_000);
+                assertThat(Long.parseLong(output.group(2).replace(",", ""))).as(distribution).isEqualTo(expected);
+                long rows = 0;
+                try (ResultSet result = statement.executeQuery(join)) {
+                    while (result.next()) {
+                        assertThat(result.getInt(2)).isIn(503, 504);
+                        rows++;
+                    }
+                }
+                assertThat(rows).as(distribution).isEqualTo(expected);
+            }
+        }
+        // a join keeping the logs without a match filters nothing
+        assertThat(count("SELECT count(*) FROM access_logs l LEFT JOIN codes.errors e ON l.status = e.code")).isEqualTo(120_000);
+        ClusterChecks.assertReleased(cluster);
+    }
+
+    @Test
     void bytesScannedCountWhatTasksCancelledByALimitFetched()
             throws Exception
     {

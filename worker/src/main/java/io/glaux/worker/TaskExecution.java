@@ -109,6 +109,8 @@ final class TaskExecution
     private volatile PartitionedOutputBuffer outputBuffer;
     private volatile BufferAllocator outputAllocator;
     private final Queue<HashPartitioner> partitioners = new ConcurrentLinkedQueue<>();
+    /** The join keys of the rows sent into a partitioned join's stage, reported at the end for dynamic filtering; null otherwise. */
+    private volatile io.glaux.engine.exchange.KeySummary keySummary;
 
     private final ReentrantLock streamLock = new ReentrantLock();
     private final Condition streamReady = streamLock.newCondition();
@@ -190,6 +192,10 @@ final class TaskExecution
                 Task.PartitionedOutput partitioned = task.output().get();
                 outputAllocator = taskAllocator;
                 outputBuffer = buffers.get(task.queryId(), partitioned.stageId(), partitioned.partitionCount(), partitioned.types());
+                if (partitioned.spreadNullKeys()) {
+                    // a join's input: the coordinator may narrow the other side's scan by its keys
+                    keySummary = new io.glaux.engine.exchange.KeySummary(partitioned.keys());
+                }
             }
             // the reader of the fragment's file format, configured by the table's format properties
             PageSourceFactory factory = pageSources.factory(task.fragment().format(), task.fragment().formatProperties());
@@ -565,6 +571,9 @@ final class TaskExecution
             partitioner = new HashPartitioner(partitioned.types(), partitioned.keys(), partitionCount, partitioned.spreadNullKeys());
         }
         try {
+            if (keySummary != null) {
+                keySummary.add(batch);
+            }
             int[] partitionOf = new int[count];
             partitioner.partition(batch, partitionOf);
             // rows grouped by partition, in their order: a counting sort
@@ -685,6 +694,14 @@ final class TaskExecution
                     catch (RuntimeException e) {
                         // the stream must still end, or the reader waits for it forever
                         log.debug("Reporting the final progress of task {} failed", label, e);
+                    }
+                    if (keySummary != null) {
+                        try {
+                            listener.putMetadata(keySummary.encode(streamAllocator));
+                        }
+                        catch (RuntimeException e) {
+                            log.debug("Reporting the join keys of task {} failed", label, e);
+                        }
                     }
                     try {
                         // what the scan and the pipeline's operators did, for EXPLAIN ANALYZE

@@ -265,9 +265,18 @@ public final class QueryExecution
             byte[] noMoreInput = ExchangeTickets.encode(new ExchangeTickets.Fetch(query.id(), input.stage(), 0, partitions, scan.types()));
             run.onSuccess = () -> noMoreInput(workers, input.stage(), noMoreInput);
             if (!inputRuns.isEmpty()) {
-                Runnable previous = inputRuns.getLast().onSuccess;
+                ScanRun buildRun = inputRuns.getLast();
+                Runnable previous = buildRun.onSuccess;
+                // the join of this input (probe) with the one before it (build), when it drops the probe rows without a match
+                Optional<PlanNode.Join> probedJoin = DynamicFilter.partitionedJoin(stage.plan(), input.stage(), stage.inputs().get(inputRuns.size() - 1).stage());
+                List<Integer> buildKeys = stage.inputs().get(inputRuns.size() - 1).keys();
                 inputRuns.getLast().onSuccess = () -> {
                     previous.run();
+                    // the build side's keys, as its tasks reported them, narrow the probe side's scan (its partitions, row groups and rows)
+                    probedJoin.ifPresent(join -> buildRun.keySummary().ifPresent(keys -> {
+                        TupleDomain dynamic = DynamicFilter.ofKeys(scan.scan(), scan.pipeline(), join, buildKeys, keys);
+                        run.dynamicDomain = DynamicFilter.narrowed(run.dynamicDomain, dynamic);
+                    }));
                     // a query cancelled meanwhile (its operators not yet closed) starts no further scan
                     if (!context.query().cancellation().isCancelled()) {
                         run.start();
@@ -963,6 +972,11 @@ public final class QueryExecution
         private TupleDomain dynamicDomain = TupleDomain.all();
         /** Runs once every task succeeded, before the end is signalled. */
         private Runnable onSuccess;
+        /** The join keys its tasks sent into a partitioned join's stage, merged ({@link io.glaux.engine.exchange.KeySummary}); null before the first report. */
+        private List<io.glaux.engine.exchange.KeySummary.Key> keySummary;
+        /** Tasks that reported their keys, and tasks that ended successfully. */
+        private int keySummaries;
+        private final AtomicInteger tasksEnded = new AtomicInteger();
         private final Object queueSpace = new Object();
         /** Batches ahead of the consumer (accounted in the query's memory, so few). */
         private final BlockingQueue<Object> output;
@@ -1016,8 +1030,11 @@ public final class QueryExecution
 
         private void startLocked()
         {
-            TupleDomain domain = DynamicFilter.narrowed(DomainExtractor.extract(scan.filter(), scan.columns()), dynamicDomain);
-            fragment = scan.fragment(domain);
+            TupleDomain domain = DynamicFilter.narrowed(DomainExtractor.extract(scan.filter(), scan.columns()), DynamicFilter.forPruning(dynamicDomain));
+            fragment = scan.fragment(domain).withDynamicFilter(DynamicFilter.rowFilter(dynamicDomain, scan.columns()));
+            if (!dynamicDomain.domains().isEmpty() || dynamicDomain.isNone()) {
+                query.stats().runtimeDecisions.add("Scan of %s: dynamic filter %s".formatted(scan.hiveTable().qualifiedName(), DynamicFilter.describe(dynamicDomain)));
+            }
             Table table = scan.hiveTable().table();
             var format = scan.hiveTable().format();
             ScanLocations found = domain.isNone() ? new ScanLocations(List.of(), 0) : locations(table, domain);
@@ -1223,6 +1240,7 @@ public final class QueryExecution
             try (RemoteTaskStream stream = workerClients.get(worker).execute(task)) {
                 streams.add(stream);
                 stream.onOperatorStats(stats -> recordTaskStats(scan, stats));
+                stream.onKeySummary(this::addKeySummary);
                 // bytes scanned are the bytes the task fetched from the object store, as the worker
                 // reports them (after each split and at the end), not the Arrow bytes it returns
                 stream.onProgress(objectStoreBytes -> {
@@ -1243,6 +1261,9 @@ public final class QueryExecution
                     }
                 }
                 ended = !closed && failure.get() == null;
+                if (ended) {
+                    tasksEnded.incrementAndGet();
+                }
                 query.stats().completedSplits.addAndGet(task.splits().size());
             }
             catch (RuntimeException e) {
@@ -1304,6 +1325,19 @@ public final class QueryExecution
                 query.stats().endLateCount(0);
                 throw e;
             }
+        }
+
+        private synchronized void addKeySummary(List<io.glaux.engine.exchange.KeySummary.Key> keys)
+        {
+            keySummary = keySummary == null ? keys : io.glaux.engine.exchange.KeySummary.merge(keySummary, keys);
+            keySummaries++;
+        }
+
+        /** The join keys of every task's rows, once the scan succeeded; empty unless every task that ended reported them. */
+        synchronized Optional<List<io.glaux.engine.exchange.KeySummary.Key>> keySummary()
+        {
+            int ended = tasksEnded.get();
+            return keySummary != null && ended > 0 && keySummaries == ended ? Optional.of(keySummary) : Optional.empty();
         }
 
         /** Whether the tasks sent the rows of the scan's LIMIT (a scan without one never reaches it). */

@@ -50,6 +50,7 @@ public final class RemoteTaskStream
     private long objectStoreBytes;
     private LongConsumer onProgress = _ -> {};
     private java.util.function.Consumer<java.util.Map<io.glaux.engine.plan.PlanNodeId, io.glaux.engine.operator.OperatorStats>> onOperatorStats = _ -> {};
+    private java.util.function.Consumer<java.util.List<KeySummary.Key>> onKeySummary = _ -> {};
 
     /** Why the client was cut off (its worker was revoked), or null. */
     private final java.util.function.Supplier<String> revokedReason;
@@ -92,6 +93,15 @@ public final class RemoteTaskStream
         this.onOperatorStats = requireNonNull(onOperatorStats, "onOperatorStats is null");
     }
 
+    /**
+     * Called, on the reading thread, with the join keys a task that hash-partitions its rows for a join
+     * sent, when the worker reports them at the task's end ({@link KeySummary}).
+     */
+    public void onKeySummary(java.util.function.Consumer<java.util.List<KeySummary.Key>> onKeySummary)
+    {
+        this.onKeySummary = requireNonNull(onKeySummary, "onKeySummary is null");
+    }
+
     /** The bytes the task has read from the object store, as last reported by the worker. */
     public long objectStoreBytes()
     {
@@ -112,6 +122,11 @@ public final class RemoteTaskStream
                 if (progress.isPresent()) {
                     objectStoreBytes = Math.max(objectStoreBytes, progress.getAsLong());
                     onProgress.accept(objectStoreBytes);
+                    continue;
+                }
+                var keySummary = KeySummary.decode(stream.getLatestMetadata());
+                if (keySummary.isPresent()) {
+                    onKeySummary.accept(keySummary.get());
                     continue;
                 }
                 var operatorStats = TaskOperatorStats.decode(stream.getLatestMetadata());

@@ -243,6 +243,7 @@ public final class FragmentCodec
         else {
             node.putNull("limit");
         }
+        fragment.dynamicFilter().ifPresent(dynamic -> node.set("dynamicFilter", toJson(dynamic)));
         return node;
     }
 
@@ -278,7 +279,8 @@ public final class FragmentCodec
                 projections,
                 isAbsent(aggregation) ? Optional.empty() : Optional.of(aggregationFromJson(aggregation)),
                 tupleDomainFromJson(required(node, "pruning")),
-                isAbsent(limit) ? OptionalLong.empty() : OptionalLong.of(longValue(limit, "limit")));
+                isAbsent(limit) ? OptionalLong.empty() : OptionalLong.of(longValue(limit, "limit")),
+                isAbsent(node.get("dynamicFilter")) ? Optional.empty() : Optional.of(expressionFromJson(node.get("dynamicFilter"))));
     }
 
     public static ObjectNode toJson(ColumnHandle column)

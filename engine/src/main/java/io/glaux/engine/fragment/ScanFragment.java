@@ -18,6 +18,12 @@ import java.util.OptionalLong;
  * {@code limit} rows. Expressions refer to {@code columns} by index; the aggregation refers to the
  * projections by index. The output schema is the projections, or the aggregation's output.
  *
+ * <p>{@code dynamicFilter}, when present, is a condition over {@code columns} that the build side of a
+ * join puts on the rows (its keys: a set or a range, {@code DynamicFilter} on the coordinator). It is
+ * applied after {@code filter} to the rows {@code filter} keeps, and only while it drops rows: a
+ * worker stops evaluating it once it has kept nearly every row of a large sample, since the join
+ * drops the rows that do not match anyway.
+ *
  * @param table the qualified table name, for error messages
  * @param format the file format: {@code parquet}, {@code text}, {@code csv}, {@code json}, {@code regex}
  *        (see {@code io.glaux.connectors.format.TableFormats})
@@ -35,8 +41,15 @@ public record ScanFragment(
         List<Expression> projections,
         Optional<Aggregation> aggregation,
         TupleDomain pruning,
-        OptionalLong limit)
+        OptionalLong limit,
+        Optional<Expression> dynamicFilter)
 {
+    public ScanFragment(String table, String format, Map<String, String> formatProperties, List<ColumnHandle> columns, Optional<Expression> filter,
+            List<Expression> projections, Optional<Aggregation> aggregation, TupleDomain pruning, OptionalLong limit)
+    {
+        this(table, format, formatProperties, columns, filter, projections, aggregation, pruning, limit, Optional.empty());
+    }
+
     public ScanFragment
     {
         requireNonNull(table, "table is null");
@@ -48,5 +61,12 @@ public record ScanFragment(
         requireNonNull(aggregation, "aggregation is null");
         requireNonNull(pruning, "pruning is null");
         requireNonNull(limit, "limit is null");
+        requireNonNull(dynamicFilter, "dynamicFilter is null");
+    }
+
+    /** This fragment with {@code dynamicFilter} as its dynamic filter. */
+    public ScanFragment withDynamicFilter(Optional<Expression> dynamicFilter)
+    {
+        return new ScanFragment(table, format, formatProperties, columns, filter, projections, aggregation, pruning, limit, dynamicFilter);
     }
 }

@@ -42,12 +42,20 @@ public final class FragmentRunner
 {
     /** A partial aggregation's heap past which it sends its groups and starts over (Trino: 16MB). */
     static final long PARTIAL_FLUSH_BYTES = 16L << 20;
+    /** Rows a dynamic filter is evaluated on before it may be dropped for keeping nearly all of them. */
+    static final long DYNAMIC_SAMPLE_ROWS = 64 * 1024;
+    static final double DYNAMIC_KEEP_RATIO = 0.9;
 
     private final ScanFragment fragment;
     private final PageSourceFactory pageSources;
     private final BufferAllocator allocator;
     private final List<Type> columnTypes;
     private final FilterEvaluator filter;
+    /** The fragment's dynamic filter while it drops rows; null once it kept nearly all of a sample (or without one). */
+    private FilterEvaluator dynamicFilter;
+    /** Rows the dynamic filter was evaluated on, and kept, since it started. */
+    private long dynamicRowsIn;
+    private long dynamicRowsOut;
     private final Projector projector;
     /** The partial aggregation so far; replaced by a new one each time it is flushed. */
     private HashAggregator aggregator;
@@ -103,6 +111,7 @@ public final class FragmentRunner
         requireNonNull(allocator, "allocator is null");
         this.columnTypes = fragment.columns().stream().map(ColumnHandle::type).toList();
         this.filter = fragment.filter().map(f -> FilterEvaluator.compile(f, columnTypes)).orElse(null);
+        this.dynamicFilter = fragment.dynamicFilter().map(f -> FilterEvaluator.compile(f, columnTypes)).orElse(null);
         this.projector = Projector.compile(fragment.projections(), columnTypes);
         this.limit = fragment.limit().orElse(Long.MAX_VALUE);
 
@@ -155,6 +164,11 @@ public final class FragmentRunner
                 key = -1;
                 keyProjection = null;
             }
+        }
+        if (key >= 0 && fragment.dynamicFilter().isPresent() && references(fragment.dynamicFilter().get(), key)) {
+            // the key's vector holds no values when it is read as dictionary ids: grouping per id saves more than the
+            // dynamic filter would (the join then looks up a few groups)
+            dynamicFilter = null;
         }
         this.dictionaryKey = key;
         this.keyProjector = keyProjection;
@@ -321,6 +335,9 @@ public final class FragmentRunner
         rowsIn += rowCount;
         batchesIn++;
         Selection selection = filter == null ? allRows.selectAll(rowCount) : filter.filter(batch);
+        if (dynamicFilter != null && selection.count() > 0) {
+            applyDynamicFilter(batch, selection);
+        }
         if (aggregator != null) {
             if (aggregateScanColumns) {
                 aggregator.addInput(batch, selection.positions(), selection.count(), keyIds);
@@ -367,6 +384,29 @@ public final class FragmentRunner
             rowsOut += output.getRowCount();
             sink.accept(output);
         }
+    }
+
+    /**
+     * Narrows {@code selection} to the rows the dynamic filter keeps. After {@link #DYNAMIC_SAMPLE_ROWS}
+     * rows, a filter that kept more than {@link #DYNAMIC_KEEP_RATIO} of them is dropped: the join
+     * looks the rows up anyway, so evaluating it would cost more than it saves.
+     */
+    private void applyDynamicFilter(VectorSchemaRoot batch, Selection selection)
+    {
+        int count = selection.count();
+        int kept = dynamicFilter.filter(batch, selection.positions(), count, selection.positions());
+        selection.set(kept, selection.isAll() && kept == count);
+        dynamicRowsIn += count;
+        dynamicRowsOut += kept;
+        if (dynamicRowsIn >= DYNAMIC_SAMPLE_ROWS && dynamicRowsOut > dynamicRowsIn * DYNAMIC_KEEP_RATIO) {
+            dynamicFilter = null;
+        }
+    }
+
+    /** Rows the dynamic filter dropped (of those the fragment's filter kept). */
+    public long rowsDynamicallyFiltered()
+    {
+        return dynamicRowsIn - dynamicRowsOut;
     }
 
     private int[] identityPositions(int count)

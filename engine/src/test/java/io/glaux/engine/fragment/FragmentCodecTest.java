@@ -88,6 +88,19 @@ class FragmentCodecTest
     }
 
     @Test
+    void aDynamicFilterRoundTrips()
+    {
+        ScanFragment plain = fragment();
+        Expression keys = new Call(Operator.IN, List.of(new InputRef(0, Type.INTEGER), new Literal(404L, Type.INTEGER), new Literal(503L, Type.INTEGER)),
+                Type.BOOLEAN);
+        ScanFragment filtered = plain.withDynamicFilter(Optional.of(keys));
+        assertThat(FragmentCodec.decodeFragment(FragmentCodec.encode(filtered))).isEqualTo(filtered);
+        // without one, the encoding is what it was before dynamic filters existed
+        assertThat(new String(FragmentCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("dynamicFilter");
+        assertThat(FragmentCodec.decodeFragment(FragmentCodec.encode(plain)).dynamicFilter()).isEmpty();
+    }
+
+    @Test
     void aggregateCallsRoundTrip()
     {
         Aggregation aggregation = new Aggregation(List.of(0), List.of(
