@@ -5,6 +5,8 @@ import static io.glaux.engine.expr.FunctionRegistry.Arg.ARRAY;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.DATETIME;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.ELEMENT;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.INTEGER;
+import static io.glaux.engine.expr.FunctionRegistry.Arg.INTERVAL_DAY_TO_SECOND;
+import static io.glaux.engine.expr.FunctionRegistry.Arg.INTERVAL_YEAR_TO_MONTH;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.SAME;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.VALUE;
 import static io.glaux.engine.expr.FunctionRegistry.Arg.VARCHAR;
@@ -117,6 +119,10 @@ final class ArrayFunctions
                 (a, c, t) -> new Sequence(t, a));
         b.add("sequence", args(DATETIME, DATETIME), types -> new Type.Array(types.getFirst()), "array(date)",
                 "The days from start to stop (dates), by 1 or -1 day.", (a, c, t) -> new Sequence(t, a));
+        b.add("sequence", args(DATETIME, SAME, INTERVAL_DAY_TO_SECOND), types -> new Type.Array(types.getFirst()), "array(date or timestamp)",
+                "The dates or timestamps from start to stop, by step (whole days for dates).", (a, c, t) -> new IntervalSequence(t, a, false));
+        b.add("sequence", args(DATETIME, SAME, INTERVAL_YEAR_TO_MONTH), types -> new Type.Array(types.getFirst()), "array(date or timestamp)",
+                "The dates or timestamps from start to stop, by step months.", (a, c, t) -> new IntervalSequence(t, a, true));
         b.add("repeat", args(VALUE, INTEGER), types -> new Type.Array(types.getFirst()), "array(T)", "The value `count` times.",
                 (a, c, t) -> new Repeat(t, a));
     }
@@ -992,6 +998,84 @@ final class ArrayFunctions
                 Nested.appendLong(out, start + k * step);
             }
             endArray(j);
+        }
+    }
+
+    /**
+     * {@code sequence(start, stop, step)} over dates or timestamps (not with a time zone), as Trino's: a day
+     * to second step moves a timestamp by its milliseconds and a date by its days (a date's step must be
+     * whole days); a year to month step moves either by months, each element {@code start + k * step}
+     * from the start (so the 31st stays the last day of shorter months).
+     */
+    static final class IntervalSequence
+            extends ArrayKernel
+    {
+        private final boolean dates;
+        private final boolean months;
+
+        IntervalSequence(Type type, List<ValueEvaluator> args, boolean months)
+        {
+            super(type, args);
+            Type element = ((Type.Array) type).element();
+            this.dates = SqlTypes.isDate(element);
+            this.months = months;
+            if (!dates && !SqlTypes.isTimestamp(element)) {
+                throw ExpressionCompiler.notSupported("sequence over " + element.trinoName());
+            }
+        }
+
+        @Override
+        void row(int j)
+        {
+            long start = in[0].longs[j];
+            long stop = in[1].longs[j];
+            long step = in[2].longs[j];
+            if (step == 0) {
+                throw invalidArgument("step must not be zero");
+            }
+            if (dates && !months && step % TimeFunctions.MILLIS_PER_DAY != 0) {
+                throw invalidArgument("sequence step must be a day interval if start and end values are dates");
+            }
+            if ((step > 0 && stop < start) || (step < 0 && stop > start)) {
+                throw invalidArgument("sequence stop value should be greater than or equal to start value if step is greater than zero "
+                        + "otherwise stop should be less than or equal to start");
+            }
+            Block out = elements();
+            for (long k = 0; ; k++) {
+                long value;
+                try {
+                    value = next(start, step, k);
+                }
+                catch (ArithmeticException e) {
+                    // past the largest date or timestamp: beyond stop
+                    break;
+                }
+                if (step > 0 ? value > stop : value < stop) {
+                    break;
+                }
+                if (k >= MAX_RESULT_ENTRIES) {
+                    throw invalidArgument("result of sequence function must not have more than " + MAX_RESULT_ENTRIES + " entries");
+                }
+                Nested.appendLong(out, value);
+            }
+            endArray(j);
+        }
+
+        /** Element {@code k}: start moved by k steps (dates in days, timestamps in microseconds). */
+        private long next(long start, long step, long k)
+        {
+            if (months) {
+                long moved = Math.multiplyExact(step, k);
+                if (dates) {
+                    return DateTimeFunctions.addMonths(start, moved);
+                }
+                long days = Math.floorDiv(start, TimeFunctions.MICROS_PER_DAY);
+                return Math.addExact(Math.multiplyExact(DateTimeFunctions.addMonths(days, moved), TimeFunctions.MICROS_PER_DAY),
+                        Math.floorMod(start, TimeFunctions.MICROS_PER_DAY));
+            }
+            return dates
+                    ? Math.addExact(start, Math.multiplyExact(step / TimeFunctions.MILLIS_PER_DAY, k))
+                    : Math.addExact(start, Math.multiplyExact(Math.multiplyExact(step, k), DateTimeFunctions.MICROS_PER_MILLI));
         }
     }
 
