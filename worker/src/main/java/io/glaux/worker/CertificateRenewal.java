@@ -70,21 +70,10 @@ final class CertificateRenewal
         return renewals.get();
     }
 
-    /** When the current certificate is renewed: two thirds into the lifetime it had left when received. */
-    static Instant renewalTime(Instant received, Instant notBefore, Instant notAfter)
-    {
-        Instant start = received.isAfter(notBefore) ? received : notBefore;
-        Duration left = Duration.between(start, notAfter);
-        if (left.isNegative()) {
-            return start;
-        }
-        return start.plus(left.multipliedBy(2).dividedBy(3));
-    }
-
     private Duration untilRenewal()
     {
         TlsMaterial current = keys.material();
-        Instant at = renewalTime(received, current.certificate().getNotBefore().toInstant(), current.certificate().getNotAfter().toInstant());
+        Instant at = NodeKeys.renewalTime(received, current.certificate().getNotBefore().toInstant(), current.certificate().getNotAfter().toInstant());
         Duration wait = Duration.between(clock.instant(), at);
         return wait.isNegative() ? Duration.ZERO : wait;
     }

@@ -129,17 +129,6 @@ public final class CoordinatorCertificates
         return reloads.get();
     }
 
-    /** When the current certificate is renewed: two thirds into the lifetime it had left when received. */
-    static Instant renewalTime(Instant received, Instant notBefore, Instant notAfter)
-    {
-        Instant start = received.isAfter(notBefore) ? received : notBefore;
-        Duration left = Duration.between(start, notAfter);
-        if (left.isNegative()) {
-            return start;
-        }
-        return start.plus(left.multipliedBy(2).dividedBy(3));
-    }
-
     private void check()
     {
         try {
@@ -151,7 +140,7 @@ public final class CoordinatorCertificates
             }
             TlsMaterial current = keys.material();
             X509Certificate certificate = current.certificate();
-            if (holdsCaKey && !clock.instant().isBefore(renewalTime(received, certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()))) {
+            if (holdsCaKey && !clock.instant().isBefore(NodeKeys.renewalTime(received, certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()))) {
                 renew("its certificate (serial " + certificate.getSerialNumber().toString(16) + ") expires at " + certificate.getNotAfter().toInstant());
             }
         }

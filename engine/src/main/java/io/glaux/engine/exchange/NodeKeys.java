@@ -19,6 +19,8 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -137,6 +139,20 @@ public final class NodeKeys
         catch (GeneralSecurityException e) {
             throw new GlauxException(ErrorCode.GENERIC_INTERNAL_ERROR, "Cannot trust the cluster CA: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * When a node renews a certificate it received at {@code received}: two thirds into the lifetime it
+     * had left then (the workers' renewal and the coordinator's own).
+     */
+    public static Instant renewalTime(Instant received, Instant notBefore, Instant notAfter)
+    {
+        Instant start = received.isAfter(notBefore) ? received : notBefore;
+        Duration left = Duration.between(start, notAfter);
+        if (left.isNegative()) {
+            return start;
+        }
+        return start.plus(left.multipliedBy(2).dividedBy(3));
     }
 
     /** Delegates every check to the trust of the current material's CAs. */
