@@ -23,6 +23,9 @@ class TestTrinoCliSession
         cluster = SharedCluster.get();
     }
 
+    /** query_max_memory's default: the coordinator's query.max-memory-per-node, derived from this (shared) JVM's heap. */
+    private static final String MAX_MEMORY = io.glaux.coordinator.query.SessionProperties.formatDataSize(io.glaux.engine.memory.MemoryPool.defaultMaxBytes());
+
     @Test
     void showSessionListsTheProperties()
             throws Exception
@@ -31,7 +34,7 @@ class TestTrinoCliSession
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out())
                 .contains("\"join_distribution_type\",\"AUTOMATIC\",\"AUTOMATIC\",\"varchar\",")
-                .contains("\"query_max_memory\",\"20GB\",\"20GB\",\"varchar\",")
+                .contains("\"query_max_memory\",\"" + MAX_MEMORY + "\",\"" + MAX_MEMORY + "\",\"varchar\",")
                 .contains("\"query_max_run_time\",\"100d\",\"100d\",\"varchar\",")
                 .contains("\"time_zone\",");
     }
@@ -55,7 +58,7 @@ class TestTrinoCliSession
     {
         Result result = trino(List.of(), "SET SESSION query_max_memory = '1GB'; SHOW SESSION LIKE 'query_max_memory'");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("\"query_max_memory\",\"1GB\",\"20GB\"");
+        assertThat(result.out()).contains("\"query_max_memory\",\"1GB\",\"" + MAX_MEMORY + "\"");
     }
 
     @Test
