@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.glaux.coordinator.planner.PhysicalPlanner;
 import io.glaux.engine.execution.LocalExecutionPlanner;
+import io.glaux.engine.operator.LazyOperator;
 import io.glaux.engine.operator.Operator;
 import io.glaux.engine.operator.OperatorContext;
 import io.glaux.engine.plan.PlanNode;
 import io.glaux.engine.plan.PlanNodeIds;
-import io.glaux.spi.type.Type;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ import java.util.Optional;
  * joins can spill), each of their build stages scanned when its join asks for it.
  */
 final class BroadcastJoinsStage
-        implements Operator
+        extends LazyOperator
 {
     private final QueryExecution execution;
     private final PhysicalPlanner.ScanStage probe;
@@ -33,8 +32,6 @@ final class BroadcastJoinsStage
     private final Map<Integer, PhysicalPlanner.ScanStage> scans;
     private final OperatorContext context;
     private final PlanNodeIds ids;
-    private Operator delegate;
-    private boolean closed;
 
     /**
      * @param scans the plan's scan stages (the build stages among them)
@@ -43,6 +40,7 @@ final class BroadcastJoinsStage
     BroadcastJoinsStage(QueryExecution execution, PhysicalPlanner.ScanStage probe, List<Integer> buildStageIds, Map<Integer, PhysicalPlanner.ScanStage> scans,
             PlanNodeIds ids, OperatorContext context)
     {
+        super(probe.types());
         this.execution = requireNonNull(execution, "execution is null");
         this.probe = requireNonNull(probe, "probe is null");
         this.buildStageIds = List.copyOf(buildStageIds);
@@ -52,21 +50,7 @@ final class BroadcastJoinsStage
     }
 
     @Override
-    public List<Type> outputTypes()
-    {
-        return probe.types();
-    }
-
-    @Override
-    public VectorSchemaRoot next()
-    {
-        if (delegate == null) {
-            delegate = start();
-        }
-        return delegate.next();
-    }
-
-    private Operator start()
+    protected Operator start()
     {
         QueryExecution.CollectedBroadcasts collected = execution.collectBroadcasts(probe.scan(), probe.pipeline(), buildStageIds, scans, context);
         if (collected.complete()) {
@@ -105,19 +89,8 @@ final class BroadcastJoinsStage
     }
 
     @Override
-    public void close()
+    protected void release()
     {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (delegate != null) {
-                delegate.close();
-            }
-        }
-        finally {
-            context.close();
-        }
+        context.close();
     }
 }

@@ -504,29 +504,13 @@ public final class QueryExecution
             io.glaux.engine.plan.PlanNodeIds ids, OperatorContext context)
     {
         long maxBytes = Math.min(maxBroadcastBytes, context.query().memory().limit() / 16);
-        return new Operator()
+        return new io.glaux.engine.operator.LazyOperator(probe.types())
         {
             private final List<VectorSchemaRoot> collected = new ArrayList<>();
             private ScanRun buildRun;
-            private Operator delegate;
-            private boolean closed;
 
             @Override
-            public List<Type> outputTypes()
-            {
-                return probe.types();
-            }
-
-            @Override
-            public VectorSchemaRoot next()
-            {
-                if (delegate == null) {
-                    delegate = start();
-                }
-                return delegate.next();
-            }
-
-            private Operator start()
+            protected Operator start()
             {
                 buildRun = new ScanRun(build.scan(), build.pipeline(), context.allocator(), build.types());
                 // batches waiting here count against the query's memory, as a scan stage's do
@@ -668,28 +652,17 @@ public final class QueryExecution
             }
 
             @Override
-            public void close()
+            protected void release()
             {
-                if (closed) {
-                    return;
-                }
-                closed = true;
                 try {
-                    if (delegate != null) {
-                        delegate.close();
+                    collected.forEach(VectorSchemaRoot::close);
+                    collected.clear();
+                    if (buildRun != null) {
+                        buildRun.close();
                     }
                 }
                 finally {
-                    try {
-                        collected.forEach(VectorSchemaRoot::close);
-                        collected.clear();
-                        if (buildRun != null) {
-                            buildRun.close();
-                        }
-                    }
-                    finally {
-                        context.close();
-                    }
+                    context.close();
                 }
             }
         };
