@@ -73,6 +73,11 @@ public final class TableStatistics
     private static final int MAX_CACHED_TABLES = 10_000;
     private final java.util.concurrent.ConcurrentHashMap<String, Counted> counted = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A table's column statistics from the metastore and when they were read: reused as {@link Counted} is. */
+    private record HiveColumns(Map<String, io.glaux.catalog.model.ColumnStatistics> statistics, long nanoTime) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, HiveColumns> hiveColumns = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final ObjectStore store;
     /** where Hive's column statistics are read; null for the table properties alone */
     private final Catalog catalog;
@@ -157,15 +162,28 @@ public final class TableStatistics
         return numRows > 0 ? numRows : parameter(table.parameters(), "spark.sql.statistics.numRows");
     }
 
-    /** Hive's statistics of the table's regular columns, by name; none when there is no catalog or the metastore fails (statistics only guide plans). */
+    /**
+     * Hive's statistics of the table's regular columns, by name, reused for a few seconds as the footer
+     * counts are; none when there is no catalog or the metastore fails (statistics only guide plans).
+     */
     private Map<String, io.glaux.catalog.model.ColumnStatistics> hiveColumns(Table table, List<ColumnHandle> columns)
     {
         List<String> names = columns.stream().filter(column -> column.kind() == ColumnHandle.Kind.REGULAR).map(ColumnHandle::name).toList();
         if (catalog == null || names.isEmpty()) {
             return Map.of();
         }
+        String key = table.schemaName() + "." + table.tableName() + " " + names;
+        HiveColumns recent = hiveColumns.get(key);
+        if (recent != null && System.nanoTime() - recent.nanoTime() < REUSE_NANOS) {
+            return recent.statistics();
+        }
         try {
-            return catalog.getColumnStatistics(table.schemaName(), table.tableName(), names);
+            Map<String, io.glaux.catalog.model.ColumnStatistics> fresh = catalog.getColumnStatistics(table.schemaName(), table.tableName(), names);
+            if (hiveColumns.size() > MAX_CACHED_TABLES) {
+                hiveColumns.clear();
+            }
+            hiveColumns.put(key, new HiveColumns(fresh, System.nanoTime()));
+            return fresh;
         }
         catch (GlauxException e) {
             LOG.warn("Planning {}.{} without its column statistics: {}", table.schemaName(), table.tableName(), e.getMessage());
